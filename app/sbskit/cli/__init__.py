@@ -1,0 +1,102 @@
+"""``sbskit-cli``: the checks of the kit without a window (see shared cli-contract.md).
+
+Subcommands are the ``cmd_*.py`` modules of this package, found at start-up, so each
+feature adds its own module and nothing else. Module tops import only ``argparse``-level
+things; the checks are imported inside ``run`` so ``--help`` and ``--version`` start
+fast and Qt is never imported (a test holds us to that).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import pkgutil
+import sys
+from typing import Sequence
+
+from sbskit import __version__
+from sbskit.cli.common import (
+    EXIT_INCOMPLETE,
+    EXIT_INTERNAL,
+    EXIT_USAGE,
+    CommandResult,
+    OneLineArgumentParser,
+    add_common_options,
+    error_line,
+)
+from sbskit.core.errors import UserInputError
+
+log = logging.getLogger("sbskit.cli")
+
+EPILOG = """exit status: 0 nothing wrong found, 1 a problem found, 2 bad usage or unusable input,
+3 checks could not be completed, 4 internal error (details in the log).
+SBSKIT_HOME=DIR keeps every file the kit writes in DIR (portable mode)."""
+
+
+def command_modules() -> list:
+    """The subcommand modules, in name order."""
+    package = sys.modules[__name__]
+    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("cmd_"))
+    return [importlib.import_module(f"{__name__}.{name}") for name in names]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineArgumentParser(
+        prog="sbskit-cli",
+        description="SBS Admin Kit checks from the command line.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"sbskit-cli {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineArgumentParser)
+    for module in command_modules():
+        cmd = sub.add_parser(module.NAME, help=module.HELP, description=getattr(module, "DESCRIPTION", module.HELP))
+        module.add_arguments(cmd)
+        add_common_options(cmd)
+        cmd.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error already printed as one line
+        return int(exc.code or 0)
+    module = getattr(args, "_module", None)
+    if module is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        result: CommandResult = module.run(args)
+        result.emit(args)
+        return result.exit_code
+    except UserInputError as exc:
+        error_line(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        error_line("interrupted; the checks were not completed")
+        return EXIT_INCOMPLETE
+    except BrokenPipeError:
+        return EXIT_INCOMPLETE
+    except Exception as exc:  # a bug: one line for the user, the traceback in the log
+        where = _log_internal_error(exc)
+        error_line(f"internal error: {type(exc).__name__}: {exc} (details in {where})")
+        return EXIT_INTERNAL
+
+
+def _log_internal_error(exc: BaseException) -> str:
+    try:
+        from sbskit.core.logsetup import setup_logging
+
+        path = setup_logging()
+        log.error("internal error", exc_info=exc)
+        return str(path)
+    except Exception:
+        return "no log: the log folder cannot be written"
+
+
+def print_json(doc: object) -> None:
+    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,32 @@
+"""``sbskit-cli paths``: where the kit keeps settings, logs and data on this machine."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "paths"
+HELP = "show where settings, logs, data and reports are kept (and whether portable mode is on)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    return None
+
+
+def run(args: argparse.Namespace):
+    from sbskit.cli.common import EXIT_OK, CommandResult
+    from sbskit.core.paths import app_paths
+
+    paths = app_paths()
+    doc = {
+        "mode": paths.mode,
+        "root": str(paths.root) if paths.root else None,
+        "settings": str(paths.settings),
+        "data": str(paths.data),
+        "logs": str(paths.logs),
+        "cache": str(paths.cache),
+        "reports": str(paths.reports),
+        "warning": paths.warning,
+    }
+    width = max(len(k) for k in doc)
+    text = "\n".join(f"{k.ljust(width)}  {v if v is not None else '-'}" for k, v in doc.items())
+    return CommandResult(EXIT_OK, doc, text, title="SBS Admin Kit folders")

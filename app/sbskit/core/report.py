@@ -1,0 +1,75 @@
+"""A client report as data, rendered to self-contained HTML (PDF is the UI layer's job).
+
+Every tab and subcommand contributes sections; the HTML uses only inline CSS that Qt's
+rich-text engine understands too, so the same HTML becomes the PDF without a browser.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+from dataclasses import dataclass, field
+
+from sbskit import APP_NAME, __version__
+
+REPORT_CSS = """
+body { font-family: 'Segoe UI', 'DejaVu Sans', Arial, sans-serif; font-size: 10pt; color: #1b1b1b; }
+h1 { font-size: 18pt; color: #1f4e8c; margin-bottom: 2pt; }
+h2 { font-size: 13pt; color: #1f4e8c; border-bottom: 1px solid #9db3d1; margin-top: 14pt; }
+table.meta td { padding: 1pt 8pt 1pt 0; }
+pre { font-family: 'Consolas', 'DejaVu Sans Mono', monospace; font-size: 8.5pt; background: #f4f6f9;
+      border: 1px solid #d5dce6; padding: 6pt; white-space: pre-wrap; }
+.muted { color: #5a6472; }
+"""
+
+
+@dataclass
+class Section:
+    heading: str
+    html_body: str
+
+
+@dataclass
+class Report:
+    title: str
+    client: str = ""
+    consultant: str = ""
+    created: _dt.datetime = field(default_factory=lambda: _dt.datetime.now().astimezone())
+    sections: list[Section] = field(default_factory=list)
+
+    def add_text_section(self, heading: str, text: str) -> None:
+        self.sections.append(Section(heading, f"<pre>{html.escape(text)}</pre>"))
+
+    def add_html_section(self, heading: str, body: str) -> None:
+        self.sections.append(Section(heading, body))
+
+
+def _meta_rows(report: Report) -> list[tuple[str, str]]:
+    from sbskit.core.resources import data_versions
+
+    rows = [("Created", report.created.strftime("%Y-%m-%d %H:%M %Z").strip())]
+    if report.client:
+        rows.append(("Client", report.client))
+    if report.consultant:
+        rows.append(("Consultant", report.consultant))
+    rows.append(("Kit", f"{APP_NAME} {__version__}"))
+    try:
+        versions = data_versions()
+    except (OSError, ValueError):
+        versions = {}
+    if versions:
+        rows.append(("Data", ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))))
+    return rows
+
+
+def render_html(report: Report) -> str:
+    """The whole report as one HTML document with inline CSS."""
+    meta = "".join(
+        f"<tr><td class='muted'>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in _meta_rows(report)
+    )
+    body = "".join(f"<h2>{html.escape(s.heading)}</h2>\n{s.html_body}\n" for s in report.sections)
+    return (
+        "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
+        f"<title>{html.escape(report.title)}</title><style>{REPORT_CSS}</style></head>"
+        f"<body><h1>{html.escape(report.title)}</h1><table class='meta'>{meta}</table>\n{body}</body></html>\n"
+    )

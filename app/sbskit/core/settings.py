@@ -1,0 +1,89 @@
+"""Settings as one JSON file, with every default declared in one table.
+
+Writes are atomic (write a temporary file, flush, fsync, rename) so a USB stick pulled
+mid-write leaves the previous settings intact, never half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sbskit.core.paths import app_paths
+
+log = logging.getLogger(__name__)
+
+SETTINGS_FILE = "settings.json"
+
+#: Every setting the kit knows, with its default. Unknown keys in the file are kept.
+DEFAULTS: dict[str, Any] = {
+    "window/geometry": "",  # base64 of QMainWindow.saveGeometry()
+    "window/state": "",
+    "window/last_tab": 0,
+    "blacklist/history": [],
+    "blacklist/resolver": "",
+    "blacklist/timeout": 3.0,
+    "probe/timeout": 8.0,
+    "report/consultant": "",
+}
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so that readers see the old or the new file, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except OSError:
+            pass
+        raise
+
+
+class Settings:
+    """Load once, read with defaults, save atomically."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or app_paths().settings / SETTINGS_FILE
+        self._values: dict[str, Any] = {}
+        self.load()
+
+    def load(self) -> None:
+        try:
+            raw = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self._values = {}
+            return
+        except OSError as exc:
+            log.warning("cannot read settings %s: %s", self.path, exc)
+            self._values = {}
+            return
+        try:
+            loaded = json.loads(raw)
+        except ValueError:
+            log.warning("settings file %s is damaged; using defaults", self.path)
+            loaded = {}
+        self._values = loaded if isinstance(loaded, dict) else {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self._values:
+            return self._values[key]
+        if key in DEFAULTS:
+            return DEFAULTS[key]
+        return default
+
+    def set(self, key: str, value: Any) -> None:
+        self._values[key] = value
+
+    def save(self) -> None:
+        atomic_write_text(self.path, json.dumps(self._values, indent=2, sort_keys=True) + "\n")

@@ -1,0 +1,1 @@
+"""The PySide6 desktop shell: one module per tab, workers in ``workers.py``."""

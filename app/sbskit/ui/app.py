@@ -1,0 +1,99 @@
+"""``sbskit``: start the desktop app, or render every tab to PNG with ``--screenshots DIR``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from sbskit import APP_ID, APP_NAME, __version__
+
+log = logging.getLogger("sbskit")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="sbskit", description=f"{APP_NAME}: the desktop app.")
+    parser.add_argument("--version", action="version", version=f"sbskit {__version__}")
+    parser.add_argument("--screenshots", metavar="DIR", type=Path, help="render every tab to DIR/NN-name.png and exit")
+    parser.add_argument("--force", action="store_true", help="with --screenshots: overwrite existing PNGs")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), default="system", help="colour scheme")
+    return parser.parse_args(argv)
+
+
+def screenshot_names(window) -> list[str]:
+    return [f"{i:02d}-{tab.slug}.png" for i, tab in enumerate(window.tab_widgets, start=1)]
+
+
+def render_screenshots(window, folder: Path, force: bool) -> list[Path]:
+    """Write one PNG per tab; refuse (FileExistsError) before writing anything if one exists."""
+    folder.mkdir(parents=True, exist_ok=True)
+    targets = [folder / name for name in screenshot_names(window)]
+    existing = [p for p in targets if p.exists()]
+    if existing and not force:
+        raise FileExistsError(", ".join(str(p) for p in existing))
+    window.show()
+    written = []
+    for index, (tab, target) in enumerate(zip(window.tab_widgets, targets)):
+        window.tabs.setCurrentIndex(index)
+        tab.prepare_screenshot()
+        written.append(window.save_screenshot(target, overwrite=True))
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.screenshots and "QT_QPA_PLATFORM" not in os.environ and sys.platform.startswith("linux") \
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+    from PySide6.QtWidgets import QApplication
+
+    from sbskit.core.logsetup import setup_logging
+    from sbskit.core.paths import app_paths
+    from sbskit.ui.crash import CrashHandler, install_qt_message_handler
+    from sbskit.ui.theme import apply_theme
+
+    paths = app_paths()
+    try:
+        paths.ensure()
+        log_file = setup_logging()
+    except OSError as exc:
+        print(f"sbskit: error: cannot create the kit's folders: {exc}", file=sys.stderr)
+        return 2
+    install_qt_message_handler()
+    crash = CrashHandler()
+    crash.install()
+    log.info("%s %s starting (storage %s, logs %s)", APP_NAME, __version__, paths.mode, log_file)
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_ID)
+    app.setApplicationVersion(__version__)
+    apply_theme(app, args.theme)
+
+    from sbskit.ui.main_window import MainWindow, app_icon
+
+    app.setWindowIcon(app_icon())
+    window = MainWindow(paths=paths)
+    if args.screenshots:
+        try:
+            written = render_screenshots(window, args.screenshots, args.force)
+        except FileExistsError as exc:
+            print(f"sbskit: error: not overwriting existing screenshots ({exc}); use --force", file=sys.stderr)
+            return 2
+        except OSError as exc:
+            print(f"sbskit: error: screenshots not written: {exc}", file=sys.stderr)
+            return 2
+        for path in written:
+            print(path)
+        window.close()
+        return 0
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,42 @@
+"""What every tab of the main window offers the shell (status text, report, screenshots)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+
+class KitTab(QWidget):
+    """Base of the four tabs. ``slug`` names the screenshot file, ``title`` the tab."""
+
+    slug = "tab"
+    title = "Tab"
+    status_message = Signal(str)  # shown in the main window's status bar
+
+    def prepare_screenshot(self) -> None:
+        """Put the tab in a state worth showing (real, offline work only). Default: as is."""
+
+    def shutdown(self) -> None:
+        """Cancel running work before the window closes."""
+
+
+class ComingSoonTab(KitTab):
+    """An honest placeholder for a tab whose feature has not landed yet."""
+
+    summary = ""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 32, 32, 32)
+        heading = QLabel(f"<h2>{self.title}</h2>")
+        body = QLabel(
+            f"<p>{self.summary}</p><p><b>Coming in this release.</b> This tab has no checks yet; "
+            "nothing shown here is a result.</p>"
+        )
+        body.setWordWrap(True)
+        body.setTextFormat(Qt.TextFormat.RichText)
+        for widget in (heading, body):
+            widget.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            layout.addWidget(widget)
+        layout.addStretch(1)
