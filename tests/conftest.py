@@ -22,3 +22,29 @@ def isolated_home(tmp_path, monkeypatch):
     paths.reset_for_tests()
     yield home
     paths.reset_for_tests()
+
+
+APP_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "app")
+
+
+@pytest.fixture
+def run_cli(isolated_home):
+    """Run ``sbskit-cli`` as a real subprocess from this checkout: ``run_cli("osver", "--text", "...")``.
+
+    Returns ``subprocess.CompletedProcess`` with text stdout/stderr. A hung CLI fails the test
+    after ``timeout`` seconds instead of hanging the suite.
+    """
+    import subprocess
+    import sys
+
+    def run(*args: str, input: str | None = None, timeout: float = 60, env: dict | None = None):
+        full_env = dict(os.environ)
+        full_env["PYTHONPATH"] = APP_DIR + os.pathsep + full_env.get("PYTHONPATH", "")
+        full_env["SBSKIT_HOME"] = str(isolated_home)
+        full_env.update(env or {})
+        return subprocess.run(
+            [sys.executable, "-m", "sbskit.cli", *args],
+            input=input, capture_output=True, text=True, timeout=timeout, env=full_env,
+        )
+
+    return run
