@@ -1,0 +1,185 @@
+"""DNS wire format, just enough for blocklist lookups (RFC 1035, RFC 6891 EDNS0).
+
+Hand-rolled instead of dnspython because ``sbskit-cli blacklist`` must start fast: this
+module imports only ``struct`` and builds a query in microseconds. Parsing is strict
+and bounded: a malformed or hostile packet raises :class:`WireError`, never loops.
+"""
+
+from __future__ import annotations
+
+import struct
+
+A, NS, CNAME, SOA, PTR, MX, TXT, AAAA, OPT = 1, 2, 5, 6, 12, 15, 16, 28, 41
+TYPE_NAMES = {A: "A", NS: "NS", CNAME: "CNAME", SOA: "SOA", PTR: "PTR", MX: "MX", TXT: "TXT", AAAA: "AAAA"}
+
+NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, REFUSED = 0, 1, 2, 3, 4, 5
+
+_HEADER = struct.Struct("!HHHHHH")
+_RR = struct.Struct("!HHIH")
+# EDNS0 OPT record: root name, type OPT, UDP payload 1232, no extended flags, no options
+_OPT_RR = b"\x00" + struct.pack("!HHIH", OPT, 1232, 0, 0)
+
+
+class WireError(ValueError):
+    """A packet that is not a well-formed DNS message."""
+
+
+def encode_name(name: str) -> bytes:
+    """``example.com`` -> length-prefixed labels; raises ValueError for unusable names."""
+    out = bytearray()
+    name = name.rstrip(".")
+    if name:
+        for label in name.split("."):
+            raw = label.encode("ascii")
+            if not 0 < len(raw) < 64:
+                raise ValueError(f"bad DNS label in {name!r}")
+            out.append(len(raw))
+            out += raw
+    out.append(0)
+    if len(out) > 255:
+        raise ValueError(f"DNS name too long: {name[:60]}...")
+    return bytes(out)
+
+
+def build_query(qid: int, qname: str, qtype: int) -> bytes:
+    """A recursive query (RD set) with an EDNS0 OPT record so TXT answers fit in UDP."""
+    return _HEADER.pack(qid, 0x0100, 1, 0, 0, 1) + encode_name(qname) + struct.pack("!HH", qtype, 1) + _OPT_RR
+
+
+def _read_name(data: bytes, pos: int) -> tuple[str, int]:
+    """Decode a possibly compressed name at ``pos``; returns (name, position after it)."""
+    labels: list[str] = []
+    end = -1
+    jumps = 0
+    size = len(data)
+    while True:
+        if pos >= size:
+            raise WireError("name runs past the end of the packet")
+        length = data[pos]
+        if length == 0:
+            pos += 1
+            break
+        if length & 0xC0 == 0xC0:
+            if pos + 1 >= size:
+                raise WireError("truncated compression pointer")
+            if end < 0:
+                end = pos + 2
+            pos = ((length & 0x3F) << 8) | data[pos + 1]
+            jumps += 1
+            if jumps > 64:
+                raise WireError("compression loop")
+            continue
+        if length & 0xC0:
+            raise WireError("unsupported label type")
+        pos += 1
+        if pos + length > size:
+            raise WireError("label runs past the end of the packet")
+        labels.append(data[pos : pos + length].decode("ascii", "replace"))
+        pos += length
+    return ".".join(labels), (end if end >= 0 else pos)
+
+
+class Message:
+    """A parsed response: header fields, the question, and answer records.
+
+    ``answers`` holds ``(owner, type, ttl, value)`` where value is text for A/AAAA (the
+    address), CNAME/PTR/NS (a name), MX (``(preference, host)``) and TXT (the joined
+    strings); other types keep their raw bytes. ``min_ttl`` is the SOA minimum for
+    negative answers (RFC 2308) when present.
+    """
+
+    __slots__ = ("id", "flags", "rcode", "qname", "qtype", "answers", "negative_ttl", "truncated")
+
+    def __init__(self) -> None:
+        self.answers: list[tuple[str, int, int, object]] = []
+        self.negative_ttl: int | None = None
+
+    def values(self, rtype: int) -> list:
+        return [value for _owner, t, _ttl, value in self.answers if t == rtype]
+
+    def min_ttl(self, default: int = 300) -> int:
+        ttls = [ttl for _o, _t, ttl, _v in self.answers]
+        if ttls:
+            return min(ttls)
+        return self.negative_ttl if self.negative_ttl is not None else default
+
+
+def _ip6_text(raw: bytes) -> str:
+    import ipaddress
+
+    return str(ipaddress.IPv6Address(raw))
+
+
+def parse_response(data: bytes) -> Message:
+    """Parse a response packet; raises :class:`WireError` on anything malformed."""
+    if len(data) < 12:
+        raise WireError("packet shorter than a DNS header")
+    qid, flags, qdcount, ancount, nscount, _arcount = _HEADER.unpack_from(data)
+    if not flags & 0x8000:
+        raise WireError("not a response")
+    msg = Message()
+    msg.id = qid
+    msg.flags = flags
+    msg.rcode = flags & 0x000F
+    msg.truncated = bool(flags & 0x0200)
+    if qdcount != 1:
+        raise WireError("response without exactly one question")
+    pos = 12
+    msg.qname, pos = _read_name(data, pos)
+    if pos + 4 > len(data):
+        raise WireError("truncated question")
+    msg.qtype = struct.unpack_from("!H", data, pos)[0]
+    pos += 4
+    size = len(data)
+    for section, count in ((0, ancount), (1, nscount)):
+        for _ in range(count):
+            owner, pos = _read_name(data, pos)
+            if pos + 10 > size:
+                if msg.truncated:
+                    return msg
+                raise WireError("truncated resource record")
+            rtype, _rclass, ttl, rdlength = _RR.unpack_from(data, pos)
+            pos += 10
+            rdata_end = pos + rdlength
+            if rdata_end > size:
+                if msg.truncated:
+                    return msg
+                raise WireError("record data runs past the end of the packet")
+            if section == 1:
+                if rtype == SOA:
+                    # minimum is the last 4 bytes of SOA rdata; negative TTL = min(SOA TTL, minimum)
+                    if rdlength >= 20:
+                        minimum = struct.unpack_from("!I", data, rdata_end - 4)[0]
+                        msg.negative_ttl = min(ttl, minimum)
+                pos = rdata_end
+                continue
+            value: object
+            if rtype == A:
+                if rdlength != 4:
+                    raise WireError("A record with a bad length")
+                value = "%d.%d.%d.%d" % tuple(data[pos:rdata_end])
+            elif rtype == AAAA:
+                if rdlength != 16:
+                    raise WireError("AAAA record with a bad length")
+                value = _ip6_text(data[pos:rdata_end])
+            elif rtype in (CNAME, PTR, NS):
+                value, _ = _read_name(data, pos)
+            elif rtype == MX:
+                if rdlength < 3:
+                    raise WireError("MX record too short")
+                pref = struct.unpack_from("!H", data, pos)[0]
+                host, _ = _read_name(data, pos + 2)
+                value = (pref, host)
+            elif rtype == TXT:
+                parts = []
+                p = pos
+                while p < rdata_end:
+                    n = data[p]
+                    parts.append(data[p + 1 : p + 1 + n].decode("utf-8", "replace"))
+                    p += 1 + n
+                value = "".join(parts)
+            else:
+                value = bytes(data[pos:rdata_end])
+            msg.answers.append((owner, rtype, ttl, value))
+            pos = rdata_end
+    return msg
