@@ -1,0 +1,93 @@
+"""``sbskit-cli blacklist`` as a real process against the test BIND: contract keys and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import CLEAN_IP, LISTED_IP, MAIL_DOMAIN
+
+RESULT_KEYS = {"zone", "status", "codes", "meanings", "txt", "error", "detail", "delist_url"}
+
+
+def test_listed_exit_1_and_contract_json(bind, run_cli):
+    proc = run_cli("blacklist", LISTED_IP, "--resolver", bind.address, "--zone", "zen.spamhaus.org",
+                   "--zone", "good.bl.test", "--timeout", "1", "--json")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["resolver"] == [bind.address]
+    target = doc["targets"][0]
+    assert target["target"] == LISTED_IP and target["kind"] == "ipv4"
+    for r in target["results"]:
+        assert RESULT_KEYS <= set(r)
+        assert r["status"] == "listed"
+    assert target["fcrdns"] is True
+
+
+def test_clean_exit_0_and_text(bind, run_cli):
+    proc = run_cli("blacklist", CLEAN_IP, "--resolver", bind.address, "--zone", "zen.spamhaus.org", "--no-ptr")
+    assert proc.returncode == 0, proc.stderr
+    assert "Not listed on any of 1 lists." in proc.stdout
+    assert proc.stderr == ""
+
+
+def test_could_not_answer_exit_3(bind, run_cli):
+    proc = run_cli("blacklist", CLEAN_IP, "--resolver", bind.address, "--zone", "slow.bl.test",
+                   "--zone", "good.bl.test", "--timeout", "0.5", "--json")
+    assert proc.returncode == 3
+    doc = json.loads(proc.stdout)
+    errors = [r["error"] for r in doc["targets"][0]["results"] if r["status"] == "error"]
+    assert errors == ["timeout"]
+
+
+def test_listed_wins_over_errors(bind, run_cli):
+    proc = run_cli("blacklist", LISTED_IP, "--resolver", bind.address, "--zone", "missing.bl.test",
+                   "--zone", "good.bl.test", "--timeout", "0.5")
+    assert proc.returncode == 1
+    assert "LISTED" in proc.stdout and "servfail" in proc.stdout
+
+
+def test_ipv6_resolver_and_domain_with_mx(bind, run_cli):
+    proc = run_cli("blacklist", MAIL_DOMAIN, "--resolver", f"[::1]:{bind.port}", "--zone", "zen.spamhaus.org", "--json")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert [t["target"] for t in doc["targets"]][0] == MAIL_DOMAIN
+    assert {t["kind"] for t in doc["targets"]} == {"domain", "ipv4", "ipv6"}
+
+
+@pytest.mark.parametrize("bad,needle", [
+    ("999.1.1.1", "larger than 255"), ("1.2.3", "3 parts"), ("junk", "not an IP address"), ("10.0.0.1", "private"),
+])
+def test_bad_input_exit_2_one_line(run_cli, bad, needle):
+    proc = run_cli("blacklist", bad)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and needle in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["192.0.2.1", "--resolver", "dns.example"],
+    ["192.0.2.1", "--resolver", "127.0.0.1", "--timeout", "0"],
+    ["192.0.2.1", "--resolver", "127.0.0.1", "--dqs-key", "x y"],
+    [],
+])
+def test_bad_options_exit_2(run_cli, args):
+    proc = run_cli("blacklist", *args)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stderr.strip()
+
+
+def test_list_zones(run_cli):
+    proc = run_cli("blacklist", "--list-zones", "--json")
+    assert proc.returncode == 0
+    doc = json.loads(proc.stdout)
+    assert len(doc["zones"]) >= 40
+    assert any(d["zone"] == "dnsbl.sorbs.net" for d in doc["dead"])
+    text = run_cli("blacklist", "--list-zones").stdout
+    assert "dead since 2024-06" in text
+
+
+def test_html_report(bind, run_cli, tmp_path):
+    report = tmp_path / "bl.html"
+    proc = run_cli("blacklist", LISTED_IP, "--resolver", bind.address, "--zone", "good.bl.test", "--report", str(report))
+    assert proc.returncode == 1
+    assert LISTED_IP in report.read_text(encoding="utf-8")
