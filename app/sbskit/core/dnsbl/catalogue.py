@@ -8,7 +8,6 @@ with a reason, and anything undocumented is an ``unexpected-answer``, never a li
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 
 from sbskit.core.resources import load_json
 
@@ -36,41 +35,48 @@ def _ip4_int(text: str) -> int | None:
     return value
 
 
-@dataclass(frozen=True)
 class Decoded:
-    kind: str  # LISTING, ERROR, UNDOCUMENTED or OUTSIDE
-    code: str
-    meaning: str
-    category: str = ""  # for listings
-    reason: str = ""  # for errors: an error reason of the CLI contract
+    """One decoded answer: ``kind`` is LISTING, ERROR, UNDOCUMENTED or OUTSIDE."""
+
+    __slots__ = ("kind", "code", "meaning", "category", "reason")
+
+    def __init__(self, kind: str, code: str, meaning: str, category: str = "", reason: str = "") -> None:
+        self.kind = kind
+        self.code = code
+        self.meaning = meaning
+        self.category = category  # for listings
+        self.reason = reason  # for errors: an error reason of the CLI contract
 
 
-@dataclass
 class Zone:
-    """One list: what it takes, what its codes mean, how to get off it."""
+    """One list: what it takes, what its codes mean, how to get off it.
 
-    zone: str
-    name: str
-    operator: str = ""
-    targets: tuple[str, ...] = TARGET_KINDS
-    group: str = "spam"
-    default: bool = True
-    requires: str = ""  # "", "dqs-key", "abusix-key"
-    family: str = ""  # "spamhaus" for the DQS rewrite and resolver diagnosis
-    dqs_zone: str = ""
-    codes: dict[str, tuple[str, str]] = field(default_factory=dict)
-    ranges: list[tuple[int, int, str, str]] = field(default_factory=list)
-    bitmask: dict[int, tuple[str, str]] = field(default_factory=dict)
-    bitmask_errors: dict[int, tuple[str, str]] = field(default_factory=dict)
-    errors: dict[str, tuple[str, str]] = field(default_factory=dict)
-    terms: str = ""
-    note: str = ""
-    lookup_url: str = ""
-    delist_url: str = ""
-    test_listed: str | None = None
-    test_not_listed: str | None = None
-    known: bool = True  # False for a zone the user named that the catalogue lacks
-    dead: dict | None = None  # the catalogue's dead-list entry, if this zone is dead
+    A plain class, not a dataclass: the CLI's start-up time is benchmarked.
+    """
+
+    _DEFAULTS = {
+        "operator": "", "targets": TARGET_KINDS, "group": "spam", "default": True,
+        "requires": "",  # "", "dqs-key", "abusix-key"
+        "family": "",  # "spamhaus" for the DQS rewrite and resolver diagnosis
+        "dqs_zone": "", "codes": None, "ranges": None, "bitmask": None, "bitmask_errors": None, "errors": None,
+        "terms": "", "note": "", "lookup_url": "", "delist_url": "", "test_listed": None, "test_not_listed": None,
+        "known": True,  # False for a zone the user named that the catalogue lacks
+        "dead": None,  # the catalogue's dead-list entry, if this zone is dead
+    }
+    __slots__ = ("zone", "name", *_DEFAULTS)
+
+    def __init__(self, zone: str, name: str, **values) -> None:
+        self.zone = zone
+        self.name = name
+        for key, default in self._DEFAULTS.items():
+            setattr(self, key, values.pop(key, default))
+        if values:
+            raise TypeError(f"unknown zone fields: {sorted(values)}")
+        for key in ("codes", "bitmask", "bitmask_errors", "errors"):
+            if getattr(self, key) is None:
+                setattr(self, key, {})
+        if self.ranges is None:
+            self.ranges = []
 
     def takes(self, kind: str) -> bool:
         return kind in self.targets
@@ -125,12 +131,14 @@ def _worst_category(categories: list[str]) -> str:
     return categories[0]
 
 
-@dataclass
 class Catalogue:
-    zones: list[Zone]
-    dead: list[dict]
-    categories: dict[str, dict]
-    groups: dict[str, str]
+    """Active zones (in display order), dead ones, and the category and group names."""
+
+    def __init__(self, zones: list[Zone], dead: list[dict], categories: dict[str, dict], groups: dict[str, str]) -> None:
+        self.zones = zones
+        self.dead = dead
+        self.categories = categories
+        self.groups = groups
 
     def by_name(self, name: str) -> Zone | None:
         name = name.lower().rstrip(".")

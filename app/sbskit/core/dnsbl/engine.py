@@ -15,8 +15,7 @@ from __future__ import annotations
 import random
 import re
 import time
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sbskit.core.dnsbl import wire
 from sbskit.core.dnsbl.catalogue import ERROR, LISTING, Catalogue, Zone, custom_zone, load_catalogue
@@ -24,14 +23,16 @@ from sbskit.core.dnsbl.resolvers import check_dqs_key, format_resolver, parse_re
 from sbskit.core.dnsbl.targets import Target, parse_target, parse_targets, query_label, special_reason
 from sbskit.core.dnsbl.transport import MALFORMED, TIMEOUT, Answer, Transport
 from sbskit.core.errors import UserInputError
-from sbskit.core.jobs import JobContext
+
+if TYPE_CHECKING:
+    from sbskit.core.jobs import JobContext
 
 DEFAULT_TIMEOUT = 3.0
 MAX_MX_HOSTS = 5
 MAX_ADDRESSES_PER_MX = 4
 MAX_PTR_NAMES = 4
 
-_IP_IN_TEXT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])|([0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){2,7})")
+_IP_IN_TEXT = r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])|([0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){2,7})"
 
 RCODE_REASON = {wire.SERVFAIL: "servfail", wire.REFUSED: "refused"}
 RCODE_TEXT = {wire.SERVFAIL: "SERVFAIL (the resolver could not get an answer from the list's servers)",
@@ -49,17 +50,19 @@ def _spamhaus_advice(reason: str) -> str:
     return SPAMHAUS_RATE_ADVICE if reason == "rate-limited" else SPAMHAUS_ADVICE
 
 
-@dataclass
 class Options:
     """How to sweep. ``resolvers`` empty means the system's; ``zones`` empty means the catalogue."""
 
-    resolvers: list[str] = field(default_factory=list)
-    zones: list[str] = field(default_factory=list)
-    timeout: float = DEFAULT_TIMEOUT
-    dqs_key: str | None = None
-    include_mx: bool = True
-    reverse_dns: bool = True
-    per_zone_limit: int = 64
+    def __init__(self, resolvers: list[str] | None = None, zones: list[str] | None = None,
+                 timeout: float = DEFAULT_TIMEOUT, dqs_key: str | None = None, include_mx: bool = True,
+                 reverse_dns: bool = True, per_zone_limit: int = 64) -> None:
+        self.resolvers = list(resolvers or [])
+        self.zones = list(zones or [])
+        self.timeout = timeout
+        self.dqs_key = dqs_key
+        self.include_mx = include_mx
+        self.reverse_dns = reverse_dns
+        self.per_zone_limit = per_zone_limit
 
 
 def _sweep_deadline(timeout: float) -> float:
@@ -133,7 +136,7 @@ class Sweep:
         self._target_info: dict[str, dict] = {}
         self._order: list[str] = []
         self._slots: list[_Slot] = []
-        self._ctx: JobContext | None = None
+        self._ctx = None
         self._done = 0
         self._total = 0
         self.problems: dict[str, dict] = {}
@@ -175,8 +178,8 @@ class Sweep:
         return zone.zone
 
     # --- running ----------------------------------------------------------------------------
-    def run(self, ctx: JobContext | None = None) -> dict[str, Any]:
-        self._ctx = ctx or JobContext()
+    def run(self, ctx: "JobContext | None" = None) -> dict[str, Any]:
+        self._ctx = ctx or _NullContext()
         start = time.monotonic()
         deadline = start + _sweep_deadline(self.options.timeout)
         with Transport(self.servers, timeout=self.options.timeout, per_key_limit=self.options.per_zone_limit) as tr:
@@ -185,7 +188,10 @@ class Sweep:
                 self._add_target(target)
             self._progress()
             tr.run(deadline, self._ctx.is_cancelled)
-        self._ctx.check()
+        if self._ctx.is_cancelled():
+            from sbskit.core.jobs import Cancelled
+
+            raise Cancelled()
         for slot in self._slots:  # anything still open (should not happen): settle honestly
             if not slot.emitted:
                 if slot.answer is None:
@@ -385,10 +391,9 @@ class Sweep:
     def _verdict(self, slot: _Slot, health: _ZoneHealth | None) -> dict[str, Any]:
         zone = slot.zone
         result: dict[str, Any] = {
-            "zone": zone.zone, "name": zone.name, "operator": zone.operator, "group": zone.group,
-            "status": "error", "codes": [], "meanings": [], "category": None, "verdict": None,
-            "txt": slot.txt, "error": None, "detail": "", "delist_url": zone.delist_for(slot.target.text),
-            "lookup_url": zone.lookup_url,
+            "zone": zone.zone, "name": zone.name, "status": "error", "codes": [], "meanings": [],
+            "category": None, "verdict": None, "txt": slot.txt, "error": None, "detail": "",
+            "delist_url": zone.delist_for(slot.target.text),
         }
         answer = slot.answer
 
@@ -626,7 +631,7 @@ def _resolver_in_txt(texts: list[str]) -> str | None:
     import ipaddress
 
     for text in texts:
-        for match in _IP_IN_TEXT.finditer(text):
+        for match in re.finditer(_IP_IN_TEXT, text):
             candidate = match.group(1) or match.group(2)
             try:
                 ip = ipaddress.ip_address(candidate)
@@ -643,6 +648,22 @@ def _dead_detail(entry: dict) -> str:
             "The kit does not query it.").strip()
 
 
-def check(targets: list[str] | str, options: Options | None = None, ctx: JobContext | None = None) -> dict[str, Any]:
+class _NullContext:
+    """Stand-in for :class:`sbskit.core.jobs.JobContext` (not imported: CLI start-up time)."""
+
+    @staticmethod
+    def progress(done: int, total: int, message: str) -> None:
+        return None
+
+    @staticmethod
+    def result(item: Any) -> None:
+        return None
+
+    @staticmethod
+    def is_cancelled() -> bool:
+        return False
+
+
+def check(targets: list[str] | str, options: Options | None = None, ctx: "JobContext | None" = None) -> dict[str, Any]:
     """Sweep ``targets`` and return the JSON document (streams results through ``ctx``)."""
     return Sweep(targets, options).run(ctx)

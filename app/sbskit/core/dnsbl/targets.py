@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, field
 
 from sbskit.core.errors import UserInputError
 
@@ -45,26 +44,29 @@ _SPECIAL = [
     ("2001:db8::/32", "a documentation IPv6 address"),
     ("ff00::/8", "a multicast IPv6 address"),
 ]
-_SPECIAL_NETS = [(ipaddress.ip_network(net), why) for net, why in _SPECIAL]
+_SPECIAL_NETS: list = []
 
 
-@dataclass
 class Target:
     """One thing to look up: ``kind`` is ipv4, ipv6 or domain; ``text`` the normal form."""
 
-    text: str
-    kind: str
-    source: dict | None = None  # for MX-derived addresses: {"domain": ..., "mx": ...}
-    label: str = field(init=False)
+    __slots__ = ("text", "kind", "source", "label")
 
-    def __post_init__(self) -> None:
-        self.label = query_label(self.text, self.kind)
+    def __init__(self, text: str, kind: str, source: dict | None = None) -> None:
+        self.text = text
+        self.kind = kind
+        self.source = source  # for MX-derived addresses: {"domain": ..., "mx": ...}
+        self.label = query_label(text, kind)
+
+    def __repr__(self) -> str:
+        return f"Target({self.text!r}, {self.kind!r})"
 
 
 def query_label(text: str, kind: str) -> str:
     """The name to prepend to a zone (RFC 5782 section 2)."""
     if kind == "ipv4":
-        return ".".join(reversed(text.split(".")))
+        a, b, c, d = text.split(".")
+        return f"{d}.{c}.{b}.{a}"
     if kind == "ipv6":
         return ".".join(reversed(ipaddress.IPv6Address(text).exploded.replace(":", "")))
     return text
@@ -75,6 +77,8 @@ def special_reason(address: str) -> str | None:
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
+    if not _SPECIAL_NETS:
+        _SPECIAL_NETS.extend((ipaddress.ip_network(net), why) for net, why in _SPECIAL)
     for net, why in _SPECIAL_NETS:
         if ip.version == net.version and ip in net:
             return why

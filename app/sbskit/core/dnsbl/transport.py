@@ -53,7 +53,7 @@ def clear_cache() -> None:
 
 
 class _Query:
-    __slots__ = ("qname", "qtype", "key", "callbacks", "qid", "packet", "sent", "first_sent", "server", "retried")
+    __slots__ = ("qname", "qtype", "key", "callbacks", "qid", "packet", "sent", "first_sent", "server", "retried", "question")
 
     def __init__(self, qname: str, qtype: int, key: str) -> None:
         self.qname = qname
@@ -66,6 +66,7 @@ class _Query:
         self.first_sent = 0.0
         self.server = 0
         self.retried = False
+        self.question = b""
 
 
 class Transport:
@@ -82,13 +83,21 @@ class Transport:
         timeout: float = 3.0,
         per_key_limit: int = 64,
         use_cache: bool = True,
+        max_inflight: int = 128,
     ) -> None:
         if not servers:
             raise ValueError("no DNS server to ask")
         self.servers = list(servers)
         self.timeout = timeout
-        self.retry_after = max(0.05, timeout * 0.45)
+        # retransmit early enough to matter within the deadline, late enough not to pile on;
+        # once answers arrive, an RTT estimate (as TCP's RTO) shortens it: on a fast local
+        # resolver a lost packet then costs a few milliseconds, not a second
+        self.retry_after = min(max(0.25, timeout * 0.25), 1.0, timeout * 0.6)
+        self._retry_ceiling = self.retry_after
+        self._srtt: float | None = None
+        self._rttvar = 0.0
         self.per_key_limit = max(1, per_key_limit)
+        self.max_inflight = max(1, max_inflight)
         self.use_cache = use_cache
         self._server_key = tuple(self.servers)
         self._sockaddrs: list[tuple[int, tuple]] = [self._sockaddr(h, p) for h, p in self.servers]
@@ -124,12 +133,12 @@ class Transport:
             self._ready.append((callback, Answer(error=TIMEOUT, detail="the overall time limit was reached")))
             return
         try:
-            packet_name = wire.encode_name(qname)
+            question = wire.question(qname, qtype)
         except (ValueError, UnicodeEncodeError):
             self._ready.append((callback, Answer(error=MALFORMED, detail=f"cannot ask for {qname[:80]!r}")))
             return
-        del packet_name
         query = _Query(qname, qtype, key)
+        query.question = question
         query.callbacks.append(callback)
         self._pending[ident] = query
         queue = self._waiting.get(key)
@@ -218,10 +227,10 @@ class Transport:
         done_keys = []
         for key, queue in self._waiting.items():
             room = self.per_key_limit - self._inflight_by_key.get(key, 0)
-            while room > 0 and queue and len(self._inflight) < 60000:
+            while room > 0 and queue and len(self._inflight) < self.max_inflight:
                 query = queue.popleft()
                 query.qid = self._new_id()
-                query.packet = wire.build_query(query.qid, query.qname, query.qtype)
+                query.packet = wire.query_packet(query.qid, query.question)
                 query.first_sent = now
                 query.server = 0
                 self._inflight[query.qid] = query
@@ -262,7 +271,7 @@ class Transport:
             if query is None or not self._from_server(addr):
                 continue
             try:
-                msg = wire.parse_response(data)
+                msg = wire.parse_response(data, query.question, query.qname, query.qtype)
             except wire.WireError as exc:
                 # a garbled answer to this id: do not trust it, let the retransmit try again
                 if query.retried:
@@ -270,7 +279,17 @@ class Transport:
                 continue
             if msg.qname.lower() != query.qname or msg.qtype != query.qtype:
                 continue
+            if not query.retried:
+                self._sample_rtt(time.monotonic() - query.sent)
             self._finish(query, Answer(msg))
+
+    def _sample_rtt(self, rtt: float) -> None:
+        if self._srtt is None:
+            self._srtt, self._rttvar = rtt, rtt / 2
+        else:
+            self._rttvar = 0.75 * self._rttvar + 0.25 * abs(self._srtt - rtt)
+            self._srtt = 0.875 * self._srtt + 0.125 * rtt
+        self.retry_after = min(self._retry_ceiling, max(0.05, self._srtt + 4 * self._rttvar))
 
     def _from_server(self, addr) -> bool:
         host = addr[0]

@@ -26,24 +26,46 @@ class WireError(ValueError):
 
 def encode_name(name: str) -> bytes:
     """``example.com`` -> length-prefixed labels; raises ValueError for unusable names."""
-    out = bytearray()
     name = name.rstrip(".")
-    if name:
-        for label in name.split("."):
-            raw = label.encode("ascii")
-            if not 0 < len(raw) < 64:
-                raise ValueError(f"bad DNS label in {name!r}")
-            out.append(len(raw))
-            out += raw
-    out.append(0)
+    if not name:
+        return b"\x00"
+    parts = []
+    for label in name.encode("ascii").split(b"."):
+        if not 0 < len(label) < 64:
+            raise ValueError(f"bad DNS label in {name!r}")
+        parts.append(_LEN[len(label)] + label)
+    parts.append(b"\x00")
+    out = b"".join(parts)
     if len(out) > 255:
         raise ValueError(f"DNS name too long: {name[:60]}...")
-    return bytes(out)
+    return out
+
+
+_LEN = [bytes([n]) for n in range(64)]
 
 
 def build_query(qid: int, qname: str, qtype: int) -> bytes:
     """A recursive query (RD set) with an EDNS0 OPT record so TXT answers fit in UDP."""
-    return _HEADER.pack(qid, 0x0100, 1, 0, 0, 1) + encode_name(qname) + struct.pack("!HH", qtype, 1) + _OPT_RR
+    return _HEADER.pack(qid, 0x0100, 1, 0, 0, 1) + question(qname, qtype) + _OPT_RR
+
+
+def query_packet(qid: int, question_bytes: bytes) -> bytes:
+    """A query from a question built earlier with :func:`question`."""
+    return _HEADER.pack(qid, 0x0100, 1, 0, 0, 1) + question_bytes + _OPT_RR
+
+
+def question(qname: str, qtype: int) -> bytes:
+    """The question section (name, type, class IN) as it appears in the query and its answer."""
+    return encode_name(qname) + _QTAIL[qtype]
+
+
+class _QTail(dict):
+    def __missing__(self, qtype: int) -> bytes:
+        value = self[qtype] = struct.pack("!HH", qtype, 1)
+        return value
+
+
+_QTAIL = _QTail()
 
 
 def _read_name(data: bytes, pos: int) -> tuple[str, int]:
@@ -110,8 +132,12 @@ def _ip6_text(raw: bytes) -> str:
     return str(ipaddress.IPv6Address(raw))
 
 
-def parse_response(data: bytes) -> Message:
-    """Parse a response packet; raises :class:`WireError` on anything malformed."""
+def parse_response(data: bytes, expect: bytes | None = None, expect_name: str = "", expect_type: int = 0) -> Message:
+    """Parse a response packet; raises :class:`WireError` on anything malformed.
+
+    With ``expect`` (the question bytes of our query) the question is compared as bytes
+    (case-insensitively) instead of decoded: the common case on a busy sweep.
+    """
     if len(data) < 12:
         raise WireError("packet shorter than a DNS header")
     qid, flags, qdcount, ancount, nscount, _arcount = _HEADER.unpack_from(data)
@@ -125,15 +151,26 @@ def parse_response(data: bytes) -> Message:
     if qdcount != 1:
         raise WireError("response without exactly one question")
     pos = 12
-    msg.qname, pos = _read_name(data, pos)
-    if pos + 4 > len(data):
-        raise WireError("truncated question")
-    msg.qtype = struct.unpack_from("!H", data, pos)[0]
-    pos += 4
+    if expect is not None and data[12 : 12 + len(expect)].lower() == expect:
+        msg.qname = expect_name
+        msg.qtype = expect_type
+        pos += len(expect)
+    else:
+        msg.qname, pos = _read_name(data, pos)
+        if pos + 4 > len(data):
+            raise WireError("truncated question")
+        msg.qtype = struct.unpack_from("!H", data, pos)[0]
+        pos += 4
     size = len(data)
     for section, count in ((0, ancount), (1, nscount)):
         for _ in range(count):
-            owner, pos = _read_name(data, pos)
+            if pos < size and data[pos] & 0xC0 == 0xC0:  # owner is a compression pointer: skip it
+                if pos + 1 >= size:
+                    raise WireError("truncated compression pointer")
+                owner = ""
+                pos += 2
+            else:
+                owner, pos = _read_name(data, pos)
             if pos + 10 > size:
                 if msg.truncated:
                     return msg
