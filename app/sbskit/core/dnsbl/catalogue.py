@@ -111,7 +111,7 @@ class Zone:
                     extra = bits & ~sum(bit for bit, _ in found)
                     if extra:
                         meaning += f" (plus undocumented bits {extra})"
-                    return Decoded(LISTING, code, meaning, _worst_category([entry[1] for _, entry in found]))
+                    return Decoded(LISTING, code, meaning, worst_category([entry[1] for _, entry in found]))
         if not self.known:
             if value == 0x7F000001:
                 return Decoded(UNDOCUMENTED, code, "127.0.0.1 is the RFC 5782 'never listed' address; the list misbehaves")
@@ -121,10 +121,11 @@ class Zone:
         return Decoded(UNDOCUMENTED, code, f"{code} is not a code {self.name} documents")
 
 
-_SEVERITY = ["malicious", "exploited-host", "spam-source", "backscatter", "reputation-bad", "policy", CUSTOM_CATEGORY]
+_SEVERITY = ["malicious", "exploited-host", "spam-source", "backscatter", "reputation-bad", "policy", CUSTOM_CATEGORY,
+             "reputation-neutral", "reputation-good", "allow-list"]
 
 
-def _worst_category(categories: list[str]) -> str:
+def worst_category(categories: list[str]) -> str:
     for candidate in _SEVERITY:
         if candidate in categories:
             return candidate

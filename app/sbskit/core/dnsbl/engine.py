@@ -18,7 +18,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from sbskit.core.dnsbl import wire
-from sbskit.core.dnsbl.catalogue import ERROR, LISTING, Catalogue, Zone, custom_zone, load_catalogue
+from sbskit.core.dnsbl.catalogue import ERROR, LISTING, Catalogue, Zone, custom_zone, load_catalogue, worst_category
 from sbskit.core.dnsbl.resolvers import check_dqs_key, format_resolver, parse_resolver, system_resolvers
 from sbskit.core.dnsbl.targets import Target, parse_target, parse_targets, query_label, special_reason
 from sbskit.core.dnsbl.transport import MALFORMED, TIMEOUT, Answer, Transport
@@ -451,7 +451,7 @@ class Sweep:
         verdicts = [self.catalogue.verdict(c) for c in categories]
         worst = "bad" if "bad" in verdicts else ("neutral" if "neutral" in verdicts else "good")
         result["verdict"] = worst
-        result["category"] = categories[verdicts.index(worst)]
+        result["category"] = worst_category([c for c, v in zip(categories, verdicts) if v == worst])
         others = [d for d in decoded if d.kind != LISTING]
         notes = []
         if others:
