@@ -12,7 +12,7 @@ overall deadline of about the per-query timeout.
 
 from __future__ import annotations
 
-import random
+import os
 import re
 import time
 from typing import TYPE_CHECKING, Any
@@ -262,7 +262,7 @@ class Sweep:
             tr.submit(f"{label}.{qzone}", wire.A, lambda a, h=health, r=role: self._on_probe(h, r, a), key=qzone)
         # a name no list can hold: any address answer means a wildcard (parked or dead zone)
         health.waiting += 1
-        probe = f"sbskit-wildcard-probe-{random.getrandbits(32):08x}.{qzone}"
+        probe = f"sbskit-wildcard-probe-{os.urandom(4).hex()}.{qzone}"
         tr.submit(probe, wire.A, lambda a, h=health: self._on_probe(h, "wildcard", a), key=qzone)
         return health
 

@@ -11,11 +11,12 @@ polite to each list operator. Answers are cached by their TTL for the session.
 from __future__ import annotations
 
 import errno
-from collections import deque
-import random
+import os
 import select
-import socket
 import time
+from collections import deque
+
+import _socket as socket  # the C module: socket.py (with selectors, array) costs start-up time
 from typing import Callable
 
 from sbskit.core.dnsbl import wire
@@ -109,6 +110,7 @@ class Transport:
         self._pending: dict[tuple[str, int], _Query] = {}  # coalesce identical questions
         self._expired = False
         self._timer_due = 0.0
+        self._ids: list[int] = []
         self.sent_packets = 0
         self.received_packets = 0
 
@@ -216,8 +218,12 @@ class Transport:
         return sock
 
     def _new_id(self) -> int:
+        # unpredictable ids (RFC 5452) from os.urandom, drawn in blocks
         while True:
-            qid = random.getrandbits(16)
+            if not self._ids:
+                block = os.urandom(1024)
+                self._ids = [block[i] << 8 | block[i + 1] for i in range(0, 1024, 2)]
+            qid = self._ids.pop()
             if qid not in self._inflight:
                 return qid
 
