@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import logging
 import pkgutil
 import sys
 from typing import Sequence
@@ -27,8 +26,6 @@ from sbskit.cli.common import (
     error_line,
 )
 from sbskit.core.errors import UserInputError
-
-log = logging.getLogger("sbskit.cli")
 
 EPILOG = """exit status: 0 nothing wrong found, 1 a problem found, 2 bad usage or unusable input,
 3 checks could not be completed, 4 internal error (details in the log).
@@ -91,8 +88,10 @@ def _log_internal_error(exc: BaseException) -> str:
     try:
         from sbskit.core.logsetup import setup_logging
 
+        import logging  # only on this error path: logging costs start-up time
+
         path = setup_logging()
-        log.error("internal error", exc_info=exc)
+        logging.getLogger("sbskit.cli").error("internal error", exc_info=exc)
         return str(path)
     except Exception:
         return "no log: the log folder cannot be written"

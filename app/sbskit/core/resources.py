@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import json
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +57,8 @@ def load_json(*parts: str) -> Any:
 @functools.lru_cache(maxsize=64)
 def load_toml(*parts: str) -> dict[str, Any]:
     """Parsed TOML data file (cached)."""
+    import tomllib  # imported here: it pulls in datetime, and most CLI runs read only JSON
+
     return tomllib.loads(read_text(*parts))
 
 
