@@ -259,3 +259,26 @@ def test_dqs_key_rewrites_spamhaus_names_and_never_shows_the_key(bind):
     # the local BIND has no DQS zone: the test entry is missing, so the answer must not be "clean"
     assert r["status"] == "error" and r["error"] == "blocked-resolver"
     assert key not in str(doc)
+
+
+def _closed_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # closed again when we return: nothing listens there
+
+
+def test_closed_resolver_port_is_reported_at_once():
+    port = _closed_port()
+    start = time.monotonic()
+    doc = check([CLEAN_IP], Options(resolvers=[f"127.0.0.1:{port}"], zones=["good.bl.test"], timeout=5))
+    assert time.monotonic() - start < 2.5
+    r = result(doc, CLEAN_IP, "good.bl.test")
+    assert r["status"] == "error" and r["error"] == "refused" and "nothing answers DNS" in r["detail"]
+
+
+def test_closed_first_resolver_falls_over_to_the_next(bind):
+    port = _closed_port()
+    start = time.monotonic()
+    doc = check([LISTED_IP], Options(resolvers=[f"127.0.0.1:{port}", bind.address], zones=["good.bl.test"], timeout=5))
+    assert time.monotonic() - start < 2.5
+    assert result(doc, LISTED_IP, "good.bl.test")["status"] == "listed"

@@ -21,7 +21,7 @@ from sbskit.core.dnsbl import wire
 from sbskit.core.dnsbl.catalogue import ERROR, LISTING, Catalogue, Zone, custom_zone, load_catalogue, worst_category
 from sbskit.core.dnsbl.resolvers import check_dqs_key, format_resolver, parse_resolver, system_resolvers
 from sbskit.core.dnsbl.targets import Target, parse_target, parse_targets, query_label, special_reason
-from sbskit.core.dnsbl.transport import MALFORMED, TIMEOUT, Answer, Transport
+from sbskit.core.dnsbl.transport import MALFORMED, TIMEOUT, UNREACHABLE, Answer, Transport
 from sbskit.core.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -137,6 +137,7 @@ class Sweep:
         self._order: list[str] = []
         self._slots: list[_Slot] = []
         self._ctx = None
+        self._streaming = False
         self._done = 0
         self._total = 0
         self.problems: dict[str, dict] = {}
@@ -180,6 +181,7 @@ class Sweep:
     # --- running ----------------------------------------------------------------------------
     def run(self, ctx: "JobContext | None" = None) -> dict[str, Any]:
         self._ctx = ctx or _NullContext()
+        self._streaming = ctx is not None
         start = time.monotonic()
         deadline = start + _sweep_deadline(self.options.timeout)
         with Transport(self.servers, timeout=self.options.timeout, per_key_limit=self.options.per_zone_limit) as tr:
@@ -200,7 +202,7 @@ class Sweep:
         return self.document(elapsed=time.monotonic() - start)
 
     def _progress(self) -> None:
-        if self._ctx is not None:
+        if self._streaming:
             self._ctx.progress(self._done, self._total, f"{self._done} of {self._total} lookups answered")
 
     def _add_target(self, target: Target) -> None:
@@ -328,6 +330,8 @@ class Sweep:
             return None
         answer = health.listed
         point = health.test_listed
+        if answer is not None and answer.error == UNREACHABLE:
+            return ("refused", answer.detail)
         if answer is None or answer.error:
             detail = answer.detail if answer is not None else "no answer"
             return ("timeout", f"the list's test entry {point} did not answer ({detail}), so 'not listed' cannot be confirmed")
@@ -383,10 +387,10 @@ class Sweep:
         slot.emitted = True
         slot.result = self._verdict(slot, health)
         self._done += 1
-        if self._ctx is not None:
+        if self._streaming:
             self._ctx.result({"type": "result", "target": slot.target.text, "kind": slot.target.kind,
                               "source": slot.target.source, **slot.result})
-        self._progress()
+            self._progress()
 
     def _verdict(self, slot: _Slot, health: _ZoneHealth | None) -> dict[str, Any]:
         zone = slot.zone
@@ -412,6 +416,8 @@ class Sweep:
             return error(*health.error)
         if answer.error == TIMEOUT:
             return error("timeout", f"no answer from the resolver ({answer.detail})")
+        if answer.error == UNREACHABLE:
+            return error("refused", answer.detail)
         if answer.error == MALFORMED:
             return error("unexpected-answer", answer.detail)
         msg = answer.msg
@@ -543,7 +549,7 @@ class Sweep:
         self._progress()
 
     def _emit_info(self, info: dict) -> None:
-        if self._ctx is not None:
+        if self._streaming:
             self._ctx.result({"type": "target", **info})
 
     # --- output -----------------------------------------------------------------------------

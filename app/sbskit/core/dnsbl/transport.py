@@ -23,6 +23,7 @@ from sbskit.core.dnsbl import wire
 
 TIMEOUT = "timeout"
 MALFORMED = "malformed"
+UNREACHABLE = "unreachable"  # ICMP port unreachable: nothing listens for DNS there
 
 
 class Answer:
@@ -102,7 +103,11 @@ class Transport:
         self.use_cache = use_cache
         self._server_key = tuple(self.servers)
         self._sockaddrs: list[tuple[int, tuple]] = [self._sockaddr(h, p) for h, p in self.servers]
-        self._sockets: dict[int, socket.socket] = {}
+        # one connected socket per server: the kernel drops packets from anyone else, send()
+        # is cheaper than sendto(), and a closed port is reported at once (ECONNREFUSED)
+        self._sockets: dict[int, socket.socket] = {}  # by server index
+        self._socket_index: dict[socket.socket, int] = {}
+        self._dead: dict[int, str] = {}  # server index -> why it cannot be used
         self._ready: list[tuple[Callback, Answer]] = []
         self._waiting: dict[str, deque[_Query]] = {}  # per key, not yet sent
         self._inflight_by_key: dict[str, int] = {}
@@ -171,11 +176,11 @@ class Transport:
                     continue
                 wake = min(deadline, max(self._timer_due, now + 0.001))
                 wait = max(0.0, min(wake - now, 0.1))
-                socks = list(self._sockets.values())
+                socks = list(self._socket_index)
                 if socks:
                     readable, _, _ = select.select(socks, [], [], wait)
                     for sock in readable:
-                        self._receive(sock)
+                        self._receive(sock, self._socket_index[sock])
                 elif wait > 0:
                     time.sleep(wait)
                 now = time.monotonic()
@@ -191,6 +196,7 @@ class Transport:
             except OSError:
                 pass
         self._sockets.clear()
+        self._socket_index.clear()
 
     def __enter__(self) -> "Transport":
         return self
@@ -205,16 +211,23 @@ class Transport:
             return socket.AF_INET6, (host, port, 0, 0)
         return socket.AF_INET, (host, port)
 
-    def _socket(self, family: int) -> socket.socket:
-        sock = self._sockets.get(family)
+    def _socket(self, index: int) -> socket.socket:
+        sock = self._sockets.get(index)
         if sock is None:
+            family, addr = self._sockaddrs[index]
             sock = socket.socket(family, socket.SOCK_DGRAM)
-            sock.setblocking(False)
             try:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+                sock.setblocking(False)
+                try:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+                except OSError:
+                    pass
+                sock.connect(addr)  # UDP: sets the peer, sends nothing
             except OSError:
-                pass
-            self._sockets[family] = sock
+                sock.close()
+                raise
+            self._sockets[index] = sock
+            self._socket_index[sock] = index
         return sock
 
     def _new_id(self) -> int:
@@ -249,32 +262,59 @@ class Transport:
             del self._waiting[key]
 
     def _send(self, query: _Query, now: float) -> None:
-        family, addr = self._sockaddrs[query.server % len(self._sockaddrs)]
+        count = len(self._sockaddrs)
+        for _ in range(count):  # skip servers known to be unusable
+            if query.server % count not in self._dead:
+                break
+            query.server += 1
+        index = query.server % count
         query.sent = now
+        if index in self._dead:
+            self._finish(query, Answer(error=UNREACHABLE, detail=self._dead[index]))
+            return
         try:
-            self._socket(family).sendto(query.packet, addr)
+            self._socket(index).send(query.packet)
             self.sent_packets += 1
         except BlockingIOError:
             pass  # the retransmit (or the timeout) takes care of it
+        except (ConnectionRefusedError, ConnectionResetError):
+            self._server_down(index)
         except OSError as exc:
             if exc.errno in (errno.ENOBUFS, errno.EAGAIN):
                 return
-            self._finish(query, Answer(error=TIMEOUT, detail=f"could not send to the resolver: {exc.strerror or exc}"))
+            self._dead[index] = f"cannot send to {self._name(index)}: {exc.strerror or exc}"
+            self._server_down(index)
 
-    def _receive(self, sock: socket.socket) -> None:
+    def _name(self, index: int) -> str:
+        host, port = self.servers[index]
+        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+    def _server_down(self, index: int) -> None:
+        """Nothing listens at this server: move its queries to the next one, or fail them now."""
+        self._dead.setdefault(index, f"nothing answers DNS at {self._name(index)} (connection refused)")
+        now = time.monotonic()
+        for query in list(self._inflight.values()):
+            if query.server % len(self._sockaddrs) == index:
+                query.server += 1
+                self._send(query, now)
+
+    def _receive(self, sock: socket.socket, index: int) -> None:
         for _ in range(4096):
             try:
-                data, addr = sock.recvfrom(4096)
+                data = sock.recv(4096)
             except (BlockingIOError, InterruptedError):
                 return
-            except OSError:  # e.g. Windows reports ICMP port unreachable as a reset; keep reading
-                continue
+            except (ConnectionRefusedError, ConnectionResetError):  # ICMP port unreachable
+                self._server_down(index)
+                return
+            except OSError:
+                return
             self.received_packets += 1
             if len(data) < 12:
                 continue
             qid = (data[0] << 8) | data[1]
             query = self._inflight.get(qid)
-            if query is None or not self._from_server(addr):
+            if query is None:
                 continue
             try:
                 msg = wire.parse_response(data, query.question, query.qname, query.qtype)
@@ -296,14 +336,6 @@ class Transport:
             self._rttvar = 0.75 * self._rttvar + 0.25 * abs(self._srtt - rtt)
             self._srtt = 0.875 * self._srtt + 0.125 * rtt
         self.retry_after = min(self._retry_ceiling, max(0.05, self._srtt + 4 * self._rttvar))
-
-    def _from_server(self, addr) -> bool:
-        host = addr[0]
-        port = addr[1]
-        for _family, sockaddr in self._sockaddrs:
-            if sockaddr[1] == port and _same_host(sockaddr[0], host):
-                return True
-        return False
 
     def _finish(self, query: _Query, answer: Answer) -> None:
         if self._inflight.get(query.qid) is query:
@@ -348,16 +380,3 @@ class Transport:
             batch, self._ready = self._ready, []
             for callback, answer in batch:
                 callback(answer)
-
-
-def _same_host(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    if ":" in a and ":" in b:
-        import ipaddress
-
-        try:
-            return ipaddress.ip_address(a.split("%")[0]) == ipaddress.ip_address(b.split("%")[0])
-        except ValueError:
-            return False
-    return False
