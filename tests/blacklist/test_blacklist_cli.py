@@ -91,3 +91,23 @@ def test_html_report(bind, run_cli, tmp_path):
     proc = run_cli("blacklist", LISTED_IP, "--resolver", bind.address, "--zone", "good.bl.test", "--report", str(report))
     assert proc.returncode == 1
     assert LISTED_IP in report.read_text(encoding="utf-8")
+
+
+def test_blacklist_run_stays_import_light(bind, isolated_home):
+    """The benchmark against pydnsbl counts start-up: no Qt, asyncio, dnspython, logging or dataclasses."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, io\n"
+        "from sbskit.cli import main\n"
+        f"rc = main(['blacklist', '{LISTED_IP}', '--resolver', '{bind.address}', '--zone', 'good.bl.test', '--json'])\n"
+        "heavy = sorted(m for m in ('PySide6', 'asyncio', 'dns', 'logging', 'dataclasses', 'inspect', 'typing', 'tomllib')"
+        " if m in sys.modules)\n"
+        "print('HEAVY', heavy, rc, file=sys.stderr)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))), "app"), SBSKIT_HOME=str(isolated_home))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert "HEAVY [] 1" in proc.stderr, proc.stderr

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 import time
-from typing import TYPE_CHECKING, Any
 
 from sbskit.core.dnsbl import wire
 from sbskit.core.dnsbl.catalogue import ERROR, LISTING, Catalogue, Zone, custom_zone, load_catalogue, worst_category
@@ -24,7 +23,10 @@ from sbskit.core.dnsbl.targets import Target, parse_target, parse_targets, query
 from sbskit.core.dnsbl.transport import MALFORMED, TIMEOUT, UNREACHABLE, Answer, Transport
 from sbskit.core.errors import UserInputError
 
-if TYPE_CHECKING:
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time (CLI start-up time)
+    from typing import Any
+
     from sbskit.core.jobs import JobContext
 
 DEFAULT_TIMEOUT = 3.0

@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import textwrap
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 from sbskit.core.dnsbl.catalogue import load_catalogue
 from sbskit.core.dnsbl.engine import summary_line

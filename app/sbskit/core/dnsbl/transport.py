@@ -17,7 +17,9 @@ import time
 from collections import deque
 
 import _socket as socket  # the C module: socket.py (with selectors, array) costs start-up time
-from typing import Callable
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time (CLI start-up time)
+    from typing import Callable
 
 from sbskit.core.dnsbl import wire
 
@@ -42,7 +44,7 @@ class Answer:
         return self.msg.rcode if self.msg is not None else None
 
 
-Callback = Callable[[Answer], None]
+Callback = "Callable[[Answer], None]"
 
 # (server tuple, qname, qtype) -> (expires at, Answer); shared by every sweep in this process
 _CACHE: dict[tuple, tuple[float, Answer]] = {}
