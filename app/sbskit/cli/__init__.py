@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import pkgutil
+import os
 import sys
-from typing import Sequence
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time (start-up time)
+    from typing import Sequence
 
 from sbskit import __version__
 from sbskit.cli.common import (
@@ -35,7 +37,17 @@ SBSKIT_HOME=DIR keeps every file the kit writes in DIR (portable mode)."""
 def command_modules() -> list:
     """The subcommand modules, in name order."""
     package = sys.modules[__name__]
-    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("cmd_"))
+    names = set()
+    for folder in package.__path__:  # a plain folder listing: pkgutil costs start-up time
+        try:
+            names.update(f[:-3] for f in os.listdir(folder) if f.startswith("cmd_") and f.endswith(".py"))
+        except OSError:
+            pass
+    if not names:  # frozen bundle: no .py files on disk, ask the importers
+        import pkgutil
+
+        names = {m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("cmd_")}
+    names = sorted(names)
     return [importlib.import_module(f"{__name__}.{name}") for name in names]
 
 

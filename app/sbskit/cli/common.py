@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing and dataclasses are not imported at run time: CLI start-up is benchmarked
+    from typing import Any, NoReturn
 
 from sbskit.core.errors import UserInputError
 
@@ -56,18 +57,29 @@ def positive_seconds(text: str) -> float:
     return value
 
 
-@dataclass
 class CommandResult:
     """What a subcommand hands back: the JSON document, readable text, and the exit status.
 
     ``title`` and ``sections`` feed the report; by default the report shows the text.
+    (A plain class with a dataclass-style constructor: ``dataclasses`` pulls in ``inspect``.)
     """
 
-    exit_code: int
-    doc: dict[str, Any]
-    text: str = ""
-    title: str = "SBS Admin Kit report"
-    extra: dict[str, Any] = field(default_factory=dict)
+    def __init__(self, exit_code: int, doc: dict[str, Any], text: str = "", title: str = "SBS Admin Kit report",
+                 extra: dict[str, Any] | None = None) -> None:
+        self.exit_code = exit_code
+        self.doc = doc
+        self.text = text
+        self.title = title
+        self.extra = {} if extra is None else extra
+
+    def __repr__(self) -> str:
+        return f"CommandResult(exit_code={self.exit_code!r}, title={self.title!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CommandResult):
+            return NotImplemented
+        return (self.exit_code, self.doc, self.text, self.title, self.extra) == (
+            other.exit_code, other.doc, other.text, other.title, other.extra)
 
     def emit(self, args: argparse.Namespace) -> None:
         if getattr(args, "report", None):

@@ -11,7 +11,9 @@ import functools
 import json
 import sys
 from pathlib import Path
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time (CLI start-up time)
+    from typing import Any
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
