@@ -185,12 +185,14 @@ class Sweep:
         self._ctx = ctx or _NullContext()
         self._streaming = ctx is not None
         start = time.monotonic()
-        deadline = start + _sweep_deadline(self.options.timeout)
         with Transport(self.servers, timeout=self.options.timeout, per_key_limit=self.options.per_zone_limit) as tr:
             self._transport = tr
             for target in self.targets:
                 self._add_target(target)
             self._progress()
+            # about the per-query timeout plus a little; a big sweep (a /24 on 40 lists) queues
+            # behind the in-flight caps, so it gets 1 ms more per query beyond the first 500
+            deadline = start + _sweep_deadline(self.options.timeout) + max(0, tr.queued() - 500) * 0.001
             tr.run(deadline, self._ctx.is_cancelled)
         if self._ctx.is_cancelled():
             from sbskit.core.jobs import Cancelled

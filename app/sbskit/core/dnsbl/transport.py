@@ -155,6 +155,10 @@ class Transport:
             queue = self._waiting[key] = deque()
         queue.append(query)
 
+    def queued(self) -> int:
+        """Questions submitted and not yet answered."""
+        return len(self._pending)
+
     def run(self, deadline: float, is_cancelled: Callable[[], bool] | None = None) -> None:
         """Work until nothing is left or ``deadline`` (``time.monotonic()``) passes."""
         try:
