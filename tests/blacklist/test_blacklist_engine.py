@@ -282,3 +282,8 @@ def test_closed_first_resolver_falls_over_to_the_next(bind):
     doc = check([LISTED_IP], Options(resolvers=[f"127.0.0.1:{port}", bind.address], zones=["good.bl.test"], timeout=5))
     assert time.monotonic() - start < 2.5
     assert result(doc, LISTED_IP, "good.bl.test")["status"] == "listed"
+
+
+def test_no_list_takes_the_targets():
+    with pytest.raises(UserInputError, match="none of the chosen lists"):
+        Sweep(["example.com"], Options(resolvers=["127.0.0.1"], zones=["zen.spamhaus.org"], include_mx=False))

@@ -142,3 +142,12 @@ def test_status_kinds():
     assert status_kind({"status": "listed", "verdict": "good"}) == "good"
     assert status_kind({"status": "listed", "verdict": "neutral"}) == "info"
     assert status_kind({"status": "error", "error": "timeout"}) == "unknown"
+
+
+def test_cidr_block_streams_one_row_per_address(qtbot, tab):
+    run(qtbot, tab, "192.0.2.8/29", "good.bl.test")
+    results = [row for g, row in rows(tab) if not g.startswith("Target details")]
+    assert len(results) == 6 == tab.results.summary["results"]
+    listed = [row for row in results if row.text(COL_RESULT).startswith("LISTED")]
+    assert [row.text(0) for row in listed] == [LISTED_IP]
+    assert results.index(listed[0]) == 0  # the news is on top of its group

@@ -76,6 +76,8 @@ class ResultsTree(QTreeWidget):
         self._groups: dict[str, QTreeWidgetItem] = {}
         self._details: dict[str, QTreeWidgetItem] = {}
         self.items: list[dict[str, Any]] = []  # every streamed result, in arrival order
+        self._news: dict[str, int] = {}  # rows that are not "clean", per group (they go first)
+        self.summary = self._empty_summary()
         self.targets: dict[str, dict[str, Any]] = {}  # target info (PTR, MX) by target
         QShortcut(QKeySequence.StandardKey.Copy, self, activated=self._copy_selection_signal)
         self.copy_selection = None  # set by the tab: a callable copying the selection
@@ -84,7 +86,29 @@ class ResultsTree(QTreeWidget):
         if self.copy_selection is not None:
             self.copy_selection()
 
+    @staticmethod
+    def _empty_summary() -> dict[str, Any]:
+        return {"lists": 0, "results": 0, "listed": 0, "allow_or_reputation": 0, "clean": 0, "errors": 0,
+                "error_reasons": {}, "_zones": set(), "_targets": set()}
+
+    def _count(self, item: dict[str, Any]) -> None:
+        """Running totals in the shape of ``engine.summarize`` (no re-scan per row)."""
+        s = self.summary
+        s["results"] += 1
+        s["_zones"].add(item["zone"])
+        s["_targets"].add(item["target"])
+        s["lists"] = len(s["_zones"])
+        if item["status"] == "clean":
+            s["clean"] += 1
+        elif item["status"] == "listed":
+            s["listed" if item.get("verdict") == "bad" else "allow_or_reputation"] += 1
+        else:
+            s["errors"] += 1
+            s["error_reasons"][item["error"]] = s["error_reasons"].get(item["error"], 0) + 1
+
     def clear_results(self) -> None:
+        self._news.clear()
+        self.summary = self._empty_summary()
         self.clear()
         self._groups.clear()
         self._details.clear()
@@ -140,13 +164,12 @@ class ResultsTree(QTreeWidget):
             row.setForeground(COL_DELIST, QBrush(self.palette().link().color()))
             row.setToolTip(COL_DELIST, item["delist_url"])
         if item["status"] != "clean":  # the news goes first within its group
-            index = 0
-            while index < parent.childCount() and parent.child(index).data(0, Qt.ItemDataRole.UserRole) != "clean":
-                index += 1
-            parent.insertChild(index, row)
+            position = self._news.get(group, 0)
+            parent.insertChild(position, row)
+            self._news[group] = position + 1
         else:
             parent.addChild(row)
-        row.setData(0, Qt.ItemDataRole.UserRole, item["status"])
+        self._count(item)
 
     def update_target(self, info: dict[str, Any]) -> None:
         text = info["target"]

@@ -57,6 +57,7 @@ class BlacklistTab(KitTab):
         self.ask_save_path: Callable[[str], str] = self._ask_save_path
         self._build()
         self._validate_timer = QTimer(self, singleShot=True, interval=250, timeout=self.validate)
+        self._summary_timer = QTimer(self, singleShot=True, interval=100, timeout=self._live_summary)
         self.validate()
 
     # --- layout ------------------------------------------------------------------------------
@@ -331,9 +332,16 @@ class BlacklistTab(KitTab):
             self.results.update_target(item)
             return
         self.results.add_result(item)
-        summary = summarize(self.results.as_document()["targets"])
-        self._set_summary(summary_line(summary, len(self.results.as_document()["targets"])).replace(".", " so far...", 1)
-                          if summary["results"] else "Checking...", "info")
+        if not self._summary_timer.isActive():  # at most ten label updates a second
+            self._summary_timer.start()
+
+    def _live_summary(self) -> None:
+        if self.worker is None:
+            return
+        summary = self.results.summary
+        if summary["results"]:
+            text = summary_line(summary, len(summary["_targets"]))
+            self._set_summary(text[:-1] + " so far...", "info")
 
     def _on_finished(self, doc: dict) -> None:
         self.last_doc = doc

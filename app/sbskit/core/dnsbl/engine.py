@@ -125,6 +125,10 @@ class Sweep:
         self.dqs_key = check_dqs_key(self.options.dqs_key) if self.options.dqs_key else None
         self.targets = parse_targets(targets)
         self.zone_choice = self._choose_zones()
+        if not any(self.zone_choice[t.kind] for t in self.targets) and not (
+                self.options.include_mx and any(t.kind == "domain" for t in self.targets)):
+            kinds = ", ".join(sorted({t.kind for t in self.targets}))
+            raise UserInputError(f"none of the chosen lists takes these targets ({kinds})")
         if not self.custom_resolver:
             for target in self.targets:
                 if target.kind != "domain":
