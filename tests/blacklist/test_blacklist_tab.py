@@ -102,6 +102,8 @@ def test_bad_input_is_explained_and_blocks_the_check(qtbot, tab):
         assert not tab.validate()
         assert needle in tab.validation_label.text()
         assert not tab.check_button.isEnabled()
+    tab.target_box.setEditText("192.0.2.1\n192.0.2.2,  mail.example")  # a pasted list
+    assert tab.validate() and "2 IPv4 addresses, 1 domain" in tab.validation_label.text()
     tab.target_box.setEditText("192.0.2.1")
     tab.resolver_edit.setText("not-an-ip")
     assert not tab.validate() and "resolver" in tab.validation_label.text()
