@@ -25,22 +25,31 @@ class WireError(ValueError):
 
 
 def encode_name(name: str) -> bytes:
-    """``example.com`` -> length-prefixed labels; raises ValueError for unusable names."""
+    """``example.com`` -> length-prefixed labels; raises ValueError for unusable names.
+
+    Sweeps ask for thousands of names that share their tails (``x.113.0.203.zone``), so
+    encodings are cached by tail: most names cost one label's work.
+    """
     name = name.rstrip(".")
     if not name:
         return b"\x00"
-    parts = []
-    for label in name.encode("ascii").split(b"."):
-        if not 0 < len(label) < 64:
-            raise ValueError(f"bad DNS label in {name!r}")
-        parts.append(_LEN[len(label)] + label)
-    parts.append(b"\x00")
-    out = b"".join(parts)
+    hit = _ENCODED.get(name)
+    if hit is not None:
+        return hit
+    head, dot, rest = name.partition(".")
+    raw = head.encode("ascii")
+    if not 0 < len(raw) < 64:
+        raise ValueError(f"bad DNS label in {name!r}")
+    out = _LEN[len(raw)] + raw + (encode_name(rest) if dot else b"\x00")
     if len(out) > 255:
         raise ValueError(f"DNS name too long: {name[:60]}...")
+    if len(_ENCODED) > 50_000:
+        _ENCODED.clear()
+    _ENCODED[name] = out
     return out
 
 
+_ENCODED: dict[str, bytes] = {}
 _LEN = [bytes([n]) for n in range(64)]
 
 
