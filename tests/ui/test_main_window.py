@@ -32,7 +32,7 @@ def test_four_tabs_in_order(window):
 
 def test_file_menu_actions(window):
     assert window.action_save_screenshot.shortcut().toString() == "Ctrl+Shift+S"
-    assert not window.action_export_report.isEnabled()
+    assert window.action_export_report.isEnabled()
     assert window.action_quit.isEnabled()
 
 
@@ -110,3 +110,38 @@ def test_screenshots_command_line_end_to_end(tmp_path, isolated_home):
     assert forced.returncode == 0, forced.stderr
     # portable mode: the app wrote its log inside SBSKIT_HOME
     assert (isolated_home / "logs" / "sbskit.log").is_file()
+
+
+def test_export_report_writes_html_and_pdf_with_tab_sections(window, qtbot, tmp_path):
+    from sbskit.core.report import Section
+    from sbskit.ui.report_dialog import ReportOptions
+
+    tab = window.tab_widgets[1]
+    tab.report_sections = lambda: [Section("Verdicts", "<p>listed on 1 of 3 lists</p>")]
+    window.ask_report_options = lambda: ReportOptions("Contoso", "HQ", "Alex", tmp_path / "visit")
+    errors = []
+    window.show_error = errors.append
+    window.show()
+    window.action_export_report.trigger()
+    qtbot.waitUntil(lambda: not window.report_worker.running, timeout=30_000)
+    assert errors == []
+    html_text = (tmp_path / "visit.html").read_text(encoding="utf-8")
+    assert "Contoso" in html_text and "Blacklist lookup: Verdicts" in html_text
+    assert "listed on 1 of 3 lists" in html_text
+    assert "data:image/png;base64," in html_text  # the tab's screenshot is embedded
+    assert "OS version:" not in html_text  # unused tabs contribute nothing
+    pdf = (tmp_path / "visit.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and b"/Image" in pdf
+
+
+def test_export_report_failure_is_shown_not_raised(window, qtbot, tmp_path):
+    from sbskit.ui.report_dialog import ReportOptions
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    window.ask_report_options = lambda: ReportOptions("C", "", "", blocker / "visit", pdf=False)
+    errors = []
+    window.show_error = errors.append
+    window.action_export_report.trigger()
+    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
+    assert "cannot write the report" in errors[0]

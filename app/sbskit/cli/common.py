@@ -60,14 +60,15 @@ def positive_seconds(text: str) -> float:
 class CommandResult:
     """What a subcommand hands back: the JSON document, readable text, and the exit status.
 
-    ``title`` and ``sections`` feed the report; by default the report shows the text.
+    ``title`` and ``sections`` (``sbskit.core.report.Section``) feed ``--report``; without
+    sections the report shows the readable text.
     """
 
     exit_code: int
     doc: dict[str, Any]
     text: str = ""
     title: str = "SBS Admin Kit report"
-    extra: dict[str, Any] = field(default_factory=dict)
+    sections: list[Any] = field(default_factory=list)
 
     def emit(self, args: argparse.Namespace) -> None:
         if getattr(args, "report", None):
@@ -79,28 +80,16 @@ class CommandResult:
 
     def write_report(self, path: Path) -> None:
         from sbskit.core.report import Report
+        from sbskit.report_files import write_report_file
 
         suffix = path.suffix.lower()
         if suffix not in (".html", ".htm", ".pdf"):
             raise UserInputError(f"--report needs a file ending in .html or .pdf, not {path.name!r}")
         report = Report(title=self.title)
-        report.add_text_section("Results", self.text or json.dumps(self.doc, indent=2, ensure_ascii=False))
+        if self.sections:
+            report.sections.extend(self.sections)
+        else:
+            report.add_text_section("Results", self.text or json.dumps(self.doc, indent=2, ensure_ascii=False))
         write_report_file(report, path)
         warn(f"report written to {path}")
 
-
-def write_report_file(report, path: Path) -> None:
-    """Write ``report`` as HTML, or as PDF through Qt (imported only for a PDF)."""
-    from sbskit.core.report import render_html
-    from sbskit.core.settings import atomic_write_text
-
-    document = render_html(report)
-    try:
-        if path.suffix.lower() == ".pdf":
-            from sbskit.ui.pdf import html_to_pdf
-
-            html_to_pdf(document, path)
-        else:
-            atomic_write_text(path, document)
-    except OSError as exc:
-        raise UserInputError(f"cannot write the report {path}: {exc.strerror or exc}") from None

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import base64
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,17 +28,28 @@ from PySide6.QtWidgets import (
 
 from sbskit import APP_NAME, __version__
 from sbskit.core.paths import AppPaths, app_paths
+from sbskit.core.report import Report, Section
 from sbskit.core.resources import data_versions, resource_path
 from sbskit.core.settings import Settings
+from sbskit.report_files import write_report_file
+from sbskit.ui.report_dialog import ReportDialog, ReportOptions
 from sbskit.ui.tab_base import KitTab
 from sbskit.ui.tabs import tab_classes
 from sbskit.ui.theme import status_background, status_foreground
+from sbskit.ui.workers import JobWorker
 
 log = logging.getLogger(__name__)
 
 
 def app_icon() -> QIcon:
     return QIcon(str(resource_path("art", "sbskit.svg")))
+
+
+def pixmap_png(pixmap: QPixmap) -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pixmap.save(buffer, "PNG")
+    return bytes(buffer.data())
 
 
 class MainWindow(QMainWindow):
@@ -49,6 +61,9 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.ask_save_path: Callable[[str], str] = self._ask_save_path
         self.show_about: Callable[[], None] = self._show_about
+        self.ask_report_options: Callable[[], ReportOptions | None] = self._ask_report_options
+        self.show_error: Callable[[str], None] = lambda text: QMessageBox.warning(self, APP_NAME, text)
+        self.report_worker: JobWorker | None = None
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -85,9 +100,7 @@ class MainWindow(QMainWindow):
             "Save screenshot of this tab...", self.save_screenshot_interactive, QKeySequence("Ctrl+Shift+S")
         )
         self.action_copy_screenshot = self._action("Copy screenshot to clipboard", self.copy_screenshot)
-        self.action_export_report = self._action("Export report...", lambda: None)
-        self.action_export_report.setEnabled(False)
-        self.action_export_report.setToolTip("Client reports arrive with the field-kit release.")
+        self.action_export_report = self._action("Export report...", self.export_report, QKeySequence("Ctrl+E"))
         self.action_quit = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
         for action in (self.action_save_screenshot, self.action_copy_screenshot, self.action_export_report):
             file_menu.addAction(action)
@@ -156,6 +169,61 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", default, "PNG images (*.png)")
         return path
 
+    # --- report ------------------------------------------------------------------------
+    def _ask_report_options(self) -> ReportOptions | None:
+        stamp = datetime.now().strftime("%Y-%m-%d")
+        dialog = ReportDialog(self.paths.reports / f"sbskit-report-{stamp}", self.settings.get("report/consultant"),
+                              self)
+        if dialog.exec() != ReportDialog.DialogCode.Accepted:
+            return None
+        return dialog.options()
+
+    def build_report(self, options: ReportOptions) -> Report:
+        """Collect every used tab's sections (and screenshots) into one report, on the GUI thread."""
+        report = Report(title="SBS Admin Kit visit report", client=options.client, site=options.site,
+                        consultant=options.consultant)
+        current = self.tabs.currentIndex()
+        used = 0
+        for index, tab in enumerate(self.tab_widgets):
+            sections = tab.report_sections()
+            if not sections:
+                continue
+            used += 1
+            for section in sections:
+                report.sections.append(Section(f"{tab.title}: {section.heading}", section.html_body))
+            if options.screenshots:
+                png = pixmap_png(self.grab_tab(index))
+                image = report.add_image(tab.slug, png, f"The {tab.title} tab at the time of the report")
+                report.sections[-1] = Section(report.sections[-1].heading, report.sections[-1].html_body + image)
+        self.tabs.setCurrentIndex(current)
+        if not used:
+            report.add_html_section("Checks", "<p>No checks were run in this session.</p>")
+        return report
+
+    def export_report(self) -> None:
+        if self.report_worker is not None and self.report_worker.running:
+            return
+        options = self.ask_report_options()
+        if options is None:
+            return
+        self.settings.set("report/consultant", options.consultant)
+        report = self.build_report(options)
+
+        def write(ctx):
+            written = []
+            for i, target in enumerate(options.targets()):
+                ctx.check()
+                ctx.progress(i, len(options.targets()), f"Writing {target.name}")
+                written.append(write_report_file(report, target))
+            return written
+
+        self.report_worker = JobWorker(write, "export report")
+        self.report_worker.finished.connect(
+            lambda paths: self.statusBar().showMessage("Report written: " + ", ".join(str(p) for p in paths), 10000))
+        self.report_worker.failed.connect(lambda message, _details: self.show_error(f"The report was not written: {message}"))
+        self.report_worker.progress.connect(lambda _d, _t, message: self.statusBar().showMessage(message))
+        self.report_worker.start()
+
     # --- help --------------------------------------------------------------------------
     def about_text(self) -> str:
         try:
@@ -214,6 +282,8 @@ class MainWindow(QMainWindow):
             log.warning("settings not saved: %s", exc)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.report_worker is not None and self.report_worker.running:
+            self.report_worker.cancel()
         for tab in self.tab_widgets:
             tab.shutdown()
         self.save_state()

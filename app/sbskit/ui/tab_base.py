@@ -19,6 +19,11 @@ class KitTab(QWidget):
     def shutdown(self) -> None:
         """Cancel running work before the window closes."""
 
+    def report_sections(self) -> list:
+        """``sbskit.core.report.Section`` items for File > Export report: what was checked,
+        the verdicts, the evidence, the recommended actions. Empty when the tab was not used."""
+        return []
+
 
 class ComingSoonTab(KitTab):
     """An honest placeholder for a tab whose feature has not landed yet."""
