@@ -145,3 +145,9 @@ def test_export_report_failure_is_shown_not_raised(window, qtbot, tmp_path):
     window.action_export_report.trigger()
     qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
     assert "cannot write the report" in errors[0]
+
+
+def test_view_menu_jumps_to_tabs_with_ctrl_number(window):
+    assert [a.shortcut().toString() for a in window.tab_actions] == ["Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4"]
+    window.tab_actions[3].trigger()
+    assert window.tabs.currentIndex() == 3

@@ -107,6 +107,14 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
 
+        view_menu = self.menuBar().addMenu("&View")
+        self.tab_actions = []
+        for index, tab in enumerate(self.tab_widgets):
+            action = self._action(tab.title, lambda _=False, i=index: self.tabs.setCurrentIndex(i),
+                                  QKeySequence(f"Ctrl+{index + 1}"))
+            view_menu.addAction(action)
+            self.tab_actions.append(action)
+
         help_menu = self.menuBar().addMenu("&Help")
         self.action_about = self._action(f"About {APP_NAME}", lambda: self.show_about())
         self.action_open_logs = self._action("Open log folder", self.open_log_folder)
