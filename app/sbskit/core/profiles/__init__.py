@@ -1,0 +1,24 @@
+"""Client profiles and the history of their checks, in one SQLite file on the stick.
+
+``ProfileStore`` (store.py) is the entry point; db.py explains how writes survive a
+pulled USB stick, kinds.py how each check's results become history facts, history.py
+the "new / fixed / still listed since last visit" rules, transfer.py import/export.
+"""
+
+from sbskit.core.profiles.history import Comparison, ListedSince
+from sbskit.core.profiles.kinds import Fact, KindSpec, register_kind
+from sbskit.core.profiles.model import Profile, ProfileSummary, Run
+from sbskit.core.profiles.store import ProfileStore, default_path
+
+__all__ = [
+    "Comparison",
+    "Fact",
+    "KindSpec",
+    "ListedSince",
+    "Profile",
+    "ProfileStore",
+    "ProfileSummary",
+    "Run",
+    "default_path",
+    "register_kind",
+]
