@@ -170,3 +170,21 @@ register_kind(
         lambda doc: [],
     )
 )
+
+
+def guess_kind(document: Any) -> str | None:
+    """Which check printed this JSON document, from its top-level keys (None: cannot tell)."""
+    if not isinstance(document, dict):
+        return None
+    keys = set(document)
+    if "targets" in keys:
+        return "blacklist"
+    if "open_relay" in keys:
+        return "relaytest"
+    if "services" in keys and "host" in keys:
+        return "mailprobe"
+    if "matches" in keys:
+        return "osver"
+    if "findings" in keys and "inputs" in keys:
+        return "triage"
+    return None
