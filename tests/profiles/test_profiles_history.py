@@ -101,7 +101,7 @@ def test_store_history_end_to_end(store, bl):
     assert names["still_clean"] == ["b.example"]
     assert names["unknown"] == ["c.example"]  # error last visit, clean now: NOT fixed
     assert names["fixed"] == [] and names["new"] == []
-    assert "1 unknown" in comparison.summary()
+    assert comparison.summary() == "since the last visit (7 Apr 2026): 0 new, 0 fixed, 2 still listed, 1 unknown"
     sentences = comparison.sentences()
     assert any(line.startswith(f"192.0.2.7: listed on {S} since 3 Mar 2026") for line in sentences)
     doc = comparison.to_json()
@@ -118,7 +118,7 @@ def test_compare_uses_the_previous_run_of_the_same_target(store, bl):
     assert comparison.target == "192.0.2.7" and comparison.previous.at.startswith("2026-01-01")
     assert [c.item for c in comparison.buckets["fixed"]] == [Z]
     other = store.compare_latest("acme", "blacklist", target="192.0.2.99")
-    assert other.previous is None and other.summary() == "first saved run: nothing listed"
+    assert other.previous is None and other.summary() == "first saved run: no problems found"
     assert [(c.kind, c.target) for c in store.comparisons("acme")] == [
         ("blacklist", "192.0.2.7"), ("blacklist", "192.0.2.99")]
 

@@ -93,15 +93,17 @@ class Comparison:
         }
 
     def summary(self) -> str:
-        """One line: ``2 new, 1 fixed, 3 still listed, 1 unknown since 3 Mar 2026``."""
+        """One line: ``since the last visit (3 Mar 2026): 2 new, 1 fixed, 3 still listed, 1 unknown``."""
+        spec = kind_spec(self.kind)
+        word = spec.problem_word if spec else "problem"
         if self.previous is None:
             n = len(self.listed_now)
-            return f"first saved run: {n} listed" if n else "first saved run: nothing listed"
+            return f"first saved run: {n} {word}" if n else "first saved run: no problems found"
         counts = self.counts()
-        parts = [f"{counts['new']} new", f"{counts['fixed']} fixed", f"{counts['still_listed']} still listed"]
+        parts = [f"{counts['new']} new", f"{counts['fixed']} fixed", f"{counts['still_listed']} still {word}"]
         if counts["unknown"]:
             parts.append(f"{counts['unknown']} unknown")
-        return ", ".join(parts) + f" since {local_date(self.previous.at)}"
+        return f"since the last visit ({local_date(self.previous.at)}): " + ", ".join(parts)
 
     def sentences(self) -> list[str]:
         """Report lines, e.g. ``192.0.2.7: listed on bl.spamcop.net since 3 Mar 2026 (new since last visit)``."""
