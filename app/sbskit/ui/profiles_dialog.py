@@ -289,6 +289,7 @@ class ProfilesDialog(QDialog):
             self.client_list.setCurrentItem(previous)
             self.client_list.blockSignals(False)
             return
+        self._show_status("", "info")
         self._load(name)
 
     # --- one profile --------------------------------------------------------------------------
@@ -315,7 +316,6 @@ class ProfilesDialog(QDialog):
         self._set_form_enabled(True)
         self._show_validation([])
         self.history.show_history(profile.name, runs, comparisons, total)
-        self._show_status("", "info")
         self._update_buttons()
 
     def new_profile(self) -> None:
@@ -332,6 +332,7 @@ class ProfilesDialog(QDialog):
         self._filling = False
         self._loaded = None
         self._dirty = True
+        self._show_status("", "info")
         self._set_form_enabled(True)
         self.history.clear("A new client has no history yet.")
         self.tabs.setCurrentIndex(0)
