@@ -217,3 +217,61 @@ def test_every_input_has_an_accessible_name(qtbot, filled):
             assert widget.accessibleName(), widget
     for button in dialog.findChildren(QPushButton):
         assert button.text().replace("&", "") or button.accessibleName()
+
+
+def test_export_then_import_on_another_stick(qtbot, filled, tmp_path, monkeypatch):
+    dialog = open_dialog(qtbot, current="Acme Dental")
+    qtbot.waitUntil(lambda: dialog.name_edit.text() == "Acme Dental" and not dialog.busy)
+    out = tmp_path / "acme.json"
+    suggested = []
+    dialog.ask_export_path = lambda default: suggested.append(default) or str(out)
+    with qtbot.waitSignal(dialog.job_done, check_params_cb=lambda name: name == "export"):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert suggested[0].endswith("Acme Dental.sbskit-profile.json")
+    assert out.is_file() and "Exported Acme Dental with 2 saved runs" in dialog.status_label.text()
+    dialog.close()
+
+    from sbskit.core import paths
+
+    monkeypatch.setenv(paths.HOME_ENV, str(tmp_path / "other-stick"))
+    paths.reset_for_tests()
+    other = open_dialog(qtbot)
+    qtbot.waitUntil(lambda: "No client profiles yet" in other.status_label.text())
+    other.ask_import_path = lambda: str(out)
+    qtbot.mouseClick(other.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: other.name_edit.text() == "Acme Dental" and not other.busy)
+    assert other.history.runs.topLevelItemCount() == 2
+    # importing again asks before replacing
+    asked = []
+    other.confirm_replace = lambda name: asked.append(name) or False
+    with qtbot.waitSignal(other.job_done, check_params_cb=lambda name: name == "import"):
+        other.import_profile()
+    assert asked == ["Acme Dental"]
+    other.confirm_replace = lambda name: True
+    other.import_profile()
+    qtbot.waitUntil(lambda: "Imported Acme Dental" in other.status_label.text() and not other.busy)
+
+
+def test_importing_a_bad_file_says_why(qtbot, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b"\x00\x01binary")
+    dialog = open_dialog(qtbot)
+    dialog.ask_import_path = lambda: str(bad)
+    with qtbot.waitSignal(dialog.job_done, check_params_cb=lambda name: name == "import"):
+        dialog.import_profile()
+    assert "looks binary" in dialog.status_label.text()
+
+
+def test_huge_paste_is_refused_quickly(qtbot, filled):
+    dialog = open_dialog(qtbot, current="Northwind")
+    qtbot.waitUntil(lambda: dialog.name_edit.text() == "Northwind" and not dialog.busy)
+    dialog.list_edits["ips"].setPlainText("192.0.2.1\n" * 100_000)
+    assert "too long" in dialog.validation_label.text() and not dialog.save_button.isEnabled()
+
+
+def test_closing_with_work_in_flight_is_harmless(qtbot, filled):
+    dialog = open_dialog(qtbot)
+    dialog.reload()
+    dialog.close()
+    qtbot.waitUntil(lambda: not dialog.busy)
+    assert dialog.name_edit.text() == ""

@@ -151,7 +151,7 @@ def _list(store, args):
 
 def _summary_of(store, name):
     runs = store.runs(name, limit=1)
-    return len(store.runs(name)), (runs[0].at if runs else None)
+    return store.run_count(name), (runs[0].at if runs else None)
 
 
 def _show(store, args):
@@ -203,7 +203,7 @@ def _remove(store, args):
 
     profile = store.get(args.name)
     if not args.yes:
-        count = len(store.runs(profile.name))
+        count = store.run_count(profile.name)
         if not sys.stdin or not sys.stdin.isatty():
             raise UserInputError(f"deleting {profile.name!r} and its {count} saved runs needs --yes to confirm")
         sys.stderr.write(f"Delete client profile {profile.name!r} and its {count} saved runs? [y/N] ")

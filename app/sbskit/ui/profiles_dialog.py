@@ -18,6 +18,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -59,6 +60,9 @@ class ProfilesDialog(QDialog):
         self.path = Path(path) if path is not None else default_path()
         self.confirm_delete: Callable[[str, int], bool] = self._ask_delete
         self.confirm_discard: Callable[[str], bool] = self._ask_discard
+        self.confirm_replace: Callable[[str], bool] = self._ask_replace
+        self.ask_export_path: Callable[[str], str] = self._ask_export_path
+        self.ask_import_path: Callable[[], str] = self._ask_import_path
         self.selected_name: str | None = None
         self._loaded: str | None = None  # name of the profile in the form (None: a new one)
         self._wanted = current
@@ -67,6 +71,7 @@ class ProfilesDialog(QDialog):
         self._dirty = False
         self._filling = False
         self._run_count = 0
+        self._closed = False
         self._build()
         self._set_form_enabled(False)
         self.reload()
@@ -99,13 +104,24 @@ class ProfilesDialog(QDialog):
         self.delete_button.setToolTip("Delete the selected client and all its saved runs (Del)")
         self.new_button.clicked.connect(self.new_profile)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.import_button = QPushButton("&Import...")
+        self.import_button.setToolTip("Add a client from a profile file exported on another stick")
+        self.export_button = QPushButton("E&xport...")
+        self.export_button.setToolTip("Save the selected client and its history as a JSON file (to move it to another stick)")
+        self.import_button.clicked.connect(self.import_profile)
+        self.export_button.clicked.connect(self.export_selected)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
+        transfer = QHBoxLayout()
+        transfer.addWidget(self.import_button)
+        transfer.addWidget(self.export_button)
+        transfer.addStretch(1)
         left_layout.addWidget(self.filter_edit)
         left_layout.addWidget(self.client_list, 1)
         left_layout.addLayout(buttons)
+        left_layout.addLayout(transfer)
         splitter.addWidget(left)
 
         self.tabs = QTabWidget()
@@ -133,7 +149,7 @@ class ProfilesDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         outer.addWidget(self.button_box)
         for button in (self.new_button, self.delete_button, self.use_button, self.close_button,
-                       self.save_button, self.revert_button):
+                       self.save_button, self.revert_button, self.import_button, self.export_button):
             button.setAutoDefault(False)
             button.setDefault(False)
 
@@ -213,18 +229,23 @@ class ProfilesDialog(QDialog):
         worker = JobWorker(job, f"profiles-{name}")
         self._workers.add(worker)
 
+        def current() -> bool:
+            return not self._closed and self._generation.get(name) == generation
+
         def finished(value: Any) -> None:
-            if self._generation.get(name) == generation:
+            if current():
                 on_done(value)
 
         def failed(message: str, _details: str) -> None:
-            if self._generation.get(name) == generation:
+            if current():
                 self._show_status(message, "bad")
                 if name == "save":
                     self._show_validation([message])
 
         def ended() -> None:
             self._workers.discard(worker)
+            if self._closed:
+                return  # the widgets may be gone already
             self._update_buttons()
             self.job_done.emit(name)
 
@@ -258,10 +279,11 @@ class ProfilesDialog(QDialog):
             self.client_list.addItem(item)
             if summary.name.casefold() == wanted:
                 select_row = row
+        if select_row >= 0:
+            self.client_list.setCurrentRow(select_row)
         self.client_list.blockSignals(False)
         self._wanted = None
         if select_row >= 0:
-            self.client_list.setCurrentRow(select_row)
             if self._loaded is None or self._loaded.casefold() != wanted or not self._dirty:
                 self._load(profiles[select_row].name)
         if not profiles:
@@ -297,7 +319,7 @@ class ProfilesDialog(QDialog):
         def work(store: ProfileStore):
             profile = store.get(name)
             runs = store.runs(profile.name, limit=HISTORY_LIMIT)
-            total = len(runs) if len(runs) < HISTORY_LIMIT else len(store.runs(profile.name))
+            total = len(runs) if len(runs) < HISTORY_LIMIT else store.run_count(profile.name)
             return profile, runs, store.comparisons(profile.name), total
 
         self._submit("load", work, self._show_profile)
@@ -440,6 +462,53 @@ class ProfilesDialog(QDialog):
 
         self._submit("delete", lambda store: store.delete(name), done)
 
+    def export_selected(self) -> None:
+        name = self.current_name()
+        if name is None:
+            return
+        from sbskit.core.paths import app_paths
+
+        safe = "".join(ch if ch.isalnum() or ch in " -_." else "_" for ch in name).strip() or "client"
+        chosen = self.ask_export_path(str(app_paths().reports / f"{safe}.sbskit-profile.json"))
+        if not chosen:
+            return
+
+        def work(store: ProfileStore) -> int:
+            from sbskit.core.profiles.transfer import export_to_file
+
+            return export_to_file(store, name, Path(chosen))  # creates the reports folder if needed
+
+        self._submit("export", work, lambda runs: self._show_status(
+            f"Exported {name} with {runs} saved runs to {chosen}.", "good"))
+
+    def import_profile(self, _checked: bool = False, replace: bool = False, path: str | None = None) -> None:
+        chosen = path or self.ask_import_path()
+        if not chosen:
+            return
+
+        def work(store: ProfileStore):
+            from sbskit.core.profiles.transfer import import_profile, read_json_file
+
+            doc = read_json_file(Path(chosen), "profile export")
+            profile = doc.get("profile") if isinstance(doc, dict) else None
+            name = profile.get("name") if isinstance(profile, dict) else None
+            if not replace and isinstance(name, str) and store.exists(name):
+                return ("exists", store.get(name).name)
+            return ("imported", *import_profile(store, doc, replace=replace))
+
+        def done(answer) -> None:
+            if answer[0] == "exists":
+                if self.confirm_replace(answer[1]):
+                    self.import_profile(replace=True, path=chosen)
+                return
+            _kind, name, runs = answer
+            self._show_status(f"Imported {name} with {runs} saved runs.", "good")
+            self._loaded = None
+            self._dirty = False
+            self.reload(select=name)
+
+        self._submit("import", work, done)
+
     def use_selected(self) -> None:
         name = self._loaded if self._loaded is not None else self.current_name()
         if name is None:
@@ -457,11 +526,13 @@ class ProfilesDialog(QDialog):
 
     def _update_buttons(self) -> None:
         has_current = self.current_name() is not None
-        writing = any(w.name in ("profiles-save", "profiles-delete") for w in self._workers)
+        writing = any(w.name in ("profiles-save", "profiles-delete", "profiles-import") for w in self._workers)
         form_ok = self.name_edit.isEnabled() and not self.validation_label.isVisible()
         self.save_button.setEnabled(self._dirty and form_ok and not writing)
         self.revert_button.setEnabled(self._dirty and not writing)
         self.delete_button.setEnabled(has_current and not writing)
+        self.export_button.setEnabled(has_current and not self._dirty)
+        self.import_button.setEnabled(not writing)
         self.use_button.setEnabled((has_current or self._loaded is not None) and not writing)
 
     def _show_status(self, text: str, kind: str) -> None:
@@ -483,6 +554,25 @@ class ProfilesDialog(QDialog):
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    def _ask_replace(self, name: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Client already here",
+            f"There is already a client profile {name!r} on this stick. Replace it and its saved runs "
+            "with the imported one?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _ask_export_path(self, default: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, "Export client profile", default, "Profile files (*.json)")
+        return path
+
+    def _ask_import_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, "Import client profile", "", "Profile files (*.json);;All files (*)")
+        return path
+
     def _ask_discard(self, name: str) -> bool:
         answer = QMessageBox.question(
             self,
@@ -493,7 +583,14 @@ class ProfilesDialog(QDialog):
         )
         return answer == QMessageBox.StandardButton.Discard
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self._closed:  # shown again after being closed: answers count again
+            self._closed = False
+            self.reload()
+        super().showEvent(event)
+
     def done(self, result: int) -> None:  # noqa: D401 - QDialog API
+        self._closed = True  # answers still on their way are dropped
         for worker in list(self._workers):
             worker.cancel()
         super().done(result)

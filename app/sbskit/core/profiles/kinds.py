@@ -42,7 +42,7 @@ class KindSpec:
     kind: str
     label: str
     target_of: Callable[[dict[str, Any]], str]
-    facts: Callable[[dict[str, Any]], list[Fact]]
+    facts: Callable[[dict[str, Any]], list[Fact]] | None  # None: documents kept, no history facts
     item_label: str = "item"
     problem_word: str = "problem"  # "listed" reads better than "problem" in summaries
 
@@ -76,7 +76,13 @@ def check_kind(kind: str) -> str:
 def extract(kind: str, document: dict[str, Any]) -> list[Fact]:
     """The facts of one result document; kinds without an extractor have none."""
     spec = _REGISTRY.get(kind)
-    return spec.facts(document) if spec else []
+    return spec.facts(document) if spec and spec.facts else []
+
+
+def has_history(kind: str) -> bool:
+    """True when runs of ``kind`` leave facts, so "since last visit" comparisons mean something."""
+    spec = _REGISTRY.get(kind)
+    return bool(spec and spec.facts)
 
 
 def target_of(kind: str, document: dict[str, Any]) -> str:
@@ -158,8 +164,8 @@ register_kind(KindSpec("relaytest", "Open-relay test", _relay_target, _relay_fac
 
 
 # --- kinds stored without facts yet (their documents are kept whole) -------------------
-register_kind(KindSpec("mailprobe", "Mail server probe", lambda doc: _text(doc.get("host"), 200), lambda doc: []))
-register_kind(KindSpec("osver", "Windows version", lambda doc: _text(doc.get("version"), 200), lambda doc: []))
+register_kind(KindSpec("mailprobe", "Mail server probe", lambda doc: _text(doc.get("host"), 200), None))
+register_kind(KindSpec("osver", "Windows version", lambda doc: _text(doc.get("version"), 200), None))
 register_kind(
     KindSpec(
         "triage",
@@ -167,7 +173,7 @@ register_kind(
         lambda doc: _text([i.get("file", "") for i in doc.get("inputs", []) if isinstance(i, dict)], 200)
         if isinstance(doc.get("inputs"), list)
         else "",
-        lambda doc: [],
+        None,
     )
 )
 

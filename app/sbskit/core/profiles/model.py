@@ -157,13 +157,18 @@ def clean_list(field_name: str, values: Iterable[Any] | None) -> list[str]:
         cleaned = cleaner(value)
         if cleaned not in out:
             out.append(cleaned)
-    if len(out) > MAX_ENTRIES:
-        raise UserInputError(f"a profile can hold at most {MAX_ENTRIES} {FIELD_LABEL[field_name]} entries")
+            if len(out) > MAX_ENTRIES:  # stop early: a huge paste must not take minutes
+                raise UserInputError(f"a profile can hold at most {MAX_ENTRIES} {FIELD_LABEL[field_name]} entries")
     return out
+
+
+MAX_LIST_TEXT = 200_000  # characters of typed/pasted list text
 
 
 def split_entries(text: str) -> list[str]:
     """Entries typed one per line, or separated by commas, semicolons or spaces."""
+    if len(text) > MAX_LIST_TEXT:
+        raise UserInputError(f"the list is too long ({len(text):,} characters); paste at most {MAX_ENTRIES} entries")
     return [part for part in re.split(r"[\s,;]+", text) if part]
 
 

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 from sbskit.core.errors import UserInputError
 from sbskit.core.profiles import db
 from sbskit.core.profiles.history import Change, Comparison, ListedSince, compare_facts, listed_streak
-from sbskit.core.profiles.kinds import PROBLEM, Fact, check_kind, extract, target_of
+from sbskit.core.profiles.kinds import PROBLEM, Fact, check_kind, extract, has_history, target_of
 from sbskit.core.profiles.model import (
     FIELD_DB,
     FIELDS,
@@ -63,11 +63,14 @@ class ProfileStore:
         return db.transaction(self.conn)
 
     # --- profiles ------------------------------------------------------------------------
-    def _id(self, name: str) -> int:
-        row = self.conn.execute("SELECT id FROM profiles WHERE name_key = ?", (name_key(name),)).fetchone()
+    def _row(self, name: str) -> tuple[int, str]:
+        row = self.conn.execute("SELECT id, name FROM profiles WHERE name_key = ?", (name_key(name),)).fetchone()
         if row is None:
             raise UserInputError(f"there is no client profile named {clean_name(name)!r}")
-        return int(row[0])
+        return int(row[0]), row[1]
+
+    def _id(self, name: str) -> int:
+        return self._row(name)[0]
 
     def exists(self, name: str) -> bool:
         return self.conn.execute("SELECT 1 FROM profiles WHERE name_key = ?", (name_key(name),)).fetchone() is not None
@@ -218,14 +221,13 @@ class ProfileStore:
             )
             run_id = int(cur.lastrowid)
             db.insert_facts(self.conn, run_id, facts)
-        return Run(run_id, self.get(name).name, when, kind, target, document, _count(facts))
+        return Run(run_id, self._row(name)[1], when, kind, target, document, _count(facts))
 
     def runs(
         self, name: str, kind: str | None = None, target: str | None = None, limit: int | None = None
     ) -> list[Run]:
         """Saved runs, newest first, without their documents (see :meth:`load_run`)."""
-        pid = self._id(name)
-        real = self.get(name).name
+        pid, real = self._row(name)
         sql = (
             "SELECT r.id, r.at, r.kind, r.target, "
             "(SELECT COUNT(*) FROM facts f WHERE f.run_id = r.id AND f.state = 'problem'), "
@@ -248,6 +250,9 @@ class ProfileStore:
             Run(rid, real, at, k, t, None, {"problem": p, "ok": o, "error": e})
             for rid, at, k, t, p, o, e in self.conn.execute(sql, params)
         ]
+
+    def run_count(self, name: str) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM runs WHERE profile_id = ?", (self._id(name),)).fetchone()[0])
 
     def load_run(self, run_id: int) -> Run:
         row = self.conn.execute(
@@ -316,7 +321,7 @@ class ProfileStore:
         return comparison
 
     def comparisons(self, name: str, kind: str | None = None) -> list[Comparison]:
-        """One comparison per (kind, target) that has runs, most recent first."""
+        """One comparison per (kind, target) with runs of a kind that keeps facts, most recent first."""
         pid = self._id(name)
         sql = "SELECT kind, target, MAX(at) AS last FROM runs WHERE profile_id = ?"
         params: list[Any] = [pid]
@@ -326,6 +331,8 @@ class ProfileStore:
         sql += " GROUP BY kind, target ORDER BY last DESC"
         out = []
         for k, t, _last in self.conn.execute(sql, params).fetchall():
+            if not has_history(k):
+                continue
             comparison = self.compare_latest(name, k, t)
             if comparison is not None:
                 out.append(comparison)
