@@ -88,12 +88,17 @@ def _step2(conn: sqlite3.Connection) -> None:
     from sbskit.core.profiles.kinds import extract
 
     conn.execute("ALTER TABLE profiles ADD COLUMN checklist TEXT NOT NULL DEFAULT '{}'")
+    # profile_id, kind and at repeat the run's (runs never change), so that history questions
+    # ("listed since", "latest clean answer") are index seeks on this one table.
     conn.execute(
         """
         CREATE TABLE facts (
             run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
             target TEXT NOT NULL,
             item TEXT NOT NULL,
+            profile_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            at TEXT NOT NULL,
             status TEXT NOT NULL,
             state TEXT NOT NULL CHECK (state IN ('problem', 'ok', 'error')),
             detail TEXT NOT NULL DEFAULT '',
@@ -101,26 +106,29 @@ def _step2(conn: sqlite3.Connection) -> None:
         ) WITHOUT ROWID
         """
     )
-    conn.execute("CREATE INDEX facts_by_item ON facts (target, item, run_id)")
+    conn.execute("CREATE INDEX facts_streak ON facts (profile_id, kind, target, item, state, at, run_id)")
     # Back-fill facts for runs saved by version 1, so history covers old visits too.
     import json
 
-    for run_id, kind, document in conn.execute("SELECT id, kind, document FROM runs").fetchall():
+    rows = conn.execute("SELECT id, profile_id, kind, at, document FROM runs").fetchall()
+    for run_id, profile_id, kind, at, document in rows:
         try:
             facts = extract(kind, json.loads(document))
         except (UserInputError, ValueError):
             facts = []  # an old document this version cannot read: keep the run, no facts
-        insert_facts(conn, run_id, facts)
+        insert_facts(conn, (run_id, profile_id, kind, at), facts)
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step1, _step2]
 LATEST_VERSION = len(MIGRATIONS)
 
 
-def insert_facts(conn: sqlite3.Connection, run_id: int, facts) -> None:
+def insert_facts(conn: sqlite3.Connection, run: tuple[int, int, str, str], facts) -> None:
+    """Store the facts of ``run`` = (run id, profile id, kind, at); a repeated item keeps the last."""
     conn.executemany(
-        "INSERT OR REPLACE INTO facts (run_id, target, item, status, state, detail) VALUES (?, ?, ?, ?, ?, ?)",
-        [(run_id, f.target, f.item, f.status, f.state, f.detail) for f in facts],
+        "INSERT OR REPLACE INTO facts (run_id, profile_id, kind, at, target, item, status, state, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*run, f.target, f.item, f.status, f.state, f.detail) for f in facts],
     )
 
 

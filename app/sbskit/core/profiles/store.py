@@ -220,7 +220,7 @@ class ProfileStore:
                 (pid, when, kind, target, text),
             )
             run_id = int(cur.lastrowid)
-            db.insert_facts(self.conn, run_id, facts)
+            db.insert_facts(self.conn, (run_id, pid, kind, when), facts)
         return Run(run_id, self._row(name)[1], when, kind, target, document, _count(facts))
 
     def runs(
@@ -280,15 +280,33 @@ class ProfileStore:
 
     # --- history -------------------------------------------------------------------------
     def listed_since(self, name: str, target: str, item: str, kind: str = "blacklist") -> ListedSince | None:
-        """For a blacklist target and zone: the start of the current unbroken listed streak."""
+        """For a blacklist target and zone: the start of the current unbroken listed streak.
+
+        Same rules as :func:`~sbskit.core.profiles.history.listed_streak` (a test holds the
+        two together), answered with seeks on the ``facts_streak`` index instead of a walk
+        through the whole history.
+        """
         pid = self._id(name)
-        rows = self.conn.execute(
-            "SELECT r.at, f.state FROM facts f JOIN runs r ON r.id = f.run_id "
-            "WHERE f.target = ? AND f.item = ? AND r.profile_id = ? AND r.kind = ? "
-            "ORDER BY r.at DESC, r.id DESC",
-            (target, item, pid, check_kind(kind)),
-        )
-        return listed_streak(target, item, rows)
+        where = "FROM facts WHERE profile_id = ? AND kind = ? AND target = ? AND item = ? AND state = ?"
+        key = (pid, check_kind(kind), target, item)
+
+        def newest(state: str) -> tuple[str, int] | None:
+            return self.conn.execute(
+                f"SELECT at, run_id {where} ORDER BY at DESC, run_id DESC LIMIT 1", (*key, state)
+            ).fetchone()
+
+        latest = {state: newest(state) for state in (PROBLEM, "ok", "error")}
+        answered = [(value, state) for state, value in latest.items() if value is not None]
+        if not answered or max(answered)[1] != PROBLEM:
+            return None  # never checked, clean now, or no answer now: claim nothing
+        boundary = latest["ok"] or ("", 0)  # the newest clean answer ends any streak
+        first = self.conn.execute(
+            f"SELECT at, run_id {where} AND (at, run_id) > (?, ?) ORDER BY at, run_id LIMIT 1",
+            (*key, PROBLEM, *boundary),
+        ).fetchone()
+        runs = self.conn.execute(f"SELECT COUNT(*) {where} AND (at, run_id) >= (?, ?)", (*key, PROBLEM, *first))
+        errors = self.conn.execute(f"SELECT COUNT(*) {where} AND (at, run_id) > (?, ?)", (*key, "error", *first))
+        return ListedSince(target, item, first[0], latest[PROBLEM][0], runs.fetchone()[0], errors.fetchone()[0])
 
     def compare_latest(self, name: str, kind: str, target: str | None = None) -> Comparison | None:
         """The latest run of ``kind`` (and ``target``, default: of the latest run) against the run before it."""
