@@ -221,3 +221,24 @@ def test_checklist_is_opaque_json(store):
     assert store.get("acme").checklist == state
     raw = store.conn.execute("SELECT checklist FROM profiles").fetchone()[0]
     assert json.loads(raw) == state
+
+
+def test_a_locked_database_is_a_clear_error_not_a_traceback(store, monkeypatch):
+    import sqlite3
+
+    from sbskit.core.profiles import db
+
+    store.add("Acme")
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_SECONDS", 0.1)
+    blocker = sqlite3.connect(str(store.path), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        with ProfileStore(store.path) as second:
+            with pytest.raises(UserInputError, match="could not be written .*locked"):
+                second.update("acme", notes="x")
+            assert second.get("acme").notes == ""  # a failed write never half-applies
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    store.update("acme", notes="now it works")
+    assert store.get("acme").notes == "now it works"

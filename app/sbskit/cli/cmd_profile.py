@@ -49,7 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         p.add_argument(f"--{flag}", dest=dest, action="append", metavar="VALUE", help=f"a {what} (repeatable)")
     p.add_argument("--notes", default="", help="free-text notes")
 
-    p = action("edit", "change a client profile (list options replace the list; --add-/--remove- change it)")
+    p = action("edit", "change a client profile (--ip/--domain/--mail-host replace a list, an empty value clears it; "
+                       "--add-/--remove- change it)")
     p.add_argument("name", metavar="NAME")
     p.add_argument("--rename", metavar="NEW_NAME", help="give the client a new name")
     for flag, dest, what in LIST_FIELDS:

@@ -177,14 +177,25 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             raise
         conn.execute(f"RELEASE {name}")
         return
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        yield conn
-    except BaseException:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:  # locked, read-only, disk full, I/O error
         if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the hot journal restores the file on the next open
+        raise UserInputError(
+            f"the profiles database could not be written ({exc}); is the stick read-only or full, "
+            "or is another copy of the kit saving at the same moment?"
+        ) from None
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -16,11 +16,10 @@ from typing import Any, Iterable
 
 from sbskit.core.errors import UserInputError
 from sbskit.core.profiles import db
-from sbskit.core.profiles.history import Change, Comparison, ListedSince, compare_facts, listed_streak
+from sbskit.core.profiles.history import Change, Comparison, ListedSince, compare_facts
 from sbskit.core.profiles.kinds import PROBLEM, Fact, check_kind, extract, has_history, target_of
 from sbskit.core.profiles.model import (
     FIELD_DB,
-    FIELDS,
     Profile,
     ProfileSummary,
     Run,

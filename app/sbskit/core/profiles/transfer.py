@@ -14,7 +14,7 @@ from typing import Any
 
 from sbskit import __version__
 from sbskit.core.errors import UserInputError
-from sbskit.core.profiles.model import timestamp, to_json_text
+from sbskit.core.profiles.model import timestamp
 from sbskit.core.profiles.store import ProfileStore
 
 FORMAT = "sbskit-profile"
@@ -148,5 +148,4 @@ __all__ = [
     "import_from_file",
     "read_json_file",
     "parse_json_bytes",
-    "to_json_text",
 ]
