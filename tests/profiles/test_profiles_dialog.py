@@ -275,3 +275,35 @@ def test_closing_with_work_in_flight_is_harmless(qtbot, filled):
     dialog.close()
     qtbot.waitUntil(lambda: not dialog.busy)
     assert dialog.name_edit.text() == ""
+
+
+def test_keyboard_shortcuts(qtbot, filled):
+    dialog = open_dialog(qtbot, current="Northwind")
+    qtbot.waitUntil(lambda: dialog.name_edit.text() == "Northwind" and not dialog.busy)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog.notes_edit.setFocus()
+    dialog.notes_edit.setPlainText("typed")
+    with qtbot.waitSignal(dialog.job_done, check_params_cb=lambda name: name == "save"):
+        qtbot.keyClick(dialog.notes_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not dialog.busy)
+    with ProfileStore() as store:
+        assert store.get("northwind").notes == "typed"
+    qtbot.keyClick(dialog.notes_edit, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.filter_edit.hasFocus()
+    asked = []
+    dialog.confirm_delete = lambda name, runs: asked.append(name) or False
+    dialog.client_list.setFocus()
+    qtbot.keyClick(dialog.client_list, Qt.Key.Key_Delete)
+    assert asked == ["Northwind"]
+    qtbot.keyClick(dialog.client_list, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.name_edit.hasFocus() and dialog.name_edit.text() == ""
+
+
+def test_typing_a_filter_keeps_unsaved_edits(qtbot, filled):
+    dialog = open_dialog(qtbot, current="Acme Dental")
+    qtbot.waitUntil(lambda: dialog.name_edit.text() == "Acme Dental" and not dialog.busy)
+    dialog.notes_edit.setPlainText("not saved yet")
+    dialog.filter_edit.setText("acme")
+    qtbot.waitUntil(lambda: names(dialog) == ["Acme Dental"] and not dialog.busy)
+    assert dialog.notes_edit.toPlainText() == "not saved yet" and dialog.save_button.isEnabled()

@@ -92,7 +92,7 @@ class ProfilesDialog(QDialog):
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(150)
-        self._filter_timer.timeout.connect(self.reload)
+        self._filter_timer.timeout.connect(lambda: self.reload(refresh=False))
         self.filter_edit.textChanged.connect(lambda _text: self._filter_timer.start())
         self.client_list = QListWidget()
         self.client_list.setAccessibleName("Clients")
@@ -260,13 +260,14 @@ class ProfilesDialog(QDialog):
         return bool(self._workers)
 
     # --- list ------------------------------------------------------------------------------
-    def reload(self, select: str | None = None) -> None:
+    def reload(self, select: str | None = None, refresh: bool = True) -> None:
+        """Re-read the client list; ``refresh`` also re-reads the client shown (unless it has edits)."""
         if select is not None:
             self._wanted = select
         text = self.filter_edit.text()
-        self._submit("list", lambda store: store.list_profiles(text), self._fill_list)
+        self._submit("list", lambda store: store.list_profiles(text), lambda found: self._fill_list(found, refresh))
 
-    def _fill_list(self, profiles) -> None:
+    def _fill_list(self, profiles, refresh: bool = True) -> None:
         wanted = (self._wanted or self._loaded or "").casefold()
         self.client_list.blockSignals(True)
         self.client_list.clear()
@@ -284,8 +285,10 @@ class ProfilesDialog(QDialog):
         self.client_list.blockSignals(False)
         self._wanted = None
         if select_row >= 0:
-            if self._loaded is None or self._loaded.casefold() != wanted or not self._dirty:
-                self._load(profiles[select_row].name)
+            name = profiles[select_row].name
+            shown = self._loaded is not None and self._loaded.casefold() == name.casefold()
+            if not shown or (refresh and not self._dirty):
+                self._load(name)
         if not profiles:
             filtered = bool(self.filter_edit.text().strip())
             self._show_status("No client matches the filter." if filtered else
