@@ -307,3 +307,27 @@ def test_typing_a_filter_keeps_unsaved_edits(qtbot, filled):
     dialog.filter_edit.setText("acme")
     qtbot.waitUntil(lambda: names(dialog) == ["Acme Dental"] and not dialog.busy)
     assert dialog.notes_edit.toPlainText() == "not saved yet" and dialog.save_button.isEnabled()
+
+
+def test_a_run_opens_its_saved_document(qtbot, filled):
+    dialog = open_dialog(qtbot, current="Acme Dental")
+    qtbot.waitUntil(lambda: dialog.history.runs.topLevelItemCount() == 2 and not dialog.busy)
+    shown = []
+    dialog.show_document = lambda title, text: shown.append((title, text))
+    item = dialog.history.runs.topLevelItem(1)  # the older visit
+    dialog.history.runs.itemActivated.emit(item, 0)
+    qtbot.waitUntil(lambda: len(shown) == 1)
+    title, text = shown[0]
+    assert title.startswith("Blacklist check 203.0.113.25 - 2026-03-03")
+    assert '"zone": "dnsbl.example"' in text and '"status": "listed"' in text
+
+
+def test_document_dialog_copies(qtbot):
+    from sbskit.ui.profiles_history import DocumentDialog
+
+    box = DocumentDialog("t", '{"a": 1}')
+    qtbot.addWidget(box)
+    copy = next(b for b in box.findChildren(QPushButton) if b.text() == "&Copy")
+    copy.click()
+    assert QApplication.clipboard().text() == '{"a": 1}'
+    assert box.text.isReadOnly()

@@ -63,6 +63,7 @@ class ProfilesDialog(QDialog):
         self.confirm_replace: Callable[[str], bool] = self._ask_replace
         self.ask_export_path: Callable[[str], str] = self._ask_export_path
         self.ask_import_path: Callable[[], str] = self._ask_import_path
+        self.show_document: Callable[[str, str], None] = self._show_document
         self.selected_name: str | None = None
         self._loaded: str | None = None  # name of the profile in the form (None: a new one)
         self._wanted = current
@@ -129,6 +130,7 @@ class ProfilesDialog(QDialog):
         from sbskit.ui.profiles_history import HistoryView
 
         self.history = HistoryView()
+        self.history.run_activated.connect(self.show_run)
         self.tabs.addTab(self.history, "History")
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 1)
@@ -465,6 +467,20 @@ class ProfilesDialog(QDialog):
 
         self._submit("delete", lambda store: store.delete(name), done)
 
+    def show_run(self, run_id: int) -> None:
+        """Show one saved run's whole result document (the evidence behind the counts)."""
+        import json
+
+        from sbskit.core.profiles.model import local_datetime
+        from sbskit.ui.profiles_history import kind_label
+
+        def work(store: ProfileStore):
+            run = store.load_run(run_id)
+            title = f"{kind_label(run.kind)} {run.target} - {local_datetime(run.at)}"
+            return title, json.dumps(run.document, indent=2, ensure_ascii=False)
+
+        self._submit("run", work, lambda answer: self.show_document(*answer))
+
     def export_selected(self) -> None:
         name = self.current_name()
         if name is None:
@@ -575,6 +591,11 @@ class ProfilesDialog(QDialog):
     def _ask_import_path(self) -> str:
         path, _ = QFileDialog.getOpenFileName(self, "Import client profile", "", "Profile files (*.json);;All files (*)")
         return path
+
+    def _show_document(self, title: str, text: str) -> None:
+        from sbskit.ui.profiles_history import DocumentDialog
+
+        DocumentDialog(title, text, self).exec()
 
     def _ask_discard(self, name: str) -> bool:
         answer = QMessageBox.question(

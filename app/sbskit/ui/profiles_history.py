@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QPlainTextEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -45,6 +48,8 @@ def kind_label(kind: str) -> str:
 class HistoryView(QWidget):
     """Shows comparisons (rich text) above a table of runs; never edits anything."""
 
+    run_activated = Signal(int)  # a run's id: double-click or Enter asks to see its full result
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -59,6 +64,10 @@ class HistoryView(QWidget):
         self.runs.setAlternatingRowColors(False)
         self.runs.setUniformRowHeights(True)
         self.runs.setHeaderLabels(RUN_COLUMNS)
+        self.runs.setToolTip("Double-click a run (or press Enter) to see its full result")
+        self.runs.itemActivated.connect(
+            lambda item, _column: self.run_activated.emit(int(item.data(0, Qt.ItemDataRole.UserRole)))
+        )
         self.runs.headerItem().setToolTip(3, "Items with a problem: listed on a blocklist, an open relay ...")
         self.runs.headerItem().setToolTip(5, "Items that gave no answer (timeouts, refused queries): never counted as fixed")
         header = self.runs.header()
@@ -119,6 +128,7 @@ class HistoryView(QWidget):
             for column in (3, 4, 5):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setToolTip(2, run.target)
+            item.setData(0, Qt.ItemDataRole.UserRole, run.id)
             self.runs.addTopLevelItem(item)
             lines.append("\t".join(values))
         shown = len(runs)
@@ -168,3 +178,23 @@ class HistoryView(QWidget):
     def copy_to_clipboard(self) -> None:
         if self._text:
             QGuiApplication.clipboard().setText(self._text)
+
+
+class DocumentDialog(QDialog):
+    """A saved run's JSON result, read-only, with a Copy button."""
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        self.text = QPlainTextEdit(text)
+        self.text.setReadOnly(True)
+        self.text.setAccessibleName("Saved result document")
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = buttons.addButton("&Copy", QDialogButtonBox.ButtonRole.ActionRole)
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text.toPlainText()))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(640, 480)
