@@ -453,7 +453,7 @@ class ProfilesDialog(QDialog):
 
     def delete_selected(self) -> None:
         name = self.current_name()
-        if name is None or self.busy:
+        if name is None or not self.delete_button.isEnabled():  # disabled while a write is in flight
             return
         if not self.confirm_delete(name, self._run_count if self._loaded == name else 0):
             return
