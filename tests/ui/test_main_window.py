@@ -151,3 +151,42 @@ def test_view_menu_jumps_to_tabs_with_ctrl_number(window):
     assert [a.shortcut().toString() for a in window.tab_actions] == ["Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4"]
     window.tab_actions[3].trigger()
     assert window.tabs.currentIndex() == 3
+
+
+def test_current_client_records_runs_and_report_tells_since_last_visit(window, qtbot, tmp_path):
+    from sbskit.core.profiles.store import ProfileStore
+    from sbskit.ui.report_dialog import ReportOptions
+
+    store = ProfileStore()
+    store.add("Contoso")
+    store.close()
+    window.choose_profile = lambda current: "Contoso"
+    window.action_choose_client.trigger()
+    assert window.current_client == "Contoso" and "Contoso" in window.windowTitle()
+
+    def blacklist_doc(status):
+        return {"resolver": ["127.0.0.1"], "targets": [{"target": "192.0.2.7", "kind": "ipv4", "results": [
+            {"zone": "bl.example.org", "status": status, "codes": ["127.0.0.2"] if status == "listed" else [],
+             "meanings": [], "txt": [], "error": None, "detail": "", "delist_url": ""}]}]}
+
+    tab = window.tab_widgets[1]
+    for status in ("clean", "listed"):
+        tab.run_completed.emit("blacklist", blacklist_doc(status))
+        qtbot.waitUntil(lambda: not window.history_workers, timeout=10_000)
+        qtbot.wait(20)  # distinct timestamps
+    store = ProfileStore()
+    assert len(store.runs("Contoso")) == 2
+    store.close()
+
+    window.ask_report_options = lambda: ReportOptions("Contoso", "", "", tmp_path / "visit", pdf=False)
+    window.action_export_report.trigger()
+    qtbot.waitUntil(lambda: not window.report_worker.running, timeout=30_000)
+    text = (tmp_path / "visit.html").read_text(encoding="utf-8")
+    assert "Since the last visit" in text
+    assert "bl.example.org" in text and "new since last visit" in text
+
+
+def test_no_client_means_runs_are_not_recorded(window, qtbot):
+    window.set_current_client("")
+    window.tab_widgets[0].run_completed.emit("osver", {"version": "6.0.6001"})
+    assert window.history_workers == []

@@ -45,6 +45,26 @@ def app_icon() -> QIcon:
     return QIcon(str(resource_path("art", "sbskit.svg")))
 
 
+def add_history_section(report: Report, client: str) -> None:
+    """"New / fixed / still listed since the last visit", from the client's saved runs."""
+    import html
+
+    from sbskit.core.errors import UserInputError
+    from sbskit.core.profiles.store import ProfileStore
+
+    try:
+        store = ProfileStore()
+        try:
+            lines = [line for comparison in store.comparisons(client) for line in comparison.sentences()]
+        finally:
+            store.close()
+    except UserInputError as exc:
+        lines = [f"History not available: {exc}"]
+    if lines:
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        report.add_html_section("Since the last visit", f"<ul>{items}</ul>")
+
+
 def pixmap_png(pixmap: QPixmap) -> bytes:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -84,10 +104,18 @@ class MainWindow(QMainWindow):
         for cls in tab_classes():
             tab = cls()
             tab.status_message.connect(self.statusBar().showMessage)
+            tab.run_completed.connect(self.record_run)
             self.tabs.addTab(tab, cls.title)
             self.tab_widgets.append(tab)
 
+        self.current_client: str = ""
+        self.choose_profile: Callable[[str], str | None] = self._choose_profile
+        self.client_label = QLabel()
+        self.client_label.setContentsMargins(8, 0, 8, 0)
+        self.statusBar().addPermanentWidget(self.client_label)
+        self.history_workers: list[JobWorker] = []
         self._build_menus()
+        self.set_current_client(self.settings.get("client/current", "") or "")
         self.statusBar().showMessage("Ready", 3000)
         if self.paths.warning:
             self.show_warning(self.paths.warning)
@@ -106,6 +134,12 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
+
+        client_menu = self.menuBar().addMenu("&Client")
+        self.action_choose_client = self._action("Client profiles...", self.choose_client, QKeySequence("Ctrl+Shift+P"))
+        self.action_no_client = self._action("Work without a client", lambda: self.set_current_client(""))
+        client_menu.addAction(self.action_choose_client)
+        client_menu.addAction(self.action_no_client)
 
         view_menu = self.menuBar().addMenu("&View")
         self.tab_actions = []
@@ -177,11 +211,56 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", default, "PNG images (*.png)")
         return path
 
+    # --- client profile ----------------------------------------------------------------
+    def _choose_profile(self, current: str) -> str | None:
+        from sbskit.ui.profiles_dialog import choose_current_profile
+
+        return choose_current_profile(self, current or None)
+
+    def choose_client(self) -> None:
+        chosen = self.choose_profile(self.current_client)
+        if chosen is not None:
+            self.set_current_client(chosen)
+
+    def set_current_client(self, name: str) -> None:
+        """Results of the checks run from now on are saved to this client's history."""
+        self.current_client = name
+        self.settings.set("client/current", name)
+        self.setWindowTitle(f"{APP_NAME} \u2014 {name}" if name else APP_NAME)
+        self.client_label.setText(f"Client: {name}" if name else "No client selected")
+        self.client_label.setToolTip("Checks are saved to this client's history (Client > Client profiles...)"
+                                     if name else "Choose a client to keep a history of checks between visits")
+        self.action_no_client.setEnabled(bool(name))
+
+    def record_run(self, kind: str, document: dict) -> None:
+        """Save a finished check to the current client's history, off the GUI thread."""
+        client = self.current_client
+        if not client:
+            return
+
+        def save(_ctx):
+            from sbskit.core.profiles.store import ProfileStore
+
+            store = ProfileStore()
+            try:
+                store.add_run(client, kind, document)
+            finally:
+                store.close()
+            return client
+
+        worker = JobWorker(save, f"save {kind} run")
+        worker.finished.connect(lambda name: self.statusBar().showMessage(f"Saved to {name}'s history", 5000))
+        worker.failed.connect(lambda message, _d: self.statusBar().showMessage(f"Not saved to history: {message}", 10000))
+        worker.ended.connect(lambda w=worker: self.history_workers.remove(w) if w in self.history_workers else None)
+        self.history_workers.append(worker)
+        worker.start()
+
     # --- report ------------------------------------------------------------------------
     def _ask_report_options(self) -> ReportOptions | None:
         stamp = datetime.now().strftime("%Y-%m-%d")
         dialog = ReportDialog(self.paths.reports / f"sbskit-report-{stamp}", self.settings.get("report/consultant"),
                               self)
+        dialog.client.setText(self.current_client)
         if dialog.exec() != ReportDialog.DialogCode.Accepted:
             return None
         return dialog.options()
@@ -217,7 +296,11 @@ class MainWindow(QMainWindow):
         self.settings.set("report/consultant", options.consultant)
         report = self.build_report(options)
 
+        client = self.current_client if options.client.casefold() == self.current_client.casefold() else ""
+
         def write(ctx):
+            if client:
+                add_history_section(report, client)
             written = []
             for i, target in enumerate(options.targets()):
                 ctx.check()
@@ -292,6 +375,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.report_worker is not None and self.report_worker.running:
             self.report_worker.cancel()
+        for worker in list(self.history_workers):
+            worker.cancel()
         for tab in self.tab_widgets:
             tab.shutdown()
         self.save_state()

@@ -12,6 +12,9 @@ class KitTab(QWidget):
     slug = "tab"
     title = "Tab"
     status_message = Signal(str)  # shown in the main window's status bar
+    # (kind, result document as the CLI's --json prints it): the main window saves it to the
+    # current client's history, so the next visit can say "new" or "fixed since last visit"
+    run_completed = Signal(str, dict)
 
     def prepare_screenshot(self) -> None:
         """Put the tab in a state worth showing (real, offline work only). Default: as is."""
