@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing and dataclasses are not imported at run time: CLI start-up is benchmarked
     from typing import Any, NoReturn
@@ -60,17 +61,18 @@ def positive_seconds(text: str) -> float:
 class CommandResult:
     """What a subcommand hands back: the JSON document, readable text, and the exit status.
 
-    ``title`` and ``sections`` feed the report; by default the report shows the text.
-    (A plain class with a dataclass-style constructor: ``dataclasses`` pulls in ``inspect``.)
+    ``title`` and ``sections`` (``sbskit.core.report.Section``) feed ``--report``; without
+    sections the report shows the readable text. (A plain class with a dataclass-style
+    constructor: ``dataclasses`` pulls in ``inspect``, and CLI start-up is benchmarked.)
     """
 
     def __init__(self, exit_code: int, doc: dict[str, Any], text: str = "", title: str = "SBS Admin Kit report",
-                 extra: dict[str, Any] | None = None) -> None:
+                 sections: list[Any] | None = None) -> None:
         self.exit_code = exit_code
         self.doc = doc
         self.text = text
         self.title = title
-        self.extra = {} if extra is None else extra
+        self.sections = [] if sections is None else sections
 
     def __repr__(self) -> str:
         return f"CommandResult(exit_code={self.exit_code!r}, title={self.title!r})"
@@ -78,8 +80,8 @@ class CommandResult:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, CommandResult):
             return NotImplemented
-        return (self.exit_code, self.doc, self.text, self.title, self.extra) == (
-            other.exit_code, other.doc, other.text, other.title, other.extra)
+        return (self.exit_code, self.doc, self.text, self.title, self.sections) == (
+            other.exit_code, other.doc, other.text, other.title, other.sections)
 
     def emit(self, args: argparse.Namespace) -> None:
         if getattr(args, "report", None):
@@ -91,28 +93,16 @@ class CommandResult:
 
     def write_report(self, path: Path) -> None:
         from sbskit.core.report import Report
+        from sbskit.report_files import write_report_file
 
         suffix = path.suffix.lower()
         if suffix not in (".html", ".htm", ".pdf"):
             raise UserInputError(f"--report needs a file ending in .html or .pdf, not {path.name!r}")
         report = Report(title=self.title)
-        report.add_text_section("Results", self.text or json.dumps(self.doc, indent=2, ensure_ascii=False))
+        if self.sections:
+            report.sections.extend(self.sections)
+        else:
+            report.add_text_section("Results", self.text or json.dumps(self.doc, indent=2, ensure_ascii=False))
         write_report_file(report, path)
         warn(f"report written to {path}")
 
-
-def write_report_file(report, path: Path) -> None:
-    """Write ``report`` as HTML, or as PDF through Qt (imported only for a PDF)."""
-    from sbskit.core.report import render_html
-    from sbskit.core.settings import atomic_write_text
-
-    document = render_html(report)
-    try:
-        if path.suffix.lower() == ".pdf":
-            from sbskit.ui.pdf import html_to_pdf
-
-            html_to_pdf(document, path)
-        else:
-            atomic_write_text(path, document)
-    except OSError as exc:
-        raise UserInputError(f"cannot write the report {path}: {exc.strerror or exc}") from None

@@ -6,6 +6,7 @@ rich-text engine understands too, so the same HTML becomes the PDF without a bro
 
 from __future__ import annotations
 
+import base64
 import datetime as _dt
 import html
 from dataclasses import dataclass, field
@@ -23,6 +24,10 @@ pre { font-family: 'Consolas', 'DejaVu Sans Mono', monospace; font-size: 8.5pt; 
 """
 
 
+IMAGE_SCHEME = "sbskit-img:"  # placeholder URL: a data URI in HTML, a document resource in PDF
+IMAGE_WIDTH = 520  # CSS px = pt in the PDF: fits A4 and Letter with 15 mm margins
+
+
 @dataclass
 class Section:
     heading: str
@@ -35,13 +40,21 @@ class Report:
     client: str = ""
     consultant: str = ""
     created: _dt.datetime = field(default_factory=lambda: _dt.datetime.now().astimezone())
+    site: str = ""
     sections: list[Section] = field(default_factory=list)
+    images: dict[str, bytes] = field(default_factory=dict)  # name -> PNG bytes
 
     def add_text_section(self, heading: str, text: str) -> None:
         self.sections.append(Section(heading, f"<pre>{html.escape(text)}</pre>"))
 
     def add_html_section(self, heading: str, body: str) -> None:
         self.sections.append(Section(heading, body))
+
+    def add_image(self, name: str, png: bytes, caption: str = "") -> str:
+        """Register a PNG and return the ``<img>`` HTML that shows it (with its caption)."""
+        self.images[name] = png
+        caption_html = f"<p class='muted'>{html.escape(caption)}</p>" if caption else ""
+        return f"<p><img src='{IMAGE_SCHEME}{html.escape(name)}' width='{IMAGE_WIDTH}'></p>{caption_html}"
 
 
 def _meta_rows(report: Report) -> list[tuple[str, str]]:
@@ -50,6 +63,8 @@ def _meta_rows(report: Report) -> list[tuple[str, str]]:
     rows = [("Created", report.created.strftime("%Y-%m-%d %H:%M %Z").strip())]
     if report.client:
         rows.append(("Client", report.client))
+    if report.site:
+        rows.append(("Site", report.site))
     if report.consultant:
         rows.append(("Consultant", report.consultant))
     rows.append(("Kit", f"{APP_NAME} {__version__}"))
@@ -62,12 +77,20 @@ def _meta_rows(report: Report) -> list[tuple[str, str]]:
     return rows
 
 
-def render_html(report: Report) -> str:
-    """The whole report as one HTML document with inline CSS."""
+def render_html(report: Report, inline_images: bool = True) -> str:
+    """The whole report as one HTML document with inline CSS.
+
+    ``inline_images`` turns image placeholders into data URIs (a self-contained file);
+    the PDF writer passes False and supplies the images as document resources instead.
+    """
     meta = "".join(
         f"<tr><td class='muted'>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in _meta_rows(report)
     )
     body = "".join(f"<h2>{html.escape(s.heading)}</h2>\n{s.html_body}\n" for s in report.sections)
+    if inline_images:
+        for name, png in report.images.items():
+            uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+            body = body.replace(f"{IMAGE_SCHEME}{html.escape(name)}", uri)
     return (
         "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
         f"<title>{html.escape(report.title)}</title><style>{REPORT_CSS}</style></head>"

@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "blacklist/timeout": 3.0,
     "probe/timeout": 8.0,
     "report/consultant": "",
+    "client/current": "",  # the client profile whose history new runs go to
 }
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import base64
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,17 +28,48 @@ from PySide6.QtWidgets import (
 
 from sbskit import APP_NAME, __version__
 from sbskit.core.paths import AppPaths, app_paths
+from sbskit.core.report import Report, Section
 from sbskit.core.resources import data_versions, resource_path
 from sbskit.core.settings import Settings
+from sbskit.report_files import write_report_file
+from sbskit.ui.report_dialog import ReportDialog, ReportOptions
 from sbskit.ui.tab_base import KitTab
 from sbskit.ui.tabs import tab_classes
 from sbskit.ui.theme import status_background, status_foreground
+from sbskit.ui.workers import JobWorker
 
 log = logging.getLogger(__name__)
 
 
 def app_icon() -> QIcon:
     return QIcon(str(resource_path("art", "sbskit.svg")))
+
+
+def add_history_section(report: Report, client: str) -> None:
+    """"New / fixed / still listed since the last visit", from the client's saved runs."""
+    import html
+
+    from sbskit.core.errors import UserInputError
+    from sbskit.core.profiles.store import ProfileStore
+
+    try:
+        store = ProfileStore()
+        try:
+            lines = [line for comparison in store.comparisons(client) for line in comparison.sentences()]
+        finally:
+            store.close()
+    except UserInputError as exc:
+        lines = [f"History not available: {exc}"]
+    if lines:
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        report.add_html_section("Since the last visit", f"<ul>{items}</ul>")
+
+
+def pixmap_png(pixmap: QPixmap) -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pixmap.save(buffer, "PNG")
+    return bytes(buffer.data())
 
 
 class MainWindow(QMainWindow):
@@ -49,6 +81,9 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.ask_save_path: Callable[[str], str] = self._ask_save_path
         self.show_about: Callable[[], None] = self._show_about
+        self.ask_report_options: Callable[[], ReportOptions | None] = self._ask_report_options
+        self.show_error: Callable[[str], None] = lambda text: QMessageBox.warning(self, APP_NAME, text)
+        self.report_worker: JobWorker | None = None
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -69,10 +104,18 @@ class MainWindow(QMainWindow):
         for cls in tab_classes():
             tab = cls()
             tab.status_message.connect(self.statusBar().showMessage)
+            tab.run_completed.connect(self.record_run)
             self.tabs.addTab(tab, cls.title)
             self.tab_widgets.append(tab)
 
+        self.current_client: str = ""
+        self.choose_profile: Callable[[str], str | None] = self._choose_profile
+        self.client_label = QLabel()
+        self.client_label.setContentsMargins(8, 0, 8, 0)
+        self.statusBar().addPermanentWidget(self.client_label)
+        self.history_workers: list[JobWorker] = []
         self._build_menus()
+        self.set_current_client(self.settings.get("client/current", "") or "")
         self.statusBar().showMessage("Ready", 3000)
         if self.paths.warning:
             self.show_warning(self.paths.warning)
@@ -85,14 +128,26 @@ class MainWindow(QMainWindow):
             "Save screenshot of this tab...", self.save_screenshot_interactive, QKeySequence("Ctrl+Shift+S")
         )
         self.action_copy_screenshot = self._action("Copy screenshot to clipboard", self.copy_screenshot)
-        self.action_export_report = self._action("Export report...", lambda: None)
-        self.action_export_report.setEnabled(False)
-        self.action_export_report.setToolTip("Client reports arrive with the field-kit release.")
+        self.action_export_report = self._action("Export report...", self.export_report, QKeySequence("Ctrl+E"))
         self.action_quit = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
         for action in (self.action_save_screenshot, self.action_copy_screenshot, self.action_export_report):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
+
+        client_menu = self.menuBar().addMenu("&Client")
+        self.action_choose_client = self._action("Client profiles...", self.choose_client, QKeySequence("Ctrl+Shift+P"))
+        self.action_no_client = self._action("Work without a client", lambda: self.set_current_client(""))
+        client_menu.addAction(self.action_choose_client)
+        client_menu.addAction(self.action_no_client)
+
+        view_menu = self.menuBar().addMenu("&View")
+        self.tab_actions = []
+        for index, tab in enumerate(self.tab_widgets):
+            action = self._action(tab.title, lambda _=False, i=index: self.tabs.setCurrentIndex(i),
+                                  QKeySequence(f"Ctrl+{index + 1}"))
+            view_menu.addAction(action)
+            self.tab_actions.append(action)
 
         help_menu = self.menuBar().addMenu("&Help")
         self.action_about = self._action(f"About {APP_NAME}", lambda: self.show_about())
@@ -156,6 +211,110 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", default, "PNG images (*.png)")
         return path
 
+    # --- client profile ----------------------------------------------------------------
+    def _choose_profile(self, current: str) -> str | None:
+        from sbskit.ui.profiles_dialog import choose_current_profile
+
+        return choose_current_profile(self, current or None)
+
+    def choose_client(self) -> None:
+        chosen = self.choose_profile(self.current_client)
+        if chosen is not None:
+            self.set_current_client(chosen)
+
+    def set_current_client(self, name: str) -> None:
+        """Results of the checks run from now on are saved to this client's history."""
+        self.current_client = name
+        self.settings.set("client/current", name)
+        self.setWindowTitle(f"{APP_NAME} \u2014 {name}" if name else APP_NAME)
+        self.client_label.setText(f"Client: {name}" if name else "No client selected")
+        self.client_label.setToolTip("Checks are saved to this client's history (Client > Client profiles...)"
+                                     if name else "Choose a client to keep a history of checks between visits")
+        self.action_no_client.setEnabled(bool(name))
+
+    def record_run(self, kind: str, document: dict) -> None:
+        """Save a finished check to the current client's history, off the GUI thread."""
+        client = self.current_client
+        if not client:
+            return
+
+        def save(_ctx):
+            from sbskit.core.profiles.store import ProfileStore
+
+            store = ProfileStore()
+            try:
+                store.add_run(client, kind, document)
+            finally:
+                store.close()
+            return client
+
+        worker = JobWorker(save, f"save {kind} run")
+        worker.finished.connect(lambda name: self.statusBar().showMessage(f"Saved to {name}'s history", 5000))
+        worker.failed.connect(lambda message, _d: self.statusBar().showMessage(f"Not saved to history: {message}", 10000))
+        worker.ended.connect(lambda w=worker: self.history_workers.remove(w) if w in self.history_workers else None)
+        self.history_workers.append(worker)
+        worker.start()
+
+    # --- report ------------------------------------------------------------------------
+    def _ask_report_options(self) -> ReportOptions | None:
+        stamp = datetime.now().strftime("%Y-%m-%d")
+        dialog = ReportDialog(self.paths.reports / f"sbskit-report-{stamp}", self.settings.get("report/consultant"),
+                              self)
+        dialog.client.setText(self.current_client)
+        if dialog.exec() != ReportDialog.DialogCode.Accepted:
+            return None
+        return dialog.options()
+
+    def build_report(self, options: ReportOptions) -> Report:
+        """Collect every used tab's sections (and screenshots) into one report, on the GUI thread."""
+        report = Report(title="SBS Admin Kit visit report", client=options.client, site=options.site,
+                        consultant=options.consultant)
+        current = self.tabs.currentIndex()
+        used = 0
+        for index, tab in enumerate(self.tab_widgets):
+            sections = tab.report_sections()
+            if not sections:
+                continue
+            used += 1
+            for section in sections:
+                report.sections.append(Section(f"{tab.title}: {section.heading}", section.html_body))
+            if options.screenshots:
+                png = pixmap_png(self.grab_tab(index))
+                image = report.add_image(tab.slug, png, f"The {tab.title} tab at the time of the report")
+                report.sections[-1] = Section(report.sections[-1].heading, report.sections[-1].html_body + image)
+        self.tabs.setCurrentIndex(current)
+        if not used:
+            report.add_html_section("Checks", "<p>No checks were run in this session.</p>")
+        return report
+
+    def export_report(self) -> None:
+        if self.report_worker is not None and self.report_worker.running:
+            return
+        options = self.ask_report_options()
+        if options is None:
+            return
+        self.settings.set("report/consultant", options.consultant)
+        report = self.build_report(options)
+
+        client = self.current_client if options.client.casefold() == self.current_client.casefold() else ""
+
+        def write(ctx):
+            if client:
+                add_history_section(report, client)
+            written = []
+            for i, target in enumerate(options.targets()):
+                ctx.check()
+                ctx.progress(i, len(options.targets()), f"Writing {target.name}")
+                written.append(write_report_file(report, target))
+            return written
+
+        self.report_worker = JobWorker(write, "export report")
+        self.report_worker.finished.connect(
+            lambda paths: self.statusBar().showMessage("Report written: " + ", ".join(str(p) for p in paths), 10000))
+        self.report_worker.failed.connect(lambda message, _details: self.show_error(f"The report was not written: {message}"))
+        self.report_worker.progress.connect(lambda _d, _t, message: self.statusBar().showMessage(message))
+        self.report_worker.start()
+
     # --- help --------------------------------------------------------------------------
     def about_text(self) -> str:
         try:
@@ -214,6 +373,10 @@ class MainWindow(QMainWindow):
             log.warning("settings not saved: %s", exc)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.report_worker is not None and self.report_worker.running:
+            self.report_worker.cancel()
+        for worker in list(self.history_workers):
+            worker.cancel()
         for tab in self.tab_widgets:
             tab.shutdown()
         self.save_state()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF
-from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QMarginsF, QUrl
+from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from sbskit.core.report import IMAGE_SCHEME
 
 
 def _ensure_gui_app() -> None:
@@ -15,8 +17,12 @@ def _ensure_gui_app() -> None:
         _ensure_gui_app.app = QGuiApplication([])  # type: ignore[attr-defined]
 
 
-def html_to_pdf(document: str, path: Path, page: str = "A4") -> None:
-    """Render ``document`` to ``path``; A4 or Letter, 15 mm margins."""
+def html_to_pdf(document: str, path: Path, page: str = "A4", images: dict[str, bytes] | None = None) -> None:
+    """Render ``document`` to ``path``; A4 or Letter, 15 mm margins.
+
+    ``images`` supplies the PNGs behind ``sbskit-img:NAME`` placeholders. Safe to call
+    from a worker thread (QPdfWriter and QImage need no GUI thread).
+    """
     _ensure_gui_app()
     writer = QPdfWriter(str(path))
     size = QPageSize(QPageSize.PageSizeId.Letter if page.lower() == "letter" else QPageSize.PageSizeId.A4)
@@ -24,10 +30,15 @@ def html_to_pdf(document: str, path: Path, page: str = "A4") -> None:
                                      QPageLayout.Unit.Millimeter))
     writer.setResolution(300)
     writer.setTitle("SBS Admin Kit report")
+    writer.setCreator("SBS Admin Kit")
     text = QTextDocument()
+    for name, png in (images or {}).items():
+        text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"{IMAGE_SCHEME}{name}"),
+                         QImage.fromData(png, "PNG"))
     text.setHtml(document)
-    rect = writer.pageLayout().paintRectPixels(writer.resolution())
-    text.setPageSize(QSizeF(rect.width(), rect.height()))
+    text.setDocumentMargin(0)
+    # A page size in points makes print_() map 1 CSS px to 1 pt and skip its own 2 cm margins
+    text.setPageSize(writer.pageLayout().paintRect(QPageLayout.Unit.Point).size())
     text.print_(writer)
     if not path.exists() or path.stat().st_size == 0:
         raise OSError(f"Qt wrote no PDF to {path}")

@@ -12,12 +12,20 @@ class KitTab(QWidget):
     slug = "tab"
     title = "Tab"
     status_message = Signal(str)  # shown in the main window's status bar
+    # (kind, result document as the CLI's --json prints it): the main window saves it to the
+    # current client's history, so the next visit can say "new" or "fixed since last visit"
+    run_completed = Signal(str, dict)
 
     def prepare_screenshot(self) -> None:
         """Put the tab in a state worth showing (real, offline work only). Default: as is."""
 
     def shutdown(self) -> None:
         """Cancel running work before the window closes."""
+
+    def report_sections(self) -> list:
+        """``sbskit.core.report.Section`` items for File > Export report: what was checked,
+        the verdicts, the evidence, the recommended actions. Empty when the tab was not used."""
+        return []
 
 
 class ComingSoonTab(KitTab):

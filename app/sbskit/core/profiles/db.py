@@ -1,0 +1,239 @@
+"""The profiles database file: how it is opened, how writes are made safe, how it is upgraded.
+
+Why a rollback journal and not WAL
+----------------------------------
+The file lives on a consultant's USB stick (FAT32/exFAT, sometimes a read-only stick or a
+network share). We open it with ``journal_mode=DELETE`` and ``synchronous=FULL``:
+
+* Every write happens inside one transaction. Before SQLite changes a page of the
+  database it copies the original page into ``profiles.sqlite3-journal`` and fsyncs it;
+  the commit is the deletion of that journal after the database itself was fsynced. If the
+  stick is pulled (or the process is killed) mid-transaction, the journal is left behind
+  as a *hot journal* and the next open rolls the half-written pages back. Readers see the
+  old state or the new state, never a mix.
+* WAL would also be crash-safe, but it needs a shared-memory index (``-shm``, mapped with
+  mmap) that SQLite documents as unsupported on network file systems, and a WAL database
+  at rest is really two files: committed data can sit in ``-wal`` until a checkpoint, so a
+  consultant who copies just ``profiles.sqlite3`` to another stick would silently lose the
+  last visits. A WAL file also cannot be opened from read-only media without its ``-shm``.
+  With the rollback journal the database is ONE self-contained file whenever no write is
+  in progress, which is what "carry the kit between twenty clients" needs.
+* The cost (one more fsync per commit, and writers block readers briefly) does not matter
+  for one admin saving a handful of runs per visit.
+
+The one thing no software can fix is a stick whose own controller acknowledges writes it
+has only cached; ``synchronous=FULL`` is the most we can ask of the operating system.
+
+Schema versions live in ``PRAGMA user_version``. :data:`MIGRATIONS` holds one function per
+step; :func:`migrate` runs each step and its version bump in the same transaction, so a
+pulled stick during an upgrade leaves the file at the old version, intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from pathlib import Path
+from typing import Callable, Iterator
+
+from sbskit.core.errors import UserInputError
+
+DB_FILE_NAME = "profiles.sqlite3"
+BUSY_TIMEOUT_SECONDS = 10.0
+
+
+def _step1(conn: sqlite3.Connection) -> None:
+    """Version 1: profiles with their IPs/domains/mail hosts, and saved runs."""
+    _run_statements(
+        conn,
+        """
+        CREATE TABLE profiles (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL UNIQUE,
+            notes TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE TABLE profile_entries (
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            field TEXT NOT NULL CHECK (field IN ('ip', 'domain', 'mail_host')),
+            position INTEGER NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (profile_id, field, value)
+        );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            target TEXT NOT NULL,
+            document TEXT NOT NULL
+        );
+        CREATE INDEX runs_by_kind ON runs (profile_id, kind, target, at);
+        CREATE INDEX runs_by_time ON runs (profile_id, at);
+        """,
+    )
+
+
+def _run_statements(conn: sqlite3.Connection, script: str) -> None:
+    # not executescript(): that would COMMIT the surrounding migration transaction
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _step2(conn: sqlite3.Connection) -> None:
+    """Version 2: the POP3 checklist state, and per-item facts extracted from every run."""
+    from sbskit.core.profiles.kinds import extract
+
+    conn.execute("ALTER TABLE profiles ADD COLUMN checklist TEXT NOT NULL DEFAULT '{}'")
+    # profile_id, kind and at repeat the run's (runs never change), so that history questions
+    # ("listed since", "latest clean answer") are index seeks on this one table.
+    conn.execute(
+        """
+        CREATE TABLE facts (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            target TEXT NOT NULL,
+            item TEXT NOT NULL,
+            profile_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('problem', 'ok', 'error')),
+            detail TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (run_id, target, item)
+        ) WITHOUT ROWID
+        """
+    )
+    conn.execute("CREATE INDEX facts_streak ON facts (profile_id, kind, target, item, state, at, run_id)")
+    # Back-fill facts for runs saved by version 1, so history covers old visits too.
+    import json
+
+    rows = conn.execute("SELECT id, profile_id, kind, at, document FROM runs").fetchall()
+    for run_id, profile_id, kind, at, document in rows:
+        try:
+            facts = extract(kind, json.loads(document))
+        except (UserInputError, ValueError):
+            facts = []  # an old document this version cannot read: keep the run, no facts
+        insert_facts(conn, (run_id, profile_id, kind, at), facts)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step1, _step2]
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def insert_facts(conn: sqlite3.Connection, run: tuple[int, int, str, str], facts) -> None:
+    """Store the facts of ``run`` = (run id, profile id, kind, at); a repeated item keeps the last."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO facts (run_id, profile_id, kind, at, target, item, status, state, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*run, f.target, f.item, f.status, f.state, f.detail) for f in facts],
+    )
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> int:
+    """Bring the schema up to ``target``, one transaction per step; returns the new version.
+
+    A file written by a newer kit is refused rather than guessed at.
+    """
+    version = schema_version(conn)
+    if version > LATEST_VERSION:
+        raise UserInputError(
+            f"the profiles database was written by a newer version of the kit (schema {version}, "
+            f"this kit knows up to {LATEST_VERSION}); use the newer kit or export the profiles there"
+        )
+    while version < target:
+        with transaction(conn):
+            # re-read inside the write lock: another process may have upgraded meanwhile
+            version = schema_version(conn)
+            if version >= target:
+                break
+            MIGRATIONS[version](conn)
+            version += 1
+            conn.execute(f"PRAGMA user_version = {int(version)}")
+    return version
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One atomic write: ``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any exception.
+
+    Nested use becomes a SAVEPOINT, so a bulk import can wrap many single-run saves in
+    one outer transaction and still have each inner step undo cleanly on error.
+    """
+    if conn.in_transaction:
+        name = f"sp{id(object())}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute(f"ROLLBACK TO {name}")
+            conn.execute(f"RELEASE {name}")
+            raise
+        conn.execute(f"RELEASE {name}")
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:  # locked, read-only, disk full, I/O error
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the hot journal restores the file on the next open
+        raise UserInputError(
+            f"the profiles database could not be written ({exc}); is the stick read-only or full, "
+            "or is another copy of the kit saving at the same moment?"
+        ) from None
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) and upgrade the database at ``path``.
+
+    Unusable files (not a database, damaged, a newer schema, an unwritable folder) raise
+    :class:`UserInputError` with a sentence the admin can act on.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserInputError(f"cannot create the folder for the profiles database {path.parent}: {exc.strerror or exc}") from None
+    try:
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves (see transaction()).
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise UserInputError(f"cannot open the profiles database {path}: {exc}") from None
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        if str(mode).lower() != "delete":
+            raise sqlite3.DatabaseError(f"journal mode stayed {mode}")
+        conn.execute("PRAGMA synchronous = FULL")
+        migrate(conn)
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        raise UserInputError(
+            f"cannot use the profiles database {path} ({exc}); is another copy of the kit writing to it, "
+            "or is the medium read-only?"
+        ) from None
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise UserInputError(
+            f"the profiles database {path} is not usable ({exc}); move it aside and import the "
+            "profiles from an export"
+        ) from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn

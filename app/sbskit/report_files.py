@@ -1,0 +1,32 @@
+"""Write a :class:`~sbskit.core.report.Report` to disk as HTML or PDF (by the suffix).
+
+Shared by the CLI's ``--report`` and the GUI's File > Export report. It lives outside
+``sbskit.core`` because a PDF needs Qt, imported here only when a PDF is asked for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sbskit.core.errors import UserInputError
+from sbskit.core.report import Report, render_html
+from sbskit.core.settings import atomic_write_text
+
+REPORT_SUFFIXES = (".html", ".htm", ".pdf")
+
+
+def write_report_file(report: Report, path: Path) -> Path:
+    suffix = path.suffix.lower()
+    if suffix not in REPORT_SUFFIXES:
+        raise UserInputError(f"a report file must end in .html or .pdf, not {path.name!r}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if suffix == ".pdf":
+            from sbskit.ui.pdf import html_to_pdf
+
+            html_to_pdf(render_html(report, inline_images=False), path, images=report.images)
+        else:
+            atomic_write_text(path, render_html(report))
+    except OSError as exc:
+        raise UserInputError(f"cannot write the report {path}: {exc.strerror or exc}") from None
+    return path

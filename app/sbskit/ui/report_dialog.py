@@ -1,0 +1,112 @@
+"""File > Export report: ask for client, site and consultant, then write HTML and PDF.
+
+The tabs' sections and screenshots are collected on the GUI thread (grabbing widgets
+must happen there); rendering and writing the files runs on a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+@dataclass
+class ReportOptions:
+    client: str
+    site: str
+    consultant: str
+    base_path: Path  # without suffix; .html and/or .pdf are added
+    html: bool = True
+    pdf: bool = True
+    screenshots: bool = True
+
+    def targets(self) -> list[Path]:
+        out = []
+        if self.html:
+            out.append(self.base_path.with_suffix(".html"))
+        if self.pdf:
+            out.append(self.base_path.with_suffix(".pdf"))
+        return out
+
+
+class ReportDialog(QDialog):
+    def __init__(self, default_path: Path, consultant: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export report")
+        self.client = QLineEdit()
+        self.client.setPlaceholderText("e.g. Contoso Dental Ltd")
+        self.site = QLineEdit()
+        self.site.setPlaceholderText("e.g. Main office")
+        self.consultant = QLineEdit(consultant)
+        self.path = QLineEdit(str(default_path))
+        browse = QPushButton("Browse...")
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        self.html = QCheckBox("HTML")
+        self.html.setChecked(True)
+        self.pdf = QCheckBox("PDF")
+        self.pdf.setChecked(True)
+        self.screenshots = QCheckBox("Embed screenshots of the tabs used")
+        self.screenshots.setChecked(True)
+        formats = QHBoxLayout()
+        formats.addWidget(self.html)
+        formats.addWidget(self.pdf)
+        formats.addStretch(1)
+        form = QFormLayout()
+        form.addRow("&Client:", self.client)
+        form.addRow("&Site:", self.site)
+        form.addRow("C&onsultant:", self.consultant)
+        form.addRow("&File:", path_row)
+        form.addRow("Formats:", formats)
+        form.addRow("", self.screenshots)
+        for widget, name in ((self.client, "Client name"), (self.site, "Site"), (self.consultant, "Consultant"),
+                             (self.path, "Report file, without suffix")):
+            widget.setAccessibleName(name)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.html.toggled.connect(self._update_ok)
+        self.pdf.toggled.connect(self._update_ok)
+        self.path.textChanged.connect(self._update_ok)
+        self.resize(560, self.sizeHint().height())
+
+    def _update_ok(self) -> None:
+        ok = (self.html.isChecked() or self.pdf.isChecked()) and bool(self.path.text().strip())
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(ok)
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(self, "Report file", self.path.text(), "Reports (*.html *.pdf)")
+        if chosen:
+            self.path.setText(str(Path(chosen).with_suffix("")))
+
+    def options(self) -> ReportOptions:
+        base = Path(self.path.text().strip()).expanduser()
+        if base.suffix.lower() in (".html", ".htm", ".pdf"):
+            base = base.with_suffix("")
+        return ReportOptions(
+            client=self.client.text().strip(),
+            site=self.site.text().strip(),
+            consultant=self.consultant.text().strip(),
+            base_path=base,
+            html=self.html.isChecked(),
+            pdf=self.pdf.isChecked(),
+            screenshots=self.screenshots.isChecked(),
+        )

@@ -1,0 +1,93 @@
+"""Portable mode, the read-only fallback, and atomic settings."""
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from sbskit.core import paths
+from sbskit.core.settings import DEFAULTS, Settings, atomic_write_text
+
+
+def test_sbskit_home_puts_everything_under_it(tmp_path):
+    resolved = paths.resolve_paths({"SBSKIT_HOME": str(tmp_path / "stick")})
+    assert resolved.mode == "portable"
+    for folder in resolved.all_dirs():
+        assert tmp_path / "stick" in folder.parents
+    assert resolved.warning is None
+
+
+def test_portable_folder_beside_the_executable(tmp_path, monkeypatch):
+    exe_dir = tmp_path / "usb"
+    (exe_dir / paths.PORTABLE_DIR_NAME).mkdir(parents=True)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(exe_dir / "sbskit.exe"))
+    resolved = paths.resolve_paths({})
+    assert resolved.mode == "portable"
+    assert resolved.root == (exe_dir / paths.PORTABLE_DIR_NAME).resolve()
+
+
+def test_without_marker_or_env_uses_platform_dirs(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "argv", [str(tmp_path / "not-the-kit.py")])
+    resolved = paths.resolve_paths({})
+    assert resolved.mode == "installed"
+    assert "sbskit" in str(resolved.settings)
+
+
+def test_read_only_portable_folder_falls_back_to_temp_with_warning(tmp_path, monkeypatch):
+    # Root (CI) ignores permission bits, so make the write probe fail the way a read-only stick does.
+    import tempfile
+
+    real = tempfile.NamedTemporaryFile
+
+    def read_only(*args, dir=None, **kwargs):
+        if dir is not None and Path(dir).is_relative_to(tmp_path / "ro"):
+            raise PermissionError(30, "Read-only file system")
+        return real(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", read_only)
+    _assert_read_only_fallback(tmp_path)
+
+
+def _assert_read_only_fallback(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        resolved = paths.resolve_paths({"SBSKIT_HOME": str(ro)})
+    finally:
+        ro.chmod(stat.S_IRWXU)
+    assert resolved.mode == "temporary"
+    assert resolved.warning and "read-only" in resolved.warning and str(ro) in resolved.warning
+    assert ro not in resolved.settings.parents
+
+
+def test_settings_round_trip_and_defaults(tmp_path):
+    s = Settings(tmp_path / "s.json")
+    assert s.get("window/last_tab") == DEFAULTS["window/last_tab"]
+    s.set("window/last_tab", 3)
+    s.save()
+    assert Settings(tmp_path / "s.json").get("window/last_tab") == 3
+
+
+def test_damaged_settings_file_falls_back_to_defaults(tmp_path):
+    path = tmp_path / "s.json"
+    path.write_bytes(b'{"window/last_tab": 2')  # half a file
+    assert Settings(path).get("window/last_tab") == 0
+
+
+def test_atomic_write_keeps_old_file_when_write_fails(tmp_path, monkeypatch):
+    path = tmp_path / "s.json"
+    atomic_write_text(path, json.dumps({"a": 1}))
+
+    def broken_fsync(_fd):
+        raise OSError(5, "I/O error (stick pulled)")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OSError):
+        atomic_write_text(path, json.dumps({"a": 2}))
+    assert json.loads(path.read_text()) == {"a": 1}
+    assert [p.name for p in tmp_path.iterdir()] == ["s.json"]  # no temporary left behind

@@ -1,0 +1,32 @@
+"""Shared helpers for the profile tests: a store in the test's data folder, result documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from sbskit.core.profiles import ProfileStore
+
+
+def bl_doc(target: str, statuses: dict[str, str]) -> dict:
+    """A blacklist result document shaped like ``sbskit-cli blacklist --json``."""
+    results = []
+    for zone, status in statuses.items():
+        result = {"zone": zone, "status": status, "codes": [], "meanings": [], "txt": [], "error": None,
+                  "detail": "", "delist_url": ""}
+        if status == "listed":
+            result["codes"], result["meanings"] = ["127.0.0.2"], ["listed for spam"]
+        elif status == "error":
+            result["error"] = "timeout"
+        results.append(result)
+    return {"resolver": ["127.0.0.1"], "targets": [{"target": target, "kind": "ipv4", "results": results}]}
+
+
+@pytest.fixture
+def bl():
+    return bl_doc
+
+
+@pytest.fixture
+def store():
+    with ProfileStore() as opened:
+        yield opened

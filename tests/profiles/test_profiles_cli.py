@@ -1,0 +1,152 @@
+"""``sbskit-cli profile``: the real CLI as a subprocess, in a portable home of its own."""
+
+from __future__ import annotations
+
+import json
+
+from sbskit.core.profiles import ProfileStore
+
+
+def ok(proc):
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    return proc
+
+
+def usage_error(proc, text):
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert proc.stderr.startswith("sbskit-cli: error:") and proc.stderr.count("\n") == 1, proc.stderr
+    assert text in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_add_show_list_json(run_cli, isolated_home):
+    ok(run_cli("profile", "add", "Acme Dental", "--ip", "192.0.2.7", "--ip", "2001:db8::1", "--domain", "Example.com",
+               "--mail-host", "[::1]", "--notes", "SBS 2008"))
+    doc = json.loads(ok(run_cli("profile", "show", "ACME DENTAL", "--json")).stdout)
+    assert doc["profile"]["name"] == "Acme Dental"
+    assert doc["profile"]["ips"] == ["192.0.2.7", "2001:db8::1"]
+    assert doc["profile"]["domains"] == ["example.com"] and doc["profile"]["mail_hosts"] == ["::1"]
+    assert doc["runs"] == 0 and doc["last_run"] is None
+    # --json before or after the action word
+    for argv in (("profile", "list", "--json"), ("profile", "--json", "list")):
+        listed = json.loads(ok(run_cli(*argv)).stdout)
+        assert listed == {"profiles": [{"name": "Acme Dental", "runs": 0, "last_run": None}]}
+    text = ok(run_cli("profile", "list")).stdout
+    assert text.splitlines()[0].split() == ["CLIENT", "RUNS", "LAST", "RUN"] and "Acme Dental" in text
+    assert (isolated_home / "data" / "profiles.sqlite3").is_file()
+
+
+def test_duplicate_and_bad_values_are_one_line_errors(run_cli):
+    ok(run_cli("profile", "add", "Acme"))
+    usage_error(run_cli("profile", "add", "ACME"), "already exists")
+    usage_error(run_cli("profile", "add", "Other", "--ip", "300.1.2.3"), "not an IPv4 or IPv6 address")
+    usage_error(run_cli("profile", "add", "Other", "--domain", "not a domain"), "not a valid domain")
+    usage_error(run_cli("profile", "add", ""), "cannot be empty")
+    usage_error(run_cli("profile", "show", "Nobody"), "no client profile named 'Nobody'")
+    usage_error(run_cli("profile"), "required")
+    usage_error(run_cli("profile", "history", "acme", "--limit", "0"), "between 1")
+    assert json.loads(ok(run_cli("profile", "list", "--json")).stdout)["profiles"][0]["name"] == "Acme"
+
+
+def test_edit_replace_add_remove_and_rename(run_cli):
+    ok(run_cli("profile", "add", "Acme", "--ip", "192.0.2.1", "--domain", "a.example"))
+    ok(run_cli("profile", "edit", "acme", "--add-ip", "192.0.2.2", "--domain", "b.example", "--domain", "c.example",
+               "--remove-domain", "c.example", "--notes", "new notes", "--rename", "Acme Ltd"))
+    doc = json.loads(ok(run_cli("profile", "show", "acme ltd", "--json")).stdout)["profile"]
+    assert doc["ips"] == ["192.0.2.1", "192.0.2.2"] and doc["domains"] == ["b.example"]
+    assert doc["notes"] == "new notes" and doc["name"] == "Acme Ltd"
+    usage_error(run_cli("profile", "edit", "acme ltd"), "nothing to change")
+    usage_error(run_cli("profile", "edit", "acme ltd", "--remove-ip", "10.9.9.9"), "no public IP '10.9.9.9'")
+
+
+def test_remove_needs_confirmation(run_cli):
+    ok(run_cli("profile", "add", "Acme"))
+    usage_error(run_cli("profile", "remove", "acme"), "needs --yes")
+    doc = json.loads(ok(run_cli("profile", "remove", "acme", "--yes", "--json")).stdout)
+    assert doc == {"removed": "Acme", "runs": 0}
+    assert json.loads(ok(run_cli("profile", "list", "--json")).stdout) == {"profiles": []}
+
+
+def blacklist_json(statuses):
+    return json.dumps({"resolver": ["127.0.0.1"], "targets": [{"target": "192.0.2.7", "kind": "ipv4", "results": [
+        {"zone": zone, "status": status, "error": "timeout" if status == "error" else None}
+        for zone, status in statuses.items()]}]})
+
+
+def test_record_and_history(run_cli, tmp_path):
+    ok(run_cli("profile", "add", "Acme"))
+    visits = [
+        ("2026-03-03T09:00:00Z", {"bl.spamcop.net": "listed", "zen.spamhaus.org": "listed", "b.example": "error"}),
+        ("2026-04-07T09:00:00Z", {"bl.spamcop.net": "listed", "zen.spamhaus.org": "clean", "b.example": "clean"}),
+    ]
+    for at, statuses in visits:
+        proc = ok(run_cli("profile", "record", "acme", "-", "--at", at, input=blacklist_json(statuses)))
+        assert "Saved blacklist run of 192.0.2.7" in proc.stdout
+    doc = json.loads(ok(run_cli("profile", "history", "acme", "--json")).stdout)
+    [comparison] = doc["comparisons"]
+    assert comparison["counts"] == {"new": 0, "fixed": 1, "still_listed": 1, "still_clean": 0, "unknown": 1}
+    assert [c["item"] for c in comparison["fixed"]] == ["zen.spamhaus.org"]
+    assert [c["item"] for c in comparison["unknown"]] == ["b.example"]  # error before, clean now: not fixed
+    assert comparison["still_listed"][0]["listed_since"].startswith("2026-03-03")
+    assert [r["at"][:10] for r in doc["runs"]] == ["2026-04-07", "2026-03-03"]
+    text = ok(run_cli("profile", "history", "acme")).stdout
+    assert "listed on bl.spamcop.net since 3 Mar 2026 (still listed)" in text
+    assert "no longer listed on zen.spamhaus.org (fixed since last visit)" in text
+    other = json.loads(ok(run_cli("profile", "history", "acme", "--kind", "relaytest", "--json")).stdout)
+    assert other["runs"] == [] and other["comparisons"] == []
+
+
+def test_record_from_a_file_with_kind_and_bad_documents(run_cli, tmp_path):
+    ok(run_cli("profile", "add", "Acme"))
+    good = tmp_path / "relay.json"
+    good.write_text(json.dumps({"host": "127.0.0.1", "port": 2525, "open_relay": False, "attempts": []}))
+    doc = json.loads(ok(run_cli("profile", "record", "acme", str(good), "--json")).stdout)
+    assert doc["run"]["kind"] == "relaytest" and doc["run"]["target"] == "127.0.0.1:2525"
+    weird = tmp_path / "weird.json"
+    weird.write_text('{"something": 1}')
+    usage_error(run_cli("profile", "record", "acme", str(weird)), "give --kind")
+    ok(run_cli("profile", "record", "acme", str(weird), "--kind", "custom-check", "--target", "x"))
+    binary = tmp_path / "b.json"
+    binary.write_bytes(b"\x00\x01\x02garbage")
+    usage_error(run_cli("profile", "record", "acme", str(binary)), "looks binary")
+    usage_error(run_cli("profile", "record", "acme", "-", input=""), "is empty")
+    usage_error(run_cli("profile", "record", "acme", "-", "--kind", "blacklist", input='{"targets": 3}'),
+                "not a blacklist result document")
+    usage_error(run_cli("profile", "record", "acme", str(good), "--at", "someday"), "not a date and time")
+
+
+def test_huge_paste_on_stdin_is_refused(run_cli):
+    ok(run_cli("profile", "add", "Acme"))
+    usage_error(run_cli("profile", "record", "acme", "-", input="[" + " " * 33_000_000 + "]"), "too large")
+
+
+def test_export_import_between_homes(run_cli, tmp_path):
+    ok(run_cli("profile", "add", "Acme", "--ip", "192.0.2.7"))
+    ok(run_cli("profile", "record", "acme", "-", input=blacklist_json({"z.example": "listed"})))
+    out = tmp_path / "acme.json"
+    assert json.loads(ok(run_cli("profile", "export", "acme", str(out), "--json")).stdout)["runs"] == 1
+    other_home = tmp_path / "other-stick"
+    proc = ok(run_cli("profile", "import", str(out), "--json", env={"SBSKIT_HOME": str(other_home)}))
+    assert json.loads(proc.stdout) == {"profile": "Acme", "runs": 1}
+    with ProfileStore(other_home / "data" / "profiles.sqlite3") as store:
+        assert store.get("acme").ips == ["192.0.2.7"] and len(store.runs("acme")) == 1
+    usage_error(run_cli("profile", "import", str(out)), "already exists")
+    ok(run_cli("profile", "import", str(out), "--as", "Acme 2"))
+    ok(run_cli("profile", "import", str(out), "--replace"))
+    usage_error(run_cli("profile", "import", str(tmp_path / "missing.json")), "cannot read")
+    usage_error(run_cli("profile", "export", "nobody", str(out)), "no client profile")
+
+
+def test_damaged_database_is_a_clear_error(run_cli, isolated_home):
+    data = isolated_home / "data"
+    data.mkdir(parents=True)
+    (data / "profiles.sqlite3").write_bytes(b"garbage" * 1000)
+    usage_error(run_cli("profile", "list"), "not usable")
+
+
+def test_history_report(run_cli, tmp_path):
+    ok(run_cli("profile", "add", "Acme"))
+    out = tmp_path / "r.html"
+    ok(run_cli("profile", "history", "acme", "--report", str(out)))
+    assert "History of Acme" in out.read_text(encoding="utf-8")
