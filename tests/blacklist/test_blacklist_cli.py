@@ -90,7 +90,9 @@ def test_html_report(bind, run_cli, tmp_path):
     report = tmp_path / "bl.html"
     proc = run_cli("blacklist", LISTED_IP, "--resolver", bind.address, "--zone", "good.bl.test", "--report", str(report))
     assert proc.returncode == 1
-    assert LISTED_IP in report.read_text(encoding="utf-8")
+    text = report.read_text(encoding="utf-8")
+    assert LISTED_IP in text and "Listings" in text and "What to do" in text
+    assert "spam trap hits" in text  # the list's TXT reason
 
 
 def test_blacklist_run_stays_import_light(bind, isolated_home):

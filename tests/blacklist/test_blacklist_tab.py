@@ -69,6 +69,19 @@ def test_listing_streams_in_red_with_delisting(qtbot, tab):
     assert details and "forward-confirmed" in details[0].text(3)
 
 
+def test_finished_run_feeds_client_history_and_report(qtbot, tab):
+    from sbskit.core.profiles.kinds import extract
+
+    with qtbot.waitSignal(tab.run_completed, timeout=15000) as signal:
+        run(qtbot, tab, LISTED_IP, "zen.spamhaus.org slow.bl.test")
+    kind, doc = signal.args
+    assert kind == "blacklist" and doc["targets"][0]["target"] == LISTED_IP
+    states = {f.item: f.state for f in extract(kind, doc)}
+    assert states == {"zen.spamhaus.org": "problem", "slow.bl.test": "error"}
+    headings = [s.heading for s in tab.report_sections()]
+    assert headings[:2] == ["What was checked", "Listings"] and "Could not be checked" in headings
+
+
 def test_clean_is_green_and_history_is_kept(qtbot, tab, isolated_home):
     run(qtbot, tab, CLEAN_IP, "zen.spamhaus.org")
     result_rows = [row for _g, row in rows(tab) if row.text(1) == "Spamhaus ZEN"]

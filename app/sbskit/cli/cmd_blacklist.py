@@ -64,11 +64,16 @@ def run(args: argparse.Namespace):
     else:
         code = EXIT_OK
     text = ""
+    sections = None
     if not args.json or args.report:  # JSON-only runs skip the text rendering (start-up speed)
         from sbskit.core.dnsbl.render import render_text
 
         text = render_text(doc)
-    result = CommandResult(code, doc, text, title="Blocklist check")
+    if args.report:
+        from sbskit.core.dnsbl.report import report_sections
+
+        sections = report_sections(doc)
+    result = CommandResult(code, doc, text, title="Blocklist check", sections=sections)
     result.emit = lambda a, r=result: _emit(r, a)  # type: ignore[method-assign]
     return result
 

@@ -353,6 +353,7 @@ class BlacklistTab(KitTab):
             text += " " + problems[0]["detail"]
         self._set_summary(text, kind)
         self.status_message.emit(summary_line(summary, len(doc["targets"])))
+        self.run_completed.emit("blacklist", doc)  # the main window keeps it in the client's history
 
     def _on_failed(self, message: str, _details: str) -> None:
         self._set_summary(f"The check failed: {message}", "bad")
@@ -419,6 +420,14 @@ class BlacklistTab(KitTab):
     def _ask_save_path(self, default: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self, "Export blocklist results", default, "CSV files (*.csv)")
         return path
+
+    def report_sections(self) -> list:
+        """The last check (or the answers so far) as client-report sections."""
+        if not self.results.items and self.last_doc is None:
+            return []
+        from sbskit.core.dnsbl.report import report_sections
+
+        return report_sections(self.current_document())
 
     # --- screenshots -------------------------------------------------------------------------
     def prepare_screenshot(self) -> None:
