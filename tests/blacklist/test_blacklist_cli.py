@@ -113,3 +113,22 @@ def test_blacklist_run_stays_import_light(bind, isolated_home):
         os.path.abspath(__file__)))), "app"), SBSKIT_HOME=str(isolated_home))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert "HEAVY [] 1" in proc.stderr, proc.stderr
+
+
+def test_only_the_named_subcommand_is_loaded(bind, isolated_home):
+    """Start-up does not grow with the number of subcommands: no other cmd_* module, no shutil."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from sbskit.cli import main\n"
+        f"rc = main(['blacklist', '{CLEAN_IP}', '--resolver', '{bind.address}', '--zone', 'good.bl.test', '--json'])\n"
+        "others = sorted(m for m in sys.modules if m.startswith('sbskit.cli.cmd_') and m != 'sbskit.cli.cmd_blacklist')\n"
+        "print('OTHERS', others, 'shutil' in sys.modules, rc, file=sys.stderr)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))), "app"), SBSKIT_HOME=str(isolated_home))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert "OTHERS [] False 0" in proc.stderr, proc.stderr
