@@ -51,7 +51,25 @@ def command_modules() -> list:
     return [importlib.import_module(f"{__name__}.{name}") for name in names]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def named_module(argv: Sequence[str]):
+    """The one subcommand module ``argv[0]`` names, or None (then every subcommand is loaded).
+
+    ``sbskit-cli blacklist ...`` then imports and builds only the blacklist parser: start-up
+    time no longer grows with the number of subcommands (it is benchmarked).
+    """
+    if not argv or argv[0].startswith("-"):
+        return None
+    name = argv[0]
+    filename = "cmd_" + name.replace("-", "_")
+    for folder in sys.modules[__name__].__path__:
+        if os.path.isfile(os.path.join(folder, filename + ".py")):
+            module = importlib.import_module(f"{__name__}.{filename}")
+            return module if getattr(module, "NAME", None) == name else None
+    return None
+
+
+def build_parser(modules: list | None = None) -> argparse.ArgumentParser:
+    """The whole parser; ``modules`` limits the subcommands (default: all of them)."""
     parser = OneLineArgumentParser(
         prog="sbskit-cli",
         description="SBS Admin Kit checks from the command line.",
@@ -60,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sbskit-cli {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineArgumentParser)
-    for module in command_modules():
+    for module in command_modules() if modules is None else modules:
         cmd = sub.add_parser(module.NAME, help=module.HELP, description=getattr(module, "DESCRIPTION", module.HELP))
         module.add_arguments(cmd)
         add_common_options(cmd)
@@ -69,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    single = named_module(argv)
+    parser = build_parser([single] if single is not None else None)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error already printed as one line

@@ -35,9 +35,29 @@ def warn(message: str) -> None:
 class OneLineArgumentParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line plus a hint, never the whole usage block."""
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse's own asks shutil for the terminal width; shutil (with bz2, lzma) costs start-up time
+        return self.formatter_class(prog=self.prog, width=_help_width())
+
     def error(self, message: str) -> NoReturn:
         error_line(f"{message} (try '{self.prog} --help')")
         raise SystemExit(EXIT_USAGE)
+
+
+def _help_width() -> int:
+    """Terminal width for help text, as ``shutil.get_terminal_size`` finds it, minus 2 like argparse."""
+    import os
+
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return max(columns - 2, 20)
 
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:
