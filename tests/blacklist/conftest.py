@@ -21,7 +21,8 @@ CLEAN_IP = "192.0.2.11"
 ODD_IP = "192.0.2.12"  # answered with an undocumented code on ZEN
 LISTED_IP6 = "2001:db8::10"
 SPAM_DOMAIN = "spam-domain.example"
-MAIL_DOMAIN = "mail.example"  # MX mx1.mail.example -> 192.0.2.10 and 2001:db8::10
+MAIL_DOMAIN = "mail.example"
+DQS_KEY = "abcdefghijklmnopqrstuvwxyz"  # a made-up Spamhaus DQS key  # MX mx1.mail.example -> 192.0.2.10 and 2001:db8::10
 
 
 def _rev4(ip: str) -> str:
@@ -92,6 +93,11 @@ test A 127.0.0.2
     server.add_zone("slow.bl.test", f"{t2} A 127.0.0.2\n")
     server.drop("slow.bl.test")  # timeouts
     server.add_zone("parked.bl.test", "* A 198.51.100.80\n")  # parking address for everything
+    # Spamhaus through a DQS key: the key is part of the zone name
+    server.add_zone(f"{DQS_KEY}.zen.dq.spamhaus.net", f"""
+{t2} A 127.0.0.2
+{_rev4(LISTED_IP)} A 127.0.0.3
+""")
     # allow-list on the catalogue name
     server.add_zone("list.dnswl.org", f"""
 {t2} A 127.0.10.0

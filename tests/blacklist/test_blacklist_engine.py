@@ -7,7 +7,7 @@ import threading
 import time
 
 import pytest
-from conftest import CLEAN_IP, LISTED_IP, LISTED_IP6, MAIL_DOMAIN, ODD_IP, SPAM_DOMAIN
+from conftest import CLEAN_IP, DQS_KEY, LISTED_IP, LISTED_IP6, MAIL_DOMAIN, ODD_IP, SPAM_DOMAIN
 
 from sbskit.core.dnsbl.engine import Options, Sweep, check, summary_line
 from sbskit.core.errors import UserInputError
@@ -253,12 +253,64 @@ def test_bad_options_are_user_errors():
 
 
 def test_dqs_key_rewrites_spamhaus_names_and_never_shows_the_key(bind):
-    key = "abcdefghijklmnopqrstuvwxyz"
-    doc = check([CLEAN_IP], Options(resolvers=[bind.address], zones=["zen.spamhaus.org"], timeout=0.8, dqs_key=key))
+    doc = check([LISTED_IP, CLEAN_IP], Options(resolvers=[bind.address], zones=["zen.spamhaus.org"], timeout=0.8,
+                                              dqs_key=DQS_KEY))
+    listed = result(doc, LISTED_IP, "zen.spamhaus.org")
+    assert listed["status"] == "listed" and listed["codes"] == ["127.0.0.3"]  # the DQS zone's answer, not ZEN's
+    assert result(doc, CLEAN_IP, "zen.spamhaus.org")["status"] == "clean"
+    assert doc["dqs"] is True and DQS_KEY not in str(doc)
+
+
+def test_wrong_dqs_key_is_never_clean(bind):
+    doc = check([CLEAN_IP], Options(resolvers=[bind.address], zones=["zen.spamhaus.org"], timeout=0.8,
+                                    dqs_key="zyxwvutsrqponmlkjihgfedcba"))
     r = result(doc, CLEAN_IP, "zen.spamhaus.org")
-    # the local BIND has no DQS zone: the test entry is missing, so the answer must not be "clean"
+    # no such DQS zone here: the test entry is missing, so "not listed" cannot be trusted
     assert r["status"] == "error" and r["error"] == "blocked-resolver"
-    assert key not in str(doc)
+
+
+def test_per_zone_throttle_caps_queries_in_flight():
+    """A real (slow) server on loopback counts how many questions per zone wait at once."""
+    import struct
+
+    stop = threading.Event()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(0.01)
+    state = {"held": [], "max": 0}
+
+    def serve():
+        while not stop.is_set():
+            try:
+                data, addr = sock.recvfrom(2048)
+                state["held"].append((data, addr))
+                state["max"] = max(state["max"], len(state["held"]))
+                continue
+            except OSError:
+                pass
+            held, state["held"] = state["held"], []
+            for data, addr in held:  # NXDOMAIN, question copied, no EDNS
+                qend = 12
+                while data[qend]:
+                    qend += data[qend] + 1
+                question = data[12:qend + 5]
+                sock.sendto(data[:2] + struct.pack("!HHHHH", 0x8183, 1, 0, 0, 0) + question, addr)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        targets = [f"192.0.2.{i}" for i in range(1, 41)]
+        options = Options(resolvers=[f"127.0.0.1:{sock.getsockname()[1]}"], zones=["throttle.bl.test"], timeout=3,
+                          reverse_dns=False, per_zone_limit=4)
+        doc = check(targets, options)
+    finally:
+        stop.set()
+        thread.join(2)
+        sock.close()
+    assert state["max"] <= 4, state["max"]
+    # every answer was NXDOMAIN, including the RFC 5782 test entry: never "clean"
+    assert {r["error"] for t in doc["targets"] for r in t["results"]} == {"zone-broken"}
+    assert len(doc["targets"]) == 40
 
 
 def _closed_port() -> int:
