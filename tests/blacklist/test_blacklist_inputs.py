@@ -130,3 +130,15 @@ def test_encode_name_limits():
         wire.encode_name("a" * 64 + ".example")
     with pytest.raises(ValueError):
         wire.encode_name(".".join(["abcdefghij"] * 30))
+
+
+def test_system_resolvers_from_resolv_conf(tmp_path):
+    from sbskit.core.dnsbl.resolvers import system_resolvers
+
+    conf = tmp_path / "resolv.conf"
+    conf.write_text("# comment\nsearch example\nnameserver 127.0.0.53\nnameserver fe80::1%eth0\nnameserver junk\n"
+                    "nameserver ::1\nnameserver 127.0.0.2\nnameserver 127.0.0.3\n")
+    assert system_resolvers(str(conf)) == [("127.0.0.53", 53), ("fe80::1", 53), ("::1", 53)]
+    conf.write_text("search example\n")
+    with pytest.raises(UserInputError, match="--resolver"):
+        system_resolvers(str(conf))

@@ -118,12 +118,10 @@ class Sweep:
         if not 0 < self.options.timeout <= 3600:
             raise UserInputError("the timeout must be between 0 and 3600 seconds")
         self.custom_resolver = bool(self.options.resolvers)
+        self.targets = parse_targets(targets)
         if self.options.resolvers:
             self.servers = [parse_resolver(r) for r in self.options.resolvers]
-        else:
-            self.servers = system_resolvers()
         self.dqs_key = check_dqs_key(self.options.dqs_key) if self.options.dqs_key else None
-        self.targets = parse_targets(targets)
         self.zone_choice = self._choose_zones()
         if not any(self.zone_choice[t.kind] for t in self.targets) and not (
                 self.options.include_mx and any(t.kind == "domain" for t in self.targets)):
@@ -137,6 +135,7 @@ class Sweep:
                         raise UserInputError(
                             f"{target.text} is {why}; public blocklists never list it. To test against your own "
                             "DNS server, name it with --resolver")
+            self.servers = system_resolvers()  # last: only usable input gets this far
         self._transport: Transport | None = None
         self._health: dict[str, _ZoneHealth] = {}
         self._target_info: dict[str, dict] = {}

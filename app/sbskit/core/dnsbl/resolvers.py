@@ -52,12 +52,12 @@ def format_resolver(host: str, port: int) -> str:
     return f"{host}:{port}" if port != 53 else host
 
 
-def system_resolvers() -> list[tuple[str, int]]:
+def system_resolvers(resolv_conf: str = "/etc/resolv.conf") -> list[tuple[str, int]]:
     """The resolvers this computer uses (resolv.conf; the registry on Windows)."""
     found: list[str] = []
-    if sys.platform != "win32" and os.path.exists("/etc/resolv.conf"):
+    if sys.platform != "win32" and os.path.exists(resolv_conf):
         try:
-            with open("/etc/resolv.conf", encoding="utf-8", errors="replace") as handle:
+            with open(resolv_conf, encoding="utf-8", errors="replace") as handle:
                 for line in handle.read(65536).splitlines():
                     parts = line.split()
                     if len(parts) >= 2 and parts[0] == "nameserver":
