@@ -166,3 +166,15 @@ def test_cidr_block_streams_one_row_per_address(qtbot, tab):
     listed = [row for row in results if row.text(COL_RESULT).startswith("LISTED")]
     assert [row.text(0) for row in listed] == [LISTED_IP]
     assert results.index(listed[0]) == 0  # the news is on top of its group
+
+
+def test_damaged_settings_do_not_break_the_tab(qtbot, isolated_home):
+    settings = Settings()
+    settings.set("blacklist/history", ["192.0.2.1", 7, None, {"x": 1}])
+    settings.set("blacklist/timeout", "soon")
+    settings.set("blacklist/resolver", ["127.0.0.1"])
+    settings.save()
+    widget = BlacklistTab()
+    qtbot.addWidget(widget)
+    assert widget.target_box.count() == 1 and widget.target_box.itemText(0) == "192.0.2.1"
+    assert widget.timeout_spin.value() == 3.0 and widget.resolver_edit.text() == ""

@@ -80,7 +80,7 @@ class BlacklistTab(KitTab):
         self.target_box.setAccessibleName("Targets to check")
         self.target_box.setToolTip("An IPv4 or IPv6 address, a domain (its mail servers are checked too), several "
                                    "separated by spaces or commas, or an address block up to /24 (256 addresses).")
-        self.target_box.addItems(self.settings.get(HISTORY_KEY, []) or [])
+        self.target_box.addItems(self._history(self.settings))
         self.target_box.setCurrentIndex(-1)
         self.target_box.lineEdit().textChanged.connect(lambda _t: self._validate_timer.start())
         self.target_box.lineEdit().returnPressed.connect(self.start)
@@ -107,7 +107,8 @@ class BlacklistTab(KitTab):
 
         options = QHBoxLayout()
         form = QFormLayout()
-        self.resolver_edit = QLineEdit(str(self.settings.get("blacklist/resolver", "") or ""))
+        resolver = self.settings.get("blacklist/resolver", "")
+        self.resolver_edit = QLineEdit(resolver if isinstance(resolver, str) else "")
         self.resolver_edit.setPlaceholderText("this computer's resolver")
         self.resolver_edit.setAccessibleName("DNS resolver")
         self.resolver_edit.setToolTip("The DNS server that asks the lists: IP or IP:PORT, IPv6 as [::1]:5353. Leave empty "
@@ -134,7 +135,10 @@ class BlacklistTab(KitTab):
         self.timeout_spin.setRange(0.5, 30.0)
         self.timeout_spin.setSingleStep(0.5)
         self.timeout_spin.setSuffix(" s")
-        self.timeout_spin.setValue(float(self.settings.get("blacklist/timeout", 3.0) or 3.0))
+        try:
+            self.timeout_spin.setValue(float(self.settings.get("blacklist/timeout", 3.0) or 3.0))
+        except (TypeError, ValueError):  # a hand-edited settings file
+            self.timeout_spin.setValue(3.0)
         self.timeout_spin.setMaximumWidth(110)
         self.timeout_spin.setAccessibleName("Timeout per query")
         self.timeout_spin.setToolTip("How long to wait for each list; the whole check ends shortly after.")
@@ -251,9 +255,14 @@ class BlacklistTab(KitTab):
         window_settings = getattr(self.window(), "settings", None)
         return window_settings if isinstance(window_settings, Settings) else self.settings
 
+    @staticmethod
+    def _history(settings: Settings) -> list[str]:
+        stored = settings.get(HISTORY_KEY, [])
+        return [h for h in stored if isinstance(h, str)][:HISTORY_SIZE] if isinstance(stored, list) else []
+
     def _remember(self, text: str) -> None:
         settings = self._settings()
-        history = [text] + [h for h in (settings.get(HISTORY_KEY, []) or []) if h != text]
+        history = [text] + [h for h in self._history(settings) if h != text]
         history = history[:HISTORY_SIZE]
         settings.set(HISTORY_KEY, history)
         settings.set("blacklist/resolver", self.resolver_edit.text().strip())
