@@ -203,8 +203,8 @@ class ResultsTree(QTreeWidget):
         row.setText(COL_LIST, "Reverse DNS / MX")
         row.setText(COL_RESULT, "Checked" if kind == "info" else "Attention")
         row.setText(COL_MEANING, "; ".join(parts))
-        row.setToolTip(COL_MEANING, "PTR: the name an address points back to. Forward-confirmed (FCrDNS): that name "
-                       "points to the same address again - receivers expect this from mail servers.")
+        row.setToolTip(COL_MEANING, "; ".join(parts) + "\n\nPTR: the name an address points back to. Forward-confirmed "
+                       "(FCrDNS): that name points to the same address again - receivers expect this from mail servers.")
         for column in range(len(COLUMNS)):
             row.setBackground(column, QBrush(status_background(kind, self)))
 

@@ -168,6 +168,11 @@ class BlacklistTab(KitTab):
         status.addWidget(self.progress)
         status.addWidget(self.summary_label, 1)
         layout.addLayout(status)
+        self.problem_label = QLabel()
+        self.problem_label.setAccessibleName("Resolver problem")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setVisible(False)
+        layout.addWidget(self.problem_label)
 
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
@@ -297,6 +302,7 @@ class BlacklistTab(KitTab):
         self._remember(text)
         self.results.clear_results()
         self.last_doc = None
+        self.problem_label.setVisible(False)
         self.pages.setCurrentIndex(RESULTS_PAGE)
         self.progress.setRange(0, 0)
         self._set_summary("Checking...", "info")
@@ -334,7 +340,7 @@ class BlacklistTab(KitTab):
         if total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
-            self.progress.setFormat(f"{done} of {total} answered")
+            self.progress.setFormat(f"{done} / {total}")
 
     def _on_result(self, item: dict) -> None:
         if item.get("type") == "target":
@@ -357,10 +363,12 @@ class BlacklistTab(KitTab):
         summary = doc["summary"]
         kind = "bad" if summary["listed"] else ("unknown" if summary["errors"] else "good")
         text = summary_line(summary, len(doc["targets"]))
-        problems = doc.get("problems") or []
-        if problems:
-            text += " " + problems[0]["detail"]
         self._set_summary(text, kind)
+        problems = doc.get("problems") or []
+        if problems:  # resolver trouble explained once, in plain words, under the summary
+            self.problem_label.setText("Resolver problem: " + " ".join(dict.fromkeys(p["detail"] for p in problems)))
+            self.problem_label.setStyleSheet(f"color: {status_foreground('unknown', self).name()};")
+            self.problem_label.setVisible(True)
         self.status_message.emit(summary_line(summary, len(doc["targets"])))
         self.run_completed.emit("blacklist", doc)  # the main window keeps it in the client's history
 
