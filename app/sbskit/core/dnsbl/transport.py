@@ -161,39 +161,36 @@ class Transport:
 
     def run(self, deadline: float, is_cancelled: Callable[[], bool] | None = None) -> None:
         """Work until nothing is left or ``deadline`` (``time.monotonic()``) passes."""
-        try:
-            while True:
+        while True:
+            self._drain_ready()
+            if is_cancelled is not None and is_cancelled():
+                self._expire_all("cancelled")
                 self._drain_ready()
-                if is_cancelled is not None and is_cancelled():
-                    self._expire_all("cancelled")
-                    self._drain_ready()
+                return
+            now = time.monotonic()
+            if now >= deadline:
+                self._expire_all("the overall time limit was reached")
+                self._drain_ready()
+                if not self._ready and not self._inflight and not self._waiting:
                     return
-                now = time.monotonic()
-                if now >= deadline:
-                    self._expire_all("the overall time limit was reached")
-                    self._drain_ready()
-                    if not self._ready and not self._inflight and not self._waiting:
-                        return
-                    continue
-                self._pump(now)
-                if not self._inflight and not self._waiting and not self._ready:
-                    return
-                if self._ready:
-                    continue
-                wake = min(deadline, max(self._timer_due, now + 0.001))
-                wait = max(0.0, min(wake - now, 0.1))
-                socks = list(self._socket_index)
-                if socks:
-                    readable, _, _ = select.select(socks, [], [], wait)
-                    for sock in readable:
-                        self._receive(sock, self._socket_index[sock])
-                elif wait > 0:
-                    time.sleep(wait)
-                now = time.monotonic()
-                if now >= self._timer_due:
-                    self._timers(now)
-        finally:
-            pass  # sockets stay open for reuse until close()
+                continue
+            self._pump(now)
+            if not self._inflight and not self._waiting and not self._ready:
+                return
+            if self._ready:
+                continue
+            wake = min(deadline, max(self._timer_due, now + 0.001))
+            wait = max(0.0, min(wake - now, 0.1))  # wake at least every 0.1 s to notice a cancel
+            socks = list(self._socket_index)
+            if socks:
+                readable, _, _ = select.select(socks, [], [], wait)
+                for sock in readable:
+                    self._receive(sock, self._socket_index[sock])
+            elif wait > 0:
+                time.sleep(wait)
+            now = time.monotonic()
+            if now >= self._timer_due:
+                self._timers(now)
 
     def close(self) -> None:
         for sock in self._sockets.values():
