@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from sbskit.core.dnsbl.catalogue import load_catalogue
-from sbskit.core.dnsbl.engine import Options, Sweep, summarize, summary_line
+from sbskit.core.dnsbl.engine import Options, Sweep
+from sbskit.core.dnsbl.summary import summarize, summary_line
 from sbskit.core.dnsbl.targets import parse_targets
 from sbskit.core.errors import UserInputError
 from sbskit.core.settings import Settings, atomic_write_text

@@ -13,13 +13,14 @@ overall deadline of about the per-query timeout.
 from __future__ import annotations
 
 import os
-import re
 import time
 
 from sbskit.core.dnsbl import wire
+from sbskit.core.dnsbl.answers import RFC_TEST_POINTS, a_records, probe_label, resolver_in_txt, txt_records
 from sbskit.core.dnsbl.catalogue import ERROR, LISTING, Catalogue, Zone, custom_zone, load_catalogue, worst_category
 from sbskit.core.dnsbl.resolvers import check_dqs_key, format_resolver, parse_resolver, system_resolvers
-from sbskit.core.dnsbl.targets import Target, parse_target, parse_targets, query_label, special_reason
+from sbskit.core.dnsbl.summary import summarize, summary_line  # noqa: F401 - re-exported for callers
+from sbskit.core.dnsbl.targets import Target, parse_target, parse_targets, special_reason
 from sbskit.core.dnsbl.transport import MALFORMED, TIMEOUT, UNREACHABLE, Answer, Transport
 from sbskit.core.errors import UserInputError
 
@@ -33,8 +34,6 @@ DEFAULT_TIMEOUT = 3.0
 MAX_MX_HOSTS = 5
 MAX_ADDRESSES_PER_MX = 4
 MAX_PTR_NAMES = 4
-
-_IP_IN_TEXT = r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])|([0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){2,7})"
 
 RCODE_REASON = {wire.SERVFAIL: "servfail", wire.REFUSED: "refused"}
 RCODE_TEXT = {wire.SERVFAIL: "SERVFAIL (the resolver could not get an answer from the list's servers)",
@@ -266,7 +265,7 @@ class Sweep:
         if health.test_not_listed:
             probes.append(("not_listed", health.test_not_listed))
         for role, point in probes:
-            label = _probe_label(point)
+            label = probe_label(point)
             health.waiting += 1
             tr.submit(f"{label}.{qzone}", wire.A, lambda a, h=health, r=role: self._on_probe(h, r, a), key=qzone)
         # a name no list can hold: any address answer means a wildcard (parked or dead zone)
@@ -278,7 +277,7 @@ class Sweep:
     def _on_probe(self, health: _ZoneHealth, role: str, answer: Answer) -> None:
         setattr(health, role, answer)
         health.waiting -= 1
-        codes = _a_records(answer)
+        codes = a_records(answer)
         if codes and any(health.zone.decode(c).kind == ERROR for c in codes) and role == "listed":
             # the operator refused us: its TXT usually names the resolver it saw
             health.waiting += 1
@@ -289,7 +288,7 @@ class Sweep:
 
     def _on_probe_txt(self, health: _ZoneHealth, answer: Answer) -> None:
         health.waiting -= 1
-        health.txt = _txt_records(answer)
+        health.txt = txt_records(answer)
         if health.waiting == 0:
             self._settle(health)
 
@@ -297,13 +296,13 @@ class Sweep:
         zone = health.zone
         first_error = None
         for role in ("listed", "not_listed", "wildcard"):
-            for code in _a_records(getattr(health, role)):
+            for code in a_records(getattr(health, role)):
                 decoded = zone.decode(code)
                 if decoded.kind == ERROR and first_error is None:
                     first_error = decoded
         if first_error is not None:
             detail = first_error.meaning
-            seen = _resolver_in_txt(health.txt)
+            seen = resolver_in_txt(health.txt)
             if seen:
                 health.resolver_seen = seen
                 detail += f". The list saw the query coming from {seen}"
@@ -324,7 +323,7 @@ class Sweep:
         zone = health.zone
         for role, what in (("not_listed", f"its never-listed test entry {health.test_not_listed}"),
                            ("wildcard", "a random name that no list can hold")):
-            codes = _a_records(getattr(health, role))
+            codes = a_records(getattr(health, role))
             if codes:
                 return ("zone-broken", f"{zone.name} answers {', '.join(codes)} for {what}: it lists everything "
                         "(dead, parked or wildcarded), so none of its answers mean anything")
@@ -345,7 +344,7 @@ class Sweep:
         msg = answer.msg
         if msg.rcode in RCODE_REASON:
             return (RCODE_REASON[msg.rcode], f"the list's test entry {point} got {RCODE_TEXT[msg.rcode]}, so 'not listed' cannot be confirmed")
-        if msg.rcode == wire.NXDOMAIN or (msg.rcode == wire.NOERROR and not _a_records(answer)):
+        if msg.rcode == wire.NXDOMAIN or (msg.rcode == wire.NOERROR and not a_records(answer)):
             if zone.family == "spamhaus":
                 detail = (f"the resolver says Spamhaus's own test entry {point} is not listed; some public resolvers "
                           "(Google Public DNS among them) answer 'not listed' for every Spamhaus query, so these "
@@ -356,7 +355,7 @@ class Sweep:
                     "hidden by the resolver, so its 'not listed' answers cannot be trusted")
         if msg.rcode != wire.NOERROR:
             return ("unexpected-answer", f"the list's test entry {point} got DNS error code {msg.rcode}")
-        decoded = [zone.decode(c) for c in _a_records(answer)]
+        decoded = [zone.decode(c) for c in a_records(answer)]
         if not any(d.kind == LISTING for d in decoded):
             return ("unexpected-answer", f"the list's test entry {point} answered {', '.join(d.code for d in decoded)}, "
                     "which is not a documented listing code")
@@ -370,7 +369,7 @@ class Sweep:
     # --- target answers ------------------------------------------------------------------------
     def _on_answer(self, slot: _Slot, answer: Answer) -> None:
         slot.answer = answer
-        codes = _a_records(answer)
+        codes = a_records(answer)
         if codes and any(slot.zone.decode(c).kind in (LISTING, ERROR) for c in codes):
             slot.waiting_txt = True
             self._transport.submit(slot.qname, wire.TXT, lambda a, s=slot: self._on_txt(s, a), key="#txt")
@@ -378,7 +377,7 @@ class Sweep:
         self._emit(slot)
 
     def _on_txt(self, slot: _Slot, answer: Answer) -> None:
-        slot.txt = _txt_records(answer)
+        slot.txt = txt_records(answer)
         slot.waiting_txt = False
         self._emit(slot)
 
@@ -418,7 +417,7 @@ class Sweep:
         if answer.error == "needs-key":
             return error("blocked-resolver", answer.detail)
         if health is not None and health.error is not None:
-            codes = _a_records(answer)
+            codes = a_records(answer)
             result["codes"] = codes
             return error(*health.error)
         if answer.error == TIMEOUT:
@@ -438,7 +437,7 @@ class Sweep:
             return result
         if msg.rcode != wire.NOERROR:
             return error("unexpected-answer", f"DNS error code {msg.rcode}")
-        codes = _a_records(answer)
+        codes = a_records(answer)
         result["codes"] = codes
         if not codes:
             return error("unexpected-answer", "the name exists but has no address record (a list answers NXDOMAIN when not listed)")
@@ -446,7 +445,7 @@ class Sweep:
         errors = [d for d in decoded if d.kind == ERROR]
         if errors:
             detail = errors[0].meaning
-            seen = _resolver_in_txt(slot.txt)
+            seen = resolver_in_txt(slot.txt)
             if seen:
                 detail += f". The list saw the query coming from {seen}"
             if zone.family == "spamhaus" and errors[0].reason in ("blocked-resolver", "rate-limited"):
@@ -581,79 +580,6 @@ class Sweep:
             "elapsed_seconds": round(elapsed, 3),
         }
         return doc
-
-
-def summarize(targets: list[dict]) -> dict[str, Any]:
-    listed = [r for t in targets for r in t["results"] if r["status"] == "listed" and r.get("verdict") == "bad"]
-    good = [r for t in targets for r in t["results"] if r["status"] == "listed" and r.get("verdict") != "bad"]
-    errors = [r for t in targets for r in t["results"] if r["status"] == "error"]
-    clean = [r for t in targets for r in t["results"] if r["status"] == "clean"]
-    reasons: dict[str, int] = {}
-    for r in errors:
-        reasons[r["error"]] = reasons.get(r["error"], 0) + 1
-    lists = {r["zone"] for t in targets for r in t["results"]}
-    return {"lists": len(lists), "results": len(listed) + len(good) + len(errors) + len(clean),
-            "listed": len(listed), "allow_or_reputation": len(good), "clean": len(clean), "errors": len(errors),
-            "error_reasons": reasons}
-
-
-def summary_line(summary: dict[str, Any], targets: int = 1) -> str:
-    """'Listed on 2 of 38 lists; 3 could not answer (2 timeout, 1 servfail).'"""
-    n = summary["results"]
-    where = "lookups" if targets > 1 else "lists"
-    if summary["listed"]:
-        text = f"Listed on {summary['listed']} of {n} {where}"
-    elif summary["errors"] and not summary["clean"] and not summary["allow_or_reputation"]:
-        text = f"No list could answer ({n} {where})"
-    else:
-        text = f"Not listed on any of {n} {where}" if not summary["errors"] else f"Not listed where the lists answered ({n} {where})"
-    if summary["errors"]:
-        why = ", ".join(f"{count} {reason}" for reason, count in sorted(summary["error_reasons"].items(), key=lambda x: -x[1]))
-        text += f"; {summary['errors']} could not answer ({why})"
-    if summary["allow_or_reputation"]:
-        text += f"; {summary['allow_or_reputation']} allow-list or reputation entries"
-    return text + "."
-
-
-RFC_TEST_POINTS = {"ipv4": ("127.0.0.2", "127.0.0.1"), "ipv6": ("::ffff:7f00:2", "::ffff:7f00:1"),
-                   "domain": ("test", "invalid")}
-
-
-def _probe_label(point: str) -> str:
-    if ":" in point:
-        return query_label(point, "ipv6")
-    if point.replace(".", "").isdigit():
-        return query_label(point, "ipv4")
-    return point.lower()
-
-
-def _a_records(answer: Answer | None) -> list[str]:
-    if answer is None or answer.msg is None or answer.msg.rcode != wire.NOERROR:
-        return []
-    return answer.msg.values(wire.A)
-
-
-def _txt_records(answer: Answer | None) -> list[str]:
-    if answer is None or answer.msg is None or answer.msg.rcode != wire.NOERROR:
-        return []
-    return [t[:500] for t in answer.msg.values(wire.TXT)[:5]]
-
-
-def _resolver_in_txt(texts: list[str]) -> str | None:
-    """The address an operator says it saw (Spamhaus: '.../returnc/pub/172.70.1.2/')."""
-    import ipaddress
-
-    for text in texts:
-        for match in re.finditer(_IP_IN_TEXT, text):
-            candidate = match.group(1) or match.group(2)
-            try:
-                ip = ipaddress.ip_address(candidate)
-            except ValueError:
-                continue
-            if ip.version == 4 and str(ip).startswith("127."):
-                continue
-            return str(ip)
-    return None
 
 
 def _dead_detail(entry: dict) -> str:

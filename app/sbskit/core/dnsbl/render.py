@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from sbskit.core.dnsbl.catalogue import load_catalogue
-from sbskit.core.dnsbl.engine import summary_line
+from sbskit.core.dnsbl.summary import summary_line
 
 CSV_COLUMNS = ["target", "kind", "source", "zone", "list", "status", "verdict", "category", "codes", "meanings",
                "error", "detail", "txt", "delist_url"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 from sbskit.core.dnsbl.catalogue import load_catalogue
-from sbskit.core.dnsbl.engine import summarize, summary_line
+from sbskit.core.dnsbl.summary import summarize, summary_line
 
 ROW_BAD = "background:#fbe3e1"
 ROW_UNKNOWN = "background:#fdf0d5"
