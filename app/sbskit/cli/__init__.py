@@ -13,6 +13,7 @@ import importlib
 import json
 import os
 import sys
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at run time (start-up time)
     from typing import Sequence
@@ -118,9 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _log_internal_error(exc: BaseException) -> str:
     try:
-        from sbskit.core.logsetup import setup_logging
-
         import logging  # only on this error path: logging costs start-up time
+
+        from sbskit.core.logsetup import setup_logging
 
         path = setup_logging()
         logging.getLogger("sbskit.cli").error("internal error", exc_info=exc)

@@ -11,6 +11,7 @@ import functools
 import json
 import sys
 from pathlib import Path
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at run time (CLI start-up time)
     from typing import Any
