@@ -119,7 +119,7 @@ def test_servfail_refused_and_timeout_with_the_overall_time_bound(bind):
     assert result(doc, CLEAN_IP, "closed.bl.test")["error"] == "refused"
     assert result(doc, CLEAN_IP, "slow.bl.test")["error"] == "timeout"
     assert result(doc, CLEAN_IP, "good.bl.test")["status"] == "clean"
-    assert 0.8 <= elapsed < 0.8 + 1.0, elapsed
+    assert 0.8 <= elapsed < 0.8 + 2.0, elapsed  # per-query timeout plus a little (generous for busy CI)
     assert "could not answer" in summary_line(doc["summary"])
 
 
