@@ -28,6 +28,8 @@ sys.path.insert(0, str(ROOT / "tests" / "blacklist"))
 
 from blacklist_bind import BindServer  # noqa: E402
 
+ENTRY_POINT = "import sys; from sbskit.cli import main; sys.exit(main())"
+
 PYDNSBL_RUNNER = r"""
 import sys, json
 import aiodns
@@ -97,7 +99,8 @@ def main() -> int:
             ratios = []
             for title, targets, zones, extra in workloads:
                 pyd_cmd = [sys.executable, str(runner), str(server.port), ",".join(zones), ",".join(targets)]
-                sbs_cmd = [sys.executable, "-m", "sbskit.cli", "blacklist", *targets, "--resolver", server.address,
+                # what the installed ``sbskit-cli`` console script runs (no runpy, unlike ``python -m``)
+                sbs_cmd = [sys.executable, "-c", ENTRY_POINT, "blacklist", *targets, "--resolver", server.address,
                            "--json", *extra] + [a for z in zones for a in ("--zone", z)]
                 pyd_times, sbs_times = [], []
                 for run in range(args.runs + 1):  # first round warms the OS caches and is not counted
