@@ -73,25 +73,24 @@ def run(args: argparse.Namespace):
         from sbskit.core.dnsbl.report import report_sections
 
         sections = report_sections(doc)
-    result = CommandResult(code, doc, text, title="Blocklist check", sections=sections)
-    result.emit = lambda a, r=result: _emit(r, a)  # type: ignore[method-assign]
-    return result
+    class SweepResult(CommandResult):
+        """``CommandResult`` whose JSON has one result per line.
 
+        ``json.dumps(indent=2)`` runs Python's slow pure encoder; a /24 against 40 lists is
+        10,000 results. One line per result stays readable and uses the C encoder.
+        """
 
-def _emit(result, args: argparse.Namespace) -> None:
-    """Like ``CommandResult.emit``, but JSON with one result per line.
+        def emit(self, args: argparse.Namespace) -> None:
+            import sys
 
-    ``json.dumps(indent=2)`` runs Python's slow pure encoder; a /24 against 40 lists is
-    10,000 results. One line per result keeps the output readable and uses the C encoder.
-    """
-    import sys
+            if not args.json:
+                super().emit(args)
+                return
+            if args.report:
+                self.write_report(args.report)
+            sys.stdout.write(dumps_lines(self.doc) + "\n")
 
-    if args.report:
-        result.write_report(args.report)
-    if not args.json:
-        sys.stdout.write(result.text if result.text.endswith("\n") else result.text + "\n")
-        return
-    sys.stdout.write(dumps_lines(result.doc) + "\n")
+    return SweepResult(code, doc, text, title="Blocklist check", sections=sections)
 
 
 def dumps_lines(doc: dict) -> str:
