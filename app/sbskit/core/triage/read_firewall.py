@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 
 from sbskit.core.triage.evidence import Evidence, Line, clip, ip_kind
-from sbskit.core.triage.readers_base import ReadResult, column_map
+from sbskit.core.triage.readers_base import ReadResult, column_map, safe_rows
 from sbskit.core.triage.sniff import DPORT_COLUMNS, DST_COLUMNS, SRC_COLUMNS, Sniffed, norm
 from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
 
@@ -118,7 +118,7 @@ def read_firewall_csv(src: TextSource, info: Sniffed, ev: Evidence, progress: Pr
     reader = csv.reader(src.lines())
     cols: dict[str, int] | None = None
     n = 0
-    for row in reader:
+    for row in safe_rows(reader, result):
         n += 1
         if not n % TICK_ROWS:
             progress.tick()

@@ -12,7 +12,7 @@ import csv
 
 from sbskit.core.triage.errtext import NOT_FOUND, RELAY_DENIED, classify_error
 from sbskit.core.triage.evidence import Evidence, Line, bare_address, clip, domain_of, ip_kind, split_endpoint
-from sbskit.core.triage.readers_base import ReadResult, column_map
+from sbskit.core.triage.readers_base import ReadResult, column_map, safe_rows
 from sbskit.core.triage.sniff import Sniffed, norm
 from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
 
@@ -40,10 +40,10 @@ class _Session:
         self.refused = 0  # "535" replies: one failed attempt may log both
 
 
-def _header_rows(reader, info: Sniffed, result: ReadResult):
+def _header_rows(rows, reader, info: Sniffed, result: ReadResult):
     """Consume '#' header lines; returns (column map, first data row or None)."""
     cols = None
-    for row in reader:
+    for row in rows:
         if not row or not any(row):
             continue
         if row[0].startswith("#"):
@@ -63,7 +63,8 @@ def _header_rows(reader, info: Sniffed, result: ReadResult):
 def read_receive_log(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
     result = ReadResult()
     reader = csv.reader(src.lines())
-    cols, row = _header_rows(reader, info, result)
+    rows = safe_rows(reader, result)
+    cols, row = _header_rows(rows, reader, info, result)
     if cols is None or any(k not in cols for k in ("session", "remote", "event", "data")):
         result.problems.append("no #Fields header with session-id, remote-endpoint, event and data columns")
         return result
@@ -85,7 +86,7 @@ def read_receive_log(src: TextSource, info: Sniffed, ev: Evidence, progress: Pro
         else:
             result.records += 1
             _receive_row(row, i_s, i_r, i_e, i_d, i_c, i_l, sessions, ev, label, reader.line_num)
-        row = next(reader, None)
+        row = next(rows, None)
     ev.counts["receive_sessions_open_at_end"] += len(sessions)
     ended = not last or len(last) >= width
     result.finish(ended, reader.line_num)
@@ -180,7 +181,8 @@ def read_send_log(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
     """Send logs show what remote servers and the smart host answer us."""
     result = ReadResult()
     reader = csv.reader(src.lines())
-    cols, row = _header_rows(reader, info, result)
+    rows = safe_rows(reader, result)
+    cols, row = _header_rows(rows, reader, info, result)
     if cols is None or any(k not in cols for k in ("session", "remote", "event", "data")):
         result.problems.append("no #Fields header with session-id, remote-endpoint, event and data columns")
         return result
@@ -210,7 +212,7 @@ def read_send_log(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                     category = classify_error(text)
                     if category:
                         ev.note(category, label, reader.line_num, ",".join(row))
-        row = next(reader, None)
+        row = next(rows, None)
     result.finish(not last or len(last) >= width, reader.line_num)
     return result
 

@@ -12,7 +12,7 @@ import json
 
 from sbskit.core.triage.errtext import classify_error
 from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind, is_null_sender
-from sbskit.core.triage.readers_base import ReadResult
+from sbskit.core.triage.readers_base import ReadResult, safe_rows
 from sbskit.core.triage.sniff import Sniffed, norm
 from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
 
@@ -24,7 +24,8 @@ def _csv_rows(src: TextSource, result: ReadResult, progress: Progress):
     reader = csv.reader(src.lines())
     header: list[str] | None = None
     n = 0
-    for row in reader:
+    last_ok = True
+    for row in safe_rows(reader, result):
         n += 1
         if not n % TICK_ROWS:
             progress.tick()
@@ -37,10 +38,12 @@ def _csv_rows(src: TextSource, result: ReadResult, progress: Progress):
             continue
         if len(row) != len(header):
             result.skip(reader.line_num)
+            last_ok = False
             continue
+        last_ok = True
         result.records += 1
         yield reader.line_num, dict(zip(header, row))
-    result.finish(True, reader.line_num)
+    result.finish(last_ok, reader.line_num)
 
 
 def _recipient_domains(value: str) -> set[str]:
@@ -171,6 +174,8 @@ def read_postfix_queue(src: TextSource, info: Sniffed, ev: Evidence, progress: P
         for r in recipients:
             category = classify_error(str(r.get("delay_reason", "")))
             if category:
+                if category.startswith("cfg:") and is_null_sender(sender):
+                    category = "small_queue_error"  # bounces to forged senders fail by nature
                 ev.note(category, label, line_no, text)
                 break
     result.finish(not last or last.endswith("\n") or last.strip().endswith("}"), line_no)

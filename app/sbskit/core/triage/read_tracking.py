@@ -13,7 +13,7 @@ import itertools
 
 from sbskit.core.triage.errtext import NOT_FOUND, classify_error
 from sbskit.core.triage.evidence import Evidence, domain_of, ip_kind, is_null_sender
-from sbskit.core.triage.readers_base import ReadResult, column_map
+from sbskit.core.triage.readers_base import ReadResult, column_map, safe_rows
 from sbskit.core.triage.sniff import Sniffed, norm
 from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
 
@@ -53,7 +53,7 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
     group = ev.group
 
     pending: list[str] | None = None
-    for row in reader:
+    for row in safe_rows(reader, result):
         if not row or not any(row):
             continue
         first = row[0]
@@ -95,104 +95,112 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
         ev.seen_server_ips[pending[i_sip]] += 1
     row = []
 
-    for row in itertools.chain((pending,) if pending is not None else (), reader):
-        n += 1
-        if not n % TICK_ROWS:
-            progress.tick()
-        if len(row) < width:
-            if not row or row[0].startswith("#") or not any(row):
-                continue
-            result.skip(reader.line_num)
-            continue
-        records += 1
-        e = row[i_ev]
-        if e == "RECEIVE":
-            if i_src >= 0 and row[i_src] != "SMTP" or i_cip < 0:
-                continue
-            cip = row[i_cip]
-            kind = kinds.get(cip)
-            if kind is None:
-                kind = kinds[cip] = ip_kind(cip)
-                if len(kinds) > 100_000:
-                    kinds.clear()
-            if kind == "public":
-                rcpts = row[i_rcpt]
-                outside = [d for d in {domain_of(r) for r in rcpts.split(";")} if d and d not in local_seen]
-                if i_mid >= 0:
-                    if len(msgid_ip) >= MSGID_MEMORY:
-                        msgid_ip.clear()
-                    msgid_ip[row[i_mid]] = cip
-                if outside:
-                    sender = row[i_from].lower()
-                    stat = group("sender_from_internet", sender)
-                    stat.count += 1
-                    for d in outside:
-                        stat.add(d)
-                    if len(stat.ips) < 50:
-                        stat.ips.add(cip)
-                    if stat.want_sample():
-                        stat.samples.append(ev_line(label, reader.line_num, row))
-            elif kind == "lan" and i_sip >= 0:
-                if cip == row[i_sip] or ev.is_server(cip):
+    rows = itertools.chain((pending,) if pending is not None else (), reader)
+    while True:  # restarted after a line csv cannot parse; no per-row try needed
+        try:
+            for row in rows:
+                n += 1
+                if not n % TICK_ROWS:
+                    progress.tick()
+                if len(row) < width:
+                    if not row or row[0].startswith("#") or not any(row):
+                        continue
+                    result.skip(reader.line_num)
                     continue
-                rcpts = row[i_rcpt]
-                outside = [d for d in {domain_of(r) for r in rcpts.split(";")} if d and d not in local_seen]
-                if outside:
-                    stat = group("lan_submit", cip)
+                records += 1
+                e = row[i_ev]
+                if e == "RECEIVE":
+                    if i_src >= 0 and row[i_src] != "SMTP" or i_cip < 0:
+                        continue
+                    cip = row[i_cip]
+                    kind = kinds.get(cip)
+                    if kind is None:
+                        kind = kinds[cip] = ip_kind(cip)
+                        if len(kinds) > 100_000:
+                            kinds.clear()
+                    if kind == "public":
+                        rcpts = row[i_rcpt]
+                        outside = [d for d in {domain_of(r) for r in rcpts.split(";")} if d and d not in local_seen]
+                        if i_mid >= 0:
+                            if len(msgid_ip) >= MSGID_MEMORY:
+                                msgid_ip.clear()
+                            msgid_ip[row[i_mid]] = cip
+                        if outside:
+                            sender = row[i_from].lower()
+                            stat = group("sender_from_internet", sender)
+                            stat.count += 1
+                            for d in outside:
+                                stat.add(d)
+                            if len(stat.ips) < 50:
+                                stat.ips.add(cip)
+                            if stat.want_sample():
+                                stat.samples.append(ev_line(label, reader.line_num, row))
+                    elif kind == "lan" and i_sip >= 0:
+                        if cip == row[i_sip] or ev.is_server(cip):
+                            continue
+                        rcpts = row[i_rcpt]
+                        outside = [d for d in {domain_of(r) for r in rcpts.split(";")} if d and d not in local_seen]
+                        if outside:
+                            stat = group("lan_submit", cip)
+                            stat.count += 1
+                            for d in outside:
+                                stat.add(d)
+                            if stat.want_sample():
+                                stat.samples.append(ev_line(label, reader.line_num, row))
+                elif e == "DELIVER":
+                    if vote_budget > 0:
+                        vote_budget -= 1
+                        for r in row[i_rcpt].split(";"):
+                            d = domain_of(r)
+                            if d:
+                                ev.local_votes[d] += 1
+                                local_seen.add(d)
+                    ev.counts["delivered"] += 1
+                elif e == "SEND":
+                    ev.counts["sent"] += 1
+                    sender = row[i_from]
+                    if is_null_sender(sender) or (i_rp >= 0 and row[i_rp] == "<>"):
+                        doms = {domain_of(r) for r in row[i_rcpt].split(";")}
+                        stat = group("ndr_to", "all")
+                        stat.count += 1
+                        for d in doms:
+                            if d:
+                                stat.add(d)
+                        note("ndr_sent", label, reader.line_num, _row_text(row))
+                elif e == "DSN":
+                    doms = {domain_of(r) for r in row[i_rcpt].split(";")}
+                    stat = group("ndr_to", "all")
                     stat.count += 1
-                    for d in outside:
-                        stat.add(d)
-                    if stat.want_sample():
-                        stat.samples.append(ev_line(label, reader.line_num, row))
-        elif e == "DELIVER":
-            if vote_budget > 0:
-                vote_budget -= 1
-                for r in row[i_rcpt].split(";"):
-                    d = domain_of(r)
-                    if d:
-                        ev.local_votes[d] += 1
-                        local_seen.add(d)
-            ev.counts["delivered"] += 1
-        elif e == "SEND":
-            ev.counts["sent"] += 1
-            sender = row[i_from]
-            if is_null_sender(sender) or (i_rp >= 0 and row[i_rp] == "<>"):
-                doms = {domain_of(r) for r in row[i_rcpt].split(";")}
-                stat = group("ndr_to", "all")
-                stat.count += 1
-                for d in doms:
-                    if d:
-                        stat.add(d)
-                note("ndr_sent", label, reader.line_num, _row_text(row))
-        elif e == "DSN":
-            doms = {domain_of(r) for r in row[i_rcpt].split(";")}
-            stat = group("ndr_to", "all")
-            stat.count += 1
-            for d in doms:
-                if d:
-                    stat.add(d)
-            note("dsn", label, reader.line_num, _row_text(row))
-        elif e == "FAIL" or e == "DEFER":
-            status = row[i_stat] if i_stat >= 0 else ""
-            if e == "FAIL" and NOT_FOUND.search(status):
-                source = msgid_ip.get(row[i_mid], "") if i_mid >= 0 else ""
-                if not source:
-                    source = row[i_cip] if i_cip >= 0 and row[i_cip] else "sender " + row[i_from].lower()
-                stat = group("not_found_by_source", source)
-                stat.count += 1
-                for r in row[i_rcpt].split(";"):
-                    if r:
-                        stat.add(r.lower())
-                        ev.vote_local(domain_of(r))
-                if stat.want_sample():
-                    stat.samples.append(ev_line(label, reader.line_num, row))
-                note("rcpt_not_found", label, reader.line_num)
-            else:
-                category = classify_error(status)
-                if category:
-                    note(category, label, reader.line_num, _row_text(row))
-                else:
-                    note("fail_other" if e == "FAIL" else "defer_other", label, reader.line_num, _row_text(row))
+                    for d in doms:
+                        if d:
+                            stat.add(d)
+                    note("dsn", label, reader.line_num, _row_text(row))
+                elif e == "FAIL" or e == "DEFER":
+                    status = row[i_stat] if i_stat >= 0 else ""
+                    if e == "FAIL" and NOT_FOUND.search(status):
+                        source = msgid_ip.get(row[i_mid], "") if i_mid >= 0 else ""
+                        if not source:
+                            source = row[i_cip] if i_cip >= 0 and row[i_cip] else "sender " + row[i_from].lower()
+                        stat = group("not_found_by_source", source)
+                        stat.count += 1
+                        for r in row[i_rcpt].split(";"):
+                            if r:
+                                stat.add(r.lower())
+                                ev.vote_local(domain_of(r))
+                        if stat.want_sample():
+                            stat.samples.append(ev_line(label, reader.line_num, row))
+                        note("rcpt_not_found", label, reader.line_num)
+                    else:
+                        category = classify_error(status)
+                        if category:
+                            note(category, label, reader.line_num, _row_text(row))
+                        else:
+                            note("fail_other" if e == "FAIL" else "defer_other", label, reader.line_num, _row_text(row))
+            break
+        except csv.Error:
+            result.skip(reader.line_num)
+            row = []
+
     result.records = records
     ended = not row or len(row) >= width or row[0].startswith("#")
     result.finish(ended, reader.line_num)

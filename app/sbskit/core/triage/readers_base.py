@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 
 
@@ -38,3 +39,14 @@ def column_map(names: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[st
                 found[ours] = names.index(candidate)
                 break
     return found
+
+
+def safe_rows(reader, result: ReadResult):
+    """Rows of a csv.reader; a row csv cannot parse (a huge field, a stray NUL) is skipped."""
+    while True:
+        try:
+            for row in reader:
+                yield row
+            return
+        except csv.Error:
+            result.skip(reader.line_num)

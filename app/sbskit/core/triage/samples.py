@@ -87,8 +87,12 @@ class TrackingLog:
         self.counter = 100000
 
     def add(self, event: str, source: str, sender: str, recipients: list[str], client_ip: str = "",
-            status: str = "", return_path: str | None = None, subject: str = "", connector: str = "") -> None:
-        self.counter += 1
+            status: str = "", return_path: str | None = None, subject: str = "", connector: str = "",
+            internal_id: int | None = None) -> int:
+        """Append one event; events of one message share ``internal_id`` (returned for the next call)."""
+        if internal_id is None:
+            self.counter += 1
+            internal_id = self.counter
         values = {
             "date-time": self.clock.tick(self.rng),
             "client-ip": client_ip,
@@ -99,9 +103,9 @@ class TrackingLog:
             "connector-id": connector or (f"{SERVER_NAME}\\Default Frontend {SERVER_NAME}" if event == "RECEIVE" and source == "SMTP" else ""),
             "source": source,
             "event-id": event,
-            "internal-message-id": str(self.counter),
-            "message-id": f"<{self.counter}.{self.rng.randint(1000, 9999)}@{domain(sender) or LOCAL_DOMAIN}>",
-            "network-message-id": f"8f3c{self.counter:08x}-1c2d-4e5f-a6b7-08db1c2a3f4e",
+            "internal-message-id": str(internal_id),
+            "message-id": f"<{internal_id}.{self.rng.randint(1000, 9999)}@{domain(sender) or LOCAL_DOMAIN}>",
+            "network-message-id": f"8f3c{internal_id:08x}-1c2d-4e5f-a6b7-08db1c2a3f4e",
             "recipient-address": ";".join(recipients),
             "recipient-status": status,
             "total-bytes": str(self.rng.randint(2000, 90000)),
@@ -122,6 +126,7 @@ class TrackingLog:
             "schema-version": "15.01.2507.006",
         }
         self.lines.append(_csv_line([values.get(f, "") for f in self.fields]))
+        return internal_id
 
     def normal_traffic(self, messages: int) -> None:
         """Inbound and outbound mail of a quiet, healthy office."""
@@ -132,14 +137,14 @@ class TrackingLog:
                 sender = f"{self.rng.choice(WORDS)}@{self.rng.choice(partners)}"
                 rcpt = [self.rng.choice(users)]
                 ip = outside_ip(self.rng)
-                self.add("RECEIVE", "SMTP", sender, rcpt, client_ip=ip, subject="Re: order")
-                self.add("DELIVER", "STOREDRIVER", sender, rcpt, status="", subject="Re: order")
+                mid = self.add("RECEIVE", "SMTP", sender, rcpt, client_ip=ip, subject="Re: order")
+                self.add("DELIVER", "STOREDRIVER", sender, rcpt, status="", subject="Re: order", internal_id=mid)
             else:
                 sender = self.rng.choice(users)
                 rcpt = [f"{self.rng.choice(WORDS)}@{self.rng.choice(partners)}"]
-                self.add("RECEIVE", "STOREDRIVER", sender, rcpt, subject="Quote")
+                mid = self.add("RECEIVE", "STOREDRIVER", sender, rcpt, subject="Quote")
                 self.add("SEND", "SMTP", sender, rcpt, status="250 2.6.0 Queued mail for delivery", subject="Quote",
-                         connector="Internet")
+                         connector="Internet", internal_id=mid)
 
 
 def domain(address: str) -> str:
