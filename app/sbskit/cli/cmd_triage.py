@@ -8,6 +8,8 @@ from pathlib import Path
 NAME = "triage"
 HELP = "read tracking/protocol logs, queue exports and firewall logs; name the likely cause and the fix"
 
+PROGRESS_BYTES = 20 * 1024 * 1024
+
 ANSWER_OPTIONS = (
     ("queues_long", "--queues-long", "are the outbound queues long?"),
     ("ip_listed", "--ip-listed", "is the public IP on a blocklist?"),
@@ -76,7 +78,15 @@ def run(args: argparse.Namespace):
             last[0] = step
             warn(f"{message} ({done * 100 // total}%)")
 
-    ctx = JobContext(progress=progress) if len(files) else None
+    def size(path: Path) -> int:
+        try:
+            return path.stat().st_size
+        except OSError:
+            return 0
+
+    # progress on stderr only for imports that take a while (tens of MB)
+    big = sum(size(f.path) for f in files) >= PROGRESS_BYTES
+    ctx = JobContext(progress=progress) if big else None
     result = analyse(files, answers, args.server_ip, args.local_domain, args.exchange_version, ctx=ctx)
     doc = result.as_dict()
 
