@@ -70,3 +70,26 @@ def classify_error(text: str) -> str | None:
 
 NOT_FOUND = re.compile(r"5\.1\.10\b|5\.1\.1\b|RecipNotFound|RecipientNotFound|User unknown|No such user|mailbox unavailable", re.I)
 RELAY_DENIED = re.compile(r"5\.7\.54|Unable to relay|Relay access denied|relaying denied|not permitted to relay", re.I)
+
+
+_CACHE: dict[str, str | None] = {}
+
+
+def classify_error_cached(text: str) -> str | None:
+    """classify_error for hot loops: status texts repeat, so remember the answers (bounded)."""
+    try:
+        return _CACHE[text]
+    except KeyError:
+        pass
+    category = classify_error(text)
+    if len(_CACHE) > 20_000:
+        _CACHE.clear()
+    _CACHE[text] = category
+    return category
+
+
+def is_not_found(status: str) -> bool:
+    """Fast test for 'recipient does not exist' replies (substring checks before the regex)."""
+    if "5.1.1" in status or "RecipNotFound" in status or "RecipientNotFound" in status:
+        return True
+    return "550" in status and NOT_FOUND.search(status) is not None

@@ -180,6 +180,11 @@ class Evidence:
         if len(kept) < MAX_SAMPLES:
             kept.append(Line(file, line, clip(text)))
 
+    def wants(self, signal: str) -> bool:
+        """True while ``signal`` keeps more evidence lines (build the text only then)."""
+        kept = self.samples.get(signal)
+        return kept is None or len(kept) < MAX_SAMPLES
+
     def group(self, name: str, key: str) -> GroupStat:
         table = self.groups.get(name)
         if table is None:
