@@ -87,10 +87,24 @@ def triage(path: Path) -> tuple[float, str]:
 MEMORY_CHILD = """
 import resource, sys
 sys.path.insert(0, {app!r})
+
+
+def peak_kb():
+    # VmHWM is reset by exec (ru_maxrss may carry the parent's peak over); fall back to ru_maxrss
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 from sbskit.core.triage import analyse
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_kb()
 analyse([{path!r}])
-print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(before, peak_kb())
 """
 
 

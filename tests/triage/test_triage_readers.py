@@ -128,9 +128,12 @@ def test_firewall_formats_and_server_exclusion(evidence_dir):
     ev, summaries = _read(files, server_ips={"192.168.1.10"})
     assert [s.format for s in summaries] == ["firewall_csv", "windows_firewall_log", "filterlog"]
     hosts = ev.table("smtp_out_host")
-    assert set(hosts) == {"192.168.1.60", "192.168.1.61", "192.168.1.37", "192.168.1.44"}
+    assert set(hosts) == {"192.168.1.60", "192.168.1.61", "192.168.1.37", "192.168.1.44", "192.168.1.10"}
     assert hosts["192.168.1.37"].count == 1  # the LAN-internal connection to the server is not counted
-    assert ev.counts["server_smtp_out"] == 1
+    from sbskit.core.triage.detectors import compromised_workstation
+
+    named = compromised_workstation.detect(ev).subjects
+    assert "192.168.1.10" not in named and "192.168.1.37" in named
 
 
 def test_postfix_queue(evidence_dir):

@@ -164,7 +164,11 @@ def diagnose(
     answers: Answers,
     exchange_version: str | None = None,
 ) -> TriageResult:
-    """Detectors plus answers -> ranked findings with plans and missing evidence."""
+    """Detectors plus answers -> ranked findings with plans and missing evidence.
+
+    ``answers`` is not changed: answers the evidence supplies go into a copy.
+    """
+    answers = Answers(dict(answers.values))
     listed = ev.counts["listed"]
     if answers.get("ip_listed") is None and listed:
         answers.values["ip_listed"] = "yes"
@@ -188,6 +192,7 @@ def diagnose(
             "confidence": round(confidence, 2),
             "prior": round(sigmoid(prior), 2),
             "evidence_logit": round(assessment.logit, 2),
+            "reasons": assessment.facts + prior_reasons,
         }
         if confidence < FINDING_THRESHOLD:
             continue

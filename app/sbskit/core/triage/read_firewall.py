@@ -20,14 +20,15 @@ SMTP_PORTS = {"25"}
 
 
 def _smtp_out(ev: Evidence, src: str, dst: str, action: str, label: str, line: int, text: str) -> None:
-    """Record one outbound TCP 25 connection attempt from ``src`` to ``dst``."""
+    """Record one outbound TCP 25 connection attempt from ``src`` to ``dst``.
+
+    The mail server is recorded too; the detector leaves it out, so the server's address
+    may be given after the import (the GUI asks for it on another page).
+    """
     if ip_kind(dst) != "public":
         return
     kind = ip_kind(src)
     if kind != "lan":
-        return
-    if ev.is_server(src):
-        ev.note("server_smtp_out", label, line)
         return
     stat = ev.group("smtp_out_host", src)
     stat.count += 1

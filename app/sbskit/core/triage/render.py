@@ -69,6 +69,8 @@ def to_text(result: TriageResult) -> str:
                 out.append(f"    {item['note']}")
         out.append("")
     out.append("All causes: " + ", ".join(f"{c} {_pct(s['confidence'])}" for c, s in result.scores.items()))
+    if result.answers.derived:
+        out.append("From the evidence: " + "; ".join(f"{k} = yes ({v})" for k, v in result.answers.derived.items()))
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -13,7 +13,9 @@ def detect(ev: Evidence) -> Assessment:
     from sbskit.core.triage.detectors import FIREWALL
 
     a = Assessment(CAUSE)
-    hosts = top(ev.table("smtp_out_host"), lambda s: s.count, k=10)
+    table = ev.table("smtp_out_host")
+    server_seen = [ip for ip in table if ev.is_server(ip)]
+    hosts = top({ip: s for ip, s in table.items() if not ev.is_server(ip)}, lambda s: s.count, k=10)
     strong = [h for h in hosts if h[1].count >= 5 or h[1].distinct() >= 3]
     described = "; ".join(
         f"{ip} ({stat.count} connection(s) to {stat.distinct()} server(s), {'/'.join(sorted(stat.ips)) or 'seen'})"
@@ -33,6 +35,8 @@ def detect(ev: Evidence) -> Assessment:
         a.add(2.0, f"The LAN host {ip} handed Exchange mail for {n} different outside domains (through a relay connector).")
         a.subjects.append(ip)
         a.evidence.extend(samples_of(submitters, 3))
+    if server_seen:
+        a.facts.append(f"The mail server ({', '.join(server_seen)}) connects out on port 25 too, as it should.")
     if ev.has_any(*FIREWALL) and not hosts:
         a.add(-2.0, "The firewall log shows no LAN host other than the server connecting out on port 25.")
     return a
