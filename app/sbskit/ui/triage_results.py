@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from sbskit.core.triage.plan import version_name
+from sbskit.core.triage.plan import cause_info, version_name
 from sbskit.core.triage.render import make_report, plan_text, to_text
 from sbskit.ui.theme import status_background, status_foreground
 from sbskit.ui.triage_state import TriageState
@@ -115,6 +115,10 @@ class DiagnosisPage(QWizardPage):
                 for col in range(3):
                     item.setForeground(col, muted)
                 item.setToolTip(0, "Below the reporting threshold: unlikely on this evidence")
+            item.setToolTip(1, f"Confidence (0-100%): prior from your answers {round(score['prior'] * 100)}%, "
+                               "moved up or down by the evidence")
+            item.setStatusTip(cause_info(cause)["explain"])
+            item.setToolTip(2, cause_info(cause)["explain"])
             self.tree.addTopLevelItem(item)
         self.tree.setCurrentItem(self.tree.topLevelItem(0))
 
@@ -127,6 +131,7 @@ class DiagnosisPage(QWizardPage):
         finding = next((f for f in result.findings if f.cause == cause), None)
         esc = html.escape
         parts = []
+        parts.append(f"<p style='color: gray;'>{esc(cause_info(cause)['explain'])}</p>")
         if finding:
             parts.append(f"<p><b>{esc(finding.title)}</b> \u2014 {esc(finding.summary)}</p>")
             reasons = [r for r in finding.reasons if r not in finding.summary]

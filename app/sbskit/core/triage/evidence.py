@@ -17,6 +17,8 @@ MAX_SAMPLES = 6  # evidence lines kept per signal
 MAX_GROUP_SAMPLES = 3
 MAX_DISTINCT = 5000  # distinct values kept per group key
 MAX_GROUP_KEYS = 100_000  # keys per group (senders, IPs); further keys are counted only
+VALUE_BUDGET = 2_000_000  # distinct values stored over all groups of one analysis
+SAMPLE_BUDGET = 20_000  # evidence lines stored over all groups of one analysis
 TEXT_LIMIT = 240  # characters of a line shown as evidence
 
 
@@ -41,22 +43,29 @@ def clip(text: str) -> str:
 
 
 class GroupStat:
-    """Per-key statistics of a group: a count, capped distinct values, IPs, samples."""
+    """Per-key statistics of a group: a count, capped distinct values, IPs, samples.
 
-    __slots__ = ("count", "values", "ips", "samples", "values_overflow")
+    ``budget`` is shared by all keys of one analysis: [distinct values left, samples left],
+    so millions of keys cannot each keep their own few values and lines.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("count", "values", "ips", "samples", "values_overflow", "budget")
+
+    def __init__(self, budget: list[int] | None = None) -> None:
         self.count = 0
         self.values: set[str] = set()
         self.ips: set[str] = set()
         self.samples: list[Line] = []
         self.values_overflow = 0
+        self.budget = budget if budget is not None else [MAX_DISTINCT, MAX_GROUP_SAMPLES]
 
     def add(self, value: str) -> None:
         if value in self.values:
             return
-        if len(self.values) < MAX_DISTINCT:
+        budget = self.budget
+        if len(self.values) < MAX_DISTINCT and budget[0] > 0:
             self.values.add(value)
+            budget[0] -= 1
         else:
             self.values_overflow += 1
 
@@ -64,7 +73,10 @@ class GroupStat:
         return len(self.values) + self.values_overflow
 
     def want_sample(self) -> bool:
-        return len(self.samples) < MAX_GROUP_SAMPLES
+        if len(self.samples) < MAX_GROUP_SAMPLES and self.budget[1] > 0:
+            self.budget[1] -= 1
+            return True
+        return False
 
 
 class _Overflow(GroupStat):
@@ -168,6 +180,7 @@ class Evidence:
     samples: dict[str, list[Line]] = field(default_factory=dict)
     groups: dict[str, dict[str, GroupStat]] = field(default_factory=dict)
     seen_server_ips: Counter = field(default_factory=Counter)  # local addresses the logs show
+    budget: list[int] = field(default_factory=lambda: [VALUE_BUDGET, SAMPLE_BUDGET])
 
     def note(self, signal: str, file: str, line: int, text: str | None = None, n: int = 1) -> None:
         """Count ``signal`` and keep the line as evidence while fewer than MAX_SAMPLES are kept."""
@@ -194,7 +207,7 @@ class Evidence:
             if len(table) >= MAX_GROUP_KEYS:
                 self.counts[f"{name}:overflow"] += 1
                 return _OVERFLOW
-            stat = table[key] = GroupStat()
+            stat = table[key] = GroupStat(self.budget)
         return stat
 
     def table(self, name: str) -> dict[str, GroupStat]:
