@@ -117,7 +117,7 @@ class DiagnosisPage(QWizardPage):
                 item.setToolTip(0, "Below the reporting threshold: unlikely on this evidence")
             item.setToolTip(1, f"Confidence (0-100%): prior from your answers {round(score['prior'] * 100)}%, "
                                "moved up or down by the evidence")
-            item.setStatusTip(cause_info(cause)["explain"])
+            item.setStatusTip(0, cause_info(cause)["explain"])
             item.setToolTip(2, cause_info(cause)["explain"])
             self.tree.addTopLevelItem(item)
         self.tree.setCurrentItem(self.tree.topLevelItem(0))
