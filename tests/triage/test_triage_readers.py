@@ -162,3 +162,17 @@ def test_long_line_is_bounded(evidence_dir):
     ev, (summary,) = _read([S.write_text(evidence_dir / "long.log", lines)])
     assert summary.records == len(log.lines) - 5
     assert summary.skipped >= 1
+
+
+def test_filterlog_inside_a_mixed_syslog(evidence_dir):
+    lines = []
+    for i, fl in enumerate(S.filterlog_lines([("pass", "192.168.1.77", "203.0.113.20", 25)] * 5)):
+        lines += [f"Nov 27 06:00:{i:02d} fw dhcpd[311]: DHCPACK on 192.168.1.{i} to 00:11:22:33:44:55", fl,
+                  f"Nov 27 06:00:{i:02d} fw sshd[99]: Accepted publickey for admin"]
+    ipv6 = ("Nov 27 06:01:00 fw filterlog[4242]: 5,,,1000000103,igb1,match,block,in,6,0x00,0x00000,64,tcp,6,80,"
+            "fd00::37,2001:db8::25,50000,25,0,S,1,,64800,,mss")
+    lines.append(ipv6)
+    ev, (summary,) = _read([S.write_text(evidence_dir / "system.log", lines, crlf=False)])
+    assert summary.format == "filterlog" and summary.records == 6 and summary.skipped == 0
+    assert ev.table("smtp_out_host")["192.168.1.77"].count == 5
+    assert ev.table("smtp_out_host")["fd00::37"].ips == {"block"}

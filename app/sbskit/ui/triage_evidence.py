@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -52,6 +52,16 @@ class EvidenceTable(QTableWidget):
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.setAccessibleName("Evidence files")
         self.setToolTip("Drop log files and exports here. The kind of each file is recognised from its content.")
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self.rowCount() == 0:  # an empty list says what to do with it
+            painter = QPainter(self.viewport())
+            color = self.palette().color(self.palette().ColorGroup.Disabled, self.palette().ColorRole.Text)
+            painter.setPen(color)
+            painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter,
+                             "Drop log files and exports here\nor press Add files\u2026 (Ctrl+O)")
+            painter.end()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():

@@ -89,7 +89,8 @@ def read_filterlog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progr
         body = line[line.find(":", at) + 1 :].strip() if at >= 0 else line
         fields = body.split(",")
         if len(fields) < 9 or fields[6] not in ("pass", "block", "reject"):
-            result.skip(line_no)
+            if at >= 0 or line[:1].isdigit():
+                result.skip(line_no)  # a filterlog line we cannot read; other programs' lines are ignored
             continue
         result.records += 1
         action = fields[6]

@@ -14,6 +14,11 @@ def _pct(x: float) -> str:
     return f"{round(x * 100)}%"
 
 
+def _extra_reasons(finding) -> list[str]:
+    """The reasons the summary does not already say."""
+    return [r for r in finding.reasons if r not in finding.summary]
+
+
 def inputs_text(result: TriageResult) -> list[str]:
     lines = []
     for item in result.inputs:
@@ -51,7 +56,7 @@ def to_text(result: TriageResult) -> str:
     for rank, finding in enumerate(result.findings, 1):
         out.append(f"{rank}. {finding.title} \u2014 {_pct(finding.confidence)}")
         out.append(f"   {finding.summary}")
-        for reason in finding.reasons:
+        for reason in _extra_reasons(finding):
             out.append(f"   - {reason}")
         if finding.evidence:
             out.append("   Evidence:")
@@ -91,7 +96,7 @@ def add_to_report(report: Report, result: TriageResult) -> None:
             f"<th>Records</th><th>Problems</th></tr>{rows}</table>",
         )
     for rank, f in enumerate(result.findings, 1):
-        reasons = "".join(f"<li>{esc(r)}</li>" for r in f.reasons)
+        reasons = "".join(f"<li>{esc(r)}</li>" for r in _extra_reasons(f))
         evidence = "\n".join(f"{line.where()}: {line.text}" for line in f.evidence)
         steps = "".join(
             f"<li><b>{esc(s['title'])}</b>{('<br>' + esc(s['detail'])) if s['detail'] else ''}"

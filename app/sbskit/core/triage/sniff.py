@@ -192,8 +192,9 @@ def classify_text(lines: list[str]) -> tuple[str | None, str]:
             obj = None
         if isinstance(obj, dict) and "queue_id" in obj and "recipients" in obj:
             return "postfix_queue_json", version
-    hits = sum(1 for line in data[:20] if _FILTERLOG.search(line))
-    if hits and hits >= min(len(data[:20]), 20) // 2:
+    probe = data[:200]
+    hits = sum(1 for line in probe if _FILTERLOG.search(line))
+    if hits and hits >= len(probe) // 5:  # a syslog file may mix filterlog with other programs' lines
         return "filterlog", version
     header, _ = _csv_header(data if not lines[0].startswith("#TYPE") else lines)
     if len(header) >= 3:
