@@ -2,7 +2,9 @@
 
 Baseline, measured in the same run on the same file: a bare ``csv.reader`` pass that
 does nothing with the rows. Goal: the triage takes under 2x the baseline, and its peak
-memory (measured in a fresh subprocess with ``resource.getrusage``) stays under 300 MB.
+memory (measured in a fresh subprocess: VmHWM, else ``resource.getrusage``) stays under 300 MB.
+Times are CPU seconds of this process (``time.process_time``), best of N interleaved rounds,
+so other load on the machine disturbs the ratio as little as possible.
 
 Run: ``python tests/benchmarks/bench_triage.py [--lines N] [--keep FILE]``
 """
@@ -31,7 +33,9 @@ def generate(path: Path, lines: int, seed: int = 5) -> None:
     partners = [f"{rng.choice(WORDS)}{i}.example.com" for i in range(3000)]
     senders = [f"{rng.choice(WORDS)}{i}@{rng.choice(partners)}" for i in range(60000)]
     users = [f"user{i}@{LOCAL_DOMAIN}" for i in range(60)]
-    ips = [f"{rng.choice(('203.0.113', '198.51.100'))}.{rng.randint(1, 254)}" for _ in range(5000)]
+    # a botnet-sized pool of outside addresses (public ranges; nothing is ever contacted)
+    ips = [f"{rng.choice((23, 37, 45, 62, 77, 81, 91, 109, 141, 178, 185, 193, 212, 217))}.{rng.randint(0, 255)}."
+           f"{rng.randint(0, 255)}.{rng.randint(1, 254)}" for _ in range(20000)]
     head = ["#Software: Microsoft Exchange Server", "#Version: 15.01.2507.006", "#Log-type: Message Tracking Log",
             "#Date: 2026-11-27T00:00:00.000Z", "#Fields: " + ",".join(FIELDS_2016)]
     tail = ",Incoming,,,,,Email,{mid},15.01.2507.006"
@@ -53,7 +57,7 @@ def generate(path: Path, lines: int, seed: int = 5) -> None:
                 out.write(f"{t},{SERVER_IP},SBS01,{SERVER_IP},SBS01,MDB:1f2e3d4c,,STOREDRIVER,RECEIVE,{mid},<{mid}@{LOCAL_DOMAIN}>,8f3c{mid:08x}-1c2d,{s},,{rng.randint(2000, 90000)},1,,,Quote {mid},{u},{u},{tail.format(mid=mid)}\r\n")
                 out.write(f"{t},{SERVER_IP},SBS01,{rng.choice(ips)},mx.{s.split('@')[1]},;250 2.6.0 <{mid}> Queued mail for delivery,SBS01\\Internet,SMTP,SEND,{mid},<{mid}@{LOCAL_DOMAIN}>,8f3c{mid:08x}-1c2d,{s},250 2.6.0 Queued,{rng.randint(2000, 90000)},1,,,Quote {mid},{u},{u},{tail.format(mid=mid)}\r\n")
                 written += 2
-            elif r < 0.97:  # a backscatter wave: unknown recipient, DSN to the forged sender
+            elif r < 0.995:  # a backscatter wave: unknown recipient, DSN to the forged sender
                 s, ip = rng.choice(senders), rng.choice(ips)
                 ghost = f"{rng.choice(WORDS)}.{rng.randint(1, 99999)}@{LOCAL_DOMAIN}"
                 out.write(f"{t},{ip},spam.example,{SERVER_IP},SBS01,08DB1C2A3F4E5D6C;250 2.6.0,SBS01\\Default Frontend SBS01,SMTP,RECEIVE,{mid},<{mid}@x>,8f3c{mid:08x}-1c2d,{ghost},,{rng.randint(2000, 9000)},1,,,Cheap,{s},{s},{tail.format(mid=mid)}\r\n")
@@ -67,19 +71,19 @@ def generate(path: Path, lines: int, seed: int = 5) -> None:
 
 
 def baseline(path: Path) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     with open(path, encoding="utf-8", newline="") as handle:
         for _row in csv.reader(handle):
             pass
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def triage(path: Path) -> tuple[float, str]:
     from sbskit.core.triage import analyse
 
-    start = time.perf_counter()
+    start = time.process_time()
     result = analyse([path])
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     top = result.findings[0] if result.findings else None
     return elapsed, f"{result.inputs[0].records} records; top finding: {top.cause if top else 'none'} ({top.confidence:.2f})" if top else ""
 
@@ -120,14 +124,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, help="write the generated log here and keep it")
+    parser.add_argument("--rounds", type=int, default=4, help="timed rounds of each (best is reported)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = args.keep or Path(tmp) / "MSGTRK-bench.LOG"
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         generate(path, args.lines)
-        print(f"generated {args.lines:,} lines ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s")
+        print(f"generated {args.lines:,} lines ({path.stat().st_size / 1e6:.0f} MB) in {time.process_time() - t0:.1f} s")
         bases, runs = [], []
-        for _ in range(3):  # interleaved, best of three: the same machine noise for both
+        for _ in range(args.rounds):  # interleaved, best of N: the same machine noise for both
             bases.append(baseline(path))
             runs.append(triage(path))
         base = min(bases)

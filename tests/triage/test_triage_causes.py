@@ -147,3 +147,54 @@ def test_progress_results_and_cancel(evidence_dir):
     assert progress[-1] == (1000, 1000)
     with pytest.raises(Cancelled):
         analyse(files, ctx=JobContext(is_cancelled=lambda: True))
+
+
+def _iis(folder, body):
+    from sbskit.core.triage import samples as S
+
+    head = ["#Software: Microsoft Internet Information Services 6.0", "#Version: 1.0", "#Date: 2026-11-27 06:00:00",
+            "#Fields: date time c-ip cs-username s-sitename s-computername s-ip s-port cs-method cs-uri-stem cs-uri-query sc-status"]
+    return S.write_text(folder / "ex261127.log", head + body)
+
+
+def test_iis_smtp_harvest_needs_to_know_our_domain(evidence_dir):
+    body = []
+    for i in range(60):
+        body.append(f"2026-11-27 06:{i // 60:02d}:{i % 60:02d} 203.0.113.99 x SMTPSVC1 SBS01 192.168.1.10 25 MAIL - +FROM:<a@b.example> 250")
+        body.append(f"2026-11-27 06:{i // 60:02d}:{i % 60:02d} 203.0.113.99 x SMTPSVC1 SBS01 192.168.1.10 25 RCPT - +TO:<user{i}@smallbiz.example> 550")
+    path = _iis(evidence_dir, body)
+    assert analyse([path], local_domains=["smallbiz.example"]).findings[0].cause == "directory_harvest"
+    unknown = analyse([path])  # 550 on a domain not known to be ours could be refused relaying
+    assert unknown.scores["directory_harvest"]["confidence"] < 0.35
+
+
+def test_iis_smtp_open_relay(evidence_dir):
+    body = []
+    for i in range(25):
+        body.append(f"2026-11-27 06:00:{i:02d} 198.51.100.44 x SMTPSVC1 SBS01 192.168.1.10 25 MAIL - +FROM:<promo@cheap.example> 250")
+        body.append(f"2026-11-27 06:00:{i:02d} 198.51.100.44 x SMTPSVC1 SBS01 192.168.1.10 25 RCPT - +TO:<x@victim{i}.example> 250")
+    result = analyse([_iis(evidence_dir, body)], exchange_version="2003")
+    top = result.findings[0]
+    assert top.cause == "open_relay" and top.subjects[0] == "198.51.100.44"
+    assert "Relay" in " ".join(step["command"] for step in top.plan)  # the Exchange 2003 (ESM) instructions
+
+
+def test_exchange_2003_backscatter(evidence_dir):
+    from sbskit.core.triage import samples as S
+
+    cols = ("Date\tTime\tclient-ip\tClient-hostname\tPartner-Name\tServer-hostname\tserver-IP\tRecipient-Address\tEvent-ID\t"
+            "MSGID\tPriority\tRecipient-Report-Status\ttotal-bytes\tNumber-Recipients\tOrigination-Time\tEncryption\t"
+            "service-Version\tLinked-MSGID\tMessage-Subject\tSender-Address")
+    lines = ["# Message Tracking Log File", "# Exchange System Attendant Version 6.5.7638.1", "# " + cols]
+    row = "2026-11-27\t6:0:{s} GMT\t{ip}\t-\t-\tSBS01\t192.168.1.10\t{rcpt}\t{ev}\t<m{i}@x>\t0\t-1\t900\t1\t2026-11-27 6:0:0 GMT\t0\tVersion: 6.0.3790.3959\t-\tx\t{sender}\t-"
+    for i in range(80):
+        ip = f"203.0.113.{i % 200 + 1}"
+        sender = f"bob{i}@forged{i}.example"
+        rcpt = f"nobody{i}@smallbiz.example"
+        lines.append(row.format(s=i % 60, ip=ip, rcpt=rcpt, ev="1019", i=i, sender=sender))
+        lines.append(row.format(s=i % 60, ip=ip, rcpt=rcpt, ev="1030", i=i, sender=sender))
+    lines.append(row.format(s=0, ip="-", rcpt="anna@smallbiz.example", ev="1028", i=999, sender="p@partner.example"))
+    result = analyse([S.write_text(evidence_dir / "20261127.log", lines)])
+    assert result.exchange_version == "2003"
+    assert result.findings[0].cause == "ndr_backscatter"
+    assert "Exchange System Manager" in result.findings[0].plan[0]["command"]

@@ -138,7 +138,10 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                             if len(msgid_ip) >= MSGID_MEMORY:
                                 msgid_ip.clear()
                             msgid_ip[row[i_mid]] = cip
-                        outside = _outside_domains(row[i_rcpt], local_seen)
+                        rcpts = row[i_rcpt]
+                        if ";" not in rcpts and rcpts[rcpts.rfind("@") + 1 :] in local_seen:
+                            continue  # the usual inbound mail: one recipient, one of ours
+                        outside = _outside_domains(rcpts, local_seen)
                         if outside:
                             stat = group("sender_from_internet", row[i_from].lower())
                             stat.count += 1
@@ -170,7 +173,8 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                                 local_seen.add(d)
                 elif e == "SEND":
                     sent += 1
-                    if (i_rp >= 0 and row[i_rp] == "<>") or is_null_sender(row[i_from]):
+                    sender = row[i_from]
+                    if (i_rp >= 0 and row[i_rp] == "<>") or (sender[:1] in "<mMpP" and is_null_sender(sender)):
                         stat = group("ndr_to", "all")
                         stat.count += 1
                         for r in row[i_rcpt].split(";"):
