@@ -22,6 +22,7 @@ def test_json_contract_and_exit_1(run_cli, evidence_dir):
     assert CONTRACT_FINDING_KEYS <= set(finding)
     assert finding["cause"] == "ndr_backscatter" and 0.0 <= finding["confidence"] <= 1.0
     assert {"file", "line", "text"} == set(finding["evidence"][0])
+    assert {e["file"] for e in finding["evidence"]} <= {i["file"] for i in doc["inputs"]}  # joinable
     assert all(isinstance(a, str) for a in finding["actions"])
     confidences = [f["confidence"] for f in doc["findings"]]
     assert confidences == sorted(confidences, reverse=True)

@@ -64,11 +64,20 @@ class TriageTab(KitTab):
         self.wizard.next()  # symptoms -> evidence (stores the answers)
         loop = QEventLoop()
         page = self.wizard.evidence
-        page.completeChanged.connect(lambda: loop.quit() if not page.busy else None)
+
+        def done() -> None:
+            if not page.busy:
+                loop.quit()
+
+        page.completeChanged.connect(done)
         page.add_paths(files)
         if page.busy:
-            QTimer.singleShot(timeout_ms, loop.quit)
+            timer = QTimer(loop)  # dies with the loop: no stray quit later
+            timer.setSingleShot(True)
+            timer.timeout.connect(loop.quit)
+            timer.start(timeout_ms)
             loop.exec()
+        page.completeChanged.disconnect(done)
         self.wizard.next()  # live checks
         self.wizard.next()  # diagnosis
 

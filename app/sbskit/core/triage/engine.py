@@ -101,7 +101,7 @@ def _read_one(info: Sniffed, ev: Evidence, progress: Progress) -> ReadResult:
     reader = READERS[info.format]
     with TextSource(info.path, info.encoding.codec) as source:
         progress.start_file(source, info.path.name)
-        result = reader(source, info, ev, progress, info.path.name)
+        result = reader(source, info, ev, progress, str(info.path))  # evidence names the file as given
     progress.end_file(info.size)
     return result
 

@@ -34,7 +34,9 @@ class Line:
         return {"file": self.file, "line": self.line, "text": self.text}
 
     def where(self) -> str:
-        return f"{self.file}:{self.line}"
+        """'MSGTRK2026112706-1.LOG:123' (file name without the folder, for reading)."""
+        name = self.file.replace("\\", "/").rsplit("/", 1)[-1]
+        return f"{name}:{self.line}"
 
 
 def clip(text: str) -> str:
