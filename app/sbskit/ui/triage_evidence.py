@@ -98,6 +98,7 @@ class EvidencePage(QWizardPage):
         self._importing = False
 
         self.table = EvidenceTable(self.add_paths)
+        self.table.setMinimumHeight(self.fontMetrics().height() * 8)
         hint = QLabel(
             "Supported: Exchange message tracking logs (2003-2019) and Get-MessageTrackingLog exports, SMTP receive/send "
             "protocol logs, IIS SMTP logs, Get-Queue / Get-Message exports, Postfix <tt>postqueue -j</tt>, Windows Firewall "

@@ -233,6 +233,7 @@ def sniff_file(path: Path) -> Sniffed:
         return info
     info.encoding = guess_encoding(head)
     if looks_binary(head, info.encoding):
+        info.encoding = None  # no text encoding to speak of
         info.problems.append("this is a binary file, not a text log or export")
         return info
     decoder = codecs.getincrementaldecoder(info.encoding.codec)(errors="replace")
