@@ -114,3 +114,13 @@ def test_utf16_without_bom_and_odd_length(evidence_dir):
     cut = evidence_dir / "cut.csv"
     cut.write_bytes(raw[:-1])
     assert any("cut off" in p for p in sniff_file(cut).problems)
+
+
+def test_powershell_screen_output_gets_a_hint(evidence_dir):
+    path = S.write_text(evidence_dir / "queues.txt", [
+        "", "Identity             DeliveryType Status MessageCount Velocity RiskLevel OutboundIPPool NextHopDomain",
+        "--------             ------------ ------ ------------ -------- --------- -------------- -------------",
+        "SBS01\\1234           DnsConnec... Retry  212          0        Normal    0              gmail.com"],
+        encoding="utf-16-le", bom=True)
+    info = sniff_file(path)
+    assert info.format is None and "Export-Csv -Encoding UTF8 -NoTypeInformation" in info.problems[0]

@@ -245,8 +245,17 @@ def sniff_file(path: Path) -> Sniffed:
     fmt, version = classify_text(lines)
     info.version = version if version != "web" else ""
     if fmt is None:
+        head_text = " ".join(lines[:30])
+        screen = ("EventId" in head_text and "Timestamp" in head_text) or (
+            "MessageCount" in head_text and ("DeliveryType" in head_text or "NextHopDomain" in head_text)
+        ) or ("FromAddress" in head_text and "Status" in head_text)
         if version == "web":
             info.problems.append("this is an IIS web-site log, not the SMTP service's log")
+        elif screen:
+            info.problems.append(
+                "this is PowerShell screen output (Format-Table/List cuts columns): export it with "
+                "'| Export-Csv -Encoding UTF8 -NoTypeInformation FILE' instead"
+            )
         else:
             first = next((ln.strip() for ln in lines if ln.strip()), "")
             info.problems.append(
