@@ -198,3 +198,20 @@ def test_exchange_2003_backscatter(evidence_dir):
     assert result.exchange_version == "2003"
     assert result.findings[0].cause == "ndr_backscatter"
     assert "Exchange System Manager" in result.findings[0].plan[0]["command"]
+
+
+def test_lan_host_relaying_through_exchange_is_named(evidence_dir):
+    import random
+
+    from sbskit.core.triage import samples as S
+
+    rng = random.Random(21)
+    log = S.TrackingLog("2016", seed=21)
+    log.normal_traffic(30)
+    for i in range(40):
+        log.add("RECEIVE", "SMTP", f"scan{i}@{S.LOCAL_DOMAIN}", [f"x@{S.outside_domain(rng)}"], client_ip="192.168.1.55",
+                connector=f"{S.SERVER_NAME}\\Anonymous Relay")
+    result = analyse([S.write_text(evidence_dir / "MSGTRK.LOG", log.lines)])
+    top = result.findings[0]
+    assert top.cause == "compromised_workstation" and "192.168.1.55" in top.subjects
+    assert "relay connector" in top.summary

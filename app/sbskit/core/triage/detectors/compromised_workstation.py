@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sbskit.core.triage.detectors._util import samples_of, top
+from sbskit.core.triage.detectors._util import plural, samples_of, top
 from sbskit.core.triage.evidence import Evidence
 from sbskit.core.triage.model import Assessment
 
@@ -18,7 +18,8 @@ def detect(ev: Evidence) -> Assessment:
     hosts = top({ip: s for ip, s in table.items() if not ev.is_server(ip)}, lambda s: s.count, k=10)
     strong = [h for h in hosts if h[1].count >= 5 or h[1].distinct() >= 3]
     described = "; ".join(
-        f"{ip} ({stat.count} connection(s) to {stat.distinct()} server(s), {'/'.join(sorted(stat.ips)) or 'seen'})"
+        f"{ip} ({plural(stat.count, 'connection')} to {plural(stat.distinct(), 'server')}"
+        f"{', firewall: ' + '/'.join(sorted(stat.ips)) if stat.ips else ''})"
         for ip, stat, _ in hosts[:5]
     )
     if strong:
