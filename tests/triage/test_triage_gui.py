@@ -80,7 +80,10 @@ def test_walk_the_wizard_with_dropped_files(tab, qtbot, evidence_dir, tmp_path):
 
     wizard.next()
     assert wizard.currentId() == TriageWizard.PLAN
-    plan = wizard.plan.text.toPlainText()
+    plan = wizard.plan.plain
+    assert "Set-RemoteDomain Default -NDREnabled $false" in wizard.plan.text.toPlainText()
+    qtbot.mouseClick(wizard.plan.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == plan
     assert plan.index("Stop the bleeding") < plan.index("Remove the queued NDRs")
     assert "Set-RemoteDomain Default -NDREnabled $false" in plan
     assert "Exchange 2010" in wizard.plan.version.text()  # from the log header

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -159,16 +158,13 @@ class PlanPage(QWizardPage):
         self.setTitle("Action plan")
         self.setSubTitle("In order: stop the bleeding first. Select and copy any command, or copy the whole plan.")
         self.version = QLabel()
-        self.text = QPlainTextEdit()
-        self.text.setReadOnly(True)
+        self.text = QTextBrowser()
+        self.text.setOpenExternalLinks(True)
         self.text.setAccessibleName("Action plan")
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        font = QFont("DejaVu Sans Mono")
-        font.setStyleHint(QFont.StyleHint.Monospace)
-        self.text.setFont(font)
+        self.plain = ""
         self.copy_button = QPushButton("&Copy plan")
-        self.copy_button.setToolTip("Copy the whole plan with its PowerShell commands")
-        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text.toPlainText()))
+        self.copy_button.setToolTip("Copy the whole plan with its PowerShell commands as text")
+        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.plain))
         row = QHBoxLayout()
         row.addWidget(self.version, 1)
         row.addWidget(self.copy_button)
@@ -180,23 +176,45 @@ class PlanPage(QWizardPage):
         result = self.state.result or self.state.run_diagnosis()
         self.version.setText(f"PowerShell for {version_name(result.exchange_version)} "
                              f"({'as chosen' if result.version_source == 'given' else result.version_source})")
+        esc = html.escape
+        shade = self.palette().color(self.palette().ColorRole.AlternateBase).name()
         lines: list[str] = []
+        parts: list[str] = []
         for rank, finding in enumerate(result.findings, 1):
             lines.append(f"{rank}. {finding.title} ({round(finding.confidence * 100)}%)")
             lines.extend(plan_text(finding.plan, "   "))
             lines.append("")
+            steps = []
+            for step in finding.plan:
+                body = f"<b>{esc(step['title'])}</b>"
+                if step["detail"]:
+                    body += f"<br>{esc(step['detail'])}"
+                if step["command"]:
+                    body += (f"<table width='100%' cellpadding='4' style='background: {shade};'><tr><td>"
+                             f"<code>{esc(step['command'])}</code></td></tr></table>")
+                body += "".join(f"<br><a href='{esc(u)}'>{esc(u)}</a>" for u in step["links"])
+                steps.append(f"<li style='margin-bottom: 6px;'>{body}</li>")
+            parts.append(f"<h3>{rank}. {esc(finding.title)} ({round(finding.confidence * 100)}%)</h3><ol>{''.join(steps)}</ol>")
         if not result.findings:
-            lines.append("No cause reaches the reporting threshold: nothing to fix from this evidence.")
-            lines.append("")
+            lines += ["No cause reaches the reporting threshold: nothing to fix from this evidence.", ""]
+            parts.append("<p>No cause reaches the reporting threshold: nothing to fix from this evidence.</p>")
         if result.missing:
             lines.append("Evidence still missing (collect it, then run the triage again):")
+            items = []
             for item in result.missing:
                 lines.append(f" - {item['title']}: {item['why']}")
+                body = f"<b>{esc(item['title'])}</b>: {esc(item['why'])}"
                 if item["command"]:
                     lines.append(f"   PS> {item['command']}")
+                    body += (f"<table width='100%' cellpadding='4' style='background: {shade};'><tr><td>"
+                             f"<code>{esc(item['command'])}</code></td></tr></table>")
                 if item["note"]:
                     lines.append(f"   {item['note']}")
-        self.text.setPlainText("\n".join(lines))
+                    body += f"<i>{esc(item['note'])}</i>"
+                items.append(f"<li style='margin-bottom: 6px;'>{body}</li>")
+            parts.append(f"<h3>Evidence still missing</h3><p>Collect it, then run the triage again.</p><ul>{''.join(items)}</ul>")
+        self.plain = "\n".join(lines)
+        self.text.setHtml("".join(parts))
 
 
 class ExportPage(QWizardPage):
