@@ -188,3 +188,20 @@ def test_prepare_screenshot_shows_the_labelled_sample(tab, qtbot):
     assert tab.wizard.diagnosis.tree.topLevelItem(0).text(0) == "Authenticated relay"
     tab.wizard.accept()
     assert not tab.wizard.state.sample
+
+
+def test_keyboard_add_and_delete(tab, qtbot, evidence_dir):
+    wizard = tab.wizard
+    qtbot.keyClick(wizard, Qt.Key.Key_Return)  # Enter = Next
+    assert wizard.currentId() == TriageWizard.EVIDENCE
+    files = workstation(evidence_dir)
+    page = wizard.evidence
+    page.ask_open_paths = lambda: [str(files[0])]
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    _wait_import(qtbot, page)
+    assert page.table.rowCount() == 1 and page.table.item(0, 1).text() == "Windows Firewall log (pfirewall.log)"
+    page.table.selectRow(0)
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert page.table.rowCount() == 0 and wizard.state.files == []
+    assert page.table.accessibleName() and page.add_button.toolTip()
