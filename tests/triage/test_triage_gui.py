@@ -164,7 +164,7 @@ def test_cancel_during_import_keeps_the_gui_responsive(tab, qtbot, evidence_dir)
 
     big = S.TrackingLog("2016", seed=9)
     big.normal_traffic(300)
-    lines = big.lines[:5] + big.lines[5:] * 400  # ~240k lines: long enough to cancel
+    lines = big.lines[:5] + big.lines[5:] * 800  # ~480k lines: seconds of reading, cancelled at ~3%
     path = S.write_text(evidence_dir / "MSGTRK-big.LOG", lines)
     wizard = tab.wizard
     wizard.next()
