@@ -90,15 +90,5 @@ def run(args: argparse.Namespace):
     result = analyse(files, answers, args.server_ip, args.local_domain, args.exchange_version, ctx=ctx)
     doc = result.as_dict()
 
-    class TriageCommandResult(CommandResult):
-        def write_report(self, path: Path) -> None:
-            from sbskit.cli.common import write_report_file
-            from sbskit.core.errors import UserInputError
-
-            if path.suffix.lower() not in (".html", ".htm", ".pdf"):
-                raise UserInputError(f"--report needs a file ending in .html or .pdf, not {path.name!r}")
-            write_report_file(make_report(result), path)
-            warn(f"report written to {path}")
-
     code = EXIT_FOUND if result.diagnosis else EXIT_OK
-    return TriageCommandResult(code, doc, to_text(result), title="Queue triage")
+    return CommandResult(code, doc, to_text(result), title="Queue triage", report=make_report(result))

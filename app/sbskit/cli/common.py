@@ -69,6 +69,7 @@ class CommandResult:
     text: str = ""
     title: str = "SBS Admin Kit report"
     sections: list[Any] = field(default_factory=list)
+    report: Any = None  # a ready ``sbskit.core.report.Report``; wins over title/sections
 
     def emit(self, args: argparse.Namespace) -> None:
         if getattr(args, "report", None):
@@ -85,10 +86,11 @@ class CommandResult:
         suffix = path.suffix.lower()
         if suffix not in (".html", ".htm", ".pdf"):
             raise UserInputError(f"--report needs a file ending in .html or .pdf, not {path.name!r}")
-        report = Report(title=self.title)
-        if self.sections:
+        report = self.report
+        if report is None:
+            report = Report(title=self.title)
             report.sections.extend(self.sections)
-        else:
+        if not report.sections:
             report.add_text_section("Results", self.text or json.dumps(self.doc, indent=2, ensure_ascii=False))
         write_report_file(report, path)
         warn(f"report written to {path}")
