@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(tab, cls.title)
             self.tab_widgets.append(tab)
 
+        self.persist_state = True
         self.current_client: str = ""
         self.choose_profile: Callable[[str], str | None] = self._choose_profile
         self.client_label = QLabel()
@@ -365,6 +366,8 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(index)
 
     def save_state(self) -> None:
+        if not self.persist_state:
+            return
         self.settings.set("window/geometry", base64.b64encode(bytes(self.saveGeometry())).decode("ascii"))
         self.settings.set("window/last_tab", self.tabs.currentIndex())
         try:
