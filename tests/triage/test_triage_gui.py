@@ -68,8 +68,13 @@ def test_walk_the_wizard_with_dropped_files(tab, qtbot, evidence_dir, tmp_path):
     wizard.next()
     assert wizard.currentId() == TriageWizard.LIVE
     assert "blacklist" in wizard.live.text.text().lower()
+    runs = []
+    tab.run_completed.connect(lambda kind, doc: runs.append((kind, doc)))
     wizard.next()
     assert wizard.currentId() == TriageWizard.DIAGNOSIS
+    assert [kind for kind, _ in runs] == ["triage"]  # saved to the client's history once
+    assert runs[0][1]["findings"][0]["cause"] == "ndr_backscatter"
+    assert any("NDR backscatter" in s.heading or "NDR backscatter" in s.html_body for s in tab.report_sections())
     tree = wizard.diagnosis.tree
     assert tree.topLevelItemCount() == 6
     assert tree.topLevelItem(0).text(0) == "NDR backscatter"
@@ -181,7 +186,10 @@ def test_cancel_during_import_keeps_the_gui_responsive(tab, qtbot, evidence_dir)
 
 
 def test_prepare_screenshot_shows_the_labelled_sample(tab, qtbot):
+    runs = []
+    tab.run_completed.connect(lambda kind, doc: runs.append(kind))
     tab.prepare_screenshot()
+    assert runs == [] and tab.report_sections() == []  # the sample is never a client's result
     assert tab.wizard.currentId() == TriageWizard.DIAGNOSIS
     assert tab.sample_banner.isVisible() and "SAMPLE" in tab.sample_banner.text()
     assert tab.wizard.diagnosis.verdict.text().startswith("SAMPLE DATA")

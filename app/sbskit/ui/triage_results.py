@@ -248,9 +248,9 @@ class ExportPage(QWizardPage):
         return chosen
 
     def save(self) -> Path | None:
+        from sbskit.core.errors import UserInputError
         from sbskit.core.paths import app_paths
-        from sbskit.core.report import render_html
-        from sbskit.core.settings import atomic_write_text
+        from sbskit.report_files import write_report_file
 
         result = self.state.result or self.state.run_diagnosis()
         chosen = self.ask_save_path(str(app_paths().reports / "queue-triage.html"))
@@ -260,16 +260,9 @@ class ExportPage(QWizardPage):
         if path.suffix.lower() not in (".html", ".htm", ".pdf"):
             path = path.with_suffix(".html")
         title = "Queue triage (SAMPLE DATA)" if self.state.sample else "Queue triage"
-        document = render_html(make_report(result, title))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if path.suffix.lower() == ".pdf":
-                from sbskit.ui.pdf import html_to_pdf
-
-                html_to_pdf(document, path)
-            else:
-                atomic_write_text(path, document)
-        except OSError as exc:
+            write_report_file(make_report(result, title), path)
+        except UserInputError as exc:
             self.status.setText(f"The report was not saved: {exc}")
             return None
         self.status.setText(f"Report saved to {path}")

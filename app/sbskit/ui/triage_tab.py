@@ -36,10 +36,13 @@ class TriageTab(KitTab):
         layout.addWidget(self.sample_banner)
         layout.addWidget(self.wizard, 1)
         self._sample_dir: tempfile.TemporaryDirectory | None = None
+        self._recorded = None  # the last result handed to the client history
 
     def _page_changed(self, page_id: int) -> None:
         if page_id == TriageWizard.SYMPTOMS and not self.wizard.state.sample:
             self.sample_banner.setVisible(False)
+        if page_id == TriageWizard.DIAGNOSIS:
+            self._record_result()
         names = ["Symptoms", "Evidence", "Live checks", "Diagnosis", "Action plan", "Export"]
         if 0 <= page_id < len(names):
             self.status_message.emit(f"Queue triage: {names[page_id]}")
@@ -80,6 +83,21 @@ class TriageTab(KitTab):
         page.completeChanged.disconnect(done)
         self.wizard.next()  # live checks
         self.wizard.next()  # diagnosis
+
+    def _record_result(self) -> None:
+        state = self.wizard.state
+        if state.result is not None and not state.sample and state.result is not self._recorded:
+            self._recorded = state.result
+            self.run_completed.emit("triage", state.result.as_dict())
+
+    def report_sections(self) -> list:
+        """The diagnosis, evidence and plan, for File > Export report (never the sample)."""
+        state = self.wizard.state
+        if state.result is None or state.sample:
+            return []
+        from sbskit.core.triage.render import make_report
+
+        return make_report(state.result, "Queue triage").sections
 
     def prepare_screenshot(self) -> None:
         self.load_sample()
