@@ -190,3 +190,43 @@ def test_sbskit_data_beside_the_executable_switches_on_portable_mode(bundle, tmp
     assert (data / "logs" / "sbskit.log").is_file(), "the windowed app did not log into sbskit-data"
     written = sorted(p.relative_to(tmp_path) for p in (tmp_path / "user-home").rglob("*"))
     assert not written, f"portable mode wrote into the user's home: {written}"
+
+
+@pytest.fixture(scope="module")
+def onefile_cli(tmp_path_factory) -> Path:
+    """The one-file ``sbskit-cli`` alone (the USB layout; the GUI shares the spec and is left out for time)."""
+    dist = tmp_path_factory.mktemp("dist-onefile")
+    work = tmp_path_factory.mktemp("work-onefile")
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "packaging" / "build.py"), "--mode", "onefile", "--only", "sbskit-cli",
+         "--dist", str(dist), "--work", str(work), "--quiet"],
+        capture_output=True, text=True, timeout=840, cwd=REPO,
+    )
+    assert proc.returncode == 0, f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+    exe = dist / f"sbskit-cli{EXE}"
+    assert exe.is_file() and not (dist / f"sbskit{EXE}").exists()
+    return exe
+
+
+def test_onefile_cli_on_a_stick_is_portable_and_finds_its_unpacked_resources(onefile_cli, tmp_path):
+    """One-file unpacks into a temporary _MEIPASS; portable mode must still look beside the .exe."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    exe = stick / onefile_cli.name
+    shutil.copy2(onefile_cli, exe)
+    (stick / "sbskit-data").mkdir()
+    env = frozen_env(tmp_path)
+
+    version = run(exe, "--version", env=env)
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.strip() == f"sbskit-cli {sbskit.__version__}"
+
+    proc = run(exe, "paths", "--json", "--report", str(stick / "sbskit-data" / "paths.html"), env=env)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["mode"] == "portable"
+    assert Path(doc["root"]) == (stick / "sbskit-data").resolve()
+    html = (stick / "sbskit-data" / "paths.html").read_text(encoding="utf-8")
+    manifest = tomllib.loads((REPO / "resources" / "MANIFEST.toml").read_text(encoding="utf-8"))
+    for name in manifest["files"]:
+        assert name in html, f"the one-file CLI did not find the data file {name}"
