@@ -153,3 +153,38 @@ def test_version_file_is_a_vsversioninfo_expression_with_the_package_version(tmp
     expected = version_info.version_tuple(sbskit.__version__)
     assert ast.literal_eval(kwargs["filevers"]) == expected
     assert ast.literal_eval(kwargs["prodvers"]) == expected
+
+
+def test_pyinstaller_reads_the_version_file_into_a_binary_resource(tmp_path, monkeypatch):
+    """PyInstaller's own loader turns the file into the RT_VERSION bytes Windows shows in Details.
+
+    The module imports ``pefile`` and ``win32api``, Windows-only helpers that the loader and the
+    serializer do not use; off Windows, placeholders stand in for them so the module loads.
+    """
+    import importlib
+    import sys
+    import types
+
+    from PyInstaller import compat
+
+    try:
+        import pefile  # noqa: F401
+    except ImportError:
+        monkeypatch.setitem(sys.modules, "pefile", types.ModuleType("pefile"))
+    if not hasattr(compat, "win32api"):
+        monkeypatch.setattr(compat, "win32api", None, raising=False)
+    name = "PyInstaller.utils.win32.versioninfo"
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    versioninfo = importlib.import_module(name)
+    monkeypatch.setitem(sys.modules, name, versioninfo)  # forgotten again after the test
+
+    path = version_info.write_version_file(tmp_path / "v.txt", "sbskit", "SBS Admin Kit")
+    info = versioninfo.load_version_info_from_text_file(str(path))
+    raw = info.toRaw()
+    expected = version_info.version_tuple(sbskit.__version__)
+    assert (info.ffi.fileVersionMS >> 16, info.ffi.fileVersionMS & 0xFFFF,
+            info.ffi.fileVersionLS >> 16, info.ffi.fileVersionLS & 0xFFFF) == expected
+    # the strings are stored as UTF-16LE in the resource
+    for text in ("FileVersion", sbskit.__version__, "sbskit.exe", "SBS Admin Kit"):
+        assert text.encode("utf-16-le") in raw, text
+    assert raw[:2] == struct.pack("<H", len(raw))  # VS_VERSIONINFO's wLength is the whole block
