@@ -155,11 +155,12 @@ def test_version_file_is_a_vsversioninfo_expression_with_the_package_version(tmp
     assert ast.literal_eval(kwargs["prodvers"]) == expected
 
 
-def test_pyinstaller_reads_the_version_file_into_a_binary_resource(tmp_path, monkeypatch):
-    """PyInstaller's own loader turns the file into the RT_VERSION bytes Windows shows in Details.
+@pytest.fixture
+def pyi_versioninfo(monkeypatch):
+    """PyInstaller's version-resource module, loadable off Windows.
 
-    The module imports ``pefile`` and ``win32api``, Windows-only helpers that the loader and the
-    serializer do not use; off Windows, placeholders stand in for them so the module loads.
+    It imports ``pefile`` and ``win32api``, Windows-only helpers that its loader and serializer
+    do not use; off Windows, placeholders stand in for them while the test runs.
     """
     import importlib
     import sys
@@ -174,12 +175,19 @@ def test_pyinstaller_reads_the_version_file_into_a_binary_resource(tmp_path, mon
     if not hasattr(compat, "win32api"):
         monkeypatch.setattr(compat, "win32api", None, raising=False)
     name = "PyInstaller.utils.win32.versioninfo"
-    monkeypatch.delitem(sys.modules, name, raising=False)
-    versioninfo = importlib.import_module(name)
-    monkeypatch.setitem(sys.modules, name, versioninfo)  # forgotten again after the test
+    saved = sys.modules.pop(name, None)
+    try:
+        yield importlib.import_module(name)
+    finally:
+        sys.modules.pop(name, None)
+        if saved is not None:
+            sys.modules[name] = saved
 
+
+def test_pyinstaller_reads_the_version_file_into_a_binary_resource(tmp_path, pyi_versioninfo):
+    """PyInstaller's own loader turns the file into the RT_VERSION bytes Windows shows in Details."""
     path = version_info.write_version_file(tmp_path / "v.txt", "sbskit", "SBS Admin Kit")
-    info = versioninfo.load_version_info_from_text_file(str(path))
+    info = pyi_versioninfo.load_version_info_from_text_file(str(path))
     raw = info.toRaw()
     expected = version_info.version_tuple(sbskit.__version__)
     assert (info.ffi.fileVersionMS >> 16, info.ffi.fileVersionMS & 0xFFFF,
