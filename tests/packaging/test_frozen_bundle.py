@@ -192,6 +192,21 @@ def test_sbskit_data_beside_the_executable_switches_on_portable_mode(bundle, tmp
     assert not written, f"portable mode wrote into the user's home: {written}"
 
 
+def test_smoke_script_passes_on_the_bundle(bundle):
+    """packaging/smoke.py (what the Windows workflow runs) agrees with these tests."""
+    proc = subprocess.run([sys.executable, str(REPO / "packaging" / "smoke.py"), str(bundle)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "FAIL" not in proc.stdout and proc.stdout.strip().endswith("passed: every check")
+
+
+def test_smoke_script_fails_on_a_folder_without_the_kit(tmp_path):
+    proc = subprocess.run([sys.executable, str(REPO / "packaging" / "smoke.py"), str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert f"FAIL sbskit-cli{EXE} exists" in proc.stdout
+
+
 @pytest.fixture(scope="module")
 def onefile_cli(tmp_path_factory) -> Path:
     """The one-file ``sbskit-cli`` alone (the USB layout; the GUI shares the spec and is left out for time)."""
