@@ -342,15 +342,6 @@ def stop_postfix(server: MailServer) -> None:
     stop_process(server.proc)
 
 
-def queued_files(server: MailServer) -> list[str]:
-    found = []
-    for sub in ("maildrop", "incoming", "active", "deferred", "hold", "bounce", "corrupt"):
-        folder = server.dir / "queue" / sub
-        if folder.exists():
-            found.extend(str(p) for p in folder.rglob("*") if p.is_file())
-    return found
-
-
 @pytest.fixture(scope="module")
 def postfix_open(certs):
     server, out = start_postfix(certs, open_relay=True)
@@ -416,11 +407,6 @@ class HostileServer:
         for t in self.threads:
             t.join(5)
         self.sock.close()
-
-
-def pause(stop: threading.Event, seconds: float) -> bool:
-    """Sleep unless told to stop; True when told to stop."""
-    return stop.wait(seconds)
 
 
 @pytest.fixture

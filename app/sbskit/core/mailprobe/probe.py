@@ -163,7 +163,7 @@ def probe_service(spec: ServiceSpec, host: str, timeout: float = 8.0, ca_file: s
         if res.certificate is not None:
             res.certificate["trusted"] = trusted
             res.certificate["trust_error"] = why
-    if spec.protocol == "smtp" and res.status == "ok" and check_ptr and spec.port == 25:
+    if spec.name == "SMTP" and res.status == "ok" and check_ptr:
         _ptr(res, peer, timeout)
     if res.reachable:
         findings.banner_findings(res)
