@@ -54,7 +54,8 @@ def test_risky_dovecot_is_high_risk(dovecot_risky, certs):
     assert 0 <= cert["days_to_expiry"] <= 10
     assert {"cert-self-signed", "cert-name-mismatch", "cert-expiring"} <= finding_ids(pop3)
     assert pop3.tls_session["version"] in ("TLSv1.2", "TLSv1.3")
-    assert any("Passwords are accepted before encryption" in r for r in report.reasons)
+    p = dovecot_risky.ports
+    assert report.reasons[0] == f"Passwords are accepted before encryption: POP3 ({p['pop3']}), IMAP ({p['imap']})"
     assert_no_real_login(dovecot_risky)
 
 

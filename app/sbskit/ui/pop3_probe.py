@@ -154,6 +154,11 @@ class ProbePanel(QWidget):
         self.risk_label.setObjectName("riskBadge")
         self.risk_label.setMargin(6)
         layout.addWidget(self.risk_label)
+        self.reasons_label = QLabel("")
+        self.reasons_label.setAccessibleName("Why this risk")
+        self.reasons_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reasons_label.setVisible(False)
+        layout.addWidget(self.reasons_label)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -190,6 +195,7 @@ class ProbePanel(QWidget):
         self.rows.clear()
         self.details.clear()
         self.last = None
+        self.reasons_label.setVisible(False)
         self.progress.setRange(0, 0)
         self._set_running(True)
         self._badge("info", f"Probing {host or '?'}...")
@@ -247,8 +253,9 @@ class ProbePanel(QWidget):
         self.table.setRowCount(0)
         for res in report.services:  # final order: the standard service order
             self._add_result(res)
-        reasons = "".join(f"<li>{html.escape(r)}</li>" for r in doc["reasons"])
-        self._badge(RISK_KIND[doc["risk"]], f"<b>{RISK_TEXT[doc['risk']]}</b><ul style='margin:0'>{reasons}</ul>")
+        self._badge(RISK_KIND[doc["risk"]], f"<b>{html.escape(RISK_TEXT[doc['risk']])}</b>")
+        self.reasons_label.setText("\n".join(f"  \u2022 {r}" for r in doc["reasons"][:12]))
+        self.reasons_label.setVisible(bool(doc["reasons"]))
         self.copy_button.setEnabled(True)
         self.csv_button.setEnabled(True)
         self.message.emit(f"Probe of {doc['host']} finished: risk {doc['risk']}")

@@ -96,11 +96,13 @@ class RelayPanel(QWidget):
         row.addWidget(self.progress, 1)
         row.addWidget(self.copy_button)
         layout.addLayout(row)
-        self.verdict = QLabel(NOTE)
+        self.verdict = QLabel("Not run yet.")
         self.verdict.setObjectName("relayVerdict")
-        self.verdict.setWordWrap(True)
         self.verdict.setMargin(6)
         layout.addWidget(self.verdict)
+        note = QLabel(NOTE)
+        note.setWordWrap(True)
+        layout.addWidget(note)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setAccessibleName("Relay attempts")
@@ -176,9 +178,9 @@ class RelayPanel(QWidget):
         if report.open_relay is True:
             accepted = sum(1 for a in report.attempts if a.relayed)
             self._verdict("bad", f"<b>Possibly an open relay:</b> {accepted} of {len(report.attempts)} variants "
-                                 f"were accepted at RCPT TO. {html.escape(NOTE)}")
+                                 f"were accepted at RCPT TO.")
         elif report.open_relay is False:
-            self._verdict("good", f"<b>No relay variant was accepted.</b> {html.escape(NOTE)}")
+            self._verdict("good", "<b>No relay variant was accepted.</b>")
         else:
             self._verdict("unknown", f"<b>The test could not be completed:</b> "
                                      f"{html.escape(report.error or '')}: {html.escape(report.detail)}")

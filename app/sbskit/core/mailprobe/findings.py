@@ -109,8 +109,11 @@ def overall(report: ProbeReport) -> None:
     mediums = [(s, f) for s in report.services for f in s.findings if f.severity == "medium"]
     errors = [s for s in report.services if s.status == "error"]
     reachable = [s for s in report.services if s.reachable]
-    for service, finding in highs + mediums:
-        reasons.append(f"{service.label}: {finding.title}")
+    grouped: dict[str, list[str]] = {}
+    for service, finding in highs + mediums:  # one line per finding, naming every service it applies to
+        grouped.setdefault(finding.title, []).append(service.label)
+    for title, labels in grouped.items():
+        reasons.append(f"{title}: {', '.join(labels)}")
     for service in errors:
         reasons.append(f"{service.label}: could not be checked ({service.error}: {service.detail})")
     if highs:
