@@ -25,6 +25,7 @@ def html_to_pdf(document: str, path: Path, page: str = "A4") -> None:
     writer.setResolution(300)
     writer.setTitle("SBS Admin Kit report")
     text = QTextDocument()
+    text.documentLayout().setPaintDevice(writer)  # measure fonts at the PDF's 300 dpi, not the screen's
     text.setHtml(document)
     rect = writer.pageLayout().paintRectPixels(writer.resolution())
     text.setPageSize(QSizeF(rect.width(), rect.height()))
