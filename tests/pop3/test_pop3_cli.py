@@ -120,3 +120,11 @@ def test_relaytest_closed_relay_exit_0_text(run_cli, postfix_closed):
     assert "no relay variant accepted" in done.stdout
     assert "RCPT TO:<friend@example.org>" in done.stdout
     assert "never sends DATA" in done.stdout
+
+
+def test_garbage_ca_file_is_exit_2(run_cli, tmp_path):
+    garbage = tmp_path / "ca.pem"
+    garbage.write_bytes(b"\xff\xfe" + bytes(range(256)) * 40)
+    done = run_cli("mailprobe", "127.0.0.1", "--ca-file", str(garbage))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "cannot use the CA file" in done.stderr

@@ -39,10 +39,12 @@ def test_risky_dovecot_is_high_risk(dovecot_risky, certs):
     assert pop3.tls == "starttls"
     assert "STLS" in pop3.capabilities and "USER" in pop3.capabilities
     assert pop3.cleartext_login_before_tls is True
+    assert pop3.login_offered_before_tls == ["USER", "SASL PLAIN", "SASL LOGIN"]
     assert "Authentication failed" in pop3.login_test
     assert "cleartext-login" in finding_ids(pop3)
     imap = services["IMAP"]
     assert imap.cleartext_login_before_tls is True
+    assert imap.login_offered_before_tls == ["LOGIN", "AUTH=PLAIN", "AUTH=LOGIN"]
     assert "LOGINDISABLED" not in imap.capabilities
     assert "AUTHENTICATIONFAILED" in imap.login_test
     for name in ("POP3S", "IMAPS"):
@@ -68,6 +70,7 @@ def test_safe_dovecot_is_low_risk_with_its_ca(dovecot_safe, certs):
     assert "Plaintext authentication disallowed" in pop3.login_test
     assert "USER" in pop3.capabilities_after_tls
     assert imap.cleartext_login_before_tls is False
+    assert pop3.login_offered_before_tls == [] and imap.login_offered_before_tls == []
     assert "LOGINDISABLED" in imap.capabilities
     for svc in report.services:
         assert svc.status == "ok", svc.to_dict()

@@ -103,6 +103,8 @@ def probe(conn: Conn, res: ServiceResult, host: str, implicit: bool) -> None:
     if implicit:
         res.cleartext_login_before_tls = False
     else:
+        res.login_offered_before_tls = ([] if "LOGINDISABLED" in upper else ["LOGIN"]) + [
+            c for c in upper if c in ("AUTH=PLAIN", "AUTH=LOGIN")]
         _login_test(conn, tags, res, upper)
         if res.cleartext_login_before_tls and res.login_test.startswith("the made-up"):
             return

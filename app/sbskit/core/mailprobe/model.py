@@ -51,6 +51,7 @@ class ServiceResult:
     error: str | None = None  # ProbeError.kind when not ok
     detail: str = ""
     login_test: str = ""  # what the made-up-user test showed, in words
+    login_offered_before_tls: list[str] = field(default_factory=list)  # USER, LOGIN, AUTH PLAIN...
     ntlm: dict[str, Any] | None = None
     ptr: dict[str, Any] | None = None
     seconds: float = 0.0
@@ -76,6 +77,7 @@ class ServiceResult:
             "tls": self.tls,
             "cleartext_login_before_tls": self.cleartext_login_before_tls,
             "login_test": self.login_test,
+            "login_offered_before_tls": list(self.login_offered_before_tls),
             "capabilities": list(self.capabilities),
             "capabilities_after_tls": list(self.capabilities_after_tls),
             "banner": self.banner,

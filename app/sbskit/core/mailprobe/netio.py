@@ -234,5 +234,7 @@ class Conn:
 
 
 def _looks_binary(text: str) -> bool:
+    if text.isprintable() and "\ufffd" not in text:  # the common case, checked at C speed
+        return False
     bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t") or ch == "\ufffd")
     return bad > 0 and bad * 10 >= max(1, len(text)) or "\x00" in text

@@ -98,7 +98,10 @@ def probe(conn: Conn, res: ServiceResult, host: str, implicit: bool) -> None:
     res.capabilities = summarise(caps)
     upper = [c.upper() for c in caps]
     if not implicit:
-        if "NTLM" in _sasl(caps):
+        sasl = _sasl(caps)
+        res.login_offered_before_tls = (["USER"] if "USER" in upper else []) + [
+            f"SASL {m}" for m in sasl if m in ("PLAIN", "LOGIN")]
+        if "NTLM" in sasl:
             _ntlm(conn, res)
         _login_test(conn, res, caps)
         if res.cleartext_login_before_tls and res.login_test.startswith("the made-up"):

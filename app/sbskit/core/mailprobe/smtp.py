@@ -119,6 +119,7 @@ def probe(conn: Conn, res: ServiceResult, host: str, implicit: bool) -> None:
     if implicit:
         res.cleartext_login_before_tls = False
     else:
+        res.login_offered_before_tls = [f"AUTH {m}" for m in mechs if m in ("PLAIN", "LOGIN")]
         _login_test(conn, res, mechs)
         if any(c.upper() == "STARTTLS" for c in caps):
             res.tls = "starttls"
