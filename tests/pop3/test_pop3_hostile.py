@@ -173,3 +173,19 @@ def test_relay_test_against_garbage(hostile):
     server = hostile(garbage)
     report = run_relay_test("127.0.0.1", server.port, timeout=TIMEOUT)
     assert report.open_relay is None and report.error == "garbage"
+
+
+@pytest.mark.parametrize("greeting,key", [(b"-ERR go away\r\n", "pop3"), (b"* BYE too many connections\r\n", "imap"),
+                                          (b"554 5.7.1 no service for you\r\n", "smtp")])
+def test_refusing_greeting_is_rejected_not_a_finding(hostile, greeting, key):
+    def refuse(conn, stop):
+        conn.sendall(greeting)
+        pause(stop, 1)
+
+    server = hostile(refuse)
+    report, _ = probe_one(key, server.port)
+    (svc,) = report.services
+    assert svc.status == "error" and svc.error == "rejected"
+    assert greeting.decode().strip().split(" ", 1)[1][:10] in svc.detail
+    assert [f.id for f in svc.findings if f.severity != "info"] == []
+    assert report.risk == "unknown"

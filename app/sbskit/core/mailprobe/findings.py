@@ -67,8 +67,7 @@ def tls_findings(res: ServiceResult) -> None:
 
 def access_findings(res: ServiceResult) -> None:
     if res.cleartext_login_before_tls:
-        res.add("cleartext-login", "high", "Passwords are accepted before encryption",
-                f"{res.label}: {res.login_test}")
+        res.add("cleartext-login", "high", "Passwords are accepted before encryption", res.login_test)
     if res.protocol in ("pop3", "imap") and res.tls == "none" and res.status == "ok":
         res.add("no-tls", "high", f"{res.name} offers no encryption",
                 "neither STARTTLS nor STLS is offered, so every login on this port travels in the clear.")

@@ -91,6 +91,8 @@ def probe(conn: Conn, res: ServiceResult, host: str, implicit: bool) -> None:
     if implicit:
         upgrade(conn, res, host)
     greeting = conn.read_line()
+    if greeting.upper().startswith("* BYE"):
+        raise ProbeError("rejected", f"the server refuses the session: {greeting[:200]}")
     if not (greeting.startswith("* OK") or greeting.startswith("* PREAUTH")):
         raise ProbeError("garbage", f"not an IMAP greeting: {greeting[:80]!r}")
     res.banner = _CAPS_IN_BRACKETS.sub("", greeting[4:]).strip()

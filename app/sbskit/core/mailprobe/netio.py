@@ -26,7 +26,8 @@ class ProbeError(Exception):
     ``refused`` / ``unreachable`` / ``no-answer`` (connect failed: "not reachable"),
     ``timeout`` (connected, then the server was too slow), ``closed`` (it hung up),
     ``garbage`` (not the protocol), ``too-long`` (an endless line or reply),
-    ``tls-failed`` (the TLS handshake broke), ``cancelled``.
+    ``tls-failed`` (the TLS handshake broke), ``untrusted`` (the certificate check failed),
+    ``rejected`` (the server greets with a refusal), ``cancelled``.
     """
 
     NOT_REACHABLE = ("refused", "unreachable", "no-answer")

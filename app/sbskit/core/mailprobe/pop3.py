@@ -91,6 +91,8 @@ def probe(conn: Conn, res: ServiceResult, host: str, implicit: bool) -> None:
     if implicit:
         upgrade(conn, res, host)
     greeting = conn.read_line()
+    if greeting.startswith("-ERR"):
+        raise ProbeError("rejected", f"the server refuses the session: {greeting[:200]}")
     if not greeting.startswith("+OK"):
         raise ProbeError("garbage", f"not a POP3 greeting: {greeting[:80]!r}")
     res.banner = greeting[3:].strip()

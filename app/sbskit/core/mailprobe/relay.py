@@ -117,7 +117,7 @@ def run_relay_test(host: str, port: int = 25, mail_from: str = DEFAULT_FROM, rcp
         code, lines = smtp.read_reply(conn)
         report.banner = " ".join(lines)[:300]
         if code != 220:
-            report.error, report.detail = "refused", f"the server greets with {code}: {report.banner}"
+            report.error, report.detail = "rejected", f"the server greets with {code}: {report.banner}"
             return report
         code, _caps = smtp.ehlo(conn)
         if code != 250:

@@ -109,8 +109,7 @@ def probe(conn: Conn, res: ServiceResult, host: str, implicit: bool) -> None:
     code, lines = read_reply(conn)
     res.banner = " ".join(lines)[:300]
     if code != 220:
-        res.detail = f"the server greets with {code}: {res.banner}"
-        return
+        raise ProbeError("rejected", f"the server refuses the session with {code}: {res.banner}")
     code, caps = ehlo(conn)
     res.capabilities = summarise(caps)
     mechs = auth_mechanisms(caps)
