@@ -185,3 +185,21 @@ def test_prepare_screenshot_is_offline_and_real(qtbot):
     assert widget.checklist.table.rowCount() == len(cl.catalogue()["items"])
     assert widget.probe.table.rowCount() == 0 and widget.probe.last is None  # no invented probe results
     qtbot.waitUntil(lambda: widget.checklist._load_worker.running is False, timeout=5000)
+
+
+def test_profiles_keep_their_own_answers(tab, qtbot):
+    panel = tab.checklist
+    row = panel.row_of("devices")
+    panel.status_combo(row).setCurrentIndex(cl.STATUSES.index("accepted"))
+    qtbot.waitUntil(lambda: not panel.saving, timeout=5000)
+    worker = panel.switch_profile("Fabrikam")
+    qtbot.waitUntil(lambda: panel.loaded, timeout=5000)
+    assert panel.profile == "Fabrikam"
+    assert panel.status_combo(panel.row_of("devices")).currentData() == "not-assessed"
+    assert worker is not None
+    panel.switch_profile("default")
+    qtbot.waitUntil(lambda: panel.loaded, timeout=5000)
+    assert panel.status_combo(panel.row_of("devices")).currentData() == "accepted"
+    assert panel.profile_combo.findText("default") >= 0
+    assert panel.switch_profile("../escape") is None and panel.profile == "default"
+    assert "profile name" in panel.saved_label.text()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sbskit.core.errors import UserInputError
 from sbskit.core.mailprobe import checklist as cl
 from sbskit.ui.theme import status_background, status_foreground
 from sbskit.ui.workers import JobWorker
@@ -62,6 +63,17 @@ class ChecklistPanel(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         form = QFormLayout()
+        profile_row = QHBoxLayout()
+        self.profile_combo = QComboBox()
+        self.profile_combo.setEditable(True)
+        self.profile_combo.setAccessibleName("Client profile")
+        self.profile_combo.setToolTip("Each client profile keeps its own answers; type a new name to start one")
+        self.profile_combo.addItem(self.profile)
+        self.profile_combo.activated.connect(lambda _i: self.switch_profile(self.profile_combo.currentText()))
+        self.profile_combo.lineEdit().editingFinished.connect(
+            lambda: self.switch_profile(self.profile_combo.currentText()))
+        profile_row.addWidget(self.profile_combo, 1)
+        form.addRow("&Profile:", profile_row)
         self.client_edit = QLineEdit()
         self.client_edit.setPlaceholderText("client or company name")
         self.requested_edit = QLineEdit()
@@ -137,12 +149,28 @@ class ChecklistPanel(QWidget):
         layout.addWidget(self.saved_label)
 
     # --- loading -----------------------------------------------------------------------
+    def switch_profile(self, name: str) -> JobWorker | None:
+        name = name.strip()
+        if not name or name == self.profile:
+            return None
+        try:
+            cl.checklist_path(name)
+        except UserInputError as exc:
+            self.message.emit(str(exc))
+            self.saved_label.setText(str(exc))
+            self.profile_combo.setEditText(self.profile)
+            return None
+        self.flush()
+        self.profile = name
+        self.loaded = False
+        return self.load_async()
+
     def load_async(self) -> JobWorker:
         profile = self.profile
 
         def job(_ctx):
             cl.catalogue()
-            return cl.load_checklist(profile)
+            return cl.load_checklist(profile), cl.list_profiles()
 
         worker = JobWorker(job, "load checklist")
         worker.finished.connect(self._loaded)
@@ -153,11 +181,18 @@ class ChecklistPanel(QWidget):
 
     def load_now(self) -> None:
         """Synchronous load (screenshots only: the catalogue is a small local file)."""
-        self._loaded(cl.load_checklist(self.profile))
+        self._loaded((cl.load_checklist(self.profile), cl.list_profiles()))
 
-    def _loaded(self, value: tuple[cl.Checklist, str | None]) -> None:
-        sheet, warning = value
+    def _loaded(self, value) -> None:
+        (sheet, warning), profiles = value
+        self.profile_combo.blockSignals(True)
+        self.profile_combo.clear()
+        self.profile_combo.addItems(sorted(set(profiles) | {self.profile}, key=str.lower))
+        self.profile_combo.setCurrentText(self.profile)
+        self.profile_combo.blockSignals(False)
         self.set_checklist(sheet)
+        if not warning and not sheet.updated:
+            self.saved_label.setText(f"New checklist for profile '{self.profile}'.")
         if warning:
             self.message.emit(warning)
             self.saved_label.setText(warning)
@@ -274,12 +309,16 @@ class ChecklistPanel(QWidget):
         self.message.emit("Exchange commands copied to the clipboard")
 
     def _edited(self) -> None:
+        if not self.loaded:  # a profile is loading: its answers replace these in a moment
+            return
         self.saved_label.setText("Saving...")
         self._save_timer.start()
         self.changed.emit()
 
     # --- saving ------------------------------------------------------------------------
     def save_now(self) -> JobWorker | None:
+        if not self.loaded:
+            return None
         if self._save_worker is not None and self._save_worker.running:
             self._save_again = True
             return None

@@ -122,6 +122,19 @@ def checklist_path(profile: str = "default") -> Path:
     return app_paths().data / "pop3-risk" / f"{profile}.json"
 
 
+def list_profiles() -> list[str]:
+    """Names of the saved client profiles, sorted; ``default`` is always offered."""
+    from sbskit.core.paths import app_paths
+
+    folder = app_paths().data / "pop3-risk"
+    names = {"default"}
+    try:
+        names.update(p.stem for p in folder.glob("*.json") if _PROFILE.match(p.stem))
+    except OSError:
+        pass
+    return sorted(names, key=str.lower)
+
+
 def load_checklist(profile: str = "default") -> tuple[Checklist, str | None]:
     """(checklist, warning): a missing file gives a fresh list; a damaged one too, with a warning."""
     path = checklist_path(profile)
