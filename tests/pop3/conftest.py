@@ -120,7 +120,8 @@ default_login_user = dovenull
 ssl = {ssl}
 ssl_cert = <{cert}
 ssl_key = <{key}
-ssl_min_protocol = TLSv1.2
+ssl_min_protocol = {min_protocol}
+ssl_cipher_list = {ciphers}
 disable_plaintext_auth = {disable_plaintext}
 auth_mechanisms = plain login
 auth_verbose = yes
@@ -176,6 +177,8 @@ def start_dovecot(certs: Certs, secure: bool):
         cert=certs.server_cert if secure else certs.self_cert,
         key=certs.server_key if secure else certs.self_key,
         disable_plaintext="yes" if secure else "no",
+        min_protocol="TLSv1.2" if secure else "TLSv1",
+        ciphers="DEFAULT" if secure else "DEFAULT:@SECLEVEL=0",
         **ports,
     )
     (d / "dovecot.conf").write_text(conf)
@@ -229,7 +232,7 @@ def stop_process(proc: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def dovecot_risky(certs):
-    """Cleartext logins allowed before TLS, self-signed certificate that expires in 10 days."""
+    """Cleartext logins allowed before TLS, TLS 1.0 accepted, self-signed certificate expiring in 10 days."""
     server, out = start_dovecot(certs, secure=False)
     yield server
     stop_process(server.proc)

@@ -54,7 +54,9 @@ def test_risky_dovecot_is_high_risk(dovecot_risky, certs):
     assert cert["hostname_match"] is False  # names oldbox.sbskit.test, we asked 127.0.0.2
     assert cert["trusted"] is False and "self-signed" in cert["trust_error"]
     assert 0 <= cert["days_to_expiry"] <= 10
-    assert {"cert-self-signed", "cert-name-mismatch", "cert-expiring"} <= finding_ids(pop3)
+    assert {"cert-self-signed", "cert-name-mismatch", "cert-expiring", "old-tls"} <= finding_ids(pop3)
+    assert pop3.tls_session["legacy_accepted"] in ("TLSv1", "TLSv1.1")
+    assert services["IMAPS"].tls_session["legacy_accepted"] in ("TLSv1", "TLSv1.1")
     assert pop3.tls_session["version"] in ("TLSv1.2", "TLSv1.3")
     p = dovecot_risky.ports
     assert report.reasons[0] == f"Passwords are accepted before encryption: POP3 ({p['pop3']}), IMAP ({p['imap']})"
@@ -77,6 +79,7 @@ def test_safe_dovecot_is_low_risk_with_its_ca(dovecot_safe, certs):
         assert svc.certificate["trusted"] is True
         assert svc.certificate["hostname_match"] is True
         assert svc.certificate["self_signed"] is False
+        assert svc.tls_session["legacy_accepted"] is None  # ssl_min_protocol = TLSv1.2
         assert not any(f.severity in ("high", "medium") for f in svc.findings), svc.findings
     assert report.risk == "low", report.reasons
     assert_no_real_login(dovecot_safe)

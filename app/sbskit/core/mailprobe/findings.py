@@ -44,6 +44,9 @@ def tls_findings(res: ServiceResult) -> None:
     if session.get("version") in tlsinfo.OLD_PROTOCOLS:
         res.add("old-tls", "medium", f"Outdated {session['version']} negotiated",
                 "TLS 1.0 and 1.1 are retired (RFC 8996); enable TLS 1.2 or later.")
+    elif session.get("legacy_accepted"):
+        res.add("old-tls", "medium", f"Still accepts {session['legacy_accepted']}",
+                "TLS 1.0 and 1.1 are retired (RFC 8996); allow TLS 1.2 or later only.")
     if session and tlsinfo.weak_cipher(session.get("cipher", ""), session.get("bits")):
         res.add("weak-cipher", "medium", "Weak cipher negotiated", f"{session.get('cipher')} ({session.get('bits')} bits)")
     cert = res.certificate

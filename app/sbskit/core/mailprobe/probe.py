@@ -69,29 +69,38 @@ def build_specs(ports: dict[str, int] | None = None) -> list[ServiceSpec]:
     return specs
 
 
+def _tls_ready(spec: ServiceSpec, host: str, timeout: float, cancelled) -> Conn:
+    """A fresh connection at the point where the TLS handshake starts (after STARTTLS if needed)."""
+    conn = Conn(host, spec.port, timeout, time.monotonic() + timeout * 2, cancelled)
+    try:
+        if spec.tls != "implicit":
+            if spec.protocol == "pop3":
+                conn.read_line()
+                conn.send_line("STLS")
+                ok = conn.read_line().startswith("+OK")
+            elif spec.protocol == "imap":
+                conn.read_line()
+                conn.send_line("t1 STARTTLS")
+                line = conn.read_line()
+                while line.startswith("*"):
+                    line = conn.read_line()
+                ok = line.upper().startswith("T1 OK")
+            else:
+                smtp.read_reply(conn)
+                smtp.command(conn, f"EHLO {CLIENT_NAME}")
+                ok = smtp.command(conn, "STARTTLS")[0] == 220
+            if not ok:
+                raise ProbeError("rejected", "STARTTLS refused on the second connection")
+        return conn
+    except BaseException:
+        conn.close()
+        raise
+
+
 def _trust_check(spec: ServiceSpec, host: str, timeout: float, ca_file: str | None, cancelled) -> tuple[bool | None, str | None]:
     """A second handshake with a verifying context: (trusted, why not)."""
-    deadline = time.monotonic() + timeout * 2
     try:
-        with Conn(host, spec.port, timeout, deadline, cancelled) as conn:
-            if spec.tls != "implicit":
-                if spec.protocol == "pop3":
-                    conn.read_line()
-                    conn.send_line("STLS")
-                    ok = conn.read_line().startswith("+OK")
-                elif spec.protocol == "imap":
-                    conn.read_line()
-                    conn.send_line("t1 STARTTLS")
-                    line = conn.read_line()
-                    while line.startswith("*"):
-                        line = conn.read_line()
-                    ok = line.upper().startswith("T1 OK")
-                else:
-                    smtp.read_reply(conn)
-                    smtp.command(conn, f"EHLO {CLIENT_NAME}")
-                    ok = smtp.command(conn, "STARTTLS")[0] == 220
-                if not ok:
-                    return None, "STARTTLS refused on the second connection"
+        with _tls_ready(spec, host, timeout, cancelled) as conn:
             conn.start_tls(tlsinfo.verify_context(ca_file), None)
             return True, None
     except ProbeError as exc:
@@ -100,6 +109,20 @@ def _trust_check(spec: ServiceSpec, host: str, timeout: float, ca_file: str | No
         return None, exc.detail
     except (OSError, ValueError) as exc:  # e.g. an unreadable CA file
         return None, str(exc)
+
+
+def _legacy_check(spec: ServiceSpec, host: str, timeout: float, cancelled) -> str | None:
+    """The retired protocol (TLSv1/TLSv1.1) the server still accepts, or None."""
+    ctx = tlsinfo.legacy_context()
+    if ctx is None:
+        return None
+    try:
+        with _tls_ready(spec, host, timeout, cancelled) as conn:
+            conn.start_tls(ctx, None)
+            tls = conn.tls_socket
+            return tls.version() if tls is not None else None
+    except (ProbeError, OSError, ValueError):
+        return None
 
 
 def _lookup_ptr(address: str, timeout: float) -> str | None:
@@ -163,6 +186,8 @@ def probe_service(spec: ServiceSpec, host: str, timeout: float = 8.0, ca_file: s
         if res.certificate is not None:
             res.certificate["trusted"] = trusted
             res.certificate["trust_error"] = why
+        if not cancelled():
+            res.tls_session["legacy_accepted"] = _legacy_check(spec, host, timeout, cancelled)
     if spec.name == "SMTP" and res.status == "ok" and check_ptr:
         _ptr(res, peer, timeout)
     if res.reachable:

@@ -31,6 +31,27 @@ def probe_context() -> ssl.SSLContext:
     return ctx
 
 
+def legacy_context() -> ssl.SSLContext | None:
+    """A context that offers only TLS 1.0/1.1, to see whether the server still accepts them.
+
+    None when the local OpenSSL cannot speak them at all (then the question stays open).
+    """
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            ctx.minimum_version = ssl.TLSVersion.TLSv1
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+        return ctx
+    except (ValueError, ssl.SSLError, AttributeError):
+        return None
+
+
 def verify_context(ca_file: str | None) -> ssl.SSLContext:
     """A context that checks the chain (system store, or only ``ca_file`` when given)."""
     if ca_file:
