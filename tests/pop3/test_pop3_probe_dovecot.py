@@ -51,6 +51,7 @@ def test_risky_dovecot_is_high_risk(dovecot_risky, certs):
         assert services[name].tls == "implicit" and services[name].cleartext_login_before_tls is False
     cert = pop3.certificate
     assert cert["self_signed"] is True
+    assert cert["chain"][0]["subject"] == "commonName=oldbox.sbskit.test" and cert["chain_length"] == 1
     assert cert["hostname_match"] is False  # names oldbox.sbskit.test, we asked 127.0.0.2
     assert cert["trusted"] is False and "self-signed" in cert["trust_error"]
     assert 0 <= cert["days_to_expiry"] <= 10

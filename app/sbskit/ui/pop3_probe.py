@@ -352,6 +352,10 @@ def details_html(svc: dict[str, Any]) -> str:
             f"names: {e(', '.join(cert['dns_names'] + cert['ip_addresses']) or cert['common_name'])}<br>"
             f"expires {e(cert['expires'])} ({cert['days_to_expiry']} days); "
             f"trusted: {cert['trusted']}{' (' + e(cert['trust_error']) + ')' if cert['trust_error'] else ''}</p>")
+        chain = cert.get("chain") or []
+        if len(chain) > 1:
+            parts.append("<p><b>Chain sent by the server:</b><br>"
+                         + "<br>".join(f"{i}. {e(c['subject'])}" for i, c in enumerate(chain)) + "</p>")
     if svc.get("capabilities"):
         parts.append(f"<p><b>Offered before TLS:</b> {e(', '.join(svc['capabilities']))}</p>")
     if svc.get("capabilities_after_tls"):

@@ -69,6 +69,10 @@ def upgrade(conn: Conn, res: ServiceResult, host: str) -> None:
     res.tls_session = tlsinfo.session_facts(tls)
     der = tls.getpeercert(binary_form=True) or b""
     res.certificate = tlsinfo.describe_certificate(der, host) if der else None
+    if res.certificate is not None:
+        chain = tlsinfo.peer_chain(tls)
+        res.certificate["chain"] = chain
+        res.certificate["chain_length"] = len(chain) or None
 
 
 def words(line: str) -> list[str]:

@@ -171,6 +171,29 @@ def describe_certificate(der: bytes, host: str, now: _dt.datetime | None = None)
     }
 
 
+def peer_chain(tls: ssl.SSLSocket) -> list[dict[str, Any]]:
+    """Subject and issuer of every certificate the server sent, leaf first.
+
+    Python 3.13 has ``get_unverified_chain`` publicly; 3.10-3.12 keep it on the
+    internal object. Either way an empty list only means "not known".
+    """
+    getter = getattr(tls, "get_unverified_chain", None)
+    if getter is None:
+        getter = getattr(getattr(tls, "_sslobj", None), "get_unverified_chain", None)
+    if getter is None:
+        return []
+    try:
+        chain = getter() or []
+        out = []
+        for cert in chain[:10]:
+            info = cert.get_info() if hasattr(cert, "get_info") else {}
+            out.append({"subject": _name(info.get("subject")), "issuer": _name(info.get("issuer")),
+                        "not_after": info.get("notAfter")})
+        return out
+    except (ValueError, ssl.SSLError, AttributeError, TypeError):
+        return []
+
+
 def session_facts(tls: ssl.SSLSocket) -> dict[str, Any]:
     cipher = tls.cipher() or ("", "", 0)
     return {"version": tls.version(), "cipher": cipher[0], "bits": cipher[2]}
