@@ -230,7 +230,7 @@ def stop_process(proc: subprocess.Popen) -> None:
             proc.wait(5)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def dovecot_risky(certs):
     """Cleartext logins allowed before TLS, TLS 1.0 accepted, self-signed certificate expiring in 10 days."""
     server, out = start_dovecot(certs, secure=False)
@@ -240,7 +240,7 @@ def dovecot_risky(certs):
     shutil.rmtree(server.dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def dovecot_safe(certs):
     """TLS required (``ssl = required``, ``disable_plaintext_auth = yes``), CA-signed certificate."""
     server, out = start_dovecot(certs, secure=True)
@@ -345,7 +345,7 @@ def stop_postfix(server: MailServer) -> None:
     stop_process(server.proc)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def postfix_open(certs):
     server, out = start_postfix(certs, open_relay=True)
     yield server
@@ -354,7 +354,7 @@ def postfix_open(certs):
     shutil.rmtree(server.dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def postfix_closed(certs):
     server, out = start_postfix(certs, open_relay=False)
     yield server

@@ -13,10 +13,13 @@ import ipaddress
 import os
 import ssl
 import tempfile
+import threading
 from typing import Any
 
 WEAK_CIPHER_MARKERS = ("RC4", "DES", "NULL", "EXPORT", "MD5", "ANON")
 OLD_PROTOCOLS = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
+_LEGACY: ssl.SSLContext | None = None
+_LEGACY_LOCK = threading.Lock()
 
 
 def probe_context() -> ssl.SSLContext:
@@ -38,16 +41,21 @@ def legacy_context() -> ssl.SSLContext | None:
     """
     import warnings
 
+    global _LEGACY
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            ctx.check_hostname = False
-            ctx.verify_mode = ssl.CERT_NONE
-            ctx.minimum_version = ssl.TLSVersion.TLSv1
-            ctx.maximum_version = ssl.TLSVersion.TLSv1_1
-            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
-        return ctx
+        with _LEGACY_LOCK:  # catch_warnings is not thread-safe; the context is built once and shared
+            if _LEGACY is not None:
+                return _LEGACY
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
+                ctx.minimum_version = ssl.TLSVersion.TLSv1
+                ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+                ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+            _LEGACY = ctx
+            return ctx
     except (ValueError, ssl.SSLError, AttributeError):
         return None
 
