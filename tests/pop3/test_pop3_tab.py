@@ -203,3 +203,18 @@ def test_profiles_keep_their_own_answers(tab, qtbot):
     assert panel.profile_combo.findText("default") >= 0
     assert panel.switch_profile("../escape") is None and panel.profile == "default"
     assert "profile name" in panel.saved_label.text()
+
+
+def test_enter_in_the_host_field_runs_the_probe(tab, qtbot):
+    from PySide6.QtCore import Qt
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))  # bound, not listening: refused at once
+        panel = tab.probe
+        set_ports(panel, pop3=closed.getsockname()[1])
+        panel.host_edit.setText("127.0.0.1")
+        with qtbot.waitSignal(panel.probe_done, timeout=10000) as blocker:
+            qtbot.keyClick(panel.host_edit, Qt.Key.Key_Return)
+    assert blocker.args[0]["services"][0]["status"] == "not-reachable"
+    assert panel.table.item(0, 2).text() == "not reachable"
+    assert "UNKNOWN" in panel.risk_label.text()
