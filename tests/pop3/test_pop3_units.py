@@ -163,3 +163,17 @@ def test_memo_has_the_five_parts():
                    "Contoso &lt;Ltd&gt;"):
         assert needle in html, needle
     assert "No live test" in render_memo(sheet, None)
+
+
+def test_ptr_mismatch_rule():
+    from sbskit.core.mailprobe.findings import ptr_findings
+
+    res = ServiceResult("SMTP", "smtp", 25, reachable=True, banner="mail.contoso.com ESMTP")
+    res.ptr = {"checked": True, "address": "203.0.113.5", "name": "dsl-203-0-113-5.isp.example",
+               "banner_name": "mail.contoso.com", "matches": False}
+    ptr_findings(res)
+    assert [f.id for f in res.findings] == ["ptr-mismatch"] and "dsl-203-0-113-5" in res.findings[0].detail
+    ok = ServiceResult("SMTP", "smtp", 25, reachable=True)
+    ok.ptr = {"checked": True, "matches": True}
+    ptr_findings(ok)
+    assert ok.findings == []

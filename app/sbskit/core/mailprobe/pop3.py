@@ -108,13 +108,16 @@ def probe(conn: Conn, res: ServiceResult, host: str, implicit: bool) -> None:
         _login_test(conn, res, caps)
         if res.cleartext_login_before_tls and res.login_test.startswith("the made-up"):
             return
-        if "STLS" in upper:
-            res.tls = "starttls"
+        if "STLS" in upper or not caps:  # no CAPA at all (old servers): just try STLS
             conn.send_line("STLS")
             reply = conn.read_line()
             if not reply.startswith("+OK"):
-                res.add("tls-failed", "medium", "STLS is offered but refused", reply)
+                if caps:
+                    res.add("tls-failed", "medium", "STLS is offered but refused", reply)
+                else:
+                    conn.send_line("QUIT")
                 return
+            res.tls = "starttls"
             upgrade(conn, res, host)
             res.capabilities_after_tls = summarise(_capa(conn))
     else:
