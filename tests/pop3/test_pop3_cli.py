@@ -93,6 +93,7 @@ def test_mailprobe_smtp_on_postfix(run_cli, postfix_closed):
     (["relaytest", "127.0.0.1", "--mail-from", "not-an-address"], "plain mail address"),
     (["relaytest", "127.0.0.1", "--port", "0"], "port"),
     (["relaytest", "bad/host"], "not a host name"),
+    (["relaytest", "[::1]:2525", "--port", "25"], "two different ports"),
 ])
 def test_bad_input_is_one_line_exit_2(run_cli, args, needle):
     done = run_cli(*args)
@@ -114,7 +115,7 @@ def test_relaytest_open_relay_exit_1(run_cli, postfix_open):
 
 
 def test_relaytest_closed_relay_exit_0_text(run_cli, postfix_closed):
-    done = run_cli("relaytest", "127.0.0.1", "--port", str(postfix_closed.ports["smtp"]),
+    done = run_cli("relaytest", f"127.0.0.1:{postfix_closed.ports['smtp']}",
                    "--mail-from", "boss@example.com", "--rcpt-to", "friend@example.org", "--timeout", "5")
     assert done.returncode == 0, done.stderr
     assert "no relay variant accepted" in done.stdout
@@ -128,3 +129,13 @@ def test_garbage_ca_file_is_exit_2(run_cli, tmp_path):
     done = run_cli("mailprobe", "127.0.0.1", "--ca-file", str(garbage))
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "cannot use the CA file" in done.stderr
+
+
+def test_relaytest_ipv6_host_port_form(run_cli):
+    with socket.socket(socket.AF_INET6) as s:
+        s.bind(("::1", 0))
+        port = s.getsockname()[1]
+        done = run_cli("relaytest", f"[::1]:{port}", "--json", "--timeout", "2")
+    assert done.returncode == 3
+    doc = json.loads(done.stdout)
+    assert (doc["host"], doc["port"], doc["open_relay"], doc["error"]) == ("::1", port, None, "refused")

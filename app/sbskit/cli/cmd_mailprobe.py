@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             help=f"{text} (default {default}; 0 skips)")
     parser.add_argument("--ca-file", metavar="FILE", help="trust only these CA certificates (PEM) instead of the system store")
     parser.add_argument("--timeout", type=positive_seconds, default=8.0, metavar="SECONDS",
-                        help="seconds to wait for each answer (default 8); each service gets at most 3 times this")
+                        help="seconds to wait for each answer (default 8); one connection gets at most 3 times this")
     parser.add_argument("--no-ptr", action="store_true", help="skip the reverse-DNS check of the SMTP banner name")
     parser.add_argument("--memo", metavar="FILE", help="also write the management memo (.html or .pdf) with the saved checklist")
     parser.add_argument("--profile", default="default", help="checklist profile for --memo (default: default)")
