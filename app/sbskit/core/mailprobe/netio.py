@@ -2,9 +2,9 @@
 
 A probe talks to servers that may drip one byte a second, never end a line, send
 megabytes of garbage or stall a TLS handshake. Per-call socket timeouts alone do not
-bound that (a drip resets them), so every :class:`Conn` also has a watchdog thread that
-shuts the socket down at the overall deadline or on cancel: any blocked ``recv`` or
-handshake then returns at once. Reads are capped per line and per connection.
+bound that (a drip resets them), so a shared watchdog thread shuts each :class:`Conn`'s
+socket down at its overall deadline or on cancel: any blocked ``recv`` or handshake then
+returns at once. Reads are capped per line and per connection.
 """
 
 from __future__ import annotations
@@ -51,7 +51,10 @@ def split_host(host: str) -> str:
 
 
 class Conn:
-    """One TCP (optionally TLS) connection with a hard deadline and capped reads."""
+    """One TCP (optionally TLS) connection with a hard deadline and capped reads.
+
+    A shared watchdog thread (:class:`_Watchdog`) shuts the socket down at the deadline.
+    """
 
     def __init__(
         self,
@@ -68,14 +71,12 @@ class Conn:
         self._is_cancelled = is_cancelled
         self._buf = b""
         self._total = 0
-        self._done = threading.Event()
         self._tripped = ""  # why the watchdog shut the socket ("timeout"/"cancelled")
         self.sock: socket.socket | ssl.SSLSocket | None = None
         self.peer_ip: str | None = None
         self.transcript: list[str] = []  # what was said, for the report (no secrets are ever sent)
         self._connect()
-        self._watch = threading.Thread(target=self._watchdog, name=f"probe-watchdog-{port}", daemon=True)
-        self._watch.start()
+        _WATCHDOG.register(self)
 
     # -- connection -------------------------------------------------------------
     def _remaining(self) -> float:
@@ -117,25 +118,26 @@ class Conn:
             return
         raise last or ProbeError("unreachable", f"no address for {self.host}")
 
-    def _watchdog(self) -> None:
-        while not self._done.wait(0.05):
-            reason = ""
-            if self._is_cancelled():
-                reason = "cancelled"
-            elif time.monotonic() >= self.deadline:
-                reason = "timeout"
-            if reason:
-                self._tripped = reason
-                sock = self.sock
-                if sock is not None:
-                    try:
-                        sock.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
-                return
+    def _check_watch(self, now: float) -> bool:
+        """Called by the shared watchdog; True once the socket has been shut down."""
+        reason = ""
+        if self._is_cancelled():
+            reason = "cancelled"
+        elif now >= self.deadline:
+            reason = "timeout"
+        if not reason:
+            return False
+        self._tripped = reason
+        sock = self.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        return True
 
     def close(self) -> None:
-        self._done.set()
+        _WATCHDOG.unregister(self)
         sock, self.sock = self.sock, None
         if sock is not None:
             try:
@@ -232,6 +234,50 @@ class Conn:
             if len(self._buf) > MAX_LINE:
                 raise ProbeError("too-long", f"a line longer than {MAX_LINE} bytes without an end")
             self._fill()
+
+
+class _Watchdog:
+    """One thread for all connections: shuts a socket down at its deadline or on cancel.
+
+    A thread per connection would cost more than the probe's own work on a fast LAN.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._conns: set[Conn] = set()
+        self._thread: threading.Thread | None = None
+
+    def register(self, conn: Conn) -> None:
+        with self._lock:
+            self._conns.add(conn)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="mailprobe-watchdog", daemon=True)
+                self._thread.start()
+
+    def unregister(self, conn: Conn) -> None:
+        with self._lock:
+            self._conns.discard(conn)
+
+    def _run(self) -> None:
+        idle = 0
+        while True:
+            time.sleep(0.05)
+            with self._lock:
+                conns = list(self._conns)
+                if not conns:
+                    idle += 1
+                    if idle > 100:  # five quiet seconds: let the thread end
+                        self._thread = None
+                        return
+                    continue
+            idle = 0
+            now = time.monotonic()
+            for conn in conns:
+                if conn._check_watch(now):
+                    self.unregister(conn)
+
+
+_WATCHDOG = _Watchdog()
 
 
 def _looks_binary(text: str) -> bool:
