@@ -1,0 +1,227 @@
+"""Batch (.bat/.cmd) rules of the login-script checker (see :mod:`lint` for the rule list)."""
+
+from __future__ import annotations
+
+import re
+
+from sbskit.core.osver import proofs
+from sbskit.core.osver.lint import FAMILY_GUARD, VERSIONISH_NAME, Collector, proof_text
+
+FIND = re.compile(r"(?i)\b(findstr|find)(?:\.exe)?\b([^|&]*)")
+LITERAL = re.compile(r'(?i)(/c:)?"([^"]*)"')
+IF_CMP = re.compile(r'(?i)\bif\s+(?:/i\s+)?(?:not\s+)?("[^"]*"|[^\s"]+)\s+(EQU|NEQ|LSS|LEQ|GTR|GEQ)\s+("[^"]*"|[^\s"]+)')
+IF_ERRORLEVEL = re.compile(r"(?i)\bif\s+(not\s+)?errorlevel\s+(\d+)")
+FOR_F = re.compile(r"""(?i)\bfor\s+/f\s+(?:"([^"]*)"\s+)?%%?\w\s+in\s*\(\s*'([^']*)'\s*\)""")
+COND_GOTO = re.compile(r"(?i)(^\s*if\b.*\bgoto\b|(&&|\|\|)\s*goto\b)")
+LABEL = re.compile(r"^\s*:(?!:)(\w[\w.-]*)")
+VERSION_IN = re.compile(r"\d{1,2}\.\d{1,2}(?:\.\d{1,5}){0,2}\.?|\b\d{4,5}\b")
+PRODUCT_WORDS = re.compile(r"(?i)\b(windows\s*(xp|vista|7|8(\.1)?|10|11|2000|nt|server)|server\s*20\d\d|vista|\bxp\b|small business server)")
+LABEL_WORDS = re.compile(r"(?i)^\s*\[?(version|os name|os version|system type|service pack|build|os configuration)\b")
+LOCALIZED = {"Version": ["Versión", "Версия", "版本", "Verze", "Wersja", "Sürüm", "versão", "Versione", "version (fr)"],
+             "OS Name": ["Betriebssystemname", "Nom du système d'exploitation", "Nombre del sistema operativo"]}
+FROZEN = re.compile(r"(?i)/v\s+\"?(ReleaseId|ProductName|CurrentVersion)\b")
+
+
+def _code(line: str) -> str | None:
+    s = line.strip().lstrip("@")
+    if not s or re.match(r"(?i)^(rem\b|::)", s):
+        return None
+    return line
+
+
+def check(lines: list[str], out: Collector) -> None:
+    version_lines: list[int] = []
+    tested: list = []
+    chain: list[int] = []
+    chain_versionish = False
+    last_errorlevel: tuple[int, int] | None = None
+    prev_ver_context = False
+    for n, raw in enumerate(lines, 1):
+        line = _code(raw)
+        if line is None:
+            continue
+        low = line.lower()
+        # --- find / findstr literals -----------------------------------------------------
+        for m in FIND.finditer(line):
+            tool, rest = m.group(1).lower(), m.group(2)
+            options = {o.lower() for o in re.findall(r"(?i)/[a-z](?::|\b)", rest)}
+            for lm in LITERAL.finditer(rest):
+                literal, is_c = lm.group(2), bool(lm.group(1))
+                regex = tool == "findstr" and "/l" not in options and (not is_c or "/r" in options)
+                words = [literal] if (is_c or tool == "find") else literal.split()
+                for word in words:
+                    _check_literal(n, tool, word, regex, low, out, version_lines, tested)
+        # --- ver parsed by token position -----------------------------------------------
+        for m in FOR_F.finditer(line):
+            opts, command = m.group(1) or "", m.group(2)
+            if re.search(r"(?i)\bver\b", command):
+                tok = re.search(r"(?i)tokens=([^\s\"]+)", opts)
+                dl = re.search(r"(?i)delims=(.*)$", opts)
+                sim = proofs.ver_tokens(tok.group(1) if tok else "1", dl.group(1) if dl else None)
+                shapes = "; ".join(f"'{shape}' on {rels[0]}" for shape, rels in list(sim.items())[:4])
+                out.add(n, "ver-token-position", "warning",
+                        f"ver output is split by position, and the pieces differ between releases: {shapes}.",
+                        "Read CurrentBuildNumber from the registry (reg query ... /v CurrentBuildNumber) and compare it "
+                        "as a number instead of cutting up ver output.", tokens=sim)
+                version_lines.append(n)
+            if re.search(r"(?i)\bsysteminfo\b", command):
+                out.add(n, "locale-bound-parsing", "warning",
+                        "systeminfo labels are translated (OS Name is 'Betriebssystemname' on German Windows), so "
+                        "parsing them by label or position breaks on other languages.",
+                        "Read the registry (CurrentBuildNumber, ProductOptions\\ProductType) instead.",
+                        localized=LOCALIZED["OS Name"])
+            if re.search(r"(?i)\bwmic\b", command):
+                pass  # reported below
+        # --- if comparisons ---------------------------------------------------------------
+        for m in IF_CMP.finditer(line):
+            left, op, right = m.group(1), m.group(2).upper(), m.group(3)
+            _check_compare(n, left, op, right, out, version_lines)
+        if re.search(r"(?i)%os%", line) and re.search(r"(?i)\bif\b|==|equ|neq", line):
+            out.add(n, "os-env-version-test", "warning",
+                    "%OS% is 'Windows_NT' on every NT release from NT 4.0 to Windows 11 and Server 2025, so it "
+                    "cannot tell versions apart.",
+                    "Test CurrentBuildNumber from the registry as a number.",
+                    same_value=proofs.describe(proofs.nt_releases(), limit=6))
+        # --- errorlevel ---------------------------------------------------------------------
+        for m in IF_ERRORLEVEL.finditer(line):
+            negated, level = bool(m.group(1)), int(m.group(2))
+            if level == 0 and not negated:
+                out.add(n, "errorlevel-order", "warning",
+                        "'if errorlevel 0' is always true: errorlevel N means 'N or higher'.",
+                        "Use 'if not errorlevel 1' for success, or 'if %errorlevel% EQU 0'.")
+            elif last_errorlevel and not negated and last_errorlevel[1] < level and n - last_errorlevel[0] <= 3:
+                out.add(n, "errorlevel-order", "warning",
+                        f"'if errorlevel {last_errorlevel[1]}' on line {last_errorlevel[0]} is already true for "
+                        f"{level}, so this test is never reached.",
+                        "Test the highest errorlevel first, or use 'if %errorlevel% EQU N'.")
+            if not negated:
+                last_errorlevel = (n, level)
+        # --- frozen registry values, wmic --------------------------------------------------
+        for m in FROZEN.finditer(line):
+            _frozen(n, m.group(1), out)
+            version_lines.append(n)
+        if re.search(r"(?i)(^|[\s(&|'\"])wmic(\.exe)?\b", line):
+            out.add(n, "wmic-deprecated", "warning",
+                    "wmic is deprecated, off by default on new Windows 11 24H2 installs and absent from Server 2025; "
+                    "the script finds nothing there.",
+                    "Read the registry with reg query, or use PowerShell Get-CimInstance Win32_OperatingSystem.",
+                    without_wmic=proofs.without_wmic())
+            version_lines.append(n)
+        if re.search(r"(?i)/v\s+\"?CurrentBuild(Number)?\b", line):
+            version_lines.append(n)
+        # --- goto chains ----------------------------------------------------------------------
+        label = LABEL.match(line)
+        if COND_GOTO.search(line):
+            chain.append(n)
+            if re.search(r"(?i)errorlevel|ver\b|find|build|version|%os", line) or prev_ver_context:
+                chain_versionish = True
+        elif label and chain:
+            if chain_versionish:
+                out.add(chain[-1], "goto-fallthrough", "warning",
+                        f"When none of the tests on line{'s' if len(chain) > 1 else ''} {_span(chain)} match, execution "
+                        f"falls through into :{label.group(1)} as if it had matched - an unknown or new Windows "
+                        "runs that branch.",
+                        "Add a default branch after the tests: 'goto os_unknown' (log the version there) or 'goto :eof'.")
+            chain, chain_versionish = [], False
+        else:
+            chain, chain_versionish = [], False
+        prev_ver_context = bool(re.search(r"(?i)\bver\b|find|systeminfo|CurrentBuild", line))
+    text = "\n".join(lines)
+    if version_lines and not FAMILY_GUARD.search(text):
+        shared = proofs.shared_client_server([r for r in tested] or proofs.nt_releases())
+        out.add(version_lines[0], "no-family-guard", "warning",
+                "The script tests the version but never whether it runs on a client or a server; clients and servers "
+                f"share builds ({', '.join(shared[:4])}...).",
+                "Add a ProductType test: reg query HKLM\\SYSTEM\\CurrentControlSet\\Control\\ProductOptions /v "
+                "ProductType (WinNT = client, ServerNT/LanmanNT = server).", shared=shared)
+
+
+def _span(lines: list[int]) -> str:
+    return str(lines[0]) if len(lines) == 1 else f"{lines[0]}-{lines[-1]}"
+
+
+def _check_literal(n, tool, word, regex, low, out, version_lines, tested) -> None:
+    vm = VERSION_IN.search(word)
+    if vm and proofs.is_version_literal(vm.group(0)):
+        version = vm.group(0)
+        mode = "regex" if regex else "substring"
+        evidence = proofs.prove_match(version, mode)
+        tested.extend(proofs.intended(version))
+        detail = proof_text(evidence) or "it matches text, not a version"
+        out.add(n, "substring-build-match", "error",
+                f"{tool} \"{word}\" tests the version by looking for text: {detail}.",
+                "Compare the build as a whole number: for /f \"tokens=3\" %%B in ('reg query \"HKLM\\SOFTWARE\\Microsoft\\"
+                "Windows NT\\CurrentVersion\" /v CurrentBuildNumber ^| find \"REG_\"') do set BUILD=%%B, then "
+                "if %BUILD% GEQ 7601 ...", **evidence)
+        version_lines.append(n)
+        if regex and re.search(r"(?<!\\)\.", version):
+            loose = proofs.prove_match(version, "regex")
+            strict = proofs.prove_match(version, "substring")
+            extra = [x for x in loose["matches"] if x not in strict["matches"]]
+            out.add(n, "regex-unescaped-dot", "warning",
+                    f"findstr treats \"{word}\" as a regular expression, where '.' matches any character "
+                    f"(\"{version}\" also matches {version.replace('.', 'x', 1)} and any digits in the revision)"
+                    + (f"; in the data it also matches {', '.join(extra)}" if extra else "") + ".",
+                    "Use findstr /L (literal) or escape the dot (\\.) - better, compare the build as a number.",
+                    also_matches=extra)
+        if version.rstrip(".") in ("10", "10.0"):
+            out.add(n, "major-equals-10", "warning",
+                    "10.0 is not Windows 10: Windows 11 and Server 2016-2025 report 10.0 too.",
+                    "Test the build: 10240-19045 is Windows 10, 22000 and later Windows 11; add ProductType.",
+                    matches=proofs.ten_point_zero())
+        return
+    if PRODUCT_WORDS.search(word):
+        hits = [r for r in proofs.nt_releases() if word.lower() in ("microsoft " + r.product).lower()]
+        products = sorted({r.product for r in hits})
+        out.add(n, "product-name-match", "warning",
+                f"{tool} \"{word}\" recognises Windows by its name; names are localized in systeminfo and captions, "
+                "and the registry ProductName says 'Windows 10' on Windows 11"
+                + (f"; \"{word}\" also matches {', '.join(products)}" if len(products) > 1 else "") + ".",
+                "Test the build number and ProductType instead of the product name.", also_matches=products)
+        version_lines.append(n)
+        return
+    if LABEL_WORDS.search(word) and re.search(r"(?i)\bver\b|systeminfo", low):
+        key = "OS Name" if "name" in word.lower() else "Version"
+        out.add(n, "locale-bound-parsing", "warning",
+                f"\"{word}\" is English; on other languages ver and systeminfo print a translated word "
+                f"({', '.join(LOCALIZED[key][:5])}), so the line is never found.",
+                "Do not search for translated words; read CurrentBuildNumber from the registry.",
+                localized=LOCALIZED[key])
+        version_lines.append(n)
+
+
+def _check_compare(n, left, op, right, out, version_lines) -> None:
+    operands = (left, right)
+    literal = next((o.strip('"') for o in operands if re.fullmatch(r'"?\d+(\.\d+)+"?|"\d{3,5}"', o)), None)
+    versionish = any(VERSIONISH_NAME.search(o) for o in operands)
+    quoted = any(o.startswith('"') for o in operands)
+    if literal is None or not (versionish or "." in literal):
+        if not (quoted and versionish):
+            return
+        literal = next((o.strip('"') for o in operands if re.fullmatch(r'"?\d+"?', o)), None)
+        if literal is None:
+            return
+    if "." not in literal and not quoted:
+        return  # two whole numbers compare as numbers in cmd
+    build_only = "." not in literal
+    sym = {"EQU": "=", "NEQ": "<>", "LSS": "<", "LEQ": "<=", "GTR": ">", "GEQ": ">="}[op]
+    lit_left = left.strip('"') == literal
+    if lit_left:
+        sym = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(sym, sym)
+    evidence = proofs.string_vs_number(lambda r, num: proofs.version_cmp_text(r, sym, literal, num, build_only))
+    out.add(n, "version-string-compare", "error",
+            f"{left} {op} {right} compares text, not numbers (cmd compares numerically only when both sides are "
+            f"plain whole numbers): {proof_text(evidence) or 'the order of text and numbers differs'}.",
+            "Compare the build number without quotes: if %BUILD% GEQ 7601 (BUILD from CurrentBuildNumber).", **evidence)
+    version_lines.append(n)
+
+
+def _frozen(n: int, name: str, out: Collector) -> None:
+    what = {
+        "releaseid": ("ReleaseId is frozen at 2009 since Windows 10 20H2 (and on all of Windows 11)", "DisplayVersion or CurrentBuildNumber"),
+        "productname": ("ProductName says 'Windows 10' on Windows 11", "CurrentBuildNumber (22000+ is Windows 11)"),
+        "currentversion": ("CurrentVersion is frozen at 6.3 on Windows 8.1, 10, 11 and Server 2012 R2-2025",
+                           "CurrentMajorVersionNumber/CurrentMinorVersionNumber or CurrentBuildNumber"),
+    }[name.lower()]
+    out.add(n, "frozen-registry-value", "warning", f"{what[0]}.", f"Read {what[1]} instead.",
+            same_value_on=proofs.frozen_value_evidence(name))
