@@ -156,3 +156,144 @@ def proof_text(evidence: dict[str, list[str]]) -> str:
         parts.append("ver's 4th number (the UBR) makes it match " + ", ".join(evidence["also_matches_by_revision"])
                      + " on some patch levels")
     return "; ".join(parts)
+
+
+# --- findings shared by every language (the evidence comes from :mod:`proofs`) -------------
+PRODUCT_WORDS = re.compile(
+    r"(?i)\b(windows\s*(xp|vista|7|8(\.1)?|10|11|2000|nt|server)|server\s*20\d\d|vista|\bxp\b|small business server)")
+VERSION_IN = re.compile(r"\d{1,2}\.\d{1,2}(?:\.\d{1,5}){0,2}\.?|\b\d{4,5}\b")
+SAFE_FIX = {
+    "batch": "Compare the build as a whole number: read CurrentBuildNumber with reg query, then if %BUILD% GEQ 7601 ...",
+    "vbscript": "Compare numbers: CLng(objOS.BuildNumber) >= 7601, or read CurrentBuildNumber with RegRead and CLng it.",
+    "powershell": "Compare numbers: [int](Get-CimInstance Win32_OperatingSystem).BuildNumber -ge 7601, or [version] objects.",
+    "wql": "Compare whole major.minor prefixes and equal-length builds: Version LIKE \"10.0.%\" AND BuildNumber >= \"22000\".",
+}
+
+
+def report_version_literal(out: Collector, n: int, construct: str, literal: str, mode: str, language: str,
+                           tested: list | None = None) -> bool:
+    """A version/build looked for as text. Returns True when the literal was a version."""
+    from sbskit.core.osver import proofs
+
+    vm = VERSION_IN.search(literal)
+    if not vm or not proofs.is_version_literal(vm.group(0)):
+        return False
+    version = vm.group(0)
+    pattern = literal if mode in ("wildcard", "like") else version
+    evidence = proofs.prove_match(pattern, mode)
+    if tested is not None:
+        tested.extend(proofs.intended(version))
+    if any(evidence.get(k) for k in ("also_matches", "misses", "also_matches_by_revision")):
+        out.add(n, "substring-build-match", "error",
+                f"{construct} tests the version by looking for text: {proof_text(evidence)}.",
+                SAFE_FIX[language], **{k: v for k, v in evidence.items() if k != "matches"})
+    if mode == "regex" and re.search(r"(?<!\\)\.", version):
+        example = proofs.regex_counterexample(version)
+        if example:
+            out.add(n, "regex-unescaped-dot", "warning",
+                    f"{construct} is a regular expression, where '.' matches any character: \"{version}\" also "
+                    f"matches ver text such as {example}.",
+                    "Escape the dot (\\.) or match literally - better, compare the build as a number.",
+                    counterexample=[example])
+    if version.rstrip(".") in ("10", "10.0"):
+        report_major10(out, n, construct)
+    return True
+
+
+def report_major10(out: Collector, n: int, construct: str) -> None:
+    from sbskit.core.osver import proofs
+
+    out.add(n, "major-equals-10", "warning",
+            f"{construct} treats 10.0 as Windows 10, but Windows 11 and Server 2016-2025 report 10.0 too.",
+            "Test the build: 10240-19045 is Windows 10, 22000 and later Windows 11; add a ProductType test.",
+            matches=proofs.ten_point_zero())
+
+
+def report_product_name(out: Collector, n: int, construct: str, word: str) -> bool:
+    from sbskit.core.osver import proofs
+
+    if not PRODUCT_WORDS.search(word):
+        return False
+    needle = word.strip("*%").lower()
+    products = sorted({r.product for r in proofs.nt_releases() if needle in ("microsoft " + r.product).lower()})
+    out.add(n, "product-name-match", "warning",
+            f"{construct} recognises Windows by its name; names are localized in systeminfo and captions, and the "
+            "registry ProductName says 'Windows 10' on Windows 11"
+            + (f"; \"{needle}\" also matches {', '.join(products)}" if len(products) > 1 else "") + ".",
+            "Test the build number and ProductType instead of the product name.", also_matches=products)
+    return True
+
+
+def report_frozen(out: Collector, n: int, name: str) -> None:
+    from sbskit.core.osver import proofs
+
+    what = {
+        "releaseid": ("ReleaseId is frozen at 2009 since Windows 10 20H2 (and on all of Windows 11)",
+                      "DisplayVersion or CurrentBuildNumber"),
+        "productname": ("ProductName says 'Windows 10' on Windows 11", "CurrentBuildNumber (22000+ is Windows 11)"),
+        "currentversion": ("CurrentVersion is frozen at 6.3 on Windows 8.1, 10, 11 and Server 2012 R2-2025",
+                           "CurrentMajorVersionNumber/CurrentMinorVersionNumber or CurrentBuildNumber"),
+    }[name.lower()]
+    out.add(n, "frozen-registry-value", "warning", f"{what[0]}.", f"Read {what[1]} instead.",
+            same_value_on=proofs.frozen_value_evidence(name))
+
+
+def report_wmic(out: Collector, n: int) -> None:
+    from sbskit.core.osver import proofs
+
+    out.add(n, "wmic-deprecated", "warning",
+            "wmic is deprecated, off by default on new Windows 11 24H2 installs and absent from Server 2025; "
+            "the script finds nothing there.",
+            "Read the registry, or use PowerShell Get-CimInstance Win32_OperatingSystem.",
+            without_wmic=proofs.without_wmic())
+
+
+def report_string_compare(out: Collector, n: int, expr: str, op: str, literal: str, language: str, why: str) -> None:
+    from sbskit.core.osver import proofs
+
+    build_only = "." not in literal
+    evidence = proofs.string_vs_number(lambda r, num: proofs.version_cmp_text(r, op, literal, num, build_only))
+    out.add(n, "version-string-compare", "error",
+            f"{expr} compares text, not numbers ({why}): {proof_text(evidence) or 'text order differs from number order'}.",
+            SAFE_FIX[language], **evidence)
+
+
+def report_os_env(out: Collector, n: int, construct: str) -> None:
+    from sbskit.core.osver import proofs
+
+    out.add(n, "os-env-version-test", "warning",
+            f"{construct} is 'Windows_NT' on every NT release from NT 4.0 to Windows 11 and Server 2025, so it cannot "
+            "tell versions apart.", "Test the build number as a number.",
+            same_value=proofs.describe(proofs.nt_releases(), limit=6))
+
+
+def report_family_guard(out: Collector, n: int, text: str, tested: list, language: str) -> None:
+    from sbskit.core.osver import proofs
+
+    if FAMILY_GUARD.search(text):
+        return
+    shared = proofs.shared_client_server(tested or proofs.nt_releases())
+    fix = {
+        "batch": "Add a ProductType test: reg query HKLM\\SYSTEM\\CurrentControlSet\\Control\\ProductOptions /v "
+                 "ProductType (WinNT = client, ServerNT/LanmanNT = server).",
+        "vbscript": "Add a ProductType test: objOS.ProductType = 1 is a client, 2 a domain controller, 3 a server.",
+        "powershell": "Add a ProductType test: (Get-CimInstance Win32_OperatingSystem).ProductType -eq 1 for clients.",
+        "wql": "Add ProductType = 1 (clients) or ProductType <> 1 (servers, domain controllers included).",
+    }[language]
+    out.add(n, "no-family-guard", "warning",
+            "The script tests the version but never whether it runs on a client or a server; they share versions ("
+            + ", ".join(shared[:3]) + (", ..." if len(shared) > 3 else "") + ").", fix, shared=shared)
+
+
+def split_code_comment(line: str, comment_chars: str) -> str:
+    """The line without its trailing comment (comment start outside quotes)."""
+    quote = None
+    for i, ch in enumerate(line):
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "\"'" and ch not in comment_chars:
+            quote = ch
+        elif ch in comment_chars:
+            return line[:i]
+    return line

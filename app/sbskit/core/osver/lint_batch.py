@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 
 from sbskit.core.osver import proofs
-from sbskit.core.osver.lint import FAMILY_GUARD, VERSIONISH_NAME, Collector, proof_text
+from sbskit.core.osver.lint import (
+    VERSIONISH_NAME,
+    Collector,
+    report_family_guard,
+    report_frozen,
+    report_os_env,
+    report_product_name,
+    report_string_compare,
+    report_version_literal,
+    report_wmic,
+)
 
 FIND = re.compile(r"(?i)\b(findstr|find)(?:\.exe)?\b([^|&]*)")
 LITERAL = re.compile(r'(?i)(/c:)?"([^"]*)"')
@@ -14,8 +24,6 @@ IF_ERRORLEVEL = re.compile(r"(?i)\bif\s+(not\s+)?errorlevel\s+(\d+)")
 FOR_F = re.compile(r"""(?i)\bfor\s+/f\s+(?:"([^"]*)"\s+)?%%?\w\s+in\s*\(\s*'([^']*)'\s*\)""")
 COND_GOTO = re.compile(r"(?i)(^\s*if\b.*\bgoto\b|(&&|\|\|)\s*goto\b)")
 LABEL = re.compile(r"^\s*:(?!:)(\w[\w.-]*)")
-VERSION_IN = re.compile(r"\d{1,2}\.\d{1,2}(?:\.\d{1,5}){0,2}\.?|\b\d{4,5}\b")
-PRODUCT_WORDS = re.compile(r"(?i)\b(windows\s*(xp|vista|7|8(\.1)?|10|11|2000|nt|server)|server\s*20\d\d|vista|\bxp\b|small business server)")
 LABEL_WORDS = re.compile(r"(?i)^\s*\[?(version|os name|os version|system type|service pack|build|os configuration)\b")
 LOCALIZED = {"Version": ["Versión", "Версия", "版本", "Verze", "Wersja", "Sürüm", "versão", "Versione", "version (fr)"],
              "OS Name": ["Betriebssystemname", "Nom du système d'exploitation", "Nombre del sistema operativo"]}
@@ -77,11 +85,7 @@ def check(lines: list[str], out: Collector) -> None:
             left, op, right = m.group(1), m.group(2).upper(), m.group(3)
             _check_compare(n, left, op, right, out, version_lines)
         if re.search(r"(?i)%os%", line) and re.search(r"(?i)\bif\b|==|equ|neq", line):
-            out.add(n, "os-env-version-test", "warning",
-                    "%OS% is 'Windows_NT' on every NT release from NT 4.0 to Windows 11 and Server 2025, so it "
-                    "cannot tell versions apart.",
-                    "Test CurrentBuildNumber from the registry as a number.",
-                    same_value=proofs.describe(proofs.nt_releases(), limit=6))
+            report_os_env(out, n, "%OS%")
         # --- errorlevel ---------------------------------------------------------------------
         for m in IF_ERRORLEVEL.finditer(line):
             negated, level = bool(m.group(1)), int(m.group(2))
@@ -98,14 +102,10 @@ def check(lines: list[str], out: Collector) -> None:
                 last_errorlevel = (n, level)
         # --- frozen registry values, wmic --------------------------------------------------
         for m in FROZEN.finditer(line):
-            _frozen(n, m.group(1), out)
+            report_frozen(out, n, m.group(1))
             version_lines.append(n)
         if re.search(r"(?i)(^|[\s(&|'\"])wmic(\.exe)?\b", line):
-            out.add(n, "wmic-deprecated", "warning",
-                    "wmic is deprecated, off by default on new Windows 11 24H2 installs and absent from Server 2025; "
-                    "the script finds nothing there.",
-                    "Read the registry with reg query, or use PowerShell Get-CimInstance Win32_OperatingSystem.",
-                    without_wmic=proofs.without_wmic())
+            report_wmic(out, n)
             version_lines.append(n)
         if re.search(r"(?i)/v\s+\"?CurrentBuild(Number)?\b", line):
             version_lines.append(n)
@@ -126,14 +126,8 @@ def check(lines: list[str], out: Collector) -> None:
         else:
             chain, chain_versionish = [], False
         prev_ver_context = bool(re.search(r"(?i)\bver\b|find|systeminfo|CurrentBuild", line))
-    text = "\n".join(lines)
-    if version_lines and not FAMILY_GUARD.search(text):
-        shared = proofs.shared_client_server([r for r in tested] or proofs.nt_releases())
-        out.add(version_lines[0], "no-family-guard", "warning",
-                "The script tests the version but never whether it runs on a client or a server; clients and servers "
-                f"share builds ({', '.join(shared[:4])}...).",
-                "Add a ProductType test: reg query HKLM\\SYSTEM\\CurrentControlSet\\Control\\ProductOptions /v "
-                "ProductType (WinNT = client, ServerNT/LanmanNT = server).", shared=shared)
+    if version_lines:
+        report_family_guard(out, version_lines[0], "\n".join(lines), tested, "batch")
 
 
 def _span(lines: list[int]) -> str:
@@ -141,43 +135,11 @@ def _span(lines: list[int]) -> str:
 
 
 def _check_literal(n, tool, word, regex, low, out, version_lines, tested) -> None:
-    vm = VERSION_IN.search(word)
-    if vm and proofs.is_version_literal(vm.group(0)):
-        version = vm.group(0)
-        mode = "regex" if regex else "substring"
-        evidence = proofs.prove_match(version, mode)
-        tested.extend(proofs.intended(version))
-        detail = proof_text(evidence) or "it matches text, not a version"
-        out.add(n, "substring-build-match", "error",
-                f"{tool} \"{word}\" tests the version by looking for text: {detail}.",
-                "Compare the build as a whole number: for /f \"tokens=3\" %%B in ('reg query \"HKLM\\SOFTWARE\\Microsoft\\"
-                "Windows NT\\CurrentVersion\" /v CurrentBuildNumber ^| find \"REG_\"') do set BUILD=%%B, then "
-                "if %BUILD% GEQ 7601 ...", **evidence)
+    construct = f'{tool} "{word}"'
+    if report_version_literal(out, n, construct, word, "regex" if regex else "substring", "batch", tested):
         version_lines.append(n)
-        if regex and re.search(r"(?<!\\)\.", version):
-            loose = proofs.prove_match(version, "regex")
-            strict = proofs.prove_match(version, "substring")
-            extra = [x for x in loose["matches"] if x not in strict["matches"]]
-            out.add(n, "regex-unescaped-dot", "warning",
-                    f"findstr treats \"{word}\" as a regular expression, where '.' matches any character "
-                    f"(\"{version}\" also matches {version.replace('.', 'x', 1)} and any digits in the revision)"
-                    + (f"; in the data it also matches {', '.join(extra)}" if extra else "") + ".",
-                    "Use findstr /L (literal) or escape the dot (\\.) - better, compare the build as a number.",
-                    also_matches=extra)
-        if version.rstrip(".") in ("10", "10.0"):
-            out.add(n, "major-equals-10", "warning",
-                    "10.0 is not Windows 10: Windows 11 and Server 2016-2025 report 10.0 too.",
-                    "Test the build: 10240-19045 is Windows 10, 22000 and later Windows 11; add ProductType.",
-                    matches=proofs.ten_point_zero())
         return
-    if PRODUCT_WORDS.search(word):
-        hits = [r for r in proofs.nt_releases() if word.lower() in ("microsoft " + r.product).lower()]
-        products = sorted({r.product for r in hits})
-        out.add(n, "product-name-match", "warning",
-                f"{tool} \"{word}\" recognises Windows by its name; names are localized in systeminfo and captions, "
-                "and the registry ProductName says 'Windows 10' on Windows 11"
-                + (f"; \"{word}\" also matches {', '.join(products)}" if len(products) > 1 else "") + ".",
-                "Test the build number and ProductType instead of the product name.", also_matches=products)
+    if report_product_name(out, n, construct, word):
         version_lines.append(n)
         return
     if LABEL_WORDS.search(word) and re.search(r"(?i)\bver\b|systeminfo", low):
@@ -203,25 +165,11 @@ def _check_compare(n, left, op, right, out, version_lines) -> None:
             return
     if "." not in literal and not quoted:
         return  # two whole numbers compare as numbers in cmd
-    build_only = "." not in literal
     sym = {"EQU": "=", "NEQ": "<>", "LSS": "<", "LEQ": "<=", "GTR": ">", "GEQ": ">="}[op]
-    lit_left = left.strip('"') == literal
-    if lit_left:
+    if left.strip('"') == literal:
         sym = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(sym, sym)
-    evidence = proofs.string_vs_number(lambda r, num: proofs.version_cmp_text(r, sym, literal, num, build_only))
-    out.add(n, "version-string-compare", "error",
-            f"{left} {op} {right} compares text, not numbers (cmd compares numerically only when both sides are "
-            f"plain whole numbers): {proof_text(evidence) or 'the order of text and numbers differs'}.",
-            "Compare the build number without quotes: if %BUILD% GEQ 7601 (BUILD from CurrentBuildNumber).", **evidence)
+    report_string_compare(out, n, f"{left} {op} {right}", sym, literal, "batch",
+                          "cmd compares numerically only when both sides are plain whole numbers")
     version_lines.append(n)
 
 
-def _frozen(n: int, name: str, out: Collector) -> None:
-    what = {
-        "releaseid": ("ReleaseId is frozen at 2009 since Windows 10 20H2 (and on all of Windows 11)", "DisplayVersion or CurrentBuildNumber"),
-        "productname": ("ProductName says 'Windows 10' on Windows 11", "CurrentBuildNumber (22000+ is Windows 11)"),
-        "currentversion": ("CurrentVersion is frozen at 6.3 on Windows 8.1, 10, 11 and Server 2012 R2-2025",
-                           "CurrentMajorVersionNumber/CurrentMinorVersionNumber or CurrentBuildNumber"),
-    }[name.lower()]
-    out.add(n, "frozen-registry-value", "warning", f"{what[0]}.", f"Read {what[1]} instead.",
-            same_value_on=proofs.frozen_value_evidence(name))

@@ -7,6 +7,7 @@ identifier uses, with the matching semantics of the construct that was flagged.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Callable, Iterable
 
@@ -58,6 +59,21 @@ def matcher(literal: str, mode: str) -> Callable[[str], bool]:
         from sbskit.core.osver.evaluate import like
         return lambda s: like(s, literal)
     return lambda s: literal in s
+
+
+@functools.lru_cache(maxsize=256)
+def regex_counterexample(literal: str) -> str | None:
+    """A real release's ver text (with some UBR) the regex matches but the literal text does not."""
+    try:
+        rx = re.compile(literal)
+    except re.error:
+        return None
+    for r in nt_releases():
+        texts = [r.version_text] + ([f"{r.version_text}.{u}" for u in range(10000)] if r.major >= 10 else [])
+        for text in texts:
+            if rx.search(text) and literal not in text:
+                return f"{text} ({r.label})"
+    return None
 
 
 def intended(literal: str) -> list[Release]:
