@@ -254,3 +254,24 @@ def batch_compare(left: str, op: str, right: str, ignore_case: bool = False) -> 
     else:
         a, b = (left.lower(), right.lower()) if ignore_case else (left, right)
     return _cmp(a, {"EQU": "=", "NEQ": "<>", "LSS": "<", "LEQ": "<=", "GTR": ">", "GEQ": ">="}[op], b)
+
+
+_BATCH_IF = re.compile(r'(?i)^\s*if\s+(/i\s+)?(not\s+)?("[^"]*"|[^\s=]+)\s*(==|\s(?:EQU|NEQ|LSS|LEQ|GTR|GEQ)\s)\s*("[^"]*"|\S+)\s+(.*)$')
+
+
+def eval_batch_line(line: str, env: dict[str, str]) -> bool:
+    """Does this ``if ... if ... goto label`` line reach its goto with the variables in ``env``?"""
+    text = re.sub(r"%(\w+)%", lambda m: env.get(m.group(1), ""), line.strip())
+    while True:
+        if re.match(r"(?i)^goto\s+\w+", text):
+            return True
+        m = _BATCH_IF.match(text)
+        if not m:
+            raise EvalError(f"cannot read {text!r}")
+        ignore_case, negate, left, op, right, rest = m.groups()
+        result = batch_compare(left, op.strip(), right, bool(ignore_case))
+        if negate:
+            result = not result
+        if not result:
+            return False
+        text = rest.strip()

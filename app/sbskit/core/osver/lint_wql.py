@@ -62,7 +62,7 @@ def check(lines: list[str], out: Collector, first_line: int = 1, language: str =
 def _where_clauses(lines: list[str], first_line: int) -> list[tuple[int, str]]:
     text = "\n".join(lines)
     found = []
-    for m in re.finditer(r"(?is)\bselect\b.*?\bfrom\b\s+\w+\s+\bwhere\b(.*?)(?=\bselect\b|[\"']\s*\)|$)", text):
+    for m in re.finditer(r"(?is)\bselect\b.*?\bfrom\b\s+\w+\s+\bwhere\b(.*?)(?=\bselect\b|$)", text):
         clause = m.group(1).strip().rstrip(";").strip()
         cm = CMP.search(clause)
         if not cm:
