@@ -76,18 +76,19 @@ def edition_channel(f: Facts) -> str | None:
 
 
 def match_doc(r: Release, today: _dt.date, channel: str | None = None) -> dict[str, Any]:
-    end = r.end_of_support()
+    end = r.effective_end()
     used = None
     for c in r.channels:
-        if channel and c.name == channel and r.kind == "standard":
+        if channel and c.name == channel and r.kind == "standard" and len(r.channels) > 1:
             end, used = c.extended_end, c.name
     return {
         "product": r.product,
         "service_pack": r.service_pack,
         "release": r.release,
         "family": r.family,
-        "end_of_support": end.isoformat(),
+        "end_of_support": (end if used else r.end_of_support()).isoformat(),
         "supported": today <= end,
+        "service_pack_end": r.service_pack_end.isoformat() if r.service_pack_end else None,
         "channel": used,
         "id": r.id,
         "label": r.label,

@@ -333,7 +333,7 @@ def parse_text(text: str) -> Facts:
         facts = Facts(kind="registry")
         if not _apply_pairs(facts, pairs):
             facts = None
-    if facts is None and ("wmic" in seen or "table" in seen) and any(k in pairs for k in ("version", "buildnumber", "caption", "major", "buildversion", "versionstring")):
+    if facts is None and ("wmic" in seen or "table" in seen) and any(k in pairs for k in ("version", "buildnumber", "caption", "major", "buildversion", "versionstring", "os", "osversion")):
         facts = Facts(kind="wmic" if "wmic" in seen or (
             "table" in seen and not any(set(l.strip()) <= {"-", " "} and l.strip() for l in lines)) else "powershell")
         if not _apply_pairs(facts, pairs):

@@ -55,12 +55,14 @@ class Release:
     def label(self) -> str:
         """Product plus service pack or release label: 'Windows Vista SP1', 'Windows 10 22H2'."""
         parts = [self.product]
-        if self.release and not self.product.endswith(self.release) and not (
+        if self.release and not self.release.startswith("build") and not self.product.endswith(self.release) and not (
             self.family == "server" and self.kind in ("standard", "essentials")
         ):
             parts.append(self.release)
         if self.service_pack:
             parts.append(self.service_pack)
+        if self.release and self.release.startswith("build"):
+            parts.append(f"(build {self.build})")
         return " ".join(parts)
 
     @property
@@ -78,8 +80,12 @@ class Release:
 
     # -- support ------------------------------------------------------------------
     def end_of_support(self) -> _dt.date:
-        """Last day of free security updates in any channel (ESU not counted)."""
-        end = max(c.extended_end for c in self.channels)
+        """The product's last day of free security updates in any channel (ESU not counted)."""
+        return max(c.extended_end for c in self.channels)
+
+    def effective_end(self) -> _dt.date:
+        """End of support for this service pack level (earlier than the product's when the SP retired)."""
+        end = self.end_of_support()
         if self.service_pack_end and self.service_pack_end < end:
             end = self.service_pack_end
         return end
@@ -88,7 +94,7 @@ class Release:
         return max((d for _, d in self.esu), default=None)
 
     def supported(self, today: _dt.date) -> bool:
-        return today <= self.end_of_support()
+        return today <= self.effective_end()
 
     def support_rows(self, today: _dt.date) -> list[dict[str, Any]]:
         """Per servicing channel: its dates and status today (ESU channels included)."""
@@ -110,10 +116,21 @@ class Release:
         return rows
 
     def status_text(self, today: _dt.date) -> str:
-        end = self.end_of_support()
+        end = self.effective_end()
+        if self.service_pack_end and self.service_pack_end < self.end_of_support():
+            sp = self.service_pack or "the original release"
+            if today > self.service_pack_end:
+                return (f"ended: {sp} lost support {self.service_pack_end.isoformat()} "
+                        f"(the product {'ended' if today > self.end_of_support() else 'ends'} "
+                        f"{self.end_of_support().isoformat()})")
+        ends = sorted({c.extended_end for c in self.channels})
+        if len(ends) > 1 and ends[0] < today <= ends[-1]:
+            live = [c.name for c in self.channels if today <= c.extended_end]
+            dead = [f"{c.name} ended {c.extended_end.isoformat()}" for c in self.channels if today > c.extended_end]
+            return (f"supported until {ends[-1].isoformat()} for {', '.join(live)} "
+                    f"({(ends[-1] - today).days} days left); {'; '.join(dead)}")
         if today <= end:
-            days = (end - today).days
-            return f"supported until {end.isoformat()} ({days} days left)"
+            return f"supported until {end.isoformat()} ({(end - today).days} days left)"
         esu = [(n, d) for n, d in self.esu if today <= d]
         if esu:
             name, d = max(esu, key=lambda x: x[1])

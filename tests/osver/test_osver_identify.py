@@ -1,0 +1,94 @@
+"""Identification: narrowing by hints, ambiguity explanations, script notes, support today."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from sbskit.core.errors import UserInputError
+from sbskit.core.osver.identify import identify_text
+
+
+def labels(result):
+    return [r.label for r in result.matches]
+
+
+def test_shared_build_lists_every_product_and_how_to_tell_them_apart():
+    result = identify_text("6.0.6001")
+    assert set(labels(result)) == {"Windows Vista SP1", "Windows Server 2008 SP1", "Windows Small Business Server 2008",
+                                   "Windows Essential Business Server 2008"}
+    assert "ProductType" in result.ambiguity and "OperatingSystemSKU" in result.ambiguity
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Version : 6.0.6001\nProductType : 1", ["Windows Vista SP1"]),
+    ("Version : 6.0.6001\nProductType : 2\nOperatingSystemSKU : 9", ["Windows Small Business Server 2008"]),
+    ("Version : 6.0.6001\nProductType : 3\nOperatingSystemSKU : 30", ["Windows Essential Business Server 2008"]),
+    ("Version : 10.0.26100\nInstallationType : Server Core", ["Windows Server 2025"]),
+    ("Version : 10.0.19044\nEditionID : EnterpriseS", ["Windows 10 Enterprise LTSC 2021"]),
+    ("Version : 10.0.17763\nCaption : Microsoft Windows Server Datacenter\nProductType : 3",
+     ["Windows Server, version 1809"]),
+    ("Version : 6.1.7601\nCaption : Microsoft Windows Home Server 2011\nProductType : 3", ["Windows Home Server 2011 SP1"]),
+    ("Version : 5.1.2600\nCSDVersion : Service Pack 2", ["Windows XP SP2"]),
+    ("Version : 5.2.3790\nProductType : 1", ["Windows XP Professional x64 Edition"]),
+])
+def test_hints_narrow_the_candidates(text, expected):
+    assert labels(identify_text(text)) == expected
+
+
+def test_contradicting_hint_is_reported_not_obeyed():
+    result = identify_text("Version : 10.0.22000\nProductType : 3")
+    assert labels(result) == ["Windows 11 21H2"]
+    assert result.conflicts
+
+
+def test_edition_picks_the_servicing_channel(today):
+    pro = identify_text("Caption : Microsoft Windows 11 Pro\nVersion : 10.0.26100\nProductType : 1").to_doc(today)
+    ent = identify_text("Caption : Microsoft Windows 11 Enterprise\nVersion : 10.0.26100\nProductType : 1").to_doc(today)
+    assert pro["matches"][0]["supported"] is False and pro["matches"][0]["end_of_support"] == "2026-10-13"
+    assert ent["matches"][0]["supported"] is True and ent["matches"][0]["end_of_support"] == "2027-10-12"
+
+
+def test_contract_keys_and_values(today):
+    doc = identify_text("6.0.6001").to_doc(today)
+    for key in ("input_kind", "version", "major", "minor", "build", "revision", "matches"):
+        assert key in doc
+    vista = next(m for m in doc["matches"] if m["product"] == "Windows Vista")
+    assert vista == {**vista, "service_pack": "SP1", "release": None, "family": "client",
+                     "end_of_support": "2017-04-11", "supported": False}
+    assert doc["version"] == "6.0.6001" and doc["major"] == 6 and doc["build"] == 6001
+
+
+def test_status_is_computed_for_the_day_given():
+    early = identify_text("10.0.19045").to_doc(datetime.date(2025, 1, 1))
+    late = identify_text("10.0.19045").to_doc(datetime.date(2026, 11, 28))
+    assert early["matches"][0]["supported"] is True
+    assert late["matches"][0]["supported"] is False
+
+
+def test_script_notes_explain_the_build():
+    notes = " ".join(identify_text("6.0.6002").script_notes)
+    assert "6003" in notes
+    notes = " ".join(identify_text("10.0.22631").script_notes)
+    assert "22000" in notes and "ProductName" in notes and "enablement" in notes
+
+
+def test_unknown_build_is_explained():
+    result = identify_text("10.0.27842")
+    assert not result.matches
+    assert "not a released build" in result.unknown_build
+    result = identify_text("10.0.29999")
+    assert "newer than every release" in result.unknown_build
+
+
+def test_windows_10_product_name_on_windows_11_is_corrected():
+    result = identify_text("    ProductName    REG_SZ    Windows 10 Enterprise\n    CurrentBuildNumber    REG_SZ    22631\n"
+                           "    CurrentMajorVersionNumber    REG_DWORD    0xa\n")
+    assert labels(result) == ["Windows 11 23H2"]
+
+
+@pytest.mark.parametrize("text", ["", "no version here", "\x00\x01\x02binary\x00" * 10, "11.0.30000"])
+def test_unusable_input(text):
+    with pytest.raises(UserInputError):
+        identify_text(text)
