@@ -146,14 +146,20 @@ FAMILY_GUARD = re.compile(
     r"(?i)producttype|installationtype|servernt|lanmannt|winnt\b|domainrole|\bserver\b|isserver|isclient|workstation")
 
 
+def _short(items: list[str], limit: int = 5) -> str:
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+
+
 def proof_text(evidence: dict[str, list[str]]) -> str:
     parts = []
     if evidence.get("also_matches"):
-        parts.append("it also matches " + ", ".join(evidence["also_matches"]))
+        parts.append("it also matches " + _short(evidence["also_matches"]))
     if evidence.get("misses"):
-        parts.append("it misses " + ", ".join(evidence["misses"]))
+        parts.append("it misses " + _short(evidence["misses"]))
     if evidence.get("also_matches_by_revision"):
-        parts.append("ver's 4th number (the UBR) makes it match " + ", ".join(evidence["also_matches_by_revision"])
+        parts.append("ver's 4th number (the UBR) makes it match " + _short(evidence["also_matches_by_revision"], 3)
                      + " on some patch levels")
     return "; ".join(parts)
 
@@ -176,7 +182,7 @@ def report_version_literal(out: Collector, n: int, construct: str, literal: str,
     from sbskit.core.osver import proofs
 
     vm = VERSION_IN.search(literal)
-    if not vm or not proofs.is_version_literal(vm.group(0)):
+    if not vm or not proofs.is_version_literal(vm.group(0)) or PRODUCT_WORDS.search(literal):
         return False
     version = vm.group(0)
     pattern = literal if mode in ("wildcard", "like") else version

@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 from sbskit.core.osver.releases import Release, load_table
 
-MAX_LISTED = 8
+MAX_LISTED = 100
 
 
 def nt_releases() -> list[Release]:
@@ -37,8 +37,7 @@ def is_version_literal(text: str) -> bool:
     if re.fullmatch(r"\d{1,2}\.\d{1,2}(\.\d{0,5}){0,2}\.?", text):
         return True
     if re.fullmatch(r"\d{4,5}", text):
-        builds = {r.build for r in nt_releases()}
-        return int(text) in builds or 1381 <= int(text) <= 30000
+        return int(text) in {r.build for r in nt_releases()}  # not years such as 2008
     return False
 
 
