@@ -166,10 +166,17 @@ class LintPanel(QWidget):
             b.setEnabled(False)
         worker = JobWorker(job, name)
         worker.finished.connect(self.show_result)
-        worker.failed.connect(lambda msg, _d: self.message.show_message(msg[:1].upper() + msg[1:], "bad"))
-        worker.ended.connect(lambda: [b.setEnabled(True) for b in (self.check_button, self.open_button)])
+        worker.failed.connect(self._failed)  # bound methods: Qt queues them to the GUI thread
+        worker.ended.connect(self._ended)
         self._worker = worker
         worker.start()
+
+    def _failed(self, message: str, _details: str) -> None:
+        self.message.show_message(message[:1].upper() + message[1:], "bad")
+
+    def _ended(self) -> None:
+        for b in (self.check_button, self.open_button):
+            b.setEnabled(True)
 
     def show_result(self, result: LintResult) -> None:
         self.result = result

@@ -101,7 +101,7 @@ def detect_language(text: str, filename: str | None = None) -> str:
             return EXTENSIONS[ext]
     sample = text[:20000]
     low = sample.lower()
-    if re.search(r"^\s*select\s.+\sfrom\s+win32_", low, re.MULTILINE) and not re.search(r"[$%]|createobject", low):
+    if re.search(r"^\s*select\s.+\sfrom\s+win32_", low, re.MULTILINE) and not re.search(r"%\w+%|\$\w|createobject", low):
         return "wql"
     scores = {
         "batch": len(re.findall(r"(?im)^\s*(@?echo\s+off|goto\s|:\w+\s*$|if\s+(not\s+)?errorlevel|set\s+\w+=|rem\s)", sample))

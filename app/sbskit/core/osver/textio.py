@@ -34,11 +34,18 @@ def _looks_utf16(data: bytes) -> str | None:
         return None
     even = sample[0::2]
     odd = sample[1::2]
+    guess = None
     if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
-        return "utf-16-le"
-    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
-        return "utf-16-be"
-    return None
+        guess = "utf-16-le"
+    elif even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
+        guess = "utf-16-be"
+    if guess:
+        # BOM-less UTF-16 from consoles is mostly Latin text; an executable is not
+        text = sample[: len(sample) // 2 * 2].decode(guess, errors="replace")
+        plain = sum(1 for ch in text if ch.isprintable() and ord(ch) < 0x2000 or ch in "\r\n\t")
+        if plain < 0.9 * len(text):
+            return None
+    return guess
 
 
 def decode_bytes(data: bytes, what: str = "The text") -> tuple[str, str]:
