@@ -257,8 +257,7 @@ def report_wmic(out: Collector, n: int) -> None:
 def report_string_compare(out: Collector, n: int, expr: str, op: str, literal: str, language: str, why: str) -> None:
     from sbskit.core.osver import proofs
 
-    build_only = "." not in literal
-    evidence = proofs.string_vs_number(lambda r, num: proofs.version_cmp_text(r, op, literal, num, build_only))
+    evidence = {k: list(v) for k, v in proofs.compare_evidence(op, literal, "." not in literal).items()}
     out.add(n, "version-string-compare", "error",
             f"{expr} compares text, not numbers ({why}): {proof_text(evidence) or 'text order differs from number order'}.",
             SAFE_FIX[language], **evidence)

@@ -8,6 +8,7 @@ where the two differ is the proof.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from sbskit.core.osver import proofs
@@ -59,10 +60,13 @@ def check(lines: list[str], out: Collector, first_line: int = 1, language: str =
         report_family_guard(out, version_line, text, tested, language)
 
 
+MAX_WQL_CHARS = 65536  # a WMI filter is a few lines; do not run clause searches over megabytes
+
+
 def _where_clauses(lines: list[str], first_line: int) -> list[tuple[int, str]]:
-    text = "\n".join(lines)
+    text = "\n".join(lines)[:MAX_WQL_CHARS]
     found = []
-    for m in re.finditer(r"(?is)\bselect\b.*?\bfrom\b\s+\w+\s+\bwhere\b(.*?)(?=\bselect\b|$)", text):
+    for m in re.finditer(r"(?is)\bselect\b.{0,300}?\bfrom\b\s+\w+\s+\bwhere\b(.{0,4000}?)(?=\bselect\b|$)", text):
         clause = m.group(1).strip().rstrip(";").strip()
         cm = CMP.search(clause)
         if not cm:
@@ -73,17 +77,24 @@ def _where_clauses(lines: list[str], first_line: int) -> list[tuple[int, str]]:
     return found
 
 
-def _prove_clause(out: Collector, n: int, clause: str, language: str) -> None:
+@functools.lru_cache(maxsize=256)
+def _clause_differences(clause: str) -> tuple[tuple, tuple]:
+    """Releases a WHERE clause matches as WMI evaluates it but not as meant, and the reverse."""
     wrong_in, wrong_out = [], []
+    for r in proofs.nt_releases():
+        props = wmi_properties(r)
+        as_text = eval_wql(clause, props)
+        as_number = eval_wql(clause, props, numeric_versions=True)
+        if as_text and not as_number:
+            wrong_in.append(r)
+        elif as_number and not as_text:
+            wrong_out.append(r)
+    return tuple(wrong_in), tuple(wrong_out)
+
+
+def _prove_clause(out: Collector, n: int, clause: str, language: str) -> None:
     try:
-        for r in proofs.nt_releases():
-            props = wmi_properties(r)
-            as_text = eval_wql(clause, props)
-            as_number = eval_wql(clause, props, numeric_versions=True)
-            if as_text and not as_number:
-                wrong_in.append(r)
-            elif as_number and not as_text:
-                wrong_out.append(r)
+        wrong_in, wrong_out = _clause_differences(clause)
     except EvalError:
         # not a clause this evaluator reads: judge the comparison on its own
         m = CMP.search(clause)

@@ -75,7 +75,16 @@ def regex_counterexample(literal: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=512)
+def _intended(literal: str) -> tuple[Release, ...]:
+    return tuple(_intended_list(literal))
+
+
 def intended(literal: str) -> list[Release]:
+    return list(_intended(literal))
+
+
+def _intended_list(literal: str) -> list[Release]:
     """What the author most likely meant by the literal: that exact build or version."""
     core = literal.strip().strip("*%").strip().rstrip(".")
     rels = nt_releases()
@@ -93,6 +102,11 @@ def intended(literal: str) -> list[Release]:
 
 def prove_match(literal: str, mode: str) -> dict[str, list[str]]:
     """Which releases the pattern also matches, and which releases of the meant products it misses."""
+    return {k: list(v) for k, v in _prove_match(literal, mode).items()}
+
+
+@functools.lru_cache(maxsize=512)
+def _prove_match(literal: str, mode: str) -> dict[str, tuple[str, ...]]:
     test = matcher(literal, mode)
     rels = nt_releases()
     hit = [r for r in rels if test(r.version_text)]
@@ -103,10 +117,11 @@ def prove_match(literal: str, mode: str) -> dict[str, list[str]]:
     missed = [r for r in rels if r.product in products and not test(r.version_text)]
     # ver prints the UBR on 10.0 (10.0.19045.5131): the pattern may match across or inside it
     tails = {p for p in re.findall(r"(?<=\.)\d+", literal)} | ({literal} if literal.isdigit() else set())
-    ubr_hits = [r for r in rels if r.major >= 10 and r not in hit
+    hit_ids = {r.id for r in hit}
+    ubr_hits = [r for r in rels if r.major >= 10 and r.id not in hit_ids
                 and any(test(f"{r.version_text}.{tail}") for tail in tails)]
-    return {"also_matches": describe(also), "misses": describe(missed), "matches": describe(hit),
-            "also_matches_by_revision": describe(ubr_hits, limit=6)}
+    return {"also_matches": tuple(describe(also)), "misses": tuple(describe(missed)), "matches": tuple(describe(hit)),
+            "also_matches_by_revision": tuple(describe(ubr_hits, limit=6))}
 
 
 def string_vs_number(compare: Callable[[Release, bool], bool]) -> dict[str, list[str]]:
@@ -119,6 +134,13 @@ def string_vs_number(compare: Callable[[Release, bool], bool]) -> dict[str, list
         elif as_number and not as_text:
             wrong_out.append(r)
     return {"also_matches": describe(wrong_in), "misses": describe(wrong_out)}
+
+
+@functools.lru_cache(maxsize=512)
+def compare_evidence(op: str, literal: str, build_only: bool) -> dict[str, tuple[str, ...]]:
+    """string_vs_number for 'version (or build) OP literal', cached per comparison."""
+    ev = string_vs_number(lambda r, num: version_cmp_text(r, op, literal, num, build_only))
+    return {k: tuple(v) for k, v in ev.items()}
 
 
 def version_cmp_text(r: Release, op: str, literal: str, numeric: bool, build_only: bool = False) -> bool:
