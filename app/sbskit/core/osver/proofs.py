@@ -86,7 +86,10 @@ def intended(literal: str) -> list[Release]:
 
 def _intended_list(literal: str) -> list[Release]:
     """What the author most likely meant by the literal: that exact build or version."""
-    core = literal.strip().strip("*%").strip().rstrip(".")
+    found = re.search(r"\d{1,2}\.\d{1,2}(?:\.\d{1,5}){0,2}|\d{4,5}", literal)
+    if not found:
+        return []
+    core = found.group(0)
     rels = nt_releases()
     if re.fullmatch(r"\d{4,5}", core):
         return [r for r in rels if r.build == int(core)]
