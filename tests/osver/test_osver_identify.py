@@ -92,3 +92,8 @@ def test_windows_10_product_name_on_windows_11_is_corrected():
 def test_unusable_input(text):
     with pytest.raises(UserInputError):
         identify_text(text)
+
+
+def test_endoflife_vista_sp2_typo_is_explained():
+    result = identify_text("6.0.6200")
+    assert not result.matches and "6.0.6002" in result.unknown_build and "endoflife.date" in result.unknown_build

@@ -150,3 +150,15 @@ def test_binary_and_huge_input_are_refused(tmp_path):
         read_file(big)
     with pytest.raises(UserInputError, match="limit"):
         parse_text("x" * (50 * 1024 * 1024))
+
+
+def test_osversion_version_table_and_cim_default_table():
+    table = "\nMajor  Minor  Build  Revision\n-----  -----  -----  --------\n10     0      22631  0\n"
+    facts = parse_text(table)
+    assert (facts.kind, facts.version, facts.revision) == ("powershell", "10.0.22631", None)
+    cim = ("\nSystemDirectory     Organization BuildNumber RegisteredUser SerialNumber            Version\n"
+           "---------------     ------------ ----------- -------------- ------------            -------\n"
+           "C:\\Windows\\system32              26100       admin          00454-40000-00001-AA081 10.0.26100\n")
+    result = identify_text(cim)
+    assert result.facts.kind == "powershell"
+    assert {r.label for r in result.matches} == {"Windows 11 24H2", "Windows 11 Enterprise LTSC 2024", "Windows Server 2025"}

@@ -175,6 +175,9 @@ def candidates_for(facts: Facts, table: ReleaseTable) -> tuple[list[Release], st
 def identify_facts(facts: Facts, table: ReleaseTable | None = None) -> Identification:
     table = table or load_table()
     cands, unknown = candidates_for(facts, table)
+    erratum = table.erratum(facts.version)
+    if erratum and not cands:
+        unknown = erratum["note"]
     result = Identification(facts=facts, matches=cands, unknown_build=unknown)
     if not cands:
         return result

@@ -124,7 +124,7 @@ def _prove_match(literal: str, mode: str) -> dict[str, tuple[str, ...]]:
     ubr_hits = [r for r in rels if r.major >= 10 and r.id not in hit_ids
                 and any(test(f"{r.version_text}.{tail}") for tail in tails)]
     return {"also_matches": tuple(describe(also)), "misses": tuple(describe(missed)), "matches": tuple(describe(hit)),
-            "also_matches_by_revision": tuple(describe(ubr_hits, limit=6))}
+            "also_matches_by_revision": tuple(describe(ubr_hits))}
 
 
 def string_vs_number(compare: Callable[[Release, bool], bool]) -> dict[str, list[str]]:

@@ -175,6 +175,11 @@ class ReleaseTable:
     sku_names: dict[int, str]
     sku_kinds: dict[int, tuple[str, ...]]
     reviewed: str
+    errata: tuple[dict[str, Any], ...] = ()
+
+    def erratum(self, version: str | None) -> dict[str, Any] | None:
+        """A known wrong version number from a secondary source (endoflife.date's 6.0.6200)."""
+        return next((e for e in self.errata if e["version"] == version), None)
 
     def by_build(self, build: int) -> list[Release]:
         return [r for r in self.releases if r.build == build]
@@ -217,6 +222,7 @@ def load_table() -> ReleaseTable:
         sku_names={int(k): v for k, v in raw.get("skus", {}).items()},
         sku_kinds={int(k): tuple(v) for k, v in raw.get("sku_kinds", {}).items()},
         reviewed=raw.get("reviewed", "?"),
+        errata=tuple(raw.get("errata", [])),
     )
 
 
