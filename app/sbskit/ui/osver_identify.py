@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.osver.identify import Identification, identify_text, match_doc
 from sbskit.core.osver.report import KIND_NAMES, identification_text
-from sbskit.ui.osver_widgets import GuardedTextEdit, MessageLine, mono_font
+from sbskit.ui.osver_widgets import BusyBar, GuardedTextEdit, MessageLine, mono_font
 from sbskit.ui.theme import status_background, status_foreground
 from sbskit.ui.workers import JobWorker
 
@@ -98,6 +98,7 @@ class IdentifyPanel(QWidget):
         buttons.addWidget(self.export_button)
 
         self.message = MessageLine()
+        self.busy = BusyBar()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -120,6 +121,7 @@ class IdentifyPanel(QWidget):
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.input)
         top_layout.addLayout(buttons)
+        top_layout.addWidget(self.busy)
         top_layout.addWidget(self.message)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
@@ -145,6 +147,7 @@ class IdentifyPanel(QWidget):
         self.examples.activated.connect(self._example)
         self.copy_button.clicked.connect(self.copy_result)
         self.export_button.clicked.connect(self.export_result)
+        QShortcut(QKeySequence("Escape"), self, activated=self.shutdown)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.identify)
 
@@ -189,6 +192,7 @@ class IdentifyPanel(QWidget):
         worker.failed.connect(self._failed)
         worker.ended.connect(self._ended)
         self._worker = worker
+        self.busy.attach(worker)
         worker.start()
 
     def _ended(self) -> None:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from sbskit.core.osver.lint import SEVERITY_ORDER, LintResult, lint_file, lint_text
-from sbskit.ui.osver_widgets import SEVERITY_KIND, CodeEditor, MessageLine
+from sbskit.ui.osver_widgets import BusyBar, SEVERITY_KIND, CodeEditor, MessageLine
 from sbskit.ui.theme import status_background, status_foreground
 from sbskit.ui.workers import JobWorker
 
@@ -89,6 +89,7 @@ class LintPanel(QWidget):
         bar.addWidget(self.export_button)
 
         self.message = MessageLine()
+        self.busy = BusyBar()
         self.summary = QLabel("")
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -117,6 +118,7 @@ class LintPanel(QWidget):
         split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.busy)
         layout.addWidget(self.message)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
@@ -127,8 +129,16 @@ class LintPanel(QWidget):
         self.copy_button.clicked.connect(self.copy_findings)
         self.export_button.clicked.connect(self.export_csv)
         self.table.itemSelectionChanged.connect(self._selected)
+        self.editor.textChanged.connect(self._edited)
+        QShortcut(QKeySequence("Escape"), self, activated=self.shutdown)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.check)
+
+    def _edited(self) -> None:
+        """Marks belong to the checked text: drop them once the script changes."""
+        if self.editor.marks:
+            self.editor.set_marks({})
+            self.summary.setText("The script changed: check it again (Ctrl+Enter).")
 
     def load_sample(self) -> None:
         self.filename = "logon.bat"
@@ -169,6 +179,7 @@ class LintPanel(QWidget):
         worker.failed.connect(self._failed)  # bound methods: Qt queues them to the GUI thread
         worker.ended.connect(self._ended)
         self._worker = worker
+        self.busy.attach(worker)
         worker.start()
 
     def _failed(self, message: str, _details: str) -> None:

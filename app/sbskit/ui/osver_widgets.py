@@ -149,3 +149,36 @@ class MessageLine(QLabel):
     def clear_message(self) -> None:
         self.setText("")
         self.hide()
+
+
+class BusyBar(QWidget):
+    """An indeterminate progress bar with a Cancel button, shown while a worker runs."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton
+
+        super().__init__(parent)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(12)
+        self.bar.setAccessibleName("Working")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop this job (Esc)")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.bar, 1)
+        layout.addWidget(self.cancel_button)
+        self._worker = None
+        self.cancel_button.clicked.connect(self.cancel)
+        self.hide()
+
+    def attach(self, worker) -> None:
+        """Show while ``worker`` runs; Cancel asks it to stop."""
+        self._worker = worker
+        worker.ended.connect(self.hide)
+        self.show()
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
