@@ -182,3 +182,22 @@ def test_bad_script_input(tmp_path):
         lint_file(tmp_path / "missing.bat")
     with pytest.raises(UserInputError, match="language"):
         detect_language("just words", None)
+
+
+def test_not_every_version_is_the_os_version():
+    assert lint_text("if ($PSVersionTable.PSVersion.Major -ge 5) { 'modern' }\n", language="powershell").findings == []
+
+
+def test_english_word_and_version_in_one_search():
+    rules = rules_of('ver | find "Version 10.0" > nul\n', "batch")
+    assert {"locale-bound-parsing", "major-equals-10"} <= rules
+
+
+def test_the_common_stack_overflow_ver_snippet():
+    script = ("@echo off\nfor /f \"tokens=4-5 delims=. \" %%i in ('ver') do set VERSION=%%i.%%j\n"
+              'if "%version%" == "10.0" echo Windows 10\n')
+    findings = lint_text(script, language="batch").findings
+    rules = {(f.line, f.rule) for f in findings}
+    assert (2, "ver-token-position") in rules and (3, "major-equals-10") in rules
+    tokens = next(f for f in findings if f.rule == "ver-token-position").evidence["tokens"]
+    assert tokens["N"] and tokens["[Version"]  # 10 on new Windows, '[Version' on XP and 2000

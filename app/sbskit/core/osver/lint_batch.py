@@ -7,6 +7,7 @@ import re
 from sbskit.core.osver import proofs
 from sbskit.core.osver.lint import (
     VERSIONISH_NAME,
+    report_major10,
     Collector,
     report_family_guard,
     report_frozen,
@@ -84,6 +85,10 @@ def check(lines: list[str], out: Collector) -> None:
         for m in IF_CMP.finditer(line):
             left, op, right = m.group(1), m.group(2).upper(), m.group(3)
             _check_compare(n, left, op, right, out, version_lines)
+        for m in re.finditer(r'(?i)("?%(\w+)%"?)\s*==\s*"?(10|10\.0)"?(?=\s|$)', line):
+            if VERSIONISH_NAME.search(m.group(2)) or m.group(2).lower() in ("v", "ver", "major", "maj"):
+                report_major10(out, n, m.group(0).strip())
+                version_lines.append(n)
         if re.search(r"(?i)%os%", line) and re.search(r"(?i)\bif\b|==|equ|neq", line):
             report_os_env(out, n, "%OS%")
         # --- errorlevel ---------------------------------------------------------------------
@@ -138,15 +143,13 @@ def _check_literal(n, tool, word, regex, low, out, version_lines, tested) -> Non
     construct = f'{tool} "{word}"'
     if report_version_literal(out, n, construct, word, "regex" if regex else "substring", "batch", tested):
         version_lines.append(n)
-        return
-    if report_product_name(out, n, construct, word):
+    elif report_product_name(out, n, construct, word):
         version_lines.append(n)
-        return
     if LABEL_WORDS.search(word) and re.search(r"(?i)\bver\b|systeminfo", low):
         key = "OS Name" if "name" in word.lower() else "Version"
         out.add(n, "locale-bound-parsing", "warning",
-                f"\"{word}\" is English; on other languages ver and systeminfo print a translated word "
-                f"({', '.join(LOCALIZED[key][:5])}), so the line is never found.",
+                f"\"{word}\" relies on an English word; on other languages ver and systeminfo print a translated "
+                f"word ({', '.join(LOCALIZED[key][:5])}), so the line is never found there.",
                 "Do not search for translated words; read CurrentBuildNumber from the registry.",
                 localized=LOCALIZED[key])
         version_lines.append(n)

@@ -95,6 +95,8 @@ def check(lines: list[str], out: Collector) -> None:
         for m in CMP.finditer(line):
             cast_left, left, op, cast_right, quote, literal = m.groups()
             left = left.lstrip("(")
+            if re.search(r"(?i)psversion|clrversion|dotnet|\.net|wsmanstack|serialization|\$host\.version", left):
+                continue  # PowerShell's or .NET's own version, not the OS
             segment = re.split(r"(?i)-and\b|-or\b|\bif\s*\(|[{;]", line[:m.start(3)])[-1]
             left_cast = ((cast_left or "") + " " + segment).lower()
             if re.search(r"\[(int|int32|int64|long|version|system\.version|double|decimal)\]", left_cast):
