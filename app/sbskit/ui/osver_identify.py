@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from sbskit.core.osver.identify import Identification, identify_text, match_doc
 from sbskit.core.osver.report import KIND_NAMES, identification_text
 from sbskit.ui.osver_widgets import BusyBar, GuardedTextEdit, MessageLine, mono_font
+from sbskit.ui.none_guard import top_up
 from sbskit.ui.theme import status_background, status_foreground
 from sbskit.ui.workers import JobWorker
 
@@ -220,6 +221,7 @@ class IdentifyPanel(QWidget):
     def show_result(self, result: Identification) -> None:
         self.result = result
         f = result.facts
+        top_up()  # many void Qt calls follow (see none_guard)
         self.table.setRowCount(0)
         for r in result.matches:
             d = match_doc(r, self.today, result.channel)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.osver.lint import SEVERITY_ORDER, LintResult, lint_file, lint_text
 from sbskit.ui.osver_widgets import BusyBar, SEVERITY_KIND, CodeEditor, MessageLine
+from sbskit.ui.none_guard import top_up
 from sbskit.ui.theme import status_background, status_foreground
 from sbskit.ui.workers import JobWorker
 
@@ -49,6 +50,7 @@ if "%OSVER%" GEQ "5.1" net use S: \\sbs\shared
 LANG_ITEMS = [("Auto-detect", None), ("Batch (.bat/.cmd)", "batch"), ("VBScript (.vbs)", "vbscript"),
               ("PowerShell (.ps1)", "powershell"), ("WQL (GPO WMI filter)", "wql")]
 COLUMNS = ("Line", "Severity", "Rule", "Finding")
+MAX_SHOWN = 2000  # a table row per finding; more than this is exported, not drawn
 
 
 class LintPanel(QWidget):
@@ -193,13 +195,16 @@ class LintPanel(QWidget):
         self.result = result
         if self.editor.toPlainText().replace("\r", "") != "\n".join(result.lines):
             self.editor.setPlainText("\n".join(result.lines))
+        shown = result.findings[:MAX_SHOWN]
         marks: dict[int, str] = {}
-        for f in result.findings:
+        for f in shown:
             if f.line not in marks or SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[marks[f.line]]:
                 marks[f.line] = f.severity
         self.editor.set_marks(marks)
+        top_up()  # many void Qt calls follow (see none_guard)
         self.table.setRowCount(0)
-        for f in result.findings:
+        self.table.setUpdatesEnabled(False)
+        for f in shown:
             row = self.table.rowCount()
             self.table.insertRow(row)
             for col, value in enumerate((str(f.line), f.severity, f.rule, f.message)):
@@ -212,10 +217,14 @@ class LintPanel(QWidget):
                 if col == 0:
                     item.setData(Qt.ItemDataRole.UserRole, f.line)
                 self.table.setItem(row, col, item)
+        self.table.setUpdatesEnabled(True)
         counts = {s: sum(1 for f in result.findings if f.severity == s) for s in SEVERITY_ORDER}
         if result.findings:
+            more = (f" Showing the first {MAX_SHOWN} of {len(result.findings)}; Export CSV has them all."
+                    if len(result.findings) > MAX_SHOWN else "")
             self.summary.setText(f"{result.language}: {counts['error']} error(s), {counts['warning']} warning(s), "
-                                 f"{counts['info']} note(s). Select a finding to see its proof and jump to its line.")
+                                 f"{counts['info']} note(s). Select a finding to see its proof and jump to its line."
+                                 + more)
         else:
             self.summary.setText(f"{result.language}: no fragile OS detection found.")
         self.detail.clear()
