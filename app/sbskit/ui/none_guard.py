@@ -25,7 +25,9 @@ _installed = False
 
 
 def needed() -> bool:
-    return platform.python_implementation() == "CPython" and sys.version_info < (3, 12)
+    # release CPython only: a debug build (sys.gettotalrefcount) lays objects out differently
+    return (platform.python_implementation() == "CPython" and sys.version_info < (3, 12)
+            and not hasattr(sys, "gettotalrefcount"))
 
 
 def top_up() -> int:
