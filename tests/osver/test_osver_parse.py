@@ -162,3 +162,12 @@ def test_osversion_version_table_and_cim_default_table():
     result = identify_text(cim)
     assert result.facts.kind == "powershell"
     assert {r.label for r in result.matches} == {"Windows 11 24H2", "Windows 11 Enterprise LTSC 2024", "Windows Server 2025"}
+
+
+def test_systeminfo_csv():
+    text = ('"Host Name","OS Name","OS Version","OS Manufacturer","OS Configuration"\r\n'
+            '"SRV01","Microsoft Windows Server 2022 Standard","10.0.20348 N/A Build 20348","Microsoft Corporation",'
+            '"Primary Domain Controller"\r\n')
+    result = identify_text(text)
+    assert result.facts.kind == "systeminfo"
+    assert [r.label for r in result.matches] == ["Windows Server 2022"]

@@ -84,7 +84,9 @@ class LintPanel(QWidget):
         for b in (self.copy_button, self.export_button):
             b.setEnabled(False)
         bar = QHBoxLayout()
-        for w in (self.open_button, self.sample_button, QLabel("Language:"), self.language, self.check_button):
+        language_label = QLabel("&Language:")
+        language_label.setBuddy(self.language)
+        for w in (self.open_button, self.sample_button, language_label, self.language, self.check_button):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.copy_button)

@@ -320,6 +320,20 @@ def _parse_systeminfo(lines: list[str]) -> Facts | None:
     return facts if found else None
 
 
+def _csv_as_list(lines: list[str]) -> list[str] | None:
+    """``systeminfo /fo csv``: a quoted header row and a value row, turned into 'label:  value' lines."""
+    import csv
+
+    rows = [l for l in lines if l.strip()][:2]
+    if len(rows) < 2 or not (rows[0].startswith('"') and '","' in rows[0]):
+        return None
+    try:
+        header, values = next(csv.reader([rows[0]])), next(csv.reader([rows[1]]))
+    except (csv.Error, StopIteration):
+        return None
+    return [f"{h.strip()}:  {v.strip()}" for h, v in zip(header, values) if h.strip()]
+
+
 def parse_text(text: str) -> Facts:
     """Find the Windows version in ``text``; raises :class:`UserInputError` if there is none."""
     text = check_text(text)
@@ -339,7 +353,7 @@ def parse_text(text: str) -> Facts:
         if not _apply_pairs(facts, pairs):
             facts = None
     if facts is None:
-        facts = _parse_systeminfo(lines)
+        facts = _parse_systeminfo(_csv_as_list(lines) or lines)
     if facts is None and "powershell" in seen:
         facts = Facts(kind="powershell")
         if not _apply_pairs(facts, pairs):
