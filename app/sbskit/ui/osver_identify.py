@@ -74,7 +74,7 @@ class IdentifyPanel(QWidget):
         self.input.setTabChangesFocus(True)
         self.input.refused.connect(lambda msg: self.message.show_message(msg, "bad"))
 
-        self.identify_button = QPushButton("&Identify")
+        self.identify_button = QPushButton("I&dentify")
         self.identify_button.setToolTip("Name the Windows release in the text (Ctrl+Enter)")
         self.identify_button.setDefault(True)
         self.local_button = QPushButton("This &computer")

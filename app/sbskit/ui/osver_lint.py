@@ -74,7 +74,7 @@ class LintPanel(QWidget):
             self.language.addItem(label)
         self.language.setAccessibleName("Script language")
         self.language.setToolTip("Auto-detect uses the file name, then the content")
-        self.check_button = QPushButton("&Check script")
+        self.check_button = QPushButton("Chec&k script")
         self.check_button.setToolTip("Look for fragile OS detection (Ctrl+Enter)")
         self.open_button = QPushButton("&Open script...")
         self.sample_button = QPushButton("Sample")
