@@ -47,7 +47,6 @@ def main() -> None:
     b, k = timed(baseline_identify, 200), timed(kit_identify, 20)
     print(f"identify corpus ({len(texts)} texts): baseline {b * 1e6:.1f} us, kit {k * 1e6:.1f} us, RATIO {k / b:.1f}")
 
-    script = (ROOT / "tests" / "osver" / "corpus").parent.joinpath("test_osver_lint.py").read_text()
     bat = "\n".join(['ver | findstr "6.1"', 'if "%v%" GEQ "6.1" goto new', "goto x", ":x"] * 500)
 
     def baseline_lines():
@@ -71,7 +70,6 @@ def main() -> None:
     b, k = timed(baseline_render, 200), timed(kit_snippets, 5)
     print(f"generate + read back {len(PRESETS)} WQL snippets: baseline {b * 1e6:.1f} us, kit {k * 1e3:.1f} ms, "
           f"RATIO {k / b:.0f}")
-    del script
 
 
 if __name__ == "__main__":
