@@ -97,3 +97,19 @@ def test_unusable_input(text):
 def test_endoflife_vista_sp2_typo_is_explained():
     result = identify_text("6.0.6200")
     assert not result.matches and "6.0.6002" in result.unknown_build and "endoflife.date" in result.unknown_build
+
+
+def test_local_registry_values_are_read_like_scripts_should():
+    """The conversion the local reader applies to winreg's values (DWORDs as int)."""
+    from sbskit.core.osver.identify import identify_facts
+    from sbskit.core.osver.local import facts_from_registry
+
+    cv = {"currentversion": "6.3", "currentbuildnumber": "26100", "currentmajorversionnumber": 10,
+          "currentminorversionnumber": 0, "ubr": 2314, "productname": "Windows 10 Pro", "editionid": "Professional",
+          "installationtype": "Client", "displayversion": "24H2"}
+    result = identify_facts(facts_from_registry(cv, {"producttype": "WinNT"}))
+    assert [r.label for r in result.matches] == ["Windows 11 24H2"]
+    assert result.facts.revision == 2314 and result.channel == "Home/Pro"
+    server = facts_from_registry({"currentversion": "6.0", "currentbuildnumber": "6003", "csdversion": "Service Pack 2",
+                                  "productname": "Windows Server (R) 2008 Standard"}, {"producttype": "LanmanNT"})
+    assert [r.label for r in identify_facts(server).matches] == ["Windows Server 2008 SP2 (build 6003)"]

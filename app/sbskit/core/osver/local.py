@@ -42,8 +42,12 @@ def read_local_facts() -> Facts:
             raise UserInputError(f"cannot read HKLM\\{path}: {exc.strerror or exc}") from None
         return found
 
-    cv = values(CV_KEY)
-    po = values(PO_KEY)
+    return facts_from_registry(values(CV_KEY), values(PO_KEY))
+
+
+def facts_from_registry(cv: dict[str, object], po: dict[str, object]) -> Facts:
+    """Facts from the values of ``...\\Windows NT\\CurrentVersion`` and ``ProductOptions``
+    (names lower-cased, values as winreg returns them: DWORDs as int, strings as str)."""
     facts = Facts(kind="local")
     major = cv.get("currentmajorversionnumber")
     if isinstance(major, int):
@@ -53,6 +57,8 @@ def read_local_facts() -> Facts:
         facts.major, facts.minor = int(a), int(b or 0)
     build = cv.get("currentbuildnumber") or cv.get("currentbuild")
     facts.build = int(str(build)) if build and str(build).isdigit() else None
+    if facts.major == 6 and facts.minor == 3 and (facts.build or 0) >= 10240:
+        facts.major, facts.minor = 10, 0  # CurrentVersion is frozen at 6.3
     ubr = cv.get("ubr")
     facts.revision = ubr if isinstance(ubr, int) else None
     facts.product_text = str(cv.get("productname") or "") or None
@@ -66,6 +72,8 @@ def read_local_facts() -> Facts:
     if facts.build and facts.build >= 22000 and facts.product_text and "windows 10" in facts.product_text.lower():
         facts.notes.append("ProductName says Windows 10, but build 22000+ is Windows 11.")
         facts.product_text = facts.product_text.replace("Windows 10", "Windows 11")
+    if facts.build is None:
+        raise UserInputError("the registry of this computer has no CurrentBuildNumber")
     return facts
 
 
