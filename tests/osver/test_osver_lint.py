@@ -201,3 +201,8 @@ def test_the_common_stack_overflow_ver_snippet():
     assert (2, "ver-token-position") in rules and (3, "major-equals-10") in rules
     tokens = next(f for f in findings if f.rule == "ver-token-position").evidence["tokens"]
     assert tokens["N"] and tokens["[Version"]  # 10 on new Windows, '[Version' on XP and 2000
+
+
+def test_wmic_in_prose_is_not_a_call():
+    assert "wmic-deprecated" not in rules_of("Write-Output 'wmic may be missing here'\n", "powershell")
+    assert "wmic-deprecated" in rules_of('Set e = sh.Exec("wmic os get version")\n', "vbscript")

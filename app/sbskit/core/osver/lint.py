@@ -244,6 +244,11 @@ def report_frozen(out: Collector, n: int, name: str) -> None:
             same_value_on=proofs.frozen_value_evidence(name))
 
 
+WMIC_CALL = re.compile(
+    r"(?i)(?<![\w-])wmic(?:\.exe)?(?:\s+(?:/\w|os\b|path\b|qfe\b|bios\b|cpu\b|product\b|computersystem\b|"
+    r"logicaldisk\b|service\b|process\b|nic\w*|useraccount\b|\w+\s+(?:get|list|call|where)\b)|\s*['\")|]|\s*$)")
+
+
 def report_wmic(out: Collector, n: int) -> None:
     from sbskit.core.osver import proofs
 

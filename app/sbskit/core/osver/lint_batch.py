@@ -6,6 +6,7 @@ import re
 
 from sbskit.core.osver import proofs
 from sbskit.core.osver.lint import (
+    WMIC_CALL,
     VERSIONISH_NAME,
     report_major10,
     Collector,
@@ -79,8 +80,6 @@ def check(lines: list[str], out: Collector) -> None:
                         "parsing them by label or position breaks on other languages.",
                         "Read the registry (CurrentBuildNumber, ProductOptions\\ProductType) instead.",
                         localized=LOCALIZED["OS Name"])
-            if re.search(r"(?i)\bwmic\b", command):
-                pass  # reported below
         # --- if comparisons ---------------------------------------------------------------
         for m in IF_CMP.finditer(line):
             left, op, right = m.group(1), m.group(2).upper(), m.group(3)
@@ -109,7 +108,7 @@ def check(lines: list[str], out: Collector) -> None:
         for m in FROZEN.finditer(line):
             report_frozen(out, n, m.group(1))
             version_lines.append(n)
-        if re.search(r"(?i)(^|[\s(&|'\"])wmic(\.exe)?\b", line):
+        if WMIC_CALL.search(line):
             report_wmic(out, n)
             version_lines.append(n)
         if re.search(r"(?i)/v\s+\"?CurrentBuild(Number)?\b", line):

@@ -11,6 +11,7 @@ import re
 
 from sbskit.core.osver import lint_wql
 from sbskit.core.osver.lint import (
+    WMIC_CALL,
     Collector,
     report_family_guard,
     report_frozen,
@@ -82,7 +83,7 @@ def check(lines: list[str], out: Collector) -> None:
         for m in REGREAD.finditer(line):
             report_frozen(out, n, m.group(1))
             version_lines.append(n)
-        if re.search(r"(?i)[\"\s(]wmic(\.exe)?\b", line):
+        if WMIC_CALL.search(line):
             report_wmic(out, n)
             version_lines.append(n)
         if re.search(r"(?i)%OS%", line):
