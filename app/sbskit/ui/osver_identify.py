@@ -225,8 +225,11 @@ class IdentifyPanel(QWidget):
         self.table.setRowCount(0)
         for r in result.matches:
             d = match_doc(r, self.today, result.channel)
-            kind = "good" if d["supported"] else ("unknown" if d["esu_until"] and d["esu_until"] >= self.today.isoformat()
-                                                  else "bad")
+            partly = any(row["status"] == "ended" and not row["channel"].startswith("ESU") for row in d["support"])
+            if d["supported"]:
+                kind = "unknown" if partly and not d["channel"] else "good"  # depends on the edition
+            else:
+                kind = "unknown" if d["esu_until"] and d["esu_until"] >= self.today.isoformat() else "bad"
             row = self.table.rowCount()
             self.table.insertRow(row)
             values = (r.label, r.family, r.version + (f".{f.revision}" if f.revision is not None and r.major >= 10 else ""),
