@@ -113,3 +113,36 @@ def test_local_registry_values_are_read_like_scripts_should():
     server = facts_from_registry({"currentversion": "6.0", "currentbuildnumber": "6003", "csdversion": "Service Pack 2",
                                   "productname": "Windows Server (R) 2008 Standard"}, {"producttype": "LanmanNT"})
     assert [r.label for r in identify_facts(server).matches] == ["Windows Server 2008 SP2 (build 6003)"]
+
+
+from sbskit.core.osver.releases import load_table  # noqa: E402
+
+ALL = load_table().releases
+
+
+@pytest.mark.parametrize("release", ALL, ids=[r.id for r in ALL])
+def test_every_release_round_trips_through_its_ver_line(release):
+    result = identify_text(release.ver_line(revision=1234 if release.major >= 10 else None))
+    assert release in result.matches
+
+
+@pytest.mark.parametrize("release", [r for r in ALL if r.kind != "9x"], ids=[r.id for r in ALL if r.kind != "9x"])
+def test_every_release_is_found_from_its_caption_and_product_type(release):
+    lines = [f"Caption : Microsoft {release.product}", f"Version : {release.version}",
+             f"ProductType : {1 if release.family == 'client' else 3}"]
+    if release.service_pack:
+        lines.append(f"CSDVersion : Service Pack {release.service_pack[2:]}")
+    result = identify_text("\n".join(lines) + "\n")
+    assert release in result.matches, [r.label for r in result.matches]
+
+
+SPECIFIC = [r for r in ALL if r.kind in ("sbs", "ebs", "essentials", "home-server", "ltsc")]
+
+
+@pytest.mark.parametrize("release", SPECIFIC, ids=[r.id for r in SPECIFIC])
+def test_edition_names_win_over_the_plain_server_name(release):
+    text = (f"Caption : Microsoft {release.product}\nVersion : {release.version}\n"
+            f"ProductType : {1 if release.family == 'client' else 2}\n")
+    if release.service_pack:
+        text += f"CSDVersion : Service Pack {release.service_pack[2:]}\n"
+    assert [r.label for r in identify_text(text).matches] == [release.label]

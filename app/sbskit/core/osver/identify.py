@@ -196,8 +196,14 @@ def identify_facts(facts: Facts, table: ReleaseTable | None = None) -> Identific
         cands = _narrow(cands, lambda r: r.kind in kinds, f"EditionID {facts.edition_id}", result)
     if facts.product_text:
         cap = _caption_text(facts.product_text)
-        cands = _narrow(cands, lambda r: bool(r.caption and re.search(r.caption, cap)), f"the name '{facts.product_text}'",
-                        result)
+
+        def fit(r: Release) -> int:
+            m = re.search(r.caption, cap) if r.caption else None
+            return len(m.group(0)) if m else 0
+
+        # the most specific name wins: "small business server 2008" over "server 2008"
+        best = max((fit(r) for r in cands), default=0)
+        cands = _narrow(cands, lambda r: best > 0 and fit(r) == best, f"the name '{facts.product_text}'", result)
     if facts.service_pack is not None:
         want = facts.service_pack or None
         label = facts.service_pack or "no service pack"
