@@ -213,3 +213,17 @@ def test_none_guard_keeps_the_interpreter_alive(tmp_path):
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, env=env)
     assert proc.returncode == 0, proc.stderr[-500:]
     assert proc.stdout.strip() == "done"
+
+
+def test_dropping_a_file_opens_it(tab, qtbot, tmp_path):
+    from PySide6.QtCore import QUrl
+
+    tab.sections.setCurrentIndex(1)
+    script = tmp_path / "dropped.vbs"
+    script.write_text('If InStr(strVer, "6.1") > 0 Then x = 1\n')
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(script))])
+    tab.lint.editor.insertFromMimeData(mime)
+    qtbot.waitUntil(lambda: tab.lint.table.rowCount() > 0, timeout=10000)
+    assert tab.lint.result.language == "vbscript"
+    assert "InStr" in tab.lint.editor.toPlainText()

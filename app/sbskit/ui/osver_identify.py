@@ -73,6 +73,7 @@ class IdentifyPanel(QWidget):
         self.input.setAccessibleName("Version text to identify")
         self.input.setTabChangesFocus(True)
         self.input.refused.connect(lambda msg: self.message.show_message(msg, "bad"))
+        self.input.file_dropped.connect(self.open_path)
 
         self.identify_button = QPushButton("I&dentify")
         self.identify_button.setToolTip("Name the Windows release in the text (Ctrl+Enter)")
@@ -170,9 +171,10 @@ class IdentifyPanel(QWidget):
 
     def open_file(self) -> None:
         path = self.ask_open_path()
-        if not path:
-            return
+        if path:
+            self.open_path(path)
 
+    def open_path(self, path: str) -> None:
         def job(ctx):
             from sbskit.core.osver.textio import read_file
 

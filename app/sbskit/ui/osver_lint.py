@@ -69,6 +69,7 @@ class LintPanel(QWidget):
         self.editor.setPlaceholderText("Paste a logon script (.bat/.cmd, .vbs, .ps1) or a WQL filter, or open a file. "
                                        "Ctrl+Enter checks it.")
         self.editor.refused.connect(lambda msg: self.message.show_message(msg, "bad"))
+        self.editor.file_dropped.connect(self.open_path)
         self.language = QComboBox()
         for label, _value in LANG_ITEMS:
             self.language.addItem(label)

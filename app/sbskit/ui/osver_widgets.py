@@ -22,8 +22,17 @@ class GuardedTextEdit(QPlainTextEdit):
     """A plain text box that refuses pastes over the kit's size cap instead of freezing on them."""
 
     refused = Signal(str)
+    file_dropped = Signal(str)  # a local file dropped or pasted: open it instead of inserting its name
+
+    def canInsertFromMimeData(self, source) -> bool:  # noqa: N802 - Qt override
+        return bool(source is not None and (source.hasUrls() or super().canInsertFromMimeData(source)))
 
     def insertFromMimeData(self, source) -> None:  # noqa: N802 - Qt override
+        if source is not None and source.hasUrls():
+            files = [u.toLocalFile() for u in source.urls() if u.isLocalFile()]
+            if files:
+                self.file_dropped.emit(files[0])
+                return
         if source is not None and source.hasText():
             size = len(source.text())
             if size > MAX_CHARS:
