@@ -80,6 +80,10 @@ CASES = [
     ("no-family-guard", "wql", 'SELECT * FROM Win32_OperatingSystem WHERE Version LIKE "6.1.%" AND ProductType = 3',
      'SELECT * FROM Win32_OperatingSystem WHERE Version LIKE "6.1.%" AND ProductType <> 1'),
     ("locale-bound-parsing", "batch", 'ver | find "Version" > nul\n', BUILD_BAT),
+    ("locale-bound-parsing", "powershell", "systeminfo | Select-String -Pattern 'OS Name'\n",
+     "$sku = (Get-CimInstance Win32_OperatingSystem).OperatingSystemSKU\n"),
+    ("locale-bound-parsing", "vbscript", 'If InStr(objOS.Caption, "Professional") > 0 Then x = 1\n',
+     'If objOS.OperatingSystemSKU = 48 Then x = 1\n'),
     ("locale-bound-parsing", "batch", "for /f \"tokens=2 delims=:\" %%a in ('systeminfo') do set x=%%a\n", BUILD_BAT),
 ]
 

@@ -230,6 +230,33 @@ def report_product_name(out: Collector, n: int, construct: str, word: str) -> bo
     return True
 
 
+EDITION_WORDS = re.compile(r"(?i)\b(professional|enterprise|education|home|standard|datacenter|ultimate|business)\b")
+LABEL_WORDS = re.compile(r"(?i)\b(os name|os version|system type|os configuration|version)\b")
+TRANSLATIONS = {
+    "label": ["Betriebssystemname (de)", "Nom du système d'exploitation (fr)", "Nombre del sistema operativo (es)",
+              "Versión (es)", "Версия (ru)", "版本 (zh)"],
+    "edition": ["Professionnel (fr)", "Profesional (es)", "Entreprise (fr)", "Famille (fr)", "Корпоративная (ru)",
+                "专业版 (zh)"],
+}
+
+
+def report_locale_words(out: Collector, n: int, construct: str, word: str, line: str) -> bool:
+    """A search for an English label of systeminfo/ver, or an edition word in a Caption."""
+    low = line.lower()
+    if LABEL_WORDS.search(word) and re.search(r"\bver\b|systeminfo", low):
+        what, key = "systeminfo labels and the word 'Version' in ver output are translated", "label"
+    elif EDITION_WORDS.search(word) and re.search(r"caption|osname|productname|systeminfo", low):
+        what, key = "edition names in Caption and systeminfo are translated", "edition"
+    else:
+        return False
+    out.add(n, "locale-bound-parsing", "warning",
+            f"{construct} looks for English text, but {what} ({', '.join(TRANSLATIONS[key][:4])}); on other "
+            "languages it never matches.",
+            "Test numbers instead: OperatingSystemSKU / EditionID for the edition, BuildNumber for the version.",
+            localized=TRANSLATIONS[key])
+    return True
+
+
 def report_frozen(out: Collector, n: int, name: str) -> None:
     from sbskit.core.osver import proofs
 

@@ -17,6 +17,7 @@ from sbskit.core.osver.lint import (
     report_family_guard,
     report_frozen,
     report_major10,
+    report_locale_words,
     report_os_env,
     report_product_name,
     report_string_compare,
@@ -81,12 +82,14 @@ def check(lines: list[str], out: Collector) -> None:
             if report_version_literal(out, n, construct, m.group("lit"), "wildcard", "powershell", tested) or \
                     report_product_name(out, n, construct, m.group("lit")):
                 version_lines.append(n)
+            report_locale_words(out, n, construct, m.group("lit"), line)
         for m in list(MATCH.finditer(line)) + list(SELECT_STRING.finditer(line)):
             pattern = m.group("lit")
             construct = f'-match "{pattern}"' if "match" in m.group(0).lower()[:10] else f'Select-String "{pattern}"'
             if report_version_literal(out, n, construct, pattern, "regex", "powershell", tested) or \
                     report_product_name(out, n, construct, pattern):
                 version_lines.append(n)
+            report_locale_words(out, n, construct, pattern, line)
         for m in METHOD.finditer(line):
             mode = "prefix" if m.group("method").lower() == "startswith" else "substring"
             construct = f'.{m.group("method")}("{m.group("lit")}")'

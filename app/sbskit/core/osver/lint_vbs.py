@@ -16,6 +16,7 @@ from sbskit.core.osver.lint import (
     report_family_guard,
     report_frozen,
     report_major10,
+    report_locale_words,
     report_os_env,
     report_product_name,
     report_string_compare,
@@ -53,6 +54,7 @@ def check(lines: list[str], out: Collector) -> None:
             if report_version_literal(out, n, construct, m.group(1), "substring", "vbscript", tested) or \
                     report_product_name(out, n, construct, m.group(1)):
                 version_lines.append(n)
+            report_locale_words(out, n, construct, m.group(1), line)
         for m in LEFT.finditer(line):
             literal = m.group(3)
             construct = f'{m.group(1)}(...) {m.group(2)} "{literal}"'
