@@ -227,3 +227,15 @@ def test_dropping_a_file_opens_it(tab, qtbot, tmp_path):
     qtbot.waitUntil(lambda: tab.lint.table.rowCount() > 0, timeout=10000)
     assert tab.lint.result.language == "vbscript"
     assert "InStr" in tab.lint.editor.toPlainText()
+
+
+def test_snippet_for_the_identified_release(tab, qtbot):
+    panel = tab.identify
+    panel.input.setPlainText("wmic\nBuildNumber  ProductType  Version\n6003         2            6.0.6003\n")
+    qtbot.mouseClick(panel.identify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(panel.snippet_button.isEnabled, timeout=10000)
+    qtbot.mouseClick(panel.snippet_button, Qt.MouseButton.LeftButton)
+    assert tab.sections.currentWidget() is tab.snippets
+    rows = tab.snippets.snippet.matrix
+    assert {r["label"] for r in rows if r["matched"]} == {"Windows Server 2008 SP2 (build 6003)",
+                                                         "Windows Small Business Server 2008 SP2 (build 6003)"}

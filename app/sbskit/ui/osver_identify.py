@@ -7,7 +7,7 @@ import datetime
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,6 +53,8 @@ COLUMNS = ("Release", "Family", "Version", "Released", "Support today", "Product
 class IdentifyPanel(QWidget):
     """Input on top, matches table and explanation below; all parsing runs on a JobWorker."""
 
+    snippet_requested = Signal(str, int, int)  # family, lowest build, builds below
+
     def __init__(self, parent: QWidget | None = None, today=None) -> None:
         super().__init__(parent)
         self.today = today or datetime.date.today()
@@ -87,15 +89,18 @@ class IdentifyPanel(QWidget):
         self.examples.addItems(list(EXAMPLES))
         self.examples.setAccessibleName("Example inputs")
         self.examples.setToolTip("Fill the box with a typical output to see what the kit makes of it")
+        self.snippet_button = QPushButton("&Snippet for this...")
+        self.snippet_button.setToolTip("Open the snippet generator with a test for exactly these builds and family")
         self.copy_button = QPushButton("Cop&y result")
         self.export_button = QPushButton("E&xport...")
-        for b in (self.copy_button, self.export_button):
+        for b in (self.copy_button, self.export_button, self.snippet_button):
             b.setEnabled(False)
 
         buttons = QHBoxLayout()
         for w in (self.identify_button, self.local_button, self.open_button, self.examples):
             buttons.addWidget(w)
         buttons.addStretch(1)
+        buttons.addWidget(self.snippet_button)
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.export_button)
 
@@ -148,6 +153,7 @@ class IdentifyPanel(QWidget):
         self.open_button.clicked.connect(self.open_file)
         self.examples.activated.connect(self._example)
         self.copy_button.clicked.connect(self.copy_result)
+        self.snippet_button.clicked.connect(self.request_snippet)
         self.export_button.clicked.connect(self.export_result)
         QShortcut(QKeySequence("Escape"), self, activated=self.shutdown)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
@@ -253,6 +259,7 @@ class IdentifyPanel(QWidget):
         self.details.setHtml(self._details_html(result))
         self.copy_button.setEnabled(True)
         self.export_button.setEnabled(True)
+        self.snippet_button.setEnabled(bool(result.matches))
         self.status(f"Identified {f.version or '?'}: {count} matching release(s)")
 
     def _details_html(self, result: Identification) -> str:
@@ -279,6 +286,14 @@ class IdentifyPanel(QWidget):
         if rows:
             parts.append("<h4>Support by servicing channel</h4><ul>" + "".join(rows) + "</ul>")
         return "".join(parts)
+
+    def request_snippet(self) -> None:
+        if not self.result or not self.result.matches:
+            return
+        families = {r.family for r in self.result.matches}
+        builds = [r.build for r in self.result.matches]
+        family = families.pop() if len(families) == 1 else "any"
+        self.snippet_requested.emit(family, min(builds), max(builds) + 1)
 
     def result_text(self) -> str:
         return identification_text(self.result, self.today) if self.result else ""

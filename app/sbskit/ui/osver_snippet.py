@@ -123,6 +123,19 @@ class SnippetPanel(QWidget):
         self.save_button.clicked.connect(self.save)
         self.regenerate()
 
+    def show_custom(self, family: str, min_build: int, max_build: int) -> None:
+        """Switch to a custom target (used by Identify's 'Snippet for this...')."""
+        widgets = (self.target, self.family, self.min_build, self.max_build)
+        for w in widgets:
+            w.blockSignals(True)
+        self.target.setCurrentIndex(self.target.findData(None))
+        self.family.setCurrentText(family)
+        self.min_build.setValue(min_build)
+        self.max_build.setValue(max_build)
+        for w in widgets:
+            w.blockSignals(False)
+        self.regenerate()
+
     def regenerate(self, *_args) -> None:
         key = self.target.currentData()
         self.custom_row.setEnabled(key is None)

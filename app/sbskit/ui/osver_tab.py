@@ -31,9 +31,14 @@ class OsVersionTab(KitTab):
         self.sections.setTabToolTip(0, "Name the Windows release from ver, systeminfo, wmic, registry or PowerShell text")
         self.sections.setTabToolTip(1, "Find fragile OS detection in logon scripts and WMI filters")
         self.sections.setTabToolTip(2, "Generate an OS test that compares numbers and logs a default")
+        self.identify.snippet_requested.connect(self._snippet_for)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.sections)
+
+    def _snippet_for(self, family: str, min_build: int, max_build: int) -> None:
+        self.snippets.show_custom(family, min_build, max_build)
+        self.sections.setCurrentWidget(self.snippets)
 
     def prepare_screenshot(self) -> None:
         """Real offline work: identify a shared build and check the sample script (no worker needed)."""
