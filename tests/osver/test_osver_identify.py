@@ -146,3 +146,9 @@ def test_edition_names_win_over_the_plain_server_name(release):
     if release.service_pack:
         text += f"CSDVersion : Service Pack {release.service_pack[2:]}\n"
     assert [r.label for r in identify_text(text).matches] == [release.label]
+
+
+def test_sku_alone_tells_client_from_server():
+    assert [r.label for r in identify_text("Version : 10.0.14393\nOperatingSystemSKU : 48\n").matches] == ["Windows 10 1607"]
+    assert [r.label for r in identify_text("Version : 10.0.14393\nOperatingSystemSKU : 7\n").matches] == [
+        "Windows Server 2016"]

@@ -106,6 +106,7 @@ def match_doc(r: Release, today: _dt.date, channel: str | None = None) -> dict[s
 
 
 def _family(f: Facts) -> tuple[str | None, str | None]:
+    sku_family = load_table().sku_families.get(f.sku) if f.sku is not None else None
     if f.product_type is not None:
         if f.product_type == 1:
             return "client", f"ProductType {f.product_type} (workstation)"
@@ -119,6 +120,8 @@ def _family(f: Facts) -> tuple[str | None, str | None]:
             return "server", f"InstallationType {f.installation_type}"
     if f.edition_id and f.edition_id.lower().startswith("server"):
         return "server", f"EditionID {f.edition_id}"
+    if sku_family:
+        return sku_family, f"OperatingSystemSKU {f.sku}"
     if f.product_text:
         low = f.product_text.lower()
         if re.search(r"server|serveur|servidor|сервер", low):

@@ -176,6 +176,7 @@ class ReleaseTable:
     sku_kinds: dict[int, tuple[str, ...]]
     reviewed: str
     errata: tuple[dict[str, Any], ...] = ()
+    sku_families: dict[int, str] = field(default_factory=dict)
 
     def erratum(self, version: str | None) -> dict[str, Any] | None:
         """A known wrong version number from a secondary source (endoflife.date's 6.0.6200)."""
@@ -223,6 +224,7 @@ def load_table() -> ReleaseTable:
         sku_kinds={int(k): tuple(v) for k, v in raw.get("sku_kinds", {}).items()},
         reviewed=raw.get("reviewed", "?"),
         errata=tuple(raw.get("errata", [])),
+        sku_families={int(sku): fam for fam, skus in raw.get("sku_families", {}).items() for sku in skus},
     )
 
 
