@@ -19,10 +19,3 @@ def today() -> datetime.date:
 @pytest.fixture
 def corpus() -> Path:
     return CORPUS
-
-
-# PySide6 6.12 on Python 3.11 drops a reference to None on every void Qt call; one top-up
-# (10 million references) covers a whole test session. See sbskit.ui.none_guard.
-from sbskit.ui import none_guard  # noqa: E402
-
-none_guard.top_up()

@@ -74,9 +74,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.info("%s %s starting (storage %s, logs %s)", APP_NAME, __version__, paths.mode, log_file)
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    from sbskit.ui import none_guard
-
-    none_guard.install()  # PySide6 6.12 + Python 3.11 drop a None reference per void call
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_ID)
     app.setApplicationVersion(__version__)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from sbskit.core.osver.identify import Identification, identify_text, match_doc
 from sbskit.core.osver.report import KIND_NAMES, identification_text
 from sbskit.ui.osver_widgets import BusyBar, GuardedTextEdit, MessageLine, mono_font
-from sbskit.ui.none_guard import top_up
 from sbskit.ui.theme import status_background, status_foreground
 from sbskit.ui.workers import JobWorker
 
@@ -88,6 +87,9 @@ class IdentifyPanel(QWidget):
         self.examples.addItem("Examples...")
         self.examples.addItems(list(EXAMPLES))
         self.examples.setAccessibleName("Example inputs")
+        # long example names must not widen the whole window; the popup still shows them in full
+        self.examples.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.examples.setMinimumContentsLength(12)
         self.examples.setToolTip("Fill the box with a typical output to see what the kit makes of it")
         self.snippet_button = QPushButton("&Snippet for this...")
         self.snippet_button.setToolTip("Open the snippet generator with a test for exactly these builds and family")
@@ -229,7 +231,6 @@ class IdentifyPanel(QWidget):
     def show_result(self, result: Identification) -> None:
         self.result = result
         f = result.facts
-        top_up()  # many void Qt calls follow (see none_guard)
         self.table.setRowCount(0)
         for r in result.matches:
             d = match_doc(r, self.today, result.channel)

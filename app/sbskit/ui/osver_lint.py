@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.osver.lint import SEVERITY_ORDER, LintResult, lint_file, lint_text
 from sbskit.ui.osver_widgets import BusyBar, SEVERITY_KIND, CodeEditor, MessageLine
-from sbskit.ui.none_guard import top_up
 from sbskit.ui.theme import status_background, status_foreground
 from sbskit.ui.workers import JobWorker
 
@@ -204,7 +203,6 @@ class LintPanel(QWidget):
             if f.line not in marks or SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[marks[f.line]]:
                 marks[f.line] = f.severity
         self.editor.set_marks(marks)
-        top_up()  # many void Qt calls follow (see none_guard)
         self.table.setRowCount(0)
         self.table.setUpdatesEnabled(False)
         for f in shown:

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from sbskit.core.errors import UserInputError
 from sbskit.core.osver.snippet import PRESETS, Snippet, custom_target, generate
 from sbskit.ui.osver_widgets import MessageLine, mono_font
-from sbskit.ui.none_guard import top_up
 from sbskit.ui.theme import status_background, status_foreground
 
 LANGS = [("PowerShell", "powershell"), ("Batch (.cmd)", "batch"), ("VBScript", "vbscript"), ("WQL (GPO WMI filter)", "wql")]
@@ -155,7 +154,6 @@ class SnippetPanel(QWidget):
     def show_snippet(self, snippet: Snippet) -> None:
         self.snippet = snippet
         self.code.setPlainText(snippet.code)
-        top_up()  # many void Qt calls follow (see none_guard)
         self.table.setRowCount(0)
         rows = sorted(snippet.matrix, key=lambda r: (not r["matched"], not r["expected"]))
         for row_data in rows:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from sbskit.ui import none_guard
 from sbskit.ui.osver_identify import IdentifyPanel
 from sbskit.ui.osver_lint import SAMPLE, LintPanel
 from sbskit.ui.osver_snippet import SnippetPanel
@@ -20,7 +19,6 @@ class OsVersionTab(KitTab):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        none_guard.install()  # PySide6 6.12 + Python 3.11 leak None references; see none_guard
         self.identify = IdentifyPanel(self)
         self.lint = LintPanel(self)
         self.snippets = SnippetPanel(self)
