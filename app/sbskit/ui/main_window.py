@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.client_label.setContentsMargins(8, 0, 8, 0)
         self.statusBar().addPermanentWidget(self.client_label)
         self.history_workers: list[JobWorker] = []
+        self.tabs.currentChanged.connect(lambda _i: self.statusBar().clearMessage())  # one tab's news is not another's
         self._build_menus()
         self.set_current_client(self.settings.get("client/current", "") or "")
         self.statusBar().showMessage("Ready", 3000)
