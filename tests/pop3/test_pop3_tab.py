@@ -93,6 +93,8 @@ def test_probe_streams_rows_and_shows_high_risk(tab, qtbot, dovecot_risky):
     assert "overall risk HIGH" in QGuiApplication.clipboard().text()
     qtbot.waitUntil(lambda: panel.run_button.isEnabled(), timeout=5000)
     assert tab.relay.host_edit.text() == dovecot_risky.addr  # handed over to the relay page
+    (section,) = tab.report_sections()  # the visit report carries what the probe found
+    assert section.heading == "Mail server exposure" and "overall risk HIGH" in section.html_body
 
 
 def test_probe_cancel_is_quick(tab, qtbot):
@@ -157,6 +159,7 @@ def test_relay_needs_confirmation(tab, qtbot, postfix_open):
     assert panel.last["open_relay"] is True
     assert panel.table.rowCount() == 16
     assert "Possibly an open relay" in panel.verdict.text()
+    assert [s.heading for s in tab.report_sections()] == ["Open-relay test"]
 
 
 def test_memo_export_html_and_pdf(tab, qtbot, tmp_path):
@@ -218,3 +221,18 @@ def test_enter_in_the_host_field_runs_the_probe(tab, qtbot):
     assert blocker.args[0]["services"][0]["status"] == "not-reachable"
     assert panel.table.item(0, 2).text() == "not reachable"
     assert "UNKNOWN" in panel.risk_label.text()
+
+
+def test_tab_follows_the_client_and_reports_its_results(tab, qtbot):
+    from sbskit.ui.pop3_tab import checklist_profile_name
+
+    assert checklist_profile_name("Müller & Söhne GmbH") == "Muller - Sohne GmbH"
+    assert checklist_profile_name("") == "default"
+    tab.client_changed("Contoso Dental")
+    qtbot.waitUntil(lambda: tab.checklist.loaded and tab.checklist.profile == "Contoso Dental", timeout=10000)
+    assert tab.report_sections() == []  # nothing checked or assessed yet
+    runs = []
+    tab.run_completed.connect(lambda kind, doc: runs.append(kind))
+    tab.relay.relay_done.emit({"host": "127.0.0.1", "port": 25, "open_relay": False, "attempts": []})
+    tab.probe.probe_done.emit({"host": "127.0.0.1", "services": [], "risk": "unknown", "reasons": []})
+    assert runs == ["relaytest", "mailprobe"]

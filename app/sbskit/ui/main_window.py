@@ -233,6 +233,8 @@ class MainWindow(QMainWindow):
         self.client_label.setToolTip("Checks are saved to this client's history (Client > Client profiles...)"
                                      if name else "Choose a client to keep a history of checks between visits")
         self.action_no_client.setEnabled(bool(name))
+        for tab in self.tab_widgets:
+            tab.client_changed(name)
 
     def record_run(self, kind: str, document: dict) -> None:
         """Save a finished check to the current client's history, off the GUI thread."""

@@ -40,6 +40,7 @@ COLUMNS = ["Variant", "MAIL FROM", "RCPT TO", "Code", "Server reply", "Accepted"
 
 class RelayPanel(QWidget):
     message = Signal(str)
+    relay_done = Signal(dict)  # the finished test's document, as `sbskit-cli relaytest --json` prints it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -185,6 +186,7 @@ class RelayPanel(QWidget):
             self._verdict("unknown", f"<b>The test could not be completed:</b> "
                                      f"{html.escape(report.error or '')}: {html.escape(report.detail)}")
         self.message.emit("Relay test finished")
+        self.relay_done.emit(self.last)
 
     def _verdict(self, kind: str, text: str) -> None:
         bg = status_background(kind, self).name()

@@ -7,6 +7,8 @@ dialogs are attributes so tests can answer them.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 from typing import Callable
 
@@ -18,6 +20,13 @@ from sbskit.ui.pop3_probe import ProbePanel
 from sbskit.ui.pop3_relay import RelayPanel
 from sbskit.ui.tab_base import KitTab
 from sbskit.ui.workers import JobWorker
+
+
+def checklist_profile_name(client: str) -> str:
+    """A client name as a checklist file name: "Müller & Söhne" -> "Muller - Sohne"."""
+    ascii_name = unicodedata.normalize("NFKD", client).encode("ascii", "ignore").decode("ascii")
+    safe = re.sub(r"[^A-Za-z0-9 ._-]+", "-", ascii_name).strip(" .-_")[:64]
+    return safe or "default"
 
 
 class Pop3RiskTab(KitTab):
@@ -55,6 +64,8 @@ class Pop3RiskTab(KitTab):
         for panel in (self.checklist, self.probe, self.relay):
             panel.message.connect(self.status_message)
         self.probe.probe_done.connect(self._probe_done)
+        self.probe.probe_done.connect(lambda doc: self.run_completed.emit("mailprobe", doc))
+        self.relay.relay_done.connect(lambda doc: self.run_completed.emit("relaytest", doc))
         for index in range(3):
             QShortcut(QKeySequence(f"Alt+{index + 1}"), self, lambda i=index: self.pages.setCurrentIndex(i))
         self.checklist.load_async()
@@ -107,6 +118,33 @@ class Pop3RiskTab(KitTab):
         return worker
 
     # --- shell hooks ---------------------------------------------------------------------
+    def client_changed(self, name: str) -> None:
+        """Each client keeps its own checklist: follow the consultant's current client."""
+        self.checklist.switch_profile(checklist_profile_name(name))
+
+    def report_sections(self) -> list:
+        """What the probe and the relay test found, and the checklist, for the visit report."""
+        import html
+
+        from sbskit.core.mailprobe.checklist import status_label
+        from sbskit.core.mailprobe.textout import probe_text, relay_text
+        from sbskit.core.report import Section
+
+        sections = []
+        if self.probe.last:
+            sections.append(Section("Mail server exposure", f"<pre>{html.escape(probe_text(self.probe.last))}</pre>"))
+        if self.relay.last:
+            sections.append(Section("Open-relay test", f"<pre>{html.escape(relay_text(self.relay.last))}</pre>"))
+        sheet = self.checklist.sheet
+        assessed = [i for i in sheet.items() if i.get("status", "not-assessed") != "not-assessed"] if sheet else []
+        if assessed:
+            rows = "".join(
+                f"<tr><td>{html.escape(i['title'])}</td><td>{html.escape(status_label(i['status']))}</td>"
+                f"<td>{html.escape(i.get('notes') or '')}</td></tr>" for i in assessed)
+            sections.append(Section("POP3 checklist", "<table border='1' cellpadding='3' cellspacing='0'>"
+                                    f"<tr><th>Item</th><th>Status</th><th>Notes</th></tr>{rows}</table>"))
+        return sections
+
     def prepare_screenshot(self) -> None:
         """The checklist as loaded from the profile, with the Exchange commands: real and offline."""
         if not self.checklist.loaded:
