@@ -172,7 +172,11 @@ def test_snippet_generator_matrix(tab, qtbot):
 
 
 def test_prepare_screenshot(tab):
+    assert tab.report_sections() == []
     tab.prepare_screenshot()
+    headings = [s.heading for s in tab.report_sections()]
+    assert headings == ["Windows version", "Login script check"]
+    assert "6.1.7601" in tab.report_sections()[0].html_body
     assert tab.identify.table.rowCount() == 5
     assert tab.lint.table.rowCount() > 0
     assert not tab.grab().isNull()

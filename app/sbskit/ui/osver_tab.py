@@ -50,6 +50,20 @@ class OsVersionTab(KitTab):
         self.lint.show_result(lint_text(SAMPLE, filename="logon.bat"))
         self.sections.setCurrentIndex(0)
 
+    def report_sections(self) -> list:
+        """The identified release(s) and the script findings, for the visit report."""
+        import html
+
+        from sbskit.core.osver.report import lint_text_report
+        from sbskit.core.report import Section
+
+        sections = []
+        if self.identify.result is not None:
+            sections.append(Section("Windows version", f"<pre>{html.escape(self.identify.result_text())}</pre>"))
+        if self.lint.result is not None:
+            sections.append(Section("Login script check", f"<pre>{html.escape(lint_text_report(self.lint.result))}</pre>"))
+        return sections
+
     def shutdown(self) -> None:
         self.identify.shutdown()
         self.lint.shutdown()
