@@ -256,6 +256,7 @@ def test_importing_a_bad_file_says_why(qtbot, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_bytes(b"\x00\x01binary")
     dialog = open_dialog(qtbot)
+    qtbot.waitUntil(lambda: not dialog.busy)  # the first load's status must not race the import's
     dialog.ask_import_path = lambda: str(bad)
     with qtbot.waitSignal(dialog.job_done, check_params_cb=lambda name: name == "import"):
         dialog.import_profile()

@@ -40,15 +40,15 @@ def test_window_size_and_last_tab_are_restored(qtbot):
     first = MainWindow(settings=Settings())
     qtbot.addWidget(first)
     first.show()
-    first.resize(700, 500)
-    qtbot.waitUntil(lambda: first.width() == 700)
+    first.resize(790, 560)
+    qtbot.waitUntil(lambda: first.width() == 790)
     first.tabs.setCurrentIndex(2)
     first.close()  # saves state
     second = MainWindow(settings=Settings())
     qtbot.addWidget(second)
     second.show()
     assert second.tabs.currentIndex() == 2
-    assert (second.width(), second.height()) == (700, 500)
+    assert (second.width(), second.height()) == (790, 560)
 
 
 def test_save_screenshot_via_menu_uses_injected_dialog(window, tmp_path):

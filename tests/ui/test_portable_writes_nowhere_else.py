@@ -40,11 +40,12 @@ def test_app_and_cli_write_only_into_sbskit_home(tmp_path):
     runs = [
         [sys.executable, "-m", "sbskit", "--screenshots", str(kit / "reports" / "shots")],
         [sys.executable, "-m", "sbskit.cli", "paths", "--json", "--report", str(kit / "reports" / "paths.pdf")],
+        [sys.executable, "-m", "sbskit.cli", "profile", "add", "Contoso", "--ip", "192.0.2.7"],
     ]
     for cmd in runs:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
     assert files_under(home) == []
     written = files_under(kit)
-    assert "logs/sbskit.log" in written and "settings/settings.json" in written
+    assert "logs/sbskit.log" in written and "data/profiles.sqlite3" in written
     assert "reports/paths.pdf" in written and "reports/shots/01-os-version.png" in written

@@ -94,3 +94,26 @@ def test_progress_signal_reaches_gui_thread(qtbot):
         worker.start()
     qtbot.waitUntil(lambda: len(seen) == 3, timeout=2000)
     assert seen[-1] == (3, 3, "step 3", True)
+
+
+def test_job_outliving_its_parent_widget_stops_quietly(qtbot):
+    """A tab closed mid-job deletes the worker's Qt side: the job must stop, not crash the pool."""
+    from PySide6.QtWidgets import QWidget
+
+    parent = QWidget()
+    steps = []
+
+    def job(ctx):
+        for i in range(500):
+            ctx.check()
+            steps.append(i)
+            ctx.result(i)
+            time.sleep(0.005)
+
+    worker = JobWorker(job, "orphan", parent=parent)
+    worker.start()
+    qtbot.waitUntil(lambda: len(steps) >= 3, timeout=5000)
+    parent.deleteLater()
+    qtbot.waitUntil(lambda: worker not in __import__("sbskit.ui.workers", fromlist=["_RUNNING"])._RUNNING,
+                    timeout=5000)
+    assert len(steps) < 500  # the job noticed and stopped early

@@ -87,12 +87,13 @@ class CommandResult:
     """
 
     def __init__(self, exit_code: int, doc: dict[str, Any], text: str = "", title: str = "SBS Admin Kit report",
-                 sections: list[Any] | None = None) -> None:
+                 sections: list[Any] | None = None, report: Any = None) -> None:
         self.exit_code = exit_code
         self.doc = doc
         self.text = text
         self.title = title
         self.sections = [] if sections is None else sections
+        self.report = report  # a ready ``sbskit.core.report.Report``; wins over title/sections
 
     def __repr__(self) -> str:
         return f"CommandResult(exit_code={self.exit_code!r}, title={self.title!r})"
@@ -100,8 +101,8 @@ class CommandResult:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, CommandResult):
             return NotImplemented
-        return (self.exit_code, self.doc, self.text, self.title, self.sections) == (
-            other.exit_code, other.doc, other.text, other.title, other.sections)
+        return (self.exit_code, self.doc, self.text, self.title, self.sections, self.report) == (
+            other.exit_code, other.doc, other.text, other.title, other.sections, other.report)
 
     def emit(self, args: argparse.Namespace) -> None:
         if getattr(args, "report", None):
@@ -118,10 +119,11 @@ class CommandResult:
         suffix = path.suffix.lower()
         if suffix not in (".html", ".htm", ".pdf"):
             raise UserInputError(f"--report needs a file ending in .html or .pdf, not {path.name!r}")
-        report = Report(title=self.title)
-        if self.sections:
+        report = self.report
+        if report is None:
+            report = Report(title=self.title)
             report.sections.extend(self.sections)
-        else:
+        if not report.sections:
             report.add_text_section("Results", self.text or json.dumps(self.doc, indent=2, ensure_ascii=False))
         write_report_file(report, path)
         warn(f"report written to {path}")

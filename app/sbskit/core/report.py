@@ -25,7 +25,7 @@ pre { font-family: 'Consolas', 'DejaVu Sans Mono', monospace; font-size: 8.5pt; 
 
 
 IMAGE_SCHEME = "sbskit-img:"  # placeholder URL: a data URI in HTML, a document resource in PDF
-IMAGE_WIDTH = 520  # CSS px = pt in the PDF: fits A4 and Letter with 15 mm margins
+IMAGE_WIDTH = 500  # CSS px, read as points in the PDF: fits A4 and Letter with 15 mm margins
 
 
 @dataclass

@@ -23,6 +23,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+SCREENSHOT_SIZE = (1100, 740)  # logical pixels; x2 at 200% scaling
+
+
 def screenshot_names(window) -> list[str]:
     return [f"{i:02d}-{tab.slug}.png" for i, tab in enumerate(window.tab_widgets, start=1)]
 
@@ -34,6 +37,8 @@ def render_screenshots(window, folder: Path, force: bool) -> list[Path]:
     existing = [p for p in targets if p.exists()]
     if existing and not force:
         raise FileExistsError(", ".join(str(p) for p in existing))
+    window.persist_state = False  # a screenshot run must not change the user's saved window
+    window.resize(*SCREENSHOT_SIZE)  # the same framing every time, whatever was saved
     window.show()
     written = []
     for index, (tab, target) in enumerate(zip(window.tab_widgets, targets)):

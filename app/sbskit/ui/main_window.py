@@ -108,12 +108,14 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(tab, cls.title)
             self.tab_widgets.append(tab)
 
+        self.persist_state = True
         self.current_client: str = ""
         self.choose_profile: Callable[[str], str | None] = self._choose_profile
         self.client_label = QLabel()
         self.client_label.setContentsMargins(8, 0, 8, 0)
         self.statusBar().addPermanentWidget(self.client_label)
         self.history_workers: list[JobWorker] = []
+        self.tabs.currentChanged.connect(lambda _i: self.statusBar().clearMessage())  # one tab's news is not another's
         self._build_menus()
         self.set_current_client(self.settings.get("client/current", "") or "")
         self.statusBar().showMessage("Ready", 3000)
@@ -231,6 +233,8 @@ class MainWindow(QMainWindow):
         self.client_label.setToolTip("Checks are saved to this client's history (Client > Client profiles...)"
                                      if name else "Choose a client to keep a history of checks between visits")
         self.action_no_client.setEnabled(bool(name))
+        for tab in self.tab_widgets:
+            tab.client_changed(name)
 
     def record_run(self, kind: str, document: dict) -> None:
         """Save a finished check to the current client's history, off the GUI thread."""
@@ -365,6 +369,8 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(index)
 
     def save_state(self) -> None:
+        if not self.persist_state:
+            return
         self.settings.set("window/geometry", base64.b64encode(bytes(self.saveGeometry())).decode("ascii"))
         self.settings.set("window/last_tab", self.tabs.currentIndex())
         try:

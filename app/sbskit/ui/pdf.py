@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QUrl
 from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from sbskit.core.report import IMAGE_SCHEME
+
+
+_POINT_SIZE = re.compile(r"(font-size:\s*)(\d+(?:\.\d+)?)pt", re.IGNORECASE)
+
+
+def _true_point_sizes(document: str) -> str:
+    """Scale CSS point sizes by 72/96: on a page laid out in points, Qt renders a "pt" font
+    at the screen's 96 dpi, a third too large; this makes 10pt come out as 10 pt on paper."""
+    return _POINT_SIZE.sub(lambda m: f"{m.group(1)}{float(m.group(2)) * 0.75:.2f}pt", document)
 
 
 def _ensure_gui_app() -> None:
@@ -35,9 +45,9 @@ def html_to_pdf(document: str, path: Path, page: str = "A4", images: dict[str, b
     for name, png in (images or {}).items():
         text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"{IMAGE_SCHEME}{name}"),
                          QImage.fromData(png, "PNG"))
-    text.setHtml(document)
+    text.setHtml(_true_point_sizes(document))
     text.setDocumentMargin(0)
-    # A page size in points makes print_() map 1 CSS px to 1 pt and skip its own 2 cm margins
+    # A page size in points makes print_() lay out 1 CSS px as 1 pt and skip its own 2 cm margins
     text.setPageSize(writer.pageLayout().paintRect(QPageLayout.Unit.Point).size())
     text.print_(writer)
     if not path.exists() or path.stat().st_size == 0:

@@ -22,6 +22,9 @@ class KitTab(QWidget):
     def shutdown(self) -> None:
         """Cancel running work before the window closes."""
 
+    def client_changed(self, name: str) -> None:
+        """The consultant chose another client ('' for none): tabs with per-client state follow."""
+
     def report_sections(self) -> list:
         """``sbskit.core.report.Section`` items for File > Export report: what was checked,
         the verdicts, the evidence, the recommended actions. Empty when the tab was not used."""

@@ -53,24 +53,36 @@ class JobWorker(QObject):
     def cancel(self) -> None:
         self.token.cancel()
 
+    def _emit(self, signal, *args) -> None:
+        """Emit, unless the Qt side is gone (its parent was deleted, e.g. a tab closed mid-job):
+        then there is nobody to tell, and the job is asked to stop."""
+        try:
+            signal.emit(*args)
+        except RuntimeError:
+            self.token.cancel()
+
     def _run(self) -> None:  # on the pool thread
-        ctx = JobContext(progress=self.progress.emit, result=self.result.emit, is_cancelled=self.token)
+        ctx = JobContext(
+            progress=lambda done, total, message: self._emit(self.progress, done, total, message),
+            result=lambda item: self._emit(self.result, item),
+            is_cancelled=self.token,
+        )
         try:
             value = self._job(ctx)
             if self.token.cancelled:
-                self.cancelled.emit()
+                self._emit(self.cancelled)
             else:
-                self.finished.emit(value)
+                self._emit(self.finished, value)
         except Cancelled:
-            self.cancelled.emit()
+            self._emit(self.cancelled)
         except UserInputError as exc:
-            self.failed.emit(str(exc), "")
+            self._emit(self.failed, str(exc), "")
         except Exception as exc:  # noqa: BLE001 - every failure must reach the GUI
             log.exception("%s failed", self.name)
-            self.failed.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            self._emit(self.failed, f"{type(exc).__name__}: {exc}", traceback.format_exc())
         finally:
             self._running = False
-            self.ended.emit()
+            self._emit(self.ended)
             _RUNNING.discard(self)
 
 

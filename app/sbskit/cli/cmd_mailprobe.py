@@ -1,0 +1,105 @@
+"""``sbskit-cli mailprobe``: what a mail server exposes (POP3, IMAP, SMTP, TLS) from here."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "mailprobe"
+HELP = "probe a mail server's POP3/IMAP/SMTP ports: cleartext logins, TLS, certificate, leaks"
+DESCRIPTION = (
+    "Connects to each mail port of HOST and reports what it exposes: whether a password would be "
+    "accepted before TLS (tested with a made-up user and a dummy password, never a real one), "
+    "STARTTLS, the certificate (trust, name, expiry), NTLM and banner leaks, and an overall risk. "
+    "A port of 0 skips that service. Exit status: 0 low risk, 1 medium or high risk, 3 incomplete."
+)
+PORT_OPTIONS = [
+    ("pop3", "--pop3-port", 110, "POP3 (STLS) port"),
+    ("pop3s", "--pop3s-port", 995, "POP3 over TLS port"),
+    ("imap", "--imap-port", 143, "IMAP (STARTTLS) port"),
+    ("imaps", "--imaps-port", 993, "IMAP over TLS port"),
+    ("smtp", "--smtp-port", 25, "SMTP port"),
+    ("submission", "--submission-port", 587, "submission (STARTTLS) port"),
+    ("smtps", "--smtps-port", 465, "SMTP over TLS (submissions) port"),
+]
+
+
+def port_number(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1-65535 (0 skips the service), not {text}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from sbskit.cli.common import positive_seconds
+
+    parser.add_argument("host", metavar="HOST", help="mail server name or address (IPv6 as ::1 or [::1])")
+    for key, option, default, text in PORT_OPTIONS:
+        parser.add_argument(option, dest=f"port_{key}", type=port_number, default=default, metavar="N",
+                            help=f"{text} (default {default}; 0 skips)")
+    parser.add_argument("--ca-file", metavar="FILE", help="trust only these CA certificates (PEM) instead of the system store")
+    parser.add_argument("--timeout", type=positive_seconds, default=8.0, metavar="SECONDS",
+                        help="seconds to wait for each answer (default 8); one connection gets at most 3 times this")
+    parser.add_argument("--no-ptr", action="store_true", help="skip the reverse-DNS check of the SMTP banner name")
+    parser.add_argument("--memo", metavar="FILE", help="also write the management memo (.html or .pdf) with the saved checklist")
+    parser.add_argument("--profile", default="default", help="checklist profile for --memo (default: default)")
+
+
+def run(args: argparse.Namespace):
+    from pathlib import Path
+
+    from sbskit.cli.common import EXIT_FOUND, EXIT_INCOMPLETE, EXIT_OK, CommandResult, warn
+    from sbskit.core.errors import UserInputError
+    from sbskit.core.jobs import JobContext
+    from sbskit.core.mailprobe.probe import run_probe
+    from sbskit.core.mailprobe.textout import probe_text
+
+    if args.ca_file and not Path(args.ca_file).is_file():
+        raise UserInputError(f"the CA file {args.ca_file} does not exist")
+    memo = Path(args.memo) if args.memo else None
+    if memo and memo.suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise UserInputError(f"--memo needs a file ending in .html or .pdf, not {memo.name!r}")
+    ports = {key: getattr(args, f"port_{key}") for key, *_ in PORT_OPTIONS}
+
+    def show(item) -> None:
+        warn(f"{item.label}: {item.status}{' (' + item.error + ')' if item.error else ''}")
+
+    report = run_probe(args.host, ports, timeout=args.timeout, ca_file=args.ca_file,
+                       ctx=JobContext(result=show), check_ptr=not args.no_ptr)
+    doc = report.to_dict()
+    if memo:
+        _write_memo(memo, doc, args.profile)
+        warn(f"memo written to {memo}")
+    if report.risk in ("high", "medium"):
+        code = EXIT_FOUND
+    elif report.risk == "unknown" or report.incomplete:
+        code = EXIT_INCOMPLETE
+    else:
+        code = EXIT_OK
+    return CommandResult(code, doc, probe_text(doc), title=f"Mail server exposure: {doc['host']}")
+
+
+def _write_memo(path, doc, profile: str) -> None:
+    from sbskit.core.errors import UserInputError
+    from sbskit.core.mailprobe.checklist import load_checklist
+    from sbskit.core.mailprobe.memo import render_memo
+    from sbskit.core.settings import atomic_write_text
+
+    sheet, warning = load_checklist(profile)
+    if warning:
+        from sbskit.cli.common import warn
+
+        warn(warning)
+    html = render_memo(sheet, doc)
+    try:
+        if path.suffix.lower() == ".pdf":
+            from sbskit.ui.pdf import html_to_pdf
+
+            html_to_pdf(html, path)
+        else:
+            atomic_write_text(path, html)
+    except OSError as exc:
+        raise UserInputError(f"cannot write the memo {path}: {exc.strerror or exc}") from None

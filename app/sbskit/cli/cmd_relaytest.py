@@ -1,0 +1,61 @@
+"""``sbskit-cli relaytest``: the safe open-relay test (MAIL FROM/RCPT TO only, never DATA)."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "relaytest"
+HELP = "safe open-relay test: tries nmap's address variants with MAIL FROM/RCPT TO, never sends DATA"
+DESCRIPTION = (
+    "Connects to HOST, says EHLO and tries the usual relay tricks (external to external, null sender, "
+    "the server's own domain, %-hack, quoted local parts, [IP] literals, source routes, bang paths) with "
+    "MAIL FROM and RCPT TO, RSET between, then QUIT. It never sends DATA, so nothing is delivered. "
+    "A 250 to RCPT TO means the server possibly relays; from inside the LAN that can be legitimate. "
+    "Exit status: 0 no variant accepted, 1 possibly an open relay, 3 the test could not finish."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from sbskit.cli.cmd_mailprobe import port_number
+    from sbskit.cli.common import positive_seconds
+
+    parser.add_argument("host", metavar="HOST", help="mail server name or address; HOST:PORT and [::1]:2525 also work")
+    parser.add_argument("--port", type=port_number, default=None, metavar="N", help="SMTP port (default 25)")
+    parser.add_argument("--mail-from", default="sbskit-relaytest@example.org", metavar="ADDR",
+                        help="sender for the external-to-external try (default sbskit-relaytest@example.org)")
+    parser.add_argument("--rcpt-to", default="sbskit-relaytest@example.net", metavar="ADDR",
+                        help="outside recipient to try (default sbskit-relaytest@example.net)")
+    parser.add_argument("--timeout", type=positive_seconds, default=8.0, metavar="SECONDS",
+                        help="seconds to wait for each answer (default 8)")
+
+
+def split_host_port(text: str, port: int | None) -> tuple[str, int]:
+    """``[::1]:2525`` / ``mail.example.com:2525`` / ``::1`` -> (host, port); --port wins when given."""
+    import re
+
+    from sbskit.core.errors import UserInputError
+
+    text = text.strip()
+    match = re.match(r"^\[([^\]]+)\]:(\d{1,5})$", text) or re.match(r"^([^:\[\]]+):(\d{1,5})$", text)
+    if match:
+        if port is not None and port != int(match.group(2)):
+            raise UserInputError(f"two different ports: {text} and --port {port}")
+        return match.group(1), int(match.group(2))
+    return text, 25 if port is None else port
+
+
+def run(args: argparse.Namespace):
+    from sbskit.cli.common import EXIT_FOUND, EXIT_INCOMPLETE, EXIT_OK, CommandResult, warn
+    from sbskit.core.jobs import JobContext
+    from sbskit.core.mailprobe.relay import run_relay_test
+    from sbskit.core.mailprobe.textout import relay_text
+
+    def show(attempt) -> None:
+        warn(f"{attempt.variant}: {attempt.reply_code} {'ACCEPTED' if attempt.relayed else 'refused'}")
+
+    host, port = split_host_port(args.host, args.port)
+    report = run_relay_test(host, port, mail_from=args.mail_from, rcpt_to=args.rcpt_to,
+                            timeout=args.timeout, ctx=JobContext(result=show))
+    doc = report.to_dict()
+    code = {True: EXIT_FOUND, False: EXIT_OK, None: EXIT_INCOMPLETE}[report.open_relay]
+    return CommandResult(code, doc, relay_text(doc), title=f"Open-relay test: {doc['host']} port {doc['port']}")

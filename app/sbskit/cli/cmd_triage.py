@@ -1,0 +1,94 @@
+"""``sbskit-cli triage``: name the likely cause of full queues or a listing, with evidence and a plan."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+NAME = "triage"
+HELP = "read tracking/protocol logs, queue exports and firewall logs; name the likely cause and the fix"
+
+PROGRESS_BYTES = 20 * 1024 * 1024
+
+ANSWER_OPTIONS = (
+    ("queues_long", "--queues-long", "are the outbound queues long?"),
+    ("ip_listed", "--ip-listed", "is the public IP on a blocklist?"),
+    ("users_get_ndrs", "--users-get-ndrs", "do users get NDRs for mail they send?"),
+    ("smart_host", "--smart-host", "does outbound mail go through a smart host?"),
+    ("shared_ip", "--shared-ip", "do the server and the LAN share one public IP?"),
+)
+FILE_OPTIONS = (
+    ("tracking_log", "--tracking-log", "tracking-log", "message tracking log or Get-MessageTrackingLog export"),
+    ("protocol_log", "--protocol-log", "protocol-log", "SMTP receive/send protocol log or IIS SMTP log"),
+    ("queue_export", "--queue-export", "queue-export", "Get-Queue / Get-Message export or postqueue -j output"),
+    ("firewall_log", "--firewall-log", "firewall-log", "pfirewall.log, filterlog or firewall CSV"),
+)
+
+
+def _yes_no(text: str) -> str:
+    value = text.strip().lower()
+    if value in ("yes", "y", "true", "1"):
+        return "yes"
+    if value in ("no", "n", "false", "0"):
+        return "no"
+    if value in ("unknown", "?", "dunno", "-"):
+        return ""
+    raise argparse.ArgumentTypeError(f"answer yes, no or unknown, not {text!r}")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    files = parser.add_argument_group("evidence (any supported format; the kind is sniffed from the content)")
+    for dest, flag, _, helptext in FILE_OPTIONS:
+        files.add_argument(flag, dest=dest, action="append", default=[], type=Path, metavar="FILE",
+                           help=f"{helptext} (repeatable)")
+    files.add_argument("--evidence", action="append", default=[], type=Path, metavar="FILE",
+                       help="any evidence file, kind unknown (repeatable)")
+    parser.add_argument("--server-ip", action="append", default=[], metavar="IP",
+                        help="the mail server's address(es), LAN and public (repeatable)")
+    parser.add_argument("--local-domain", action="append", default=[], metavar="DOMAIN",
+                        help="an accepted (own) mail domain (repeatable; otherwise learnt from the logs)")
+    parser.add_argument("--exchange-version", choices=("2003", "2007", "2010", "2013", "2016", "2019"),
+                        help="print the PowerShell for this version (default: from the log headers, else 2013-2019)")
+    answers = parser.add_argument_group("symptoms (yes/no/unknown)")
+    for _, flag, helptext in ANSWER_OPTIONS:
+        answers.add_argument(flag, type=_yes_no, metavar="yes|no", help=helptext)
+
+
+def run(args: argparse.Namespace):
+    from sbskit.cli.common import EXIT_FOUND, EXIT_OK, CommandResult, warn
+    from sbskit.core.jobs import JobContext
+    from sbskit.core.triage import Answers, EvidenceFile, analyse
+    from sbskit.core.triage.render import make_report, to_text
+
+    files = []
+    for dest, _, kind, _ in FILE_OPTIONS:
+        files.extend(EvidenceFile(path, kind) for path in getattr(args, dest))
+    files.extend(EvidenceFile(path) for path in args.evidence)
+    answers = Answers()
+    for qid, _, _ in ANSWER_OPTIONS:
+        value = getattr(args, qid)
+        if value:
+            answers.set(qid, value)
+
+    last = [-1]
+
+    def progress(done: int, total: int, message: str) -> None:
+        step = done * 10 // max(total, 1)
+        if step != last[0] and total:
+            last[0] = step
+            warn(f"{message} ({done * 100 // total}%)")
+
+    def size(path: Path) -> int:
+        try:
+            return path.stat().st_size
+        except OSError:
+            return 0
+
+    # progress on stderr only for imports that take a while (tens of MB)
+    big = sum(size(f.path) for f in files) >= PROGRESS_BYTES
+    ctx = JobContext(progress=progress) if big else None
+    result = analyse(files, answers, args.server_ip, args.local_domain, args.exchange_version, ctx=ctx)
+    doc = result.as_dict()
+
+    code = EXIT_FOUND if result.diagnosis else EXIT_OK
+    return CommandResult(code, doc, to_text(result), title="Queue triage", report=make_report(result))

@@ -1,0 +1,287 @@
+"""Bounded, deadline-guarded line I/O for talking to mail servers we do not trust.
+
+A probe talks to servers that may drip one byte a second, never end a line, send
+megabytes of garbage or stall a TLS handshake. Per-call socket timeouts alone do not
+bound that (a drip resets them), so a shared watchdog thread shuts each :class:`Conn`'s
+socket down at its overall deadline or on cancel: any blocked ``recv`` or handshake then
+returns at once. Reads are capped per line and per connection.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+from typing import Callable
+
+MAX_LINE = 4096  # bytes in one protocol line
+MAX_TOTAL = 256 * 1024  # bytes read on one connection
+MAX_LINES = 200  # lines in one multi-line reply
+
+
+class ProbeError(Exception):
+    """A service could not be checked; ``kind`` is one of the fixed reasons below.
+
+    ``refused`` / ``unreachable`` / ``no-answer`` (connect failed: "not reachable"),
+    ``timeout`` (connected, then the server was too slow), ``closed`` (it hung up),
+    ``garbage`` (not the protocol), ``too-long`` (an endless line or reply),
+    ``tls-failed`` (the TLS handshake broke), ``untrusted`` (the certificate check failed),
+    ``rejected`` (the server greets with a refusal), ``cancelled``.
+    """
+
+    NOT_REACHABLE = ("refused", "unreachable", "no-answer")
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+        self.detail = detail
+
+    @property
+    def not_reachable(self) -> bool:
+        return self.kind in self.NOT_REACHABLE
+
+
+def split_host(host: str) -> str:
+    """``[::1]`` -> ``::1``; other forms unchanged."""
+    host = host.strip()
+    if host.startswith("[") and host.endswith("]"):
+        return host[1:-1]
+    return host
+
+
+class Conn:
+    """One TCP (optionally TLS) connection with a hard deadline and capped reads.
+
+    A shared watchdog thread (:class:`_Watchdog`) shuts the socket down at the deadline.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        timeout: float,
+        deadline: float,
+        is_cancelled: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self.host = split_host(host)
+        self.port = port
+        self.timeout = timeout
+        self.deadline = deadline
+        self._is_cancelled = is_cancelled
+        self._buf = b""
+        self._total = 0
+        self._tripped = ""  # why the watchdog shut the socket ("timeout"/"cancelled")
+        self.sock: socket.socket | ssl.SSLSocket | None = None
+        self.peer_ip: str | None = None
+        self.transcript: list[str] = []  # what was said, for the report (no secrets are ever sent)
+        self._connect()
+        _WATCHDOG.register(self)
+
+    # -- connection -------------------------------------------------------------
+    def _remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def _op_timeout(self) -> float:
+        remaining = self._remaining()
+        if remaining <= 0:
+            raise ProbeError("timeout", "the server did not finish answering in time")
+        return max(0.05, min(self.timeout, remaining))
+
+    def _connect(self) -> None:
+        try:
+            infos = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise ProbeError("unreachable", f"cannot resolve {self.host}: {exc}") from None
+        last: ProbeError | None = None
+        for family, socktype, proto, _name, addr in infos:
+            if self._is_cancelled():
+                raise ProbeError("cancelled", "cancelled")
+            sock = socket.socket(family, socktype, proto)
+            try:
+                sock.settimeout(self._op_timeout())
+                sock.connect(addr)
+            except ConnectionRefusedError:
+                sock.close()
+                last = ProbeError("refused", "connection refused (port closed)")
+                continue
+            except (TimeoutError, socket.timeout):
+                sock.close()
+                last = ProbeError("no-answer", "no answer to the connection attempt (filtered?)")
+                continue
+            except OSError as exc:
+                sock.close()
+                last = ProbeError("unreachable", exc.strerror or str(exc))
+                continue
+            self.sock = sock
+            self.peer_ip = addr[0]
+            return
+        raise last or ProbeError("unreachable", f"no address for {self.host}")
+
+    def _check_watch(self, now: float) -> bool:
+        """Called by the shared watchdog; True once the socket has been shut down."""
+        reason = ""
+        if self._is_cancelled():
+            reason = "cancelled"
+        elif now >= self.deadline:
+            reason = "timeout"
+        if not reason:
+            return False
+        self._tripped = reason
+        sock = self.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        return True
+
+    def close(self) -> None:
+        _WATCHDOG.unregister(self)
+        sock, self.sock = self.sock, None
+        if sock is not None:
+            try:
+                sock.close()
+            except OSError:
+                pass
+
+    def __enter__(self) -> "Conn":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def _fail_from(self, exc: BaseException, what: str) -> ProbeError:
+        if self._tripped == "cancelled" or self._is_cancelled():
+            return ProbeError("cancelled", "cancelled")
+        if self._tripped == "timeout" or isinstance(exc, (TimeoutError, socket.timeout)):
+            return ProbeError("timeout", f"the server did not answer in time ({what})")
+        if isinstance(exc, ssl.SSLError):
+            return ProbeError("tls-failed", f"TLS handshake failed: {exc.reason or exc}")
+        return ProbeError("closed", f"connection lost ({what}): {getattr(exc, 'strerror', None) or exc}")
+
+    # -- TLS --------------------------------------------------------------------
+    def start_tls(self, context: ssl.SSLContext, server_hostname: str | None) -> None:
+        """Wrap the socket in TLS (implicit TLS or after STARTTLS); bounded by the deadline."""
+        if self._buf:
+            raise ProbeError("garbage", "the server sent data before the TLS handshake")
+        assert self.sock is not None
+        raw = self.sock
+        try:
+            raw.settimeout(self._op_timeout())
+            tls = context.wrap_socket(raw, server_hostname=server_hostname, do_handshake_on_connect=False)
+            self.sock = tls
+            tls.do_handshake()
+        except ProbeError:
+            raise
+        except (OSError, ValueError) as exc:
+            if self._tripped or isinstance(exc, (TimeoutError, socket.timeout)):
+                raise self._fail_from(exc, "TLS handshake") from None
+            if isinstance(exc, ssl.SSLCertVerificationError):
+                raise ProbeError("untrusted", exc.verify_message or "certificate verification failed") from None
+            reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+            raise ProbeError("tls-failed", f"TLS handshake failed: {reason}") from None
+
+    @property
+    def tls_socket(self) -> ssl.SSLSocket | None:
+        return self.sock if isinstance(self.sock, ssl.SSLSocket) else None
+
+    # -- I/O --------------------------------------------------------------------
+    def send_line(self, text: str, log_as: str | None = None) -> None:
+        if self.sock is None:
+            raise ProbeError("closed", "connection already closed")
+        self.transcript.append("C: " + (log_as if log_as is not None else text))
+        try:
+            self.sock.settimeout(self._op_timeout())
+            self.sock.sendall(text.encode("utf-8", "replace") + b"\r\n")
+        except ProbeError:
+            raise
+        except OSError as exc:
+            raise self._fail_from(exc, "sending") from None
+
+    def _fill(self) -> None:
+        if self.sock is None:
+            raise ProbeError("closed", "connection already closed")
+        if self._total >= MAX_TOTAL:
+            raise ProbeError("too-long", f"the server sent more than {MAX_TOTAL // 1024} KiB")
+        try:
+            self.sock.settimeout(self._op_timeout())
+            chunk = self.sock.recv(min(4096, MAX_TOTAL - self._total))
+        except ProbeError:
+            raise
+        except OSError as exc:
+            raise self._fail_from(exc, "reading") from None
+        if not chunk:
+            if self._tripped:
+                raise self._fail_from(TimeoutError(), "reading")
+            raise ProbeError("closed", "the server closed the connection")
+        self._total += len(chunk)
+        self._buf += chunk
+
+    def read_line(self) -> str:
+        """One line without its CRLF; ``too-long`` if no line end comes within MAX_LINE bytes."""
+        while True:
+            idx = self._buf.find(b"\n")
+            if idx >= 0:
+                raw, self._buf = self._buf[:idx], self._buf[idx + 1 :]
+                if len(raw) > MAX_LINE:
+                    raise ProbeError("too-long", f"a line longer than {MAX_LINE} bytes")
+                text = raw.rstrip(b"\r").decode("utf-8", "replace")
+                if _looks_binary(text):
+                    raise ProbeError("garbage", "the server sent binary data, not a mail protocol")
+                self.transcript.append("S: " + text[:300])
+                return text
+            if len(self._buf) > MAX_LINE:
+                raise ProbeError("too-long", f"a line longer than {MAX_LINE} bytes without an end")
+            self._fill()
+
+
+class _Watchdog:
+    """One thread for all connections: shuts a socket down at its deadline or on cancel.
+
+    A thread per connection would cost more than the probe's own work on a fast LAN.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._conns: set[Conn] = set()
+        self._thread: threading.Thread | None = None
+
+    def register(self, conn: Conn) -> None:
+        with self._lock:
+            self._conns.add(conn)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="mailprobe-watchdog", daemon=True)
+                self._thread.start()
+
+    def unregister(self, conn: Conn) -> None:
+        with self._lock:
+            self._conns.discard(conn)
+
+    def _run(self) -> None:
+        idle = 0
+        while True:
+            time.sleep(0.05)
+            with self._lock:
+                conns = list(self._conns)
+                if not conns:
+                    idle += 1
+                    if idle > 100:  # five quiet seconds: let the thread end
+                        self._thread = None
+                        return
+                    continue
+            idle = 0
+            now = time.monotonic()
+            for conn in conns:
+                if conn._check_watch(now):
+                    self.unregister(conn)
+
+
+_WATCHDOG = _Watchdog()
+
+
+def _looks_binary(text: str) -> bool:
+    if text.isprintable() and "\ufffd" not in text:  # the common case, checked at C speed
+        return False
+    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t") or ch == "\ufffd")
+    return bad > 0 and bad * 10 >= max(1, len(text)) or "\x00" in text

@@ -1,0 +1,212 @@
+"""What a server's TLS offers: protocol, cipher, certificate, trust, name match, expiry.
+
+The probe's own dialogue uses a non-verifying context so it can always look at the
+certificate (a self-signed one is a finding, not a reason to stop). Trust is checked by
+a separate handshake with a verifying context. Certificate fields are decoded with the
+standard library only (no extra crypto package to ship).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import ipaddress
+import os
+import ssl
+import tempfile
+import threading
+from typing import Any
+
+WEAK_CIPHER_MARKERS = ("RC4", "DES", "NULL", "EXPORT", "MD5", "ANON")
+OLD_PROTOCOLS = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
+_LEGACY: ssl.SSLContext | None = None
+_LEGACY_LOCK = threading.Lock()
+
+
+def probe_context() -> ssl.SSLContext:
+    """A context that accepts any certificate and any protocol the local OpenSSL allows."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    try:
+        ctx.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+    except (ValueError, AttributeError):
+        pass
+    return ctx
+
+
+def legacy_context() -> ssl.SSLContext | None:
+    """A context that offers only TLS 1.0/1.1, to see whether the server still accepts them.
+
+    None when the local OpenSSL cannot speak them at all (then the question stays open).
+    """
+    import warnings
+
+    global _LEGACY
+    try:
+        with _LEGACY_LOCK:  # catch_warnings is not thread-safe; the context is built once and shared
+            if _LEGACY is not None:
+                return _LEGACY
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
+                ctx.minimum_version = ssl.TLSVersion.TLSv1
+                ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+                ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+            _LEGACY = ctx
+            return ctx
+    except (ValueError, ssl.SSLError, AttributeError):
+        return None
+
+
+def verify_context(ca_file: str | None) -> ssl.SSLContext:
+    """A context that checks the chain (system store, or only ``ca_file`` when given)."""
+    if ca_file:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(cafile=ca_file)
+    else:
+        ctx = ssl.create_default_context()
+    ctx.check_hostname = False  # the name is matched separately, so both facts are reported
+    return ctx
+
+
+def decode_der(der: bytes) -> dict[str, Any]:
+    """The certificate as the ``ssl`` module's dict (subject, issuer, notAfter, SAN...)."""
+    decoder = getattr(getattr(ssl, "_ssl", None), "_test_decode_cert", None)
+    if decoder is None or not der:
+        return {}
+    from sbskit.core.paths import app_paths
+
+    folder = app_paths().cache
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(suffix=".pem", prefix="peer-", dir=folder)
+    except OSError:
+        return {}
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(ssl.DER_cert_to_PEM_cert(der))
+        return decoder(name)
+    except (OSError, ValueError, ssl.SSLError):
+        return {}
+    finally:
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
+
+
+def _name(rdns: Any) -> str:
+    parts = []
+    for rdn in rdns or ():
+        for key, value in rdn:
+            parts.append(f"{key}={value}")
+    return ", ".join(parts)
+
+
+def _common_name(rdns: Any) -> str:
+    for rdn in rdns or ():
+        for key, value in rdn:
+            if key == "commonName":
+                return value
+    return ""
+
+
+def hostname_matches(host: str, names: list[str], ips: list[str]) -> bool:
+    """RFC 6125 style: exact or single left-most wildcard label; IP literals against IP SANs."""
+    host = host.strip("[]").lower().rstrip(".")
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError:
+        addr = None
+    if addr is not None:
+        for ip in ips:
+            try:
+                if ipaddress.ip_address(ip.strip()) == addr:
+                    return True
+            except ValueError:
+                continue
+        return False
+    for name in names:
+        name = name.lower().rstrip(".")
+        if name == host:
+            return True
+        if name.startswith("*.") and "." in host:
+            if host.split(".", 1)[1] == name[2:] and name.count(".") >= 2:
+                return True
+    return False
+
+
+def describe_certificate(der: bytes, host: str, now: _dt.datetime | None = None) -> dict[str, Any]:
+    """The certificate facts the report shows (trust is filled in later by the caller)."""
+    info = decode_der(der)
+    san = info.get("subjectAltName", ())
+    dns_names = [v for k, v in san if k == "DNS"]
+    ip_names = [v for k, v in san if k == "IP Address"]
+    cn = _common_name(info.get("subject"))
+    names_for_match = dns_names or ([cn] if cn else [])
+    not_after = info.get("notAfter")
+    days = None
+    expires = None
+    if not_after:
+        try:
+            seconds = ssl.cert_time_to_seconds(not_after)
+            expires_dt = _dt.datetime.fromtimestamp(seconds, _dt.timezone.utc)
+            expires = expires_dt.strftime("%Y-%m-%d")
+            now = now or _dt.datetime.now(_dt.timezone.utc)
+            days = int((expires_dt - now).total_seconds() // 86400)
+        except ValueError:
+            pass
+    subject = _name(info.get("subject"))
+    issuer = _name(info.get("issuer"))
+    return {
+        "subject": subject,
+        "issuer": issuer,
+        "common_name": cn,
+        "dns_names": dns_names,
+        "ip_addresses": ip_names,
+        "serial": info.get("serialNumber"),
+        "not_before": info.get("notBefore"),
+        "not_after": not_after,
+        "expires": expires,
+        "days_to_expiry": days,
+        "self_signed": bool(subject) and subject == issuer,
+        "hostname_match": hostname_matches(host, names_for_match, ip_names) if info else None,
+        "trusted": None,
+        "trust_error": None,
+        "decoded": bool(info),
+    }
+
+
+def peer_chain(tls: ssl.SSLSocket) -> list[dict[str, Any]]:
+    """Subject and issuer of every certificate the server sent, leaf first.
+
+    Python 3.13 has ``get_unverified_chain`` publicly; 3.10-3.12 keep it on the
+    internal object. Either way an empty list only means "not known".
+    """
+    getter = getattr(tls, "get_unverified_chain", None)
+    if getter is None:
+        getter = getattr(getattr(tls, "_sslobj", None), "get_unverified_chain", None)
+    if getter is None:
+        return []
+    try:
+        chain = getter() or []
+        out = []
+        for cert in chain[:10]:
+            info = cert.get_info() if hasattr(cert, "get_info") else {}
+            out.append({"subject": _name(info.get("subject")), "issuer": _name(info.get("issuer")),
+                        "not_after": info.get("notAfter")})
+        return out
+    except (ValueError, ssl.SSLError, AttributeError, TypeError):
+        return []
+
+
+def session_facts(tls: ssl.SSLSocket) -> dict[str, Any]:
+    cipher = tls.cipher() or ("", "", 0)
+    return {"version": tls.version(), "cipher": cipher[0], "bits": cipher[2]}
+
+
+def weak_cipher(name: str, bits: int | None) -> bool:
+    upper = (name or "").upper()
+    return any(m in upper for m in WEAK_CIPHER_MARKERS) or (bits is not None and 0 < bits < 128)

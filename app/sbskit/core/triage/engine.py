@@ -1,0 +1,282 @@
+"""Run the triage: sniff and read every file, run the detectors, weigh in the answers.
+
+Files are read one after another with bounded memory; a file that cannot be used gets
+its own message and the others are still analysed. Firewall logs are read last so the
+mail server's own address, learnt from the Exchange logs, is not named as a culprit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from sbskit.core.errors import UserInputError
+from sbskit.core.jobs import JobContext
+from sbskit.core.triage import plan as plans
+from sbskit.core.triage.answers import Answers, prior_logits
+from sbskit.core.triage.detectors import DETECTORS
+from sbskit.core.triage.evidence import Evidence, ip_kind
+from sbskit.core.triage.model import CAUSES, DIAGNOSIS_THRESHOLD, FINDING_THRESHOLD, Finding, InputSummary, sigmoid
+from sbskit.core.triage.read_ex2003 import read_ex2003
+from sbskit.core.triage.read_firewall import read_filterlog, read_firewall_csv, read_windows_firewall
+from sbskit.core.triage.read_protocol import read_iis_smtp, read_receive_log, read_send_log
+from sbskit.core.triage.read_queues import read_get_message, read_get_queue, read_postfix_queue
+from sbskit.core.triage.read_tracking import read_tracking
+from sbskit.core.triage.readers_base import ReadResult
+from sbskit.core.triage.sniff import FORMAT_KIND, FORMAT_NAMES, Sniffed, sniff_file
+from sbskit.core.triage.textio import Progress, TextSource
+from sbskit.core.triage.versions import VERSION_CHOICES, exchange_version_from_build
+
+READERS = {
+    "exchange_tracking": read_tracking,
+    "exchange_tracking_csv": read_tracking,
+    "smtp_receive_log": read_receive_log,
+    "smtp_send_log": read_send_log,
+    "iis_smtp_log": read_iis_smtp,
+    "get_queue_csv": read_get_queue,
+    "get_message_csv": read_get_message,
+    "postfix_queue_json": read_postfix_queue,
+    "exchange2003_tracking": read_ex2003,
+    "windows_firewall_log": read_windows_firewall,
+    "filterlog": read_filterlog,
+    "firewall_csv": read_firewall_csv,
+}
+FIREWALL_FORMATS = {"windows_firewall_log", "filterlog", "firewall_csv"}
+
+
+@dataclass
+class EvidenceFile:
+    """A file the admin handed in, with what they think it is ('' when they did not say)."""
+
+    path: Path
+    kind_given: str = ""
+
+
+@dataclass
+class TriageResult:
+    inputs: list[InputSummary]
+    findings: list[Finding]
+    scores: dict[str, dict]
+    missing: list[dict]
+    answers: Answers
+    exchange_version: str
+    version_source: str
+    evidence_used: bool
+    server_ips: list[str] = field(default_factory=list)
+    local_domains: list[str] = field(default_factory=list)
+
+    @property
+    def diagnosis(self) -> bool:
+        return any(f.confidence >= DIAGNOSIS_THRESHOLD for f in self.findings)
+
+    def verdict(self) -> str:
+        if self.diagnosis:
+            top = self.findings[0]
+            return f"Most likely cause: {top.title} ({round(top.confidence * 100)}%)."
+        if self.findings:
+            return "No clear cause yet; the possible causes below need more evidence."
+        if self.evidence_used:
+            return "No strong finding: the evidence looks like a healthy server."
+        return "No strong finding from the answers alone; add evidence files."
+
+    def as_dict(self) -> dict:
+        return {
+            "inputs": [i.as_dict() for i in self.inputs],
+            "findings": [f.as_dict() for f in self.findings],
+            "verdict": self.verdict(),
+            "diagnosis": self.diagnosis,
+            "scores": self.scores,
+            "answers": self.answers.as_dict(),
+            "derived_answers": self.answers.derived,
+            "exchange_version": self.exchange_version,
+            "exchange_version_source": self.version_source,
+            "server_ips": self.server_ips,
+            "local_domains": self.local_domains,
+            "missing_evidence": self.missing,
+        }
+
+
+def _read_one(info: Sniffed, ev: Evidence, progress: Progress) -> ReadResult:
+    reader = READERS[info.format]
+    with TextSource(info.path, info.encoding.codec) as source:
+        progress.start_file(source, info.path.name)
+        result = reader(source, info, ev, progress, str(info.path))  # evidence names the file as given
+    progress.end_file(info.size)
+    return result
+
+
+def read_evidence(
+    files: Iterable[EvidenceFile | Path | str],
+    ev: Evidence,
+    ctx: JobContext | None = None,
+) -> list[InputSummary]:
+    """Sniff and read each file into ``ev``; one InputSummary per file, in the given order.
+
+    ``ctx.result`` receives each InputSummary as soon as its file is done.
+    """
+    items = [f if isinstance(f, EvidenceFile) else EvidenceFile(Path(f)) for f in files]
+    sniffed = [sniff_file(item.path) for item in items]
+    total = sum(s.size for s in sniffed if s.usable)
+    progress = Progress(ctx, total)
+    order = sorted(range(len(items)), key=lambda i: (sniffed[i].format in FIREWALL_FORMATS, i))
+    summaries: dict[int, InputSummary] = {}
+    for index in order:
+        info, item = sniffed[index], items[index]
+        problems = list(info.problems)
+        result = ReadResult()
+        if info.usable:
+            try:
+                result = _read_one(info, ev, progress)
+            except OSError as exc:
+                problems.append(f"reading stopped: {exc.strerror or exc}")
+            problems.extend(result.problems)
+            if result.records:
+                ev.formats[info.format] += result.records
+                version = exchange_version_from_build(info.version)
+                if version:
+                    ev.versions[version] += 1
+            kind = FORMAT_KIND[info.format]
+            if item.kind_given and item.kind_given != kind:
+                problems.append(f"given as a {item.kind_given} but it is a {FORMAT_NAMES[info.format]}; read as such")
+        summary = InputSummary(
+            file=str(item.path),
+            format=info.format if info.usable else None,
+            format_name=FORMAT_NAMES.get(info.format or "", "not recognised"),
+            encoding=info.encoding.label if info.encoding else "",
+            newline=info.newline,
+            records=result.records,
+            skipped=result.skipped,
+            problems=problems,
+            kind_given=item.kind_given,
+        )
+        summaries[index] = summary
+        if ctx is not None:
+            ctx.result(summary)
+    if ctx is not None:
+        ctx.progress(1000, 1000, "Files read")
+    return [summaries[i] for i in range(len(items))]
+
+
+def diagnose(
+    ev: Evidence,
+    inputs: list[InputSummary],
+    answers: Answers,
+    exchange_version: str | None = None,
+) -> TriageResult:
+    """Detectors plus answers -> ranked findings with plans and missing evidence.
+
+    ``answers`` is not changed: answers the evidence supplies go into a copy.
+    """
+    answers = Answers(dict(answers.values))
+    listed = ev.counts["listed"]
+    if answers.get("ip_listed") is None and listed:
+        answers.values["ip_listed"] = "yes"
+        answers.derived["ip_listed"] = f"remote servers refused mail because of a blocklist ({listed} time(s))"
+    priors = prior_logits(answers)
+    if exchange_version:
+        version, source = exchange_version, "given"
+    elif ev.versions:
+        version, source = ev.versions.most_common(1)[0][0], "log headers"
+    else:
+        version, source = plans.DEFAULT_VERSION, "assumed"
+    evidence_used = any(i.usable for i in inputs)
+    findings: list[Finding] = []
+    scores: dict[str, dict] = {}
+    for detector in DETECTORS:
+        assessment = detector.detect(ev)
+        cause = assessment.cause
+        prior, prior_reasons = priors[cause]
+        confidence = sigmoid(prior + assessment.logit)
+        scores[cause] = {
+            "confidence": round(confidence, 2),
+            "prior": round(sigmoid(prior), 2),
+            "evidence_logit": round(assessment.logit, 2),
+            "reasons": assessment.facts + prior_reasons,
+        }
+        if confidence < FINDING_THRESHOLD:
+            continue
+        info = plans.cause_info(cause)
+        fills = _fills(cause, assessment.subjects, ev)
+        steps = plans.plan_for(cause, version, fills)
+        strong = [f for f in assessment.facts][:3]
+        if strong:
+            summary = " ".join(strong)
+        else:
+            summary = "From your answers: " + "; ".join(r[2:].split(" (you answered")[0].split(" (the evidence says")[0] for r in prior_reasons[:3]) + "."
+        findings.append(
+            Finding(
+                cause=cause,
+                title=info["title"],
+                confidence=confidence,
+                summary=summary,
+                reasons=assessment.facts + prior_reasons,
+                evidence=assessment.evidence,
+                subjects=assessment.subjects,
+                actions=plans.action_lines(steps),
+                plan=steps,
+            )
+        )
+    findings.sort(key=lambda f: (-f.confidence, CAUSES.index(f.cause)))
+    present = {fmt for fmt, n in ev.formats.items() if n}
+    wanted = [f.cause for f in findings] or list(CAUSES)
+    missing = plans.missing_evidence(wanted, present, version)
+    return TriageResult(
+        inputs=inputs,
+        findings=findings,
+        scores=scores,
+        missing=missing,
+        answers=answers,
+        exchange_version=version,
+        version_source=source,
+        evidence_used=evidence_used,
+        server_ips=sorted(set(ev.server_ips) | set(ev.seen_server_ips)),
+        local_domains=sorted(ev.local_domains())[:20],
+    )
+
+
+def _fills(cause: str, subjects: list[str], ev: Evidence) -> dict[str, str]:
+    """Names for the plan's placeholders: the abused account and the address it sent as."""
+    if cause != "authenticated_relay" or not subjects:
+        return {}
+    account = subjects[0]
+    if account.startswith(("guessing", "(")):
+        return {}
+    fills = {}
+    if "@" in account:
+        fills["<SENDER>"] = account
+        fills["<USER>"] = account.split("@", 1)[0]
+    else:
+        fills["<USER>"] = account.split("\\")[-1]
+        senders = ev.table("auth_sender").get(account)
+        if senders and len(senders.values) == 1:
+            fills["<SENDER>"] = next(iter(senders.values))
+    return fills
+
+
+def analyse(
+    files: Iterable[EvidenceFile | Path | str] = (),
+    answers: Answers | None = None,
+    server_ips: Iterable[str] = (),
+    local_domains: Iterable[str] = (),
+    exchange_version: str | None = None,
+    ctx: JobContext | None = None,
+) -> TriageResult:
+    """The whole triage. Raises UserInputError when there is nothing to work with."""
+    answers = answers or Answers()
+    files = list(files)
+    ips = set()
+    for ip in server_ips:
+        if not ip_kind(ip.strip()):
+            raise UserInputError(f"not an IP address: {ip!r}")
+        ips.add(ip.strip())
+    if exchange_version and exchange_version not in VERSION_CHOICES:
+        raise UserInputError(f"unknown Exchange version {exchange_version!r}; use one of {', '.join(VERSION_CHOICES)}")
+    if not files and not answers.any_given():
+        raise UserInputError("nothing to analyse: give evidence files or answer the symptom questions")
+    ev = Evidence(server_ips=ips, declared_local={d.strip().lower() for d in local_domains if d.strip()})
+    inputs = read_evidence(files, ev, ctx)
+    if files and not any(i.usable for i in inputs) and not answers.any_given():
+        reasons = "; ".join(f"{Path(i.file).name}: {i.problems[0] if i.problems else 'no records'}" for i in inputs)
+        raise UserInputError(f"none of the files could be used ({reasons})")
+    return diagnose(ev, inputs, answers, exchange_version)

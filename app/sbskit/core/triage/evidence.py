@@ -1,0 +1,232 @@
+"""What the readers extract from the files: compact counters, not the records themselves.
+
+A million tracking-log lines must fit in bounded memory, so each reader keeps only what
+the detectors ask for: counts per signal, a few sample lines per signal (file and line
+number, shown to the admin as proof), and grouped distinct values (recipients per source
+IP, external domains per account) with hard caps. Detectors read this object after the
+import; they never see raw lines.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import Counter
+from dataclasses import dataclass, field
+
+MAX_SAMPLES = 6  # evidence lines kept per signal
+MAX_GROUP_SAMPLES = 3
+MAX_DISTINCT = 5000  # distinct values kept per group key
+MAX_GROUP_KEYS = 100_000  # keys per group (senders, IPs); further keys are counted only
+VALUE_BUDGET = 2_000_000  # distinct values stored over all groups of one analysis
+SAMPLE_BUDGET = 20_000  # evidence lines stored over all groups of one analysis
+TEXT_LIMIT = 240  # characters of a line shown as evidence
+
+
+@dataclass(slots=True)
+class Line:
+    """One piece of evidence: where it is and what it says."""
+
+    file: str
+    line: int
+    text: str
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "text": self.text}
+
+    def where(self) -> str:
+        """'MSGTRK2026112706-1.LOG:123' (file name without the folder, for reading)."""
+        name = self.file.replace("\\", "/").rsplit("/", 1)[-1]
+        return f"{name}:{self.line}"
+
+
+def clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "\u2026"
+
+
+class GroupStat:
+    """Per-key statistics of a group: a count, capped distinct values, IPs, samples.
+
+    ``budget`` is shared by all keys of one analysis: [distinct values left, samples left],
+    so millions of keys cannot each keep their own few values and lines.
+    """
+
+    __slots__ = ("count", "values", "ips", "samples", "values_overflow", "budget")
+
+    def __init__(self, budget: list[int] | None = None) -> None:
+        self.count = 0
+        self.values: set[str] = set()
+        self.ips: set[str] = set()
+        self.samples: list[Line] = []
+        self.values_overflow = 0
+        self.budget = budget if budget is not None else [MAX_DISTINCT, MAX_GROUP_SAMPLES]
+
+    def add(self, value: str) -> None:
+        if value in self.values:
+            return
+        budget = self.budget
+        if len(self.values) < MAX_DISTINCT and budget[0] > 0:
+            self.values.add(value)
+            budget[0] -= 1
+        else:
+            self.values_overflow += 1
+
+    def distinct(self) -> int:
+        return len(self.values) + self.values_overflow
+
+    def want_sample(self) -> bool:
+        if len(self.samples) < MAX_GROUP_SAMPLES and self.budget[1] > 0:
+            self.budget[1] -= 1
+            return True
+        return False
+
+
+class _Overflow(GroupStat):
+    """Stands in for keys beyond MAX_GROUP_KEYS: counts nothing, keeps nothing."""
+
+    def add(self, value: str) -> None:
+        return None
+
+    def want_sample(self) -> bool:
+        return False
+
+
+_OVERFLOW = _Overflow()
+
+_IP_KIND: dict[str, str] = {}
+
+
+def ip_kind(text: str) -> str:
+    """'lan' (RFC 1918, link-local, CGNAT, ULA), 'loopback', 'public' or '' (not an address).
+
+    Python's ``is_private`` also counts the documentation ranges (203.0.113.0/24 ...) as
+    private; for a mail log those are outside hosts, so the LAN ranges are listed here.
+    """
+    kind = _IP_KIND.get(text)
+    if kind is not None:
+        return kind
+    candidate = text.strip().strip("[]")
+    try:
+        addr = ipaddress.ip_address(candidate.split("%")[0])
+    except ValueError:
+        kind = ""
+    else:
+        if addr.version == 6 and addr.ipv4_mapped:
+            addr = addr.ipv4_mapped
+        if addr.is_loopback:
+            kind = "loopback"
+        elif any(addr in net for net in (_LAN4 if addr.version == 4 else _LAN6)):
+            kind = "lan"
+        elif addr.is_unspecified or addr.is_multicast:
+            kind = ""
+        else:
+            kind = "public"
+    if len(_IP_KIND) > 200_000:
+        _IP_KIND.clear()
+    _IP_KIND[text] = kind
+    return kind
+
+
+_LAN4 = tuple(
+    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10")
+)
+_LAN6 = tuple(ipaddress.ip_network(n) for n in ("fc00::/7", "fe80::/10"))
+
+
+def split_endpoint(endpoint: str) -> str:
+    """'203.0.113.5:25' or '[2001:db8::1]:25' -> the address part."""
+    endpoint = endpoint.strip()
+    if endpoint.startswith("["):
+        return endpoint[1 : endpoint.find("]")] if "]" in endpoint else endpoint.strip("[")
+    if endpoint.count(":") == 1:
+        return endpoint.rsplit(":", 1)[0]
+    return endpoint
+
+
+def domain_of(address: str) -> str:
+    """Lower-case domain of an e-mail address ('' when there is none)."""
+    at = address.rfind("@")
+    if at < 0:
+        return ""
+    return address[at + 1 :].strip().strip(">").strip().lower()
+
+
+def bare_address(text: str) -> str:
+    """'FROM:<a@b.c> SIZE=12' or '<a@b.c>' -> 'a@b.c'; '<>' -> ''."""
+    start = text.find("<")
+    if start >= 0:
+        end = text.find(">", start)
+        return text[start + 1 : end if end > 0 else None].strip()
+    text = text.split(":", 1)[1] if ":" in text else text
+    return text.strip().split(" ")[0]
+
+
+SYSTEM_SENDER_PREFIXES = ("postmaster@", "mailer-daemon@", "microsoftexchange329e71ec88ae4615bbc36ab6ce41109e@")
+
+
+def is_null_sender(address: str) -> bool:
+    a = address.strip().lower()
+    return a in ("", "<>", "mailer-daemon", "postmaster") or a.startswith(SYSTEM_SENDER_PREFIXES)
+
+
+@dataclass
+class Evidence:
+    """Everything the detectors need, gathered over all files of one analysis."""
+
+    server_ips: set[str] = field(default_factory=set)
+    declared_local: set[str] = field(default_factory=set)
+    local_votes: Counter = field(default_factory=Counter)
+    versions: Counter = field(default_factory=Counter)
+    formats: Counter = field(default_factory=Counter)  # format -> records read
+    counts: Counter = field(default_factory=Counter)  # signal -> occurrences
+    samples: dict[str, list[Line]] = field(default_factory=dict)
+    groups: dict[str, dict[str, GroupStat]] = field(default_factory=dict)
+    seen_server_ips: Counter = field(default_factory=Counter)  # local addresses the logs show
+    budget: list[int] = field(default_factory=lambda: [VALUE_BUDGET, SAMPLE_BUDGET])
+
+    def note(self, signal: str, file: str, line: int, text: str | None = None, n: int = 1) -> None:
+        """Count ``signal`` and keep the line as evidence while fewer than MAX_SAMPLES are kept."""
+        self.counts[signal] += n
+        if text is None:
+            return
+        kept = self.samples.get(signal)
+        if kept is None:
+            kept = self.samples[signal] = []
+        if len(kept) < MAX_SAMPLES:
+            kept.append(Line(file, line, clip(text)))
+
+    def wants(self, signal: str) -> bool:
+        """True while ``signal`` keeps more evidence lines (build the text only then)."""
+        kept = self.samples.get(signal)
+        return kept is None or len(kept) < MAX_SAMPLES
+
+    def group(self, name: str, key: str) -> GroupStat:
+        table = self.groups.get(name)
+        if table is None:
+            table = self.groups[name] = {}
+        stat = table.get(key)
+        if stat is None:
+            if len(table) >= MAX_GROUP_KEYS:
+                self.counts[f"{name}:overflow"] += 1
+                return _OVERFLOW
+            stat = table[key] = GroupStat(self.budget)
+        return stat
+
+    def table(self, name: str) -> dict[str, GroupStat]:
+        return self.groups.get(name, {})
+
+    def vote_local(self, domain: str) -> None:
+        if domain:
+            self.local_votes[domain] += 1
+
+    def local_domains(self) -> set[str]:
+        return set(self.declared_local) | {d for d, n in self.local_votes.items() if n >= 1}
+
+    def is_server(self, ip: str) -> bool:
+        return ip in self.server_ips or ip in self.seen_server_ips
+
+    def has_any(self, *formats: str) -> bool:
+        return any(self.formats.get(f, 0) > 0 for f in formats)
+
+    def sample(self, signal: str) -> list[Line]:
+        return list(self.samples.get(signal, []))

@@ -1,0 +1,220 @@
+"""Exchange 2007-2019 message tracking logs and Get-MessageTrackingLog CSV exports.
+
+This is the hot path (a busy server writes millions of lines a week), so columns are
+mapped to indices once from the ``#Fields`` header (older versions have fewer columns;
+the cmdlet export names them differently), rows stay plain lists from ``csv.reader``,
+and only the few event types that matter do any work beyond one string comparison.
+Evidence text is built only while a signal still wants sample lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+
+from sbskit.core.triage.errtext import classify_error_cached, is_not_found
+from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind, is_null_sender
+from sbskit.core.triage.readers_base import ReadResult, column_map, safe_rows
+from sbskit.core.triage.sniff import Sniffed, norm
+from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
+
+ALIASES = {
+    "time": ("datetime", "timestamp"),
+    "client_ip": ("clientip",),
+    "server_ip": ("serverip",),
+    "source": ("source",),
+    "event": ("eventid",),
+    "internal_id": ("internalmessageid",),
+    "recipients": ("recipientaddress", "recipients"),
+    "status": ("recipientstatus",),
+    "sender": ("senderaddress", "sender"),
+    "return_path": ("returnpath",),
+}
+REQUIRED = ("event", "recipients", "sender")
+MSGID_MEMORY = 200_000  # internal message ids remembered to link FAIL events to the sending IP
+LOCAL_VOTES = 50_000  # DELIVER events that vote for our own domains (enough to learn them)
+
+
+def _row_text(row: list[str]) -> str:
+    return ",".join(row)
+
+
+def _line(label: str, line: int, row: list[str]) -> Line:
+    return Line(label, line, clip(_row_text(row)))
+
+
+def _outside_domains(rcpts: str, local_seen: set[str]):
+    """Recipient domains that are not ours; the one-recipient case avoids building sets."""
+    if ";" not in rcpts:
+        at = rcpts.rfind("@")
+        if at < 0:
+            return ()
+        d = rcpts[at + 1 :]
+        if d in local_seen:
+            return ()
+        d = domain_of(rcpts)
+        return () if d in local_seen else (d,)
+    return [d for d in {domain_of(r) for r in rcpts.split(";")} if d and d not in local_seen]
+
+
+def _header(reader, rows, info: Sniffed, result: ReadResult):
+    """(column map or None, first data row or None) after the '#' header lines or CSV header."""
+    cols: dict[str, int] | None = None
+    is_export = info.format == "exchange_tracking_csv"
+    for row in rows:
+        if not row or not any(row):
+            continue
+        first = row[0]
+        if first.startswith("#"):
+            if first.startswith("#Fields:"):
+                names = [norm(first.split(":", 1)[1])] + [norm(c) for c in row[1:]]
+                cols = column_map(names, ALIASES)
+            elif first.startswith("#Version:") and not info.version:
+                info.version = first.split(":", 1)[1].strip()
+            continue
+        if cols is None and is_export:
+            cols = column_map([norm(c) for c in row], ALIASES)
+            continue
+        if cols is None:
+            result.skip(reader.line_num)
+            continue
+        return cols, row
+    return cols, None
+
+
+def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
+    result = ReadResult()
+    reader = csv.reader(src.lines())
+    cols, pending = _header(reader, safe_rows(reader, result), info, result)
+    if cols is None:
+        result.problems.append("no #Fields header or column names found")
+        return result
+    if any(k not in cols for k in REQUIRED):
+        result.problems.append("the header lacks the event-id, sender or recipient columns; nothing was read")
+        return result
+    width = max(cols.values()) + 1
+    i_ev, i_rcpt, i_from = cols["event"], cols["recipients"], cols["sender"]
+    i_src = cols.get("source", -1)
+    i_cip = cols.get("client_ip", -1)
+    i_sip = cols.get("server_ip", -1)
+    i_stat = cols.get("status", -1)
+    i_rp = cols.get("return_path", -1)
+    i_mid = cols.get("internal_id", -1)
+    if pending is not None and i_sip >= 0 and len(pending) > i_sip and ip_kind(pending[i_sip]) in ("lan", "public"):
+        ev.seen_server_ips[pending[i_sip]] += 1
+
+    local_seen: set[str] = set(ev.local_domains())  # grows with the DELIVER votes below
+    msgid_ip: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    vote_budget = LOCAL_VOTES
+    note, wants, group, counts = ev.note, ev.wants, ev.group, ev.counts
+    records = delivered = sent = 0
+    n = 0
+    row: list[str] = []
+    rows = itertools.chain((pending,) if pending is not None else (), reader)
+    while True:  # restarted after a line csv cannot parse: no try block per row
+        try:
+            for row in rows:
+                n += 1
+                if not n % TICK_ROWS:
+                    progress.tick()
+                if len(row) < width:
+                    if row and not row[0].startswith("#") and any(row):
+                        result.skip(reader.line_num)
+                    continue
+                records += 1
+                e = row[i_ev]
+                if e == "RECEIVE":
+                    if i_cip < 0 or (i_src >= 0 and row[i_src] != "SMTP"):
+                        continue
+                    cip = row[i_cip]
+                    kind = kinds.get(cip)
+                    if kind is None:
+                        if len(kinds) > 100_000:
+                            kinds.clear()
+                        kind = kinds[cip] = ip_kind(cip)
+                    if kind == "public":
+                        if i_mid >= 0:
+                            if len(msgid_ip) >= MSGID_MEMORY:
+                                msgid_ip.clear()
+                            msgid_ip[row[i_mid]] = cip
+                        rcpts = row[i_rcpt]
+                        if ";" not in rcpts and rcpts[rcpts.rfind("@") + 1 :] in local_seen:
+                            continue  # the usual inbound mail: one recipient, one of ours
+                        outside = _outside_domains(rcpts, local_seen)
+                        if outside:
+                            stat = group("sender_from_internet", row[i_from].lower())
+                            stat.count += 1
+                            for d in outside:
+                                stat.add(d)
+                            if len(stat.ips) < 50:
+                                stat.ips.add(cip)
+                            if stat.want_sample():
+                                stat.samples.append(_line(label, reader.line_num, row))
+                    elif kind == "lan":
+                        if (i_sip >= 0 and cip == row[i_sip]) or ev.is_server(cip):
+                            continue
+                        outside = _outside_domains(row[i_rcpt], local_seen)
+                        if outside:
+                            stat = group("lan_submit", cip)
+                            stat.count += 1
+                            for d in outside:
+                                stat.add(d)
+                            if stat.want_sample():
+                                stat.samples.append(_line(label, reader.line_num, row))
+                elif e == "DELIVER":
+                    delivered += 1
+                    if vote_budget > 0:
+                        vote_budget -= 1
+                        for r in row[i_rcpt].split(";"):
+                            d = domain_of(r)
+                            if d:
+                                ev.local_votes[d] += 1
+                                local_seen.add(d)
+                elif e == "SEND":
+                    sent += 1
+                    sender = row[i_from]
+                    if (i_rp >= 0 and row[i_rp] == "<>") or (sender[:1] in "<mMpP" and is_null_sender(sender)):
+                        stat = group("ndr_to", "all")
+                        stat.count += 1
+                        for r in row[i_rcpt].split(";"):
+                            d = domain_of(r)
+                            if d:
+                                stat.add(d)
+                        note("ndr_sent", label, reader.line_num, _row_text(row) if wants("ndr_sent") else None)
+                elif e == "DSN":
+                    stat = group("ndr_to", "all")
+                    stat.count += 1
+                    for r in row[i_rcpt].split(";"):
+                        d = domain_of(r)
+                        if d:
+                            stat.add(d)
+                    note("dsn", label, reader.line_num, _row_text(row) if wants("dsn") else None)
+                elif e == "FAIL" or e == "DEFER":
+                    status = row[i_stat] if i_stat >= 0 else ""
+                    if e == "FAIL" and is_not_found(status):
+                        source = msgid_ip.get(row[i_mid], "") if i_mid >= 0 else ""
+                        if not source:
+                            source = row[i_cip] if i_cip >= 0 and row[i_cip] else "sender " + row[i_from].lower()
+                        stat = group("not_found_by_source", source)
+                        stat.count += 1
+                        for r in row[i_rcpt].split(";"):
+                            if r:
+                                stat.add(r.lower())
+                                ev.vote_local(domain_of(r))
+                        if stat.want_sample():
+                            stat.samples.append(_line(label, reader.line_num, row))
+                        note("rcpt_not_found", label, reader.line_num)
+                    else:
+                        category = classify_error_cached(status) or ("fail_other" if e == "FAIL" else "defer_other")
+                        note(category, label, reader.line_num, _row_text(row) if wants(category) else None)
+            break
+        except csv.Error:
+            result.skip(reader.line_num)
+            row = []
+    counts["delivered"] += delivered
+    counts["sent"] += sent
+    result.records = records
+    ended = not row or len(row) >= width or row[0].startswith("#")
+    result.finish(ended, reader.line_num)
+    return result

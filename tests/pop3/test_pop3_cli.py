@@ -1,0 +1,141 @@
+"""``sbskit-cli mailprobe`` and ``relaytest`` as real subprocesses against real servers."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+SKIP_SMTP = ["--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0"]
+SKIP_ALL_BUT_SMTP = ["--pop3-port", "0", "--pop3s-port", "0", "--imap-port", "0", "--imaps-port", "0",
+                     "--submission-port", "0", "--smtps-port", "0"]
+
+
+def dovecot_args(server) -> list[str]:
+    p = server.ports
+    return ["--pop3-port", str(p["pop3"]), "--pop3s-port", str(p["pop3s"]), "--imap-port", str(p["imap"]),
+            "--imaps-port", str(p["imaps"]), *SKIP_SMTP, "--timeout", "5"]
+
+
+def test_mailprobe_risky_json_and_exit_1(run_cli, dovecot_risky):
+    done = run_cli("mailprobe", dovecot_risky.addr, *dovecot_args(dovecot_risky), "--json")
+    assert done.returncode == 1, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["host"] == "127.0.0.2" and doc["risk"] == "high"
+    assert [s["protocol"] for s in doc["services"]] == ["pop3", "pop3", "imap", "imap"]
+    pop3 = doc["services"][0]
+    for key in ("protocol", "port", "reachable", "tls", "cleartext_login_before_tls", "capabilities", "banner",
+                "certificate", "findings"):
+        assert key in pop3
+    assert pop3["port"] == dovecot_risky.ports["pop3"] and pop3["reachable"] is True
+    assert pop3["tls"] == "starttls" and pop3["cleartext_login_before_tls"] is True
+    assert pop3["certificate"]["self_signed"] is True
+    assert any(f["id"] == "cleartext-login" for f in pop3["findings"])
+    assert "POP3" in done.stderr  # progress on stderr, stdout is one JSON document
+
+
+def test_mailprobe_safe_text_exit_0_and_reports(run_cli, dovecot_safe, certs, tmp_path):
+    report = tmp_path / "probe.html"
+    memo = tmp_path / "memo.html"
+    done = run_cli("mailprobe", dovecot_safe.addr, *dovecot_args(dovecot_safe), "--ca-file", str(certs.ca),
+                   "--report", str(report), "--memo", str(memo))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "overall risk LOW" in done.stdout
+    assert "starttls" in done.stdout and "trusted" in done.stdout
+    assert "made-up user" in done.stdout
+    assert "overall risk LOW" in report.read_text()
+    memo_html = memo.read_text()
+    assert "Memo: request to enable POP3" in memo_html and "LOW" in memo_html
+
+
+def test_mailprobe_memo_pdf(run_cli, tmp_path):
+    memo = tmp_path / "memo.pdf"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        done = run_cli("mailprobe", "127.0.0.1", "--pop3-port", str(port), "--pop3s-port", "0", "--imap-port", "0",
+                       "--imaps-port", "0", *SKIP_SMTP, "--memo", str(memo))
+    assert done.returncode == 3, done.stderr
+    assert memo.read_bytes().startswith(b"%PDF")
+
+
+def test_mailprobe_ipv6_zero_skips_and_unreachable_is_exit_3(run_cli):
+    with socket.socket(socket.AF_INET6) as s:
+        s.bind(("::1", 0))
+        port = s.getsockname()[1]
+        done = run_cli("mailprobe", "[::1]", "--pop3-port", str(port), "--pop3s-port", "0", "--imap-port", "0",
+                       "--imaps-port", "0", *SKIP_SMTP, "--json", "--timeout", "2")
+    assert done.returncode == 3
+    doc = json.loads(done.stdout)
+    assert doc["host"] == "::1" and doc["risk"] == "unknown"
+    assert [(s["port"], s["reachable"]) for s in doc["services"]] == [(port, False)]
+
+
+def test_mailprobe_smtp_on_postfix(run_cli, postfix_closed):
+    done = run_cli("mailprobe", "127.0.0.1", *SKIP_ALL_BUT_SMTP, "--smtp-port", str(postfix_closed.ports["smtp"]),
+                   "--json", "--timeout", "5")
+    doc = json.loads(done.stdout)
+    (smtp,) = doc["services"]
+    assert smtp["protocol"] == "smtp" and smtp["tls"] == "starttls" and smtp["cleartext_login_before_tls"] is False
+    assert done.returncode == 1  # self-signed certificate on the fixture: medium
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["mailprobe", "not a host"], "not a host name"),
+    (["mailprobe", "x" * 5000], "not a host name"),
+    (["mailprobe", "127.0.0.1", "--imap-port", "-1"], "port"),
+    (["mailprobe", "127.0.0.1", "--timeout", "0"], "timeout"),
+    (["mailprobe", "127.0.0.1", "--ca-file", "/nonexistent/ca.pem"], "CA file"),
+    (["mailprobe", "127.0.0.1", "--pop3-port", "0", "--pop3s-port", "0", "--imap-port", "0", "--imaps-port", "0",
+      "--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0"], "nothing to probe"),
+    (["mailprobe", "127.0.0.1", "--memo", "memo.txt"], ".html or .pdf"),
+    (["relaytest", "127.0.0.1", "--mail-from", "not-an-address"], "plain mail address"),
+    (["relaytest", "127.0.0.1", "--port", "0"], "port"),
+    (["relaytest", "bad/host"], "not a host name"),
+    (["relaytest", "[::1]:2525", "--port", "25"], "two different ports"),
+])
+def test_bad_input_is_one_line_exit_2(run_cli, args, needle):
+    done = run_cli(*args)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_relaytest_open_relay_exit_1(run_cli, postfix_open):
+    done = run_cli("relaytest", "127.0.0.1", "--port", str(postfix_open.ports["smtp"]), "--json", "--timeout", "5")
+    assert done.returncode == 1, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["host"] == "127.0.0.1" and doc["port"] == postfix_open.ports["smtp"] and doc["open_relay"] is True
+    for key in ("mail_from", "rcpt_to", "reply_code", "reply", "relayed"):
+        assert key in doc["attempts"][0]
+    assert all(a["relayed"] for a in doc["attempts"])
+
+
+def test_relaytest_closed_relay_exit_0_text(run_cli, postfix_closed):
+    done = run_cli("relaytest", f"127.0.0.1:{postfix_closed.ports['smtp']}",
+                   "--mail-from", "boss@example.com", "--rcpt-to", "friend@example.org", "--timeout", "5")
+    assert done.returncode == 0, done.stderr
+    assert "no relay variant accepted" in done.stdout
+    assert "RCPT TO:<friend@example.org>" in done.stdout
+    assert "never sends DATA" in done.stdout
+
+
+def test_garbage_ca_file_is_exit_2(run_cli, tmp_path):
+    garbage = tmp_path / "ca.pem"
+    garbage.write_bytes(b"\xff\xfe" + bytes(range(256)) * 40)
+    done = run_cli("mailprobe", "127.0.0.1", "--ca-file", str(garbage))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "cannot use the CA file" in done.stderr
+
+
+def test_relaytest_ipv6_host_port_form(run_cli):
+    with socket.socket(socket.AF_INET6) as s:
+        s.bind(("::1", 0))
+        port = s.getsockname()[1]
+        done = run_cli("relaytest", f"[::1]:{port}", "--json", "--timeout", "2")
+    assert done.returncode == 3
+    doc = json.loads(done.stdout)
+    assert (doc["host"], doc["port"], doc["open_relay"], doc["error"]) == ("::1", port, None, "refused")

@@ -1,0 +1,191 @@
+"""Hostile servers cannot hang or crash the probe: every case ends within its deadline.
+
+These fakes play what no real server in the fixtures will: dripping bytes, a line that
+never ends, binary garbage, silence, and broken TLS handshakes.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+
+import pytest
+
+from sbskit.core.jobs import JobContext
+from sbskit.core.mailprobe.probe import run_probe
+from sbskit.core.mailprobe.relay import run_relay_test
+
+NONE = {k: 0 for k in ("pop3", "pop3s", "imap", "imaps", "smtp", "submission", "smtps")}
+TIMEOUT = 1.0
+BOUND = TIMEOUT * 3 + 2.0  # the per-service deadline plus slack for thread scheduling
+
+
+def pause(stop: threading.Event, seconds: float) -> bool:
+    """Sleep unless the fixture is shutting down; True when it is."""
+    return stop.wait(seconds)
+
+
+def drip(conn, stop):
+    conn.sendall(b"+OK ")
+    while not pause(stop, 0.2):
+        conn.sendall(b"x")
+
+
+def endless_line(conn, stop):
+    chunk = b"A" * 8192
+    for _ in range(200):
+        if stop.is_set():
+            return
+        conn.sendall(chunk)
+
+
+def garbage(conn, stop):
+    conn.sendall(os.urandom(3000))
+    pause(stop, 3)
+
+
+def silent(conn, stop):
+    pause(stop, 30)
+
+
+def greet_then_silent(conn, stop):
+    conn.sendall(b"+OK ready\r\n")
+    pause(stop, 30)
+
+
+def tls_garbage(conn, stop):
+    _read_some(conn, stop)
+    conn.sendall(b"HTTP/1.0 400 Bad Request\r\n\r\n" + os.urandom(200))
+    pause(stop, 1)
+
+
+def tls_drip(conn, stop):
+    _read_some(conn, stop)
+    conn.sendall(b"\x16\x03\x03\x40\x00")  # a handshake record of 16 KiB... that arrives a byte at a time
+    while not pause(stop, 0.2):
+        conn.sendall(b"\x02")
+
+
+def stls_then_garbage(conn, stop):
+    conn.sendall(b"+OK ready\r\n")
+    while not stop.is_set():
+        line = _read_some(conn, stop)
+        if not line:
+            return
+        if line.startswith(b"CAPA"):
+            conn.sendall(b"+OK\r\nSTLS\r\n.\r\n")
+        elif line.startswith(b"USER"):
+            conn.sendall(b"-ERR secure connection required\r\n")
+        elif line.startswith(b"STLS"):
+            conn.sendall(b"+OK go ahead\r\n")
+            _read_some(conn, stop)
+            conn.sendall(os.urandom(100))
+            return
+
+
+def endless_smtp_reply(conn, stop):
+    conn.sendall(b"220 hello\r\n")
+    _read_some(conn, stop)
+    for _ in range(100000):
+        if stop.is_set():
+            return
+        conn.sendall(b"250-more\r\n" * 50)
+
+
+def _read_some(conn, stop) -> bytes:
+    while not stop.is_set():
+        try:
+            return conn.recv(4096)
+        except socket.timeout:
+            continue
+    return b""
+
+
+def probe_one(key: str, port: int, ctx=None):
+    started = time.monotonic()
+    report = run_probe("127.0.0.1", {**NONE, key: port}, timeout=TIMEOUT, ctx=ctx)
+    return report, time.monotonic() - started
+
+
+@pytest.mark.parametrize(
+    "behaviour,key,kinds",
+    [
+        (drip, "pop3", {"timeout"}),
+        (endless_line, "pop3", {"too-long"}),
+        (garbage, "imap", {"garbage"}),
+        (silent, "smtp", {"timeout"}),
+        (greet_then_silent, "pop3", {"timeout"}),
+        (tls_garbage, "pop3s", {"tls-failed"}),
+        (tls_drip, "imaps", {"timeout"}),
+        (silent, "smtps", {"timeout"}),
+        (stls_then_garbage, "pop3", {"tls-failed"}),
+        (endless_smtp_reply, "submission", {"too-long"}),
+    ],
+    ids=["drip", "endless-line", "garbage", "silent-smtp", "greet-then-silent", "tls-garbage", "tls-drip",
+         "silent-tls", "stls-then-garbage", "endless-smtp-reply"],
+)
+def test_hostile_server_is_bounded(hostile, behaviour, key, kinds):
+    server = hostile(behaviour)
+    report, elapsed = probe_one(key, server.port)
+    (svc,) = report.services
+    assert elapsed < BOUND, f"took {elapsed:.1f}s"
+    assert svc.reachable is True
+    assert svc.status == "error", svc.to_dict()
+    assert svc.error in kinds, svc.to_dict()
+    assert report.risk in ("unknown", "medium")
+    assert not report.to_dict()["complete"]
+
+
+def test_closed_port_is_not_reachable_not_an_error():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # bound, never listening: connection refused
+        report, elapsed = probe_one("pop3", port)
+    (svc,) = report.services
+    assert svc.status == "not-reachable" and svc.error == "refused"
+    assert elapsed < 1.5
+
+
+def test_cancel_stops_a_hanging_probe(hostile):
+    server = hostile(silent)
+    flag = threading.Event()
+    threading.Timer(0.3, flag.set).start()
+    ctx = JobContext(is_cancelled=flag.is_set)
+    started = time.monotonic()
+    report = run_probe("127.0.0.1", {**NONE, "pop3": server.port, "imap": server.port}, timeout=20, ctx=ctx)
+    assert time.monotonic() - started < 2.0
+    assert report.cancelled
+    assert all(s.error == "cancelled" for s in report.services)
+    assert report.risk == "unknown"
+
+
+def test_relay_test_against_a_silent_server_is_bounded(hostile):
+    server = hostile(silent)
+    started = time.monotonic()
+    report = run_relay_test("127.0.0.1", server.port, timeout=TIMEOUT)
+    assert time.monotonic() - started < 3
+    assert report.open_relay is None and report.error == "timeout"
+
+
+def test_relay_test_against_garbage(hostile):
+    server = hostile(garbage)
+    report = run_relay_test("127.0.0.1", server.port, timeout=TIMEOUT)
+    assert report.open_relay is None and report.error == "garbage"
+
+
+@pytest.mark.parametrize("greeting,key", [(b"-ERR go away\r\n", "pop3"), (b"* BYE too many connections\r\n", "imap"),
+                                          (b"554 5.7.1 no service for you\r\n", "smtp")])
+def test_refusing_greeting_is_rejected_not_a_finding(hostile, greeting, key):
+    def refuse(conn, stop):
+        conn.sendall(greeting)
+        pause(stop, 1)
+
+    server = hostile(refuse)
+    report, _ = probe_one(key, server.port)
+    (svc,) = report.services
+    assert svc.status == "error" and svc.error == "rejected"
+    assert greeting.decode().strip().split(" ", 1)[1][:10] in svc.detail
+    assert [f.id for f in svc.findings if f.severity != "info"] == []
+    assert report.risk == "unknown"

@@ -1,0 +1,238 @@
+"""The POP3 risk tab with pytest-qt: checklist saving, live probe, relay confirmation, memo."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+
+import pytest
+
+from sbskit.core.mailprobe import checklist as cl
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def tab(qtbot):
+    from sbskit.ui.pop3_tab import Pop3RiskTab
+
+    widget = Pop3RiskTab()
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: widget.checklist.loaded, timeout=5000)
+    yield widget
+    widget.shutdown()
+    for worker in (widget.probe.worker, widget.relay.worker, widget.memo_worker, widget.checklist._save_worker):
+        if worker is not None:
+            qtbot.waitUntil(lambda w=worker: not w.running, timeout=15000)
+
+
+def test_identity():
+    from sbskit.ui.pop3_tab import Pop3RiskTab
+
+    assert Pop3RiskTab.slug == "pop3-risk" and Pop3RiskTab.title == "POP3 risk"
+
+
+def test_checklist_edits_are_saved_to_the_profile(tab, qtbot):
+    panel = tab.checklist
+    assert panel.table.rowCount() == len(cl.catalogue()["items"])
+    row = panel.row_of("cleartext")
+    panel.status_combo(row).setCurrentIndex(cl.STATUSES.index("at-risk"))
+    panel.table.item(row, 3).setText("port 110 forwarded on the router")
+    panel.client_edit.setText("Contoso")
+    panel.client_edit.textEdited.emit("Contoso")
+    qtbot.waitUntil(lambda: not panel.saving, timeout=5000)
+    qtbot.waitUntil(lambda: panel.saved_label.text().startswith("Saved"), timeout=5000)
+    saved = json.loads(cl.checklist_path("default").read_text())
+    assert saved["client"] == "Contoso"
+    assert saved["items"]["cleartext"] == {"status": "at-risk", "notes": "port 110 forwarded on the router"}
+
+
+def test_commands_follow_the_exchange_version(tab):
+    panel = tab.checklist
+    panel.version_combo.setCurrentIndex(panel.version_combo.findData("2003"))
+    assert "ADModify" in panel.commands.toPlainText()
+    panel.version_combo.setCurrentIndex(panel.version_combo.findData("2007-2010"))
+    text = panel.commands.toPlainText()
+    assert "Set-PopSettings -LoginType SecureLogin" in text and "-PopEnabled $false" in text
+    assert panel.sheet.exchange_version == "2007-2010"
+    panel.copy_commands()
+    from PySide6.QtGui import QGuiApplication
+
+    assert "SecureLogin" in QGuiApplication.clipboard().text()
+
+
+def set_ports(panel, **ports):
+    for key, spin in panel.port_spins.items():
+        spin.setValue(ports.get(key, 0))
+
+
+def test_probe_streams_rows_and_shows_high_risk(tab, qtbot, dovecot_risky):
+    panel = tab.probe
+    panel.host_edit.setText(dovecot_risky.addr)
+    set_ports(panel, **dovecot_risky.ports)
+    panel.timeout_spin.setValue(5)
+    streamed = []
+    panel.run_button.click()
+    panel.worker.result.connect(lambda r: streamed.append(r.name))
+    assert panel.cancel_button.isEnabled() and not panel.run_button.isEnabled()
+    with qtbot.waitSignal(panel.probe_done, timeout=30000) as blocker:
+        pass
+    doc = blocker.args[0]
+    assert doc["risk"] == "high"
+    assert panel.table.rowCount() == 4
+    assert [panel.table.item(r, 0).text() for r in range(4)] == ["POP3", "POP3S", "IMAP", "IMAPS"]
+    assert panel.table.item(0, 4).text() == "YES"
+    assert "HIGH risk" in panel.risk_label.text()
+    panel.table.setCurrentCell(0, 0)
+    assert "Made-up login test" in panel.details.toHtml()
+    assert "Passwords are accepted before encryption" in panel.csv_text()
+    panel.copy_text()
+    from PySide6.QtGui import QGuiApplication
+
+    assert "overall risk HIGH" in QGuiApplication.clipboard().text()
+    qtbot.waitUntil(lambda: panel.run_button.isEnabled(), timeout=5000)
+    assert tab.relay.host_edit.text() == dovecot_risky.addr  # handed over to the relay page
+    (section,) = tab.report_sections()  # the visit report carries what the probe found
+    assert section.heading == "Mail server exposure" and "overall risk HIGH" in section.html_body
+
+
+def test_probe_cancel_is_quick(tab, qtbot):
+    stop = threading.Event()
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    held = []
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])  # accept and say nothing: a hanging server
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        panel = tab.probe
+        panel.host_edit.setText("127.0.0.1")
+        set_ports(panel, pop3=listener.getsockname()[1])
+        panel.timeout_spin.setValue(60)
+        panel.start()
+        qtbot.wait(300)
+        with qtbot.waitSignal(panel.worker.ended, timeout=3000):
+            panel.cancel_button.click()
+        assert panel.run_button.isEnabled()
+    finally:
+        stop.set()
+        thread.join(5)
+        for s in held:
+            s.close()
+        listener.close()
+
+
+def test_probe_bad_host_shows_one_line_error(tab, qtbot):
+    panel = tab.probe
+    panel.host_edit.setText("not a host")
+    panel.start()
+    qtbot.waitUntil(lambda: "not a host name" in panel.risk_label.text(), timeout=5000)
+
+
+def test_relay_needs_confirmation(tab, qtbot, postfix_open):
+    panel = tab.relay
+    asked = []
+    panel.confirm = lambda host, port: asked.append((host, port)) or False
+    panel.host_edit.setText("127.0.0.1")
+    panel.port_spin.setValue(postfix_open.ports["smtp"])
+    before = postfix_open.log_text().count("connect from")
+    panel.run_button.click()
+    assert asked == [("127.0.0.1", postfix_open.ports["smtp"])]
+    assert panel.worker is None
+    qtbot.wait(300)
+    assert postfix_open.log_text().count("connect from") == before  # declined: not a single connection
+
+    panel.confirm = lambda host, port: True
+    panel.timeout_spin.setValue(5)
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: panel.last is not None, timeout=30000)
+    assert panel.last["open_relay"] is True
+    assert panel.table.rowCount() == 16
+    assert "Possibly an open relay" in panel.verdict.text()
+    assert [s.heading for s in tab.report_sections()] == ["Open-relay test"]
+
+
+def test_memo_export_html_and_pdf(tab, qtbot, tmp_path):
+    tab.checklist.sheet.request = "POP3 for the warehouse PC"
+    target = tmp_path / "memo"
+    tab.ask_memo_path = lambda kind: str(target)
+    worker = tab.export_memo("html")
+    qtbot.waitUntil(lambda: not worker.running, timeout=10000)
+    html_file = target.with_suffix(".html")
+    assert "POP3 for the warehouse PC" in html_file.read_text()
+    assert "No live test was run" in html_file.read_text()
+    worker = tab.export_memo("pdf")
+    qtbot.waitUntil(lambda: not worker.running, timeout=20000)
+    assert target.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    tab.ask_memo_path = lambda kind: ""
+    assert tab.export_memo("pdf") is None  # dialog cancelled: nothing happens
+
+
+def test_prepare_screenshot_is_offline_and_real(qtbot):
+    from sbskit.ui.pop3_tab import Pop3RiskTab
+
+    widget = Pop3RiskTab()
+    qtbot.addWidget(widget)
+    widget.prepare_screenshot()
+    assert widget.pages.currentWidget() is widget.checklist
+    assert widget.checklist.table.rowCount() == len(cl.catalogue()["items"])
+    assert widget.probe.table.rowCount() == 0 and widget.probe.last is None  # no invented probe results
+    qtbot.waitUntil(lambda: widget.checklist._load_worker.running is False, timeout=5000)
+
+
+def test_profiles_keep_their_own_answers(tab, qtbot):
+    panel = tab.checklist
+    row = panel.row_of("devices")
+    panel.status_combo(row).setCurrentIndex(cl.STATUSES.index("accepted"))
+    qtbot.waitUntil(lambda: not panel.saving, timeout=5000)
+    worker = panel.switch_profile("Fabrikam")
+    qtbot.waitUntil(lambda: panel.loaded, timeout=5000)
+    assert panel.profile == "Fabrikam"
+    assert panel.status_combo(panel.row_of("devices")).currentData() == "not-assessed"
+    assert worker is not None
+    panel.switch_profile("default")
+    qtbot.waitUntil(lambda: panel.loaded, timeout=5000)
+    assert panel.status_combo(panel.row_of("devices")).currentData() == "accepted"
+    assert panel.profile_combo.findText("default") >= 0
+    assert panel.switch_profile("../escape") is None and panel.profile == "default"
+    assert "profile name" in panel.saved_label.text()
+
+
+def test_enter_in_the_host_field_runs_the_probe(tab, qtbot):
+    from PySide6.QtCore import Qt
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))  # bound, not listening: refused at once
+        panel = tab.probe
+        set_ports(panel, pop3=closed.getsockname()[1])
+        panel.host_edit.setText("127.0.0.1")
+        with qtbot.waitSignal(panel.probe_done, timeout=10000) as blocker:
+            qtbot.keyClick(panel.host_edit, Qt.Key.Key_Return)
+    assert blocker.args[0]["services"][0]["status"] == "not-reachable"
+    assert panel.table.item(0, 2).text() == "not reachable"
+    assert "UNKNOWN" in panel.risk_label.text()
+
+
+def test_tab_follows_the_client_and_reports_its_results(tab, qtbot):
+    from sbskit.ui.pop3_tab import checklist_profile_name
+
+    assert checklist_profile_name("Müller & Söhne GmbH") == "Muller - Sohne GmbH"
+    assert checklist_profile_name("") == "default"
+    tab.client_changed("Contoso Dental")
+    qtbot.waitUntil(lambda: tab.checklist.loaded and tab.checklist.profile == "Contoso Dental", timeout=10000)
+    assert tab.report_sections() == []  # nothing checked or assessed yet
+    runs = []
+    tab.run_completed.connect(lambda kind, doc: runs.append(kind))
+    tab.relay.relay_done.emit({"host": "127.0.0.1", "port": 25, "open_relay": False, "attempts": []})
+    tab.probe.probe_done.emit({"host": "127.0.0.1", "services": [], "risk": "unknown", "reasons": []})
+    assert runs == ["relaytest", "mailprobe"]
