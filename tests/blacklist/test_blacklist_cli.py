@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import CLEAN_IP, LISTED_IP, MAIL_DOMAIN
+from blacklist_world import CLEAN_IP, LISTED_IP, MAIL_DOMAIN
 
 RESULT_KEYS = {"zone", "status", "codes", "meanings", "txt", "error", "detail", "delist_url"}
 

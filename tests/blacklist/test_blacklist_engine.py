@@ -7,7 +7,7 @@ import threading
 import time
 
 import pytest
-from conftest import CLEAN_IP, DQS_KEY, LISTED_IP, LISTED_IP6, MAIL_DOMAIN, ODD_IP, SPAM_DOMAIN
+from blacklist_world import CLEAN_IP, DQS_KEY, LISTED_IP, LISTED_IP6, MAIL_DOMAIN, ODD_IP, SPAM_DOMAIN
 
 from sbskit.core.dnsbl.engine import Options, Sweep, check, summary_line
 from sbskit.core.errors import UserInputError

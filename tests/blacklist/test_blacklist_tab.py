@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-from conftest import CLEAN_IP, LISTED_IP, MAIL_DOMAIN
+from blacklist_world import CLEAN_IP, LISTED_IP, MAIL_DOMAIN
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
