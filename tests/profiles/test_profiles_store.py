@@ -242,3 +242,13 @@ def test_a_locked_database_is_a_clear_error_not_a_traceback(store, monkeypatch):
         blocker.close()
     store.update("acme", notes="now it works")
     assert store.get("acme").notes == "now it works"
+
+
+def test_allow_list_listing_is_not_a_problem(store, bl):
+    from sbskit.core.profiles.kinds import extract
+
+    doc = bl("192.0.2.7", {"list.dnswl.org": "listed", "zen.spamhaus.org": "listed"})
+    doc["targets"][0]["results"][0]["verdict"] = "good"  # DNSWL: on the allow-list
+    doc["targets"][0]["results"][1]["verdict"] = "bad"
+    states = {f.item: f.state for f in extract("blacklist", doc)}
+    assert states == {"list.dnswl.org": "ok", "zen.spamhaus.org": "problem"}

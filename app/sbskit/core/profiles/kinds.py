@@ -130,6 +130,8 @@ def _blacklist_facts(doc: dict[str, Any]) -> list[Fact]:
             _need(isinstance(result, dict) and isinstance(result.get("zone"), str), "blacklist")
             status = str(result.get("status") or "error")
             state = _BL_STATE.get(status, ERROR)  # anything but listed/clean is not an answer
+            if state == PROBLEM and result.get("verdict") not in (None, "bad"):
+                state = OK  # on an allow-list or a good reputation list: listed, but not a problem
             if state == ERROR:
                 detail = _text(result.get("error") or result.get("detail") or status)
             elif state == PROBLEM:
