@@ -190,3 +190,20 @@ def test_no_client_means_runs_are_not_recorded(window, qtbot):
     window.set_current_client("")
     window.tab_widgets[0].run_completed.emit("osver", {"version": "6.0.6001"})
     assert window.history_workers == []
+
+
+def test_tab_table_matches_the_tab_classes():
+    from sbskit.ui.tabs import TABS
+
+    for spec in TABS:
+        cls = spec.load()
+        assert (cls.slug, cls.title) == (spec.slug, spec.title)
+
+
+def test_only_the_visible_tab_is_built_before_the_first_paint_and_the_rest_follow(qtbot):
+    win = MainWindow(settings=Settings())
+    qtbot.addWidget(win)
+    assert [t is not None for t in win._built] == [True, False, False, False]
+    win.show()
+    qtbot.waitUntil(lambda: all(t is not None for t in win._built), timeout=10_000)
+    assert win.tabs.currentIndex() == 0

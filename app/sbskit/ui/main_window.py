@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,7 +34,7 @@ from sbskit.core.settings import Settings
 from sbskit.report_files import write_report_file
 from sbskit.ui.report_dialog import ReportDialog, ReportOptions
 from sbskit.ui.tab_base import KitTab
-from sbskit.ui.tabs import tab_classes
+from sbskit.ui.tabs import TABS
 from sbskit.ui.theme import status_background, status_foreground
 from sbskit.ui.workers import JobWorker
 
@@ -100,13 +100,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
-        self.tab_widgets: list[KitTab] = []
-        for cls in tab_classes():
-            tab = cls()
-            tab.status_message.connect(self.statusBar().showMessage)
-            tab.run_completed.connect(self.record_run)
-            self.tabs.addTab(tab, cls.title)
-            self.tab_widgets.append(tab)
+        self._built: list[KitTab | None] = [None] * len(TABS)
+        self._holders: list[QWidget] = []
+        for spec in TABS:
+            holder = QWidget()
+            holder_layout = QVBoxLayout(holder)
+            holder_layout.setContentsMargins(0, 0, 0, 0)
+            self.tabs.addTab(holder, spec.title)
+            self._holders.append(holder)
+        self.tabs.currentChanged.connect(self.ensure_tab)
 
         self.persist_state = True
         self.current_client: str = ""
@@ -122,6 +124,38 @@ class MainWindow(QMainWindow):
         if self.paths.warning:
             self.show_warning(self.paths.warning)
         self._restore_state()
+        self.ensure_tab(self.tabs.currentIndex())
+        QTimer.singleShot(150, self, self._build_next_tab)  # the rest right after the first paint
+
+    # --- tabs ----------------------------------------------------------------------------
+    def ensure_tab(self, index: int) -> KitTab:
+        """The tab at ``index``, built (imported and constructed) on first use."""
+        tab = self._built[index]
+        if tab is None:
+            tab = TABS[index].load()()
+            tab.status_message.connect(self.statusBar().showMessage)
+            tab.run_completed.connect(self.record_run)
+            self._holders[index].layout().addWidget(tab)
+            self._built[index] = tab
+            if self.current_client:
+                tab.client_changed(self.current_client)
+        return tab
+
+    def _build_next_tab(self) -> None:
+        """Build one more tab per turn of the event loop, so the window stays responsive."""
+        for index, tab in enumerate(self._built):
+            if tab is None:
+                self.ensure_tab(index)
+                QTimer.singleShot(0, self, self._build_next_tab)
+                return
+
+    @property
+    def tab_widgets(self) -> list[KitTab]:
+        """Every tab, built if need be (screenshots, tests)."""
+        return [self.ensure_tab(i) for i in range(len(TABS))]
+
+    def built_tabs(self) -> list[KitTab]:
+        return [tab for tab in self._built if tab is not None]
 
     # --- menus -------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -145,8 +179,8 @@ class MainWindow(QMainWindow):
 
         view_menu = self.menuBar().addMenu("&View")
         self.tab_actions = []
-        for index, tab in enumerate(self.tab_widgets):
-            action = self._action(tab.title, lambda _=False, i=index: self.tabs.setCurrentIndex(i),
+        for index, spec in enumerate(TABS):
+            action = self._action(spec.title, lambda _=False, i=index: self.tabs.setCurrentIndex(i),
                                   QKeySequence(f"Ctrl+{index + 1}"))
             view_menu.addAction(action)
             self.tab_actions.append(action)
@@ -174,7 +208,7 @@ class MainWindow(QMainWindow):
 
     # --- screenshots -------------------------------------------------------------------
     def current_tab(self) -> KitTab:
-        return self.tab_widgets[self.tabs.currentIndex()]
+        return self.ensure_tab(self.tabs.currentIndex())
 
     def grab_tab(self, index: int | None = None) -> QPixmap:
         """The window with tab ``index`` showing, as a pixmap (menus and status bar included)."""
@@ -233,7 +267,7 @@ class MainWindow(QMainWindow):
         self.client_label.setToolTip("Checks are saved to this client's history (Client > Client profiles...)"
                                      if name else "Choose a client to keep a history of checks between visits")
         self.action_no_client.setEnabled(bool(name))
-        for tab in self.tab_widgets:
+        for tab in self.built_tabs():
             tab.client_changed(name)
 
     def record_run(self, kind: str, document: dict) -> None:
@@ -275,7 +309,9 @@ class MainWindow(QMainWindow):
                         consultant=options.consultant)
         current = self.tabs.currentIndex()
         used = 0
-        for index, tab in enumerate(self.tab_widgets):
+        for index, tab in enumerate(self._built):
+            if tab is None:
+                continue
             sections = tab.report_sections()
             if not sections:
                 continue
@@ -383,7 +419,7 @@ class MainWindow(QMainWindow):
             self.report_worker.cancel()
         for worker in list(self.history_workers):
             worker.cancel()
-        for tab in self.tab_widgets:
+        for tab in self.built_tabs():
             tab.shutdown()
         self.save_state()
         super().closeEvent(event)
