@@ -91,3 +91,15 @@ def test_atomic_write_keeps_old_file_when_write_fails(tmp_path, monkeypatch):
         atomic_write_text(path, json.dumps({"a": 2}))
     assert json.loads(path.read_text()) == {"a": 1}
     assert [p.name for p in tmp_path.iterdir()] == ["s.json"]  # no temporary left behind
+
+
+def test_two_settings_objects_do_not_undo_each_other(tmp_path):
+    path = tmp_path / "s.json"
+    window, tab = Settings(path), Settings(path)
+    tab.set("blacklist/resolver", "127.0.0.1:5353")
+    tab.save()
+    window.set("window/last_tab", 2)
+    window.save()  # must keep the tab's resolver
+    fresh = Settings(path)
+    assert fresh.get("blacklist/resolver") == "127.0.0.1:5353"
+    assert fresh.get("window/last_tab") == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -164,8 +165,19 @@ def test_remove_file_reimports_the_rest(tab, qtbot, evidence_dir):
     assert "healthy" in wizard.diagnosis.verdict.text()
 
 
-def test_cancel_during_import_keeps_the_gui_responsive(tab, qtbot, evidence_dir):
+def test_cancel_during_import_keeps_the_gui_responsive(tab, qtbot, evidence_dir, monkeypatch):
     from sbskit.core.triage import samples as S
+    from sbskit.core.triage import textio
+
+    # a slow disk: every progress tick takes a little longer, so a loaded CI machine cannot
+    # finish the import between "progress seen" and the click on Cancel
+    real_tick = textio.Progress.tick
+
+    def slow_tick(self):
+        time.sleep(0.03)
+        real_tick(self)
+
+    monkeypatch.setattr(textio.Progress, "tick", slow_tick)
 
     big = S.TrackingLog("2016", seed=9)
     big.normal_traffic(300)

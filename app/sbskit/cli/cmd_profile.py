@@ -29,6 +29,8 @@ def _frame_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from sbskit.cli.common import positive_seconds
+
     sub = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=OneLineArgumentParser)
     sub.required = True
 
@@ -76,6 +78,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", help="the check that produced FILE (default: recognised from the document)")
     p.add_argument("--target", help="what was checked (default: taken from the document)")
     p.add_argument("--at", metavar="WHEN", help="when the check ran, ISO 8601 (default: now; no zone = UTC)")
+
+    p = action("rerun", "run the client's saved checks again (blocklists for its IPs and domains, "
+                        "the exposure probe for its mail hosts) and say what changed since the last visit")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--resolver", action="append", metavar="IP[:PORT]", help="DNS resolver for the blocklist check")
+    p.add_argument("--zone", action="append", metavar="ZONE", help="only these blocklists (repeatable)")
+    p.add_argument("--timeout", type=positive_seconds, default=3.0, help="per-query DNS timeout (default 3)")
+    p.add_argument("--no-probe", action="store_true", help="do not probe the mail hosts")
+    p.add_argument("--probe-timeout", type=positive_seconds, default=8.0, help="mail probe timeout (default 8)")
 
     p = action("export", "write a profile and its history to a JSON file (to move it to another stick)")
     p.add_argument("name", metavar="NAME")
@@ -282,7 +293,24 @@ def _import(store, args):
     return _result({"profile": name, "runs": count}, f"Imported {name!r} with {count} saved runs.")
 
 
+def _rerun(store, args):
+    from sbskit.cli.common import EXIT_FOUND, EXIT_INCOMPLETE, EXIT_OK, CommandResult
+    from sbskit.core.dnsbl.engine import Options
+    from sbskit.core.profiles.rerun import rerun_saved_checks
+
+    options = Options(resolvers=args.resolver, zones=args.zone, timeout=args.timeout)
+    result = rerun_saved_checks(store, args.name, blacklist_options=options, probe_mail_hosts=not args.no_probe,
+                                probe_timeout=args.probe_timeout)
+    lines = [f"Re-ran {len(result.runs)} check(s) for {result.profile}."]
+    lines += [f"  {sentence}" for sentence in result.sentences] or ["  Nothing listed or changed since the last visit."]
+    lines += [f"  could not run: {problem}" for problem in result.problems]
+    code = EXIT_FOUND if result.problems_now else EXIT_INCOMPLETE if result.problems else EXIT_OK
+    return CommandResult(code, result.to_json(), "\n".join(lines),
+                         title=f"Re-check: {result.profile}")
+
+
 _ACTIONS = {
+    "rerun": _rerun,
     "list": _list,
     "show": _show,
     "add": _add,

@@ -52,29 +52,37 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 class Settings:
-    """Load once, read with defaults, save atomically."""
+    """Load once, read with defaults, save atomically.
+
+    Several parts of the app hold their own ``Settings``; ``save`` writes only the keys
+    this instance changed on top of what is in the file now, so one part never undoes
+    another's saved choices.
+    """
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or app_paths().settings / SETTINGS_FILE
         self._values: dict[str, Any] = {}
+        self._changed: set[str] = set()
         self.load()
 
-    def load(self) -> None:
+    def _read(self) -> dict[str, Any]:
         try:
             raw = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            self._values = {}
-            return
+            return {}
         except OSError as exc:
             log.warning("cannot read settings %s: %s", self.path, exc)
-            self._values = {}
-            return
+            return {}
         try:
             loaded = json.loads(raw)
         except ValueError:
             log.warning("settings file %s is damaged; using defaults", self.path)
             loaded = {}
-        self._values = loaded if isinstance(loaded, dict) else {}
+        return loaded if isinstance(loaded, dict) else {}
+
+    def load(self) -> None:
+        self._values = self._read()
+        self._changed.clear()
 
     def get(self, key: str, default: Any = None) -> Any:
         if key in self._values:
@@ -85,6 +93,11 @@ class Settings:
 
     def set(self, key: str, value: Any) -> None:
         self._values[key] = value
+        self._changed.add(key)
 
     def save(self) -> None:
-        atomic_write_text(self.path, json.dumps(self._values, indent=2, sort_keys=True) + "\n")
+        merged = self._read()
+        merged.update({key: self._values[key] for key in self._changed})
+        atomic_write_text(self.path, json.dumps(merged, indent=2, sort_keys=True) + "\n")
+        self._values = merged
+        self._changed.clear()

@@ -83,6 +83,8 @@ class MainWindow(QMainWindow):
         self.show_about: Callable[[], None] = self._show_about
         self.ask_report_options: Callable[[], ReportOptions | None] = self._ask_report_options
         self.show_error: Callable[[str], None] = lambda text: QMessageBox.warning(self, APP_NAME, text)
+        self.show_info: Callable[[str, str], None] = lambda title, text: QMessageBox.information(self, title, text)
+        self.recheck_worker: JobWorker | None = None
         self.report_worker: JobWorker | None = None
 
         central = QWidget()
@@ -174,7 +176,11 @@ class MainWindow(QMainWindow):
         client_menu = self.menuBar().addMenu("&Client")
         self.action_choose_client = self._action("Client profiles...", self.choose_client, QKeySequence("Ctrl+Shift+P"))
         self.action_no_client = self._action("Work without a client", lambda: self.set_current_client(""))
+        self.action_recheck = self._action("Re-run this client's checks", self.recheck_client, QKeySequence("Ctrl+R"))
+        self.action_recheck.setToolTip("Blocklists for the client's IPs and domains, the exposure probe for its mail "
+                                       "hosts; then what changed since the last visit")
         client_menu.addAction(self.action_choose_client)
+        client_menu.addAction(self.action_recheck)
         client_menu.addAction(self.action_no_client)
 
         view_menu = self.menuBar().addMenu("&View")
@@ -267,8 +273,45 @@ class MainWindow(QMainWindow):
         self.client_label.setToolTip("Checks are saved to this client's history (Client > Client profiles...)"
                                      if name else "Choose a client to keep a history of checks between visits")
         self.action_no_client.setEnabled(bool(name))
+        self.action_recheck.setEnabled(bool(name))
         for tab in self.built_tabs():
             tab.client_changed(name)
+
+    def recheck_client(self) -> None:
+        """One click on the next visit: run the client's saved checks again, off the GUI thread."""
+        client = self.current_client
+        if not client or (self.recheck_worker is not None and self.recheck_worker.running):
+            return
+        resolver = str(self.settings.get("blacklist/resolver", "") or "").strip()
+        timeout = float(self.settings.get("blacklist/timeout", 3.0) or 3.0)
+        probe_timeout = float(self.settings.get("probe/timeout", 8.0) or 8.0)
+
+        def job(ctx):
+            from sbskit.core.dnsbl.engine import Options
+            from sbskit.core.profiles.rerun import rerun_saved_checks
+            from sbskit.core.profiles.store import ProfileStore
+
+            store = ProfileStore()
+            try:
+                return rerun_saved_checks(store, client, ctx=ctx, probe_timeout=probe_timeout,
+                                          blacklist_options=Options(resolvers=[resolver] if resolver else None,
+                                                                    timeout=timeout))
+            finally:
+                store.close()
+
+        worker = JobWorker(job, "re-run client checks")
+        worker.progress.connect(lambda _d, _t, message: self.statusBar().showMessage(message))
+        worker.finished.connect(self._recheck_done)
+        worker.failed.connect(lambda message, _d: self.show_error(f"The checks were not re-run: {message}"))
+        worker.cancelled.connect(lambda: self.statusBar().showMessage("Re-run cancelled", 5000))
+        self.recheck_worker = worker
+        worker.start()
+
+    def _recheck_done(self, result) -> None:
+        lines = result.sentences or ["Nothing listed or changed since the last visit."]
+        lines += [f"Could not run: {problem}" for problem in result.problems]
+        self.statusBar().showMessage(f"Re-ran {len(result.runs)} check(s) for {result.profile}", 10000)
+        self.show_info(f"{result.profile}: {len(result.runs)} check(s) re-run", "\n".join(lines))
 
     def record_run(self, kind: str, document: dict) -> None:
         """Save a finished check to the current client's history, off the GUI thread."""
@@ -417,7 +460,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.report_worker is not None and self.report_worker.running:
             self.report_worker.cancel()
-        for worker in list(self.history_workers):
+        for worker in list(self.history_workers) + ([self.recheck_worker] if self.recheck_worker else []):
             worker.cancel()
         for tab in self.built_tabs():
             tab.shutdown()

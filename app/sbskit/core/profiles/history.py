@@ -110,6 +110,8 @@ class Comparison:
         spec = kind_spec(self.kind)
         word = spec.problem_word if spec else "problem"
         lines = []
+        if self.previous is None:  # the first saved run: nothing to compare, but say what is wrong now
+            return [f"{c.target}: {word} on {c.item} (first saved check)" for c in self.listed_now]
         for bucket in ("new", "still_listed"):
             for change in self.buckets[bucket]:
                 since = f" since {local_date(change.listed_since.since)}" if change.listed_since else ""

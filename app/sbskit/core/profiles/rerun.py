@@ -1,0 +1,81 @@
+"""Re-run a client's saved checks in one go, on the next visit, and say what changed.
+
+The blocklist sweep covers the profile's public IPs and domains; the exposure probe its
+mail hosts. Each target is saved as its own run (so "new since last visit" compares
+like with like even when the profile gains an address), and the comparisons come back
+ready for the status bar, the CLI and the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sbskit.core.errors import UserInputError
+from sbskit.core.jobs import JobContext, null_context
+
+
+@dataclass
+class RerunResult:
+    profile: str
+    runs: list[tuple[str, str]] = field(default_factory=list)  # (kind, target) saved
+    sentences: list[str] = field(default_factory=list)  # what changed since the last visit
+    problems: list[str] = field(default_factory=list)  # checks that could not run, in plain words
+    problems_now: int = 0  # listings, risky findings ... in the runs just made
+
+    def to_json(self) -> dict[str, Any]:
+        return {"profile": self.profile, "runs": [{"kind": k, "target": t} for k, t in self.runs],
+                "since_last_visit": self.sentences, "problems": self.problems,
+                "problems_now": self.problems_now}
+
+
+def split_blacklist_doc(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """One ``blacklist --json`` document per target, each a complete document of its own."""
+    shared = {k: v for k, v in doc.items() if k != "targets"}
+    return [{**shared, "targets": [target]} for target in doc.get("targets", [])]
+
+
+def rerun_saved_checks(store, name: str, *, blacklist_options=None, probe_mail_hosts: bool = True,
+                       probe_timeout: float = 8.0, ctx: JobContext | None = None) -> RerunResult:
+    """Run the profile's checks, save every run to ``store``, and compare with the last visit."""
+    ctx = ctx or null_context()
+    profile = store.get(name)
+    result = RerunResult(profile.name)
+    targets = list(profile.ips) + list(profile.domains)
+    hosts = list(profile.mail_hosts) if probe_mail_hosts else []
+    if not targets and not hosts:
+        raise UserInputError(f"the profile {profile.name!r} has no IP addresses, domains or mail hosts to check")
+    steps, done = len(hosts) + (1 if targets else 0), 0
+    if targets:
+        from sbskit.core.dnsbl.engine import check
+
+        ctx.progress(done, steps, f"Checking {len(targets)} address(es) and domain(s) against blocklists")
+        try:
+            doc = check(targets, blacklist_options, ctx=JobContext(is_cancelled=ctx.is_cancelled))
+        except UserInputError as exc:
+            result.problems.append(f"blocklist check: {exc}")
+        else:
+            for part in split_blacklist_doc(doc):
+                run = store.add_run(profile.name, "blacklist", part)
+                result.runs.append(("blacklist", run.target))
+        done += 1
+    for host in hosts:
+        ctx.check()
+        ctx.progress(done, steps, f"Probing the mail server {host}")
+        from sbskit.core.mailprobe.probe import run_probe
+
+        try:
+            report = run_probe(host, timeout=probe_timeout, ctx=JobContext(is_cancelled=ctx.is_cancelled))
+        except UserInputError as exc:
+            result.problems.append(f"mail probe of {host}: {exc}")
+        else:
+            run = store.add_run(profile.name, "mailprobe", report.to_dict())
+            result.runs.append(("mailprobe", run.target))
+        done += 1
+    ctx.check()
+    ctx.progress(steps, steps, "Comparing with the last visit")
+    for comparison in store.comparisons(profile.name):
+        if (comparison.kind, comparison.target) in result.runs:
+            result.sentences.extend(comparison.sentences())
+            result.problems_now += len(comparison.listed_now)
+    return result
