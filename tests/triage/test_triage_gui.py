@@ -173,7 +173,10 @@ def test_cancel_during_import_keeps_the_gui_responsive(tab, qtbot, evidence_dir,
     # finish the import between "progress seen" and the click on Cancel
     real_tick = textio.Progress.tick
 
+    ticks = []
+
     def slow_tick(self):
+        ticks.append(1)
         time.sleep(0.03)
         real_tick(self)
 
@@ -195,6 +198,7 @@ def test_cancel_during_import_keeps_the_gui_responsive(tab, qtbot, evidence_dir,
     assert "cancelled" in page.status.text().lower()
     assert wizard.state.inputs == [] and wizard.state.files == [] and page.table.rowCount() == 0
     assert wizard.state.evidence.formats == {}  # nothing half-read is kept
+    assert 0 < len(ticks) < 30  # read in ticks, and stopped well before the end (~30 ticks)
 
 
 def test_prepare_screenshot_shows_the_labelled_sample(tab, qtbot):
