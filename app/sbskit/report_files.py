@@ -15,7 +15,8 @@ from sbskit.core.settings import atomic_write_text
 REPORT_SUFFIXES = (".html", ".htm", ".pdf")
 
 
-def write_report_file(report: Report, path: Path) -> Path:
+def write_report_file(report: Report, path: Path, page: str = "A4") -> Path:
+    """Write ``report`` to ``path``; ``page`` (A4 or Letter) applies to PDFs."""
     suffix = path.suffix.lower()
     if suffix not in REPORT_SUFFIXES:
         raise UserInputError(f"a report file must end in .html or .pdf, not {path.name!r}")
@@ -24,7 +25,7 @@ def write_report_file(report: Report, path: Path) -> Path:
         if suffix == ".pdf":
             from sbskit.ui.pdf import html_to_pdf
 
-            html_to_pdf(render_html(report, inline_images=False), path, images=report.images)
+            html_to_pdf(render_html(report, inline_images=False), path, page=page, images=report.images)
         else:
             atomic_write_text(path, render_html(report))
     except OSError as exc:

@@ -207,3 +207,29 @@ def test_only_the_visible_tab_is_built_before_the_first_paint_and_the_rest_follo
     win.show()
     qtbot.waitUntil(lambda: all(t is not None for t in win._built), timeout=10_000)
     assert win.tabs.currentIndex() == 0
+
+
+def test_report_dialog_options_and_letter_pdf(qtbot, tmp_path):
+    from PySide6.QtGui import QPageSize
+
+    from sbskit.core.report import Report
+    from sbskit.report_files import write_report_file
+    from sbskit.ui.report_dialog import ReportDialog
+
+    dialog = ReportDialog(tmp_path / "visit.pdf", consultant="Alex")
+    qtbot.addWidget(dialog)
+    dialog.client.setText("  Contoso ")
+    dialog.page.setCurrentText("Letter")
+    dialog.html.setChecked(False)
+    options = dialog.options()
+    assert options.client == "Contoso" and options.consultant == "Alex"
+    assert options.targets() == [tmp_path / "visit.pdf"] and options.page == "Letter"
+    dialog.pdf.setChecked(False)
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Save).isEnabled()  # nothing to write
+
+    letter, a4 = tmp_path / "l.pdf", tmp_path / "a.pdf"
+    write_report_file(Report("t"), letter, page="Letter")
+    write_report_file(Report("t"), a4, page="A4")
+    # the page box in points: Letter 612 x 792, A4 595 x 842
+    assert b"MediaBox [0 0 612.000000 792.000000]" in letter.read_bytes()
+    assert b"MediaBox [0 0 595" in a4.read_bytes()

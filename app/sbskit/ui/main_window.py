@@ -388,7 +388,7 @@ class MainWindow(QMainWindow):
             for i, target in enumerate(options.targets()):
                 ctx.check()
                 ctx.progress(i, len(options.targets()), f"Writing {target.name}")
-                written.append(write_report_file(report, target))
+                written.append(write_report_file(report, target, page=options.page))
             return written
 
         self.report_worker = JobWorker(write, "export report")

@@ -9,13 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -32,6 +35,7 @@ class ReportOptions:
     html: bool = True
     pdf: bool = True
     screenshots: bool = True
+    page: str = "A4"  # or "Letter", for the PDF
 
     def targets(self) -> list[Path]:
         out = []
@@ -40,6 +44,12 @@ class ReportOptions:
         if self.pdf:
             out.append(self.base_path.with_suffix(".pdf"))
         return out
+
+
+def default_page_size() -> str:
+    """Letter where the locale measures in inches (US), A4 elsewhere."""
+    imperial = QLocale().measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem
+    return "Letter" if imperial else "A4"
 
 
 class ReportDialog(QDialog):
@@ -61,11 +71,20 @@ class ReportDialog(QDialog):
         self.html.setChecked(True)
         self.pdf = QCheckBox("PDF")
         self.pdf.setChecked(True)
+        self.page = QComboBox()
+        self.page.addItems(["A4", "Letter"])
+        self.page.setCurrentText(default_page_size())
+        self.page.setAccessibleName("PDF page size")
         self.screenshots = QCheckBox("Embed screenshots of the tabs used")
         self.screenshots.setChecked(True)
         formats = QHBoxLayout()
         formats.addWidget(self.html)
         formats.addWidget(self.pdf)
+        page_label = QLabel("&Page:")
+        page_label.setBuddy(self.page)
+        formats.addSpacing(16)
+        formats.addWidget(page_label)
+        formats.addWidget(self.page)
         formats.addStretch(1)
         form = QFormLayout()
         form.addRow("&Client:", self.client)
@@ -109,4 +128,5 @@ class ReportDialog(QDialog):
             html=self.html.isChecked(),
             pdf=self.pdf.isChecked(),
             screenshots=self.screenshots.isChecked(),
+            page=self.page.currentText(),
         )
