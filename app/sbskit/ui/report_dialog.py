@@ -90,7 +90,9 @@ class ReportDialog(QDialog):
         form.addRow("&Client:", self.client)
         form.addRow("&Site:", self.site)
         form.addRow("C&onsultant:", self.consultant)
-        form.addRow("&File:", path_row)
+        file_label = QLabel("&File:")
+        file_label.setBuddy(self.path)
+        form.addRow(file_label, path_row)
         form.addRow("Formats:", formats)
         form.addRow("", self.screenshots)
         for widget, name in ((self.client, "Client name"), (self.site, "Site"), (self.consultant, "Consultant"),
