@@ -42,6 +42,7 @@ class _Check:
 
     def __init__(self, page: "LiveChecksPage", name: str, run_text: str, tip: str) -> None:
         self.worker: JobWorker | None = None
+        self._busy = False
         self.run = QPushButton(run_text)
         self.run.setToolTip(tip)
         self.run.setAccessibleName(run_text.replace("&", "").rstrip("."))
@@ -64,7 +65,8 @@ class _Check:
 
     @property
     def busy(self) -> bool:
-        return self.worker is not None and self.worker.running
+        """From start until the worker's ``ended`` reached the GUI (its results are shown by then)."""
+        return self._busy
 
     def row(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -86,13 +88,13 @@ class _Check:
         self.worker = worker
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
-        self._running(True)
         worker.progress.connect(self._progress)
         worker.finished.connect(done)
         worker.failed.connect(lambda msg, _detail: self.show("bad", f"Could not run: {html.escape(msg)}"))
         worker.cancelled.connect(lambda: self.show(None, "Cancelled: the diagnosis does not use this check."))
         worker.ended.connect(lambda: self._running(False))
         worker.start()
+        self._running(True)
 
     def _progress(self, done: int, total: int, message: str) -> None:
         if total:
@@ -101,6 +103,7 @@ class _Check:
         self.progress.setToolTip(message)
 
     def _running(self, running: bool) -> None:
+        self._busy = running
         self.run.setEnabled(not running)
         self.cancel.setEnabled(running)
         if not running:
