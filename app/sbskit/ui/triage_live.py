@@ -73,6 +73,7 @@ class _Check:
         row.addWidget(self.run)
         row.addWidget(self.cancel)
         row.addWidget(self.progress, 1)
+        row.addStretch(1)  # buttons keep their size while no progress bar shows
         return row
 
     def show(self, kind: str | None, text: str) -> None:
@@ -195,7 +196,7 @@ class LiveChecksPage(QWizardPage):
         host_row.addWidget(QLabel("&Port:", buddy=self.port_spin))
         host_row.addWidget(self.port_spin)
         form = QFormLayout()
-        form.addRow("Mail &server:", host_row)
+        form.addRow(QLabel("Mail &server:", buddy=self.host_edit), host_row)
         inner = QVBoxLayout(box)
         inner.addWidget(intro)
         inner.addLayout(form)
