@@ -68,14 +68,28 @@ def test_declined_makes_no_connection_then_accepted_confirms_open_relay(tab, qtb
 
 def test_closed_relay_lowers_open_relay(tab, qtbot, postfix_closed):
     live = _to_live_page(tab, "127.0.0.1")
-    live.port_spin.setValue(postfix_closed.ports["smtp"])
-    live.confirm = lambda host, port: True
+    live.host_edit.setText(f"127.0.0.1:{postfix_closed.ports['smtp']}")  # HOST:PORT in the field works too
+    asked = []
+    live.confirm = lambda host, port: asked.append((host, port)) or True
     live.relay.run.click()
     qtbot.waitUntil(lambda: not live.relay.busy, timeout=30000)
+    assert asked == [("127.0.0.1", postfix_closed.ports["smtp"])]
+    assert (live.host_edit.text(), live.port_spin.value()) == ("127.0.0.1", postfix_closed.ports["smtp"])
     assert "accepted none of the" in live.relay.result.text()
     tab.wizard.next()
     scores = tab.wizard.state.result.scores["open_relay"]
     assert scores["evidence_logit"] < 0 and scores["reasons"][0].startswith("Live relay test:")
+
+
+def test_bad_host_port_is_said_on_the_page(tab):
+    live = _to_live_page(tab, "")
+    asked = []
+    live.confirm = lambda host, port: asked.append(host) or True
+    live.relay.run.click()
+    assert "Enter the mail server" in live.relay.result.text()
+    live.host_edit.setText("mail.example.com:0")
+    live.relay.run.click()
+    assert "not a port number" in live.relay.result.text() and asked == [] and not live.relay.busy
 
 
 def test_cancel_relay_test_against_a_hanging_server(tab, qtbot, hostile):

@@ -161,14 +161,14 @@ class LiveChecksPage(QWizardPage):
         self.resolver_edit.setAccessibleName("DNS resolver for the blocklist check")
         self.resolver_edit.setToolTip("IP[:PORT] of the DNS resolver to ask (IPv6 as [::1]:5353). Spamhaus refuses "
                                       "queries through public resolvers such as 8.8.8.8: use your own DNS server.")
-        self.blacklist = _Check(self, "blocklist check", "Check &blocklists",
+        self.blacklist = _Check(self, "blocklist check", "Check block&lists",
                                 "Ask the DNS blocklists whether this IP is listed (DNS queries only)")
         self.blacklist.run.clicked.connect(self.run_blacklist)
         self.ip_edit.installEventFilter(_EnterRuns(self.run_blacklist, self))
         self.resolver_edit.installEventFilter(_EnterRuns(self.run_blacklist, self))
         form = QFormLayout()
         form.addRow("Public &IP:", self.ip_edit)
-        form.addRow("&Resolver:", self.resolver_edit)
+        form.addRow("Resol&ver:", self.resolver_edit)
         inner = QVBoxLayout(box)
         inner.addLayout(form)
         inner.addLayout(self.blacklist.row())
@@ -184,11 +184,14 @@ class LiveChecksPage(QWizardPage):
         self.host_edit = QLineEdit()
         self.host_edit.setPlaceholderText("mail server name or address, e.g. mail.example.com")
         self.host_edit.setAccessibleName("Mail server host for the relay test")
+        self.host_edit.setToolTip("The mail server's name or address as seen from where this PC is; HOST:PORT "
+                                  "and [IPv6]:PORT also work")
         self.port_spin = QSpinBox()
         self.port_spin.setRange(1, 65535)
         self.port_spin.setValue(25)
         self.port_spin.setAccessibleName("SMTP port for the relay test")
-        self.relay = _Check(self, "relay test", "Run &relay test...", "Asks for confirmation first; never sends DATA")
+        self.port_spin.setToolTip("25 for the internet-facing SMTP port; 587 is submission, which needs a logon anyway")
+        self.relay = _Check(self, "relay test", "Run relay &test...", "Asks for confirmation first; never sends DATA")
         self.relay.run.clicked.connect(self.run_relay)
         self.host_edit.installEventFilter(_EnterRuns(self.run_relay, self))
         host_row = QHBoxLayout()
@@ -295,10 +298,18 @@ class LiveChecksPage(QWizardPage):
     def run_relay(self) -> None:
         if self.relay.busy:
             return
-        host, port = self.host_edit.text().strip(), self.port_spin.value()
-        if not host:
+        text = self.host_edit.text().strip()
+        if not text:
             self.relay.show("bad", "Enter the mail server's name or address first.")
             return
+        try:
+            host, port = lc.split_host_port(text, self.port_spin.value())
+        except Exception as exc:  # UserInputError: say it on the page
+            self.relay.show("bad", html.escape(str(exc)))
+            return
+        if (host, port) != (text, self.port_spin.value()):  # 'host:2525' typed: show what will be tested
+            self.host_edit.setText(host)
+            self.port_spin.setValue(port)
         if not self.confirm(host, port):
             self.relay.show(None, "Not run (not confirmed): the diagnosis does not use this check.")
             return
