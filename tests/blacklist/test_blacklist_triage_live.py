@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from blacklist_world import CLEAN_IP, LISTED_IP
+from blacklist_world import CLEAN_IP, DQS_KEY, LISTED_IP
 from sbskit.core.errors import UserInputError
 from sbskit.core.jobs import JobContext
 from sbskit.core.triage import Answers, analyse
@@ -47,6 +47,10 @@ def test_exploited_host_listing_overrides_the_answer_and_raises_the_bot(bind):
     assert top.evidence[0].file == "live check: blocklists" and top.evidence[0].line == 0
     assert top.evidence[0].where() == "live check: blocklists"
     assert "127.0.0.4" in top.evidence[0].text
+    # ZEN's second code 127.0.0.11 is PBL (policy): a little weight for the configuration cause, said why
+    config = after.scores["configuration_error"]
+    assert config["reasons"][0].startswith("Live blocklist check: Spamhaus ZEN lists it as a range that should not send")
+    assert config["evidence_logit"] > before.scores["configuration_error"]["evidence_logit"]
 
     live = after.as_dict()["live_checks"]["blacklist"]
     assert live["state"] == "listed" and live["target"] == LISTED_IP
@@ -63,6 +67,21 @@ def test_which_list_matters(bind):
     assert custom.answers.get("ip_listed") == "yes"
     assert _scores(zen)["compromised_workstation"] > _scores(custom)["compromised_workstation"]
     assert not any(r.startswith("Live blocklist check") for r in custom.scores["compromised_workstation"]["reasons"])
+
+
+def test_spam_source_listing_raises_the_spam_causes_a_little(bind):
+    """Through a DQS key ZEN answers 127.0.0.3 for LISTED_IP: SBL CSS, a spam source, not an exploited host."""
+    doc = run_blacklist(LISTED_IP, [bind.address], ZEN, 2.0, dqs_key=DQS_KEY)
+    assert [r["category"] for r in doc["targets"][0]["results"]] == ["spam-source"]
+    answers = Answers({"queues_long": "yes", "ip_listed": "yes"})  # listed either way: only the category differs
+    before, after = analyse(answers=answers), analyse(answers=answers, live=LiveChecks(blacklist=doc))
+    b, a = _scores(before), _scores(after)
+    for cause in ("authenticated_relay", "open_relay", "compromised_workstation"):
+        assert b[cause] < a[cause] < b[cause] + 0.15, cause
+        assert after.scores[cause]["reasons"][0] == "Live blocklist check: Spamhaus ZEN lists it as a spam source."
+    for cause in ("ndr_backscatter", "directory_harvest", "configuration_error"):
+        assert a[cause] == b[cause], cause
+    assert DQS_KEY not in json.dumps(after.as_dict())
 
 
 def test_clean_ip_fills_an_open_answer_but_not_a_given_one(bind):
@@ -131,7 +150,7 @@ def test_cli_incomplete_check_exits_3(run_cli, bind):
 def test_cli_bad_live_options(run_cli):
     for args, message in (
         (("--check-blacklist", "300.1.1.1"), "not an IP address"),
-        (("--zone", "zen.spamhaus.org", "--queues-long", "yes"), "--resolver and --zone belong to --check-blacklist"),
+        (("--zone", "zen.spamhaus.org", "--queues-long", "yes"), "--resolver, --zone and --dqs-key belong to --check-blacklist"),
         (("--check-blacklist", "192.0.2.1", "--relay-test", "host:0"), "not a port number"),
     ):
         proc = run_cli("triage", *args)

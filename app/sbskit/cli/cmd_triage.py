@@ -61,6 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help="DNS resolver for --check-blacklist (repeatable; IPv6 as [::1]:5353); default: the system's")
     live.add_argument("--zone", action="append", default=[], metavar="ZONE",
                       help="ask only this blocklist (repeatable); default: the shipped catalogue")
+    live.add_argument("--dqs-key", metavar="KEY", default=None,
+                      help="Spamhaus DQS key for --check-blacklist (or set SBSKIT_DQS_KEY)")
     live.add_argument("--relay-test", metavar="HOST[:PORT]",
                       help="run the safe open-relay test against the mail server (MAIL FROM/RCPT TO only, never DATA)")
     live.add_argument("--timeout", type=positive_seconds, default=None, metavar="SECONDS",
@@ -98,8 +100,8 @@ def run(args: argparse.Namespace):
         except OSError:
             return 0
 
-    if (args.resolver or args.zone) and not args.check_blacklist:
-        raise UserInputError("--resolver and --zone belong to --check-blacklist IP")
+    if (args.resolver or args.zone or args.dqs_key) and not args.check_blacklist:
+        raise UserInputError("--resolver, --zone and --dqs-key belong to --check-blacklist IP")
     live = _live_checks(args, warn)
     # progress on stderr only for imports that take a while (tens of MB)
     big = sum(size(f.path) for f in files) >= PROGRESS_BYTES
@@ -123,7 +125,10 @@ def _live_checks(args: argparse.Namespace, warn):
         if args.relay_test:
             lc.split_host_port(args.relay_test)  # bad input fails before any check starts
         warn(f"Checking {ip} against the blocklists...")
-        checks.blacklist = lc.run_blacklist(ip, args.resolver, args.zone, args.timeout or 3.0)
+        import os
+
+        dqs_key = args.dqs_key or os.environ.get("SBSKIT_DQS_KEY") or None
+        checks.blacklist = lc.run_blacklist(ip, args.resolver, args.zone, args.timeout or 3.0, dqs_key=dqs_key)
         warn(lc.blacklist_summary(checks.blacklist)[1])
     if args.relay_test:
         host, port = lc.split_host_port(args.relay_test)

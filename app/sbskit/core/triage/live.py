@@ -98,13 +98,13 @@ def is_public(text: str) -> bool:
 
 
 def run_blacklist(ip: str, resolvers: list[str] | None = None, zones: list[str] | None = None,
-                  timeout: float = 3.0, ctx: JobContext | None = None) -> dict:
+                  timeout: float = 3.0, ctx: JobContext | None = None, dqs_key: str | None = None) -> dict:
     """The public IP through the blocklist engine (no PTR or MX look-ups: the listing is what counts)."""
     from sbskit.core.dnsbl.engine import Options, check
 
     ip = check_public_ip(ip)
     resolvers = [r.strip() for r in (resolvers or []) if r and r.strip()]
-    options = Options(resolvers=resolvers, zones=list(zones or []), timeout=timeout,
+    options = Options(resolvers=resolvers, zones=list(zones or []), timeout=timeout, dqs_key=dqs_key or None,
                       include_mx=False, reverse_dns=False)
     return check([ip], options, ctx)
 
@@ -227,6 +227,20 @@ def relay_brief(doc: dict) -> dict:
 
 
 # --- what they mean for the diagnosis -------------------------------------------------------
+def _categories(result: dict) -> set[str]:
+    """Every listing category of a result: ZEN answering 127.0.0.4 and 127.0.0.11 is XBL *and* PBL."""
+    from sbskit.core.dnsbl.catalogue import LISTING, load_catalogue
+
+    found = {result.get("category") or ""}
+    zone = load_catalogue().by_name(result.get("zone", ""))
+    if zone is not None:
+        for code in result.get("codes", []):
+            decoded = zone.decode(code)
+            if decoded.kind == LISTING:
+                found.add(decoded.category)
+    return found - {""}
+
+
 @dataclass
 class Effect:
     cause: str
@@ -261,9 +275,10 @@ def effects(live: LiveChecks | None) -> list[Effect]:
             line = Line(BLACKLIST_FILE, NO_LINE, clip(
                 f"{target} listed on {_zone_name(r)} ({r['zone']}): {', '.join(r.get('codes', []))} "
                 f"{'; '.join(r.get('meanings', []))}".strip()))
-            for cause, logit, why in CATEGORY_EFFECTS.get(r.get("category") or "", []):
-                best, names, lines = strongest.get((cause, why), (0.0, [], []))
-                strongest[(cause, why)] = (max(best, logit), names + [_zone_name(r)], lines + [line])
+            for category in sorted(_categories(r)):
+                for cause, logit, why in CATEGORY_EFFECTS.get(category, []):
+                    best, names, lines = strongest.get((cause, why), (0.0, [], []))
+                    strongest[(cause, why)] = (max(best, logit), names + [_zone_name(r)], lines + [line])
         for (cause, why), (logit, names, lines) in strongest.items():
             out.append(Effect(cause, logit, f"Live blocklist check: {', '.join(names)} {why}.", lines[0]))
             out.extend(Effect(cause, 0.0, "", extra) for extra in lines[1:3])
