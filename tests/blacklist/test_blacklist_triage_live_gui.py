@@ -77,6 +77,13 @@ def test_edited_resolver_clean_ip_and_lan_ip(tab, qtbot, bind):
     assert "not an IP address" in live.blacklist.result.text()
 
     live.ip_edit.setText(CLEAN_IP)
+    live.resolver_edit.setText("not a resolver")
+    live.zones = ["good.bl.test"]
+    live.blacklist.run.click()
+    qtbot.waitUntil(lambda: not live.blacklist.busy, timeout=5000)
+    assert live.blacklist.result.text().startswith("Could not run: resolver 'not a resolver' is not an IP address")
+    assert tab.wizard.state.live.blacklist is None
+
     live.resolver_edit.setText(bind.address)
     live.zones = ["good.bl.test"]
     live.blacklist.run.click()

@@ -37,6 +37,11 @@ from sbskit.ui.workers import JobWorker
 NOT_RUN = "Not run: the diagnosis does not use this check."
 
 
+def _esc(text: str) -> str:
+    """For the rich-text result lines: &, < and > only, so quotes stay readable in .text()."""
+    return html.escape(text, quote=False)
+
+
 class _Check:
     """The widgets and the worker of one check (button, Cancel, progress, result line)."""
 
@@ -57,6 +62,7 @@ class _Check:
         self.result = QLabel(NOT_RUN)
         self.result.setObjectName(f"live{name.title().replace(' ', '')}Result")
         self.result.setWordWrap(True)
+        self.result.setTextFormat(Qt.TextFormat.RichText)  # escaped text: '&amp;' shows as '&'
         self.result.setMargin(6)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result.setAccessibleName(f"{name} result")
@@ -91,7 +97,7 @@ class _Check:
         self.progress.setVisible(True)
         worker.progress.connect(self._progress)
         worker.finished.connect(done)
-        worker.failed.connect(lambda msg, _detail: self.show("bad", f"Could not run: {html.escape(msg)}"))
+        worker.failed.connect(lambda msg, _detail: self.show("bad", f"Could not run: {_esc(msg)}"))
         worker.cancelled.connect(lambda: self.show(None, "Cancelled: the diagnosis does not use this check."))
         worker.ended.connect(lambda: self._running(False))
         worker.start()
@@ -261,10 +267,10 @@ class LiveChecksPage(QWizardPage):
         try:
             ip = lc.check_public_ip(text)
         except Exception as exc:  # UserInputError: say it on the page
-            self.blacklist.show("bad", html.escape(str(exc)))
+            self.blacklist.show("bad", _esc(str(exc)))
             return
         if not lc.is_public(ip):
-            self.blacklist.show("unknown", f"{html.escape(ip)} is not a public address: no public blocklist can list "
+            self.blacklist.show("unknown", f"{_esc(ip)} is not a public address: no public blocklist can list "
                                            "it. Enter the address the internet sees (your router's WAN IP).")
             return
         resolver = self.resolver_edit.text().strip()
@@ -275,14 +281,14 @@ class LiveChecksPage(QWizardPage):
             timeout = 3.0
         self.state.live.blacklist = None
         self._update_note()
-        self.blacklist.show("info", f"Asking the blocklists about {html.escape(ip)}...")
+        self.blacklist.show("info", f"Asking the blocklists about {_esc(ip)}...")
         self.blacklist.start(lambda ctx: lc.run_blacklist(ip, [resolver] if resolver else [], zones, timeout, ctx),
                              "triage blocklist check", self._blacklist_done)
 
     def _blacklist_done(self, doc: object) -> None:
         self.state.live.blacklist = doc
         kind, text = lc.blacklist_summary(doc)
-        self.blacklist.show(kind, html.escape(text))
+        self.blacklist.show(kind, _esc(text))
         self._update_note()
 
     # --- relay ------------------------------------------------------------------------------
@@ -305,7 +311,7 @@ class LiveChecksPage(QWizardPage):
         try:
             host, port = lc.split_host_port(text, self.port_spin.value())
         except Exception as exc:  # UserInputError: say it on the page
-            self.relay.show("bad", html.escape(str(exc)))
+            self.relay.show("bad", _esc(str(exc)))
             return
         if (host, port) != (text, self.port_spin.value()):  # 'host:2525' typed: show what will be tested
             self.host_edit.setText(host)
@@ -316,11 +322,11 @@ class LiveChecksPage(QWizardPage):
         timeout = self.relay_timeout
         self.state.live.relay = None
         self._update_note()
-        self.relay.show("info", f"Testing {html.escape(host)} port {port} (never sends DATA)...")
+        self.relay.show("info", f"Testing {_esc(host)} port {port} (never sends DATA)...")
         self.relay.start(lambda ctx: lc.run_relay(host, port, timeout, ctx), "triage relay test", self._relay_done)
 
     def _relay_done(self, doc: object) -> None:
         self.state.live.relay = doc
         kind, text = lc.relay_summary(doc)
-        self.relay.show(kind, html.escape(text))
+        self.relay.show(kind, _esc(text))
         self._update_note()
