@@ -52,10 +52,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     answers = parser.add_argument_group("symptoms (yes/no/unknown)")
     for _, flag, helptext in ANSWER_OPTIONS:
         answers.add_argument(flag, type=_yes_no, metavar="yes|no", help=helptext)
+    from sbskit.cli.common import positive_seconds
+
+    live = parser.add_argument_group("live checks (optional; they connect to the network)")
+    live.add_argument("--check-blacklist", metavar="IP",
+                      help="check the server's public IP against the DNS blocklists; a listing counts as 'IP listed'")
+    live.add_argument("--resolver", action="append", default=[], metavar="IP[:PORT]",
+                      help="DNS resolver for --check-blacklist (repeatable; IPv6 as [::1]:5353); default: the system's")
+    live.add_argument("--zone", action="append", default=[], metavar="ZONE",
+                      help="ask only this blocklist (repeatable); default: the shipped catalogue")
+    live.add_argument("--dqs-key", metavar="KEY", default=None,
+                      help="Spamhaus DQS key for --check-blacklist (or set SBSKIT_DQS_KEY)")
+    live.add_argument("--relay-test", metavar="HOST[:PORT]",
+                      help="run the safe open-relay test against the mail server (MAIL FROM/RCPT TO only, never DATA)")
+    live.add_argument("--timeout", type=positive_seconds, default=None, metavar="SECONDS",
+                      help="per-query/answer timeout of the live checks (default 3 for blocklists, 8 for the relay test)")
 
 
 def run(args: argparse.Namespace):
-    from sbskit.cli.common import EXIT_FOUND, EXIT_OK, CommandResult, warn
+    from sbskit.cli.common import EXIT_FOUND, EXIT_INCOMPLETE, EXIT_OK, CommandResult, warn
+    from sbskit.core.errors import UserInputError
     from sbskit.core.jobs import JobContext
     from sbskit.core.triage import Answers, EvidenceFile, analyse
     from sbskit.core.triage.render import make_report, to_text
@@ -84,11 +100,39 @@ def run(args: argparse.Namespace):
         except OSError:
             return 0
 
+    if (args.resolver or args.zone or args.dqs_key) and not args.check_blacklist:
+        raise UserInputError("--resolver, --zone and --dqs-key belong to --check-blacklist IP")
+    live = _live_checks(args, warn)
     # progress on stderr only for imports that take a while (tens of MB)
     big = sum(size(f.path) for f in files) >= PROGRESS_BYTES
     ctx = JobContext(progress=progress) if big else None
-    result = analyse(files, answers, args.server_ip, args.local_domain, args.exchange_version, ctx=ctx)
+    result = analyse(files, answers, args.server_ip, args.local_domain, args.exchange_version, ctx=ctx, live=live)
     doc = result.as_dict()
 
-    code = EXIT_FOUND if result.diagnosis else EXIT_OK
+    code = EXIT_FOUND if result.diagnosis else (EXIT_INCOMPLETE if live and live.incomplete() else EXIT_OK)
     return CommandResult(code, doc, to_text(result), title="Queue triage", report=make_report(result))
+
+
+def _live_checks(args: argparse.Namespace, warn):
+    """Run the live checks the options ask for (None when none); their lines go to stderr."""
+    if not args.check_blacklist and not args.relay_test:
+        return None
+    from sbskit.core.triage import live as lc
+
+    checks = lc.LiveChecks()
+    if args.check_blacklist:
+        ip = lc.check_public_ip(args.check_blacklist)
+        if args.relay_test:
+            lc.split_host_port(args.relay_test)  # bad input fails before any check starts
+        warn(f"Checking {ip} against the blocklists...")
+        import os
+
+        dqs_key = args.dqs_key or os.environ.get("SBSKIT_DQS_KEY") or None
+        checks.blacklist = lc.run_blacklist(ip, args.resolver, args.zone, args.timeout or 3.0, dqs_key=dqs_key)
+        warn(lc.blacklist_summary(checks.blacklist)[1])
+    if args.relay_test:
+        host, port = lc.split_host_port(args.relay_test)
+        warn(f"Relay test of {host} port {port} (MAIL FROM/RCPT TO only, never DATA)...")
+        checks.relay = lc.run_relay(host, port, args.timeout or 8.0)
+        warn(lc.relay_summary(checks.relay)[1])
+    return checks

@@ -1,16 +1,12 @@
-"""Wizard pages without background work: the symptom questions and the live-check notes."""
+"""Wizard pages without background work: the symptom questions (live checks: ``triage_live``)."""
 
 from __future__ import annotations
 
-import importlib.util
-
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFormLayout,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QRadioButton,
@@ -110,38 +106,3 @@ class SymptomsPage(QWizardPage):
         self.state.local_domains = self._split(self.local_domain.text())
         self.state.exchange_version = self.version.currentData()
         return True
-
-
-class LiveChecksPage(QWizardPage):
-    """Optional checks against the live server, offered only when those features are installed."""
-
-    def __init__(self, state: TriageState, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.state = state
-        self.setTitle("Live checks (optional)")
-        self.setSubTitle("Checks against the running server add to the evidence; the triage works without them.")
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        layout = QVBoxLayout(self)
-        row = QHBoxLayout()
-        row.addWidget(self.text, 1)
-        layout.addLayout(row)
-        layout.addStretch(1)
-
-    def initializePage(self) -> None:
-        dnsbl = importlib.util.find_spec("sbskit.core.dnsbl") is not None
-        probe = importlib.util.find_spec("sbskit.core.mailprobe") is not None
-        items = [
-            ("Blocklist check of the server's public IP",
-             "available in the <b>Blacklist</b> tab: check the public IP there and answer "
-             "'Is the public IP on a blocklist?' on the first page" if dnsbl else
-             "becomes available with the blacklist feature of this kit"),
-            ("Safe open-relay test",
-             "available in the <b>POP3 &amp; relay</b> tab: a relay that accepts outside-to-outside mail confirms "
-             "the open-relay cause" if probe else "becomes available with the relay-test feature of this kit"),
-        ]
-        self.text.setText(
-            "<ul>" + "".join(f"<li><b>{title}</b>: {status}.</li>" for title, status in items) + "</ul>"
-            "<p>Nothing on this page is required: press <b>Next</b> for the diagnosis.</p>"
-        )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sbskit.core.triage import Answers, EvidenceFile, TriageResult
 from sbskit.core.triage.engine import diagnose
 from sbskit.core.triage.evidence import Evidence
+from sbskit.core.triage.live import LiveChecks
 from sbskit.core.triage.model import InputSummary
 
 
@@ -19,6 +20,7 @@ class TriageState:
     server_ips: list[str] = field(default_factory=list)
     local_domains: list[str] = field(default_factory=list)
     exchange_version: str | None = None
+    live: LiveChecks = field(default_factory=LiveChecks)  # the live checks that finished
     result: TriageResult | None = None
     sample: bool = False  # the data are the generated sample, not the admin's server
 
@@ -30,5 +32,5 @@ class TriageState:
         """Detectors and answers over what was imported (fast: counters only, no file access)."""
         self.evidence.server_ips = set(self.server_ips)
         self.evidence.declared_local = {d.lower() for d in self.local_domains}
-        self.result = diagnose(self.evidence, self.inputs, self.answers, self.exchange_version)
+        self.result = diagnose(self.evidence, self.inputs, self.answers, self.exchange_version, self.live)
         return self.result

@@ -104,3 +104,4 @@ class TriageTab(KitTab):
 
     def shutdown(self) -> None:
         self.wizard.evidence.shutdown()
+        self.wizard.live.shutdown()

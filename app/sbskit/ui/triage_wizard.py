@@ -6,7 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget, QWizard
 
 from sbskit.ui.triage_evidence import EvidencePage
-from sbskit.ui.triage_pages import LiveChecksPage, SymptomsPage
+from sbskit.ui.triage_live import LiveChecksPage
+from sbskit.ui.triage_pages import SymptomsPage
 from sbskit.ui.triage_results import DiagnosisPage, ExportPage, PlanPage
 from sbskit.ui.triage_state import TriageState
 
@@ -43,7 +44,9 @@ class TriageWizard(QWizard):
 
     def start_over(self) -> None:
         self.evidence.shutdown()
+        self.live.shutdown()
         self.state.__init__()
+        self.live.reset()
         self.evidence.table.setRowCount(0)
         self.evidence._rows.clear()
         self.evidence.status.setText("No files yet: the diagnosis will rest on your answers alone.")

@@ -17,6 +17,7 @@ from sbskit.core.triage import plan as plans
 from sbskit.core.triage.answers import Answers, prior_logits
 from sbskit.core.triage.detectors import DETECTORS
 from sbskit.core.triage.evidence import Evidence, ip_kind
+from sbskit.core.triage.live import LiveChecks, effects, listed_answer
 from sbskit.core.triage.model import CAUSES, DIAGNOSIS_THRESHOLD, FINDING_THRESHOLD, Finding, InputSummary, sigmoid
 from sbskit.core.triage.read_ex2003 import read_ex2003
 from sbskit.core.triage.read_firewall import read_filterlog, read_firewall_csv, read_windows_firewall
@@ -65,6 +66,7 @@ class TriageResult:
     evidence_used: bool
     server_ips: list[str] = field(default_factory=list)
     local_domains: list[str] = field(default_factory=list)
+    live: LiveChecks | None = None
 
     @property
     def diagnosis(self) -> bool:
@@ -76,7 +78,7 @@ class TriageResult:
             return f"Most likely cause: {top.title} ({round(top.confidence * 100)}%)."
         if self.findings:
             return "No clear cause yet; the possible causes below need more evidence."
-        if self.evidence_used:
+        if self.evidence_used or (self.live is not None and self.live.any()):
             return "No strong finding: the evidence looks like a healthy server."
         return "No strong finding from the answers alone; add evidence files."
 
@@ -94,6 +96,7 @@ class TriageResult:
             "server_ips": self.server_ips,
             "local_domains": self.local_domains,
             "missing_evidence": self.missing,
+            "live_checks": self.live.as_dict() if self.live is not None else {},
         }
 
 
@@ -163,16 +166,23 @@ def diagnose(
     inputs: list[InputSummary],
     answers: Answers,
     exchange_version: str | None = None,
+    live: LiveChecks | None = None,
 ) -> TriageResult:
-    """Detectors plus answers -> ranked findings with plans and missing evidence.
+    """Detectors plus answers plus live checks -> ranked findings with plans and missing evidence.
 
-    ``answers`` is not changed: answers the evidence supplies go into a copy.
+    ``answers`` is not changed: answers the evidence supplies go into a copy. A live
+    blocklist listing overrides the admin's answer to "is the IP listed?"; a clean live
+    check only fills in an answer the admin left open.
     """
     answers = Answers(dict(answers.values))
     listed = ev.counts["listed"]
     if answers.get("ip_listed") is None and listed:
         answers.values["ip_listed"] = "yes"
         answers.derived["ip_listed"] = f"remote servers refused mail because of a blocklist ({listed} time(s))"
+    settled = listed_answer(live)
+    if settled and (settled[0] == "yes" or answers.get("ip_listed") is None):
+        answers.values["ip_listed"], answers.derived["ip_listed"] = settled
+    live_effects = effects(live)
     priors = prior_logits(answers)
     if exchange_version:
         version, source = exchange_version, "given"
@@ -186,6 +196,7 @@ def diagnose(
     for detector in DETECTORS:
         assessment = detector.detect(ev)
         cause = assessment.cause
+        _add_live(assessment, [e for e in live_effects if e.cause == cause])
         prior, prior_reasons = priors[cause]
         confidence = sigmoid(prior + assessment.logit)
         scores[cause] = {
@@ -232,7 +243,16 @@ def diagnose(
         evidence_used=evidence_used,
         server_ips=sorted(set(ev.server_ips) | set(ev.seen_server_ips)),
         local_domains=sorted(ev.local_domains())[:20],
+        live=live,
     )
+
+
+def _add_live(assessment, live_effects) -> None:
+    """Live results go first: they describe the server as it is now."""
+    facts = [e.fact for e in live_effects if e.fact]
+    assessment.logit += sum(e.logit for e in live_effects)
+    assessment.facts[:0] = facts
+    assessment.evidence[:0] = [e.line for e in live_effects if e.line is not None]
 
 
 def _fills(cause: str, subjects: list[str], ev: Evidence) -> dict[str, str]:
@@ -261,6 +281,7 @@ def analyse(
     local_domains: Iterable[str] = (),
     exchange_version: str | None = None,
     ctx: JobContext | None = None,
+    live: LiveChecks | None = None,
 ) -> TriageResult:
     """The whole triage. Raises UserInputError when there is nothing to work with."""
     answers = answers or Answers()
@@ -272,11 +293,12 @@ def analyse(
         ips.add(ip.strip())
     if exchange_version and exchange_version not in VERSION_CHOICES:
         raise UserInputError(f"unknown Exchange version {exchange_version!r}; use one of {', '.join(VERSION_CHOICES)}")
-    if not files and not answers.any_given():
-        raise UserInputError("nothing to analyse: give evidence files or answer the symptom questions")
+    has_live = live is not None and live.any()
+    if not files and not answers.any_given() and not has_live:
+        raise UserInputError("nothing to analyse: give evidence files, answer the symptom questions or run a live check")
     ev = Evidence(server_ips=ips, declared_local={d.strip().lower() for d in local_domains if d.strip()})
     inputs = read_evidence(files, ev, ctx)
-    if files and not any(i.usable for i in inputs) and not answers.any_given():
+    if files and not any(i.usable for i in inputs) and not answers.any_given() and not has_live:
         reasons = "; ".join(f"{Path(i.file).name}: {i.problems[0] if i.problems else 'no records'}" for i in inputs)
         raise UserInputError(f"none of the files could be used ({reasons})")
-    return diagnose(ev, inputs, answers, exchange_version)
+    return diagnose(ev, inputs, answers, exchange_version, live)

@@ -36,7 +36,7 @@ class Line:
     def where(self) -> str:
         """'MSGTRK2026112706-1.LOG:123' (file name without the folder, for reading)."""
         name = self.file.replace("\\", "/").rsplit("/", 1)[-1]
-        return f"{name}:{self.line}"
+        return f"{name}:{self.line}" if self.line > 0 else name  # live checks have no line
 
 
 def clip(text: str) -> str:

@@ -45,11 +45,22 @@ def plan_text(steps: list[dict], indent: str = "    ") -> list[str]:
     return lines
 
 
+def live_lines(result: TriageResult) -> list[str]:
+    """One sentence per live check that ran ('... is listed on 2 of 9 lists: ...')."""
+    live = result.live.as_dict() if result.live is not None else {}
+    names = {"blacklist": "Blocklist check", "relay": "Relay test"}
+    return [f"{names[key]}: {entry['summary']}" for key, entry in live.items()]
+
+
 def to_text(result: TriageResult) -> str:
     out = [result.verdict(), ""]
     if result.inputs:
         out.append("Evidence files:")
         out.extend(inputs_text(result))
+        out.append("")
+    if live_lines(result):
+        out.append("Live checks:")
+        out.extend(f"  {line}" for line in live_lines(result))
         out.append("")
     if not result.findings:
         out.append("No cause reaches the reporting threshold.")
@@ -75,7 +86,8 @@ def to_text(result: TriageResult) -> str:
         out.append("")
     out.append("All causes: " + ", ".join(f"{c} {_pct(s['confidence'])}" for c, s in result.scores.items()))
     if result.answers.derived:
-        out.append("From the evidence: " + "; ".join(f"{k} = yes ({v})" for k, v in result.answers.derived.items()))
+        out.append("From the evidence: " + "; ".join(f"{k} = {result.answers.get(k)} ({v})"
+                                                     for k, v in result.answers.derived.items()))
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -95,6 +107,8 @@ def add_to_report(report: Report, result: TriageResult) -> None:
             "<table border='1' cellspacing='0' cellpadding='3'><tr><th>File</th><th>Format</th><th>Encoding</th>"
             f"<th>Records</th><th>Problems</th></tr>{rows}</table>",
         )
+    if live_lines(result):
+        report.add_html_section("Live checks", "<ul>" + "".join(f"<li>{esc(line)}</li>" for line in live_lines(result)) + "</ul>")
     for rank, f in enumerate(result.findings, 1):
         reasons = "".join(f"<li>{esc(r)}</li>" for r in _extra_reasons(f))
         evidence = "\n".join(f"{line.where()}: {line.text}" for line in f.evidence)
