@@ -27,13 +27,13 @@ TABS_MODULE = HERE.parent / "app" / "sbskit" / "ui" / "tabs.py"
 
 
 def expected_tab_count() -> int:
-    """How many tabs the checkout's window has (``TAB_CLASSES`` in ui/tabs.py), read without Qt."""
+    """How many tabs the checkout's window has (``TABS`` in ui/tabs.py), read without Qt."""
     tree = ast.parse(TABS_MODULE.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
-        if getattr(target, "id", None) == "TAB_CLASSES" and isinstance(node.value, ast.List):
+        if getattr(target, "id", None) == "TABS" and isinstance(node.value, ast.List):
             return len(node.value.elts)
-    raise ValueError(f"no TAB_CLASSES list in {TABS_MODULE}")
+    raise ValueError(f"no TABS list in {TABS_MODULE}")
 
 
 def run(exe: Path, *args: str, env: dict[str, str], timeout: float = 180) -> subprocess.CompletedProcess:

@@ -20,7 +20,7 @@ import pytest
 
 import sbskit
 from sbskit.cli import command_modules
-from sbskit.ui.tabs import TAB_CLASSES
+from sbskit.ui.tabs import TABS
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -160,7 +160,7 @@ def test_frozen_gui_renders_every_tab(bundle, tmp_path):
                timeout=180)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     pngs = sorted(shots.glob("*.png"))
-    assert len(pngs) == len(TAB_CLASSES) == 4, pngs
+    assert len(pngs) == len(TABS) == 4, pngs
     for png in pngs:
         width, height = png_size(png)
         assert width >= 400 and height >= 300, (png.name, width, height)
