@@ -3,7 +3,6 @@ numbers and logs a default, and see which releases in the data it really matches
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.errors import UserInputError
 from sbskit.core.osver.snippet import PRESETS, Snippet, custom_target, generate
+from sbskit.ui.osver_panel import save_text
 from sbskit.ui.osver_widgets import MessageLine, mono_font
 from sbskit.ui.theme import status_background, status_foreground
 
@@ -182,13 +182,5 @@ class SnippetPanel(QWidget):
         if not self.snippet:
             return
         path = self.ask_save_path(SUFFIX[self.snippet.language])
-        if not path:
-            return
-        from sbskit.core.settings import atomic_write_text
-
-        try:
-            atomic_write_text(Path(path), self.snippet.code)
-        except OSError as exc:
-            self.message.show_message(f"Cannot write {path}: {exc.strerror or exc}", "bad")
-            return
-        self.message.show_message(f"Saved {path}", "good")
+        if path:
+            save_text(self.message, path, self.snippet.code)
