@@ -12,7 +12,7 @@ import csv
 
 from sbskit.core.triage.errtext import NOT_FOUND, RELAY_DENIED, classify_error
 from sbskit.core.triage.evidence import Evidence, Line, bare_address, clip, domain_of, ip_kind, split_endpoint
-from sbskit.core.triage.readers_base import ReadResult, column_map, safe_rows
+from sbskit.core.triage.readers_base import NumberedLines, ReadResult, column_map, fields_header, safe_rows
 from sbskit.core.triage.sniff import Sniffed, norm
 from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
 
@@ -40,31 +40,11 @@ class _Session:
         self.refused = 0  # "535" replies: one failed attempt may log both
 
 
-def _header_rows(rows, reader, info: Sniffed, result: ReadResult):
-    """Consume '#' header lines; returns (column map, first data row or None)."""
-    cols = None
-    for row in rows:
-        if not row or not any(row):
-            continue
-        if row[0].startswith("#"):
-            if row[0].startswith("#Fields:"):
-                names = [norm(row[0].split(":", 1)[1])] + [norm(c) for c in row[1:]]
-                cols = column_map(names, ALIASES)
-            elif row[0].startswith("#Version:") and not info.version:
-                info.version = row[0].split(":", 1)[1].strip()
-            continue
-        if cols is None:
-            result.skip(reader.line_num)
-            continue
-        return cols, row
-    return cols, None
-
-
 def read_receive_log(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
     result = ReadResult()
     reader = csv.reader(src.lines())
     rows = safe_rows(reader, result)
-    cols, row = _header_rows(rows, reader, info, result)
+    cols, row = fields_header(reader, rows, info, result, ALIASES)
     if cols is None or any(k not in cols for k in ("session", "remote", "event", "data")):
         result.problems.append("no #Fields header with session-id, remote-endpoint, event and data columns")
         return result
@@ -182,7 +162,7 @@ def read_send_log(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
     result = ReadResult()
     reader = csv.reader(src.lines())
     rows = safe_rows(reader, result)
-    cols, row = _header_rows(rows, reader, info, result)
+    cols, row = fields_header(reader, rows, info, result, ALIASES)
     if cols is None or any(k not in cols for k in ("session", "remote", "event", "data")):
         result.problems.append("no #Fields header with session-id, remote-endpoint, event and data columns")
         return result
@@ -234,14 +214,9 @@ def read_iis_smtp(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
     width = 0
     last_from: dict[str, str] = {}
     authed: set[str] = set()
-    line_no = 0
-    last = ""
-    for raw in src.lines():
-        line_no += 1
-        if not line_no % TICK_ROWS:
-            progress.tick()
+    lines = NumberedLines(src, progress)
+    for line_no, raw in lines:
         line = raw.rstrip("\r\n")
-        last = raw
         if not line.strip():
             continue
         if line.startswith("#"):
@@ -298,5 +273,5 @@ def read_iis_smtp(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                     stat.samples.append(Line(label, line_no, clip(line)))
         elif method == "QUIT":
             last_from.pop(cip, None)
-    result.finish(not last or last.endswith("\n") or len(last.split(" ")) >= width, line_no)
+    result.finish(lines.ended_cleanly(lambda last: len(last.split(" ")) >= width), lines.count)
     return result

@@ -14,8 +14,8 @@ import itertools
 
 from sbskit.core.triage.errtext import classify_error_cached, is_not_found
 from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind, is_null_sender
-from sbskit.core.triage.readers_base import ReadResult, column_map, safe_rows
-from sbskit.core.triage.sniff import Sniffed, norm
+from sbskit.core.triage.readers_base import ReadResult, fields_header, safe_rows
+from sbskit.core.triage.sniff import Sniffed
 from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
 
 ALIASES = {
@@ -57,35 +57,11 @@ def _outside_domains(rcpts: str, local_seen: set[str]):
     return [d for d in {domain_of(r) for r in rcpts.split(";")} if d and d not in local_seen]
 
 
-def _header(reader, rows, info: Sniffed, result: ReadResult):
-    """(column map or None, first data row or None) after the '#' header lines or CSV header."""
-    cols: dict[str, int] | None = None
-    is_export = info.format == "exchange_tracking_csv"
-    for row in rows:
-        if not row or not any(row):
-            continue
-        first = row[0]
-        if first.startswith("#"):
-            if first.startswith("#Fields:"):
-                names = [norm(first.split(":", 1)[1])] + [norm(c) for c in row[1:]]
-                cols = column_map(names, ALIASES)
-            elif first.startswith("#Version:") and not info.version:
-                info.version = first.split(":", 1)[1].strip()
-            continue
-        if cols is None and is_export:
-            cols = column_map([norm(c) for c in row], ALIASES)
-            continue
-        if cols is None:
-            result.skip(reader.line_num)
-            continue
-        return cols, row
-    return cols, None
-
-
 def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
     result = ReadResult()
     reader = csv.reader(src.lines())
-    cols, pending = _header(reader, safe_rows(reader, result), info, result)
+    cols, pending = fields_header(reader, safe_rows(reader, result), info, result, ALIASES,
+                                  first_row_names=info.format == "exchange_tracking_csv")
     if cols is None:
         result.problems.append("no #Fields header or column names found")
         return result
