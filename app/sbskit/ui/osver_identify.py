@@ -7,7 +7,7 @@ import datetime
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -156,9 +156,7 @@ class IdentifyPanel(JobPanel):
         self.copy_button.clicked.connect(self.copy_result)
         self.snippet_button.clicked.connect(self.request_snippet)
         self.export_button.clicked.connect(self.export_result)
-        QShortcut(QKeySequence("Escape"), self, activated=self.shutdown)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.identify)
+        self.add_shortcuts(self.identify)
 
     # --- actions -------------------------------------------------------------------
     def _example(self, index: int) -> None:
@@ -175,11 +173,6 @@ class IdentifyPanel(JobPanel):
         from sbskit.core.osver.local import identify_local
 
         self._start(lambda ctx: identify_local(), "identify this computer", self._finished)
-
-    def open_file(self) -> None:
-        path = self.ask_open_path()
-        if path:
-            self.open_path(path)
 
     def open_path(self, path: str) -> None:
         def job(ctx):

@@ -7,7 +7,7 @@ import csv
 import io
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -133,9 +133,7 @@ class LintPanel(JobPanel):
         self.export_button.clicked.connect(self.export_csv)
         self.table.itemSelectionChanged.connect(self._selected)
         self.editor.textChanged.connect(self._edited)
-        QShortcut(QKeySequence("Escape"), self, activated=self.shutdown)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.check)
+        self.add_shortcuts(self.check)
 
     def _edited(self) -> None:
         """Marks belong to the checked text: drop them once the script changes."""
@@ -155,11 +153,6 @@ class LintPanel(JobPanel):
         text = self.editor.toPlainText()
         name, language = self.filename, self._language()
         self._start(lambda ctx: lint_text(text, filename=name, language=language), "check script", self.show_result)
-
-    def open_file(self) -> None:
-        path = self.ask_open_path()
-        if path:
-            self.open_path(path)
 
     def open_path(self, path: str) -> None:
         language = self._language()

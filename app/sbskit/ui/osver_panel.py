@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from sbskit.ui.osver_widgets import BusyBar, MessageLine
@@ -28,8 +29,9 @@ def save_text(message: MessageLine, path: str, text: str) -> bool:
 
 
 class JobPanel(QWidget):
-    """A panel that runs one job at a time. Subclasses set ``message``, ``busy`` and
-    ``job_buttons`` (disabled while a job runs) in their ``__init__``."""
+    """A panel that runs one job at a time. Subclasses set ``message``, ``busy``, ``job_buttons``
+    (disabled while a job runs), ``ask_open_path``/``ask_save_path`` in their ``__init__``, and
+    define ``open_path(path)``."""
 
     message: MessageLine
     busy: BusyBar
@@ -38,6 +40,18 @@ class JobPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._worker: JobWorker | None = None
+
+    def add_shortcuts(self, run: Callable[[], None]) -> None:
+        """Ctrl+Enter runs the panel's main action; Escape cancels the running job."""
+        QShortcut(QKeySequence("Escape"), self, activated=self.shutdown)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=run)
+
+    def open_file(self) -> None:
+        """Ask for a file (``ask_open_path``, replaceable in tests) and hand it to ``open_path``."""
+        path = self.ask_open_path()
+        if path:
+            self.open_path(path)
 
     def _start(self, job: Callable, name: str, on_finished: Callable) -> None:
         if self._worker is not None and self._worker.running:
