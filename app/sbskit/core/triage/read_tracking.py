@@ -57,6 +57,16 @@ def _outside_domains(rcpts: str, local_seen: set[str]):
     return [d for d in {domain_of(r) for r in rcpts.split(";")} if d and d not in local_seen]
 
 
+def _count_ndr(group, rcpts: str) -> None:
+    """One non-delivery report (sent by us or a DSN), and the recipient domains it went to."""
+    stat = group("ndr_to", "all")
+    stat.count += 1
+    for r in rcpts.split(";"):
+        d = domain_of(r)
+        if d:
+            stat.add(d)
+
+
 def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
     result = ReadResult()
     reader = csv.reader(src.lines())
@@ -151,20 +161,10 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                     sent += 1
                     sender = row[i_from]
                     if (i_rp >= 0 and row[i_rp] == "<>") or (sender[:1] in "<mMpP" and is_null_sender(sender)):
-                        stat = group("ndr_to", "all")
-                        stat.count += 1
-                        for r in row[i_rcpt].split(";"):
-                            d = domain_of(r)
-                            if d:
-                                stat.add(d)
+                        _count_ndr(group, row[i_rcpt])
                         note("ndr_sent", label, reader.line_num, _row_text(row) if wants("ndr_sent") else None)
                 elif e == "DSN":
-                    stat = group("ndr_to", "all")
-                    stat.count += 1
-                    for r in row[i_rcpt].split(";"):
-                        d = domain_of(r)
-                        if d:
-                            stat.add(d)
+                    _count_ndr(group, row[i_rcpt])
                     note("dsn", label, reader.line_num, _row_text(row) if wants("dsn") else None)
                 elif e == "FAIL" or e == "DEFER":
                     status = row[i_stat] if i_stat >= 0 else ""
