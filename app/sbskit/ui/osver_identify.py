@@ -9,7 +9,6 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
@@ -27,8 +25,7 @@ from PySide6.QtWidgets import (
 from sbskit.core.osver.identify import Identification, identify_text, match_doc
 from sbskit.core.osver.report import KIND_NAMES, identification_text
 from sbskit.ui.osver_panel import JobPanel
-from sbskit.ui.osver_widgets import BusyBar, GuardedTextEdit, MessageLine, mono_font
-from sbskit.ui.theme import status_background, status_foreground
+from sbskit.ui.osver_widgets import BusyBar, GuardedTextEdit, MessageLine, mono_font, read_only_table, tint
 
 EXAMPLES = {
     "ver (Windows 7 / 2008 R2 era)": "Microsoft Windows [Version 6.1.7601]",
@@ -111,12 +108,7 @@ class IdentifyPanel(JobPanel):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setAccessibleName("Matching Windows releases")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
+        self.table = read_only_table(COLUMNS, "Matching Windows releases")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
@@ -220,8 +212,7 @@ class IdentifyPanel(JobPanel):
                 item = QTableWidgetItem(value)
                 item.setToolTip(r.notes or value)
                 if col == 4:
-                    item.setBackground(status_background(kind, self.table))
-                    item.setForeground(status_foreground(kind, self.table))
+                    tint(item, kind, self.table)
                 self.table.setItem(row, col, item)
         ver = html.escape(f.version or "?")
         ubr = f", UBR {f.revision}" if f.revision is not None else ""

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
@@ -26,8 +25,7 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.osver.lint import SEVERITY_ORDER, LintResult, lint_file, lint_text
 from sbskit.ui.osver_panel import JobPanel
-from sbskit.ui.osver_widgets import BusyBar, SEVERITY_KIND, CodeEditor, MessageLine
-from sbskit.ui.theme import status_background, status_foreground
+from sbskit.ui.osver_widgets import SEVERITY_KIND, BusyBar, CodeEditor, MessageLine, read_only_table, tint
 
 SAMPLE = r"""@echo off
 rem Logon script: map drives by Windows version (the classic, fragile way)
@@ -94,13 +92,8 @@ class LintPanel(JobPanel):
         self.busy = BusyBar()
         self.job_buttons = (self.check_button, self.open_button)
         self.summary = QLabel("")
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setAccessibleName("Findings")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = read_only_table(COLUMNS, "Findings")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         for col in range(3):
@@ -184,8 +177,7 @@ class LintPanel(JobPanel):
                 item.setToolTip(f"{f.message}\n\nFix: {f.suggestion}")
                 if col == 1:
                     kind = SEVERITY_KIND[f.severity]
-                    item.setBackground(status_background(kind, self.table))
-                    item.setForeground(status_foreground(kind, self.table))
+                    tint(item, kind, self.table)
                 if col == 0:
                     item.setData(Qt.ItemDataRole.UserRole, f.line)
                 self.table.setItem(row, col, item)

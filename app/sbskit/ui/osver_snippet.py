@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -26,8 +24,7 @@ from PySide6.QtWidgets import (
 from sbskit.core.errors import UserInputError
 from sbskit.core.osver.snippet import PRESETS, Snippet, custom_target, generate
 from sbskit.ui.osver_panel import save_text
-from sbskit.ui.osver_widgets import MessageLine, mono_font
-from sbskit.ui.theme import status_background, status_foreground
+from sbskit.ui.osver_widgets import MessageLine, mono_font, read_only_table, tint
 
 LANGS = [("PowerShell", "powershell"), ("Batch (.cmd)", "batch"), ("VBScript", "vbscript"), ("WQL (GPO WMI filter)", "wql")]
 SUFFIX = {"powershell": "ps1", "batch": "cmd", "vbscript": "vbs", "wql": "wql"}
@@ -90,11 +87,7 @@ class SnippetPanel(QWidget):
         self.code.setAccessibleName("Generated code")
         self.matrix_label = QLabel()
         self.matrix_label.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setAccessibleName("Match matrix")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = read_only_table(COLUMNS, "Match matrix", select_rows=False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -165,8 +158,7 @@ class SnippetPanel(QWidget):
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if kind:
-                    item.setBackground(status_background(kind, self.table))
-                    item.setForeground(status_foreground(kind, self.table))
+                    tint(item, kind, self.table)
                 self.table.setItem(row, col, item)
         doc = snippet.to_doc()
         text = (f"The {snippet.language} condition, read back from the code above, matches {doc['matched']} of "
