@@ -40,14 +40,16 @@ class _Session:
         self.refused = 0  # "535" replies: one failed attempt may log both
 
 
-def _session_header(reader, rows, info: Sniffed, result: ReadResult):
-    """The header of a receive or send log: (column map, first data row), or (None, None)
-    with the problem noted when it lacks the columns a session needs."""
+def _open_session_log(src: TextSource, info: Sniffed, result: ReadResult):
+    """A receive or send log opened as CSV, its header read: (reader, rows, column map, first
+    data row); the map is None, with the problem noted, when it lacks the columns a session needs."""
+    reader = csv.reader(src.lines())
+    rows = safe_rows(reader, result)
     cols, row = fields_header(reader, rows, info, result, ALIASES)
     if cols is None or any(k not in cols for k in ("session", "remote", "event", "data")):
         result.problems.append("no #Fields header with session-id, remote-endpoint, event and data columns")
-        return None, None
-    return cols, row
+        return reader, rows, None, None
+    return reader, rows, cols, row
 
 
 class _Records:
@@ -88,9 +90,7 @@ class _Records:
 
 def read_receive_log(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
     result = ReadResult()
-    reader = csv.reader(src.lines())
-    rows = safe_rows(reader, result)
-    cols, row = _session_header(reader, rows, info, result)
+    reader, rows, cols, row = _open_session_log(src, info, result)
     if cols is None:
         return result
     i_s, i_r, i_e, i_d = cols["session"], cols["remote"], cols["event"], cols["data"]
@@ -193,9 +193,7 @@ def _auth_failed(session: _Session, ev: Evidence, label: str, line: int, row: li
 def read_send_log(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
     """Send logs show what remote servers and the smart host answer us."""
     result = ReadResult()
-    reader = csv.reader(src.lines())
-    rows = safe_rows(reader, result)
-    cols, row = _session_header(reader, rows, info, result)
+    reader, rows, cols, row = _open_session_log(src, info, result)
     if cols is None:
         return result
     i_r, i_e, i_d = cols["remote"], cols["event"], cols["data"]
