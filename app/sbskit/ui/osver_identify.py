@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import datetime
 import html
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -18,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
@@ -27,9 +24,8 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.osver.identify import Identification, identify_text, match_doc
 from sbskit.core.osver.report import KIND_NAMES, identification_text
-from sbskit.ui.osver_widgets import BusyBar, GuardedTextEdit, MessageLine, mono_font
-from sbskit.ui.theme import status_background, status_foreground
-from sbskit.ui.workers import JobWorker
+from sbskit.ui.osver_panel import JobPanel
+from sbskit.ui.osver_widgets import BusyBar, GuardedTextEdit, MessageLine, mono_font, read_only_table, tint
 
 EXAMPLES = {
     "ver (Windows 7 / 2008 R2 era)": "Microsoft Windows [Version 6.1.7601]",
@@ -49,7 +45,7 @@ EXAMPLES = {
 COLUMNS = ("Release", "Family", "Version", "Released", "Support today", "Product end")
 
 
-class IdentifyPanel(QWidget):
+class IdentifyPanel(JobPanel):
     """Input on top, matches table and explanation below; all parsing runs on a JobWorker."""
 
     snippet_requested = Signal(str, int, int)  # family, lowest build, builds below
@@ -58,7 +54,6 @@ class IdentifyPanel(QWidget):
         super().__init__(parent)
         self.today = today or datetime.date.today()
         self.result: Identification | None = None
-        self._worker: JobWorker | None = None
         self.ask_open_path = lambda: QFileDialog.getOpenFileName(self, "Open version output", "",
                                                                  "Text files (*.txt *.log *.reg);;All files (*)")[0]
         self.ask_save_path = lambda: QFileDialog.getSaveFileName(self, "Export", "windows-version.txt",
@@ -108,16 +103,12 @@ class IdentifyPanel(QWidget):
 
         self.message = MessageLine()
         self.busy = BusyBar()
+        self.job_buttons = (self.identify_button, self.local_button, self.open_button)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setAccessibleName("Matching Windows releases")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
+        self.table = read_only_table(COLUMNS, "Matching Windows releases")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
@@ -157,9 +148,7 @@ class IdentifyPanel(QWidget):
         self.copy_button.clicked.connect(self.copy_result)
         self.snippet_button.clicked.connect(self.request_snippet)
         self.export_button.clicked.connect(self.export_result)
-        QShortcut(QKeySequence("Escape"), self, activated=self.shutdown)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.identify)
+        self.add_shortcuts(self.identify)
 
     # --- actions -------------------------------------------------------------------
     def _example(self, index: int) -> None:
@@ -170,17 +159,12 @@ class IdentifyPanel(QWidget):
 
     def identify(self) -> None:
         text = self.input.toPlainText()
-        self._start(lambda ctx: identify_text(text), "identify")
+        self._start(lambda ctx: identify_text(text), "identify", self._finished)
 
     def identify_local(self) -> None:
         from sbskit.core.osver.local import identify_local
 
-        self._start(lambda ctx: identify_local(), "identify this computer")
-
-    def open_file(self) -> None:
-        path = self.ask_open_path()
-        if path:
-            self.open_path(path)
+        self._start(lambda ctx: identify_local(), "identify this computer", self._finished)
 
     def open_path(self, path: str) -> None:
         def job(ctx):
@@ -189,29 +173,10 @@ class IdentifyPanel(QWidget):
             text, _enc = read_file(path)
             return text, identify_text(text)
 
-        self._start(job, "read file")
-
-    def _start(self, job, name: str) -> None:
-        if self._worker is not None and self._worker.running:
-            return
-        self.message.clear_message()
-        self.identify_button.setEnabled(False)
-        self.local_button.setEnabled(False)
-        self.open_button.setEnabled(False)
-        worker = JobWorker(job, name)
-        worker.finished.connect(self._finished)
-        worker.failed.connect(self._failed)
-        worker.ended.connect(self._ended)
-        self._worker = worker
-        self.busy.attach(worker)
-        worker.start()
-
-    def _ended(self) -> None:
-        for b in (self.identify_button, self.local_button, self.open_button):
-            b.setEnabled(True)
+        self._start(job, "read file", self._finished)
 
     def _failed(self, message: str, details: str) -> None:
-        self.message.show_message(message[:1].upper() + message[1:], "bad")
+        super()._failed(message, details)
         self.status(message)
 
     def status(self, text: str) -> None:
@@ -247,8 +212,7 @@ class IdentifyPanel(QWidget):
                 item = QTableWidgetItem(value)
                 item.setToolTip(r.notes or value)
                 if col == 4:
-                    item.setBackground(status_background(kind, self.table))
-                    item.setForeground(status_foreground(kind, self.table))
+                    tint(item, kind, self.table)
                 self.table.setItem(row, col, item)
         ver = html.escape(f.version or "?")
         ubr = f", UBR {f.revision}" if f.revision is not None else ""
@@ -303,18 +267,4 @@ class IdentifyPanel(QWidget):
         QGuiApplication.clipboard().setText(self.result_text())
 
     def export_result(self) -> None:
-        path = self.ask_save_path()
-        if not path:
-            return
-        from sbskit.core.settings import atomic_write_text
-
-        try:
-            atomic_write_text(Path(path), self.result_text())
-        except OSError as exc:
-            self.message.show_message(f"Cannot write {path}: {exc.strerror or exc}", "bad")
-            return
-        self.message.show_message(f"Saved {path}", "good")
-
-    def shutdown(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
+        self.export_text(self.result_text)

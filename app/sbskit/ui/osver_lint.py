@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
@@ -26,9 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from sbskit.core.osver.lint import SEVERITY_ORDER, LintResult, lint_file, lint_text
-from sbskit.ui.osver_widgets import BusyBar, SEVERITY_KIND, CodeEditor, MessageLine
-from sbskit.ui.theme import status_background, status_foreground
-from sbskit.ui.workers import JobWorker
+from sbskit.ui.osver_panel import JobPanel
+from sbskit.ui.osver_widgets import SEVERITY_KIND, BusyBar, CodeEditor, MessageLine, read_only_table, tint
 
 SAMPLE = r"""@echo off
 rem Logon script: map drives by Windows version (the classic, fragile way)
@@ -52,12 +49,11 @@ COLUMNS = ("Line", "Severity", "Rule", "Finding")
 MAX_SHOWN = 2000  # a table row per finding; more than this is exported, not drawn
 
 
-class LintPanel(QWidget):
+class LintPanel(JobPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.result: LintResult | None = None
         self.filename: str | None = None
-        self._worker: JobWorker | None = None
         self.ask_open_path = lambda: QFileDialog.getOpenFileName(
             self, "Open logon script", "", "Scripts (*.bat *.cmd *.vbs *.ps1 *.wql *.txt);;All files (*)")[0]
         self.ask_save_path = lambda: QFileDialog.getSaveFileName(self, "Export findings", "script-findings.csv",
@@ -94,14 +90,10 @@ class LintPanel(QWidget):
 
         self.message = MessageLine()
         self.busy = BusyBar()
+        self.job_buttons = (self.check_button, self.open_button)
         self.summary = QLabel("")
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setAccessibleName("Findings")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = read_only_table(COLUMNS, "Findings")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         for col in range(3):
@@ -134,9 +126,7 @@ class LintPanel(QWidget):
         self.export_button.clicked.connect(self.export_csv)
         self.table.itemSelectionChanged.connect(self._selected)
         self.editor.textChanged.connect(self._edited)
-        QShortcut(QKeySequence("Escape"), self, activated=self.shutdown)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.check)
+        self.add_shortcuts(self.check)
 
     def _edited(self) -> None:
         """Marks belong to the checked text: drop them once the script changes."""
@@ -155,12 +145,7 @@ class LintPanel(QWidget):
     def check(self) -> None:
         text = self.editor.toPlainText()
         name, language = self.filename, self._language()
-        self._start(lambda ctx: lint_text(text, filename=name, language=language), "check script")
-
-    def open_file(self) -> None:
-        path = self.ask_open_path()
-        if path:
-            self.open_path(path)
+        self._start(lambda ctx: lint_text(text, filename=name, language=language), "check script", self.show_result)
 
     def open_path(self, path: str) -> None:
         language = self._language()
@@ -170,28 +155,7 @@ class LintPanel(QWidget):
             return result
 
         self.filename = str(path)
-        self._start(job, "open script")
-
-    def _start(self, job, name: str) -> None:
-        if self._worker is not None and self._worker.running:
-            return
-        self.message.clear_message()
-        for b in (self.check_button, self.open_button):
-            b.setEnabled(False)
-        worker = JobWorker(job, name)
-        worker.finished.connect(self.show_result)
-        worker.failed.connect(self._failed)  # bound methods: Qt queues them to the GUI thread
-        worker.ended.connect(self._ended)
-        self._worker = worker
-        self.busy.attach(worker)
-        worker.start()
-
-    def _failed(self, message: str, _details: str) -> None:
-        self.message.show_message(message[:1].upper() + message[1:], "bad")
-
-    def _ended(self) -> None:
-        for b in (self.check_button, self.open_button):
-            b.setEnabled(True)
+        self._start(job, "open script", self.show_result)
 
     def show_result(self, result: LintResult) -> None:
         self.result = result
@@ -213,8 +177,7 @@ class LintPanel(QWidget):
                 item.setToolTip(f"{f.message}\n\nFix: {f.suggestion}")
                 if col == 1:
                     kind = SEVERITY_KIND[f.severity]
-                    item.setBackground(status_background(kind, self.table))
-                    item.setForeground(status_foreground(kind, self.table))
+                    tint(item, kind, self.table)
                 if col == 0:
                     item.setData(Qt.ItemDataRole.UserRole, f.line)
                 self.table.setItem(row, col, item)
@@ -263,18 +226,4 @@ class LintPanel(QWidget):
             QGuiApplication.clipboard().setText(lint_text_report(self.result))
 
     def export_csv(self) -> None:
-        path = self.ask_save_path()
-        if not path:
-            return
-        from sbskit.core.settings import atomic_write_text
-
-        try:
-            atomic_write_text(Path(path), self.findings_csv())
-        except OSError as exc:
-            self.message.show_message(f"Cannot write {path}: {exc.strerror or exc}", "bad")
-            return
-        self.message.show_message(f"Saved {path}", "good")
-
-    def shutdown(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
+        self.export_text(self.findings_csv)

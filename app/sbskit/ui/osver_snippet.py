@@ -3,11 +3,9 @@ numbers and logs a default, and see which releases in the data it really matches
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -18,7 +16,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -26,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.errors import UserInputError
 from sbskit.core.osver.snippet import PRESETS, Snippet, custom_target, generate
-from sbskit.ui.osver_widgets import MessageLine, mono_font
-from sbskit.ui.theme import status_background, status_foreground
+from sbskit.ui.osver_panel import save_text
+from sbskit.ui.osver_widgets import MessageLine, mono_font, read_only_table, tint
 
 LANGS = [("PowerShell", "powershell"), ("Batch (.cmd)", "batch"), ("VBScript", "vbscript"), ("WQL (GPO WMI filter)", "wql")]
 SUFFIX = {"powershell": "ps1", "batch": "cmd", "vbscript": "vbs", "wql": "wql"}
@@ -90,11 +87,7 @@ class SnippetPanel(QWidget):
         self.code.setAccessibleName("Generated code")
         self.matrix_label = QLabel()
         self.matrix_label.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setAccessibleName("Match matrix")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = read_only_table(COLUMNS, "Match matrix", select_rows=False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -165,8 +158,7 @@ class SnippetPanel(QWidget):
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if kind:
-                    item.setBackground(status_background(kind, self.table))
-                    item.setForeground(status_foreground(kind, self.table))
+                    tint(item, kind, self.table)
                 self.table.setItem(row, col, item)
         doc = snippet.to_doc()
         text = (f"The {snippet.language} condition, read back from the code above, matches {doc['matched']} of "
@@ -182,13 +174,5 @@ class SnippetPanel(QWidget):
         if not self.snippet:
             return
         path = self.ask_save_path(SUFFIX[self.snippet.language])
-        if not path:
-            return
-        from sbskit.core.settings import atomic_write_text
-
-        try:
-            atomic_write_text(Path(path), self.snippet.code)
-        except OSError as exc:
-            self.message.show_message(f"Cannot write {path}: {exc.strerror or exc}", "bad")
-            return
-        self.message.show_message(f"Saved {path}", "good")
+        if path:
+            save_text(self.message, path, self.snippet.code)

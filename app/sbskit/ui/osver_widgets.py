@@ -5,12 +5,38 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QPainter, QTextCursor, QTextFormat
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextEdit,
+    QWidget,
+)
 
 from sbskit.core.osver.textio import MAX_CHARS
 from sbskit.ui.theme import status_background, status_foreground
 
 SEVERITY_KIND = {"error": "bad", "warning": "unknown", "info": "info"}
+
+
+def read_only_table(columns, name: str, select_rows: bool = True) -> QTableWidget:
+    """A results table: column titles, an accessible name, no editing, no row numbers."""
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(columns)
+    table.setAccessibleName(name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    if select_rows:
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    return table
+
+
+def tint(item: QTableWidgetItem, kind: str, table: QTableWidget) -> None:
+    """Colour a cell by status kind (bad/good/unknown/info), readable in light and dark themes."""
+    item.setBackground(status_background(kind, table))
+    item.setForeground(status_foreground(kind, table))
 
 
 def mono_font():

@@ -286,6 +286,17 @@ def report_wmic(out: Collector, n: int) -> None:
             without_wmic=proofs.without_wmic())
 
 
+def report_frozen_and_wmic(out: Collector, n: int, line: str, frozen: re.Pattern, version_lines: list[int]) -> None:
+    """The rules every script language shares: frozen registry values (``frozen`` finds the
+    value name in group 1, in the language's syntax) and wmic calls; both mark a version line."""
+    for m in frozen.finditer(line):
+        report_frozen(out, n, m.group(1))
+        version_lines.append(n)
+    if WMIC_CALL.search(line):
+        report_wmic(out, n)
+        version_lines.append(n)
+
+
 def report_string_compare(out: Collector, n: int, expr: str, op: str, literal: str, language: str, why: str) -> None:
     from sbskit.core.osver import proofs
 

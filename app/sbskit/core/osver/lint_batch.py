@@ -6,17 +6,15 @@ import re
 
 from sbskit.core.osver import proofs
 from sbskit.core.osver.lint import (
-    WMIC_CALL,
     VERSIONISH_NAME,
     report_major10,
     Collector,
     report_family_guard,
-    report_frozen,
+    report_frozen_and_wmic,
     report_os_env,
     report_product_name,
     report_string_compare,
     report_version_literal,
-    report_wmic,
 )
 
 FIND = re.compile(r"(?i)\b(findstr|find)(?:\.exe)?\b([^|&]*)")
@@ -105,12 +103,7 @@ def check(lines: list[str], out: Collector) -> None:
             if not negated:
                 last_errorlevel = (n, level)
         # --- frozen registry values, wmic --------------------------------------------------
-        for m in FROZEN.finditer(line):
-            report_frozen(out, n, m.group(1))
-            version_lines.append(n)
-        if WMIC_CALL.search(line):
-            report_wmic(out, n)
-            version_lines.append(n)
+        report_frozen_and_wmic(out, n, line, FROZEN, version_lines)
         if re.search(r"(?i)/v\s+\"?CurrentBuild(Number)?\b", line):
             version_lines.append(n)
         # --- goto chains ----------------------------------------------------------------------

@@ -12,17 +12,15 @@ import re
 
 from sbskit.core.osver import lint_wql
 from sbskit.core.osver.lint import (
-    WMIC_CALL,
     Collector,
     report_family_guard,
-    report_frozen,
+    report_frozen_and_wmic,
     report_major10,
     report_locale_words,
     report_os_env,
     report_product_name,
     report_string_compare,
     report_version_literal,
-    report_wmic,
     split_code_comment,
 )
 
@@ -123,12 +121,7 @@ def check(lines: list[str], out: Collector) -> None:
         if MAJOR_EQ.search(line):
             report_major10(out, n, "Major -eq 10")
             version_lines.append(n)
-        for m in FROZEN.finditer(line):
-            report_frozen(out, n, m.group(1))
-            version_lines.append(n)
-        if WMIC_CALL.search(line):
-            report_wmic(out, n)
-            version_lines.append(n)
+        report_frozen_and_wmic(out, n, line, FROZEN, version_lines)
         if re.search(r"(?i)\$env:OS\b", line):
             report_os_env(out, n, "$env:OS")
         if re.search(r"(?i)\bselect\b.+\bfrom\s+win32_operatingsystem\b.+\bwhere\b", line):

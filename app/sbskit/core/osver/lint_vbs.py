@@ -11,17 +11,15 @@ import re
 
 from sbskit.core.osver import lint_wql
 from sbskit.core.osver.lint import (
-    WMIC_CALL,
     Collector,
     report_family_guard,
-    report_frozen,
+    report_frozen_and_wmic,
     report_major10,
     report_locale_words,
     report_os_env,
     report_product_name,
     report_string_compare,
     report_version_literal,
-    report_wmic,
     split_code_comment,
 )
 
@@ -82,12 +80,7 @@ def check(lines: list[str], out: Collector) -> None:
         for m in PATTERN.finditer(line):
             if report_version_literal(out, n, f'.Pattern = "{m.group(1)}"', m.group(1), "regex", "vbscript", tested):
                 version_lines.append(n)
-        for m in REGREAD.finditer(line):
-            report_frozen(out, n, m.group(1))
-            version_lines.append(n)
-        if WMIC_CALL.search(line):
-            report_wmic(out, n)
-            version_lines.append(n)
+        report_frozen_and_wmic(out, n, line, REGREAD, version_lines)
         if re.search(r"(?i)%OS%", line):
             report_os_env(out, n, "%OS%")
         for m in EXECQUERY.finditer(line):

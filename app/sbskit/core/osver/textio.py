@@ -7,10 +7,10 @@ here caps the size first and turns bad input into one clear :class:`UserInputErr
 
 from __future__ import annotations
 
-import codecs
 from pathlib import Path
 
 from sbskit.core.errors import UserInputError
+from sbskit.core.textfiles import PROBE_BYTES, sniff_bom, utf16_byte_order
 
 MAX_BYTES = 4 * 1024 * 1024  # a ver/systeminfo paste or a logon script is far smaller
 MAX_CHARS = MAX_BYTES
@@ -29,18 +29,11 @@ def check_size(size: int, what: str = "The text") -> None:
 
 def _looks_utf16(data: bytes) -> str | None:
     """'utf-16-le'/'utf-16-be' when most odd (even) bytes of a BOM-less text are NUL."""
-    sample = data[:4096]
-    if len(sample) < 4:
-        return None
-    even = sample[0::2]
-    odd = sample[1::2]
-    guess = None
-    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
-        guess = "utf-16-le"
-    elif even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
-        guess = "utf-16-be"
+    order = utf16_byte_order(data, min_bytes=4, nul_share=0.4, other_max=0.1)
+    guess = f"utf-16-{order}" if order else None
     if guess:
         # BOM-less UTF-16 from consoles is mostly Latin text; an executable is not
+        sample = data[:PROBE_BYTES]
         text = sample[: len(sample) // 2 * 2].decode(guess, errors="replace")
         plain = sum(1 for ch in text if ch.isprintable() and ord(ch) < 0x2000 or ch in "\r\n\t")
         if plain < 0.9 * len(text):
@@ -51,13 +44,9 @@ def _looks_utf16(data: bytes) -> str | None:
 def decode_bytes(data: bytes, what: str = "The text") -> tuple[str, str]:
     """Decode ``data`` to text; returns (text, encoding name). Refuses binary data."""
     check_size(len(data), what)
-    encoding = None
-    if data.startswith(codecs.BOM_UTF8):
-        encoding, data = "utf-8-sig", data[len(codecs.BOM_UTF8):]
-    elif data.startswith(codecs.BOM_UTF16_LE):
-        encoding, data = "utf-16-le", data[2:]
-    elif data.startswith(codecs.BOM_UTF16_BE):
-        encoding, data = "utf-16-be", data[2:]
+    bom = sniff_bom(data, utf32=False)
+    if bom:
+        encoding, data = ("utf-8-sig" if bom[0] == "utf-8" else bom[0]), data[bom[1]:]
     else:
         encoding = _looks_utf16(data)
     if encoding and encoding.startswith("utf-16"):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
+from sbskit.core.textfiles import sniff_bom, utf16_byte_order
+
 
 @dataclass(frozen=True)
 class EncodingGuess:
@@ -20,20 +22,13 @@ class EncodingGuess:
     bom_bytes: int = 0
 
 
-def _utf16_without_bom(sample: bytes) -> str | None:
-    """'le' or 'be' when the NUL bytes sit at odd or even offsets like ASCII text in UTF-16."""
-    probe = sample[:4096]
-    if len(probe) < 8:
-        return None
-    even = probe[0::2]
-    odd = probe[1::2]
-    nul_even = even.count(0) / len(even)
-    nul_odd = odd.count(0) / len(odd)
-    if nul_odd > 0.6 and nul_even < 0.05:
-        return "le"
-    if nul_even > 0.6 and nul_odd < 0.05:
-        return "be"
-    return None
+# codecs that consume the BOM themselves, so the reader sees text from the first character
+_WITH_BOM = {
+    "utf-8": EncodingGuess("utf-8-sig", "UTF-8 with BOM", 3),
+    "utf-32-le": EncodingGuess("utf-32", "UTF-32LE with BOM", 4),
+    "utf-16-le": EncodingGuess("utf-16", "UTF-16LE with BOM", 2),
+    "utf-16-be": EncodingGuess("utf-16", "UTF-16BE with BOM", 2),
+}
 
 
 def _valid_utf8(sample: bytes) -> bool:
@@ -47,15 +42,10 @@ def _valid_utf8(sample: bytes) -> bool:
 
 def guess_encoding(sample: bytes) -> EncodingGuess:
     """The encoding of a file whose first bytes are ``sample``."""
-    if sample.startswith(codecs.BOM_UTF8):
-        return EncodingGuess("utf-8-sig", "UTF-8 with BOM", 3)
-    if sample.startswith(codecs.BOM_UTF32_LE) and len(sample) >= 4 and sample[2:4] == b"\0\0":
-        return EncodingGuess("utf-32", "UTF-32LE with BOM", 4)
-    if sample.startswith(codecs.BOM_UTF16_LE):
-        return EncodingGuess("utf-16", "UTF-16LE with BOM", 2)
-    if sample.startswith(codecs.BOM_UTF16_BE):
-        return EncodingGuess("utf-16", "UTF-16BE with BOM", 2)
-    order = _utf16_without_bom(sample)
+    bom = sniff_bom(sample)
+    if bom:
+        return _WITH_BOM[bom[0]]
+    order = utf16_byte_order(sample, min_bytes=8, nul_share=0.6, other_max=0.05)
     if order == "le":
         return EncodingGuess("utf-16-le", "UTF-16LE without BOM")
     if order == "be":

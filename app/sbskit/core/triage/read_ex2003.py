@@ -8,9 +8,9 @@ all recipients), 1031 (handed to a remote server).
 from __future__ import annotations
 
 from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind, is_null_sender
-from sbskit.core.triage.readers_base import ReadResult, column_map
+from sbskit.core.triage.readers_base import NumberedLines, ReadResult, column_map
 from sbskit.core.triage.sniff import Sniffed, norm
-from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
+from sbskit.core.triage.textio import Progress, TextSource
 
 ALIASES = {
     "client_ip": ("clientip",),
@@ -28,13 +28,8 @@ def read_ex2003(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress
     cols: dict[str, int] | None = None
     width = 0
     msgid_ip: dict[str, str] = {}
-    line_no = 0
-    last = ""
-    for raw in src.lines():
-        line_no += 1
-        if not line_no % TICK_ROWS:
-            progress.tick()
-        last = raw
+    lines = NumberedLines(src, progress)
+    for line_no, raw in lines:
         line = raw.rstrip("\r\n")
         if not line.strip():
             continue
@@ -99,5 +94,5 @@ def read_ex2003(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress
     if cols is None:
         result.problems.append("no column header with Event-ID found")
         return result
-    result.finish(not last or last.endswith("\n") or len(last.split("\t")) >= width, line_no)
+    result.finish(lines.ended_cleanly(lambda last: len(last.split("\t")) >= width), lines.count)
     return result

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 
 from sbskit.core.triage.evidence import Evidence, Line, clip, ip_kind
-from sbskit.core.triage.readers_base import ReadResult, column_map, safe_rows
+from sbskit.core.triage.readers_base import NumberedLines, ReadResult, column_map, safe_rows
 from sbskit.core.triage.sniff import DPORT_COLUMNS, DST_COLUMNS, SRC_COLUMNS, Sniffed, norm
 from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
 
@@ -43,13 +43,8 @@ def read_windows_firewall(src: TextSource, info: Sniffed, ev: Evidence, progress
     result = ReadResult()
     cols = {"action": 2, "protocol": 3, "src": 4, "dst": 5, "dport": 7}  # the documented default order
     width = 8
-    line_no = 0
-    last = ""
-    for raw in src.lines():
-        line_no += 1
-        if not line_no % TICK_ROWS:
-            progress.tick()
-        last = raw
+    lines = NumberedLines(src, progress)
+    for line_no, raw in lines:
         line = raw.rstrip("\r\n")
         if not line.strip():
             continue
@@ -69,19 +64,14 @@ def read_windows_firewall(src: TextSource, info: Sniffed, ev: Evidence, progress
         result.records += 1
         if parts[cols["dport"]] in SMTP_PORTS and parts[cols["protocol"]].upper() == "TCP":
             _smtp_out(ev, parts[cols["src"]], parts[cols["dst"]], parts[cols["action"]], label, line_no, line)
-    result.finish(not last or last.endswith("\n") or len(last.split()) >= width, line_no)
+    result.finish(lines.ended_cleanly(lambda last: len(last.split()) >= width), lines.count)
     return result
 
 
 def read_filterlog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
     result = ReadResult()
-    line_no = 0
-    last = ""
-    for raw in src.lines():
-        line_no += 1
-        if not line_no % TICK_ROWS:
-            progress.tick()
-        last = raw
+    lines = NumberedLines(src, progress)
+    for line_no, raw in lines:
         line = raw.strip()
         if not line:
             continue
@@ -102,7 +92,7 @@ def read_filterlog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progr
             continue
         if proto.lower() == "tcp" and dport in SMTP_PORTS:
             _smtp_out(ev, source, dest, action, label, line_no, line)
-    result.finish(not last or last.endswith("\n") or len(last.split(",")) >= 22, line_no)
+    result.finish(lines.ended_cleanly(lambda last: len(last.split(",")) >= 22), lines.count)
     return result
 
 

@@ -12,7 +12,7 @@ import csv
 
 from sbskit.core.triage.errtext import NOT_FOUND, RELAY_DENIED, classify_error
 from sbskit.core.triage.evidence import Evidence, Line, bare_address, clip, domain_of, ip_kind, split_endpoint
-from sbskit.core.triage.readers_base import ReadResult, column_map, safe_rows
+from sbskit.core.triage.readers_base import NumberedLines, ReadResult, column_map, fields_header, safe_rows
 from sbskit.core.triage.sniff import Sniffed, norm
 from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
 
@@ -40,56 +40,69 @@ class _Session:
         self.refused = 0  # "535" replies: one failed attempt may log both
 
 
-def _header_rows(rows, reader, info: Sniffed, result: ReadResult):
-    """Consume '#' header lines; returns (column map, first data row or None)."""
-    cols = None
-    for row in rows:
-        if not row or not any(row):
-            continue
-        if row[0].startswith("#"):
-            if row[0].startswith("#Fields:"):
-                names = [norm(row[0].split(":", 1)[1])] + [norm(c) for c in row[1:]]
-                cols = column_map(names, ALIASES)
-            elif row[0].startswith("#Version:") and not info.version:
-                info.version = row[0].split(":", 1)[1].strip()
-            continue
-        if cols is None:
-            result.skip(reader.line_num)
-            continue
-        return cols, row
-    return cols, None
+def _open_session_log(src: TextSource, info: Sniffed, result: ReadResult):
+    """A receive or send log opened as CSV, its header read: (reader, rows, column map, first
+    data row); the map is None, with the problem noted, when it lacks the columns a session needs."""
+    reader = csv.reader(src.lines())
+    rows = safe_rows(reader, result)
+    cols, row = fields_header(reader, rows, info, result, ALIASES)
+    if cols is None or any(k not in cols for k in ("session", "remote", "event", "data")):
+        result.problems.append("no #Fields header with session-id, remote-endpoint, event and data columns")
+        return reader, rows, None, None
+    return reader, rows, cols, row
+
+
+class _Records:
+    """The data rows of a receive or send log wide enough to read, from ``first`` on; shorter
+    rows (other than comments and blank rows) are counted as skipped, with a progress tick
+    every TICK_ROWS rows. ``ended_cleanly()`` afterwards: the last row was not cut off."""
+
+    def __init__(self, reader, first: list[str] | None, rows, width: int, result: ReadResult,
+                 progress: Progress) -> None:
+        self._reader, self._first, self._rows = reader, first, rows
+        self._width, self._result, self._progress = width, result, progress
+        self.last: list[str] = []
+
+    def __iter__(self):
+        reader, rows, width, result, tick = self._reader, self._rows, self._width, self._result, self._progress.tick
+        row = self._first
+        n = 0
+        last: list[str] = []
+        try:
+            while row is not None:
+                n += 1
+                if not n % TICK_ROWS:
+                    tick()
+                last = row
+                if len(row) < width:
+                    if row and not row[0].startswith("#") and any(row):
+                        result.skip(reader.line_num)
+                else:
+                    result.records += 1
+                    yield row
+                row = next(rows, None)
+        finally:
+            self.last = last
+
+    def ended_cleanly(self) -> bool:
+        return not self.last or len(self.last) >= self._width
 
 
 def read_receive_log(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
     result = ReadResult()
-    reader = csv.reader(src.lines())
-    rows = safe_rows(reader, result)
-    cols, row = _header_rows(rows, reader, info, result)
-    if cols is None or any(k not in cols for k in ("session", "remote", "event", "data")):
-        result.problems.append("no #Fields header with session-id, remote-endpoint, event and data columns")
+    reader, rows, cols, row = _open_session_log(src, info, result)
+    if cols is None:
         return result
     i_s, i_r, i_e, i_d = cols["session"], cols["remote"], cols["event"], cols["data"]
     i_c = cols.get("context", -1)
     i_l = cols.get("local", -1)
     width = max(cols.values()) + 1 - (1 if i_c == max(cols.values()) else 0)
     sessions: dict[str, _Session] = {}
-    n = 0
-    last: list[str] = []
-    while row is not None:
-        n += 1
-        if not n % TICK_ROWS:
-            progress.tick()
-        last = row
-        if len(row) < width:
-            if row and not row[0].startswith("#") and any(row):
-                result.skip(reader.line_num)
-        else:
-            result.records += 1
-            _receive_row(row, i_s, i_r, i_e, i_d, i_c, i_l, sessions, ev, label, reader.line_num)
-        row = next(rows, None)
+    records = _Records(reader, row, rows, width, result, progress)
+    for row in records:
+        _receive_row(row, i_s, i_r, i_e, i_d, i_c, i_l, sessions, ev, label, reader.line_num)
     ev.counts["receive_sessions_open_at_end"] += len(sessions)
-    ended = not last or len(last) >= width
-    result.finish(ended, reader.line_num)
+    result.finish(records.ended_cleanly(), reader.line_num)
     return result
 
 
@@ -180,40 +193,26 @@ def _auth_failed(session: _Session, ev: Evidence, label: str, line: int, row: li
 def read_send_log(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
     """Send logs show what remote servers and the smart host answer us."""
     result = ReadResult()
-    reader = csv.reader(src.lines())
-    rows = safe_rows(reader, result)
-    cols, row = _header_rows(rows, reader, info, result)
-    if cols is None or any(k not in cols for k in ("session", "remote", "event", "data")):
-        result.problems.append("no #Fields header with session-id, remote-endpoint, event and data columns")
+    reader, rows, cols, row = _open_session_log(src, info, result)
+    if cols is None:
         return result
     i_r, i_e, i_d = cols["remote"], cols["event"], cols["data"]
     i_c = cols.get("context", -1)
     width = max(i_r, i_e, i_d) + 1
-    n = 0
-    last: list[str] = []
-    while row is not None:
-        n += 1
-        if not n % TICK_ROWS:
-            progress.tick()
-        last = row
-        if len(row) < width:
-            if row and not row[0].startswith("#") and any(row):
-                result.skip(reader.line_num)
-        else:
-            result.records += 1
-            event = row[i_e]
-            if event == "+":
-                ev.group("send_remote", split_endpoint(row[i_r])).count += 1
-            elif event in ("<", "*"):
-                text = row[i_d] + (" " + row[i_c] if 0 <= i_c < len(row) else "")
-                if event == "<" and not text[:1] in ("4", "5"):
-                    pass
-                else:
-                    category = classify_error(text)
-                    if category:
-                        ev.note(category, label, reader.line_num, ",".join(row))
-        row = next(rows, None)
-    result.finish(not last or len(last) >= width, reader.line_num)
+    records = _Records(reader, row, rows, width, result, progress)
+    for row in records:
+        event = row[i_e]
+        if event == "+":
+            ev.group("send_remote", split_endpoint(row[i_r])).count += 1
+        elif event in ("<", "*"):
+            text = row[i_d] + (" " + row[i_c] if 0 <= i_c < len(row) else "")
+            if event == "<" and not text[:1] in ("4", "5"):
+                pass
+            else:
+                category = classify_error(text)
+                if category:
+                    ev.note(category, label, reader.line_num, ",".join(row))
+    result.finish(records.ended_cleanly(), reader.line_num)
     return result
 
 
@@ -234,14 +233,9 @@ def read_iis_smtp(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
     width = 0
     last_from: dict[str, str] = {}
     authed: set[str] = set()
-    line_no = 0
-    last = ""
-    for raw in src.lines():
-        line_no += 1
-        if not line_no % TICK_ROWS:
-            progress.tick()
+    lines = NumberedLines(src, progress)
+    for line_no, raw in lines:
         line = raw.rstrip("\r\n")
-        last = raw
         if not line.strip():
             continue
         if line.startswith("#"):
@@ -298,5 +292,5 @@ def read_iis_smtp(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                     stat.samples.append(Line(label, line_no, clip(line)))
         elif method == "QUIT":
             last_from.pop(cip, None)
-    result.finish(not last or last.endswith("\n") or len(last.split(" ")) >= width, line_no)
+    result.finish(lines.ended_cleanly(lambda last: len(last.split(" ")) >= width), lines.count)
     return result

@@ -12,7 +12,7 @@ import json
 
 from sbskit.core.triage.errtext import classify_error
 from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind, is_null_sender
-from sbskit.core.triage.readers_base import ReadResult, safe_rows
+from sbskit.core.triage.readers_base import NumberedLines, ReadResult, safe_rows
 from sbskit.core.triage.sniff import Sniffed, norm
 from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
 
@@ -132,13 +132,8 @@ def read_get_message(src: TextSource, info: Sniffed, ev: Evidence, progress: Pro
 
 def read_postfix_queue(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
     result = ReadResult()
-    line_no = 0
-    last = ""
-    for raw in src.lines():
-        line_no += 1
-        if not line_no % TICK_ROWS:
-            progress.tick()
-        last = raw
+    lines = NumberedLines(src, progress)
+    for line_no, raw in lines:
         if not raw.strip():
             continue
         try:
@@ -178,5 +173,5 @@ def read_postfix_queue(src: TextSource, info: Sniffed, ev: Evidence, progress: P
                     category = "small_queue_error"  # bounces to forged senders fail by nature
                 ev.note(category, label, line_no, text)
                 break
-    result.finish(not last or last.endswith("\n") or last.strip().endswith("}"), line_no)
+    result.finish(lines.ended_cleanly(lambda last: last.strip().endswith("}")), lines.count)
     return result

@@ -14,8 +14,8 @@ import itertools
 
 from sbskit.core.triage.errtext import classify_error_cached, is_not_found
 from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind, is_null_sender
-from sbskit.core.triage.readers_base import ReadResult, column_map, safe_rows
-from sbskit.core.triage.sniff import Sniffed, norm
+from sbskit.core.triage.readers_base import ReadResult, fields_header, safe_rows
+from sbskit.core.triage.sniff import Sniffed
 from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
 
 ALIASES = {
@@ -57,35 +57,21 @@ def _outside_domains(rcpts: str, local_seen: set[str]):
     return [d for d in {domain_of(r) for r in rcpts.split(";")} if d and d not in local_seen]
 
 
-def _header(reader, rows, info: Sniffed, result: ReadResult):
-    """(column map or None, first data row or None) after the '#' header lines or CSV header."""
-    cols: dict[str, int] | None = None
-    is_export = info.format == "exchange_tracking_csv"
-    for row in rows:
-        if not row or not any(row):
-            continue
-        first = row[0]
-        if first.startswith("#"):
-            if first.startswith("#Fields:"):
-                names = [norm(first.split(":", 1)[1])] + [norm(c) for c in row[1:]]
-                cols = column_map(names, ALIASES)
-            elif first.startswith("#Version:") and not info.version:
-                info.version = first.split(":", 1)[1].strip()
-            continue
-        if cols is None and is_export:
-            cols = column_map([norm(c) for c in row], ALIASES)
-            continue
-        if cols is None:
-            result.skip(reader.line_num)
-            continue
-        return cols, row
-    return cols, None
+def _count_ndr(group, rcpts: str) -> None:
+    """One non-delivery report (sent by us or a DSN), and the recipient domains it went to."""
+    stat = group("ndr_to", "all")
+    stat.count += 1
+    for r in rcpts.split(";"):
+        d = domain_of(r)
+        if d:
+            stat.add(d)
 
 
 def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
     result = ReadResult()
     reader = csv.reader(src.lines())
-    cols, pending = _header(reader, safe_rows(reader, result), info, result)
+    cols, pending = fields_header(reader, safe_rows(reader, result), info, result, ALIASES,
+                                  first_row_names=info.format == "exchange_tracking_csv")
     if cols is None:
         result.problems.append("no #Fields header or column names found")
         return result
@@ -175,20 +161,10 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                     sent += 1
                     sender = row[i_from]
                     if (i_rp >= 0 and row[i_rp] == "<>") or (sender[:1] in "<mMpP" and is_null_sender(sender)):
-                        stat = group("ndr_to", "all")
-                        stat.count += 1
-                        for r in row[i_rcpt].split(";"):
-                            d = domain_of(r)
-                            if d:
-                                stat.add(d)
+                        _count_ndr(group, row[i_rcpt])
                         note("ndr_sent", label, reader.line_num, _row_text(row) if wants("ndr_sent") else None)
                 elif e == "DSN":
-                    stat = group("ndr_to", "all")
-                    stat.count += 1
-                    for r in row[i_rcpt].split(";"):
-                        d = domain_of(r)
-                        if d:
-                            stat.add(d)
+                    _count_ndr(group, row[i_rcpt])
                     note("dsn", label, reader.line_num, _row_text(row) if wants("dsn") else None)
                 elif e == "FAIL" or e == "DEFER":
                     status = row[i_stat] if i_stat >= 0 else ""

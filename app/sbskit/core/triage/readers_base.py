@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
+from typing import Iterator
+
+from sbskit.core.triage.sniff import Sniffed, norm
+from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
 
 
 @dataclass
@@ -50,3 +54,70 @@ def safe_rows(reader, result: ReadResult):
             return
         except csv.Error:
             result.skip(reader.line_num)
+
+
+def fields_header(reader, rows, info: Sniffed, result: ReadResult, aliases: dict[str, tuple[str, ...]],
+                  first_row_names: bool = False):
+    """Consume the '#' header lines of a W3C-style CSV log (Exchange tracking, receive and send logs).
+
+    Returns (column map from '#Fields:' or None, first data row or None); '#Version:' fills
+    ``info.version``. With ``first_row_names`` (a cmdlet's CSV export) the first plain row
+    names the columns when no '#Fields:' line came before it. Data rows before any column
+    names are skipped.
+    """
+    cols: dict[str, int] | None = None
+    for row in rows:
+        if not row or not any(row):
+            continue
+        first = row[0]
+        if first.startswith("#"):
+            if first.startswith("#Fields:"):
+                names = [norm(first.split(":", 1)[1])] + [norm(c) for c in row[1:]]
+                cols = column_map(names, aliases)
+            elif first.startswith("#Version:") and not info.version:
+                info.version = first.split(":", 1)[1].strip()
+            continue
+        if cols is None and first_row_names:
+            cols = column_map([norm(c) for c in row], aliases)
+            continue
+        if cols is None:
+            result.skip(reader.line_num)
+            continue
+        return cols, row
+    return cols, None
+
+
+class NumberedLines:
+    """The raw lines of a text source numbered from 1, with a progress tick (and cancel check)
+    every TICK_ROWS lines: the loop every line-based reader starts with.
+
+    After the loop, ``count`` is the number of lines read and ``last`` the last raw line
+    (with its line break, if it had one), from which a reader tells a cut-off end.
+    """
+
+    __slots__ = ("_src", "_progress", "count", "last")
+
+    def __init__(self, src: TextSource, progress: Progress) -> None:
+        self._src = src
+        self._progress = progress
+        self.count = 0
+        self.last = ""
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        tick = self._progress.tick
+        line_no = 0
+        raw = ""
+        try:
+            for raw in self._src.lines():
+                line_no += 1
+                if not line_no % TICK_ROWS:
+                    tick()
+                yield line_no, raw
+        finally:  # once, not per line: this loop runs for every line of every log
+            self.count = line_no
+            self.last = raw
+
+    def ended_cleanly(self, complete_line) -> bool:
+        """True for an empty file, a last line with its line break, or ``complete_line(last)``."""
+        last = self.last
+        return not last or last.endswith("\n") or complete_line(last)
