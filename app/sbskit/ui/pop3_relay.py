@@ -115,13 +115,7 @@ class RelayPanel(QWidget):
         layout.addWidget(self.table, 1)
 
     def _confirm(self, host: str, port: int) -> bool:
-        answer = QMessageBox.question(
-            self, "Run the relay test?",
-            f"The kit will connect to {host} port {port} and try 16 relay variants with MAIL FROM and RCPT TO. "
-            "It never sends DATA, so nothing is delivered, but the attempts appear in the server's logs.\n\n"
-            "Do you have permission to test this server?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        return confirm_relay_test(self, host, port)
 
     def start(self) -> None:
         if self.worker is not None and self.worker.running:
@@ -202,3 +196,14 @@ class RelayPanel(QWidget):
 
     def shutdown(self) -> None:
         self.cancel()
+
+
+def confirm_relay_test(parent: QWidget, host: str, port: int) -> bool:
+    """Ask before any relay test: it connects to a real server and shows up in its logs."""
+    answer = QMessageBox.question(
+        parent, "Run the relay test?",
+        f"The kit will connect to {host} port {port} and try 16 relay variants with MAIL FROM and RCPT TO. "
+        "It never sends DATA, so nothing is delivered, but the attempts appear in the server's logs.\n\n"
+        "Do you have permission to test this server?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes

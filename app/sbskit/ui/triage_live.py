@@ -32,6 +32,7 @@ from sbskit.core.settings import Settings
 from sbskit.core.triage import live as lc
 from sbskit.ui.theme import status_background, status_foreground
 from sbskit.ui.triage_state import TriageState
+from sbskit.core.errors import UserInputError
 from sbskit.ui.workers import JobWorker
 
 NOT_RUN = "Not run: the diagnosis does not use this check."
@@ -266,7 +267,7 @@ class LiveChecksPage(QWizardPage):
         text = self.ip_edit.text().strip()
         try:
             ip = lc.check_public_ip(text)
-        except Exception as exc:  # UserInputError: say it on the page
+        except UserInputError as exc:
             self.blacklist.show("bad", _esc(str(exc)))
             return
         if not lc.is_public(ip):
@@ -293,13 +294,9 @@ class LiveChecksPage(QWizardPage):
 
     # --- relay ------------------------------------------------------------------------------
     def _confirm(self, host: str, port: int) -> bool:
-        answer = QMessageBox.question(
-            self, "Run the relay test?",
-            f"The kit will connect to {host} port {port} and try 16 relay variants with MAIL FROM and RCPT TO. "
-            "It never sends DATA, so nothing is delivered, but the attempts appear in the server's logs.\n\n"
-            "Do you have permission to test this server?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        from sbskit.ui.pop3_relay import confirm_relay_test
+
+        return confirm_relay_test(self, host, port)
 
     def run_relay(self) -> None:
         if self.relay.busy:
@@ -310,7 +307,7 @@ class LiveChecksPage(QWizardPage):
             return
         try:
             host, port = lc.split_host_port(text, self.port_spin.value())
-        except Exception as exc:  # UserInputError: say it on the page
+        except UserInputError as exc:
             self.relay.show("bad", _esc(str(exc)))
             return
         if (host, port) != (text, self.port_spin.value()):  # 'host:2525' typed: show what will be tested
