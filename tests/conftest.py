@@ -48,3 +48,18 @@ def run_cli(isolated_home):
         )
 
     return run
+
+
+@pytest.fixture
+def triage_tab(qtbot):
+    """The Queue triage tab, shown, and after the test shut down with its live checks finished."""
+    from sbskit.ui.triage_tab import TriageTab
+
+    widget = TriageTab()
+    qtbot.addWidget(widget)
+    widget.resize(1000, 760)
+    widget.show()
+    yield widget
+    widget.shutdown()
+    live = widget.wizard.live
+    qtbot.waitUntil(lambda: not (live.blacklist.busy or live.relay.busy), timeout=10000)

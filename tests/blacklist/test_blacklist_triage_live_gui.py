@@ -7,21 +7,14 @@ from PySide6.QtCore import Qt
 
 from blacklist_world import CLEAN_IP, LISTED_IP
 from sbskit.core.settings import Settings
-from sbskit.ui.triage_tab import TriageTab
 from sbskit.ui.triage_wizard import TriageWizard
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def tab(qtbot):
-    widget = TriageTab()
-    qtbot.addWidget(widget)
-    widget.resize(1000, 760)
-    widget.show()
-    yield widget
-    widget.shutdown()
-    qtbot.waitUntil(lambda: not (widget.wizard.live.blacklist.busy or widget.wizard.live.relay.busy), timeout=10000)
+def tab(triage_tab):
+    return triage_tab
 
 
 def _to_live_page(tab, server_ips: str):

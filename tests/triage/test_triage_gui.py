@@ -18,13 +18,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def tab(qtbot):
-    widget = TriageTab()
-    qtbot.addWidget(widget)
-    widget.resize(1000, 760)
-    widget.show()
-    yield widget
-    widget.shutdown()
+def tab(triage_tab):
+    return triage_tab
 
 
 def _wait_import(qtbot, page):
