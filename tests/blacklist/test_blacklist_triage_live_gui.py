@@ -44,7 +44,10 @@ def test_listed_ip_leads_the_diagnosis(tab, qtbot, bind):
     assert "will use the blocklist check" in live.skip_note.text()
     assert live.isComplete()
 
+    runs = []
+    tab.run_completed.connect(lambda kind, doc: runs.append(kind))
     tab.wizard.next()
+    assert runs == ["triage", "blacklist"]  # the live check goes to the client's history too
     result = tab.wizard.state.result
     assert result.answers.get("ip_listed") == "yes"  # the admin did not say; the live check did
     assert result.findings[0].cause == "compromised_workstation"

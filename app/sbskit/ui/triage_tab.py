@@ -37,6 +37,7 @@ class TriageTab(KitTab):
         layout.addWidget(self.wizard, 1)
         self._sample_dir: tempfile.TemporaryDirectory | None = None
         self._recorded = None  # the last result handed to the client history
+        self._recorded_live: set[int] = set()
 
     def _page_changed(self, page_id: int) -> None:
         if page_id == TriageWizard.SYMPTOMS and not self.wizard.state.sample:
@@ -89,6 +90,13 @@ class TriageTab(KitTab):
         if state.result is not None and not state.sample and state.result is not self._recorded:
             self._recorded = state.result
             self.run_completed.emit("triage", state.result.as_dict())
+            # the live checks are blocklist and relay runs in their own right: the client's
+            # history can then say "new since last visit" for them too
+            live = state.live
+            for kind, doc in (("blacklist", live.blacklist), ("relaytest", live.relay)):
+                if doc is not None and id(doc) not in self._recorded_live:
+                    self._recorded_live.add(id(doc))
+                    self.run_completed.emit(kind, doc)
 
     def report_sections(self) -> list:
         """The diagnosis, evidence and plan, for File > Export report (never the sample)."""
