@@ -236,3 +236,22 @@ def test_tab_follows_the_client_and_reports_its_results(tab, qtbot):
     tab.relay.relay_done.emit({"host": "127.0.0.1", "port": 25, "open_relay": False, "attempts": []})
     tab.probe.probe_done.emit({"host": "127.0.0.1", "services": [], "risk": "unknown", "reasons": []})
     assert runs == ["relaytest", "mailprobe"]
+
+
+def test_probe_and_relay_forms_remember_the_last_host(qtbot):
+    from sbskit.core.settings import Settings
+    from sbskit.ui.pop3_probe import ProbePanel
+    from sbskit.ui.pop3_relay import RelayPanel
+    from sbskit.ui.remembered import recall, remember
+
+    remember({"probe/host": "mail.contoso.example", "probe/timeout": 5, "relay/host": "smtp.contoso.example",
+              "relay/port": 587})
+    probe, relay = ProbePanel(), RelayPanel()
+    qtbot.addWidget(probe)
+    qtbot.addWidget(relay)
+    assert probe.host_edit.text() == "mail.contoso.example" and probe.timeout_spin.value() == 5.0
+    assert (relay.host_edit.text(), relay.port_spin.value()) == ("smtp.contoso.example", 587)
+    settings = Settings()
+    settings.set("relay/port", "not a port")  # a hand-edited file
+    settings.save()
+    assert recall("relay/port", 25) == 25

@@ -38,6 +38,7 @@ from sbskit.core.mailprobe.model import ServiceResult
 from sbskit.core.mailprobe.probe import DEFAULT_PORTS, SPEC_TEMPLATES
 from sbskit.core.mailprobe.textout import cert_summary, probe_text, service_state
 from sbskit.ui.theme import status_background, status_foreground
+from sbskit.ui.remembered import recall, remember
 from sbskit.ui.workers import JobWorker
 
 COLUMNS = ["Service", "Port", "State", "TLS", "Login before TLS", "Certificate", "Findings"]
@@ -80,7 +81,7 @@ class ProbePanel(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         grid = QGridLayout()
-        self.host_edit = QLineEdit()
+        self.host_edit = QLineEdit(recall("probe/host", ""))
         self.host_edit.setPlaceholderText("mail.example.com, 203.0.113.10 or [::1]")
         self.host_edit.setAccessibleName("Mail server host")
         self.host_edit.setToolTip("Run the probe from where users connect (outside the LAN shows what the internet sees)")
@@ -105,7 +106,7 @@ class ProbePanel(QWidget):
             grid.addWidget(spin, r, c + 1)
         self.timeout_spin = QDoubleSpinBox()
         self.timeout_spin.setRange(0.5, 120)
-        self.timeout_spin.setValue(8.0)
+        self.timeout_spin.setValue(recall("probe/timeout", 8.0))
         self.timeout_spin.setSuffix(" s")
         self.timeout_spin.setAccessibleName("Timeout per answer")
         self.timeout_spin.setToolTip("Seconds to wait for each answer; one service takes at most three times this")
@@ -190,6 +191,7 @@ class ProbePanel(QWidget):
         host = self.host_edit.text()
         ports = self.ports()
         timeout = self.timeout_spin.value()
+        remember({"probe/host": host.strip(), "probe/timeout": timeout})
         ca_file = self.ca_edit.text().strip() or None
         self.table.setRowCount(0)
         self.rows.clear()

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from sbskit.core.mailprobe.relay import DEFAULT_FROM, DEFAULT_TO, NOTE
 from sbskit.core.mailprobe.textout import relay_text
 from sbskit.ui.theme import status_background, status_foreground
+from sbskit.ui.remembered import recall, remember
 from sbskit.ui.workers import JobWorker
 
 COLUMNS = ["Variant", "MAIL FROM", "RCPT TO", "Code", "Server reply", "Accepted"]
@@ -57,13 +58,13 @@ class RelayPanel(QWidget):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.host_edit = QLineEdit()
+        self.host_edit = QLineEdit(recall("relay/host", ""))
         self.host_edit.setPlaceholderText("mail.example.com or 203.0.113.10")
         self.host_edit.setAccessibleName("SMTP server host")
         self.host_edit.returnPressed.connect(self.start)
         self.port_spin = QSpinBox()
         self.port_spin.setRange(1, 65535)
-        self.port_spin.setValue(25)
+        self.port_spin.setValue(recall("relay/port", 25))
         self.port_spin.setAccessibleName("SMTP port")
         self.from_edit = QLineEdit(DEFAULT_FROM)
         self.from_edit.setAccessibleName("Sender address")
@@ -130,6 +131,7 @@ class RelayPanel(QWidget):
         from sbskit.core.mailprobe.relay import run_relay_test
 
         sender, rcpt, timeout = self.from_edit.text(), self.to_edit.text(), self.timeout_spin.value()
+        remember({"relay/host": host, "relay/port": port})
         self.table.setRowCount(0)
         self.last = None
         self.progress.setRange(0, 0)
