@@ -15,19 +15,30 @@ from sbskit.core.settings import atomic_write_text
 REPORT_SUFFIXES = (".html", ".htm", ".pdf")
 
 
-def write_report_file(report: Report, path: Path, page: str = "A4") -> Path:
-    """Write ``report`` to ``path``; ``page`` (A4 or Letter) applies to PDFs."""
-    suffix = path.suffix.lower()
-    if suffix not in REPORT_SUFFIXES:
-        raise UserInputError(f"a report file must end in .html or .pdf, not {path.name!r}")
+def write_document(document: str, path: Path, *, page: str = "A4", images: dict[str, bytes] | None = None,
+                   what: str = "report") -> Path:
+    """Write finished HTML to ``path``: a PDF through Qt for ``.pdf``, the HTML itself otherwise.
+
+    ``images`` supplies the PNGs behind ``sbskit-img:`` placeholders for the PDF; ``what``
+    names the document in the one-line error.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if suffix == ".pdf":
+        if path.suffix.lower() == ".pdf":
             from sbskit.ui.pdf import html_to_pdf
 
-            html_to_pdf(render_html(report, inline_images=False), path, page=page, images=report.images)
+            html_to_pdf(document, path, page=page, images=images)
         else:
-            atomic_write_text(path, render_html(report))
+            atomic_write_text(path, document)
     except OSError as exc:
-        raise UserInputError(f"cannot write the report {path}: {exc.strerror or exc}") from None
+        raise UserInputError(f"cannot write the {what} {path}: {exc.strerror or exc}") from None
     return path
+
+
+def write_report_file(report: Report, path: Path, page: str = "A4") -> Path:
+    """Write ``report`` to ``path``; ``page`` (A4 or Letter) applies to PDFs."""
+    if path.suffix.lower() not in REPORT_SUFFIXES:
+        raise UserInputError(f"a report file must end in .html or .pdf, not {path.name!r}")
+    if path.suffix.lower() == ".pdf":
+        return write_document(render_html(report, inline_images=False), path, page=page, images=report.images)
+    return write_document(render_html(report), path)

@@ -83,10 +83,9 @@ def run(args: argparse.Namespace):
 
 
 def _write_memo(path, doc, profile: str) -> None:
-    from sbskit.core.errors import UserInputError
     from sbskit.core.mailprobe.checklist import load_checklist
     from sbskit.core.mailprobe.memo import render_memo
-    from sbskit.core.settings import atomic_write_text
+    from sbskit.report_files import write_document
 
     sheet, warning = load_checklist(profile)
     if warning:
@@ -94,12 +93,4 @@ def _write_memo(path, doc, profile: str) -> None:
 
         warn(warning)
     html = render_memo(sheet, doc)
-    try:
-        if path.suffix.lower() == ".pdf":
-            from sbskit.ui.pdf import html_to_pdf
-
-            html_to_pdf(html, path)
-        else:
-            atomic_write_text(path, html)
-    except OSError as exc:
-        raise UserInputError(f"cannot write the memo {path}: {exc.strerror or exc}") from None
+    write_document(html, path, what="memo")

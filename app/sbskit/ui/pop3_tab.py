@@ -100,14 +100,9 @@ class Pop3RiskTab(KitTab):
         document = self.memo_html()
 
         def job(_ctx):
-            if kind == "pdf":
-                from sbskit.ui.pdf import html_to_pdf
+            from sbskit.report_files import write_document
 
-                html_to_pdf(document, target)
-            else:
-                from sbskit.core.settings import atomic_write_text
-
-                atomic_write_text(target, document)
+            write_document(document, target, what="memo")
             return target
 
         worker = JobWorker(job, "write memo")
