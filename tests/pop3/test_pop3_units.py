@@ -177,3 +177,42 @@ def test_ptr_mismatch_rule():
     ok.ptr = {"checked": True, "matches": True}
     ptr_findings(ok)
     assert ok.findings == []
+
+
+def test_a_name_lookup_that_never_answers_is_bounded(monkeypatch):
+    """The system resolver has no timeout: a hung lookup must become a finding, not a hang."""
+    import socket
+    import threading
+    import time
+
+    from sbskit.core.mailprobe import netio
+
+    release = threading.Event()
+
+    def hung_getaddrinfo(*_args, **_kwargs):
+        release.wait(10)
+        raise socket.gaierror("released")
+
+    monkeypatch.setattr(netio.socket, "getaddrinfo", hung_getaddrinfo)
+    start = time.monotonic()
+    try:
+        with pytest.raises(netio.ProbeError) as caught:
+            netio.resolve_bounded("mail.example.invalid", 110, 0.3)
+    finally:
+        release.set()
+    assert time.monotonic() - start < 2
+    assert "did not answer" in str(caught.value) or "did not answer" in caught.value.detail
+
+
+def test_a_failed_name_lookup_is_unreachable(monkeypatch):
+    import socket
+
+    from sbskit.core.mailprobe import netio
+
+    def failing(*_args, **_kwargs):
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(netio.socket, "getaddrinfo", failing)
+    with pytest.raises(netio.ProbeError) as caught:
+        netio.resolve_bounded("nowhere.invalid", 110, 2)
+    assert "cannot resolve nowhere.invalid" in str(caught.value) or "cannot resolve" in caught.value.detail

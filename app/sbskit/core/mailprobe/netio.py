@@ -89,10 +89,7 @@ class Conn:
         return max(0.05, min(self.timeout, remaining))
 
     def _connect(self) -> None:
-        try:
-            infos = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as exc:
-            raise ProbeError("unreachable", f"cannot resolve {self.host}: {exc}") from None
+        infos = resolve_bounded(self.host, self.port, self._op_timeout())
         last: ProbeError | None = None
         for family, socktype, proto, _name, addr in infos:
             if self._is_cancelled():
@@ -285,3 +282,24 @@ def _looks_binary(text: str) -> bool:
         return False
     bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t") or ch == "\ufffd")
     return bad > 0 and bad * 10 >= max(1, len(text)) or "\x00" in text
+
+
+def resolve_bounded(host: str, port: int, timeout: float) -> list:
+    """``getaddrinfo`` with a deadline: the system resolver has no timeout of its own, so it
+    runs on a daemon thread and a resolver that never answers becomes a "timeout" finding."""
+    box: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            box["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            box["error"] = exc
+
+    thread = threading.Thread(target=work, name="probe-resolve", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise ProbeError("timeout", f"the name lookup of {host} did not answer within {timeout:.0f} s")
+    if "error" in box:
+        raise ProbeError("unreachable", f"cannot resolve {host}: {box['error']}")
+    return box["infos"]  # type: ignore[return-value]
