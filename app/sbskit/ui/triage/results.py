@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.triage.plan import cause_info, version_name
 from sbskit.core.triage.render import make_report, plan_text, to_text
-from sbskit.ui.theme import status_background, status_foreground
-from sbskit.ui.triage_state import TriageState
+from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.triage.state import TriageState
 
 CAUSE_TITLES = {
     "ndr_backscatter": "NDR backscatter",

@@ -32,11 +32,11 @@ from sbskit.core.report import Report, Section
 from sbskit.core.resources import data_versions, resource_path
 from sbskit.core.settings import Settings
 from sbskit.report_files import write_report_file
-from sbskit.ui.report_dialog import ReportDialog, ReportOptions
-from sbskit.ui.tab_base import KitTab
-from sbskit.ui.tabs import TABS
-from sbskit.ui.theme import status_background, status_foreground
-from sbskit.ui.workers import JobWorker
+from sbskit.ui.shell.report_dialog import ReportDialog, ReportOptions
+from sbskit.ui.common.tab_base import KitTab
+from sbskit.ui.shell.tabs import TABS
+from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.common.workers import JobWorker
 
 log = logging.getLogger(__name__)
 
@@ -255,7 +255,7 @@ class MainWindow(QMainWindow):
 
     # --- client profile ----------------------------------------------------------------
     def _choose_profile(self, current: str) -> str | None:
-        from sbskit.ui.profiles_dialog import choose_current_profile
+        from sbskit.ui.profiles.dialog import choose_current_profile
 
         return choose_current_profile(self, current or None)
 

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 from sbskit.core.errors import UserInputError
 from sbskit.core.profiles.model import clean_list, clean_name, clean_notes, split_entries
 from sbskit.core.profiles.store import ProfileStore, default_path
-from sbskit.ui.theme import status_background, status_foreground
-from sbskit.ui.workers import JobWorker
+from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.common.workers import JobWorker
 
 HISTORY_LIMIT = 200
 LIST_FIELDS = (
@@ -127,7 +127,7 @@ class ProfilesDialog(QDialog):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_details(), "Details")
-        from sbskit.ui.profiles_history import HistoryView
+        from sbskit.ui.profiles.history import HistoryView
 
         self.history = HistoryView()
         self.history.run_activated.connect(self.show_run)
@@ -472,7 +472,7 @@ class ProfilesDialog(QDialog):
         import json
 
         from sbskit.core.profiles.model import local_datetime
-        from sbskit.ui.profiles_history import kind_label
+        from sbskit.ui.profiles.history import kind_label
 
         def work(store: ProfileStore):
             run = store.load_run(run_id)
@@ -593,7 +593,7 @@ class ProfilesDialog(QDialog):
         return path
 
     def _show_document(self, title: str, text: str) -> None:
-        from sbskit.ui.profiles_history import DocumentDialog
+        from sbskit.ui.profiles.history import DocumentDialog
 
         DocumentDialog(title, text, self).exec()
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from sbskit.core.osver.lint import SEVERITY_ORDER, LintResult, lint_file, lint_text
-from sbskit.ui.osver_panel import JobPanel
-from sbskit.ui.osver_widgets import SEVERITY_KIND, BusyBar, CodeEditor, MessageLine, read_only_table, tint
+from sbskit.ui.osver.panel import JobPanel
+from sbskit.ui.osver.widgets import SEVERITY_KIND, BusyBar, CodeEditor, MessageLine, read_only_table, tint
 
 SAMPLE = r"""@echo off
 rem Logon script: map drives by Windows version (the classic, fragile way)

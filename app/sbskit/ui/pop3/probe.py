@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
 from sbskit.core.mailprobe.model import ServiceResult
 from sbskit.core.mailprobe.probe import DEFAULT_PORTS, SPEC_TEMPLATES
 from sbskit.core.mailprobe.textout import cert_summary, probe_text, service_state
-from sbskit.ui.theme import status_background, status_foreground
-from sbskit.ui.remembered import recall, remember
-from sbskit.ui.workers import JobWorker
+from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.common.remembered import recall, remember
+from sbskit.ui.common.workers import JobWorker
 
 COLUMNS = ["Service", "Port", "State", "TLS", "Login before TLS", "Certificate", "Findings"]
 RISK_KIND = {"high": "bad", "medium": "unknown", "low": "good", "unknown": "info"}

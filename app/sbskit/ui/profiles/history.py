@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from sbskit.core.profiles.history import Comparison
 from sbskit.core.profiles.kinds import kind_spec
 from sbskit.core.profiles.model import Run, local_date, local_datetime
-from sbskit.ui.theme import status_background, status_foreground
+from sbskit.ui.common.theme import status_background, status_foreground
 
 RUN_COLUMNS = ["When", "Check", "Target", "Problems", "OK", "Errors"]
 BUCKET_STYLE = {"new": "bad", "still_listed": "bad", "fixed": "good", "unknown": "unknown"}

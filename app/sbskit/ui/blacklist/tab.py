@@ -1,7 +1,7 @@
 """The Blacklist lookup tab: "is my server's IP blacklisted, where, why, how do I get off?".
 
 The tab is a thin shell over ``sbskit.core.dnsbl``: it validates what the admin typed,
-runs the sweep on a :class:`~sbskit.ui.workers.JobWorker`, streams rows into the results
+runs the sweep on a :class:`~sbskit.ui.common.workers.JobWorker`, streams rows into the results
 tree as answers arrive, and offers copy, CSV export and the delisting pages.
 """
 
@@ -33,11 +33,11 @@ from sbskit.core.dnsbl.summary import summarize, summary_line
 from sbskit.core.dnsbl.targets import parse_targets
 from sbskit.core.errors import UserInputError
 from sbskit.core.settings import Settings, atomic_write_text
-from sbskit.ui.blacklist_catalogue import CatalogueTree
-from sbskit.ui.blacklist_results import ResultsTree
-from sbskit.ui.tab_base import KitTab
-from sbskit.ui.theme import status_foreground
-from sbskit.ui.workers import JobWorker
+from sbskit.ui.blacklist.catalogue import CatalogueTree
+from sbskit.ui.blacklist.results import ResultsTree
+from sbskit.ui.common.tab_base import KitTab
+from sbskit.ui.common.theme import status_foreground
+from sbskit.ui.common.workers import JobWorker
 
 HISTORY_KEY = "blacklist/history"
 HISTORY_SIZE = 20

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.settings import Settings
 from sbskit.core.triage import live as lc
-from sbskit.ui.theme import status_background, status_foreground
-from sbskit.ui.triage_state import TriageState
+from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.triage.state import TriageState
 from sbskit.core.errors import UserInputError
-from sbskit.ui.workers import JobWorker
+from sbskit.ui.common.workers import JobWorker
 
 NOT_RUN = "Not run: the diagnosis does not use this check."
 
@@ -294,7 +294,7 @@ class LiveChecksPage(QWizardPage):
 
     # --- relay ------------------------------------------------------------------------------
     def _confirm(self, host: str, port: int) -> bool:
-        from sbskit.ui.pop3_relay import confirm_relay_test
+        from sbskit.ui.pop3.relay import confirm_relay_test
 
         return confirm_relay_test(self, host, port)
 

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.errors import UserInputError
 from sbskit.core.mailprobe import checklist as cl
-from sbskit.ui.theme import status_background, status_foreground
-from sbskit.ui.workers import JobWorker
+from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.common.workers import JobWorker
 
 STATUS_KIND = {"not-assessed": "unknown", "fine": "good", "at-risk": "bad", "accepted": "info"}
 KIND_LABEL = {"question": "Question", "risk": "Risk", "mitigation": "Mitigation"}

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from sbskit.core.osver.textio import MAX_CHARS
-from sbskit.ui.theme import status_background, status_foreground
+from sbskit.ui.common.theme import status_background, status_foreground
 
 SEVERITY_KIND = {"error": "bad", "warning": "unknown", "info": "info"}
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.osver.identify import Identification, identify_text, match_doc
 from sbskit.core.osver.report import KIND_NAMES, identification_text
-from sbskit.ui.osver_panel import JobPanel
-from sbskit.ui.osver_widgets import BusyBar, GuardedTextEdit, MessageLine, mono_font, read_only_table, tint
+from sbskit.ui.osver.panel import JobPanel
+from sbskit.ui.osver.widgets import BusyBar, GuardedTextEdit, MessageLine, mono_font, read_only_table, tint
 
 EXAMPLES = {
     "ver (Windows 7 / 2008 R2 era)": "Microsoft Windows [Version 6.1.7601]",

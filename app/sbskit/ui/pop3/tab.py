@@ -15,11 +15,11 @@ from typing import Callable
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from sbskit.ui.pop3_checklist import ChecklistPanel
-from sbskit.ui.pop3_probe import ProbePanel
-from sbskit.ui.pop3_relay import RelayPanel
-from sbskit.ui.tab_base import KitTab
-from sbskit.ui.workers import JobWorker
+from sbskit.ui.pop3.checklist import ChecklistPanel
+from sbskit.ui.pop3.probe import ProbePanel
+from sbskit.ui.pop3.relay import RelayPanel
+from sbskit.ui.common.tab_base import KitTab
+from sbskit.ui.common.workers import JobWorker
 
 
 def checklist_profile_name(client: str) -> str:

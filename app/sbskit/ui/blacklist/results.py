@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from sbskit.core.dnsbl.catalogue import load_catalogue
-from sbskit.ui.theme import status_background, status_foreground
+from sbskit.ui.common.theme import status_background, status_foreground
 
 COLUMNS = ["Target", "List", "Result", "Codes and meaning", "Reason (TXT) / detail", "Delist"]
 COL_TARGET, COL_LIST, COL_RESULT, COL_MEANING, COL_DETAIL, COL_DELIST = range(6)

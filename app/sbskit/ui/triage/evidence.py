@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 from sbskit.core.triage import EvidenceFile
 from sbskit.core.triage.engine import read_evidence
 from sbskit.core.triage.model import InputSummary
-from sbskit.ui.theme import status_background, status_foreground
-from sbskit.ui.triage_state import TriageState
-from sbskit.ui.workers import JobWorker
+from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.triage.state import TriageState
+from sbskit.ui.common.workers import JobWorker
 
 COLUMNS = ("File", "Format", "Encoding", "Records", "Problems")
 

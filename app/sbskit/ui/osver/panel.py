@@ -11,8 +11,8 @@ from typing import Callable
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from sbskit.ui.osver_widgets import BusyBar, MessageLine
-from sbskit.ui.workers import JobWorker
+from sbskit.ui.osver.widgets import BusyBar, MessageLine
+from sbskit.ui.common.workers import JobWorker
 
 
 def save_text(message: MessageLine, path: str, text: str) -> bool:

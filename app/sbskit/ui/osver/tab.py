@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from sbskit.ui.osver_identify import IdentifyPanel
-from sbskit.ui.osver_lint import SAMPLE, LintPanel
-from sbskit.ui.osver_snippet import SnippetPanel
-from sbskit.ui.tab_base import KitTab
+from sbskit.ui.osver.identify import IdentifyPanel
+from sbskit.ui.osver.lint import SAMPLE, LintPanel
+from sbskit.ui.osver.snippet import SnippetPanel
+from sbskit.ui.common.tab_base import KitTab
 
 SCREENSHOT_TEXT = "Microsoft Windows [Version 6.1.7601]"
 

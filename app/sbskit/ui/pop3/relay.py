@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.mailprobe.relay import DEFAULT_FROM, DEFAULT_TO, NOTE
 from sbskit.core.mailprobe.textout import relay_text
-from sbskit.ui.theme import status_background, status_foreground
-from sbskit.ui.remembered import recall, remember
-from sbskit.ui.workers import JobWorker
+from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.common.remembered import recall, remember
+from sbskit.ui.common.workers import JobWorker
 
 COLUMNS = ["Variant", "MAIL FROM", "RCPT TO", "Code", "Server reply", "Accepted"]
 

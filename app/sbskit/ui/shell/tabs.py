@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from sbskit.ui.tab_base import KitTab
+from sbskit.ui.common.tab_base import KitTab
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,10 @@ class TabSpec:
 
 
 TABS: list[TabSpec] = [
-    TabSpec("sbskit.ui.osver_tab", "OsVersionTab", "os-version", "OS version"),
-    TabSpec("sbskit.ui.blacklist_tab", "BlacklistTab", "blacklist", "Blacklist lookup"),
-    TabSpec("sbskit.ui.triage_tab", "TriageTab", "queue-triage", "Queue triage"),
-    TabSpec("sbskit.ui.pop3_tab", "Pop3RiskTab", "pop3-risk", "POP3 risk"),
+    TabSpec("sbskit.ui.osver.tab", "OsVersionTab", "os-version", "OS version"),
+    TabSpec("sbskit.ui.blacklist.tab", "BlacklistTab", "blacklist", "Blacklist lookup"),
+    TabSpec("sbskit.ui.triage.tab", "TriageTab", "queue-triage", "Queue triage"),
+    TabSpec("sbskit.ui.pop3.tab", "Pop3RiskTab", "pop3-risk", "POP3 risk"),
 ]
 
 

@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from sbskit.core.dnsbl.catalogue import load_catalogue
-from sbskit.ui.theme import status_background
+from sbskit.ui.common.theme import status_background
 
 
 class CatalogueTree(QTreeWidget):

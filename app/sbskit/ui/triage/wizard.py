@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget, QWizard
 
-from sbskit.ui.triage_evidence import EvidencePage
-from sbskit.ui.triage_live import LiveChecksPage
-from sbskit.ui.triage_pages import SymptomsPage
-from sbskit.ui.triage_results import DiagnosisPage, ExportPage, PlanPage
-from sbskit.ui.triage_state import TriageState
+from sbskit.ui.triage.evidence import EvidencePage
+from sbskit.ui.triage.live import LiveChecksPage
+from sbskit.ui.triage.pages import SymptomsPage
+from sbskit.ui.triage.results import DiagnosisPage, ExportPage, PlanPage
+from sbskit.ui.triage.state import TriageState
 
 
 class TriageWizard(QWizard):

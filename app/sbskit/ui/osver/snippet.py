@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.errors import UserInputError
 from sbskit.core.osver.snippet import PRESETS, Snippet, custom_target, generate
-from sbskit.ui.osver_panel import save_text
-from sbskit.ui.osver_widgets import MessageLine, mono_font, read_only_table, tint
+from sbskit.ui.osver.panel import save_text
+from sbskit.ui.osver.widgets import MessageLine, mono_font, read_only_table, tint
 
 LANGS = [("PowerShell", "powershell"), ("Batch (.cmd)", "batch"), ("VBScript", "vbscript"), ("WQL (GPO WMI filter)", "wql")]
 SUFFIX = {"powershell": "ps1", "batch": "cmd", "vbscript": "vbs", "wql": "wql"}

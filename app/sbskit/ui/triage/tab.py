@@ -13,9 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from sbskit.ui.tab_base import KitTab
-from sbskit.ui.theme import status_background, status_foreground
-from sbskit.ui.triage_wizard import TriageWizard
+from sbskit.ui.common.tab_base import KitTab
+from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.triage.wizard import TriageWizard
 
 
 class TriageTab(KitTab):

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from sbskit.core.triage.answers import questions
 from sbskit.core.triage.evidence import ip_kind
 from sbskit.core.triage.versions import VERSION_CHOICES
-from sbskit.ui.triage_state import TriageState
+from sbskit.ui.triage.state import TriageState
 
 CHOICES = (("yes", "&Yes"), ("no", "&No"), ("", "Don't know"))
 
