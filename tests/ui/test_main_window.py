@@ -213,7 +213,7 @@ def test_report_dialog_options_and_letter_pdf(qtbot, tmp_path):
     from PySide6.QtGui import QPageSize
 
     from sbskit.core.report import Report
-    from sbskit.report_files import write_report_file
+    from sbskit.documents.files import write_report_file
     from sbskit.ui.shell.report_dialog import ReportDialog
 
     dialog = ReportDialog(tmp_path / "visit.pdf", consultant="Alex")

@@ -100,7 +100,7 @@ class Pop3RiskTab(KitTab):
         document = self.memo_html()
 
         def job(_ctx):
-            from sbskit.report_files import write_document
+            from sbskit.documents.files import write_document
 
             write_document(document, target, what="memo")
             return target

@@ -31,7 +31,7 @@ from sbskit.core.paths import AppPaths, app_paths
 from sbskit.core.report import Report, Section
 from sbskit.core.resources import data_versions, resource_path
 from sbskit.core.settings import Settings
-from sbskit.report_files import write_report_file
+from sbskit.documents.files import write_report_file
 from sbskit.ui.shell.report_dialog import ReportDialog, ReportOptions
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.shell.tabs import TABS

@@ -250,7 +250,7 @@ class ExportPage(QWizardPage):
     def save(self) -> Path | None:
         from sbskit.core.errors import UserInputError
         from sbskit.core.paths import app_paths
-        from sbskit.report_files import write_report_file
+        from sbskit.documents.files import write_report_file
 
         result = self.state.result or self.state.run_diagnosis()
         chosen = self.ask_save_path(str(app_paths().reports / "queue-triage.html"))

@@ -1,4 +1,9 @@
-"""HTML to PDF with Qt alone (QTextDocument + QPdfWriter): no browser engine to ship."""
+"""HTML to PDF with Qt alone (QTextDocument + QPdfWriter): no browser engine to ship.
+
+Needs PySide6's QtCore and QtGui (not QtWidgets) and starts an offscreen QGuiApplication
+when none runs: this is the CLI's one documented Qt edge, imported only by
+:mod:`sbskit.documents.files` when a ``.pdf`` is written.
+"""
 
 from __future__ import annotations
 
