@@ -182,12 +182,13 @@ def describe_certificate(der: bytes, host: str, now: _dt.datetime | None = None)
 def peer_chain(tls: ssl.SSLSocket) -> list[dict[str, Any]]:
     """Subject and issuer of every certificate the server sent, leaf first.
 
-    Python 3.13 has ``get_unverified_chain`` publicly; 3.10-3.12 keep it on the
-    internal object. Either way an empty list only means "not known".
+    The internal object's ``get_unverified_chain`` gives decodable certificates on 3.10-3.13;
+    the public one of Python 3.13 gives only DER bytes, so it is the fallback. Either way an
+    empty list only means "not known".
     """
-    getter = getattr(tls, "get_unverified_chain", None)
+    getter = getattr(getattr(tls, "_sslobj", None), "get_unverified_chain", None)
     if getter is None:
-        getter = getattr(getattr(tls, "_sslobj", None), "get_unverified_chain", None)
+        getter = getattr(tls, "get_unverified_chain", None)
     if getter is None:
         return []
     try:
