@@ -14,8 +14,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sbskit.core.osver.parse import Facts, parse_text
+from sbskit.core.osver.facts import Facts
+from sbskit.core.osver.parse import parse_text
 from sbskit.core.osver.releases import Release, ReleaseTable, load_table
+from sbskit.core.osver.words import edition_channel_words
 
 EDITION_KINDS = {
     "enterprises": ("ltsc",), "enterprisesn": ("ltsc",), "iotenterprises": ("ltsc",), "iotenterprisesk": ("ltsc",),
@@ -24,6 +26,9 @@ EDITION_KINDS = {
     "professional": ("standard",), "core": ("standard",), "enterprise": ("standard",), "education": ("standard",),
     "professionalworkstation": ("standard",), "coren": ("standard",), "professionaln": ("standard",),
 }
+# Enterprise LTSC and IoT Enterprise LTSC share a build but not an end date: the SKU tells them apart
+EDITION_SKUS = {"enterprises": 125, "enterprisesn": 126, "iotenterprises": 191, "iotenterprisesk": 205}
+ROLE_NAMES = {1: "workstation", 2: "domain controller", 3: "server"}
 
 
 @dataclass
@@ -64,15 +69,14 @@ class Identification:
 
 
 def edition_channel(f: Facts) -> str | None:
-    """The Windows 10/11 servicing channel the edition belongs to, when the text names it."""
-    words = " ".join(x for x in (f.edition_id, f.product_text) if x).lower()
+    """The Windows 10/11 servicing channel the edition belongs to, when the text names it
+    (in any language systeminfo prints: "Корпоративная", "专业版", "Famille")."""
+    words = " ".join(x for x in (f.edition_id, f.product_text) if x)
     if not words:
         return None
-    if re.search(r"enterprise|education|iot", words):
-        return "Enterprise/Education"
-    if re.search(r"\b(home|pro|professional|core)\b|professionalworkstation", words):
+    if "professionalworkstation" in words.lower():
         return "Home/Pro"
-    return None
+    return edition_channel_words(words)
 
 
 def match_doc(r: Release, today: _dt.date, channel: str | None = None) -> dict[str, Any]:
@@ -112,6 +116,8 @@ def _family(f: Facts) -> tuple[str | None, str | None]:
             return "client", f"ProductType {f.product_type} (workstation)"
         if f.product_type in (2, 3):
             return "server", f"ProductType {f.product_type} ({'domain controller' if f.product_type == 2 else 'server'})"
+    if f.role_type is not None and f.family_hint:
+        return f.family_hint, f"the OS configuration '{f.role_text}' ({ROLE_NAMES[f.role_type]})"
     if f.installation_type:
         low = f.installation_type.lower()
         if low == "client":
@@ -197,6 +203,10 @@ def identify_facts(facts: Facts, table: ReleaseTable | None = None) -> Identific
     if facts.edition_id and facts.edition_id.lower() in EDITION_KINDS:
         kinds = EDITION_KINDS[facts.edition_id.lower()]
         cands = _narrow(cands, lambda r: r.kind in kinds, f"EditionID {facts.edition_id}", result)
+    sku = facts.sku if facts.sku is not None else EDITION_SKUS.get((facts.edition_id or "").lower())
+    if sku is not None and any(r.skus and sku in r.skus for r in cands):
+        cands = _narrow(cands, lambda r: not r.skus or sku in r.skus, f"edition SKU {sku} ({table.sku_names.get(sku, '')})",
+                        result)
     if facts.product_text:
         cap = _caption_text(facts.product_text)
 
@@ -208,9 +218,8 @@ def identify_facts(facts: Facts, table: ReleaseTable | None = None) -> Identific
         best = max((fit(r) for r in cands), default=0)
         cands = _narrow(cands, lambda r: best > 0 and fit(r) == best, f"the name '{facts.product_text}'", result)
     if facts.service_pack is not None:
-        want = facts.service_pack or None
-        label = facts.service_pack or "no service pack"
-        cands = _narrow(cands, lambda r: r.service_pack == want, label, result)
+        label = facts.service_pack or "no service pack (original release)"
+        cands = _narrow(cands, lambda r: r.reports_service_pack(facts.service_pack), label, result)
     if facts.display_version and len({r.release for r in cands}) > 1:
         cands = _narrow(cands, lambda r: r.release == facts.display_version or r.kind != "standard",
                         f"DisplayVersion {facts.display_version}", result)
