@@ -29,7 +29,7 @@ def _words() -> tuple[str, ...]:
 
 def score(text: str) -> int:
     """Higher for text that reads like Windows console output in some language."""
-    low = text.lower()
+    low = text.lower().replace("i\u0307", "i")  # Turkish İ lower-cases to i + combining dot
     total = sum(10 * len(word) * low.count(word) for word in _words())
     for i, ch in enumerate(text):
         if ord(ch) < 128:

@@ -44,7 +44,10 @@ class Identification:
 
     def to_doc(self, today: _dt.date) -> dict[str, Any]:
         f = self.facts
+        verdict, why = support_verdict(self, today)
         return {
+            "verdict": verdict,
+            "verdict_reason": why,
             "input_kind": f.kind,
             "version": f.version,
             "major": f.major,
@@ -66,6 +69,29 @@ class Identification:
     def all_unsupported(self, today: _dt.date) -> bool:
         return bool(self.matches) and not any(
             match_doc(r, today, self.channel)["supported"] for r in self.matches)
+
+
+def support_verdict(result: "Identification", today: _dt.date) -> tuple[str, str]:
+    """('supported' | 'ended' | 'unknown', one sentence why). 'supported' only when every release
+    and servicing channel the text can be is supported today; paid ESU does not count."""
+    if not result.matches:
+        return "unknown", f"could not tell: no release in the data fits ({result.unknown_build or 'unknown build'})"
+    live, dead = [], []
+    for r in result.matches:
+        d = match_doc(r, today, result.channel)
+        rows = [row for row in d["support"] if not row["channel"].startswith("ESU")]
+        if d["channel"] or len(rows) < 2:
+            (live if d["supported"] else dead).append(r.label)
+            continue
+        for row in rows:
+            (live if row["status"] != "ended" else dead).append(f"{r.label} ({row['channel']})")
+    if not dead:
+        return "supported", "supported today: " + ", ".join(dict.fromkeys(live))
+    if not live:
+        return "ended", "out of support today: " + ", ".join(dict.fromkeys(dead))
+    return "unknown", ("could not tell: supported for " + ", ".join(dict.fromkeys(live)) + "; ended for "
+                       + ", ".join(dict.fromkeys(dead)) + ". Paste the edition and role too (systeminfo, or "
+                       "Caption, EditionID and ProductType) to tell them apart.")
 
 
 def edition_channel(f: Facts) -> str | None:

@@ -116,13 +116,20 @@ def _table_rows(lines: list[str]) -> list[dict[str, str]]:
                     continue
                 if set(data.split()) & set(words):
                     break
-                row = {}
-                for j, start in enumerate(starts):
-                    end = starts[j + 1] if j + 1 < len(starts) else None
-                    row[words[j]] = (data[start:end] if end else data[start:]).strip()
-                rows.append(row)
+                rows.append(_wmic_row(words, starts, data))
                 break
     return rows
+
+
+def _wmic_row(names: list[str], starts: list[int], data: str) -> dict[str, str]:
+    """wmic pads every column to its header plus two spaces, but a value with characters the
+    console counts differently (the ® in captions) shifts the rest of the row: each value
+    (a run without double spaces) goes to the column whose header starts nearest to it."""
+    row = dict.fromkeys(names, "")
+    for m in re.finditer(r"\S+(?: \S+)*", data):
+        j = min(range(len(starts)), key=lambda k: abs(starts[k] - m.start()))
+        row[names[j]] = (row[names[j]] + " " + m.group(0)).strip()
+    return row
 
 
 def _collect(lines: list[str]) -> tuple[dict[str, str], set[str]]:
@@ -302,8 +309,8 @@ def parse_text(text: str) -> Facts:
     text = normalize_newlines(text).replace("\ufeff", "")
     if not text.strip():
         raise UserInputError("the text is empty: paste the output of ver, systeminfo, wmic, reg query or PowerShell")
+    text, codepage = repair_mojibake(text)  # first: a no-break space may be a garbled Cyrillic 'а'
     text, paste_notes = unwrap_paste(text)
-    text, codepage = repair_mojibake(text)
     first_problem: UserInputError | None = None
     facts: Facts | None = None
     for read in _readers(text, text.split("\n")):

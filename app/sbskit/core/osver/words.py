@@ -22,21 +22,21 @@ LABELS: dict[str, tuple[str, ...]] = {
         "os name", "betriebssystemname", "nom du système d'exploitation", "nombre del sistema operativo",
         "nome so", "sistema operativo", "naam van besturingssysteem", "nome do sistema operacional", "nome do so",
         "название ос", "nazwa systemu operacyjnego", "os 名", "os 名称", "作業系統名稱", "os 이름",
-        "název operačního systému", "operativsystemets namn", "i̇şletim sistemi adı", "işletim sistemi adı",
+        "název operačního systému", "operativsystemets namn", "işletim sistemi adı",
     ),
     "os_version": (
         "os version", "betriebssystemversion", "version du système", "version du système d'exploitation",
         "versión del sistema operativo", "versione so", "versie van besturingssysteem",
         "versão do sistema operacional", "versão do so", "версия ос", "wersja systemu operacyjnego",
         "os バージョン", "os 版本", "作業系統版本", "os 버전", "verze operačního systému",
-        "operativsystemets version", "i̇şletim sistemi sürümü", "işletim sistemi sürümü",
+        "operativsystemets version", "işletim sistemi sürümü",
     ),
     "os_config": (
         "os configuration", "betriebssystemkonfiguration", "configuration du système d'exploitation",
         "configuración del sistema operativo", "configurazione so", "configuratie van besturingssysteem",
         "configuração do so", "параметры ос", "konfiguracja systemu operacyjnego", "os 構成", "os 配置",
         "作業系統設定", "os 구성", "konfigurace operačního systému", "operativsystemets konfiguration",
-        "i̇şletim sistemi yapılandırması", "işletim sistemi yapılandırması",
+        "işletim sistemi yapılandırması",
     ),
     "host": (
         "host name", "hostname", "nom de l'hôte", "nom d'hôte", "nombre de host", "nome host", "hostnaam",
@@ -87,13 +87,28 @@ VERSION_WORDS = (
 )
 BUILD_WORDS = ("build", "compilación", "compilação", "построение", "сборка", "ビルド", "組建", "빌드", "sestavení")
 
+# other words of systeminfo lines with letters outside ASCII: they decide between code pages that
+# agree on the labels above (cp850 and cp852 both read "Wersja"; only cp852 reads "właściciel")
+OTHER_WORDS = (
+    "ursprüngliches", "domäne", "startgerät", "verfügbar", "eigenständige", "eigenständiger", "primärer",
+    "système", "propriétaire", "répertoire", "périphérique", "mémoire", "démarrage", "hôte", "réseau",
+    "versión", "configuración", "compilación", "estación", "organización", "física", "instalación",
+    "versão", "configuração", "compilação", "proprietário", "estação", "autônoma", "memória", "organização",
+    "inicialização", "domínio", "località", "właściciel", "pamięć", "całkowita", "dostępna", "członkowski",
+    "członkowska", "operačního", "systému", "vlastník", "paměť", "sestavení", "členský", "záložní", "primární",
+    "samostatná", "värdnamn", "ägare", "fristående", "primär", "işletim", "sürümü", "üreticisi", "yapılandırması",
+    "başına", "istasyonu", "türü", "kayıtlı", "изолированная", "рядовой", "основной", "резервный", "владелец",
+    "построение", "сборка", "название", "изготовитель", "параметры",
+)
+
 _SPACES = re.compile(r"[\s\-]+")
 
 
 def normalise(text: str) -> str:
-    """Lower case, NFC, one space for any run of spaces or hyphens, typographic apostrophes made plain."""
+    """Lower case, NFC, one space for any run of spaces or hyphens, typographic apostrophes made plain,
+    Turkish dotted capital I folded to a plain i ("İş İstasyonu")."""
     text = unicodedata.normalize("NFC", text).replace("\u2019", "'").replace("`", "'")
-    return _SPACES.sub(" ", text.strip().lower())
+    return _SPACES.sub(" ", text.strip().lower().replace("i\u0307", "i"))
 
 
 _LABEL_INDEX = {normalise(label): field for field, labels in LABELS.items() for label in labels}
@@ -129,6 +144,6 @@ def edition_channel_words(text: str) -> str | None:
 def scoring_words() -> list[str]:
     """Every non-ASCII word above: what a right code page must produce and a wrong one garbles."""
     words = set(_LABEL_INDEX) | {normalise(w) for w in DC_WORDS + WORKSTATION_WORDS + SERVER_WORDS
-                                 + ENTERPRISE_WORDS + HOME_PRO_WORDS + VERSION_WORDS + BUILD_WORDS}
+                                 + ENTERPRISE_WORDS + HOME_PRO_WORDS + VERSION_WORDS + BUILD_WORDS + OTHER_WORDS}
     words |= {"майкрософт", "マイクロソフト", "н/д", "暂缺", "該当なし", "microsoft®", "windows®", "server®"}
     return sorted(w for w in words if any(ord(ch) > 127 for ch in w))
