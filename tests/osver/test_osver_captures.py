@@ -56,7 +56,7 @@ def test_localized_systeminfo_capture(corpus, name, encodings, version, labels, 
     assert result.facts.role_text and result.facts.role_text in text
     bare = identify_text(version)
     if len({r.family for r in bare.matches}) > 1:  # the build alone is shared: the role line narrowed it
-        assert any(f"({role})" in hint for hint in result.hints), result.hints
+        assert any(f": a {role})" in hint for hint in result.hints), result.hints
 
 
 @pytest.mark.parametrize("name,version,revision,labels", [
@@ -270,3 +270,27 @@ def test_verdict_for_unknown_edition_is_could_not_tell(today):
         "Caption : Microsoft Windows 11 Famille\nVersion : 10.0.26100\nProductType : 1"), today)[0] == "ended"
     assert support_verdict(identify_text("6.0.6001"), today)[0] == "ended"
     assert support_verdict(identify_text("10.0.27842"), today)[0] == "unknown"
+
+
+@pytest.mark.parametrize("text,labels,channel", [
+    ("Edition\tWindows 11 Pro\nVersion\t23H2\nInstalled on\t2/3/2024\nOS build\t22631.2861\n", ["Windows 11 23H2"],
+     "Home/Pro"),
+    ("Выпуск\tWindows 11 Корпоративная\nВерсия\t23H2\nДата установки\t03.02.2024\nСборка ОС\t22631.2861\n",
+     ["Windows 11 23H2"], "Enterprise/Education"),
+    ("版本\tWindows 11 专业版\n版本号\t24H2\n安装日期\t2025/2/3\n操作系统版本\t26100.3194\n", ["Windows 11 24H2"], "Home/Pro"),
+    ("Edition\tWindows 10 Pro\nVersion\t22H2\nBetriebssystembuild\t19045.3803\n", ["Windows 10 22H2"], "Home/Pro"),
+])
+def test_settings_about_copy_in_any_language(text, labels, channel):
+    """Settings > System > About > Copy: the build line is translated, its shape is not."""
+    result = identify_text(text)
+    assert result.facts.kind == "winver" and [r.label for r in result.matches] == labels
+    assert result.channel == channel
+
+
+def test_systeminfo_csv_in_russian():
+    header = '"Имя узла","Название ОС","Версия ОС","Изготовитель ОС","Параметры ОС"'
+    row = '"SRV-1C","Майкрософт Windows Server 2012 R2 Standard","6.3.9600 Н/Д построение 9600",' \
+          '"Microsoft Corporation","Рядовой сервер"'
+    result = identify_text(header + "\r\n" + row + "\r\n")
+    assert result.facts.kind == "systeminfo" and result.facts.role_type == 3
+    assert [r.label for r in result.matches] == ["Windows Server 2012 R2"]

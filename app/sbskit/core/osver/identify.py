@@ -83,12 +83,20 @@ def support_verdict(result: "Identification", today: _dt.date) -> tuple[str, str
         if d["channel"] or len(rows) < 2:
             (live if d["supported"] else dead).append(r.label)
             continue
+        ended = [row["channel"] for row in rows if row["status"] == "ended"]
+        if not ended or len(ended) == len(rows):
+            (dead if ended else live).append(r.label)
+            continue
         for row in rows:
             (live if row["status"] != "ended" else dead).append(f"{r.label} ({row['channel']})")
+    def names(labels: list[str]) -> str:
+        unique = list(dict.fromkeys(labels))
+        return ", ".join(unique) if len(unique) <= 3 else f"all {len(unique)} releases it can be"
+
     if not dead:
-        return "supported", "supported today: " + ", ".join(dict.fromkeys(live))
+        return "supported", "supported today: " + names(live)
     if not live:
-        return "ended", "out of support today: " + ", ".join(dict.fromkeys(dead))
+        return "ended", "out of support today: " + names(dead)
     return "unknown", ("could not tell: supported for " + ", ".join(dict.fromkeys(live)) + "; ended for "
                        + ", ".join(dict.fromkeys(dead)) + ". Paste the edition and role too (systeminfo, or "
                        "Caption, EditionID and ProductType) to tell them apart.")
@@ -143,7 +151,7 @@ def _family(f: Facts) -> tuple[str | None, str | None]:
         if f.product_type in (2, 3):
             return "server", f"ProductType {f.product_type} ({'domain controller' if f.product_type == 2 else 'server'})"
     if f.role_type is not None and f.family_hint:
-        return f.family_hint, f"the OS configuration '{f.role_text}' ({ROLE_NAMES[f.role_type]})"
+        return f.family_hint, f"the OS configuration '{f.role_text}': a {ROLE_NAMES[f.role_type]}"
     if f.installation_type:
         low = f.installation_type.lower()
         if low == "client":

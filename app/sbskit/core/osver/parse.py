@@ -336,8 +336,12 @@ def parse_text(text: str) -> Facts:
     return facts
 
 
+# Settings > System > About, "Copy": "OS build 22631.2861" in any language ("Сборка ОС", "操作系统版本")
+_SETTINGS_BUILD = re.compile(r"(?m)^[^\d\n:]{2,40}?[\s:]\s*(\d{5})\.(\d{1,5})\s*$")
+
+
 def _parse_winver(text: str) -> Facts | None:
-    m = _WINVER.search(text)
+    m = _WINVER.search(text) or _SETTINGS_BUILD.search(text)
     if not m:
         return None
     facts = Facts(kind="winver", build=int(m.group(1)), revision=int(m.group(2)))
