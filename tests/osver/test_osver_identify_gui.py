@@ -8,7 +8,7 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
-from sbskit.ui.osver_tab import OsVersionTab
+from sbskit.ui.osver.tab import OsVersionTab
 
 pytestmark = pytest.mark.gui
 
