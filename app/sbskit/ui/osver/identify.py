@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sbskit.core.osver.identify import Identification, identify_text, match_doc
+from sbskit.core.osver.identify import Identification, identify_text, match_doc, support_verdict
 from sbskit.core.osver.report import KIND_NAMES, identification_text
 from sbskit.ui.osver.panel import JobPanel
 from sbskit.ui.osver.widgets import BusyBar, GuardedTextEdit, MessageLine, mono_font, read_only_table, tint
@@ -177,7 +177,17 @@ class IdentifyPanel(JobPanel):
 
     def _failed(self, message: str, details: str) -> None:
         super()._failed(message, details)
+        self.clear_result()
         self.status(message)
+
+    def clear_result(self) -> None:
+        """Nothing of an earlier identification stays visible or copyable once a new one failed."""
+        self.result = None
+        self.table.setRowCount(0)
+        self.summary.clear()
+        self.details.clear()
+        for b in (self.copy_button, self.export_button, self.snippet_button):
+            b.setEnabled(False)
 
     def status(self, text: str) -> None:
         """Forward a note to the main window's status bar through the owning tab."""
@@ -219,8 +229,11 @@ class IdentifyPanel(JobPanel):
         count = len(result.matches)
         what = (f"<b>{count} release{'s' if count != 1 else ''}</b> fit" if count else
                 f"<b>No release in the data fits</b>: {html.escape(result.unknown_build or '')}")
+        verdict, why = support_verdict(result, self.today)
+        word = {"supported": "Supported", "ended": "Out of support"}.get(verdict, "Could not tell")
         self.summary.setText(f"Read as <b>{html.escape(KIND_NAMES.get(f.kind, f.kind))}</b>: version {ver}{ubr}. {what}. "
-                             f"Support as of {self.today.isoformat()}.")
+                             f"Support as of {self.today.isoformat()}.<br><b>{word}</b>: "
+                             f"{html.escape(why.split(': ', 1)[-1])}")
         self.details.setHtml(self._details_html(result))
         self.copy_button.setEnabled(True)
         self.export_button.setEnabled(True)
