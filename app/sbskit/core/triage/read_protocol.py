@@ -206,7 +206,7 @@ def read_send_log(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
             ev.group("send_remote", split_endpoint(row[i_r])).count += 1
         elif event in ("<", "*"):
             text = row[i_d] + (" " + row[i_c] if 0 <= i_c < len(row) else "")
-            if event == "<" and not text[:1] in ("4", "5"):
+            if event == "<" and text[:1] not in ("4", "5"):
                 pass
             else:
                 category = classify_error(text)
