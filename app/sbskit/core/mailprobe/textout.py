@@ -55,6 +55,36 @@ def tls_cell(svc: dict[str, Any]) -> str:
     return svc["tls"]
 
 
+PROOF_WORDS = {
+    "pop3-user-accepted": "+OK to USER",
+    "sasl-continuation": "continuation to AUTH",
+    "smtp-auth-continuation": "334 to AUTH",
+    "login-accepted": "made-up user let in (!)",
+}
+
+
+def proof_short(svc: dict[str, Any]) -> str:
+    """A few words on how the login verdict is known, for a table cell."""
+    if not svc.get("reachable"):
+        return "-"
+    proof = svc.get("login_proof")
+    if proof:
+        if proof["kind"] == "imap-login-checked":
+            return f"NO to LOGIN after {svc.get('login_delay_seconds') or 0:g} s"
+        return PROOF_WORDS.get(proof["kind"], proof["kind"])
+    if svc.get("cleartext_login_before_tls") is None:
+        return "open question" if any(q["id"] == "login" for q in svc.get("open_questions") or []) else "-"
+    if svc.get("tls") == "implicit":
+        return "TLS from the first byte"
+    test = svc.get("login_test") or ""
+    for needle, words in (("LOGINDISABLED", "LOGINDISABLED"), ("no AUTH offered", "no AUTH before TLS"),
+                          ("only ", "no cleartext AUTH"), ("USER refused", "USER refused"),
+                          ("LOGIN refused", "LOGIN refused")):
+        if test.startswith(needle) or needle == "LOGINDISABLED" and needle in test:
+            return words
+    return "refused"
+
+
 def proof_line(svc: dict[str, Any]) -> str:
     proof = svc.get("login_proof")
     return f"{svc['name']} ({svc['port']}): {proof['seen']}" if proof else ""
