@@ -252,7 +252,23 @@ def test_relay_needs_confirmation(tab, qtbot, postfix_open):
     assert [s.heading for s in tab.report_sections()] == ["Open-relay test"]
 
 
-def test_relay_page_shows_hang_ups_and_open_variants(tab, qtbot, postfix_hangup, postfix_tarpit):
+def smtp_that_drips_rcpt_answers(conn, stop):
+    conn.sendall(b"220 drip.example ESMTP\r\n")
+    while not stop.is_set():
+        try:
+            line = conn.recv(1000)
+        except socket.timeout:
+            continue
+        if not line:
+            return
+        if line.startswith(b"RCPT"):
+            while not stop.wait(0.2):
+                conn.sendall(b" ")
+            return
+        conn.sendall(b"250 ok\r\n")
+
+
+def test_relay_page_shows_hang_ups_and_open_variants(tab, qtbot, postfix_hangup, hostile):
     panel = tab.relay
     panel.confirm = lambda host, port: True
     panel.host_edit.setText("127.0.0.1")
@@ -263,8 +279,10 @@ def test_relay_page_shows_hang_ups_and_open_variants(tab, qtbot, postfix_hangup,
     assert panel.last["open_relay"] is False
     assert "No relay variant was accepted" in panel.verdict.text()
     assert "after 3 refusal(s)" in panel.behaviour.text()
-    panel.port_spin.setValue(postfix_tarpit.ports["smtp"])
-    panel.deadline_spin.setValue(5)
+    dripping = hostile(smtp_that_drips_rcpt_answers)
+    panel.port_spin.setValue(dripping.port)
+    panel.timeout_spin.setValue(0.5)
+    panel.deadline_spin.setValue(40)
     panel.last = None
     qtbot.waitUntil(lambda: panel.run_button.isEnabled(), timeout=5000)
     panel.run_button.click()
@@ -274,8 +292,9 @@ def test_relay_page_shows_hang_ups_and_open_variants(tab, qtbot, postfix_hangup,
     accepted_column = panel.table.columnCount() - 1
     open_rows = [r for r in range(panel.table.rowCount()) if panel.table.item(r, accepted_column).text() == "? (open)"]
     assert len(open_rows) == len(panel.last["unanswered"]) > 0
-    assert panel.table.rowCount() == 16
-    assert "deadline 5 s" in panel.behaviour.text()
+    assert panel.table.rowCount() == 16 == len(open_rows)
+    assert "no answer: no complete answer to RCPT TO within 0.5 s" in panel.table.item(open_rows[0], 5).text()
+    assert "deadline 40 s" in panel.behaviour.text() and panel.last["deadline_seconds"] == 40
 
 
 def test_memo_export_html_and_pdf(tab, qtbot, tmp_path):
