@@ -10,6 +10,7 @@ import pytest
 
 from sbskit.core.mailprobe import checklist as cl
 from sbskit.ui.pop3_probe import COLUMNS
+from sbskit.ui.pop3_relay import COLUMNS as RELAY_COLUMNS
 
 pytestmark = pytest.mark.gui
 
@@ -289,11 +290,12 @@ def test_relay_page_shows_hang_ups_and_open_variants(tab, qtbot, postfix_hangup,
     qtbot.waitUntil(lambda: panel.last is not None, timeout=30000)
     assert panel.last["open_relay"] is None
     assert "Could not tell" in panel.verdict.text() and "None was accepted" in panel.verdict.text()
-    accepted_column = panel.table.columnCount() - 1
+    accepted_column = RELAY_COLUMNS.index("Accepted")
     open_rows = [r for r in range(panel.table.rowCount()) if panel.table.item(r, accepted_column).text() == "? (open)"]
     assert len(open_rows) == len(panel.last["unanswered"]) > 0
     assert panel.table.rowCount() == 16 == len(open_rows)
-    assert "no answer: no complete answer to RCPT TO within 0.5 s" in panel.table.item(open_rows[0], 5).text()
+    reply_column = RELAY_COLUMNS.index("Server reply")
+    assert "no answer: no complete answer to RCPT TO within 0.5 s" in panel.table.item(open_rows[0], reply_column).text()
     assert "deadline 40 s" in panel.behaviour.text() and panel.last["deadline_seconds"] == 40
 
 

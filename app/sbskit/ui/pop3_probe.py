@@ -47,6 +47,7 @@ from sbskit.ui.workers import JobWorker
 
 COLUMNS = ["Service", "Port", "State", "TLS", "Login before TLS", "How we know", "Certificate", "Findings"]
 FINDINGS_COLUMN = COLUMNS.index("Findings")
+MAX_REASONS_SHOWN = 6  # more would push the table off a 1100x740 window
 PROOF_COLUMN = COLUMNS.index("How we know")
 RISK_KIND = {"high": "bad", "medium": "unknown", "low": "good", "unknown": "info"}
 RISK_TEXT = {
@@ -210,13 +211,14 @@ class ProbePanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)  # one line per service; the full findings are in the tooltip and below
         self.table.currentCellChanged.connect(lambda row, *_: self._show_details(row))
         splitter.addWidget(self.table)
         self.details = QTextBrowser()
         self.details.setAccessibleName("Details of the selected service")
         splitter.addWidget(self.details)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
@@ -312,7 +314,10 @@ class ProbePanel(QWidget):
         extra = (f"<br>{open_count} question(s) stayed open: see the list below and the services marked "
                  "\u201cpartly checked\u201d; what they did show is kept.") if open_count else ""
         self._badge(RISK_KIND[doc["risk"]], f"<b>{html.escape(RISK_TEXT[doc['risk']])}</b>{extra}")
-        self.reasons_label.setText("\n".join(f"  \u2022 {r}" for r in doc["reasons"][:12]))
+        shown = doc["reasons"][:MAX_REASONS_SHOWN]
+        more = len(doc["reasons"]) - len(shown)
+        lines = [f"  \u2022 {r}" for r in shown] + ([f"  \u2022 and {more} more (Copy as text has them all)"] if more else [])
+        self.reasons_label.setText("\n".join(lines))
         self.reasons_label.setVisible(bool(doc["reasons"]))
         self.copy_button.setEnabled(True)
         self.csv_button.setEnabled(True)

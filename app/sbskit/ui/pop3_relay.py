@@ -38,7 +38,7 @@ from sbskit.ui.theme import status_background, status_foreground
 from sbskit.ui.remembered import recall, remember
 from sbskit.ui.workers import JobWorker
 
-COLUMNS = ["Variant", "MAIL FROM", "RCPT TO", "Code", "Seconds", "Server reply", "Accepted"]
+COLUMNS = ["Variant", "MAIL FROM", "RCPT TO", "Code", "Seconds", "Accepted", "Server reply"]
 
 
 class RelayPanel(QWidget):
@@ -55,8 +55,8 @@ class RelayPanel(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         intro = QLabel("Tries the address tricks spammers use (the set nmap's smtp-open-relay script tries) with "
-                       "MAIL FROM and RCPT TO only, RSET between, then QUIT. <b>DATA is never sent</b>, so no "
-                       "message can be delivered. Only test servers you are allowed to test.")
+                       "MAIL FROM and RCPT TO only, over up to four connections at once. <b>DATA is never sent</b>, "
+                       "so no message can be delivered. Only test servers you are allowed to test.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -132,6 +132,7 @@ class RelayPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
         layout.addWidget(self.table, 1)
 
     def _confirm(self, host: str, port: int) -> bool:
@@ -192,7 +193,7 @@ class RelayPanel(QWidget):
         seconds = "-" if attempt.seconds is None else f"{attempt.seconds:.1f}"
         self._row("bad" if attempt.relayed else "good",
                   [attempt.variant, f"<{attempt.mail_from}>", f"<{attempt.rcpt_to}>", str(attempt.reply_code or "-"),
-                   seconds, attempt.reply, "YES - possibly relays" if attempt.relayed else "no"])
+                   seconds, "YES - possibly relays" if attempt.relayed else "no", attempt.reply])
 
     def _finished(self, report) -> None:
         self.last = report.to_dict()
@@ -201,8 +202,8 @@ class RelayPanel(QWidget):
         for attempt in report.attempts:  # the standard order in the end
             self._attempt(attempt)
         for open_variant in report.unanswered:
-            self._row("unknown", [open_variant["variant"], "", "", "-", "-", f"no answer: {open_variant['reason']}",
-                                  "? (open)"])
+            self._row("unknown", [open_variant["variant"], "", "", "-", "-", "? (open)",
+                                  f"no answer: {open_variant['reason']}"])
         total = len(report.attempts) + len(report.unanswered)
         if report.open_relay is True:
             accepted = sum(1 for a in report.attempts if a.relayed)
