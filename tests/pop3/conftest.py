@@ -77,8 +77,8 @@ class Certs:
     self_key: Path
 
 
-@pytest.fixture(scope="session")
-def certs():
+def make_certs() -> Certs:
+    """A test CA, a server certificate it signed, and a self-signed one, all made by ``openssl``."""
     d = world_readable_tmpdir("sbskit-certs-")
     openssl = need_binary("openssl")
     run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
@@ -92,8 +92,14 @@ def certs():
          "-days", "10", "-subj", "/CN=oldbox.sbskit.test"], d)
     for f in d.iterdir():
         f.chmod(0o644)
-    yield Certs(d, d / "ca.pem", d / "server.pem", d / "server.key", d / "self.pem", d / "self.key")
-    shutil.rmtree(d, ignore_errors=True)
+    return Certs(d, d / "ca.pem", d / "server.pem", d / "server.key", d / "self.pem", d / "self.key")
+
+
+@pytest.fixture(scope="session")
+def certs():
+    made = make_certs()
+    yield made
+    shutil.rmtree(made.dir, ignore_errors=True)
 
 
 @dataclass
