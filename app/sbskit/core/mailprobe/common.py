@@ -61,6 +61,16 @@ def made_up_user() -> str:
     return MADE_UP_USER
 
 
+def cancel_and_leave(conn: Conn, goodbye: str) -> None:
+    """After a continuation settled the login question: cancel (``*``), say goodbye, wait for nothing.
+
+    The cancel's answer may itself be held back (servers tarpit aborted logins too); the
+    verdict is already in hand, so no answer is read.
+    """
+    conn.send_line("*")
+    conn.send_line(goodbye)
+
+
 def login_wait(conn: Conn, allowance: float) -> float:
     """How long to wait for the answer to a login step: the timeout plus the expected server delay."""
     return conn.timeout + allowance

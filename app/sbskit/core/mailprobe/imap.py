@@ -19,6 +19,7 @@ from sbskit.core.mailprobe import ntlm
 from sbskit.core.mailprobe.common import (
     DUMMY_PASSWORD,
     LOGIN_DELAY_ALLOWANCE,
+    cancel_and_leave,
     login_wait,
     made_up_user,
     mentions_refusal,
@@ -94,7 +95,7 @@ def _ntlm(conn: Conn, tags: _Tags, res: ServiceResult) -> None:
     reply = conn.read_line()
     ntlm_record(res, ntlm.parse_challenge(reply[1:].strip()) if reply.startswith("+") else None)
     if reply.startswith("+"):
-        conn.send_line("*")
+        conn.send_line("*", wait=login_wait(conn, LOGIN_DELAY_ALLOWANCE))  # an aborted login may be tarpitted
     for _ in range(MAX_LINES):
         if conn.read_line().startswith(tag + " "):
             return
@@ -167,7 +168,8 @@ def login(conn: Conn, res: ServiceResult, caps: list[str], allowance: float = LO
     tags = _Tags()
     upper = [c.upper() for c in caps]
     if "LOGINDISABLED" in upper:
-        _authenticate_test(conn, tags, res, _cleartext_mechanisms(upper)[0], allowance)
+        if _authenticate_test(conn, tags, res, _cleartext_mechanisms(upper)[0], allowance):
+            return  # cancelled at the continuation: already said goodbye
     else:
         _login_test(conn, tags, res, allowance)
     _logout(conn, tags)
@@ -195,7 +197,8 @@ def _login_test(conn: Conn, tags: _Tags, res: ServiceResult, allowance: float) -
                       f"made-up user {user}).")
 
 
-def _authenticate_test(conn: Conn, tags: _Tags, res: ServiceResult, mechanism: str, allowance: float) -> None:
+def _authenticate_test(conn: Conn, tags: _Tags, res: ServiceResult, mechanism: str, allowance: float) -> bool:
+    """True when a continuation proved the path (and the exchange was cancelled)."""
     tag = tags.next()
     started = time.monotonic()
     conn.send_line(f"{tag} AUTHENTICATE {mechanism}", wait=login_wait(conn, allowance))
@@ -206,12 +209,10 @@ def _authenticate_test(conn: Conn, tags: _Tags, res: ServiceResult, mechanism: s
         res.login_test = (f"LOGINDISABLED is advertised, but AUTHENTICATE {mechanism} before TLS was answered with "
                           f"a '+' continuation after {waited:.1f} s: the credentials would follow in the clear. "
                           "The exchange was cancelled before anything was sent.")
-        conn.send_line("*")
-        for _ in range(MAX_LINES):
-            if conn.read_line().startswith(tag + " "):
-                return
-        return
+        cancel_and_leave(conn, f"{tags.next()} LOGOUT")
+        return True
     res.cleartext_login_before_tls = False
     res.login_test = f"LOGINDISABLED is advertised and AUTHENTICATE {mechanism} before TLS was refused: {reply}"
     while not reply.startswith(tag + " "):
         reply = conn.read_line()
+    return False

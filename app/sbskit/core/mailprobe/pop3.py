@@ -15,6 +15,7 @@ import time
 from sbskit.core.mailprobe import ntlm
 from sbskit.core.mailprobe.common import (
     LOGIN_DELAY_ALLOWANCE,
+    cancel_and_leave,
     login_wait,
     made_up_user,
     mentions_refusal,
@@ -67,7 +68,7 @@ def _ntlm(conn: Conn, res: ServiceResult) -> None:
     info = ntlm.parse_challenge(reply[1:].strip()) if reply.startswith("+") else None
     ntlm_record(res, info)
     if reply.startswith("+"):
-        conn.send_line("*")
+        conn.send_line("*", wait=login_wait(conn, LOGIN_DELAY_ALLOWANCE))  # an aborted login may be tarpitted
         conn.read_line()
 
 
@@ -152,13 +153,9 @@ def login(conn: Conn, res: ServiceResult, caps: list[str], allowance: float = LO
         res.login_test = (f"USER refused ({answer}), but AUTH {mechanism} before TLS was answered with a "
                           f"'+' continuation after {waited:.1f} s: the credentials would follow in the clear. "
                           "The exchange was cancelled before anything was sent.")
-        conn.send_line("*")
-        try:
-            conn.read_line()
-        except ProbeError:
-            pass
-    else:
-        res.cleartext_login_before_tls = False
-        why = "refused" if mentions_refusal(reply) else "not accepted"
-        res.login_test = f"USER refused ({answer}); AUTH {mechanism} before TLS {why}: {reply}"
+        cancel_and_leave(conn, "QUIT")
+        return
+    res.cleartext_login_before_tls = False
+    why = "refused" if mentions_refusal(reply) else "not accepted"
+    res.login_test = f"USER refused ({answer}); AUTH {mechanism} before TLS {why}: {reply}"
     _quit(conn)

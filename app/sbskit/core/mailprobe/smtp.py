@@ -15,6 +15,7 @@ from sbskit.core.mailprobe import ntlm
 from sbskit.core.mailprobe.common import (
     CLIENT_NAME,
     LOGIN_DELAY_ALLOWANCE,
+    cancel_and_leave,
     login_wait,
     mentions_refusal,
     ntlm_record,
@@ -104,11 +105,11 @@ def login(conn: Conn, res: ServiceResult, caps: list[str], allowance: float = LO
         res.login_test = (f"AUTH {mechanism} before TLS was answered with a 334 continuation after {waited:.1f} s: "
                           "the credentials would follow in the clear. The exchange was cancelled before "
                           "anything was sent.")
-        command(conn, "*")
-    else:
-        res.cleartext_login_before_tls = False
-        why = "refused" if code in (530, 538) or mentions_refusal(text) else "not accepted"
-        res.login_test = f"AUTH {mechanism} offered but {why} before TLS: {code} {text}"
+        cancel_and_leave(conn, "QUIT")
+        return
+    res.cleartext_login_before_tls = False
+    why = "refused" if code in (530, 538) or mentions_refusal(text) else "not accepted"
+    res.login_test = f"AUTH {mechanism} offered but {why} before TLS: {code} {text}"
     _quit(conn)
 
 
@@ -117,7 +118,7 @@ def _ntlm(conn: Conn, res: ServiceResult) -> None:
     if code != 334:
         return
     ntlm_record(res, ntlm.parse_challenge(lines[0] if lines else ""))
-    command(conn, "*")
+    command(conn, "*", wait=login_wait(conn, LOGIN_DELAY_ALLOWANCE))  # Exchange tarpits failed or aborted AUTH
 
 
 def _quit(conn: Conn) -> None:
