@@ -21,9 +21,11 @@ def parse_domain(text: str) -> str:
         raise UserInputError(f"'{raw[:80]}' is a web address: give only the domain name (like example.com)")
     try:
         ipaddress.ip_address(raw.strip("[]"))
-        raise UserInputError(f"'{raw}' is an IP address: give the mail domain, and the address with --ip")
+        is_address = True
     except ValueError:
-        pass
+        is_address = False
+    if is_address:
+        raise UserInputError(f"'{raw}' is an IP address: give the mail domain, and the address with --ip")
     name = raw.rstrip(".").lower()
     if any(ord(c) > 127 for c in name):
         try:
