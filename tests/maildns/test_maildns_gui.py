@@ -145,3 +145,18 @@ def test_report_sections_include_the_mail_dns_run(qtbot, tab):
     type_and_run(qtbot, panel, "good.test", SERVER)
     sections = tab.report_sections()
     assert any(s.heading == "Mail DNS health: good.test (server 203.0.113.25)" for s in sections)
+
+
+def test_details_pane_shows_the_whole_selected_check(qtbot, tab):
+    panel = tab.mail_dns
+    type_and_run(qtbot, panel, "nodmarc.test", SERVER)
+    current = panel.tree.currentItem()
+    assert current.data(COL_STATUS, Qt.ItemDataRole.UserRole) == "dmarc"  # the first problem is opened
+    text = panel.details.toPlainText()
+    assert "publishes no DMARC record" in text and "5.7.515" in text
+    assert '_dmarc.nodmarc.test TXT "v=DMARC1; p=none; rua=mailto:dmarc-reports@nodmarc.test; fo=1"' in text
+    mx = rows(panel)["mx"]
+    panel.tree.setFocus()
+    panel.tree.setCurrentItem(mx)
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Down)  # into the next check's row: the pane follows the keyboard
+    assert "SPF record" in panel.details.toPlainText()

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSplitter,
+    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -37,6 +39,8 @@ LABEL = {"ok": "OK", "warning": "Warning", "problem": "PROBLEM", "error": "Could
 COLUMNS = ["Status", "Check", "Finding"]
 COL_STATUS, COL_CHECK, COL_FINDING = range(3)
 PAGE_TITLE = "Mail DNS &health"
+SHORT = {"mx": "MX", "spf": "SPF record", "spf-ip": "SPF for the sending IP", "dmarc": "DMARC", "dkim": "DKIM keys",
+         "ptr": "Reverse DNS (PTR)", "mta-sts": "MTA-STS (info)", "tls-rpt": "TLS-RPT (info)", "bimi": "BIMI (info)"}
 
 
 class ChecksTree(QTreeWidget):
@@ -63,15 +67,14 @@ class ChecksTree(QTreeWidget):
     def add_check(self, check: dict) -> QTreeWidgetItem:
         self.checks.append(check)
         status = check["status"]
-        title = check["title"] + ("  (information)" if check.get("info") else "")
-        row = QTreeWidgetItem([LABEL[status], title, check["detail"]])
+        row = QTreeWidgetItem([LABEL[status], SHORT.get(check["id"], check["id"]), check["detail"]])
         row.setData(COL_STATUS, Qt.ItemDataRole.UserRole, check["id"])
         background = QBrush(status_background(KIND[status], self))
         foreground = QBrush(status_foreground(KIND[status], self))
         for col in range(len(COLUMNS)):
             row.setBackground(col, background)
             row.setForeground(col, foreground)
-            row.setToolTip(col, check["detail"])
+            row.setToolTip(col, f"{check['title']}: {check['detail']}")
         font = row.font(COL_STATUS)
         font.setBold(True)
         row.setFont(COL_STATUS, font)
@@ -171,7 +174,17 @@ class MailDnsPanel(QWidget):
         status.addWidget(self.summary_label, 1)
         layout.addLayout(status)
         self.tree = ChecksTree()
-        layout.addWidget(self.tree, 1)
+        self.details = QTextBrowser()
+        self.details.setAccessibleName("Mail DNS check details")
+        self.details.setOpenLinks(False)
+        self.details.setPlaceholderText("Select a check to read all of it: what receivers do, the fix, the evidence.")
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+        self.tree.currentItemChanged.connect(lambda item, _prev: self.show_details(item))
         actions = QHBoxLayout()
         self.copy_records_button = QPushButton("Cop&y records to publish")
         self.copy_records_button.setToolTip("Copy the suggested DNS records (zone-file form) to the clipboard")
@@ -284,6 +297,11 @@ class MailDnsPanel(QWidget):
 
     def _on_finished(self, doc: dict) -> None:
         self.last_doc = doc
+        for index in range(self.tree.topLevelItemCount()):  # open the first problem (or the first row)
+            item = self.tree.topLevelItem(index)
+            if item.text(COL_STATUS) in (LABEL["problem"], LABEL["error"]) or index == self.tree.topLevelItemCount() - 1:
+                self.tree.setCurrentItem(item)
+                break
         summary = doc["summary"]
         kind = {"problems": "bad", "could-not-tell": "unknown", "warnings": "unknown", "healthy": "good"}[summary["verdict"]]
         self._set_summary(summary["line"], kind)
@@ -299,6 +317,18 @@ class MailDnsPanel(QWidget):
             self.progress.setFormat("stopped")
         self.validate()
         self._update_buttons()
+
+    def show_details(self, item: QTreeWidgetItem | None) -> None:
+        """The whole of the selected check (its row, or any line under it) in the pane below."""
+        while item is not None and item.parent() is not None:
+            item = item.parent()
+        if item is None:
+            self.details.clear()
+            return
+        check_id = item.data(COL_STATUS, Qt.ItemDataRole.UserRole)
+        check = next((c for c in self.tree.checks if c["id"] == check_id), None)
+        if check is not None:
+            self.details.setHtml(details_html(check, status_foreground(KIND[check["status"]], self).name()))
 
     # --- actions -------------------------------------------------------------------------
     def current_document(self) -> dict | None:
@@ -345,6 +375,30 @@ class MailDnsPanel(QWidget):
         from sbskit.core.maildns.report import report_sections
 
         return report_sections(doc)
+
+
+def details_html(check: dict, color: str) -> str:
+    import html
+
+    esc = html.escape
+    parts = [f"<p><b style='color:{color}'>{LABEL[check['status']]}</b> &nbsp;<b>{esc(check['title'])}</b></p>",
+             f"<p>{esc(check['detail'])}</p>"]
+    receivers = check.get("receivers") or []
+    if receivers:
+        parts.append(f"<p><b>What receivers do:</b> {esc(receivers[0].get('what', ''))}</p><ul>")
+        for r in receivers[1:]:
+            said = f"&ldquo;{esc(r['reply'])}&rdquo;" if r.get("reply") else esc(r.get("effect", ""))
+            parts.append(f"<li><b>{esc(r['provider'])}:</b> {said}</li>")
+        parts.append("</ul>")
+    if check["fix"] and check["status"] != "ok":
+        parts.append(f"<p><b>Fix:</b> {esc(check['fix'])}</p>")
+    for record in check.get("records") or []:
+        notes = "".join(f"<br><small>{esc(n)}</small>" for n in record.get("notes") or [])
+        parts.append(f"<p><b>Publish:</b> <code>{esc(record['name'])} {esc(record['type'])} "
+                     f"&quot;{esc(record['value'])}&quot;</code>{notes}</p>")
+    if check["evidence"]:
+        parts.append("<p><b>Evidence</b></p><pre>" + esc("\n".join(check["evidence"])) + "</pre>")
+    return "".join(parts)
 
 
 def attach_mail_dns(tab: Any) -> MailDnsPanel:

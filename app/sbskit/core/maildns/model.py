@@ -51,7 +51,8 @@ def summarize(checks: list[dict]) -> dict:
 
 
 def summary_line(summary: dict, checks: list[dict]) -> str:
-    names = {c["id"]: c["id"].upper() if c["id"] in ("mx", "spf", "ptr") else c["id"] for c in checks}
+    short = {"mx": "MX", "spf": "SPF", "spf-ip": "SPF for the IP", "dmarc": "DMARC", "dkim": "DKIM", "ptr": "PTR"}
+    names = {c["id"]: short.get(c["id"], c["id"]) for c in checks}
     def listed(status: str) -> str:
         return ", ".join(names[c["id"]] for c in checks if c["status"] == status)
     if summary["verdict"] == "problems":
