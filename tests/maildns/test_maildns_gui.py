@@ -8,9 +8,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel
 
 from maildns_world import SERVER
-from sbskit.ui.blacklist_tab import BlacklistTab
-from sbskit.ui.maildns_panel import COL_CHECK, COL_FINDING, COL_STATUS, KIND
-from sbskit.ui.theme import status_background
+from sbskit.ui.blacklist.tab import BlacklistTab
+from sbskit.ui.blacklist.maildns import COL_CHECK, COL_FINDING, COL_STATUS, KIND
+from sbskit.ui.common.theme import status_background
 
 pytestmark = pytest.mark.gui
 
