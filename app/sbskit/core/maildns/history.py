@@ -17,9 +17,9 @@ def target(doc: dict[str, Any]) -> str:
     return f"{domain} ({doc['ip']})" if doc.get("ip") else domain
 
 
-def facts(doc: dict[str, Any]) -> list:
+def facts(doc: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """(target, item, status, state, detail) per check; core/profiles/kinds.py makes its Facts of them."""
     from sbskit.core.errors import UserInputError
-    from sbskit.core.profiles.kinds import Fact
 
     checks = doc.get("checks")
     if not isinstance(doc.get("domain"), str) or not isinstance(checks, list):
@@ -31,5 +31,5 @@ def facts(doc: dict[str, Any]) -> list:
         status = str(check.get("status") or "error")
         state = STATE.get(status, "error")
         detail = str(check.get("detail") or "")[:300] if state != "ok" else ""
-        out.append(Fact(target(doc), check["id"], status, state, detail))
+        out.append((target(doc), check["id"], status, state, detail))
     return out

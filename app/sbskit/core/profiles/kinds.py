@@ -175,7 +175,7 @@ def _maildns_target(doc: dict[str, Any]) -> str:
 def _maildns_facts(doc: dict[str, Any]) -> list[Fact]:
     from sbskit.core.maildns.history import facts
 
-    return facts(doc)
+    return [Fact(*fact) for fact in facts(doc)]
 
 
 register_kind(KindSpec("maildns", "Mail DNS health", _maildns_target, _maildns_facts, "check", "a problem"))
