@@ -35,7 +35,7 @@ def test_three_probes_in_a_row_agree(dovecot_risky, certs):
                                               (s.login_proof or {}).get("kind"), (s.certificate or {}).get("subject"))
                                              for s in report.services)))
         imap = services["IMAP"]
-        assert imap.login_delay_seconds >= 1.5, imap.login_test
+        assert imap.login_delay_seconds >= 1.0, imap.login_test  # Dovecot: more than 1 s (2 s on its 1 s clock)
         assert any(f.id == "login-delay" and f.severity == "good" for f in imap.findings)
         assert services["POP3"].login_proof["kind"] == "pop3-user-accepted"
     assert summaries[0] == summaries[1] == summaries[2]
@@ -43,8 +43,10 @@ def test_three_probes_in_a_row_agree(dovecot_risky, certs):
 
 
 def test_login_answer_held_back_keeps_the_facts_and_names_the_open_question(dovecot_risky):
-    """No allowance for the failed-login delay: the login question stays open, nothing else is lost."""
-    report = run_probe(dovecot_risky.addr, only("imap", dovecot_risky.ports["imap"]), timeout=1, login_allowance=0)
+    """A login wait (0.3 s) shorter than Dovecot's failed-login delay (always over 1 s): the login question
+    stays open, nothing else is lost."""
+    report = run_probe(dovecot_risky.addr, only("imap", dovecot_risky.ports["imap"]), timeout=1.5,
+                       login_allowance=-1.2)
     (imap,) = report.services
     assert imap.status == "partial"
     assert imap.banner == "Dovecot ready."
@@ -53,7 +55,7 @@ def test_login_answer_held_back_keeps_the_facts_and_names_the_open_question(dove
     assert imap.tls_session["version"] in ("TLSv1.2", "TLSv1.3")
     assert imap.cleartext_login_before_tls is None
     assert imap.open_questions == [{"id": "login", "question": "Does it take a password before TLS?",
-                                    "reason": "no complete answer to LOGIN within 1 s"}]
+                                    "reason": "no complete answer to LOGIN within 0.3 s"}]
     assert report.risk == "medium"  # the certificate findings stand; the login question is listed, not guessed
     assert f"IMAP ({imap.port}): could not tell: Does it take a password before TLS?" in "\n".join(report.reasons)
     text = probe_text(report.to_dict())

@@ -73,7 +73,7 @@ def cancel_and_leave(conn: Conn, goodbye: str) -> None:
 
 def login_wait(conn: Conn, allowance: float) -> float:
     """How long to wait for the answer to a login step: the timeout plus the expected server delay."""
-    return conn.timeout + allowance
+    return max(0.1, conn.timeout + allowance)
 
 
 @contextmanager
