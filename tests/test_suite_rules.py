@@ -9,7 +9,8 @@ from __future__ import annotations
 
 QT = {"qtbot", "qapp"}
 BUNDLE = {"bundle", "onefile_cli"}
-SERVERS = {"dovecot_risky", "dovecot_safe", "postfix_open", "postfix_closed", "certs", "bind"}
+SERVERS = {"dovecot_risky", "dovecot_safe", "postfix_open", "postfix_closed", "postfix_tarpit", "postfix_hangup",
+           "certs", "bind"}
 
 
 def _items(request):

@@ -40,8 +40,8 @@ class DovecotOptions:
     allow_cleartext: bool  # passwords before TLS
     min_protocol: str = "TLSv1.2"
     ciphers: str = "DEFAULT"
-    auth_failure_delay: str | None = "0"  # None: Dovecot's default
-    auth_penalty: bool = False  # anvil's per-address slow-down after failed logins
+    auth_failure_delay: str | None = None  # None: Dovecot's stock delay (2 s) after a failed login
+    auth_penalty: bool = True  # anvil's stock per-address slow-down after failed logins
 
 
 def parse_version(text: str) -> tuple[int, int]:
@@ -137,7 +137,11 @@ def dovecot_config(version: tuple[int, int], d: Path, addr: str, ports: dict[str
 
 
 def options_for(certs: Certs, secure: bool) -> DovecotOptions:
-    """The two servers the tests use: a careless one and a careful one."""
+    """The two servers the tests use: a careless one and a careful one.
+
+    Stock behaviour stays on: ``auth_failure_delay`` and the anvil auth penalty are not
+    touched, so the probe meets the delays a real server imposes on failed logins.
+    """
     if secure:  # TLS required, CA-signed certificate
         return DovecotOptions(cert=certs.server_cert, key=certs.server_key, ssl_required=True,
                               allow_cleartext=False)
@@ -172,7 +176,8 @@ def start_dovecot(opts: DovecotOptions):
 def warm_up_auth(imaps_port: int) -> None:
     """Dovecot starts its auth process lazily and slowly; make it ready before the probe runs.
 
-    Uses a made-up user over TLS, like the probe: no real account ever logs in.
+    Starts a SASL exchange over TLS and cancels it at the continuation: the auth process
+    answers, no credentials are sent, and no failed login feeds Dovecot's penalty.
     """
     import ssl
 
@@ -182,8 +187,14 @@ def warm_up_auth(imaps_port: int) -> None:
     with socket.create_connection((DOVECOT_ADDR, imaps_port), timeout=20) as raw:
         with ctx.wrap_socket(raw) as s:
             s.recv(1000)
-            s.sendall(b"w1 LOGIN warmup-nobody warmup-dummy\r\n")
+            s.sendall(b"w1 AUTHENTICATE PLAIN\r\n")
             data = b""
+            while not data.endswith(b"\r\n"):
+                chunk = s.recv(1000)
+                if not chunk:
+                    break
+                data += chunk
+            s.sendall(b"*\r\n")
             while b"w1 " not in data:
                 chunk = s.recv(1000)
                 if not chunk:

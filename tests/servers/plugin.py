@@ -18,7 +18,8 @@ from servers.postfix import start_postfix, stop_postfix
 
 
 # Fixtures that start a real server; "bind" is the name each feature gives its BIND world.
-SERVER_FIXTURES = frozenset({"certs", "dovecot_risky", "dovecot_safe", "postfix_open", "postfix_closed", "bind"})
+SERVER_FIXTURES = frozenset({"certs", "dovecot_risky", "dovecot_safe", "postfix_open", "postfix_closed",
+                             "postfix_tarpit", "postfix_hangup", "bind"})
 
 
 def pytest_itemcollected(item):
@@ -54,8 +55,9 @@ def dovecot_safe(certs):
     yield from _dovecot(certs, secure=True)
 
 
-def _postfix(certs, open_relay: bool):
-    server, out = start_postfix(certs, open_relay=open_relay)
+def _postfix(certs, open_relay: bool, limits: dict[str, str] | None = None):
+    server, out = start_postfix(certs, open_relay, limits)
+    server.extra.update(limits or {})
     yield server
     stop_postfix(server)
     out.close()
@@ -72,3 +74,20 @@ def postfix_open(certs):
 def postfix_closed(certs):
     """Relays for no one (``mynetworks`` is a documentation address)."""
     yield from _postfix(certs, open_relay=False)
+
+
+TARPIT_SECONDS = 5
+
+
+@pytest.fixture(scope="session")
+def postfix_tarpit(certs):
+    """A closed relay that tarpits like Exchange: after the first error every reply waits 5 s."""
+    yield from _postfix(certs, False, {"smtpd_error_sleep_time": f"{TARPIT_SECONDS}s",
+                                       "smtpd_soft_error_limit": "1", "smtpd_hard_error_limit": "100"})
+
+
+@pytest.fixture(scope="session")
+def postfix_hangup(certs):
+    """A closed relay that ends the session after 3 errors (421), without sleeping."""
+    yield from _postfix(certs, False, {"smtpd_error_sleep_time": "0", "smtpd_soft_error_limit": "10",
+                                       "smtpd_hard_error_limit": "3"})

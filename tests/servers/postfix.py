@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 from servers.certs import Certs
 from servers.common import MailServer, free_port, need_binary, stop_process, wait_for_greeting, world_readable_tmpdir
@@ -42,10 +43,6 @@ smtpd_tls_security_level = may
 smtpd_tls_cert_file = {cert}
 smtpd_tls_key_file = {key}
 biff = no
-# no tarpit: the relay test sends 16 rejected RCPTs in a row
-smtpd_error_sleep_time = 0
-smtpd_soft_error_limit = 100
-smtpd_hard_error_limit = 100
 notify_classes =
 """
 
@@ -75,7 +72,15 @@ tlsmgr    unix  - - n 1000? 1 tlsmgr
 """
 
 
-def start_postfix(certs: Certs, open_relay: bool):
+def postfix_main(d: Path, certs: Certs, open_relay: bool, limits: dict[str, str] | None = None) -> str:
+    """main.cf for one fixture. Postfix's own error handling (sleep, soft and hard error
+    limits) stays at its defaults unless ``limits`` sets it, as a tarpitting server would."""
+    text = POSTFIX_MAIN.format(d=d, mynetworks="127.0.0.0/8" if open_relay else "192.0.2.0/32",
+                               cert=certs.self_cert, key=certs.self_key)
+    return text + "".join(f"{key} = {value}\n" for key, value in (limits or {}).items())
+
+
+def start_postfix(certs: Certs, open_relay: bool, limits: dict[str, str] | None = None):
     binary = need_binary("postfix")
     d = world_readable_tmpdir("sbskit-postfix-")
     (d / "conf").mkdir()
@@ -83,9 +88,7 @@ def start_postfix(certs: Certs, open_relay: bool):
     (d / "data").mkdir()
     shutil.chown(d / "data", "postfix")
     ports = {"smtp": free_port(), "smtps": free_port()}
-    (d / "conf" / "main.cf").write_text(POSTFIX_MAIN.format(
-        d=d, mynetworks="127.0.0.0/8" if open_relay else "192.0.2.0/32",
-        cert=certs.self_cert, key=certs.self_key))
+    (d / "conf" / "main.cf").write_text(postfix_main(d, certs, open_relay, limits))
     (d / "conf" / "master.cf").write_text(POSTFIX_MASTER.format(**ports))
     log = d / "maillog.txt"
     out = open(log, "w")
