@@ -83,7 +83,7 @@ class BlacklistDocument(TypedDict):
 
 class ProbeFinding(TypedDict):
     id: str
-    severity: Literal["high", "medium", "low", "info"]
+    severity: Literal["high", "medium", "low", "info", "good"]  # "good": a defence seen working
     title: str
     detail: str
 
@@ -133,6 +133,10 @@ class ProbeService(TypedDict):
     cleartext_login_before_tls: bool | None
     login_test: str
     login_offered_before_tls: list[str]
+    login_proof: dict[str, str] | None  # {"kind", "seen"}: the answer that proved the cleartext path
+    login_delay_seconds: float | None  # how long a made-up login took to be refused
+    starttls_offered: bool | None  # None: not learned
+    open_questions: list[dict[str, str]]  # {"id", "question", "reason"}: what could not be settled
     capabilities: list[str]
     capabilities_after_tls: list[str]
     banner: str
@@ -164,6 +168,7 @@ class RelayAttempt(TypedDict):
     reply: str
     relayed: bool
     stage: Literal["mail", "rcpt", "none"]  # which command produced reply_code
+    seconds: float | None  # how long the answer took (a tarpit shows here)
 
 
 class RelayDocument(TypedDict):
@@ -174,5 +179,12 @@ class RelayDocument(TypedDict):
     attempts: list[RelayAttempt]
     error: str | None
     detail: str
+    unanswered: list[dict[str, str]]  # {"variant", "reason"}: variants the server never answered
+    notes: list[str]  # how the server behaved: tarpit, hang-ups, reconnects
+    connections: int
+    reconnects: int
+    tarpit_seconds: float | None
+    deadline_seconds: float
+    seconds: float
     note: str
     data_sent: Literal[False]  # the test never sends DATA
