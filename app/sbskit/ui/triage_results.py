@@ -35,6 +35,8 @@ CAUSE_TITLES = {
     "open_relay": "Open relay",
     "compromised_workstation": "Compromised workstation",
     "configuration_error": "Configuration error",
+    "blocklisted": "Blocklisted / poor reputation",
+    "mail_dns": "Cannot verify us (PTR, SPF, DMARC)",
 }
 
 

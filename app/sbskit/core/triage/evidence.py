@@ -183,6 +183,12 @@ class Evidence:
     groups: dict[str, dict[str, GroupStat]] = field(default_factory=dict)
     seen_server_ips: Counter = field(default_factory=Counter)  # local addresses the logs show
     budget: list[int] = field(default_factory=lambda: [VALUE_BUDGET, SAMPLE_BUDGET])
+    replies: "ReplyTally" = field(default_factory=lambda: _new_tally())  # grouped reasons (tally.py)
+    spans: list = field(default_factory=list)  # tally.Span per log file: the time it covers
+    queue_rows: list[dict] = field(default_factory=list)  # the biggest queues of the snapshots
+    fail_hours: Counter = field(default_factory=Counter)  # delivery failures per hour ("2026-11-27T06")
+    server_names: Counter = field(default_factory=Counter)  # our server's FQDN from banners and headers
+    platforms: Counter = field(default_factory=Counter)  # "exchange" / "postfix" -> records read
 
     def note(self, signal: str, file: str, line: int, text: str | None = None, n: int = 1) -> None:
         """Count ``signal`` and keep the line as evidence while fewer than MAX_SAMPLES are kept."""
@@ -230,3 +236,30 @@ class Evidence:
 
     def sample(self, signal: str) -> list[Line]:
         return list(self.samples.get(signal, []))
+
+    def reply(self, text: str, direction: str, source: str, label: str, line: int, weight: int = 1,
+              subject: str = "", shown: str | None = None, counted: bool = True):
+        """Classify, group and count one reason text (see tally.ReplyTally.add)."""
+        return self.replies.add(text, direction, source, label, line, weight, subject, shown, counted)
+
+    def add_span(self, kind: str, file: str, first_text: str, last_text: str) -> None:
+        from sbskit.core.triage.tally import make_span
+
+        span = make_span(kind, file, first_text, last_text)
+        if span is not None:
+            self.spans.append(span)
+
+    def add_queue_row(self, row: dict) -> None:
+        """Keep the biggest queues (by message count) of the snapshots, bounded."""
+        from sbskit.core.triage.tally import MAX_QUEUE_ROWS
+
+        self.queue_rows.append(row)
+        if len(self.queue_rows) > 2 * MAX_QUEUE_ROWS:
+            self.queue_rows.sort(key=lambda r: -r.get("count", 0))
+            del self.queue_rows[MAX_QUEUE_ROWS:]
+
+
+def _new_tally():
+    from sbskit.core.triage.tally import ReplyTally
+
+    return ReplyTally()
