@@ -10,6 +10,7 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from sbskit.core.triage import CAUSES
 from sbskit.ui.triage_tab import TriageTab
 from sbskit.ui.triage_wizard import TriageWizard
 from triage_fixtures import backscatter, healthy, workstation
@@ -75,7 +76,7 @@ def test_walk_the_wizard_with_dropped_files(tab, qtbot, evidence_dir, tmp_path):
     assert runs[0][1]["findings"][0]["cause"] == "ndr_backscatter"
     assert any("NDR backscatter" in s.heading or "NDR backscatter" in s.html_body for s in tab.report_sections())
     tree = wizard.diagnosis.tree
-    assert tree.topLevelItemCount() == 6
+    assert tree.topLevelItemCount() == len(CAUSES) == 8
     assert tree.topLevelItem(0).text(0) == "NDR backscatter"
     details = wizard.diagnosis.details.toPlainText()
     assert "MSGTRK20261127-1.LOG:" in details and "non-delivery reports" in details
@@ -206,7 +207,7 @@ def test_prepare_screenshot_shows_the_labelled_sample(tab, qtbot):
     assert runs == [] and tab.report_sections() == []  # the sample is never a client's result
     assert tab.wizard.currentId() == TriageWizard.DIAGNOSIS
     assert tab.sample_banner.isVisible() and "SAMPLE" in tab.sample_banner.text()
-    assert tab.wizard.diagnosis.verdict.text().startswith("SAMPLE DATA")
+    assert tab.wizard.diagnosis.outcome.text().startswith("SAMPLE DATA")
     assert tab.wizard.diagnosis.tree.topLevelItem(0).text(0) == "Authenticated relay"
     tab.wizard.accept()
     assert not tab.wizard.state.sample

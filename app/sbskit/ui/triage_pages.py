@@ -62,10 +62,11 @@ class SymptomsPage(QWizardPage):
         self.local_domain.setToolTip("Your own (accepted) mail domains, separated by spaces or commas.")
         self.local_domain.setAccessibleName("Own mail domains")
         self.version = QComboBox()
-        self.version.addItem("Detect from the log files", None)
+        self.version.addItem("Detect from the log files (else: commands for each version)", None)
         for version in VERSION_CHOICES:
-            self.version.addItem(f"Exchange {version}", version)
-        self.version.setToolTip("The PowerShell in the action plan is written for this version.")
+            self.version.addItem("Exchange Server SE" if version == "SE" else f"Exchange {version}", version)
+        self.version.setToolTip("The PowerShell in the action plan is written for this version; when the logs do not "
+                                "say it, each step lists the command per version. Postfix evidence gets Postfix commands.")
         self.version.setAccessibleName("Exchange version")
         self.error = QLabel()
         self.error.setStyleSheet("color: #c0392b;")

@@ -266,6 +266,7 @@ def diagnose(
                 subjects=assessment.subjects,
                 actions=plans.action_lines(steps),
                 plan=steps,
+                confirmed=cause in confirmed,
             )
         )
     sources = confirmed & SPAM_SOURCES
@@ -323,6 +324,10 @@ def _fills(cause: str, assessment, ev: Evidence, live: LiveChecks | None) -> dic
     domains = sorted(ev.local_domains())
     if len(domains) == 1:
         fills["<DOMAIN>"] = domains[0]
+    elif not domains and cause == "mail_dns":  # the domain our queued mail is sent from
+        senders = sorted(ev.table("queued_by_sender").items(), key=lambda kv: -kv[1].count)
+        if senders and "@" in senders[0][0]:
+            fills["<DOMAIN>"] = senders[0][0].rsplit("@", 1)[1]
     if live is not None and live.blacklist and live.blacklist.get("targets"):
         fills["<PUBLIC-IP>"] = live.blacklist["targets"][0].get("target", "")
     if cause == "configuration_error":

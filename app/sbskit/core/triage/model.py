@@ -54,6 +54,7 @@ class Finding:
     subjects: list[str]
     actions: list[str]
     plan: list[dict]
+    confirmed: bool = False  # the evidence supports it and it reaches the diagnosis threshold
 
     def as_dict(self) -> dict:
         return {
@@ -66,6 +67,7 @@ class Finding:
             "evidence": [line.as_dict() for line in self.evidence],
             "actions": self.actions,
             "plan": self.plan,
+            "confirmed": self.confirmed,
         }
 
 
