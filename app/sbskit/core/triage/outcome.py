@@ -46,10 +46,15 @@ class Coverage:
         return self.failures / max(self.messages + self.failures, 1)
 
     def as_dict(self) -> dict:
+        def iso(dt: datetime | None) -> str | None:  # syslog times carry no year: '--11-27T06:00:01'
+            if dt is None:
+                return None
+            return dt.strftime("--%m-%dT%H:%M:%S") if dt.year in (2000, 2001) else dt.isoformat()
+
         return {
             "hours": round(self.hours, 1),
-            "first": self.first.isoformat() if self.first else None,
-            "last": self.last.isoformat() if self.last else None,
+            "first": iso(self.first),
+            "last": iso(self.last),
             "messages": self.messages,
             "failures": self.failures,
             "failure_share": round(self.failure_share, 4),
@@ -63,7 +68,7 @@ class Coverage:
 def _when(dt: datetime | None) -> str:
     if dt is None:
         return "?"
-    return dt.strftime("%d %b %H:%M") if dt.year == 2000 else dt.strftime("%d %b %Y %H:%M")
+    return dt.strftime("%d %b %H:%M") if dt.year in (2000, 2001) else dt.strftime("%d %b %Y %H:%M")
 
 
 def coverage(ev: Evidence, unreadable: list[str], answers: dict, live_incomplete: bool) -> Coverage:

@@ -18,12 +18,10 @@ EXCHANGE_KEYS = ("2003", "2007", "2010", "2013")
 
 # which evidence formats satisfy each "collect" entry of the data file
 COLLECT_FORMATS = {
-    "tracking_log": ("exchange_tracking", "exchange_tracking_csv", "exchange2003_tracking", "tracking_table",
-                     "postfix_maillog"),
+    "tracking_log": ("exchange_tracking", "exchange_tracking_csv", "exchange2003_tracking", "postfix_maillog"),
     "receive_log": ("smtp_receive_log", "iis_smtp_log", "postfix_maillog"),
     "send_log": ("smtp_send_log", "postfix_maillog"),
-    "queue_export": ("get_queue_csv", "get_message_csv", "postfix_queue_json", "get_queue_table", "get_message_table",
-                     "postfix_mailq"),
+    "queue_export": ("get_queue_csv", "get_message_csv", "postfix_queue_json", "postfix_mailq"),  # pastes lack columns
     "firewall_log": ("windows_firewall_log", "filterlog", "firewall_csv"),
 }
 
@@ -170,7 +168,7 @@ def missing_evidence(causes: list[str], formats_present: set[str], version: str 
                 "command": command,
                 "prompt": prompt(key, command) if command else "",
                 "alternatives": [] if key else _alternatives(commands, {}),
-                "note": entry.get("note", ""),
+                "note": entry.get("note_postfix", "") if key == POSTFIX else entry.get("note", ""),
             }
         )
     return result

@@ -26,7 +26,7 @@ _STARTS = (
     (re.compile(r"^smtp error from remote (?:mail )?server (?:after|for) [^:]*:[^:]*?:?\s*(.*)$", re.I), "exim"),
     (re.compile(r"^the error that the other server returned was:\s*(.*)$", re.I), "gmail"),
     (re.compile(r"^\(?reason:\s*(.*?)\)?$", re.I), "reason"),
-    (re.compile(r"^#<\s*#?([45]\.\d{1,3}\.\d{1,3})\s+smtp;\s*(.*?)>?#*$", re.I), "exchange_short"),
+    (re.compile(r"#<[^#]*#([45]\.\d{1,3}\.\d{1,3})\s+smtp;\s*(.*?)>?\s*(?:#SMTP#)?\s*$", re.I), "exchange_short"),
     (re.compile(r"^remote host said:\s*(.*)$", re.I), "qmail"),
 )
 _RECIPIENT = re.compile(r"^(?:final|original)-recipient:\s*rfc822;\s*(\S+)", re.I)
@@ -103,7 +103,7 @@ def read_ndr(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, l
 
 def _starts(text: str):
     for pattern, kind in _STARTS:
-        m = pattern.search(text) if kind == "exchange" else pattern.match(text)
+        m = pattern.search(text) if kind in ("exchange", "exchange_short") else pattern.match(text)
         if m:
             return kind, tuple(g or "" for g in m.groups())
     return None

@@ -21,7 +21,9 @@ MAILQ_HEAD = re.compile(r"^-Queue ID-\s+--Size--")
 NDR_MARKERS = ("diagnostic-code:", "remote server returned", "the mail system", "delivery has failed to these recipients",
                "permanent fatal errors", "created automatically by mail delivery software", "smtp error from remote",
                "the error that the other server returned was", "undeliverable", "delivery status notification",
-               "i'm sorry to have to inform you", "could not be delivered to one or more recipients")
+               "i'm sorry to have to inform you", "could not be delivered to one or more recipients",
+               "diagnostic information for administrators", "generating server:", "rejected your message",
+               "#smtp#", "final-recipient:")
 
 QUEUE_COLUMNS = {"identity", "deliverytype", "status", "messagecount", "nexthopdomain"}
 MESSAGE_COLUMNS = {"fromaddress", "status", "queue"}
