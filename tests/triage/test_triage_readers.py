@@ -115,6 +115,8 @@ def test_exchange_2003_log(evidence_dir):
     assert ev.versions == {"2003": 1}
     assert ev.table("ndr_to")["all"].values == {"spam0.example", "spam1.example", "spam2.example"}
     assert ev.table("ndr2003_by_source")["203.0.113.70"].distinct() == 3
+    (span,) = ev.spans  # the Date and Time columns ('6:0:1 GMT') give the time the log covers
+    assert (span.kind, span.first.minute, span.last.minute, span.hours) == ("delivery", 0, 1, 1 / 60)
 
 
 def test_firewall_formats_and_server_exclusion(evidence_dir):

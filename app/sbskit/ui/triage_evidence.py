@@ -90,7 +90,8 @@ class EvidencePage(QWizardPage):
         super().__init__(parent)
         self.state = state
         self.setTitle("Evidence")
-        self.setSubTitle("Drop the server's logs and exports here, or add them. All are optional; each one sharpens the diagnosis.")
+        self.setSubTitle("Drop the server's logs and exports here, or add them. Each one sharpens the diagnosis; "
+                         "\"healthy\" needs delivery logs that cover at least a working day.")
         self.ask_open_paths: Callable[[], list[str]] = self._ask_open_paths  # replaced in tests
         self.worker: JobWorker | None = None
         self._queued: list[Path] = []

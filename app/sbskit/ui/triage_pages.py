@@ -24,13 +24,14 @@ CHOICES = (("yes", "&Yes"), ("no", "&No"), ("", "Don't know"))
 
 
 class SymptomsPage(QWizardPage):
-    """Five yes/no questions; the answers alone already give a first, reasoned diagnosis."""
+    """Five yes/no questions: they weigh the causes and name suspects; only evidence confirms a cause."""
 
     def __init__(self, state: TriageState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.setTitle("Symptoms")
-        self.setSubTitle("What do you see? Your answers give a first diagnosis even without any log files.")
+        self.setSubTitle("What do you see? Your answers point at suspects; the logs and exports on the next page "
+                         "confirm or rule them out.")
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
         self.groups: dict[str, QButtonGroup] = {}

@@ -131,6 +131,7 @@ class ReplyTally:
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _SLASH = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
+_LOOSE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{1,2}):(\d{1,2})")  # Exchange 2003: 6:0:1
 _SYSLOG = re.compile(r"^([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})")
 
 
@@ -149,6 +150,12 @@ def parse_times(text: str) -> list[datetime]:
         return [_naive(datetime.fromisoformat(text.replace("Z", "+00:00")))]
     except ValueError:
         pass
+    m = _LOOSE_ISO.match(text)
+    if m:
+        try:
+            return [datetime(*(int(x) for x in m.groups()))]
+        except ValueError:
+            return []
     m = _SLASH.match(text)
     if m:
         a, b, year, hour, minute, sec, half = m.groups()
