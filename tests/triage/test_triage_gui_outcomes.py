@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from sbskit.ui.theme import STATUS_COLORS, STATUS_TEXT, apply_theme, status_background
-from sbskit.ui.triage_says import MUTED_TEXT
-from sbskit.ui.triage_wizard import TriageWizard
+from sbskit.ui.common.theme import STATUS_COLORS, STATUS_TEXT, apply_theme, status_background
+from sbskit.ui.triage.says import MUTED_TEXT
+from sbskit.ui.triage.wizard import TriageWizard
 from triage_fixtures import config_error, healthy, mail_dns
 
 pytestmark = pytest.mark.gui

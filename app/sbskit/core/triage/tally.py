@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from sbskit.core.triage.evidence import Line, clip
+from sbskit.core.triage.lines import Line, clip
 from sbskit.core.triage.replies import Reply, category_label, classify
 
 MAX_GROUPS = 400  # distinct reply groups kept; further ones are counted as "other"

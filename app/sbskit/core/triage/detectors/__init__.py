@@ -20,10 +20,3 @@ from sbskit.core.triage.detectors import (
 
 DETECTORS = (ndr_backscatter, directory_harvest, authenticated_relay, open_relay, compromised_workstation,
              configuration_error, blocklisted, mail_dns)
-
-TRACKING = ("exchange_tracking", "exchange_tracking_csv", "exchange2003_tracking", "tracking_table", "postfix_maillog")
-RECEIVE = ("smtp_receive_log", "iis_smtp_log", "postfix_maillog")
-SEND = ("smtp_send_log", "postfix_maillog")
-QUEUE = ("get_queue_csv", "get_message_csv", "postfix_queue_json", "get_queue_table", "get_message_table", "postfix_mailq")
-DELIVERY = QUEUE + SEND + TRACKING + ("ndr_text",)
-FIREWALL = ("windows_firewall_log", "filterlog", "firewall_csv")

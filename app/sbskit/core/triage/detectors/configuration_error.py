@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sbskit.core.triage.detectors._replies import counted, describe, evidence_of, kinds_of
 from sbskit.core.triage.detectors._util import plural
+from sbskit.core.triage.detectors.formats import DELIVERY
 from sbskit.core.triage.evidence import Evidence
 from sbskit.core.triage.model import Assessment
 
@@ -14,8 +15,6 @@ DECISIVE = frozenset({"smarthost_auth", "starttls_required", "relay_denied", "sm
 
 
 def detect(ev: Evidence) -> Assessment:
-    from sbskit.core.triage.detectors import DELIVERY
-
     a = Assessment(CAUSE)
     groups = ev.replies.supporting(CAUSE) + ev.replies.supporting(CAUSE, "inbound")
     total = sum(counted(g) for g in groups)
