@@ -43,8 +43,8 @@ CATEGORY_EFFECTS: dict[str, list[tuple[str, float, str]]] = {
     ],
 }
 RELAY_ACCEPTED_LOGIT = 3.5
-LISTED_LOGIT = 2.5  # a listing now: receivers using that list refuse our mail
-CLEAN_LOGIT = -1.0
+LISTED_LOGIT = 2.5  # a listing now: receivers using that list refuse our mail (a clean check only answers
+# "is the IP listed?" when the admin left it open: Microsoft's and Gmail's own lists are not public)
 RELAY_REFUSED_LOGIT = -2.0
 
 
@@ -290,9 +290,7 @@ def effects(live: LiveChecks | None) -> list[Effect]:
             out.append(Effect("blocklisted", LISTED_LOGIT, f"Live blocklist check: {target} is listed now on {names}; "
                               "receivers that use these lists refuse our mail.", Line(BLACKLIST_FILE, NO_LINE, clip(
                                   f"{target} listed on {names}"))))
-        elif blacklist_state(doc) == "clean":
-            out.append(Effect("blocklisted", CLEAN_LOGIT, f"Live blocklist check: {target} is on none of the lists "
-                              "asked (Microsoft's, Gmail's and Yahoo's own lists are not public, though)."))
+
     if live.relay is not None:
         doc = live.relay
         _kind, text = relay_summary(doc)
