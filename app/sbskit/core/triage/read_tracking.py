@@ -96,7 +96,8 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
     msgid_ip: dict[str, str] = {}
     kinds: dict[str, str] = {}
     vote_budget = LOCAL_VOTES
-    note, wants, group, counts, reply, fail_hours = ev.note, ev.wants, ev.group, ev.counts, ev.reply, ev.fail_hours
+    note, wants, group, counts, fail_hours = ev.note, ev.wants, ev.group, ev.counts, ev.fail_hours
+    reply = ev.replies.add
     records = delivered = sent = failures = 0
     n = 0
     row: list[str] = []
@@ -188,12 +189,14 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                         if stat.want_sample():
                             stat.samples.append(_line(label, reader.line_num, row))
                         note("rcpt_not_found", label, reader.line_num)
-                        reply(status, "inbound" if rdom in local_seen else "outbound", "tracking", label,
-                              reader.line_num, 1, rdom, lambda r=row: _row_text(r))
+                        # our categorizer's RecipNotFound is about our own recipients; a remote 5.1.1 comes via SMTP
+                        remote = i_src >= 0 and row[i_src] == "SMTP" and rdom not in local_seen
+                        reply(status, "outbound" if remote else "inbound", "tracking", label, reader.line_num, 1,
+                              rdom, row)
                     elif status:
                         inbound = rdom in local_seen
                         reply(status, "inbound" if inbound else "outbound", "tracking", label, reader.line_num, 1,
-                              rdom, lambda r=row: _row_text(r))
+                              rdom, row)
                         if not inbound:
                             failures += 1
                             if i_time >= 0:

@@ -81,37 +81,49 @@ class ReplyTally:
         self.groups: dict[str, ReplyGroup] = {}
         self.other = 0  # weight of replies beyond MAX_GROUPS
         self.by_category: dict[tuple[str, str], int] = {}
+        self._known: dict[tuple[str, str], tuple[ReplyGroup, tuple[str, str]]] = {}  # (direction, text) -> group
 
     def add(self, text: str, direction: str, source: str, label: str, line: int, weight: int = 1,
             subject: str = "", shown=None, counted: bool = True) -> Reply | None:
-        """Classify and count one reason; ``shown`` is the evidence text, or a function making it
-        (called only while the group keeps samples); default: the reason itself."""
-        reply = classify(text)
-        if reply is None:
-            return None
-        key = direction + "|" + reply.key
-        group = self.groups.get(key)
-        if group is None:
-            if len(self.groups) >= MAX_GROUPS:
-                self.other += weight
-                return reply
-            group = self.groups[key] = ReplyGroup(reply, direction, example=reply.text)
+        """Classify and count one reason; ``shown`` is the evidence text, a CSV row or a function making
+        it (joined or called only while the group keeps samples); default: the reason itself.
+
+        The same text seen again (a tracking log repeats one reason thousands of times) goes
+        straight to its group: one dictionary lookup, no classifying, no key building."""
+        known = self._known.get((direction, text))
+        if known is None:
+            reply = classify(text)
+            if reply is None:
+                return None
+            key = direction + "|" + reply.key
+            group = self.groups.get(key)
+            if group is None:
+                if len(self.groups) >= MAX_GROUPS:
+                    self.other += weight
+                    return reply
+                group = self.groups[key] = ReplyGroup(reply, direction, example=reply.text)
+            known = (group, (direction, reply.category))
+            if len(self._known) < 50_000:
+                self._known[(direction, text)] = known
+        group, cat = known
         weight = max(int(weight), 1)
         group.count += weight
         group.occurrences += 1
         if not counted:
             group.aside += weight
         else:
-            cat = (direction, reply.category)
             self.by_category[cat] = self.by_category.get(cat, 0) + weight
-        group.sources.add(source)
+        if source not in group.sources:
+            group.sources.add(source)
         if subject and len(group.subjects) < MAX_SUBJECTS:
             group.subjects.add(subject)
         if len(group.samples) < 3:
             if callable(shown):
                 shown = shown()
+            elif isinstance(shown, list):  # a CSV row: joined only when kept
+                shown = ",".join(shown)
             group.samples.append(Line(label, line, clip(shown if shown is not None else text)))
-        return reply
+        return group.reply
 
     def weight(self, direction: str, *categories: str) -> int:
         return sum(self.by_category.get((direction, c), 0) for c in categories)
