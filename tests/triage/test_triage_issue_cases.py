@@ -39,6 +39,9 @@ def test_312_retry_messages_with_535_is_a_configuration_error(run_cli, evidence_
     assert "-SmartHosts 'smtp.isp.example'" in commands  # the smart host named in the evidence is filled in
     assert doc["platform"] == "exchange"  # no version in a CSV export: commands per version, none assumed
     assert all(s["command"] == "" for s in top["plan"] if s["alternatives"])
+    titles = [s["title"] for s in top["plan"]]  # only the "if ..." steps this evidence calls for
+    assert any(t.startswith("If the smart host refuses the logon") for t in titles)
+    assert not any(t.startswith(("If DNS lookups fail", "If 'A matching connector", "If connections time out")) for t in titles)
 
 
 def test_postqueue_with_unverified_client_host_names_the_host_name(run_cli, evidence_dir):

@@ -81,3 +81,10 @@ def test_chosen_exchange_version_does_not_override_postfix_evidence(evidence_dir
     result = analyse(mail_dns(evidence_dir), exchange_version="2010")
     assert result.platform.id == "postfix" and "Postfix" in result.platform.note
     assert not EXCHANGE_ONLY.search(_commands(result))
+
+
+def test_queue_growth_is_shown_from_arrival_times(evidence_dir):
+    result = analyse(mail_dns(evidence_dir))  # 24 deferred messages, one every 10 minutes
+    queues = next(n for n in result.noteworthy if n["kind"] == "queues")
+    assert "The 24 queued messages arrived over 3.8 h since" in queues["lines"][-1]
+    assert queues["lines"][-1].endswith("about 6 per hour")

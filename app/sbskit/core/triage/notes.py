@@ -75,12 +75,13 @@ def _queues(ev: Evidence) -> dict | None:
         error = f" \u2014 {row['last_error'][:120]}" if row.get("last_error") else ""
         lines.append(f"{row.get('identity') or row.get('next_hop')}: {plural(row['count'], 'message')}, "
                      f"{row.get('status') or '?'}{(' to ' + row['next_hop']) if row.get('next_hop') and row.get('next_hop') != row.get('identity') else ''}{error}")
-    oldest = ev.counts["postfix_oldest"]
+    oldest, dated = ev.counts["queue_oldest"], ev.counts["queue_dated"]
     if oldest:
-        newest = max(ev.counts["postfix_newest"], oldest)
-        age = (newest - oldest) / 3600
-        when = datetime.fromtimestamp(oldest, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        lines.append(f"Oldest queued message arrived {when}; the queue spans {age:.1f} h of arrivals")
+        newest = max(ev.counts["queue_newest"], oldest)
+        hours = (newest - oldest) / 3600
+        when = datetime.fromtimestamp(oldest, timezone.utc).strftime("%Y-%m-%d %H:%M")
+        growth = f", about {dated / hours:.0f} per hour" if hours >= 0.25 and dated >= 5 else ""
+        lines.append(f"The {plural(dated, 'queued message')} arrived over {hours:.1f} h since {when}{growth}")
     level = "warning" if total > 20 or retry > 5 else "info"
     title = f"{plural(total, 'message')} in the queues, {retry} waiting for a retry"
     evidence = [Line(r["file"], r["line"], f"{r.get('identity')}: {r.get('count')} {r.get('status')} {r.get('last_error', '')}"[:240])

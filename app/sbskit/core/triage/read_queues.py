@@ -148,6 +148,25 @@ def message_row(ev: Evidence, label: str, line: int, row: dict[str, str]) -> Non
     error = row.get("lasterror", "") or row.get("deferreason", "")
     if error:
         ev.reply(error, "outbound", "message", label, line, subject=next(iter(sorted(rdoms)), ""), shown=text)
+    received = row.get("datereceived", "")
+    if received:
+        _arrival(ev, received)
+
+
+def _arrival(ev: Evidence, text: str) -> None:
+    """Earliest and latest arrival of queued messages (epoch seconds): how fast the queue grew."""
+    from datetime import timezone
+
+    from sbskit.core.triage.tally import parse_times
+
+    times = parse_times(text)
+    if len(times) != 1:
+        return  # an ambiguous 03/04 date says nothing reliable about the order
+    stamp = int(times[0].replace(tzinfo=timezone.utc).timestamp())
+    if not ev.counts["queue_oldest"] or stamp < ev.counts["queue_oldest"]:
+        ev.counts["queue_oldest"] = stamp
+    ev.counts["queue_newest"] = max(ev.counts["queue_newest"], stamp)
+    ev.counts["queue_dated"] += 1
 
 
 def read_postfix_queue(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
@@ -215,10 +234,11 @@ def postfix_message(ev: Evidence, label: str, line_no: int, text: str, queue: st
     ev.counts["queued_messages"] += 1
     ev.counts[f"postfix_{queue or 'unknown'}"] += 1
     ev.platforms["postfix"] += 1
-    if arrival and (not ev.counts["postfix_oldest"] or arrival < ev.counts["postfix_oldest"]):
-        ev.counts["postfix_oldest"] = arrival
-    if arrival > ev.counts["postfix_newest"]:
-        ev.counts["postfix_newest"] = arrival
+    if arrival:
+        if not ev.counts["queue_oldest"] or arrival < ev.counts["queue_oldest"]:
+            ev.counts["queue_oldest"] = arrival
+        ev.counts["queue_newest"] = max(ev.counts["queue_newest"], arrival)
+        ev.counts["queue_dated"] += 1
     if queue in ("deferred", "hold"):
         ev.note("queue_retry", label, line_no, text)
         ev.counts["queue_retry_messages"] += 1
