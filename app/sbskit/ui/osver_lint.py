@@ -220,7 +220,7 @@ class LintPanel(JobPanel):
         return buffer.getvalue()
 
     def copy_findings(self) -> None:
-        from sbskit.core.osver.report import lint_text_report
+        from sbskit.core.osver.lint_report import lint_text_report
 
         if self.result:
             QGuiApplication.clipboard().setText(lint_text_report(self.result))

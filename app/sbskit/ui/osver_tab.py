@@ -54,7 +54,7 @@ class OsVersionTab(KitTab):
         """The identified release(s) and the script findings, for the visit report."""
         import html
 
-        from sbskit.core.osver.report import lint_text_report
+        from sbskit.core.osver.lint_report import lint_text_report
         from sbskit.core.report import Section
 
         sections = []

@@ -20,6 +20,7 @@ LANGUAGES = ("batch", "vbscript", "powershell", "wql")
 EXTENSIONS = {".bat": "batch", ".cmd": "batch", ".vbs": "vbscript", ".vbe": "vbscript", ".wsf": "vbscript",
               ".ps1": "powershell", ".psm1": "powershell", ".wql": "wql", ".mof": "wql"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+EVALUATED = ("batch",)  # languages run by scripteval; the others get the pattern rules
 
 RULES: dict[str, str] = {
     "substring-build-match": "a version or build found by substring/prefix match (find, findstr, InStr, -like, LIKE)",
@@ -36,6 +37,9 @@ RULES: dict[str, str] = {
     "major-equals-10": "Major -eq 10 / 10.0 treated as Windows 10 (also true on Windows 11 and Server 2016+)",
     "no-family-guard": "version tests without a client/server (ProductType) test",
     "locale-bound-parsing": "parsing text whose labels or words are translated",
+    "wrong-branch": "a release reaches a branch meant for another Windows",
+    "script-stops": "a test that is a syntax error on some releases (an empty or spaced value), so cmd stops the script",
+    "not-evaluated": "a part of the script the evaluator could not follow (external program, network path, dynamic goto)",
 }
 
 
@@ -47,10 +51,11 @@ class Finding:
     message: str
     suggestion: str
     evidence: dict[str, Any] = field(default_factory=dict)
+    proof: str = ""  # one sentence: which release goes where, and why
 
     def to_doc(self) -> dict[str, Any]:
         return {"line": self.line, "rule": self.rule, "severity": self.severity, "message": self.message,
-                "suggestion": self.suggestion, "evidence": self.evidence}
+                "suggestion": self.suggestion, "evidence": self.evidence, "proof": self.proof}
 
 
 @dataclass
@@ -60,6 +65,7 @@ class LintResult:
     findings: list[Finding]
     encoding: str = "utf-8"
     file: str | None = None
+    matrix: Any = None  # scripteval.matrix.Matrix when the script was run, else None (WQL)
 
     @property
     def worst(self) -> str | None:
@@ -71,10 +77,13 @@ class LintResult:
     def has_problems(self) -> bool:
         return any(f.severity in ("error", "warning") for f in self.findings)
 
-    def to_doc(self) -> dict[str, Any]:
-        return {"file": self.file, "language": self.language, "encoding": self.encoding,
-                "findings": [f.to_doc() for f in self.findings],
-                "summary": {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITY_ORDER}}
+    def to_doc(self, today: Any = None) -> dict[str, Any]:
+        doc = {"file": self.file, "language": self.language, "encoding": self.encoding,
+               "findings": [f.to_doc() for f in self.findings],
+               "summary": {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITY_ORDER}}
+        if self.matrix is not None:
+            doc["matrix"] = self.matrix.to_doc(today)
+        return doc
 
 
 class Collector:
@@ -115,7 +124,22 @@ def detect_language(text: str, filename: str | None = None) -> str:
     return best
 
 
-def lint_text(text: str, filename: str | None = None, language: str | None = None, encoding: str = "utf-8") -> LintResult:
+def pattern_findings(lines: list[str], lang: str) -> list[Finding]:
+    """The pattern rules alone (WQL, and the parts of a script the evaluator could not follow)."""
+    import importlib
+
+    collector = Collector()
+    module = {"batch": "lint_batch", "vbscript": "lint_vbs", "powershell": "lint_ps", "wql": "lint_wql"}[lang]
+    importlib.import_module(f"sbskit.core.osver.{module}").check(lines, collector)
+    for f in collector.findings:
+        f.proof = proof_text(f.evidence) if isinstance(f.evidence, dict) else ""
+    return collector.findings
+
+
+def lint_text(text: str, filename: str | None = None, language: str | None = None, encoding: str = "utf-8",
+              today: Any = None) -> LintResult:
+    """Check a script: batch, VBScript and PowerShell are *run* on every release and language
+    (:mod:`scripteval`); WQL filters are evaluated by the WQL rules."""
     text = check_text(text, "The script")
     if not text.strip():
         raise UserInputError("the script is empty")
@@ -124,18 +148,20 @@ def lint_text(text: str, filename: str | None = None, language: str | None = Non
     if lang not in LANGUAGES:
         raise UserInputError(f"unknown script language {lang!r} (use one of {', '.join(LANGUAGES)})")
     lines = text.split("\n")
-    collector = Collector()
-    import importlib
+    matrix = None
+    if lang not in EVALUATED:
+        findings = pattern_findings(lines, lang)
+    else:
+        from sbskit.core.osver.scripteval import evaluate_script
 
-    module = {"batch": "lint_batch", "vbscript": "lint_vbs", "powershell": "lint_ps", "wql": "lint_wql"}[lang]
-    importlib.import_module(f"sbskit.core.osver.{module}").check(lines, collector)
-    findings = sorted(collector.findings, key=lambda f: (f.line, SEVERITY_ORDER[f.severity], f.rule))
-    return LintResult(lang, lines, findings, encoding=encoding, file=filename)
+        matrix, findings = evaluate_script(text, lines, lang, today)
+    findings = sorted(findings, key=lambda f: (f.line, SEVERITY_ORDER[f.severity], f.rule))
+    return LintResult(lang, lines, findings, encoding=encoding, file=filename, matrix=matrix)
 
 
-def lint_file(path: str | Path, language: str | None = None) -> LintResult:
+def lint_file(path: str | Path, language: str | None = None, today: Any = None) -> LintResult:
     text, encoding = read_file(path, f"The script {Path(path).name}")
-    result = lint_text(text, filename=str(path), language=language, encoding=encoding)
+    result = lint_text(text, filename=str(path), language=language, encoding=encoding, today=today)
     result.file = str(path)
     return result
 
