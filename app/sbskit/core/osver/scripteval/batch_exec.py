@@ -14,7 +14,7 @@ import re
 from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval import batch_text as bt
 from sbskit.core.osver.scripteval import batch_tools as tools
-from sbskit.core.osver.scripteval.batch_run import Loop, Stop
+from sbskit.core.osver.scripteval.batch_run import Stop
 from sbskit.core.osver.scripteval.runtime import Hit, RunLimits
 from sbskit.core.osver.scripteval.values import Lazy, Unknown, Value, concat, first_unknown, lift, merge_why
 
@@ -232,7 +232,6 @@ def run_command(run, st, node, stdin, piped: bool):
         raise Stop("not-evaluated", line, "a block or test inside a pipe")
     name = node.name
     if not name and node.name_word:
-        target = expand(st, node.name_word)
         return _external(run, st, node, f"a command named by a variable ({bp.word_text(node.name_word)})")
     if name in ("goto", "call", "exit"):
         return control(run, st, node, name)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval.machines import Machine
-from sbskit.core.osver.scripteval.runtime import Decision, Hit, Outcome, Region, RunLimits, split_groups
+from sbskit.core.osver.scripteval.runtime import Decision, Outcome, Region, RunLimits, split_groups
 from sbskit.core.osver.scripteval.values import Lazy, Unknown
 
 
