@@ -98,7 +98,9 @@ def _server_year(year: str, r2: bool, strict: bool = False) -> set[str]:
                         ((r.major, r.minor) if r.major < 10 else (r.major, r.minor, r.build)) in keys)
 
 
-LENIENT = {"xp-x64"}  # what "XP" may mean but surely does not
+def _lenient_xp() -> set[str]:
+    """What "XP" may mean but surely does not: XP Professional x64 Edition (5.2, a Server 2003 sibling)."""
+    return _ids(lambda r: r.line == "Windows XP" and (r.major, r.minor) == (5, 2))
 
 
 PRODUCT_RULES: list[tuple[re.Pattern, object]] = [
@@ -168,7 +170,7 @@ def meaning_of(text: str) -> Meaning | None:
             if rx is PRODUCT_RULES[3][0]:
                 core |= _server_year(SERVER_YEARS[m.group(1)], bool(m.group(2)), strict=True)
             elif rx is PRODUCT_RULES[5][0] and not m.group(1):
-                core |= hit - LENIENT
+                core |= hit - _lenient_xp()
             else:
                 core |= hit
     version_found: set[str] = set()
