@@ -205,7 +205,8 @@ def test_dropping_a_file_opens_it(tab, qtbot, tmp_path):
 
     tab.sections.setCurrentIndex(1)
     script = tmp_path / "dropped.vbs"
-    script.write_text('If InStr(strVer, "6.1") > 0 Then x = 1\n')
+    script.write_text('Set os = GetObject("winmgmts:").ExecQuery("SELECT * FROM Win32_OperatingSystem").ItemIndex(0)\n'
+                      'If InStr(os.Version, "6.0") > 0 Then WScript.Echo "Windows Vista"\n')
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(script))])
     tab.lint.editor.insertFromMimeData(mime)

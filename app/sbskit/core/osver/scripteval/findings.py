@@ -182,6 +182,9 @@ def _reach_text(verdict: Verdict, cell: Cell) -> str:
     return "reaches no branch"
 
 
+NEAR_ALL = 65  # a branch meant for (nearly) every release is meant for nobody in particular
+
+
 def _meant_elsewhere(matrix: Matrix, m: Machine, reached: Branch | None) -> Branch | None:
     """A branch meant specifically for this release that it never reaches."""
     best = None
@@ -189,14 +192,12 @@ def _meant_elsewhere(matrix: Matrix, m: Machine, reached: Branch | None) -> Bran
     if index is None:
         index = {}
         for b in matrix.branches.values():
-            if b.meaning is not None and not b.meaning.default and len(b.meaning.surely) <= 50:
+            if b.meaning is not None and not b.meaning.default and len(b.meaning.surely) <= NEAR_ALL:
                 for rid in b.meaning.surely:
                     index.setdefault(rid, []).append(b)
         matrix._meant_index = index
     for b in index.get(m.release.id, ()):
         if b is reached or b.meaning is None or b.meaning.default or m.release.id not in b.meaning.surely:
-            continue
-        if len(b.meaning.surely) > 50:
             continue
         if reached is not None and reached.meaning is not None and not reached.meaning.default and \
                 len(reached.meaning.surely) <= len(b.meaning.surely):
