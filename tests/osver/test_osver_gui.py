@@ -119,7 +119,7 @@ def test_script_checker_marks_lines_and_jumps(tab, qtbot):
 def test_script_checker_utf16_file_and_clean_script(tab, qtbot, tmp_path):
     panel = tab.lint
     path = tmp_path / "logon.ps1"
-    path.write_bytes(b"\xff\xfe" + "$os = Get-CimInstance Win32_OperatingSystem\r\nif ($os.Version -like '*6.1*') { 1 }\r\n"
+    path.write_bytes(b"\xff\xfe" + "$os = Get-CimInstance Win32_OperatingSystem\r\nif ($os.Version -like '*2000*') { 'Windows 2000' }\r\n"
                      .encode("utf-16-le"))
     panel.ask_open_path = lambda: str(path)
     qtbot.mouseClick(panel.open_button, Qt.MouseButton.LeftButton)

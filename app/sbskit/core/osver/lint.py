@@ -20,7 +20,7 @@ LANGUAGES = ("batch", "vbscript", "powershell", "wql")
 EXTENSIONS = {".bat": "batch", ".cmd": "batch", ".vbs": "vbscript", ".vbe": "vbscript", ".wsf": "vbscript",
               ".ps1": "powershell", ".psm1": "powershell", ".wql": "wql", ".mof": "wql"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-EVALUATED = ("batch", "vbscript")  # languages run by scripteval; the others get the pattern rules
+EVALUATED = ("batch", "vbscript", "powershell")  # languages run by scripteval; the others get the pattern rules
 
 RULES: dict[str, str] = {
     "substring-build-match": "a version or build found by substring/prefix match (find, findstr, InStr, -like, LIKE)",

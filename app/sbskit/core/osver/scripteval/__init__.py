@@ -29,7 +29,7 @@ def run(text: str, language: str):
 
         return run_vbs(text)
     if language == "powershell":
-        from sbskit.core.osver.scripteval.ps import run_ps
+        from sbskit.core.osver.scripteval.ps_run import run_ps
 
         return run_ps(text)
     raise ValueError(language)

@@ -15,7 +15,7 @@ from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval import batch_text as bt
 from sbskit.core.osver.scripteval import batch_tools as tools
 from sbskit.core.osver.scripteval.batch_run import Stop
-from sbskit.core.osver.scripteval.runtime import Hit, RunLimits
+from sbskit.core.osver.scripteval.runtime import Hit, RunLimits, inline_key
 from sbskit.core.osver.scripteval.values import Lazy, Unknown, Value, concat, first_unknown, lift, merge_why
 
 HOUSEKEEPING = {"rem", "cls", "title", "color", "pause", "prompt", "chcp", "mode", "cd", "chdir", "pushd", "popd",
@@ -115,6 +115,8 @@ def plain_args(st, node: bp.Simple, line: int) -> list[str]:
 # --- branches -----------------------------------------------------------------------------
 def action(st, kind: str, key: str, line: int, desc: str, at_line: int) -> None:
     """Something the script does; a branch when it runs under a computer-dependent test."""
+    if key.startswith("line ") and (st.regions or st.chain):
+        key = inline_key(st.keymap, line, desc)
     regs = [r for r in st.regions if r.decisions]
     if regs:
         top = regs[-1]

@@ -176,6 +176,7 @@ class State:
     resume: tuple | None = None  # (answer, payload) when this state was split off at its instruction
     trail: tuple = ()  # the computer-dependent decisions taken so far, latest last
     dynamic_goto: object = None  # the decision behind a computed goto target
+    keymap: dict = field(default_factory=dict)  # shared by every clone: line -> first branch text there
 
     def clone(self, envs: list) -> "State":
         c = copy.copy(self)

@@ -75,7 +75,7 @@ def judge_all(matrix: Matrix, cell: Cell, m: Machine) -> list[Verdict]:
 
 def judge(matrix: Matrix, cell: Cell, m: Machine) -> Verdict:
     status = cell.status
-    if status == "not-evaluated":
+    if status in ("not-evaluated", "not-run"):
         return Verdict("not-evaluated")
     hits = [h for h in cell.hits if not h.decisions or not all(d.assumed for d in h.decisions)]
     if cell.assumed and len(hits) < len(cell.hits) or cell.assumed and not hits:

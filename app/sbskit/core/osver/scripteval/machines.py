@@ -213,13 +213,23 @@ def _registry(r: Release, ubr: int | None, product_name: str, product_type: int)
         if ubr is not None:
             cv["ubr"] = ("REG_DWORD", hex(ubr))
         if r.build >= 10586:
-            release_id = "2009" if r.build >= 19042 else (r.release if r.release and r.release.isdigit() else None)
+            release_id = "2009" if r.build >= 19042 else _release_ids().get(r.build)
             if release_id:
                 cv["releaseid"] = ("REG_SZ", release_id)
         if r.build >= 19042 and r.release and re.fullmatch(r"\d\dH\d", r.release):
             cv["displayversion"] = ("REG_SZ", r.release)
     po = {"producttype": ("REG_SZ", {1: "WinNT", 2: "LanmanNT", 3: "ServerNT"}[product_type])}
     return {_norm_key(REG_CURRENT_VERSION): cv, _norm_key(REG_PRODUCT_OPTIONS): po}
+
+
+@functools.lru_cache(maxsize=1)
+def _release_ids() -> dict[int, str]:
+    """Build -> the YYMM release id Windows 10 and Server 2016/2019 write to ReleaseId (LTSC too)."""
+    out: dict[int, str] = {}
+    for r in load_table().releases:
+        if r.major == 10 and r.release and r.release.isdigit():
+            out.setdefault(r.build, r.release)
+    return out
 
 
 def _systeminfo(r: Release, words: dict, caption: str, product_type: int) -> tuple[str, ...]:

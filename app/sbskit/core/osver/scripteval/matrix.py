@@ -65,7 +65,7 @@ class Cell:
     @property
     def status(self) -> str:
         statuses = {o.status for o in self.outcomes}
-        for s in ("not-evaluated", "error"):
+        for s in ("not-run", "not-evaluated", "error"):
             if s in statuses:
                 return s
         return "branch" if self.hits else "none"
@@ -115,6 +115,8 @@ class Matrix:
         return len(sigs) > 1
 
     def cell_text(self, cell: Cell) -> str:
+        if cell.status == "not-run":
+            return "does not run here"
         if cell.status == "not-evaluated":
             o = next(o for o in cell.outcomes if o.status == "not-evaluated")
             return f"not evaluated (line {o.line})"

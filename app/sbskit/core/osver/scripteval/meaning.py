@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from sbskit.core.osver.releases import Release, load_table
 
 DEFAULT_WORDS = re.compile(
-    r"(?i)\b(unknown|unsupported|not supported|other|others|default|undetermined|cannot be determined|"
+    r"(?i)\b(unknown|unsupported|not supported|other|others|default|undetermined|cannot be determined|unexpected|"
+    r"not a target|nothing done|"
     r"can ?not determine|unrecognized|unrecognised|not recognized|warn\w*|fallback|else)\b|^(warn\w*|unk\w*|other\w*)$")
 NOT_OS = re.compile(r"(?i)\b(office|exchange|sql|outlook|visual studio|\.net|framework|powershell|java|iis|ie\d*|"
                     r"internet explorer|edge|chrome|firefox|acrobat|adobe)\b")
@@ -126,6 +127,9 @@ PRODUCT_RULES: list[tuple[re.Pattern, object]] = [
     (re.compile(r" (?:win|windows|w) ?11(?= )"), lambda m: _ids(lambda r: r.family == "client" and r.build >= 22000)),
     (re.compile(r" (?:win|windows) ?(?:95|98|me|9x)(?= )| 9x "), lambda m: _ids(lambda r: r.kind == "9x")),
     (re.compile(r" (?:win|windows) ?nt ?4|(?<= )nt ?4(?: 0)?(?= )"), lambda m: _ids(lambda r: r.build == 1381)),
+    (re.compile(r"(?<= )(1[5-9][01][0-9]|20[01][0-9]|2[0-9] ?h ?[12])(?= )"),  # release ids: 1803, 21h2
+     lambda m: _ids(lambda r: r.major == 10 and (r.release or "").lower().replace(" ", "") ==
+                    m.group(1).replace(" ", ""))),
 ]
 VERSION_RULES: list[tuple[re.Pattern, object]] = [
     (re.compile(r"(?<= )(?:v|ver|version|nt|os)? ?(\d{1,2})\.(\d{1,2})(?= )"),
@@ -212,9 +216,13 @@ def _ranges(t: str, found: set[str]) -> set[str]:
     rels = [r for r in _releases() if r.id in found]
     old = all(r.kind == "9x" for r in rels)
     same = [r for r in _releases() if (r.kind == "9x") == old]
-    if BEFORE.search(t):
-        low = min(r.build for r in rels)
-        return {r.id for r in _releases() if r.build < low}
+    before = BEFORE.search(t)
+    if before:
+        left, right = meaning_of(t[:before.start()]), meaning_of(t[before.end():])
+        bound = [r for r in _releases() if right is not None and r.id in right.releases] or rels
+        low = min(r.build for r in bound)
+        base = left.releases if left is not None and not left.default and left.releases else None
+        return {r.id for r in _releases() if r.build < low and (base is None or r.id in base)}
     if LATER.search(t):
         low = min(r.build for r in rels)
         return found | {r.id for r in same if r.build >= low}

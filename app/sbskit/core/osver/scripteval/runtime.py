@@ -94,6 +94,13 @@ class RunResult:
     decisions: list = field(default_factory=list)  # comparisons with an intent (see findings.intent_findings)
 
 
+def inline_key(keymap: dict, line: int, desc: str) -> str:
+    """'line N' for the first command run under a test on a line; 'line N: <command>' for others
+    on the same line (if (...) { 'a' } else { 'b' } has two branches on one line)."""
+    first = keymap.setdefault(line, desc)
+    return f"line {line}" if first == desc else f"line {line}: {desc}"
+
+
 def split_groups(envs: list[Machine], cond: Lazy) -> dict[Any, list[Machine]]:
     groups: dict[Any, list[Machine]] = {}
     for m in envs:

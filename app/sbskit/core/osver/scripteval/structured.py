@@ -14,7 +14,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from sbskit.core.osver.scripteval.runtime import Decision, Hit, Outcome, Region, RunLimits, split_groups
+from sbskit.core.osver.scripteval.runtime import Decision, Hit, Outcome, Region, RunLimits, inline_key, split_groups
 from sbskit.core.osver.scripteval.values import Lazy, Unknown
 
 
@@ -59,6 +59,7 @@ class State:
     steps: int = 0
     resume: tuple | None = None
     on_error_resume: bool = False
+    keymap: dict = field(default_factory=dict)  # shared by every clone: line -> first branch text there
 
     def clone(self, envs: list) -> "State":
         c = copy.copy(self)
@@ -120,6 +121,8 @@ def action(st: State, kind: str, key: str, line: int, desc: str) -> None:
     regs = [r for r in st.regions if r.decisions]
     if not regs:
         return
+    if key.startswith("line "):
+        key = inline_key(st.keymap, line, desc)
     top = regs[-1]
     if top.hit is None:
         top.hit = len(st.hits)

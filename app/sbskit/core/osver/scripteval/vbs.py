@@ -298,7 +298,6 @@ def describe_test(test: Test) -> str:
 def evaluate_test(rt, st, test: Test):
     rt.intents = []
     if test.cases is not None:
-        subject = st.get(test.subject)
         parts = []
         for case in test.cases:
             if case[0] == "eq":
@@ -309,7 +308,6 @@ def evaluate_test(rt, st, test: Test):
                 node = vp.BinOp("and", vp.BinOp(">=", vp.Name(test.subject), case[1]),
                                 vp.BinOp("<=", vp.Name(test.subject), case[2]))
             parts.append(ev(rt, st, node))
-        del subject
         value = lift(lambda *vals: _any(vals), *parts) if parts else False
     else:
         value = ev(rt, st, test.expr)
@@ -467,7 +465,7 @@ def run_vbs(text: str, languages: tuple[str, ...] = LANGUAGES) -> RunResult:
         rt.run()
         old = [m for m in everyone if m.lang in langs and not m.is_nt]
         if old:
-            rt.outcomes.append(sr.Outcome(tuple(m.idx for m in old), "not-evaluated", 1,
+            rt.outcomes.append(sr.Outcome(tuple(m.idx for m in old), "not-run", 1,
                                           "Windows 9x: no WMI operating system class and no Windows Script Host 5.6 "
                                           "by default", ()))
         return rt
