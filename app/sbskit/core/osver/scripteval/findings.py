@@ -414,7 +414,8 @@ def _headline(m: Machine, v: Verdict, meant, cell: Cell, lang_only: bool, sectio
 
 def _finding(g: _Group, script_language: str, matrix: Matrix) -> Finding:
     names = []
-    for m in g.releases:
+    today = _dt.date.today()
+    for m in sorted(g.releases, key=lambda m: (not m.release.supported(today), -m.release.build)):
         if m.release.label not in names:
             names.append(m.release.label)
     shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
