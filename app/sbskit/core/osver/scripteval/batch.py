@@ -3,12 +3,17 @@ every language when a test read language-dependent text (ver, systeminfo, captio
 
 from __future__ import annotations
 
+import re
+
 from sbskit.core.errors import UserInputError
 from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval.batch_exec import initial_vars
 from sbskit.core.osver.scripteval.batch_run import Program, Runner
 from sbskit.core.osver.scripteval.machines import LANGUAGES, machines
 from sbskit.core.osver.scripteval.runtime import RunResult
+
+
+LANGUAGE_WORDS = re.compile(r"(?i)\b(ver|systeminfo|caption|name)\b")
 
 
 def label_sections(statements: list) -> dict[str, dict]:
@@ -74,6 +79,12 @@ def run_batch(text: str, languages: tuple[str, ...] = LANGUAGES) -> RunResult:
         raise UserInputError(f"cannot read the batch file: {exc}") from None
     program = Program(statements)
     everyone = machines()
+    if LANGUAGE_WORDS.search(text):  # it reads translated text: run every language at once
+        runner = Runner(program, [m for m in everyone if m.lang in languages], initial_vars)
+        runner.run()
+        if runner.lang_sensitive:
+            return RunResult("batch", runner.outcomes, runner.covered, True, runner.notes,
+                             label_sections(statements), languages, runner.decisions)
     first = [m for m in everyone if m.lang == languages[0]]
     runner = Runner(program, first, initial_vars)
     runner.run()

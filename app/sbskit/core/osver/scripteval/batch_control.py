@@ -75,6 +75,11 @@ def condition(run, st, ins) -> Value:
         if op != "==":
             _old_shell(st, ins.line, f"{op} comparisons")
         a, b = expand(st, left), expand(st, right)
+        memo_key = ("cmp", op, lq, rq, node.ignore_case, node.negate, a if isinstance(a, str) else id(a),
+                    b if isinstance(b, str) else id(b))
+        cached = run.memo.get(memo_key)
+        if cached is not None and cached[1] is a and cached[2] is b:
+            return cached[0]
 
         def test(x: str, y: str):
             if (not lq and (x == "" or re.search(r"\s", x))) or (not rq and (y == "" or re.search(r"\s", y))):
@@ -87,7 +92,8 @@ def condition(run, st, ins) -> Value:
             if op not in ("==", "EQU", "NEQ"):
                 cond.tags = cond.tags | {"compare-order"}
                 cond.intent = _intent(a, op, b, node.negate)
-            return _explain(cond, (a, b), _compare_head(node), ins.line)
+            cond = _explain(cond, (a, b), _compare_head(node), ins.line)
+            run.memo[memo_key] = (cond, a, b)  # the same test on the same values: reuse the answers
         return cond
     arg = expand(st, node.args[0]) if node.args else ""
     if kind == "cmdextversion":

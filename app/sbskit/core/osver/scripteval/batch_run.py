@@ -51,18 +51,69 @@ def has_jump(node) -> bool:
     return any(isinstance(n, bp.Simple) and n.name in JUMP_NAMES for n in _walk(node))
 
 
-def has_effects(node) -> bool:
+def has_effects(node, ctx: dict | None = None) -> bool:
+    """Whether the commands can change what the script later tests: variables, a goto or exit,
+    a file the script reads again, or a call to a subroutine that does one of these. (A guard
+    like ``if exist \\\\server\\share (net use ... & call :log)`` has none: it can be skipped.)"""
+    ctx = ctx or {}
     for n in _walk(node):
-        if isinstance(n, bp.Simple) and (n.name in JUMP_NAMES | {"set", "setlocal", "endlocal", "shift"} or
-                                         any(r.op in (">", ">>") for r in n.redirects)):
-            return True
-        if isinstance(n, bp.For):
+        if isinstance(n, bp.Simple):
+            if n.name in ("set", "setlocal", "endlocal", "shift", "goto", "exit"):
+                return True
+            if n.name == "call":
+                target = (bp.literal(n.args[0]) or "").lower() if n.args else ""
+                if not target.startswith(":") or ctx.get("labels", {}).get(target[1:], True):
+                    return True
+            for r in n.redirects:
+                if r.op in (">", ">>"):
+                    path = (bp.literal(r.target) or "").strip('"').lower()
+                    if path not in ("nul", "") and (not path or path in ctx.get("read", {path})):
+                        return True
+        if isinstance(n, bp.For) and has_effects(n.body, ctx):
             return True
     return False
 
 
+def effect_context(statements: list) -> dict:
+    """What has_effects needs to know about the whole script: which subroutines change state,
+    and which files the script reads back."""
+    read: set[str] = set()
+    for stmt in statements:
+        for n in _walk(stmt):
+            if isinstance(n, bp.Simple) and n.name in ("type", "find", "findstr", "more", "sort"):
+                read |= {(bp.literal(a) or "?").strip('"').lower() for a in n.args[1:]}
+            if isinstance(n, bp.Simple):
+                read |= {(bp.literal(r.target) or "?").strip('"').lower() for r in n.redirects if r.op == "<"}
+            if isinstance(n, bp.For) and n.source_parsed is None:
+                read.add(n.source.strip().strip('"').lower())
+    ctx: dict = {"read": read, "labels": {}}
+    sections: dict[str, list] = {}
+    current = None
+    for stmt in statements:
+        if isinstance(stmt, bp.Label):
+            current = sections.setdefault(stmt.name, []) if stmt.name else current
+        elif current is not None:
+            current.append(stmt)
+    for _round in range(3):  # calls inside subroutines, a few levels deep
+        for name, body in sections.items():
+            ctx["labels"][name] = any(has_effects(_until_return(body), ctx) for _ in [0])
+    return ctx
+
+
+def _until_return(body: list) -> bp.Block:
+    out = []
+    for stmt in body:
+        if isinstance(stmt, bp.Simple) and stmt.name in ("goto", "exit"):
+            target = bp.word_text(stmt.rest).strip().lower()
+            if target in (":eof", "/b") or target.startswith("/b"):
+                break
+        out.append(stmt)
+    return bp.Block(out, 0)
+
+
 class Program:
     def __init__(self, statements: list) -> None:
+        self.ctx = effect_context(statements)
         self.code: list[Ins] = []
         self.labels: dict[str, list[int]] = {}
         for stmt in statements:
@@ -89,12 +140,12 @@ class Program:
             self.emit(Ins("exec", node.line, node))
         elif isinstance(node, bp.AndOr):
             self._compile(node.left)
-            ins = self.emit(Ins("andor", node.line, node, jumps=has_jump(node.right), effects=has_effects(node.right)))
+            ins = self.emit(Ins("andor", node.line, node, jumps=has_jump(node.right), effects=has_effects(node.right, self.ctx)))
             self._compile(node.right)
             ins.a = len(self.code)
         elif isinstance(node, bp.If):
             ins = self.emit(Ins("if", node.line, node, jumps=has_jump(node.then) or has_jump(node.otherwise),
-                                effects=has_effects(node.then) or has_effects(node.otherwise),
+                                effects=has_effects(node.then, self.ctx) or has_effects(node.otherwise, self.ctx),
                                 has_else=node.otherwise is not None))
             self._compile(node.then)
             if node.otherwise is not None:
@@ -222,6 +273,7 @@ class Runner:
         self.forks = 0
         self.states = 0
         self.decisions: list[Decision] = []
+        self.memo: dict = {}  # tests already built on the same values (their answers are cached per computer)
         nt = [m for m in machines if m.is_nt]
         old = [m for m in machines if not m.is_nt]
         for envs, dialect in ((nt, "cmd"), (old, "command.com")):

@@ -102,7 +102,21 @@ def inline_key(keymap: dict, line: int, desc: str) -> str:
 
 
 def split_groups(envs: list[Machine], cond: Lazy) -> dict[Any, list[Machine]]:
+    """Computers grouped by the answer of ``cond``. The answer is a pure function of its leaf
+    values, so it is computed once per distinct set of leaf values (a build number, a ver line),
+    not once per computer."""
     groups: dict[Any, list[Machine]] = {}
+    leaves = cond.leaves
+    if cond in leaves or len(leaves) > 6:
+        for m in envs:
+            groups.setdefault(cond.at(m), []).append(m)
+        return groups
+    answers: dict[tuple, Any] = {}
     for m in envs:
-        groups.setdefault(cond.at(m), []).append(m)
+        try:
+            key = tuple(leaf.at(m) for leaf in leaves)
+            value = answers[key] if key in answers else answers.setdefault(key, cond.at(m))
+        except TypeError:  # an unhashable leaf value
+            value = cond.at(m)
+        groups.setdefault(value, []).append(m)
     return groups

@@ -21,7 +21,7 @@ class Lazy:
     """A value computed per computer. ``tags`` name its sources (ver, reg:CurrentVersion, ...) for
     classifying findings; ``lang`` is true when it depends on the display language."""
 
-    __slots__ = ("fn", "why", "tags", "lang", "_cache", "counted", "intent", "origin")
+    __slots__ = ("fn", "why", "tags", "lang", "_cache", "counted", "intent", "origin", "leaves")
 
     def __init__(self, fn: Callable[[Machine], Any], why: Why | None = None, tags: frozenset[str] = frozenset(),
                  lang: bool = False) -> None:
@@ -33,6 +33,7 @@ class Lazy:
         self.counted = None
         self.intent = None  # for comparisons: m -> (result as evaluated, result the numbers give) or None
         self.origin: int | None = None  # the script line where the value was read from the computer
+        self.leaves: tuple = (self,)  # the computer-dependent values this one is a pure function of
 
     def at(self, m: Machine) -> Any:
         value = self._cache.get(m.idx, _MISSING)
@@ -86,6 +87,11 @@ def lift(fn: Callable[..., Any], *values: Value, why: Why | None = None, tags: f
     origin = next((v.origin for v in lazies if v.origin is not None), None)
     out = _lazy_of(fn, values, why, all_tags, lang)
     out.origin = origin
+    leaves: dict[int, Lazy] = {}
+    for v in lazies:
+        for leaf in v.leaves:
+            leaves.setdefault(id(leaf), leaf)
+    out.leaves = tuple(leaves.values())
     return out
 
 
