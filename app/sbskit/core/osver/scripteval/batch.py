@@ -29,6 +29,13 @@ def label_sections(statements: list) -> dict[str, dict]:
             continue
         if current is None or current["closed"]:
             continue
+        if isinstance(stmt, (bp.If, bp.AndOr)):
+            for node in _simple_nodes(stmt):
+                if node.name == "goto" and node.args:
+                    target = (bp.literal(node.args[0]) or "").lower().lstrip(":")
+                    if target and target != "eof":
+                        current.setdefault("jumps", []).append(":" + target)
+            continue
         for node in _simple_nodes(stmt):
             if node.name == "echo":
                 text = bp.word_text(node.rest).lstrip(".:(/").strip()

@@ -182,7 +182,7 @@ def _reach_text(verdict: Verdict, cell: Cell) -> str:
     return "reaches no branch"
 
 
-NEAR_ALL = 65  # a branch meant for (nearly) every release is meant for nobody in particular
+NEAR_ALL = 75  # a branch meant for (nearly) every one of the 83 NT releases is meant for nobody in particular
 
 
 def _meant_elsewhere(matrix: Matrix, m: Machine, reached: Branch | None) -> Branch | None:
@@ -362,8 +362,9 @@ def _classify(m, v, meant, lang_only, families, ok_builds, today, cell, matrix) 
         if m.family not in v.branch.meaning.families and families and m.family not in families:
             return "warning", "no-family-guard" if rule == "wrong-branch" else rule
         return "error", rule
-    if meant is not None:
-        return ("warning" if v.assumed or ancient else "error"), rule if rule != "wrong-branch" else "missing-default-branch"
+    if meant is not None:  # an error for releases still supported; for older ones a warning is enough
+        return ("warning" if v.assumed or not supported else "error"), \
+            rule if rule != "wrong-branch" else "missing-default-branch"
     if v.kind == "default":
         return None, "missing-default-branch"  # the script handles it on purpose; the matrix shows it
     if supported and ok_builds and r.build > min(ok_builds):

@@ -160,7 +160,11 @@ def _branch_texts(hit: Hit, sections: dict) -> list[str]:
     for a command run under a test, its echo text or the value it sets (other commands: none)."""
     if hit.key.startswith(":"):
         sec = sections.get(hit.key, {})
-        return [hit.key[1:]] + [t for _k, t in sec.get("texts", [])[:4]]
+        texts = [hit.key[1:]] + [t for _k, t in sec.get("texts", [])[:4]]
+        for target in sec.get("jumps", [])[:4]:  # a section that branches on: what its sub-branches are for
+            sub = sections.get(target, {})
+            texts += [target[1:]] + [t for _k, t in sub.get("texts", [])[:2]]
+        return texts
     texts = []
     for desc in [hit.desc] + list(hit.details[:3]):
         word, _, rest = desc.partition(" ")
@@ -190,10 +194,12 @@ def build(result: RunResult) -> Matrix:
             cells.setdefault((m.release.id, m.lang), Cell()).outcomes.append(o)
     for key, sec in result.branches.items():  # labels no release reaches still say what they are for
         if key not in branches and (sec.get("targets") or sec.get("texts")):
-            texts = [key[1:]] + [t for _k, t in sec.get("texts", [])[:4]]
+            texts = ([] if sec.get("inline") else [key[1:]]) + [t for _k, t in sec.get("texts", [])[:4]]
             meaning = branch_meaning(texts)
             if meaning is not None or sec.get("targets"):
-                branches[key] = Branch(key, "label", sec["line"], f"goto {key[1:]}", meaning, texts)
+                desc = f"{sec['texts'][0][0]} {sec['texts'][0][1]}" if sec.get("inline") else f"goto {key[1:]}"
+                branches[key] = Branch(key, "inline" if sec.get("inline") else "label", sec["line"], desc, meaning,
+                                       texts)
     ordered = dict(sorted(branches.items(), key=lambda kv: (kv[1].line, kv[0])))
     langs = tuple(result.languages)
     return Matrix(result.language, langs, len(langs) == 1, list(table), ordered, cells, list(result.notes))

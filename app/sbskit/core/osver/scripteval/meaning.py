@@ -116,7 +116,8 @@ PRODUCT_RULES: list[tuple[re.Pattern, object]] = [
     (re.compile(r" (?:windows |win |w |ver )?2000(?= )"),
      lambda m: _ids(lambda r: r.build == 2195)),
     (re.compile(r" (?:win |windows |w )?xp ?(x ?64|64)?(?= )"),
-     lambda m: _ids(lambda r: r.id == "xp-x64") if m.group(1) else _ids(lambda r: r.line == "Windows XP" or r.id == "xp-x64")),
+     lambda m: _ids(lambda r: r.line == "Windows XP" and (r.major, r.minor) == (5, 2)) if m.group(1)
+     else _ids(lambda r: r.line == "Windows XP")),
     (re.compile(r" vista"), lambda m: _ids(lambda r: r.line == "Windows Vista" or r.product == "Windows Vista")),
     (re.compile(r" (?:win|windows|w|seven) ?7(?= )|  ?seven "), lambda m: _ids(lambda r: r.product == "Windows 7")),
     (re.compile(r" (?:win|windows|w) ?8 ?(?:\.|point )?1(?= )|(?: win| windows| w) ?81(?= )"),
@@ -154,6 +155,8 @@ def meaning_of(text: str) -> Meaning | None:
     ("not Windows 11" names none: it is an 'everything else' branch)."""
     if not text or NOT_OS.search(text):
         return None
+    if DEFAULT_WORDS.search(text) and not re.search(r"(?i)\bor (later|newer|older|earlier|higher)\b", text):
+        return Meaning(frozenset(), default=True, source=text)  # "unknown or not a client": a default branch
     neg = NEGATION.search(_split_not(text))
     if neg:
         rest = meaning_of(_split_not(text)[neg.end():])
@@ -166,9 +169,13 @@ def meaning_of(text: str) -> Meaning | None:
     found: set[str] = set()
     core: set[str] = set()
     product_hit = False
+    release_ids: set[str] = set()
     for rx, fn in PRODUCT_RULES:
         for m in rx.finditer(t):
             hit = fn(m)
+            if rx is PRODUCT_RULES[-1][0]:
+                release_ids |= hit
+                continue
             found |= hit
             product_hit = True
             if rx is PRODUCT_RULES[3][0]:
@@ -177,6 +184,10 @@ def meaning_of(text: str) -> Meaning | None:
                 core |= hit - _lenient_xp()
             else:
                 core |= hit
+    if release_ids:  # "Windows 10 2004": that release of it; "2004" alone: every release called so
+        narrowed = found & release_ids
+        found, core = (narrowed, core & release_ids) if narrowed else (found | release_ids, core | release_ids)
+        product_hit = True
     version_found: set[str] = set()
     for rx, fn in VERSION_RULES[:-1]:
         for m in rx.finditer(t):
@@ -200,7 +211,9 @@ def meaning_of(text: str) -> Meaning | None:
             return Meaning(frozenset(_ids(lambda r: r.family == "client" and r.kind != "9x")), source=text)
         return None
     broad = _ranges(t, found)
-    return Meaning(frozenset(broad), source=text, core=frozenset(_ranges(t, core) if core else broad))
+    families = {r.family for r in _releases() if r.id in (core or found)}
+    sure = {i for i in (_ranges(t, core) if core else broad) if _family(i) in families or i in core}
+    return Meaning(frozenset(broad), source=text, core=frozenset(sure))
 
 
 def _family(rid: str) -> str:

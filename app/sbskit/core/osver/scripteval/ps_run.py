@@ -99,6 +99,8 @@ def evaluate_test(rt, st, test: Test):
 class Compiler:
     def __init__(self, statements: list) -> None:
         self.p = sr.Program()
+        self.branches: dict[str, dict] = {}  # commands under a test, reached or not (for 'meant for it')
+        self.guarded = 0
         funcs = [s for s in statements if isinstance(s, pp.FunctionDef)]
         self.block([s for s in statements if not isinstance(s, pp.FunctionDef)])
         self.p.emit(sr.Ins("end", statements[-1].line if statements else 0, "end of script"))
@@ -138,6 +140,22 @@ class Compiler:
             pass  # switch clauses are compiled as a first-match chain already
         else:
             p.emit(sr.Ins("exec", s.line, Exec(s)))
+            if self.guarded:
+                self._note_branch(s)
+
+    def _note_branch(self, s) -> None:
+        text = None
+        if isinstance(s, pp.ExprStmt):
+            node = s.expr
+            if isinstance(node, pp.Command) and node.name in ex.OUTPUT and node.args and \
+                    isinstance(node.args[0][1], pp.Lit) and isinstance(node.args[0][1].value, str):
+                text = ("echo", node.args[0][1].value)
+            elif isinstance(node, pp.Lit) and isinstance(node.value, str):
+                text = ("echo", node.value)
+        elif isinstance(s, pp.Assign) and isinstance(s.value, pp.Lit) and isinstance(s.value.value, str):
+            text = ("set", s.value.value)
+        if text and f"line {s.line}" not in self.branches:
+            self.branches[f"line {s.line}"] = {"line": s.line, "texts": [text], "inline": True}
 
     def chain(self, branches: list, otherwise) -> None:
         jumps, tests = [], []
@@ -146,12 +164,16 @@ class Compiler:
             ins = self.p.emit(sr.Ins("test", test.line, test))
             ins.has_else = more
             tests.append(ins)
+            self.guarded += 1
             self.block(body)
+            self.guarded -= 1
             if more:
                 jumps.append(self.p.emit(sr.Ins("jmp", test.line)))
             ins.a = self.p.here
         if otherwise is not None:
+            self.guarded += 1
             self.block(otherwise)
+            self.guarded -= 1
         end = self.p.here
         for j in jumps:
             j.a = end
@@ -178,7 +200,8 @@ def run_ps(text: str, languages: tuple[str, ...] = LANGUAGES) -> RunResult:
         statements = pp.parse(text)
     except UserInputError as exc:
         raise UserInputError(f"cannot read the PowerShell script: {exc}") from None
-    program = Compiler(statements).p
+    comp = Compiler(statements)
+    program = comp.p
     everyone = machines()
 
     def make(langs):
@@ -198,4 +221,5 @@ def run_ps(text: str, languages: tuple[str, ...] = LANGUAGES) -> RunResult:
     if rt.lang_sensitive and len(languages) > 1:
         rt = make(languages)
         used = languages
-    return RunResult("powershell", rt.outcomes, rt.covered, rt.lang_sensitive, rt.notes, {}, used, rt.decisions)
+    return RunResult("powershell", rt.outcomes, rt.covered, rt.lang_sensitive, rt.notes, comp.branches, used,
+                     rt.decisions)

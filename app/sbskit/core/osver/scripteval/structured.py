@@ -60,6 +60,7 @@ class State:
     resume: tuple | None = None
     on_error_resume: bool = False
     keymap: dict = field(default_factory=dict)  # shared by every clone: line -> first branch text there
+    misses: tuple = ()  # computer-dependent tests that were false (their If had no Else), latest last
 
     def clone(self, envs: list) -> "State":
         c = copy.copy(self)
@@ -178,7 +179,7 @@ class Runner:
         if decision is None and status == "error" and st.trail:
             decision = st.trail[-1]
         self.outcomes.append(Outcome(tuple(m.idx for m in st.envs), status, line, note, tuple(st.hits),
-                                     st.assumptions, (), decision))
+                                     st.assumptions, st.misses, decision))
         if status == "not-evaluated":
             self.notes.append((line, f"not evaluated from line {line}: {note}"))
 
@@ -261,6 +262,8 @@ class Runner:
         else:
             if ins.has_else:
                 st.regions.append(Region(ins.a, ins.b, decisions, st.depth))
+            elif dec is not None:
+                st.misses = st.misses[-7:] + (dec,)
             st.pc = ins.a
 
     def unknown(self, st: State, ins: Ins, unknown: Unknown) -> None:

@@ -159,7 +159,10 @@ def call(rt, st, node):
         low = func.name.lower()
         if low in vv.NUMERIC:
             tag = frozenset({"cnum"})
-            return _lang_lift(lambda lang, x: vv.cnum(low, lang)(x), *args[:1], tags=tag, lang=True) if args else None
+            out = _lang_lift(lambda lang, x: vv.cnum(low, lang)(x), *args[:1], tags=tag, lang=True) if args else None
+            if isinstance(out, Lazy):
+                out.origin = line  # a locale problem is where the text becomes a number
+            return out
         if low in vv.BUILTINS:
             out = lift(vv.BUILTINS[low], *args)
             if isinstance(out, Lazy):
@@ -343,6 +346,8 @@ class Compiler:
         self.p = sr.Program()
         self.procs = {s.name.lower(): s for s in statements if isinstance(s, vp.Proc)}
         self.test_lines: dict[int, int] = {}
+        self.branches: dict[str, dict] = {}  # commands under a test, reached or not (for 'meant for it')
+        self.guarded = 0
         self.block([s for s in statements if not isinstance(s, vp.Proc)])
         self.p.emit(sr.Ins("end", statements[-1].line if statements else 0, "end of script"))
         for proc in self.procs.values():
@@ -393,6 +398,19 @@ class Compiler:
             self.procs[s.name.lower()] = s
         else:
             p.emit(sr.Ins("exec", s.line, Exec(s)))
+            if self.guarded:
+                self._note_branch(s)
+
+    def _note_branch(self, s) -> None:
+        text = None
+        if isinstance(s, vp.CallStmt) and _text(s.expr.func if isinstance(s.expr, vp.Call) else s.expr).lower() in ECHO:
+            args = s.expr.args if isinstance(s.expr, vp.Call) else []
+            if args and isinstance(args[0], vp.Lit) and isinstance(args[0].value, str):
+                text = ("echo", args[0].value)
+        elif isinstance(s, vp.Assign) and isinstance(s.value, vp.Lit) and isinstance(s.value.value, str):
+            text = ("set", s.value.value)
+        if text and f"line {s.line}" not in self.branches:
+            self.branches[f"line {s.line}"] = {"line": s.line, "texts": [text], "inline": True}
 
     def chain(self, branches: list, otherwise) -> None:
         jumps = []
@@ -400,13 +418,17 @@ class Compiler:
             more = n + 1 < len(branches) or otherwise is not None
             ins = self.test(cond, text, line, *(select or (None, None)))
             ins.has_else = more
+            self.guarded += 1
             self.block(body)
+            self.guarded -= 1
             if more:
                 jumps.append(self.p.emit(sr.Ins("jmp", line)))
             ins.a = self.p.here
             ins.effects = True
         if otherwise is not None:
+            self.guarded += 1
             self.block(otherwise)
+            self.guarded -= 1
         end = self.p.here
         for j in jumps:
             j.a = end
@@ -475,4 +497,5 @@ def run_vbs(text: str, languages: tuple[str, ...] = LANGUAGES) -> RunResult:
     if rt.lang_sensitive and len(languages) > 1:
         rt = make(languages)
         used = languages
-    return RunResult("vbscript", rt.outcomes, rt.covered, rt.lang_sensitive, rt.notes, {}, used, rt.decisions)
+    return RunResult("vbscript", rt.outcomes, rt.covered, rt.lang_sensitive, rt.notes, comp.branches, used,
+                     rt.decisions)
