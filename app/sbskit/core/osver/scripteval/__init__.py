@@ -25,7 +25,7 @@ def run(text: str, language: str):
 
         return run_batch(text)
     if language == "vbscript":
-        from sbskit.core.osver.scripteval.vbs import run_vbs
+        from sbskit.core.osver.scripteval.vbs_run import run_vbs
 
         return run_vbs(text)
     if language == "powershell":
