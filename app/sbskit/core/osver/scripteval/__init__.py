@@ -35,10 +35,10 @@ def run(text: str, language: str):
     raise ValueError(language)
 
 
-def evaluate_script(text: str, lines: list[str], language: str, today: _dt.date | None = None) -> tuple[Any, list]:
-    """(matrix, findings) for a batch, VBScript or PowerShell script."""
+def evaluate_script(text: str, lines: list[str], language: str, today: _dt.date | None, pattern_findings) -> tuple[Any, list]:
+    """(matrix, findings) for a batch, VBScript or PowerShell script. ``pattern_findings(lines,
+    language)`` gives the pattern rules' findings, used where the evaluator cannot follow."""
     from sbskit.core.errors import UserInputError
-    from sbskit.core.osver.lint import Finding, pattern_findings
     from sbskit.core.osver.releases import today as real_today
     from sbskit.core.osver.scripteval.findings import derive
     from sbskit.core.osver.scripteval.matrix import build
@@ -47,22 +47,21 @@ def evaluate_script(text: str, lines: list[str], language: str, today: _dt.date 
     try:
         result = run(text, language)
     except UserInputError as exc:
-        return None, _fallback(lines, language, set(), [(1, f"not evaluated from line 1: {exc}")])
+        return None, _fallback(pattern_findings, lines, language, set(), [(1, f"not evaluated from line 1: {exc}")])
     except Exception as exc:  # noqa: BLE001 - a script the evaluator chokes on still gets the pattern rules
         log.exception("script evaluator failed")
-        return None, _fallback(lines, language, set(),
+        return None, _fallback(pattern_findings, lines, language, set(),
                                [(1, f"not evaluated from line 1: the evaluator could not follow this script ({exc})")])
     matrix = build(result)
     findings = derive(matrix, language, today, result.branches, result.decisions)
     findings.extend(_not_evaluated(matrix, result.notes))
     findings.extend(_assumed(result.notes, {f.line for f in findings if f.rule == "not-evaluated"}))
-    findings.extend(_fallback(lines, language, result.covered, result.notes, only_uncovered=True))
-    del Finding, pattern_findings
+    findings.extend(_fallback(pattern_findings, lines, language, result.covered, result.notes, only_uncovered=True))
     return matrix, findings
 
 
 def _not_evaluated(matrix, notes) -> list:
-    from sbskit.core.osver.lint import Finding
+    from sbskit.core.osver.lint_common import Finding
     from sbskit.core.osver.scripteval.machines import machines
 
     ms = machines()
@@ -92,7 +91,7 @@ def _not_evaluated(matrix, notes) -> list:
 
 def _assumed(notes, seen: set[int]) -> list:
     """Tests that depend on things outside the script (both ways were followed)."""
-    from sbskit.core.osver.lint import Finding
+    from sbskit.core.osver.lint_common import Finding
 
     out = []
     for line, text in dict.fromkeys(notes):
@@ -106,9 +105,8 @@ def _assumed(notes, seen: set[int]) -> list:
     return out
 
 
-def _fallback(lines: list[str], language: str, covered: set[int], notes, only_uncovered: bool = False) -> list:
-    from sbskit.core.osver.lint import pattern_findings
-
+def _fallback(pattern_findings, lines: list[str], language: str, covered: set[int], notes,
+              only_uncovered: bool = False) -> list:
     if only_uncovered and not notes and covered and all(
             n in covered or not lines[n - 1].strip() for n in range(1, len(lines) + 1)):
         return []

@@ -11,7 +11,7 @@ from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval import batch_text as bt
 from sbskit.core.osver.scripteval import batch_tools as tools
 from sbskit.core.osver.scripteval.batch_exec import action, expand, lookup, read_file, run_command
-from sbskit.core.osver.scripteval.batch_run import Frame, Loop, Stop
+from sbskit.core.osver.scripteval.batch_state import Frame, Loop, Stop
 from sbskit.core.osver.scripteval.runtime import RunLimits
 from sbskit.core.osver.scripteval.values import Lazy, Unknown, Value, lift, merge_why
 

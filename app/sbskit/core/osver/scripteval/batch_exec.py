@@ -14,8 +14,8 @@ import re
 from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval import batch_text as bt
 from sbskit.core.osver.scripteval import batch_tools as tools
-from sbskit.core.osver.scripteval.batch_run import Stop
-from sbskit.core.osver.scripteval.runtime import Hit, RunLimits, inline_key
+from sbskit.core.osver.scripteval.batch_state import Stop
+from sbskit.core.osver.scripteval.runtime import Hit, inline_key
 from sbskit.core.osver.scripteval.values import Lazy, Unknown, Value, concat, first_unknown, lift, merge_why
 
 HOUSEKEEPING = {"rem", "cls", "title", "color", "pause", "prompt", "chcp", "mode", "cd", "chdir", "pushd", "popd",
@@ -236,7 +236,7 @@ def run_command(run, st, node, stdin, piped: bool):
     if not name and node.name_word:
         return _external(run, st, node, f"a command named by a variable ({bp.word_text(node.name_word)})")
     if name in ("goto", "call", "exit"):
-        return control(run, st, node, name)
+        return run.control(run, st, node, name)
     if name == "echo":
         return echo(st, node, piped or any(r.op in (">", ">>") for r in node.redirects))
     if name == "set":
@@ -456,16 +456,3 @@ def _plain(value) -> str:
     if not isinstance(value, str):
         raise ValueError("not plain")
     return value
-
-
-from sbskit.core.osver.scripteval.batch_control import (  # noqa: E402 - they use the helpers above
-    condition,
-    control,
-    for_init,
-    for_next,
-    test_text,
-    unknown_test,
-)
-
-__all__ = ["condition", "control", "for_init", "for_next", "test_text", "unknown_test", "action", "exec_node",
-           "initial_vars", "RunLimits"]

@@ -9,10 +9,12 @@ line (a block is one line), ``goto`` ends every ``for`` loop, ``call :label`` re
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from sbskit.core.osver.scripteval import batch_control as ctl
+from sbskit.core.osver.scripteval import batch_exec as ex
 from sbskit.core.osver.scripteval import batch_parse as bp
+from sbskit.core.osver.scripteval.batch_state import State, Stop
 from sbskit.core.osver.scripteval.machines import Machine
 from sbskit.core.osver.scripteval.runtime import Decision, Outcome, Region, RunLimits, split_groups
 from sbskit.core.osver.scripteval.values import Lazy, Unknown
@@ -176,94 +178,11 @@ class Program:
         return pcs[0]
 
 
-# --- state ---------------------------------------------------------------------------------
-@dataclass(eq=False)
-class Frame:
-    return_pc: int
-    args: list
-    snap: dict
-    snap_el: object
-    loops: list
-    regions: list
-    locals_depth: int
-
-
-@dataclass(eq=False)
-class Loop:
-    init_pc: int
-    its: object  # tuple of tuples | Lazy | Unknown
-    count: int
-    i: int
-    letters: tuple
-    depth: int
-    why: object = None
-    tags: frozenset = frozenset()
-    lang: bool = False
-
-
-@dataclass(eq=False)
-class State:
-    envs: list
-    dialect: str = "cmd"  # cmd | command.com (Windows 9x)
-    pc: int = 0
-    vars: dict = field(default_factory=dict)
-    snap: dict = field(default_factory=dict)
-    snap_el: object = "0"
-    delayed: bool = False
-    locals: list = field(default_factory=list)
-    frames: list = field(default_factory=list)
-    args: list = field(default_factory=lambda: ["logon.bat"])
-    loops: list = field(default_factory=list)
-    forvars: dict = field(default_factory=dict)
-    errorlevel: object = "0"
-    last_ok: object = True
-    fs: dict = field(default_factory=dict)
-    regions: list = field(default_factory=list)
-    chain: list = field(default_factory=list)
-    hits: list = field(default_factory=list)
-    assumptions: tuple = ()
-    steps: int = 0
-    external: tuple | None = None  # (line, what) of the last external script called
-    resume: tuple | None = None  # (answer, payload) when this state was split off at its instruction
-    trail: tuple = ()  # the computer-dependent decisions taken so far, latest last
-    dynamic_goto: object = None  # the decision behind a computed goto target
-    keymap: dict = field(default_factory=dict)  # shared by every clone: line -> first branch text there
-
-    def clone(self, envs: list) -> "State":
-        c = copy.copy(self)
-        c.envs = envs
-        c.vars = dict(self.vars)
-        c.locals = list(self.locals)
-        c.frames = list(self.frames)
-        c.args = list(self.args)
-        c.loops = [copy.copy(lp) for lp in self.loops]
-        c.forvars = dict(self.forvars)
-        c.fs = dict(self.fs)
-        c.regions = [copy.copy(r) for r in self.regions]
-        c.chain = list(self.chain)
-        c.hits = list(self.hits)
-        return c
-
-    @property
-    def depth(self) -> int:
-        return len(self.frames)
-
-
-class Stop(Exception):
-    """The state ends here (script ended, error, or not evaluable)."""
-
-    def __init__(self, status: str, line: int, note: str = "", decision: Decision | None = None) -> None:
-        super().__init__(note)
-        self.status, self.line, self.note, self.decision = status, line, note, decision
-
-
 class Runner:
     """Runs one program over all computers; ``outcomes`` collects how each group ended."""
 
     def __init__(self, program: Program, machines: list[Machine], initial_vars) -> None:
-        from sbskit.core.osver.scripteval import batch_exec
-
-        self.exec = batch_exec
+        self.control = ctl.control  # goto/call/exit, for the command modules (they do not import each other)
         self.program = program
         self.outcomes: list[Outcome] = []
         self.covered: set[int] = set()
@@ -322,7 +241,6 @@ class Runner:
     # -- the main loop ---------------------------------------------------------------------
     def step(self, st: State) -> None:
         code = self.program.code
-        ex = self.exec
         while True:
             if st.pc >= len(code):
                 if st.frames:
@@ -355,12 +273,12 @@ class Runner:
                 if st.resume is not None:
                     (value, cond), st.resume = st.resume, None
                 else:
-                    cond = ex.condition(self, st, ins)
+                    cond = ctl.condition(self, st, ins)
                     value = self.fork(st, cond) if isinstance(cond, Lazy) else cond
                 if isinstance(value, Unknown):
-                    ex.unknown_test(self, st, ins, value)
+                    ctl.unknown_test(self, st, ins, value)
                     continue
-                dec = Decision(ins.line, ex.test_text(ins), cond, value) if isinstance(cond, Lazy) else None
+                dec = Decision(ins.line, ctl.test_text(ins), cond, value) if isinstance(cond, Lazy) else None
                 if dec is not None:
                     st.trail = st.trail[-7:] + (dec,)
                     if cond.intent is not None:
@@ -368,9 +286,9 @@ class Runner:
                         self.decisions.append(dec)
                 self.take(st, ins, value, dec)
             elif op == "for_init":
-                ex.for_init(self, st, ins)
+                ctl.for_init(self, st, ins)
             elif op == "for_next":
-                ex.for_next(self, st, ins)
+                ctl.for_next(self, st, ins)
             else:  # pragma: no cover
                 raise RuntimeError(op)
 

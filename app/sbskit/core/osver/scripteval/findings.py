@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from sbskit.core.osver.lint import Finding
+from sbskit.core.osver.lint_common import Finding
 from sbskit.core.osver.releases import Release
 from sbskit.core.osver.scripteval.machines import Machine, machines
 from sbskit.core.osver.scripteval.matrix import Branch, Cell, Matrix, describe_ids

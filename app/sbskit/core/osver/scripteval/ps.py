@@ -338,9 +338,7 @@ def _single(result, m):
 
 
 def call_function(rt, st, name: str, args: list, line: int):
-    from sbskit.core.osver.scripteval.ps_run import describe_test, evaluate_test
-
-    sub = sr.Runner(rt.program, list(st.envs), lambda envs: dict(st.globals), evaluate_test, describe_test)
+    sub = sr.Runner(rt.program, list(st.envs), lambda envs: dict(st.globals), rt.evaluate_test, rt.describe_test)
     sub.intents, sub.line, sub.function, sub.results = [], line, "@return", {}
     pc, params, _kind = rt.program.procs[name]
     state = sub.pending[0]
