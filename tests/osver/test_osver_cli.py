@@ -66,12 +66,14 @@ def test_lint_script_json_and_exit_codes(run_cli, tmp_path):
     assert doc["file"] == str(bad) and doc["language"] == "batch"
     first = doc["findings"][0]
     assert set(first) >= {"line", "rule", "severity", "message", "suggestion"}
-    assert any(f["rule"] == "goto-fallthrough" and f["line"] == 3 and f["severity"] == "error"
-               and "reaches :vista (line 4) by falling through" in f["proof"]
-               and "Windows 7 SP1" in f["evidence"]["releases"] for f in doc["findings"])
-    assert set(first) >= {"proof"} and doc["matrix"]["rows"][0]["cells"]
-    vista = next(row for row in doc["matrix"]["rows"] if row["release"] == "vista-sp1")
-    assert all(c["branches"] == [":vista"] for c in vista["cells"].values())
+    fall = next(f for f in doc["findings"] if f["rule"] == "goto-fallthrough")
+    assert fall["line"] == 3 and fall["severity"] == "error" and "Windows 7 SP1" in fall["evidence"]["releases"]
+    proof = fall["proof"]  # the contract's fields, plus the sentence
+    assert set(proof) >= {"release", "version", "language", "reached", "line", "because", "text"}
+    assert proof["reached"] == ":vista" and proof["line"] == 4 and "by falling through" in proof["text"]
+    vista = [row for row in doc["matrix"] if row["release_id"] == "vista-sp1"]
+    assert len(vista) == 9 and all(row["reached"] == ":vista" and row["line"] == 4 for row in vista)
+    assert doc["not_evaluated"] == [] and any(b["key"] == ":vista" for b in doc["branches"])
     good = tmp_path / "good.ps1"
     good.write_text("$os = Get-CimInstance Win32_OperatingSystem\n"
                     "if ($os.ProductType -eq 1 -and [int]$os.BuildNumber -ge 22000) { 'w11' } else { 'other' }\n")

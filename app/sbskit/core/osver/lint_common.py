@@ -44,10 +44,12 @@ class Finding:
     suggestion: str
     evidence: dict[str, Any] = field(default_factory=dict)
     proof: str = ""  # one sentence: which release goes where, and why
+    proof_doc: dict | None = None  # the same, as fields (release, version, language, reached, line, because)
 
     def to_doc(self) -> dict[str, Any]:
         return {"line": self.line, "rule": self.rule, "severity": self.severity, "message": self.message,
-                "suggestion": self.suggestion, "evidence": self.evidence, "proof": self.proof}
+                "suggestion": self.suggestion, "evidence": self.evidence,
+                "proof": dict(self.proof_doc, text=self.proof) if self.proof_doc else None}
 
 
 @dataclass
@@ -74,7 +76,9 @@ class LintResult:
                "findings": [f.to_doc() for f in self.findings],
                "summary": {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITY_ORDER}}
         if self.matrix is not None:
-            doc["matrix"] = self.matrix.to_doc(today)
+            doc["matrix"] = self.matrix.rows_doc(today)
+            doc["branches"] = self.matrix.branches_doc()
+            doc["not_evaluated"] = [{"line": line, "why": why} for line, why in self.matrix.notes]
         return doc
 
 

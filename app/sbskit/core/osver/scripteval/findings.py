@@ -54,6 +54,7 @@ class _Group:
     proof: str = ""
     branch: str | None = None
     score: tuple = (9,)
+    proof_doc: dict | None = None
 
 
 def judge_all(matrix: Matrix, cell: Cell, m: Machine) -> list[Verdict]:
@@ -273,6 +274,8 @@ def intent_findings(matrix: Matrix, decisions: list, reported: set) -> list[Find
                     f"where the numbers say {'true' if got[1] else 'false'}.",
                     FIX.get(matrix.language, FIX["batch"]), {"releases": names})
         f.proof = f"On {m.name}: {d.because(m)}; compared as numbers it would be {'true' if got[1] else 'false'}"
+        f.proof_doc = {"release": m.release.label, "version": m.full_version, "language": m.lang, "reached": None,
+                       "line": d.line, "because": f.proof.split(": ", 1)[1]}
         out.append(f)
     return out
 
@@ -312,8 +315,19 @@ def _add(groups, rows, matrix, families, ok_builds, today, sections, rank) -> No
         else:
             group.severity, group.proof, group.head = severity, proof, head
         group.score = score
+        group.proof_doc = _proof_doc(m, v, cell, proof, matrix)
     group.releases.append(m)
     group.languages |= {mm.lang for mm, _v, _c in bad}
+
+
+def _proof_doc(m: Machine, v: Verdict, cell: Cell, sentence: str, matrix: Matrix) -> dict:
+    """The proof as fields (the CLI contract): who, where to, and why."""
+    reached = v.branch if v.kind in ("wrong", "ok", "default") else None
+    stop = next((o for o in cell.outcomes if o.status == "error"), None)
+    because = sentence.split(", because ", 1)[1] if ", because " in sentence else sentence
+    return {"release": m.release.label, "version": m.full_version, "language": m.lang,
+            "reached": reached.key if reached else None,
+            "line": reached.line if reached else (stop.line if stop else None), "because": because}
 
 
 def _proof(m, v, cell, meant, sections, lang_only, rows, bad) -> str:
@@ -428,7 +442,7 @@ def _finding(g: _Group, script_language: str, matrix: Matrix) -> Finding:
         evidence["languages"] = langs
     fix = RULE_FIX.get(g.rule, FIX.get(script_language, FIX["batch"]))
     f = Finding(g.line, g.rule, g.severity, message, fix, {k: v for k, v in evidence.items() if v})
-    f.proof = g.proof
+    f.proof, f.proof_doc = g.proof, g.proof_doc
     return f
 
 

@@ -129,25 +129,33 @@ class Matrix:
             text += " (depends on things outside the script)"
         return text
 
-    def to_doc(self, today: _dt.date | None = None) -> dict[str, Any]:
+    def rows_doc(self, today: _dt.date | None = None) -> list[dict[str, Any]]:
+        """One entry per release and language: the branch reached (the first, when a run passes
+        several), its line, every branch reached, and the status (branch, none, error, ...)."""
         today = today or _dt.date.today()
-        rows = []
+        out = []
         for r in self.releases:
-            cells = {}
-            for lang in (self.languages if not self.language_independent else self.languages[:1]):
+            version, supported = _version(r), r.supported(today)
+            for lang in self.languages_all:
                 cell = self.cell(r.id, lang)
-                cells[lang if not self.language_independent else "all"] = {
-                    "branches": list(cell.keys), "status": cell.status, "text": self.cell_text(cell)}
-            rows.append({"release": r.id, "label": r.label, "version": _version(r), "family": r.family,
-                         "supported": r.supported(today), "cells": cells})
-        return {
-            "languages": list(self.languages), "language_independent": self.language_independent,
-            "branches": [{"key": b.key, "line": b.line, "title": b.title, "kind": b.kind,
-                          "meant_for": None if b.meaning is None or b.meaning.default else sorted(b.meaning.releases),
-                          "default": bool(b.meaning and b.meaning.default)} for b in self.branches.values()],
-            "rows": rows,
-            "not_evaluated": [text for _line, text in self.notes],
-        }
+                first = self.branches.get(cell.keys[0]) if cell.keys else None
+                out.append({"release": r.label, "release_id": r.id, "version": version, "family": r.family,
+                            "supported": supported, "language": lang,
+                            "reached": first.key if first else None, "line": first.line if first else None,
+                            "branches": list(cell.keys), "status": cell.status, "text": self.cell_text(cell)})
+        return out
+
+    @property
+    def languages_all(self) -> tuple[str, ...]:
+        """Every language: a run that read no translated text is the same in all of them."""
+        from sbskit.core.osver.scripteval.machines import LANGUAGES
+
+        return LANGUAGES if self.language_independent else self.languages
+
+    def branches_doc(self) -> list[dict[str, Any]]:
+        return [{"key": b.key, "line": b.line, "title": b.title, "kind": b.kind,
+                 "meant_for": None if b.meaning is None or b.meaning.default else sorted(b.meaning.releases),
+                 "default": bool(b.meaning and b.meaning.default)} for b in self.branches.values()]
 
 
 def _version(r: Release) -> str:
