@@ -13,7 +13,7 @@ import re
 
 from sbskit.core.osver import proofs
 from sbskit.core.osver.evaluate import EvalError, eval_wql, wmi_properties
-from sbskit.core.osver.lint import (
+from sbskit.core.osver.lint_common import (
     Collector,
     proof_text,
     report_family_guard,
