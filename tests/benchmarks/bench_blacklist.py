@@ -24,9 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "blacklist"))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from blacklist_bind import BindServer  # noqa: E402
+from servers.bind import BindServer  # noqa: E402
 
 ENTRY_POINT = "import sys; from sbskit.cli import main; sys.exit(main())"
 

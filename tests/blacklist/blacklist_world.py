@@ -8,7 +8,7 @@ real DNS answers. Tests assert on the names and addresses below.
 
 from __future__ import annotations
 
-from blacklist_bind import BindServer
+from servers.bind import BindServer
 
 LISTED_IP = "192.0.2.10"  # listed on several lists with several codes
 CLEAN_IP = "192.0.2.11"
@@ -26,7 +26,7 @@ def _rev4(ip: str) -> str:
 def _rev6(ip: str) -> str:
     import ipaddress
 
-    return ".".join(reversed(ipaddress.IPv6Address(ip).exploded.replace(":", "")))
+    return ".".join(reversed(ipaddress.IPv6Address(ip).packed.hex()))  # .exploded has dots on 3.13
 
 
 def build_world(server: BindServer) -> None:

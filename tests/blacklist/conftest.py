@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from blacklist_bind import BindServer  # noqa: E402
+from servers.bind import BindServer  # noqa: E402
 from blacklist_world import build_world  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""``sbskit-cli``: the checks of the kit without a window (see shared cli-contract.md).
+"""``sbskit-cli``: the checks of the kit without a window (the contract: docs/cli.md).
 
 Subcommands are the ``cmd_*.py`` modules of this package, found at start-up, so each
 feature adds its own module and nothing else. Module tops import only ``argparse``-level

@@ -1,4 +1,4 @@
-"""A real BIND (``named -g``) on loopback with blocklist zones the tests write.
+"""A real BIND (``named -g``) on loopback with the zones a feature's tests write (blocklists, mail DNS).
 
 The server is authoritative for the root zone too, so a recursive query can never
 leave the machine: every name outside the test zones is simply NXDOMAIN. Timeouts come
