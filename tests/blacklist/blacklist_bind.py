@@ -48,11 +48,12 @@ class BindServer:
         self.proc: subprocess.Popen | None = None
         self.add_zone(".", "ns.test. 3600 IN A 127.0.0.1\n")
 
-    def add_zone(self, name: str, records: str, negative_ttl: int = 60, options: str = "", missing_file: bool = False) -> None:
+    def add_zone(self, name: str, records: str, negative_ttl: int = 60, options: str = "", missing_file: bool = False,
+                 ttl: int = 300) -> None:
         fname = "root.db" if name == "." else f"{name}.db"
         if not missing_file:
             origin = "." if name == "." else f"{name}."
-            text = f"$ORIGIN {origin}\n$TTL 300\n" + SOA.format(neg=negative_ttl) + records
+            text = f"$ORIGIN {origin}\n$TTL {ttl}\n" + SOA.format(neg=negative_ttl) + records
             (self.dir / fname).write_text(text, encoding="ascii")
         self.zones.append(f'zone "{name}" {{ type primary; file "{self.dir / fname}"; {options} }};')
 

@@ -344,6 +344,8 @@ class BlacklistTab(KitTab):
             self.progress.setFormat(f"{done} / {total}")
 
     def _on_result(self, item: dict) -> None:
+        if item.get("type") == "cancelled":
+            return
         if item.get("type") == "target":
             self.results.update_target(item)
             return
