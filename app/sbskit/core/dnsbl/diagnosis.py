@@ -12,7 +12,7 @@ problem). One working blocklist is enough to clear the resolver.
 from __future__ import annotations
 
 from sbskit.core.dnsbl import wire
-from sbskit.core.dnsbl.health import DNS_ERROR, HIDDEN, NO_ANSWER, ODD, OPERATOR, WILDCARD, ZoneHealth
+from sbskit.core.dnsbl.health import HIDDEN, NO_ANSWER, ODD, OPERATOR, REFUSED, SERVFAIL, WILDCARD, ZoneHealth
 from sbskit.core.dnsbl.transport import CANCELLED, NOT_ASKED, TIMEOUT, UNREACHABLE, Answer
 from sbskit.core.dnsbl.verdict import list_kind
 
@@ -77,7 +77,9 @@ def _failure_clauses(failing: list[ZoneHealth], timeout: float) -> list[str]:
                              + (f" (they saw the query come from {seen})" if seen else "")),
         WILDCARD: lambda n: f"{_plural(n, 'list answers', 'lists answer')} 'listed' for names that cannot be listed",
         NO_ANSWER: lambda n: f"{_plural(n, 'list', 'lists')} gave no answer within {timeout:g} s",
-        DNS_ERROR: lambda n: f"{_plural(n, 'list', 'lists')} got SERVFAIL or REFUSED",
+        SERVFAIL: lambda n: (f"{_plural(n, 'list', 'lists')} got SERVFAIL (the resolver cannot get answers from "
+                             "their servers)"),
+        REFUSED: lambda n: f"{_plural(n, 'list', 'lists')} got REFUSED",
         ODD: lambda n: f"{_plural(n, 'list', 'lists')} gave answers no list documents",
     }
     ordered = sorted(counts.items(), key=lambda item: -item[1])
@@ -93,8 +95,8 @@ def diagnose(healths: list[ZoneHealth], probe: Answer | None, resolver: str, tim
     state = probe_state(probe)
     clauses = _failure_clauses(failing, timeout)
     if state in ("refused", "servfail", "unreachable", "rewrites"):
-        reason = state
-        clauses = [_PROBE_TROUBLE[state]] + clauses
+        reason = state  # the resolver fails a name that needs no list: that alone explains the lists
+        clauses = [_PROBE_TROUBLE[state]]
     elif state == "no-answer" and failing and all(h.failure == NO_ANSWER for h in failing):
         reason = "no-answer"
         clauses = [_PROBE_TROUBLE[state]]

@@ -32,7 +32,8 @@ HIDDEN = "hidden"  # the listed test entry comes back "not listed"
 OPERATOR = "operator"  # the operator answered an error code (refused this resolver, rate limit)
 WILDCARD = "wildcard"  # addresses for names no list holds
 NO_ANSWER = "no-answer"  # timeouts
-DNS_ERROR = "dns-error"  # SERVFAIL, REFUSED, nothing listening
+SERVFAIL = "servfail"  # the resolver could not get an answer from the list's servers
+REFUSED = "refused"  # REFUSED, or nothing listening
 ODD = "odd"  # something undocumented
 
 
@@ -135,7 +136,7 @@ class ZoneHealth:
         answer = self.listed
         point = self.test_listed
         if answer is not None and answer.error == UNREACHABLE:
-            self.failure = DNS_ERROR
+            self.failure = REFUSED
             return ("refused", answer.detail)
         if answer is None or answer.error:
             self.failure = NO_ANSWER
@@ -143,7 +144,7 @@ class ZoneHealth:
             return ("timeout", f"the list's test entry {point} did not answer ({detail}), so 'not listed' cannot be confirmed")
         msg = answer.msg
         if msg.rcode in RCODE_REASON:
-            self.failure = DNS_ERROR
+            self.failure = SERVFAIL if msg.rcode == wire.SERVFAIL else REFUSED
             return (RCODE_REASON[msg.rcode], f"the list's test entry {point} got {RCODE_TEXT[msg.rcode]}, so 'not listed' "
                     "cannot be confirmed")
         if msg.rcode == wire.NXDOMAIN or (msg.rcode == wire.NOERROR and not a_records(answer)):

@@ -115,6 +115,15 @@ def _why(reasons: dict[str, int]) -> str:
 
 def summary_line(summary: dict[str, Any], targets: int = 1) -> str:
     """The headline: 'Listed on 2 of 38 blocklists; 3 could not answer (2 timeout, 1 servfail).'"""
+    verdict, advice = headline_parts(summary, targets)
+    return f"{verdict} {advice}" if advice else verdict
+
+
+def headline_parts(summary: dict[str, Any], targets: int = 1) -> tuple[str, str]:
+    """(what was found, what to do): the GUI shows them as two labels, the others as one line.
+
+    With a resolver problem the first part leads with it, and the second says what to do.
+    """
     verdict = verdict_of(summary)
     block = summary.get("blocklists") or {"results": summary["results"], "listed": summary["listed"],
                                            "clean": summary["clean"], "errors": summary["errors"]}
@@ -123,16 +132,15 @@ def summary_line(summary: dict[str, Any], targets: int = 1) -> str:
     where = many if n != 1 else one
     errors, reasons = block["errors"], summary.get("error_reasons") or {}
     could_not = f"{errors} could not answer ({_why(reasons)})" if errors else ""
-    parts: list[str] = []
     problem = summary.get("resolver_problem")
-    if problem:
-        parts.append(f"{problem['headline']} {problem['advice']}")
+    lead = f"{problem['headline']} " if problem else ""
+    advice = problem["advice"] if problem else ""
     if verdict == CANCELLED:
         ran = summary["results"]
         text = (f"Cancelled: {ran} of {ran + summary.get('not_asked', 0)} lookups ran ({summary['listed']} listed, "
                 f"{summary['clean']} not listed, {summary['errors']} could not answer); "
                 f"{summary.get('not_asked', 0)} were cancelled or not asked.")
-        return " ".join(parts + [text])
+        return lead + text, advice
     if verdict == LISTED:
         text = f"Listed on {summary['listed']} of {n} {where}"
         if could_not:
@@ -150,8 +158,26 @@ def summary_line(summary: dict[str, Any], targets: int = 1) -> str:
         text = (f"Could not tell: {errors} of the {n} {where} could not answer ({_why(reasons)}); "
                 f"not listed on the {block['clean']} that answered")
     allow = summary.get("allow_lists") or {}
-    if summary.get("allow_or_reputation"):
-        text += f"; {summary['allow_or_reputation']} allow-list or reputation entries"
+    good = summary.get("allow_or_reputation") or 0
+    if good:
+        text += f"; {good} allow-list or reputation {'entry' if good == 1 else 'entries'}"
+        if verdict not in (LISTED, NOT_LISTED):
+            text += " (good news, but they say nothing about blocklists)"
     elif allow.get("errors") and verdict != RESOLVER_PROBLEM:
         text += f"; {allow['errors']} allow-list lookups could not answer"
-    return " ".join(parts + [text + "."])
+    return f"{lead}{text}.", advice
+
+
+def doc_summary(doc: dict[str, Any]) -> dict[str, Any]:
+    """The summary of a sweep document, counted from its own targets.
+
+    A client's history keeps one document per target, each with the whole sweep's
+    summary beside it; counting again keeps the verdict true to the targets shown.
+    """
+    stored = doc.get("summary") or {}
+    cancelled = stored.get("verdict") == CANCELLED
+    return summarize(doc.get("targets") or [], doc.get("resolver_problem"), stored.get("not_asked", 0), cancelled)
+
+
+def doc_headline(doc: dict[str, Any]) -> str:
+    return summary_line(doc_summary(doc), len(doc.get("targets") or []))
