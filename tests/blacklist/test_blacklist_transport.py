@@ -6,6 +6,7 @@ so every assertion here is about what was sent and answered, not about wall time
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 
@@ -184,3 +185,25 @@ def test_two_sweeps_at_once_share_the_cache(bind):
     assert len(outcomes) == 12
     for outcome in outcomes:
         assert outcome[(LISTED_IP, "ttl1.bl.test")] == "listed" and outcome[(CLEAN_IP, "ttl1.bl.test")] == "clean"
+
+
+def test_a_withdrawn_question_no_longer_holds_up_the_run():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:  # bound, never answers
+        silent.bind(("127.0.0.1", 0))
+        tr = transport.Transport([("127.0.0.1", silent.getsockname()[1])], timeout=30)
+        answers = []
+        keep, drop = answers.append, answers.append
+        tr.submit("a.slow.test", wire.TXT, keep, key="slow.test")
+        tr.submit("a.slow.test", wire.TXT, drop, key="slow.test")  # the same question, asked twice
+        tr.withdraw("a.slow.test", wire.TXT, drop)
+        assert tr.queued() == 1  # the other asker still wants it
+        tr.withdraw("a.slow.test", wire.TXT, keep)
+        assert tr.queued() == 0 and not tr._waiting
+        tr.submit("b.slow.test", wire.TXT, keep, key="slow.test")
+        tr._pump(time.monotonic())  # sent, no answer yet
+        assert tr.sent_packets >= 1 and tr.queued() == 1
+        tr.withdraw("b.slow.test", wire.TXT, keep)
+        assert tr.queued() == 0 and not tr._active
+        tr.run(time.monotonic() + 30)  # returns at once: nothing is left to wait for
+        tr.close()
+    assert answers == []

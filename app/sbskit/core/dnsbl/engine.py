@@ -61,7 +61,7 @@ class _Slot:
     """One target on one zone."""
 
     __slots__ = ("target", "zone", "qname", "answer", "txt", "txt_state", "waiting_txt", "emitted", "result",
-                 "health")
+                 "health", "on_txt")
 
     def __init__(self, target: Target, zone: Zone, qname: str) -> None:
         self.target = target
@@ -74,6 +74,7 @@ class _Slot:
         self.emitted = False
         self.result: dict | None = None
         self.health: ZoneHealth | None = None
+        self.on_txt = None  # the TXT callback while the TXT question is out
 
 
 class Sweep(FollowUps):
@@ -279,7 +280,8 @@ class Sweep(FollowUps):
     def _ask_txt(self, slot: _Slot) -> None:
         if slot.txt_state == 0:
             slot.txt_state = 1
-            self._transport.submit(slot.qname, wire.TXT, lambda a, s=slot: self._on_txt(s, a), key=slot.health.qzone)
+            slot.on_txt = lambda a, s=slot: self._on_txt(s, a)
+            self._transport.submit(slot.qname, wire.TXT, slot.on_txt, key=slot.health.qzone)
 
     def _on_answer(self, slot: _Slot, answer: Answer) -> None:
         slot.answer = answer
@@ -289,9 +291,13 @@ class Sweep(FollowUps):
             slot.waiting_txt = True
             self._ask_txt(slot)
             return
+        if slot.txt_state == 1:  # asked early (a slow list), but there is no listing to give a reason for
+            self._transport.withdraw(slot.qname, wire.TXT, slot.on_txt)
+            slot.txt_state = 0
         self._emit(slot)
 
     def _on_txt(self, slot: _Slot, answer: Answer) -> None:
+        slot.on_txt = None
         slot.txt = txt_records(answer)
         slot.txt_state = 2
         if slot.waiting_txt:

@@ -171,6 +171,28 @@ class Transport:
             queue = self._waiting[key] = deque()
         queue.append(query)
 
+    def withdraw(self, qname: str, qtype: int, callback: Callback) -> None:
+        """Take back a question asked with ``callback`` whose answer is no longer needed.
+
+        Other askers of the same question keep it; with none left it stops being asked and
+        no longer holds up :meth:`run` (a TXT reason asked early for a name that is, as it
+        turns out, not listed).
+        """
+        query = self._pending.get((qname.rstrip(".").lower(), qtype))
+        if query is None or callback not in query.callbacks:
+            return
+        query.callbacks.remove(callback)
+        if query.callbacks:
+            return
+        queue = self._waiting.get(query.key)
+        if queue is not None and query in queue:
+            queue.remove(query)
+            if not queue:
+                del self._waiting[query.key]
+            self._pending.pop((query.qname, query.qtype), None)
+            return
+        self._finish(query, Answer(error=CANCELLED, detail="no longer needed"))
+
     def queued(self) -> int:
         """Questions submitted and not yet answered."""
         return len(self._pending)
