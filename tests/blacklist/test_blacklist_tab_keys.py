@@ -15,10 +15,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTabWidget
 
 from sbskit.core.settings import Settings
-from sbskit.ui.blacklist_results import COL_RESULT
-from sbskit.ui.blacklist_tab import LISTS_PAGE, RESULTS_PAGE, BlacklistTab
-from sbskit.ui.main_window import MainWindow
-from sbskit.ui.theme import status_foreground
+from sbskit.ui.blacklist.results import COL_RESULT
+from sbskit.ui.blacklist.tab import LISTS_PAGE, RESULTS_PAGE, BlacklistTab
+from sbskit.ui.shell.main_window import MainWindow
+from sbskit.ui.common.theme import status_foreground
 
 pytestmark = pytest.mark.gui
 
@@ -131,7 +131,10 @@ def test_shortcuts_reach_the_blacklist_tab(qtbot, window, bind, tmp_path):
                        (Qt.Key.Key_U, lambda: tab.pages.currentIndex() == RESULTS_PAGE),
                        (Qt.Key.Key_R, lambda: tab.resolver_edit.hasFocus()),
                        (Qt.Key.Key_Q, lambda: tab.dqs_edit.hasFocus()),
-                       (Qt.Key.Key_S, lambda: tab.zones_edit.hasFocus()),
+                       (Qt.Key.Key_Z, lambda: tab.zones_edit.hasFocus()),
+                       (Qt.Key.Key_A, lambda: tab.pages.currentWidget() is tab.mail_dns),
+                       (Qt.Key.Key_N, lambda: tab.mail_dns.domain_edit.hasFocus()),
+                       (Qt.Key.Key_U, lambda: tab.pages.currentIndex() == RESULTS_PAGE),
                        (Qt.Key.Key_T, lambda: tab.target_box.lineEdit().hasFocus()),
                        (Qt.Key.Key_P, lambda: not tab.ptr_check.isChecked()),
                        (Qt.Key.Key_M, lambda: not tab.mx_check.isChecked())):
@@ -148,11 +151,14 @@ def _mnemonics(texts):
     return found
 
 
-def test_mnemonics_are_unique_on_the_blacklist_tab(window):
+@pytest.mark.parametrize("page", [0, 1, 2])
+def test_mnemonics_are_unique_on_the_blacklist_tab(window, page):
+    """Every page of the tab (results, lists, mail DNS) with the controls above and below it and the menus."""
     tab = window.current_tab()
+    tab.pages.setCurrentIndex(page)
     texts = [a.text() for a in window.menuBar().actions()]
     texts += [w.text() for w in tab.findChildren(QAbstractButton) if w.isVisibleTo(tab)]
-    texts += [w.text() for w in tab.findChildren(QLabel) if w.buddy() is not None]
+    texts += [w.text() for w in tab.findChildren(QLabel) if w.buddy() is not None and w.isVisibleTo(tab)]
     for pages in tab.findChildren(QTabWidget):
         texts += [pages.tabText(i) for i in range(pages.count())]
     letters = _mnemonics(texts)

@@ -85,7 +85,7 @@ def run(args: argparse.Namespace):
 def _write_memo(path, doc, profile: str) -> None:
     from sbskit.core.mailprobe.checklist import load_checklist
     from sbskit.core.mailprobe.memo import render_memo
-    from sbskit.report_files import write_document
+    from sbskit.documents.files import write_document
 
     sheet, warning = load_checklist(profile)
     if warning:
