@@ -118,6 +118,10 @@ def test_slow_zone_is_an_outlier_among_answered_zones():
     assert timing.newly_slow(0, ["slow"], 0.2) == ["slow"]
     assert timing.newly_slow(0, ["slow"], 0.3) == []  # reported once
     assert timing.is_slow(0, "slow")
+    # an outlier's questions: a copy after the usual round trip, one more after the RTO, then wait
+    assert timing.interval(0, "slow", 1) == pytest.approx(0.05)
+    assert timing.interval(0, "slow", 2) == timing.initial_rto(0)
+    assert timing.interval(0, "slow", 3) is None
 
 
 class _SlowDict(dict):

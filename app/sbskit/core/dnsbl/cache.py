@@ -24,6 +24,8 @@ class AnswerCache:
 
     def get(self, key: tuple, now: float | None = None) -> object | None:
         """The live value for ``key``, or None (an expired entry is dropped)."""
+        if key not in self._entries:  # a miss needs no lock (one dict read is atomic): the common case
+            return None
         now = time.monotonic() if now is None else now
         with self._lock:
             hit = self._entries.get(key)

@@ -307,8 +307,8 @@ class Sweep(FollowUps):
     def _emit(self, slot: _Slot, force: bool = False) -> None:
         if slot.emitted or slot.answer is None or (slot.waiting_txt and not force):
             return
-        if slot.answer.error in (CANCELLED, NOT_ASKED) or self._ctx.is_cancelled():
-            return  # never a verdict: the lookup did not run to its end
+        if slot.answer.error in (CANCELLED, NOT_ASKED) or (self._streaming and self._ctx.is_cancelled()):
+            return  # never a verdict: the lookup did not run to its end (only a streaming caller can cancel)
         health = slot.health
         if health is not None and not health.settled:
             if not force:

@@ -43,24 +43,26 @@ class Tally:
         self.zones.add(result["zone"])
         if target:
             self.targets.add(target)
-        side = self.allow if _is_allow_list(result) else self.block
+        kind = result.get("list_kind")
+        block = not (kind == "allow-list" if kind is not None else _is_allow_list(result))
+        side = self.block if block else self.allow
         side["results"] += 1
         status = result["status"]
         if status == "clean":
             self.clean += 1
-            if side is self.block:
+            if block:
                 side["clean"] += 1
         elif status == "listed":
             if result.get("verdict") == "bad":
                 self.listed += 1
-                if side is self.block:
+                if block:
                     side["listed"] += 1
             else:
                 self.good += 1
         else:
             self.errors += 1
             side["errors"] += 1
-            if side is self.block:
+            if block:
                 self.reasons[result["error"]] = self.reasons.get(result["error"], 0) + 1
 
     def summary(self, resolver_problem: dict | None = None, not_asked: int = 0, cancelled: bool = False) -> dict[str, Any]:

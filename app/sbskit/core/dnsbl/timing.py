@@ -58,6 +58,7 @@ class Timing:
         self.ceiling = max(self.default_rto, timeout * 0.5)  # room for at least two tries
         self._keys: dict[tuple[int, str], RttEstimate] = {}
         self._servers: dict[int, RttEstimate] = {}
+        self.any_slow = False  # some zone is slow (a cheap test before asking about one)
 
     def estimate(self, server: int, key: str) -> RttEstimate:
         est = self._keys.get((server, key))
@@ -68,17 +69,32 @@ class Timing:
     def server(self, server: int) -> RttEstimate | None:
         return self._servers.get(server)
 
-    def sent(self, server: int, key: str, now: float) -> None:
-        est = self.estimate(server, key)
-        if est.samples == 0 and est.silent_since is None:
+    def sent(self, server: int, key: str, now: float) -> bool:
+        """Note a copy sent; True if the zone's round trip is known (else the copy went blind)."""
+        est = self._keys.get((server, key))
+        if est is None:
+            est = self._keys[(server, key)] = RttEstimate()
+        if est.samples:
+            return True
+        if est.silent_since is None:
             est.silent_since = now
+        return False
 
     def sample(self, server: int, key: str, rtt: float) -> None:
-        self.estimate(server, key).sample(rtt)
+        est = self._keys.get((server, key))
+        if est is None:
+            est = self._keys[(server, key)] = RttEstimate()
+        est.sample(rtt)
+        if est.slow:
+            self.any_slow = True
         whole = self._servers.get(server)
         if whole is None:
             whole = self._servers[server] = RttEstimate()
-        whole.sample(rtt)
+            whole.sample(rtt)
+        else:  # RFC 6298 inline (once per answer): the server-wide estimate feeds new zones' first RTO
+            whole.rttvar = 0.75 * whole.rttvar + 0.25 * abs(whole.srtt - rtt)
+            whole.srtt = 0.875 * whole.srtt + 0.125 * rtt
+            whole.samples += 1
 
     def initial_rto(self, server: int) -> float:
         """For a zone not heard from: the server's own estimate, with room to spare."""
@@ -93,21 +109,23 @@ class Timing:
         A zone with answers: its RTO, times 1.5 for every copy sent since its round trip was
         known (``blind`` copies went out before: they do not count, the zone's answers since
         then show they were lost). A zone with no answer yet: one speculative copy after the
-        server's RTO (a zone already known to be slow: after the server's usual round trip),
-        then nothing more until the zone answers or half the timeout has passed.
+        server's RTO, then nothing more until the zone answers or half the timeout has passed.
+        A zone already known to be slow (an outlier): two copies, then wait for its answers.
         """
         est = self._keys.get((server, key))
         if est is not None and est.samples:
             rto = min(self.ceiling, max(MIN_RTO, est.rto()))
             return rto * BACKOFF ** max(0, tries - blind - 1)
+        first = self.initial_rto(server)
+        whole = self._servers.get(server)
+        if est is not None and est.slow and whole is not None:
+            # an outlier zone's questions finish last, and a lost one costs its whole slow round
+            # trip: two copies within that round trip, a usual round trip and an RTO apart (the
+            # resolver merges identical questions, so the list's servers still see one)
+            return (min(first, max(MIN_RTO, whole.srtt)), first)[tries - 1] if tries <= 2 else None
         if tries == 1:
-            whole = self._servers.get(server)
-            if est is not None and est.slow and whole is not None:
-                # an outlier zone's questions finish last: copy them after a usual round trip
-                return min(self.initial_rto(server), max(MIN_RTO, whole.srtt))
-            return self.initial_rto(server)
+            return first
         if tries == 2:
-            first = self.initial_rto(server)
             return max(self.timeout * 0.5 - first, first)
         return None
 
@@ -137,8 +155,12 @@ class Timing:
                     and now - est.silent_since >= limit:
                 est.slow = True
                 found.append(key)
+        if found:
+            self.any_slow = True
         return found
 
     def is_slow(self, server: int, key: str) -> bool:
+        if not self.any_slow:
+            return False
         est = self._keys.get((server, key))
         return est is not None and est.slow

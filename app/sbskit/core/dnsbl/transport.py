@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # typing is not imported at run time (CLI start-up time)
 
 from sbskit.core.dnsbl import wire
 from sbskit.core.dnsbl.cache import MAX_CACHE_TTL, AnswerCache  # noqa: F401 - MAX_CACHE_TTL re-exported
-from sbskit.core.dnsbl.timing import Timing
+from sbskit.core.dnsbl.timing import MIN_RTO, Timing
 
 TIMEOUT = "timeout"
 MALFORMED = "malformed"
@@ -121,6 +121,8 @@ class Transport:
         self._sockets: dict[int, socket.socket] = {}  # by server index
         self._socket_index: dict[socket.socket, int] = {}
         self._dead: dict[int, str] = {}  # server index -> why it cannot be used
+        self._count = len(self._sockaddrs)
+        self._first = 0  # the first usable server (recomputed when one turns out dead)
         self._ready: list[tuple[Callback, Answer]] = []
         self._waiting: dict[str, deque[_Query]] = {}  # per key, not yet sent
         self._inflight_by_key: dict[str, int] = {}
@@ -199,11 +201,11 @@ class Transport:
 
     def is_slow(self, key: str) -> bool:
         """True when ``key``'s answers take long (or have not come back while others have)."""
-        return self.timing.is_slow(self._home(), key)
+        return self.timing.is_slow(self._first, key)
 
     def key_rtt(self, key: str) -> float | None:
         """The smoothed round trip of ``key`` on the first usable resolver, if measured."""
-        est = self.timing.estimate(self._home(), key)
+        est = self.timing.estimate(self._first, key)
         return est.srtt if est.samples else None
 
     def run(self, deadline: float, is_cancelled: Callable[[], bool] | None = None) -> None:
@@ -298,12 +300,9 @@ class Transport:
             if qid not in self._by_id:
                 return qid
 
-    def _home(self) -> int:
-        count = len(self._sockaddrs)
-        for index in range(count):
-            if index not in self._dead:
-                return index
-        return 0
+    def _mark_dead(self, index: int, why: str) -> None:
+        self._dead.setdefault(index, why)
+        self._first = next((i for i in range(self._count) if i not in self._dead), 0)
 
     def _name(self, index: int) -> str:
         host, port = self.servers[index]
@@ -313,7 +312,7 @@ class Transport:
     def _urgency(self, key: str, now: float) -> tuple[int, float, int]:
         """Sort key for the pump: zones never asked first, then the slowest (the critical path),
         then the one with fewest questions out (so equally slow zones share the free slots)."""
-        est = self.timing.estimate(self._home(), key)
+        est = self.timing.estimate(self._first, key)
         inflight = self._inflight_by_key.get(key, 0)
         if est.samples:
             return (1, -round(est.srtt, 2), inflight)
@@ -325,14 +324,21 @@ class Transport:
         room = self.max_inflight - len(self._active)
         if not self._waiting or room <= 0:
             return
-        keys = sorted(self._waiting, key=lambda k: self._urgency(k, now)) if len(self._waiting) > 1 else list(self._waiting)
+        keys = list(self._waiting)
+        if len(keys) > 1 and sum(len(q) for q in self._waiting.values()) > room:  # not all fit: who goes first
+            keys.sort(key=lambda k: self._urgency(k, now))
         while room > 0 and keys:
             sent_any = False
             for key in keys:  # one question per zone per pass: every zone gets going at once
                 queue = self._waiting[key]
                 if not queue or self._inflight_by_key.get(key, 0) >= self.per_key_limit:
                     continue
-                self._start(queue.popleft(), now)
+                query = queue.popleft()
+                query.first_sent = now
+                query.server = query.home = self._first
+                self._active[query] = None
+                self._inflight_by_key[key] = self._inflight_by_key.get(key, 0) + 1
+                self._send(query, now)
                 sent_any = True
                 room -= 1
                 if room <= 0:
@@ -343,22 +349,16 @@ class Transport:
             if not sent_any:
                 break
 
-    def _start(self, query: _Query, now: float) -> None:
-        query.first_sent = now
-        query.server = self._home()
-        query.home = query.server % len(self._sockaddrs)
-        self._active[query] = None
-        self._inflight_by_key[query.key] = self._inflight_by_key.get(query.key, 0) + 1
-        self._send(query, now)
-
     def _send(self, query: _Query, now: float) -> None:
         """Send a copy of ``query`` (with a fresh id) to its current resolver."""
-        count = len(self._sockaddrs)
-        for _ in range(count):  # skip servers known to be unusable
-            if query.server % count not in self._dead:
-                break
-            query.server += 1
+        count = self._count
         index = query.server % count
+        if self._dead:
+            for _ in range(count):  # skip servers known to be unusable
+                if query.server % count not in self._dead:
+                    break
+                query.server += 1
+            index = query.server % count
         query.last_sent = now
         query.tries += 1
         if index in self._dead:
@@ -369,9 +369,8 @@ class Transport:
             self._by_id.pop(query.ids.pop(0), None)
         query.ids.append(qid)
         self._by_id[qid] = (query, now, index)
-        if not self.timing.known(index, query.key):
-            query.blind += 1
-        self.timing.sent(index, query.key, now)
+        if not self.timing.sent(index, query.key, now):
+            query.blind += 1  # sent before the zone's round trip was known
         try:
             self._socket(index).send(wire.query_packet(qid, query.question))
             self.sent_packets += 1
@@ -382,15 +381,15 @@ class Transport:
         except OSError as exc:
             if exc.errno in (errno.ENOBUFS, errno.EAGAIN):
                 return
-            self._dead[index] = f"cannot send to {self._name(index)}: {exc.strerror or exc}"
+            self._mark_dead(index, f"cannot send to {self._name(index)}: {exc.strerror or exc}")
             self._server_down(index)
 
     def _server_down(self, index: int) -> None:
         """Nothing listens at this server: move its queries to the next one, or fail them now."""
-        self._dead.setdefault(index, f"nothing answers DNS at {self._name(index)} (connection refused)")
+        self._mark_dead(index, f"nothing answers DNS at {self._name(index)} (connection refused)")
         now = time.monotonic()
         for query in list(self._active):
-            if query.server % len(self._sockaddrs) == index and query in self._active:
+            if query.server % self._count == index and query in self._active:
                 query.server += 1
                 self._send(query, now)
 
@@ -444,11 +443,14 @@ class Transport:
     def _timers(self, now: float) -> None:
         due_next = now + 0.25
         timing = self.timing
-        count = len(self._sockaddrs)
+        count = self._count
         for query in list(self._active):
             give_up = query.first_sent + self.timeout
             if now >= give_up:
                 self._finish(query, Answer(error=TIMEOUT, detail=f"no answer within {self.timeout:g} s"))
+                continue
+            if now - query.last_sent < MIN_RTO:  # no interval is shorter: nothing to work out yet
+                due_next = min(due_next, query.last_sent + MIN_RTO)
                 continue
             interval = timing.interval(query.server % count, query.key, query.tries, query.blind)
             due = give_up if interval is None else query.last_sent + interval
@@ -462,10 +464,10 @@ class Transport:
                 due = give_up if interval is None else query.last_sent + interval
             due_next = min(due_next, due, give_up)
         keys = [key for key, inflight in self._inflight_by_key.items() if inflight and key[:1] != "#"]
-        for key in timing.newly_slow(self._home(), keys, now):
+        for key in timing.newly_slow(self._first, keys, now):
             # an outlier zone's questions finish last: a lost one would cost a whole extra round
             # trip, so each gets its one speculative copy now rather than at the usual time
-            settled = self.timing.server(self._home())
+            settled = self.timing.server(self._first)
             young = settled.srtt if settled is not None else 0.0
             for query in [q for q in self._active if q.key == key and q.tries == 1 and now - q.last_sent >= young]:
                 self.retransmits += 1
@@ -473,7 +475,7 @@ class Transport:
                 self._send(query, now)
             if self.on_slow is not None:
                 self.on_slow(key)
-        due_next = min(due_next, now + 0.02)
+        due_next = min(due_next, now + 0.05)
         self._timer_due = max(due_next, now + 0.005)
 
     def _expire_all(self, why: str) -> None:

@@ -27,7 +27,7 @@ def verdict(zone: Zone, target: str, answer: Answer, txt: list[str], health: Zon
     result: dict[str, Any] = {
         "zone": zone.zone, "name": zone.name, "status": "error", "codes": [], "meanings": [],
         "category": None, "verdict": None, "txt": txt, "error": None, "detail": "",
-        "delist_url": zone.delist_for(target), "list_kind": list_kind(zone),
+        "delist_url": zone.delist_for(target), "list_kind": "allow-list" if zone.group == "allow" else "blocklist",
     }
 
     def error(reason: str, detail: str) -> dict[str, Any]:
