@@ -1,16 +1,13 @@
 """Many DNS queries in flight over one UDP socket per resolver, complete on slow and lossy links.
 
-A blocklist sweep is hundreds of tiny independent queries; waiting for each in turn (or
-spinning up a thread or an asyncio task per query) wastes most of the time. Here every
-query goes out at once, answers are matched back by id *and* question (so a stray or
-spoofed packet cannot answer the wrong query), and the whole sweep ends at a hard
-deadline. A lost query is asked again when its zone's own round trip says it is late
-(``timing``), with a fresh id per copy so every answer is an exact round-trip sample;
-a zone that is merely slow is waited for, not flooded. A global cap keeps the number
-of questions in flight to what a small office resolver bears (dnsmasq, the usual router
-resolver, forwards at most 150 at once), a per-zone cap keeps us polite to each list
-operator, and the zones that answer slowest get free slots first. Answers are cached
-by their TTL for the process (``cache``).
+A blocklist sweep is hundreds of tiny independent queries: every one goes out at once,
+answers are matched by id *and* question (a stray or spoofed packet cannot answer the
+wrong query), and the sweep ends at a hard deadline. A lost query is asked again when
+its zone's own round trip says it is late (``timing``), with a fresh id per copy so each
+answer is an exact round-trip sample; a merely slow zone is waited for, not flooded. A
+global cap keeps the questions in flight to what a small office resolver bears (dnsmasq,
+the usual router resolver, forwards at most 150 at once), a per-zone cap keeps us polite
+to each list, and the slowest zones get free slots first. Answers are cached (``cache``).
 """
 
 from __future__ import annotations
@@ -217,12 +214,14 @@ class Transport:
         while True:
             self._drain_ready()
             if is_cancelled is not None and is_cancelled():
-                self._cancel_all()
+                self._stop_all(CANCELLED, "cancelled while waiting for the answer",
+                               NOT_ASKED, "not asked: the check was cancelled first")
                 self._drain_ready()
                 return
             now = time.monotonic()
             if now >= deadline:
-                self._expire_all("the overall time limit was reached")
+                why = "the overall time limit was reached"
+                self._stop_all(TIMEOUT, why, TIMEOUT, why + " before this question could be sent")
                 self._drain_ready()
                 if not self._ready and not self._active and not self._waiting:
                     return
@@ -455,9 +454,7 @@ class Transport:
             interval = timing.interval(query.server % count, query.key, query.tries, query.blind)
             due = give_up if interval is None else query.last_sent + interval
             if now >= due:
-                self.retransmits += 1
-                query.server += 1  # the next resolver, if there are several
-                self._send(query, now)
+                self._retransmit(query, now)
                 if query not in self._active:
                     continue
                 interval = timing.interval(query.server % count, query.key, query.tries, query.blind)
@@ -470,33 +467,28 @@ class Transport:
             settled = self.timing.server(self._first)
             young = settled.srtt if settled is not None else 0.0
             for query in [q for q in self._active if q.key == key and q.tries == 1 and now - q.last_sent >= young]:
-                self.retransmits += 1
-                query.server += 1
-                self._send(query, now)
+                self._retransmit(query, now)
             if self.on_slow is not None:
                 self.on_slow(key)
         due_next = min(due_next, now + 0.05)
         self._timer_due = max(due_next, now + 0.005)
 
-    def _expire_all(self, why: str) -> None:
+    def _stop_all(self, error: str, why: str, unsent_error: str, unsent_why: str) -> None:
+        """Answer every open question now: those asked with ``error``, those never sent with ``unsent_error``."""
         self._expired = True
         for query in list(self._active):
-            self._finish(query, Answer(error=TIMEOUT, detail=why))
-        self._fail_waiting(TIMEOUT, why + " before this question could be sent")
-
-    def _cancel_all(self) -> None:
-        self._expired = True
-        for query in list(self._active):
-            self._finish(query, Answer(error=CANCELLED, detail="cancelled while waiting for the answer"))
-        self._fail_waiting(NOT_ASKED, "not asked: the check was cancelled first")
-
-    def _fail_waiting(self, error: str, why: str) -> None:
+            self._finish(query, Answer(error=error, detail=why))
         for queue in self._waiting.values():
             for query in queue:
                 self._pending.pop((query.qname, query.qtype), None)
                 for callback in query.callbacks:
-                    self._ready.append((callback, Answer(error=error, detail=why)))
+                    self._ready.append((callback, Answer(error=unsent_error, detail=unsent_why)))
         self._waiting.clear()
+
+    def _retransmit(self, query: _Query, now: float) -> None:
+        self.retransmits += 1
+        query.server += 1  # the next resolver, if there are several
+        self._send(query, now)
 
     def _drain_ready(self) -> None:
         # callbacks may submit follow-up queries (TXT reasons, MX addresses); those queue up
