@@ -144,10 +144,15 @@ def loopback(args, server: BindServer, env: dict, runner: Path) -> list[float]:
     for title, targets, zones, extra in workloads:
         pyd_cmd = [sys.executable, str(runner), str(server.port), ",".join(zones), ",".join(targets), "3", "2"]
         sbs_cmd = sbskit_cmd(server.address, targets, zones, extra)
-        pyd_times, sbs_times, pyd_cpu, sbs_cpu = [], [], [], []
+        pyd_times, sbs_times, pyd_cpu, sbs_cpu, base_times, base_cpu = [], [], [], [], [], []
         for run in range(args.runs + 1):  # first round warms the OS caches and is not counted
             t_pyd, p_pyd = timed(pyd_cmd, env, pyd_cpu if run else None)
             t_sbs, p_sbs = timed(sbs_cmd, env, sbs_cpu if run else None)
+            if args.baseline_app:  # another checkout's sbskit-cli, in the same round (same load)
+                t_base, _p = timed(sbs_cmd, dict(env, PYTHONPATH=str(Path(args.baseline_app) / "app")),
+                                   base_cpu if run else None)
+                if run:
+                    base_times.append(t_base)
             if p_pyd.returncode != 0 or p_sbs.returncode not in (0, 1):
                 print(p_pyd.stderr[-2000:], p_sbs.stderr[-2000:], file=sys.stderr)
                 raise SystemExit(1)
@@ -163,6 +168,9 @@ def loopback(args, server: BindServer, env: dict, runner: Path) -> list[float]:
         print(f"  {title:<24} pydnsbl {pyd * 1000:7.1f} ms (listed IPs: {pyd_listed})   "
               f"sbskit-cli {sbs * 1000:7.1f} ms (listed IPs: {listed}, errors: {doc['summary']['errors']})   "
               f"ratio {sbs / pyd:.2f}x   CPU time ratio {cpu_ratio:.2f}x")
+        if base_times:
+            print(f"  {'':<24} baseline {args.baseline_app}: ratio {statistics.median(base_times) / pyd:.2f}x   "
+                  f"CPU time ratio {statistics.median(base_cpu) / statistics.median(pyd_cpu):.2f}x")
     print(f"RATIO sbskit-cli/pydnsbl: {ratios[0]:.2f}x and {ratios[1]:.2f}x (goal <= 0.50x); "
           f"without reverse DNS (which pydnsbl does not do) {ratios[2]:.2f}x")
     return ratios
@@ -239,6 +247,8 @@ def main() -> int:
     parser.add_argument("--lossy-runs", type=int, default=7, help="runs at 3%% loss (default 7)")
     parser.add_argument("--lossy10-runs", type=int, default=10, help="runs at 10%% loss (default 10)")
     parser.add_argument("--only", choices=("loopback", "lossy"), default=None)
+    parser.add_argument("--baseline-app", metavar="DIR", default=None,
+                        help="also time the sbskit-cli of another checkout (DIR/app) on the loopback workloads")
     args = parser.parse_args()
     try:
         import pydnsbl  # noqa: F401
