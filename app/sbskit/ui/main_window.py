@@ -55,7 +55,8 @@ def add_history_section(report: Report, client: str) -> None:
     try:
         store = ProfileStore()
         try:
-            lines = [line for comparison in store.comparisons(client) for line in comparison.sentences()]
+            # each check's verdict first ("could not check (32 of 32 lists failed: refused)"), then its changes
+            lines = [line for comparison in store.comparisons(client) for line in comparison.report_lines()]
         finally:
             store.close()
     except UserInputError as exc:
@@ -308,10 +309,9 @@ class MainWindow(QMainWindow):
         worker.start()
 
     def _recheck_done(self, result) -> None:
-        lines = result.sentences or ["Nothing listed or changed since the last visit."]
-        lines += [f"Could not run: {problem}" for problem in result.problems]
-        self.statusBar().showMessage(f"Re-ran {len(result.runs)} check(s) for {result.profile}", 10000)
-        self.show_info(f"{result.profile}: {len(result.runs)} check(s) re-run", "\n".join(lines))
+        outcome = {"problem": "problems found", "unknown": "could not check everything"}.get(result.state, "nothing wrong")
+        self.statusBar().showMessage(f"Re-ran {len(result.runs)} check(s) for {result.profile}: {outcome}", 10000)
+        self.show_info(f"{result.profile}: {len(result.runs)} check(s) re-run, {outcome}", "\n".join(result.lines()))
 
     def record_run(self, kind: str, document: dict) -> None:
         """Save a finished check to the current client's history, off the GUI thread."""

@@ -119,7 +119,28 @@ def _step2(conn: sqlite3.Connection) -> None:
         insert_facts(conn, (run_id, profile_id, kind, at), facts)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step1, _step2]
+def _step3(conn: sqlite3.Connection) -> None:
+    """Version 3: history facts for the mail probe and the triage (kept without facts before), and the
+    triage's target is the mail server (stable between visits) instead of the names of its log files."""
+    import json
+
+    from sbskit.core.profiles.kinds import extract, target_of
+
+    rows = conn.execute("SELECT id, profile_id, kind, at, document FROM runs WHERE kind IN ('mailprobe', 'triage')")
+    for run_id, profile_id, kind, at, document in rows.fetchall():
+        try:
+            doc = json.loads(document)
+            facts = extract(kind, doc)
+            target = target_of(kind, doc) if kind == "triage" else None
+        except (UserInputError, ValueError, TypeError, AttributeError):
+            continue  # an old document this version cannot read: keep the run as it was
+        conn.execute("DELETE FROM facts WHERE run_id = ?", (run_id,))
+        if target is not None:
+            conn.execute("UPDATE runs SET target = ? WHERE id = ?", (target, run_id))
+        insert_facts(conn, (run_id, profile_id, kind, at), facts)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step1, _step2, _step3]
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from sbskit.core.errors import UserInputError
 from sbskit.core.profiles import db
-from sbskit.core.profiles.history import Change, Comparison, ListedSince, compare_facts
+from sbskit.core.profiles.history import Change, Comparison, Coverage, ListedSince, compare_facts
 from sbskit.core.profiles.kinds import PROBLEM, Fact, check_kind, extract, has_history, target_of
 from sbskit.core.profiles.model import (
     FIELD_DB,
@@ -316,7 +316,7 @@ class ProfileStore:
         before = self.runs(name, kind=kind, target=latest.target, limit=2)
         previous = before[1] if len(before) > 1 else None
         now_facts = self.facts(latest.id)
-        comparison = Comparison(kind, latest.target, latest, previous)
+        comparison = Comparison(kind, latest.target, latest, previous, coverage=Coverage.of(now_facts))
         comparison.buckets = compare_facts(self.facts(previous.id) if previous else None, now_facts)
         since_cache: dict[tuple[str, str], ListedSince | None] = {}
 
