@@ -14,7 +14,7 @@ from sbskit.core.profiles import ProfileStore, db
 def test_new_file_gets_the_latest_schema(tmp_path):
     path = tmp_path / "p.sqlite3"
     with ProfileStore(path) as store:
-        assert db.schema_version(store.conn) == db.LATEST_VERSION == 3
+        assert db.schema_version(store.conn) == db.LATEST_VERSION == 4
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1

@@ -193,6 +193,12 @@ class ProfilesDialog(QDialog):
         notes_label = QLabel("N&otes")
         notes_label.setBuddy(self.notes_edit)
         form.addRow(notes_label, self.notes_edit)
+        self.checklist_label = QLabel()
+        self.checklist_label.setObjectName("checklistSummary")
+        self.checklist_label.setAccessibleName("POP3 checklist")
+        self.checklist_label.setToolTip("The client's answers in the POP3 risk tab's checklist; they are part of "
+                                        "the profile (exported and imported with it)")
+        form.addRow("POP3 checklist", self.checklist_label)
         layout.addLayout(form, 1)
         self.validation_label = QLabel()
         self.validation_label.setObjectName("validation")
@@ -336,6 +342,7 @@ class ProfilesDialog(QDialog):
         for key, edit in self.list_edits.items():
             edit.setPlainText("\n".join(getattr(profile, key)))
         self.notes_edit.setPlainText(profile.notes)
+        self.checklist_label.setText(checklist_summary(profile.checklist))
         self._filling = False
         self._loaded = profile.name
         self._run_count = total
@@ -356,6 +363,7 @@ class ProfilesDialog(QDialog):
         self.name_edit.clear()
         for edit in (*self.list_edits.values(), self.notes_edit):
             edit.clear()
+        self.checklist_label.setText(checklist_summary({}))
         self._filling = False
         self._loaded = None
         self._dirty = True
@@ -618,6 +626,24 @@ class ProfilesDialog(QDialog):
         for worker in list(self._workers):
             worker.cancel()
         super().done(result)
+
+
+def checklist_summary(state: dict) -> str:
+    """``5 of 14 items assessed (2 at risk), saved 2026-12-01 14:02`` or ``no answers yet``."""
+    from sbskit.core.mailprobe.checklist import Checklist
+
+    if not state:
+        return "no answers yet (POP3 risk tab)"
+    try:
+        sheet = Checklist.from_dict(state)
+        counts = sheet.counts()
+    except (ValueError, OSError):
+        return "saved, but not readable by this kit"
+    total = sum(counts.values())
+    text = f"{total - counts['not-assessed']} of {total} items assessed"
+    if counts["at-risk"]:
+        text += f" ({counts['at-risk']} at risk)"
+    return text + (f", saved {sheet.updated}" if sheet.updated else "")
 
 
 def choose_current_profile(parent: QWidget | None = None, current: str | None = None,

@@ -140,7 +140,28 @@ def _step3(conn: sqlite3.Connection) -> None:
         insert_facts(conn, (run_id, profile_id, kind, at), facts)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step1, _step2, _step3]
+def _step4(conn: sqlite3.Connection) -> None:
+    """Version 4: POP3 checklist templates (presets any client's checklist can start from), and a
+    small key/value table for one-time jobs such as importing the old per-client checklist files."""
+    _run_statements(
+        conn,
+        """
+        CREATE TABLE checklist_templates (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL UNIQUE,
+            state TEXT NOT NULL DEFAULT '{}',
+            updated TEXT NOT NULL
+        );
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step1, _step2, _step3, _step4]
 LATEST_VERSION = len(MIGRATIONS)
 
 

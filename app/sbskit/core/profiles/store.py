@@ -47,6 +47,15 @@ class ProfileStore:
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
         self.conn: sqlite3.Connection = db.connect(self.path)
+        try:
+            from sbskit.core.profiles.checklists import import_legacy_once
+
+            import_legacy_once(self)  # the old data/pop3-risk/*.json, once (a no-op lookup after that)
+        except UserInputError:
+            pass  # locked by another copy of the kit: the next open imports them
+        except BaseException:
+            self.conn.close()
+            raise
 
     def close(self) -> None:
         self.conn.close()
