@@ -23,11 +23,11 @@ sys.path.insert(0, str(HERE))
 from version_info import package_version  # noqa: E402
 
 EXE = ".exe" if sys.platform == "win32" else ""
-TABS_MODULE = HERE.parent / "app" / "sbskit" / "ui" / "tabs.py"
+TABS_MODULE = HERE.parent / "app" / "sbskit" / "ui" / "shell" / "tabs.py"
 
 
 def expected_tab_count() -> int:
-    """How many tabs the checkout's window has (``TABS`` in ui/tabs.py), read without Qt."""
+    """How many tabs the checkout's window has (``TABS`` in ui/shell/tabs.py), read without Qt."""
     tree = ast.parse(TABS_MODULE.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]

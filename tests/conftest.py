@@ -53,7 +53,7 @@ def run_cli(isolated_home):
 @pytest.fixture
 def triage_tab(qtbot):
     """The Queue triage tab, shown, and after the test shut down with its live checks finished."""
-    from sbskit.ui.triage_tab import TriageTab
+    from sbskit.ui.triage.tab import TriageTab
 
     widget = TriageTab()
     qtbot.addWidget(widget)

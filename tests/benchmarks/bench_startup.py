@@ -38,7 +38,8 @@ def watch(window):
 
 KIT_CHILD = _PAINT_HOOK + """
 import sys
-from sbskit.ui import main_window, app
+from sbskit.ui import app
+from sbskit.ui.shell import main_window
 original_show = main_window.MainWindow.show
 def show(self):
     watch(self)

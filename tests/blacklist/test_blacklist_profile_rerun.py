@@ -49,7 +49,7 @@ def test_cli_rerun(bind, run_cli):
 @pytest.mark.gui
 def test_client_menu_reruns_the_checks(bind, qtbot):
     from sbskit.core.settings import Settings
-    from sbskit.ui.main_window import MainWindow
+    from sbskit.ui.shell.main_window import MainWindow
 
     with ProfileStore() as store:
         store.add("Contoso", ips=[LISTED_IP])

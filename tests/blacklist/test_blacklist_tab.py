@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from sbskit.core.settings import Settings
-from sbskit.ui.blacklist_results import COL_RESULT, status_kind
-from sbskit.ui.blacklist_tab import LISTS_PAGE, RESULTS_PAGE, BlacklistTab
-from sbskit.ui.theme import status_background
+from sbskit.ui.blacklist.results import COL_RESULT, status_kind
+from sbskit.ui.blacklist.tab import LISTS_PAGE, RESULTS_PAGE, BlacklistTab
+from sbskit.ui.common.theme import status_background
 
 pytestmark = pytest.mark.gui
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from blacklist_world import CLEAN_IP, LISTED_IP
 from sbskit.core.settings import Settings
-from sbskit.ui.triage_wizard import TriageWizard
+from sbskit.ui.triage.wizard import TriageWizard
 
 pytestmark = pytest.mark.gui
 

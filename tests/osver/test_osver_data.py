@@ -42,6 +42,7 @@ REQUIRED = [
     "Windows XP", "Windows XP Professional x64 Edition", "Windows Vista", "Windows 7", "Windows 8", "Windows 8.1",
     "Windows 10", "Windows 11", "Windows 10 Enterprise LTSB 2015", "Windows 10 Enterprise LTSB 2016",
     "Windows 10 Enterprise LTSC 2019", "Windows 10 Enterprise LTSC 2021", "Windows 11 Enterprise LTSC 2024",
+    "Windows 10 IoT Enterprise LTSC 2021", "Windows 11 IoT Enterprise LTSC 2024",
     "Windows Server 2003", "Windows Server 2003 R2", "Windows Server 2008", "Windows Server 2008 R2",
     "Windows Server 2012", "Windows Server 2012 R2", "Windows Server 2016", "Windows Server 2019",
     "Windows Server 2022", "Windows Server 2025", "Windows Server, version 1709", "Windows Server, version 20H2",
@@ -141,3 +142,52 @@ def test_ver_lines_follow_the_real_formats():
     assert by_id["xp-sp3"].ver_line() == "Microsoft Windows XP [Version 5.1.2600]"
     assert by_id["w2k-srv"].ver_line() == "Microsoft Windows 2000 [Version 5.00.2195]"
     assert by_id["win10-22h2"].ver_line(3803) == "Microsoft Windows [Version 10.0.19045.3803]"
+
+
+def test_ltsc_and_iot_ltsc_end_on_their_own_dates():
+    """Enterprise LTSC 2021/2024 have five years, IoT Enterprise LTSC ten; earlier LTSB/LTSC share one date."""
+    by_id = {r.id: r for r in TABLE.releases}
+    ends = {rid: by_id[rid].end_of_support().isoformat() for rid in (
+        "win10-ltsb2015", "win10-ltsb2016", "win10-ltsc2019", "win10-ltsc2021", "win10-iot-ltsc2021",
+        "win11-ltsc2024", "win11-iot-ltsc2024")}
+    assert ends == {"win10-ltsb2015": "2025-10-14", "win10-ltsb2016": "2026-10-13", "win10-ltsc2019": "2029-01-09",
+                    "win10-ltsc2021": "2027-01-12", "win10-iot-ltsc2021": "2032-01-13",
+                    "win11-ltsc2024": "2029-10-09", "win11-iot-ltsc2024": "2034-10-10"}
+    for r in TABLE.releases:
+        if r.kind != "ltsc":
+            continue
+        has_iot_twin = any(o.kind == "ltsc" and o.build == r.build and o.id != r.id for o in TABLE.releases)
+        if has_iot_twin:  # split pair: each row carries only its own editions' SKUs
+            assert (191 in r.skus) != (125 in r.skus), r.id
+        else:  # one row for both: it must say so and carry both SKUs
+            assert {125, 191} <= set(r.skus) and "IoT" in r.channels[0].name, r.id
+
+
+def test_xp_x64_and_server_2003_r2_service_packs():
+    by_id = {r.id: r for r in TABLE.releases}
+    sp2 = by_id["xp-x64-sp2"]
+    assert (sp2.version, sp2.service_pack, sp2.family, sp2.label) == (
+        "5.2.3790", "SP2", "client", "Windows XP Professional x64 Edition SP2")
+    assert sp2.end_of_support() == datetime.date(2014, 4, 8)
+    assert by_id["xp-x64"].service_pack_end == datetime.date(2009, 4, 14)
+    assert by_id["xp-x64"].reports_service_pack("") and by_id["xp-x64"].reports_service_pack("SP1")
+    assert by_id["ws2003r2"].reports_service_pack("SP1") and not by_id["ws2003r2"].reports_service_pack("")
+    assert by_id["ws2003r2-sp2"].label == "Windows Server 2003 R2 SP2"
+    assert by_id["ws2003r2"].released == datetime.date(2006, 3, 5)
+
+
+def test_reported_service_packs_are_well_formed():
+    for r in RAW["releases"]:
+        for sp in r.get("reported_service_packs", []):
+            assert sp == "" or re.fullmatch(r"SP[1-6]", sp), r["id"]
+
+
+def test_changes_name_their_sources():
+    """Every release touched in a review says what it was checked against; the log names a source."""
+    for r in RAW["releases"]:
+        if r["reviewed"] == RAW["reviewed"]:
+            assert r.get("verified"), r["id"]
+    assert RAW["review_log"]
+    for entry in RAW["review_log"]:
+        datetime.date.fromisoformat(entry["date"])
+        assert entry["what"] and ("learn.microsoft.com" in entry["source"] or "lifecycle" in entry["source"])

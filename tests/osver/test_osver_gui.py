@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QMimeData, Qt
 
 from sbskit.core.osver.releases import load_table
-from sbskit.ui.osver_tab import OsVersionTab
+from sbskit.ui.osver.tab import OsVersionTab
 
 pytestmark = pytest.mark.gui
 
@@ -183,7 +183,7 @@ def test_prepare_screenshot(tab):
 
 
 def test_huge_script_shows_a_bounded_table(tab, qtbot):
-    from sbskit.ui.osver_lint import MAX_SHOWN
+    from sbskit.ui.osver.lint import MAX_SHOWN
 
     tab.sections.setCurrentIndex(1)
     panel = tab.lint

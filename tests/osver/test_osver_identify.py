@@ -31,7 +31,18 @@ def test_shared_build_lists_every_product_and_how_to_tell_them_apart():
      ["Windows Server, version 1809"]),
     ("Version : 6.1.7601\nCaption : Microsoft Windows Home Server 2011\nProductType : 3", ["Windows Home Server 2011 SP1"]),
     ("Version : 5.1.2600\nCSDVersion : Service Pack 2", ["Windows XP SP2"]),
-    ("Version : 5.2.3790\nProductType : 1", ["Windows XP Professional x64 Edition"]),
+    ("Version : 5.2.3790\nProductType : 1", ["Windows XP Professional x64 Edition",
+                                             "Windows XP Professional x64 Edition SP2"]),
+    ("Version : 5.2.3790\nProductType : 1\nCSDVersion : Service Pack 2", ["Windows XP Professional x64 Edition SP2"]),
+    ("Version : 5.2.3790\nProductType : 1\nCSDVersion : Service Pack 1", ["Windows XP Professional x64 Edition"]),
+    ("Version : 10.0.19044\nEditionID : IoTEnterpriseS", ["Windows 10 IoT Enterprise LTSC 2021"]),
+    ("Version : 10.0.26100\nOperatingSystemSKU : 191", ["Windows 11 IoT Enterprise LTSC 2024"]),
+    ("Version : 10.0.26100\nOperatingSystemSKU : 125", ["Windows 11 Enterprise LTSC 2024"]),
+    ("Version : 5.2.3790\nCaption : Microsoft(R) Windows(R) Server 2003 R2, Standard Edition\n"
+     "CSDVersion : Service Pack 1\nProductType : 3", ["Windows Server 2003 R2"]),
+    ("Version : 5.2.3790\nCaption : Microsoft(R) Windows(R) Server 2003 for Small Business Server\n"
+     "CSDVersion : Service Pack 2\nProductType : 2", ["Windows Small Business Server 2003"]),
+    ("Version : 4.0.1381\nCSDVersion : Service Pack 6\nProductType : 1", ["Windows NT 4.0 Workstation"]),
 ])
 def test_hints_narrow_the_candidates(text, expected):
     assert labels(identify_text(text)) == expected

@@ -25,7 +25,8 @@ CORPUS_CASES = [
     ("ps-osversion.txt", "powershell", "10.0.20348", None, {"Windows Server 2022"}),
     ("ps-cim-list.txt", "powershell", "10.0.17763", None, {"Windows Server 2019"}),
     ("ps-psversiontable-7.txt", "powershell", "10.0.26100", None,
-     {"Windows 11 24H2", "Windows 11 Enterprise LTSC 2024", "Windows Server 2025"}),
+     {"Windows 11 24H2", "Windows 11 Enterprise LTSC 2024", "Windows 11 IoT Enterprise LTSC 2024",
+      "Windows Server 2025"}),
     ("wmic-2008sp2.txt", "wmic", "6.0.6002", None, {"Windows Server 2008 SP2"}),
     ("wmic-value-win7.txt", "wmic", "6.1.7601", None, {"Windows 7 SP1"}),
 ]
@@ -161,7 +162,8 @@ def test_osversion_version_table_and_cim_default_table():
            "C:\\Windows\\system32              26100       admin          00454-40000-00001-AA081 10.0.26100\n")
     result = identify_text(cim)
     assert result.facts.kind == "powershell"
-    assert {r.label for r in result.matches} == {"Windows 11 24H2", "Windows 11 Enterprise LTSC 2024", "Windows Server 2025"}
+    assert {r.label for r in result.matches} == {"Windows 11 24H2", "Windows 11 Enterprise LTSC 2024",
+                                                 "Windows 11 IoT Enterprise LTSC 2024", "Windows Server 2025"}
 
 
 def test_systeminfo_csv():

@@ -20,7 +20,7 @@ import pytest
 
 import sbskit
 from sbskit.cli import command_modules
-from sbskit.ui.tabs import TABS
+from sbskit.ui.shell.tabs import TABS
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 

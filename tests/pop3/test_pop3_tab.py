@@ -15,7 +15,7 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def tab(qtbot):
-    from sbskit.ui.pop3_tab import Pop3RiskTab
+    from sbskit.ui.pop3.tab import Pop3RiskTab
 
     widget = Pop3RiskTab()
     qtbot.addWidget(widget)
@@ -28,7 +28,7 @@ def tab(qtbot):
 
 
 def test_identity():
-    from sbskit.ui.pop3_tab import Pop3RiskTab
+    from sbskit.ui.pop3.tab import Pop3RiskTab
 
     assert Pop3RiskTab.slug == "pop3-risk" and Pop3RiskTab.title == "POP3 risk"
 
@@ -182,7 +182,7 @@ def test_memo_export_html_and_pdf(tab, qtbot, tmp_path):
 
 
 def test_prepare_screenshot_is_offline_and_real(qtbot):
-    from sbskit.ui.pop3_tab import Pop3RiskTab
+    from sbskit.ui.pop3.tab import Pop3RiskTab
 
     widget = Pop3RiskTab()
     qtbot.addWidget(widget)
@@ -241,9 +241,9 @@ def test_tab_follows_the_client_and_reports_its_results(tab, qtbot):
 
 def test_probe_and_relay_forms_remember_the_last_host(qtbot):
     from sbskit.core.settings import Settings
-    from sbskit.ui.pop3_probe import ProbePanel
-    from sbskit.ui.pop3_relay import RelayPanel
-    from sbskit.ui.remembered import recall, remember
+    from sbskit.ui.pop3.probe import ProbePanel
+    from sbskit.ui.pop3.relay import RelayPanel
+    from sbskit.ui.common.remembered import recall, remember
 
     remember({"probe/host": "mail.contoso.example", "probe/timeout": 5, "relay/host": "smtp.contoso.example",
               "relay/port": 587})

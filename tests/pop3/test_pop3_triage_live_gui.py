@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from sbskit.ui.triage_wizard import TriageWizard
+from sbskit.ui.triage.wizard import TriageWizard
 
 pytestmark = pytest.mark.gui
 

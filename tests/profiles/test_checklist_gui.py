@@ -24,7 +24,7 @@ def answers(status: str, request: str = "") -> dict:
 @pytest.fixture
 def window(qtbot):
     from sbskit.core.settings import Settings
-    from sbskit.ui.main_window import MainWindow
+    from sbskit.ui.shell.main_window import MainWindow
 
     with ProfileStore() as store:
         store.add("Acme Dental")
@@ -119,7 +119,7 @@ def test_mnemonics_on_the_checklist_page_are_unique_with_the_menus(window):
 
 
 def test_client_profiles_dialog_shows_the_checklist_summary(qtbot, window):
-    from sbskit.ui.profiles_dialog import ProfilesDialog
+    from sbskit.ui.profiles.dialog import ProfilesDialog
 
     dialog = ProfilesDialog(current="acme dental")
     qtbot.addWidget(dialog)

@@ -36,7 +36,7 @@ def seeded():
 
 def open_window(qtbot, client="Acme Dental"):
     from sbskit.core.settings import Settings
-    from sbskit.ui.main_window import MainWindow
+    from sbskit.ui.shell.main_window import MainWindow
 
     settings = Settings()
     settings.set("client/current", client)
@@ -75,7 +75,7 @@ def test_start_up_shows_the_current_clients_checklist(qtbot, seeded, attempt, mo
 
 
 def test_fast_switches_end_on_the_last_client_and_save_to_the_right_one(qtbot, seeded, monkeypatch):
-    from sbskit.ui.pop3_checklist import ChecklistPanel
+    from sbskit.ui.pop3.checklist import ChecklistPanel
 
     real_read = ChecklistPanel._read
     _window, tab = open_window(qtbot)

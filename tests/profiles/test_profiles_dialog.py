@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButton
 
 from sbskit.core.profiles import ProfileStore
-from sbskit.ui.profiles_dialog import ProfilesDialog, choose_current_profile
+from sbskit.ui.profiles.dialog import ProfilesDialog, choose_current_profile
 
 pytestmark = pytest.mark.gui
 
@@ -325,7 +325,7 @@ def test_a_run_opens_its_saved_document(qtbot, filled):
 
 
 def test_document_dialog_copies(qtbot):
-    from sbskit.ui.profiles_history import DocumentDialog
+    from sbskit.ui.profiles.history import DocumentDialog
 
     box = DocumentDialog("t", '{"a": 1}')
     qtbot.addWidget(box)

@@ -31,7 +31,7 @@ def dead_client():
 
 
 def test_history_view_says_could_not_check(qtbot, dead_client):
-    from sbskit.ui.profiles_dialog import ProfilesDialog
+    from sbskit.ui.profiles.dialog import ProfilesDialog
 
     dialog = ProfilesDialog(current="Acme")
     qtbot.addWidget(dialog)
@@ -49,7 +49,7 @@ def test_history_view_says_could_not_check(qtbot, dead_client):
 def test_rerun_dialog_and_report_say_could_not_check(qtbot, dead_client):
     from sbskit.core.report import Report, render_html
     from sbskit.core.settings import Settings
-    from sbskit.ui.main_window import MainWindow, add_history_section
+    from sbskit.ui.shell.main_window import MainWindow, add_history_section
 
     settings = Settings()
     settings.set("blacklist/resolver", closed_resolver())  # no DNS on this PC

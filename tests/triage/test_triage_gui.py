@@ -10,8 +10,8 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from sbskit.ui.triage_tab import TriageTab
-from sbskit.ui.triage_wizard import TriageWizard
+from sbskit.ui.triage.tab import TriageTab
+from sbskit.ui.triage.wizard import TriageWizard
 from triage_fixtures import backscatter, healthy, workstation
 
 pytestmark = pytest.mark.gui

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from sbskit.core.settings import Settings
-from sbskit.ui.main_window import MainWindow
+from sbskit.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 

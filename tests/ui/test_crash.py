@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import qWarning
 from PySide6.QtWidgets import QApplication
 
-from sbskit.ui.crash import CrashDialog, CrashHandler, install_qt_message_handler
+from sbskit.ui.common.crash import CrashDialog, CrashHandler, install_qt_message_handler
 
 pytestmark = pytest.mark.gui
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from sbskit.core.paths import app_paths
 from sbskit.core.settings import Settings
 from sbskit.ui.app import render_screenshots
-from sbskit.ui.main_window import MainWindow
+from sbskit.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -114,7 +114,7 @@ def test_screenshots_command_line_end_to_end(tmp_path, isolated_home):
 
 def test_export_report_writes_html_and_pdf_with_tab_sections(window, qtbot, tmp_path):
     from sbskit.core.report import Section
-    from sbskit.ui.report_dialog import ReportOptions
+    from sbskit.ui.shell.report_dialog import ReportOptions
 
     tab = window.tab_widgets[1]
     tab.report_sections = lambda: [Section("Verdicts", "<p>listed on 1 of 3 lists</p>")]
@@ -135,7 +135,7 @@ def test_export_report_writes_html_and_pdf_with_tab_sections(window, qtbot, tmp_
 
 
 def test_export_report_failure_is_shown_not_raised(window, qtbot, tmp_path):
-    from sbskit.ui.report_dialog import ReportOptions
+    from sbskit.ui.shell.report_dialog import ReportOptions
 
     blocker = tmp_path / "file"
     blocker.write_text("x")
@@ -155,7 +155,7 @@ def test_view_menu_jumps_to_tabs_with_ctrl_number(window):
 
 def test_current_client_records_runs_and_report_tells_since_last_visit(window, qtbot, tmp_path):
     from sbskit.core.profiles.store import ProfileStore
-    from sbskit.ui.report_dialog import ReportOptions
+    from sbskit.ui.shell.report_dialog import ReportOptions
 
     store = ProfileStore()
     store.add("Contoso")
@@ -193,7 +193,7 @@ def test_no_client_means_runs_are_not_recorded(window, qtbot):
 
 
 def test_tab_table_matches_the_tab_classes():
-    from sbskit.ui.tabs import TABS
+    from sbskit.ui.shell.tabs import TABS
 
     for spec in TABS:
         cls = spec.load()
@@ -213,8 +213,8 @@ def test_report_dialog_options_and_letter_pdf(qtbot, tmp_path):
     from PySide6.QtGui import QPageSize
 
     from sbskit.core.report import Report
-    from sbskit.report_files import write_report_file
-    from sbskit.ui.report_dialog import ReportDialog
+    from sbskit.documents.files import write_report_file
+    from sbskit.ui.shell.report_dialog import ReportDialog
 
     dialog = ReportDialog(tmp_path / "visit.pdf", consultant="Alex")
     qtbot.addWidget(dialog)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QThread, QTimer
 
 from sbskit.core.errors import UserInputError
 from sbskit.core.jobs import JobContext
-from sbskit.ui.workers import JobWorker
+from sbskit.ui.common.workers import JobWorker
 
 pytestmark = pytest.mark.gui
 
@@ -114,6 +114,6 @@ def test_job_outliving_its_parent_widget_stops_quietly(qtbot):
     worker.start()
     qtbot.waitUntil(lambda: len(steps) >= 3, timeout=5000)
     parent.deleteLater()
-    qtbot.waitUntil(lambda: worker not in __import__("sbskit.ui.workers", fromlist=["_RUNNING"])._RUNNING,
+    qtbot.waitUntil(lambda: worker not in __import__("sbskit.ui.common.workers", fromlist=["_RUNNING"])._RUNNING,
                     timeout=5000)
     assert len(steps) < 500  # the job noticed and stopped early

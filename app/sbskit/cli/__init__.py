@@ -28,7 +28,7 @@ from sbskit.cli.common import (
     add_common_options,
     error_line,
 )
-from sbskit.core.errors import UserInputError
+from sbskit.core.errors import CannotCompleteError, UserInputError
 
 EPILOG = """exit status: 0 nothing wrong found, 1 a problem found, 2 bad usage or unusable input,
 3 checks could not be completed, 4 internal error (details in the log).
@@ -106,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserInputError as exc:
         error_line(str(exc))
         return EXIT_USAGE
+    except CannotCompleteError as exc:
+        error_line(str(exc))
+        return EXIT_INCOMPLETE
     except KeyboardInterrupt:
         error_line("interrupted; the checks were not completed")
         return EXIT_INCOMPLETE

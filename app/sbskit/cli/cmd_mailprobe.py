@@ -106,7 +106,7 @@ def _memo_checklist(args):
 
 def _write_memo(path, doc, sheet) -> None:
     from sbskit.core.mailprobe.memo import render_memo
-    from sbskit.report_files import write_document
+    from sbskit.documents.files import write_document
 
     html = render_memo(sheet, doc)
     write_document(html, path, what="memo")

@@ -6,8 +6,9 @@ import argparse
 
 NAME = "osver"
 HELP = "identify Windows from ver, systeminfo, wmic, reg query or PowerShell output, or a version like 6.0.6001"
-DESCRIPTION = (HELP + ". Exit 0: identified and supported; 1: identified but out of support, or a build not in "
-               "the release data; 2: no Windows version in the input.")
+DESCRIPTION = (HELP + ". Exit 0: every release the text can be is supported today; 1: every one is out of "
+               "support; 2: no Windows version in the input; 3: could not tell (a build not in the release data, or "
+               "candidates - editions, client/server - whose support differs).")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,9 +44,9 @@ def _read_stdin() -> str:
 def run(args: argparse.Namespace):
     import sys
 
-    from sbskit.cli.common import EXIT_FOUND, EXIT_OK, CommandResult
+    from sbskit.cli.common import EXIT_FOUND, EXIT_INCOMPLETE, EXIT_OK, CommandResult
     from sbskit.core.errors import UserInputError
-    from sbskit.core.osver.identify import identify_text
+    from sbskit.core.osver.identify import identify_text, support_verdict
     from sbskit.core.osver.report import identification_text
     from sbskit.core.osver.textio import read_file
 
@@ -65,5 +66,6 @@ def run(args: argparse.Namespace):
             raise UserInputError("give --text, --file or --local, or pipe the text on stdin")
         result = identify_text(text)
     doc = result.to_doc(today)
-    code = EXIT_FOUND if (not result.matches or result.all_unsupported(today)) else EXIT_OK
+    verdict = support_verdict(result, today)[0]
+    code = {"supported": EXIT_OK, "ended": EXIT_FOUND}.get(verdict, EXIT_INCOMPLETE)
     return CommandResult(code, doc, identification_text(result, today), title="Windows version identification")

@@ -114,7 +114,7 @@ class CommandResult:
 
     def write_report(self, path: Path) -> None:
         from sbskit.core.report import Report
-        from sbskit.report_files import write_report_file
+        from sbskit.documents.files import write_report_file
 
         suffix = path.suffix.lower()
         if suffix not in (".html", ".htm", ".pdf"):

@@ -1,1 +1,1 @@
-"""The PySide6 desktop shell: one module per tab, workers in ``workers.py``."""
+"""The PySide6 desktop shell: one package per tab, shared widgets and workers in ``common``."""

@@ -58,8 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from sbskit.core.logsetup import setup_logging
     from sbskit.core.paths import app_paths
-    from sbskit.ui.crash import CrashHandler, install_qt_message_handler
-    from sbskit.ui.theme import apply_theme
+    from sbskit.ui.common.crash import CrashHandler, install_qt_message_handler
+    from sbskit.ui.common.theme import apply_theme
 
     paths = app_paths()
     try:
@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     apply_theme(app, args.theme)
 
-    from sbskit.ui.main_window import MainWindow, app_icon
+    from sbskit.ui.shell.main_window import MainWindow, app_icon
 
     app.setWindowIcon(app_icon())
     window = MainWindow(paths=paths)

@@ -14,8 +14,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sbskit.core.osver.parse import Facts, parse_text
+from sbskit.core.osver.facts import Facts
+from sbskit.core.osver.parse import parse_text
 from sbskit.core.osver.releases import Release, ReleaseTable, load_table
+from sbskit.core.osver.words import edition_channel_words
 
 EDITION_KINDS = {
     "enterprises": ("ltsc",), "enterprisesn": ("ltsc",), "iotenterprises": ("ltsc",), "iotenterprisesk": ("ltsc",),
@@ -24,6 +26,9 @@ EDITION_KINDS = {
     "professional": ("standard",), "core": ("standard",), "enterprise": ("standard",), "education": ("standard",),
     "professionalworkstation": ("standard",), "coren": ("standard",), "professionaln": ("standard",),
 }
+# Enterprise LTSC and IoT Enterprise LTSC share a build but not an end date: the SKU tells them apart
+EDITION_SKUS = {"enterprises": 125, "enterprisesn": 126, "iotenterprises": 191, "iotenterprisesk": 205}
+ROLE_NAMES = {1: "workstation", 2: "domain controller", 3: "server"}
 
 
 @dataclass
@@ -39,7 +44,10 @@ class Identification:
 
     def to_doc(self, today: _dt.date) -> dict[str, Any]:
         f = self.facts
+        verdict, why = support_verdict(self, today)
         return {
+            "verdict": verdict,
+            "verdict_reason": why,
             "input_kind": f.kind,
             "version": f.version,
             "major": f.major,
@@ -63,16 +71,46 @@ class Identification:
             match_doc(r, today, self.channel)["supported"] for r in self.matches)
 
 
+def support_verdict(result: "Identification", today: _dt.date) -> tuple[str, str]:
+    """('supported' | 'ended' | 'unknown', one sentence why). 'supported' only when every release
+    and servicing channel the text can be is supported today; paid ESU does not count."""
+    if not result.matches:
+        return "unknown", f"could not tell: no release in the data fits ({result.unknown_build or 'unknown build'})"
+    live, dead = [], []
+    for r in result.matches:
+        d = match_doc(r, today, result.channel)
+        rows = [row for row in d["support"] if not row["channel"].startswith("ESU")]
+        if d["channel"] or len(rows) < 2:
+            (live if d["supported"] else dead).append(r.label)
+            continue
+        ended = [row["channel"] for row in rows if row["status"] == "ended"]
+        if not ended or len(ended) == len(rows):
+            (dead if ended else live).append(r.label)
+            continue
+        for row in rows:
+            (live if row["status"] != "ended" else dead).append(f"{r.label} ({row['channel']})")
+    def names(labels: list[str]) -> str:
+        unique = list(dict.fromkeys(labels))
+        return ", ".join(unique) if len(unique) <= 3 else f"all {len(unique)} releases it can be"
+
+    if not dead:
+        return "supported", "supported today: " + names(live)
+    if not live:
+        return "ended", "out of support today: " + names(dead)
+    return "unknown", ("could not tell: supported for " + ", ".join(dict.fromkeys(live)) + "; ended for "
+                       + ", ".join(dict.fromkeys(dead)) + ". Paste the edition and role too (systeminfo, or "
+                       "Caption, EditionID and ProductType) to tell them apart.")
+
+
 def edition_channel(f: Facts) -> str | None:
-    """The Windows 10/11 servicing channel the edition belongs to, when the text names it."""
-    words = " ".join(x for x in (f.edition_id, f.product_text) if x).lower()
+    """The Windows 10/11 servicing channel the edition belongs to, when the text names it
+    (in any language systeminfo prints: "Корпоративная", "专业版", "Famille")."""
+    words = " ".join(x for x in (f.edition_id, f.product_text) if x)
     if not words:
         return None
-    if re.search(r"enterprise|education|iot", words):
-        return "Enterprise/Education"
-    if re.search(r"\b(home|pro|professional|core)\b|professionalworkstation", words):
+    if "professionalworkstation" in words.lower():
         return "Home/Pro"
-    return None
+    return edition_channel_words(words)
 
 
 def match_doc(r: Release, today: _dt.date, channel: str | None = None) -> dict[str, Any]:
@@ -112,6 +150,8 @@ def _family(f: Facts) -> tuple[str | None, str | None]:
             return "client", f"ProductType {f.product_type} (workstation)"
         if f.product_type in (2, 3):
             return "server", f"ProductType {f.product_type} ({'domain controller' if f.product_type == 2 else 'server'})"
+    if f.role_type is not None and f.family_hint:
+        return f.family_hint, f"the OS configuration '{f.role_text}': a {ROLE_NAMES[f.role_type]}"
     if f.installation_type:
         low = f.installation_type.lower()
         if low == "client":
@@ -197,6 +237,10 @@ def identify_facts(facts: Facts, table: ReleaseTable | None = None) -> Identific
     if facts.edition_id and facts.edition_id.lower() in EDITION_KINDS:
         kinds = EDITION_KINDS[facts.edition_id.lower()]
         cands = _narrow(cands, lambda r: r.kind in kinds, f"EditionID {facts.edition_id}", result)
+    sku = facts.sku if facts.sku is not None else EDITION_SKUS.get((facts.edition_id or "").lower())
+    if sku is not None and any(r.skus and sku in r.skus for r in cands):
+        cands = _narrow(cands, lambda r: not r.skus or sku in r.skus, f"edition SKU {sku} ({table.sku_names.get(sku, '')})",
+                        result)
     if facts.product_text:
         cap = _caption_text(facts.product_text)
 
@@ -208,9 +252,8 @@ def identify_facts(facts: Facts, table: ReleaseTable | None = None) -> Identific
         best = max((fit(r) for r in cands), default=0)
         cands = _narrow(cands, lambda r: best > 0 and fit(r) == best, f"the name '{facts.product_text}'", result)
     if facts.service_pack is not None:
-        want = facts.service_pack or None
-        label = facts.service_pack or "no service pack"
-        cands = _narrow(cands, lambda r: r.service_pack == want, label, result)
+        label = facts.service_pack or "no service pack (original release)"
+        cands = _narrow(cands, lambda r: r.reports_service_pack(facts.service_pack), label, result)
     if facts.display_version and len({r.release for r in cands}) > 1:
         cands = _narrow(cands, lambda r: r.release == facts.display_version or r.kind != "standard",
                         f"DisplayVersion {facts.display_version}", result)

@@ -13,39 +13,15 @@ The parser only collects *facts*; :mod:`identify` turns them into releases.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from sbskit.core.errors import UserInputError
+from sbskit.core.osver.codepage import repair_mojibake
+from sbskit.core.osver.facts import Facts
+from sbskit.core.osver.paste import unwrap_paste
+from sbskit.core.osver.sysinfo import parse_systeminfo
 from sbskit.core.osver.textio import check_text, normalize_newlines
 
-
-@dataclass
-class Facts:
-    kind: str = "version"
-    major: int | None = None
-    minor: int | None = None
-    build: int | None = None
-    revision: int | None = None
-    product_text: str | None = None
-    product_type: int | None = None
-    installation_type: str | None = None
-    edition_id: str | None = None
-    sku: int | None = None
-    service_pack: str | None = None  # "SP2", or "" for "no service pack"
-    display_version: str | None = None
-    release_id: str | None = None
-    family_hint: str | None = None  # from a localized systeminfo "OS Configuration" line
-    servicing_base_only: bool = False  # build came from $PSVersionTable.BuildVersion
-    maybe_shimmed: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def version(self) -> str | None:
-        if self.major is None:
-            return None
-        if self.build is None:
-            return f"{self.major}.{self.minor or 0}"
-        return f"{self.major}.{self.minor or 0}.{self.build}"
+__all__ = ["Facts", "parse_text", "KNOWN_MAJOR_MINOR"]
 
 
 KNOWN_MAJOR_MINOR = {(4, 0), (4, 10), (4, 90), (5, 0), (5, 1), (5, 2), (6, 0), (6, 1), (6, 2), (6, 3), (10, 0)}
@@ -61,7 +37,6 @@ _REG_LINE = re.compile(r"^\s*(\S+)\s+REG_(SZ|DWORD|EXPAND_SZ|MULTI_SZ|QWORD|BINA
 _REGFILE_LINE = re.compile(r'^"([^"]+)"=(?:"((?:[^"\\]|\\.)*)"|dword:([0-9a-fA-F]{1,8}))\s*$')
 _PS_LIST = re.compile(r"^([A-Za-z][\w.]*)\s+:(?:\s(.*?))?\s*$")
 _WMIC_VALUE = re.compile(r"^([A-Za-z]\w*)=(.*?)\s*$")
-_SYSINFO = re.compile(r"^([^:\n]{1,70}?\S):\s+(.*?)\s*$")
 _WINVER = re.compile(r"\b(?:OS\s+Build|Build\s+du\s+syst\S+|Betriebssystembuild|compilaci\S+\s+del\s+SO)\s+(\d{4,5})\.(\d{1,6})\b",
                      re.IGNORECASE)
 _DISPLAY_VERSION = re.compile(r"\b(\d{2}H[12])\b")
@@ -72,12 +47,6 @@ WMI_COLUMNS = {
     "registereduser", "serialnumber", "manufacturer", "lastbootuptime", "installdate", "locale", "oslanguage",
     "countrycode", "csname", "producttype", "suitemask", "ostype", "status", "description", "freephysicalmemory",
 }
-
-SERVER_WORDS = ("server", "serveur", "servidor", "сервер", "domain controller", "domänencontroller", "contrôleur",
-                "controlador", "controller", "サーバー", "服务器", "伺服器", "서버")
-CLIENT_WORDS = ("workstation", "arbeitsstation", "station de travail", "estación de trabajo", "estação de trabalho",
-                "stazione di lavoro", "werkstation", "рабочая станция", "ワークステーション", "工作站", "워크스테이션")
-
 
 def _int(text: str | None) -> int | None:
     if text is None:
@@ -123,6 +92,9 @@ def _table_rows(lines: list[str]) -> list[dict[str, str]]:
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         if nxt.strip() and set(nxt.strip()) <= {"-", " "}:  # PowerShell Format-Table
             starts = [m.start() for m in re.finditer(r"-+", nxt)]
+            # one rule per header word: name the columns by order, so a header copied without its
+            # indentation (the first line of a selection) still names the right columns
+            names = words if len(words) == len(starts) else None
             data_lines = []
             for later in lines[i + 2:]:
                 if not later.strip():
@@ -132,7 +104,7 @@ def _table_rows(lines: list[str]) -> list[dict[str, str]]:
                 row = {}
                 for j, start in enumerate(starts):
                     end = starts[j + 1] if j + 1 < len(starts) else None
-                    key = line[start:end].strip()
+                    key = names[j] if names else line[start:end].strip()
                     row[key] = data[start:end].strip() if end else data[start:].strip()
                 rows.append(row)
             continue
@@ -144,13 +116,20 @@ def _table_rows(lines: list[str]) -> list[dict[str, str]]:
                     continue
                 if set(data.split()) & set(words):
                     break
-                row = {}
-                for j, start in enumerate(starts):
-                    end = starts[j + 1] if j + 1 < len(starts) else None
-                    row[words[j]] = (data[start:end] if end else data[start:]).strip()
-                rows.append(row)
+                rows.append(_wmic_row(words, starts, data))
                 break
     return rows
+
+
+def _wmic_row(names: list[str], starts: list[int], data: str) -> dict[str, str]:
+    """wmic pads every column to its header plus two spaces, but a value with characters the
+    console counts differently (the ® in captions) shifts the rest of the row: each value
+    (a run without double spaces) goes to the column whose header starts nearest to it."""
+    row = dict.fromkeys(names, "")
+    for m in re.finditer(r"\S+(?: \S+)*", data):
+        j = min(range(len(starts)), key=lambda k: abs(starts[k] - m.start()))
+        row[names[j]] = (row[names[j]] + " " + m.group(0)).strip()
+    return row
 
 
 def _collect(lines: list[str]) -> tuple[dict[str, str], set[str]]:
@@ -258,7 +237,7 @@ def _apply_pairs(facts: Facts, pairs: dict[str, str]) -> bool:
     if sku is not None:
         facts.sku = sku
     sp = g("csdversion")
-    if sp is not None and g("csdversion") != "":
+    if sp is not None:  # present but empty: the column or property is there and names no service pack
         facts.service_pack = _service_pack(sp)
     elif g("servicepackmajorversion") or g("osservicepackmajorversion"):
         n = _int(g("servicepackmajorversion") or g("osservicepackmajorversion"))
@@ -295,86 +274,91 @@ def _parse_ver(text: str) -> Facts | None:
     return None
 
 
-def _parse_systeminfo(lines: list[str]) -> Facts | None:
-    pairs = [m.groups() for line in lines if (m := _SYSINFO.match(line)) and "  " in line]
-    if len(pairs) < 2:
-        return None
-    facts = Facts(kind="systeminfo")
-    found = False
-    for label, value in pairs:
-        if not found and (m := re.match(r"(\d{1,2})\.(\d{1,2})\.(\d{3,5})\b(.*)$", value)):
-            facts.major, facts.minor, facts.build = int(m.group(1)), int(m.group(2)), int(m.group(3))
-            rest = m.group(4)
-            spm = re.search(r"(?:Service\s*Pack|SP)\s*(\d)", rest, re.IGNORECASE)
-            if spm:
-                facts.service_pack = f"SP{spm.group(1)}"
-            found = True
-        elif facts.product_text is None and re.match(r"Microsoft\s*(\(R\)|®)?\s*Windows", value, re.IGNORECASE):
-            facts.product_text = value
-        lower = value.lower()
-        if re.search(r"(?i)config", label) or "server" in lower or "workstation" in lower:
-            if any(w in lower for w in SERVER_WORDS) and re.search(r"(?i)config|konfig|configura|конфиг", label):
-                facts.family_hint = "server"
-            elif any(w in lower for w in CLIENT_WORDS):
-                facts.family_hint = "client"
-    return facts if found else None
+def _readers(text: str, lines: list[str]):
+    """Each way of reading the text, most specific first; each yields Facts or None."""
+    pairs, seen = _collect(lines)
+
+    def from_pairs(kind: str) -> Facts | None:
+        facts = Facts(kind=kind)
+        return facts if _apply_pairs(facts, pairs) else None
+
+    if "registry" in seen:
+        yield lambda: from_pairs("registry")
+    if ("wmic" in seen or "table" in seen) and any(k in pairs for k in _TABLE_KEYS):
+        ruled = any(set(line.strip()) <= {"-", " "} and line.strip() for line in lines)
+        yield lambda: from_pairs("wmic" if "wmic" in seen or ("table" in seen and not ruled) else "powershell")
+    yield lambda: parse_systeminfo(lines, Facts)
+    if "powershell" in seen:
+        yield lambda: from_pairs("powershell")
+    yield lambda: _parse_ver(text)
+    yield lambda: _parse_winver(text)
+    yield lambda: _parse_version_string(text)
+    yield lambda: _parse_bare(text)
 
 
-def _csv_as_list(lines: list[str]) -> list[str] | None:
-    """``systeminfo /fo csv``: a quoted header row and a value row, turned into 'label:  value' lines."""
-    import csv
-
-    rows = [l for l in lines if l.strip()][:2]
-    if len(rows) < 2 or not (rows[0].startswith('"') and '","' in rows[0]):
-        return None
-    try:
-        header, values = next(csv.reader([rows[0]])), next(csv.reader([rows[1]]))
-    except (csv.Error, StopIteration):
-        return None
-    return [f"{h.strip()}:  {v.strip()}" for h, v in zip(header, values) if h.strip()]
+_TABLE_KEYS = ("version", "buildnumber", "caption", "major", "buildversion", "versionstring", "os", "osversion")
 
 
 def parse_text(text: str) -> Facts:
-    """Find the Windows version in ``text``; raises :class:`UserInputError` if there is none."""
+    """Find the Windows version in ``text``; raises :class:`UserInputError` if there is none.
+
+    A reading that gives an impossible version (a table whose columns a paste has shifted)
+    gives way to the next one; only if none is plausible is the first problem reported.
+    """
     text = check_text(text)
     text = normalize_newlines(text).replace("\ufeff", "")
     if not text.strip():
         raise UserInputError("the text is empty: paste the output of ver, systeminfo, wmic, reg query or PowerShell")
-    lines = text.split("\n")
-    pairs, seen = _collect(lines)
+    text, codepage = repair_mojibake(text)  # first: a no-break space may be a garbled Cyrillic 'а'
+    text, paste_notes = unwrap_paste(text)
+    first_problem: UserInputError | None = None
     facts: Facts | None = None
-    if "registry" in seen:
-        facts = Facts(kind="registry")
-        if not _apply_pairs(facts, pairs):
-            facts = None
-    if facts is None and ("wmic" in seen or "table" in seen) and any(k in pairs for k in ("version", "buildnumber", "caption", "major", "buildversion", "versionstring", "os", "osversion")):
-        facts = Facts(kind="wmic" if "wmic" in seen or (
-            "table" in seen and not any(set(l.strip()) <= {"-", " "} and l.strip() for l in lines)) else "powershell")
-        if not _apply_pairs(facts, pairs):
-            facts = None
+    for read in _readers(text, text.split("\n")):
+        candidate = read()
+        if candidate is None:
+            continue
+        try:
+            _finish(candidate, text)
+        except UserInputError as problem:
+            first_problem = first_problem or problem
+            continue
+        facts = candidate
+        break
     if facts is None:
-        facts = _parse_systeminfo(_csv_as_list(lines) or lines)
-    if facts is None and "powershell" in seen:
-        facts = Facts(kind="powershell")
-        if not _apply_pairs(facts, pairs):
-            facts = None
-    if facts is None:
-        facts = _parse_ver(text)
-    if facts is None and (m := _WINVER.search(text)):
-        facts = Facts(kind="winver", build=int(m.group(1)), revision=int(m.group(2)))
-        if dv := _DISPLAY_VERSION.search(text):
-            facts.display_version = dv.group(1)
-        if pm := re.search(r"Windows\s+(1[01]|Server\s+\d{4})[^\n]*", text):
-            facts.product_text = pm.group(0).strip()
-    if facts is None and (m := re.search(r"Microsoft Windows NT\s+" + _VERSION, text)):
-        facts = Facts(kind="powershell")
-        _set_version(facts, m.group(0), revision_is_ubr=False)
-    if facts is None:
-        facts = _parse_bare(text)
-    if facts is None:
-        raise UserInputError("no Windows version found in the text: paste the output of ver, systeminfo, wmic os get, "
-                             "reg query ...\\CurrentVersion, PowerShell, or a version such as 6.0.6001")
-    _finish(facts, text)
+        raise first_problem or UserInputError(
+            "no Windows version found in the text: paste the output of ver, systeminfo, wmic os get, "
+            "reg query ...\\CurrentVersion, PowerShell, or a version such as 6.0.6001")
+    if paste_notes:
+        facts.notes.append("Read as a pasted copy: " + "; ".join(paste_notes) + ".")
+    if codepage:
+        facts.notes.append(f"The text had been read with the wrong code page (its accented or non-Latin words were "
+                           f"garbled); it was re-read as {codepage}.")
+    return facts
+
+
+# Settings > System > About, "Copy": "OS build 22631.2861" in any language ("Сборка ОС", "操作系统版本")
+_SETTINGS_BUILD = re.compile(r"(?m)^[^\d\n:]{2,40}?[\s:]\s*(\d{5})\.(\d{1,5})\s*$")
+
+
+def _parse_winver(text: str) -> Facts | None:
+    m = _WINVER.search(text) or _SETTINGS_BUILD.search(text)
+    if not m:
+        return None
+    facts = Facts(kind="winver", build=int(m.group(1)), revision=int(m.group(2)))
+    if dv := _DISPLAY_VERSION.search(text):
+        facts.display_version = dv.group(1)
+    if pm := re.search(r"Windows\s+(1[01]|Server\s+\d{4})[^\n]*", text):
+        facts.product_text = pm.group(0).strip()
+    return facts
+
+
+def _parse_version_string(text: str) -> Facts | None:
+    """``Microsoft Windows NT 10.0.22621.0`` ([Environment]::OSVersion.VersionString): the 4th part is not a UBR."""
+    m = re.search(r"Microsoft Windows NT\s+" + _VERSION, text)
+    if not m:
+        return None
+    facts = Facts(kind="powershell")
+    _set_version(facts, m.group(0), revision_is_ubr=False)
     return facts
 
 

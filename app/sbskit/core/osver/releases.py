@@ -46,6 +46,9 @@ class Release:
     source: str
     reviewed: str
     version_text: str = field(default="")  # as ``ver`` prints it (5.00.2195, 4.0, 6.1.7601)
+    # what CSDVersion / systeminfo show on it ("" = none): SBS 2008 on the 2008 SP1 base says
+    # "Service Pack 1"; one NT 4.0 row covers SP1-SP6a
+    reported_service_packs: tuple[str, ...] = ()
 
     @property
     def version(self) -> str:
@@ -68,6 +71,10 @@ class Release:
     @property
     def key(self) -> tuple[int, int, int]:
         return (self.major, self.minor, self.build)
+
+    def reports_service_pack(self, sp: str) -> bool:
+        """True if a machine of this release can show ``sp`` ("SP2", or "" for none) as its service pack."""
+        return sp in (self.reported_service_packs or ((self.service_pack or ""),))
 
     def ver_line(self, revision: int | None = None) -> str:
         """The line ``ver`` prints on this release (English), used to prove token-position findings."""
@@ -163,6 +170,7 @@ def _release(raw: dict[str, Any]) -> Release:
         caption=raw.get("caption"), ver_product=raw.get("ver_product") or "Microsoft Windows",
         skus=tuple(raw.get("skus", [])), notes=raw.get("notes"), source=raw["source"], reviewed=raw["reviewed"],
         version_text=version_text,
+        reported_service_packs=tuple(raw.get("reported_service_packs", ())),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from sbskit.core.osver.identify import Identification, match_doc
+from sbskit.core.osver.identify import Identification, match_doc, support_verdict
 from sbskit.core.osver.lint import LintResult
 from sbskit.core.osver.releases import load_table
 
@@ -19,6 +19,7 @@ def identification_text(result: Identification, today: _dt.date) -> str:
     ver = f.version or "?"
     extra = f", UBR {f.revision}" if f.revision is not None else ""
     out.append(f"Input: {KIND_NAMES.get(f.kind, f.kind)} - version {ver}{extra}")
+    out.append("Verdict: " + support_verdict(result, today)[1])
     if not result.matches:
         out.append(f"No release matches: {result.unknown_build or 'unknown build'}.")
     for r in result.matches:

@@ -1,7 +1,8 @@
 """Bounded, encoding-aware reading of pasted text and files (ver output, scripts).
 
 Admins paste from consoles that write UTF-16 (``wmic``, PowerShell ``>``), OEM code
-pages (``cmd``) or UTF-8; some paste a whole log or a binary by mistake. Everything
+pages (``cmd``: cp850, cp437, cp866, GBK, Shift-JIS..., told apart by content in
+:mod:`codepage`) or UTF-8; some paste a whole log or a binary by mistake. Everything
 here caps the size first and turns bad input into one clear :class:`UserInputError`.
 """
 
@@ -27,6 +28,11 @@ def check_size(size: int, what: str = "The text") -> None:
         )
 
 
+def _plain_plane(code: int) -> bool:
+    """Latin, Greek, Cyrillic, CJK, kana and Hangul: what console text is made of (an executable is not)."""
+    return code < 0x2000 or 0x3000 <= code < 0xA000 or 0xAC00 <= code < 0xD7B0 or 0xFF00 <= code < 0xFFF0
+
+
 def _looks_utf16(data: bytes) -> str | None:
     """'utf-16-le'/'utf-16-be' when most odd (even) bytes of a BOM-less text are NUL."""
     order = utf16_byte_order(data, min_bytes=4, nul_share=0.4, other_max=0.1)
@@ -35,7 +41,7 @@ def _looks_utf16(data: bytes) -> str | None:
         # BOM-less UTF-16 from consoles is mostly Latin text; an executable is not
         sample = data[:PROBE_BYTES]
         text = sample[: len(sample) // 2 * 2].decode(guess, errors="replace")
-        plain = sum(1 for ch in text if ch.isprintable() and ord(ch) < 0x2000 or ch in "\r\n\t")
+        plain = sum(1 for ch in text if ch.isprintable() and _plain_plane(ord(ch)) or ch in "\r\n\t")
         if plain < 0.9 * len(text):
             return None
     return guess
@@ -61,7 +67,9 @@ def decode_bytes(data: bytes, what: str = "The text") -> tuple[str, str]:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            text, encoding = data.decode("cp1252", errors="replace"), "cp1252"
+            from sbskit.core.osver.codepage import guess_codepage
+
+            text, encoding = guess_codepage(data)
     return check_text(text, what), encoding
 
 

@@ -17,9 +17,3 @@ from sbskit.core.triage.detectors import (
 )
 
 DETECTORS = (ndr_backscatter, directory_harvest, authenticated_relay, open_relay, compromised_workstation, configuration_error)
-
-TRACKING = ("exchange_tracking", "exchange_tracking_csv", "exchange2003_tracking")
-RECEIVE = ("smtp_receive_log", "iis_smtp_log")
-SEND = ("smtp_send_log",)
-QUEUE = ("get_queue_csv", "get_message_csv", "postfix_queue_json")
-FIREWALL = ("windows_firewall_log", "filterlog", "firewall_csv")

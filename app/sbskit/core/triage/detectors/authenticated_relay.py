@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sbskit.core.triage.detectors._util import samples_of, top
+from sbskit.core.triage.detectors.formats import QUEUE, RECEIVE
 from sbskit.core.triage.evidence import Evidence, GroupStat, domain_of
 from sbskit.core.triage.model import Assessment
 
@@ -14,8 +15,6 @@ def outside_count(stat: GroupStat, local: set[str]) -> int:
 
 
 def detect(ev: Evidence) -> Assessment:
-    from sbskit.core.triage.detectors import QUEUE, RECEIVE
-
     a = Assessment(CAUSE)
     local = ev.local_domains()
     fails = ev.table("auth_fail_by_ip")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sbskit.core.triage.detectors._util import plural, samples_of, top
+from sbskit.core.triage.detectors.formats import FIREWALL
 from sbskit.core.triage.evidence import Evidence
 from sbskit.core.triage.model import Assessment
 
@@ -10,8 +11,6 @@ CAUSE = "compromised_workstation"
 
 
 def detect(ev: Evidence) -> Assessment:
-    from sbskit.core.triage.detectors import FIREWALL
-
     a = Assessment(CAUSE)
     table = ev.table("smtp_out_host")
     server_seen = [ip for ip in table if ev.is_server(ip)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sbskit.core.triage.detectors.formats import QUEUE, SEND, TRACKING
 from sbskit.core.triage.errtext import CONFIG_LABELS
 from sbskit.core.triage.evidence import Evidence
 from sbskit.core.triage.model import Assessment
@@ -10,8 +11,6 @@ CAUSE = "configuration_error"
 
 
 def detect(ev: Evidence) -> Assessment:
-    from sbskit.core.triage.detectors import QUEUE, SEND, TRACKING
-
     a = Assessment(CAUSE)
     counts = {c: ev.counts[c] for c in CONFIG_LABELS if ev.counts[c]}
     total = sum(counts.values())

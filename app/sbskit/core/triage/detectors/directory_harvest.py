@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sbskit.core.triage.detectors._util import samples_of, top
+from sbskit.core.triage.detectors.formats import RECEIVE, TRACKING
 from sbskit.core.triage.evidence import Evidence, GroupStat, domain_of
 from sbskit.core.triage.model import Assessment
 
@@ -27,8 +28,6 @@ def _not_found_tables(ev: Evidence) -> dict[str, GroupStat]:
 
 
 def detect(ev: Evidence) -> Assessment:
-    from sbskit.core.triage.detectors import RECEIVE, TRACKING
-
     a = Assessment(CAUSE)
     table = _not_found_tables(ev)
     best = top(table, lambda s: s.distinct())

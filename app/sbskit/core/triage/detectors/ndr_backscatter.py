@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sbskit.core.triage.detectors._util import plural
+from sbskit.core.triage.detectors.formats import QUEUE, TRACKING
 from sbskit.core.triage.evidence import Evidence
 from sbskit.core.triage.model import Assessment
 
@@ -10,8 +11,6 @@ CAUSE = "ndr_backscatter"
 
 
 def detect(ev: Evidence) -> Assessment:
-    from sbskit.core.triage.detectors import QUEUE, TRACKING
-
     a = Assessment(CAUSE)
     local = ev.local_domains()
     ndr = ev.table("ndr_to").get("all")

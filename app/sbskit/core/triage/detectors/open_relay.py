@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sbskit.core.triage.detectors._util import samples_of, top
+from sbskit.core.triage.detectors.formats import RECEIVE
 from sbskit.core.triage.evidence import Evidence, GroupStat, domain_of
 from sbskit.core.triage.model import Assessment
 
@@ -22,8 +23,6 @@ def _relayed(stat: GroupStat, local: set[str]) -> int:
 
 
 def detect(ev: Evidence) -> Assessment:
-    from sbskit.core.triage.detectors import RECEIVE
-
     a = Assessment(CAUSE)
     local = ev.local_domains()
     relays = top(ev.table("anon_accept"), lambda s: _relayed(s, local))

@@ -1,0 +1,57 @@
+"""Write a :class:`~sbskit.core.report.Report` to disk as HTML or PDF (by the suffix).
+
+Shared by the CLI's ``--report`` and the GUI's File > Export report. It lives outside
+``sbskit.core`` because a PDF needs Qt: :mod:`sbskit.documents.pdf` is imported here only
+when a PDF is asked for, and an installation without a loadable QtGui gets one clear line
+(:class:`~sbskit.core.errors.CannotCompleteError`, CLI exit 3) instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sbskit.core.errors import CannotCompleteError, UserInputError
+from sbskit.core.report import Report, render_html
+from sbskit.core.settings import atomic_write_text
+
+REPORT_SUFFIXES = (".html", ".htm", ".pdf")
+
+
+def write_document(document: str, path: Path, *, page: str = "A4", images: dict[str, bytes] | None = None,
+                   what: str = "report") -> Path:
+    """Write finished HTML to ``path``: a PDF through Qt for ``.pdf``, the HTML itself otherwise.
+
+    ``images`` supplies the PNGs behind ``sbskit-img:`` placeholders for the PDF; ``what``
+    names the document in the one-line error.
+    """
+    render_pdf = _pdf_renderer() if path.suffix.lower() == ".pdf" else None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if render_pdf is not None:
+            render_pdf(document, path, page=page, images=images)
+        else:
+            atomic_write_text(path, document)
+    except OSError as exc:
+        raise UserInputError(f"cannot write the {what} {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def _pdf_renderer():
+    """``html_to_pdf``, or a one-line :class:`CannotCompleteError` when Qt cannot be loaded."""
+    try:
+        from sbskit.documents.pdf import html_to_pdf
+    except ImportError as exc:  # no PySide6, or its QtGui libraries (libEGL, fontconfig) are missing
+        raise CannotCompleteError(
+            f"cannot write a PDF: it needs Qt (PySide6 QtGui), which this installation cannot load ({exc}); "
+            "write the report as .html instead, or install PySide6-Essentials"
+        ) from None
+    return html_to_pdf
+
+
+def write_report_file(report: Report, path: Path, page: str = "A4") -> Path:
+    """Write ``report`` to ``path``; ``page`` (A4 or Letter) applies to PDFs."""
+    if path.suffix.lower() not in REPORT_SUFFIXES:
+        raise UserInputError(f"a report file must end in .html or .pdf, not {path.name!r}")
+    if path.suffix.lower() == ".pdf":
+        return write_document(render_html(report, inline_images=False), path, page=page, images=report.images)
+    return write_document(render_html(report), path)

@@ -1,0 +1,1 @@
+"""The "Blacklist lookup" tab: the zone catalogue, the sweep and its results."""

@@ -1,0 +1,241 @@
+"""The results tree of the Blacklist tab: rows stream in, grouped by kind of list, coloured.
+
+Listed (bad) rows are red, clean and allow-list rows green, could-not-tell rows amber
+with the reason: the colours come from ``ui.theme`` so dark mode stays readable. The
+widget keeps every streamed item, so copy and CSV export work on partial runs too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+
+from sbskit.core.dnsbl.catalogue import load_catalogue
+from sbskit.ui.common.theme import status_background, status_foreground
+
+COLUMNS = ["Target", "List", "Result", "Codes and meaning", "Reason (TXT) / detail", "Delist"]
+COL_TARGET, COL_LIST, COL_RESULT, COL_MEANING, COL_DETAIL, COL_DELIST = range(6)
+DETAILS_GROUP = "details"
+GROUP_ORDER = ["details", "major", "spam", "exploit", "policy", "backscatter", "domain", "allow", "custom"]
+URL_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def status_kind(result: dict[str, Any]) -> str:
+    """Theme colour kind for one result: bad, good, info or unknown."""
+    if result["status"] == "clean":
+        return "good"
+    if result["status"] == "listed":
+        return {"bad": "bad", "good": "good"}.get(result.get("verdict") or "bad", "info")
+    return "unknown"
+
+
+def result_label(result: dict[str, Any]) -> str:
+    catalogue = load_catalogue()
+    if result["status"] == "clean":
+        return "Not listed"
+    if result["status"] == "listed":
+        label = catalogue.category_label(result.get("category") or "listed")
+        if result.get("verdict") == "good":
+            return f"Good: {label}"
+        if result.get("verdict") == "neutral":
+            return f"Noted: {label}"
+        return f"LISTED: {label}"
+    return f"Could not tell: {result.get('error')}"
+
+
+class ResultsTree(QTreeWidget):
+    """Rows per (target, list) under one top-level item per group of lists."""
+
+    delist_requested = Signal(str)  # a delisting URL the admin asked to open
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setColumnCount(len(COLUMNS))
+        self.setHeaderLabels(COLUMNS)
+        self.setAccessibleName("Blocklist results")
+        self.setRootIsDecorated(True)
+        self.setUniformRowHeights(True)
+        self.setAlternatingRowColors(False)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSortingEnabled(False)
+        header = self.header()
+        header.setStretchLastSection(False)
+        for column, mode in ((COL_TARGET, QHeaderView.ResizeMode.ResizeToContents),
+                             (COL_LIST, QHeaderView.ResizeMode.ResizeToContents),
+                             (COL_RESULT, QHeaderView.ResizeMode.ResizeToContents),
+                             (COL_MEANING, QHeaderView.ResizeMode.Stretch),
+                             (COL_DETAIL, QHeaderView.ResizeMode.Stretch),
+                             (COL_DELIST, QHeaderView.ResizeMode.ResizeToContents)):
+            header.setSectionResizeMode(column, mode)
+        self.headerItem().setToolTip(COL_DELIST, "Double-click a row (or press Enter) to open the list's delisting page")
+        self.headerItem().setToolTip(COL_DETAIL, "TXT: the reason text a list publishes with a listing")
+        self.itemActivated.connect(self._activated)
+        self._groups: dict[str, QTreeWidgetItem] = {}
+        self._details: dict[str, QTreeWidgetItem] = {}
+        self.items: list[dict[str, Any]] = []  # every streamed result, in arrival order
+        self._news: dict[str, int] = {}  # rows that are not "clean", per group (they go first)
+        self.summary = self._empty_summary()
+        self.targets: dict[str, dict[str, Any]] = {}  # target info (PTR, MX) by target
+        QShortcut(QKeySequence.StandardKey.Copy, self, activated=self._copy_selection_signal)
+        self.copy_selection = None  # set by the tab: a callable copying the selection
+
+    def _copy_selection_signal(self) -> None:
+        if self.copy_selection is not None:
+            self.copy_selection()
+
+    @staticmethod
+    def _empty_summary() -> dict[str, Any]:
+        return {"lists": 0, "results": 0, "listed": 0, "allow_or_reputation": 0, "clean": 0, "errors": 0,
+                "error_reasons": {}, "_zones": set(), "_targets": set()}
+
+    def _count(self, item: dict[str, Any]) -> None:
+        """Running totals in the shape of ``engine.summarize`` (no re-scan per row)."""
+        s = self.summary
+        s["results"] += 1
+        s["_zones"].add(item["zone"])
+        s["_targets"].add(item["target"])
+        s["lists"] = len(s["_zones"])
+        if item["status"] == "clean":
+            s["clean"] += 1
+        elif item["status"] == "listed":
+            s["listed" if item.get("verdict") == "bad" else "allow_or_reputation"] += 1
+        else:
+            s["errors"] += 1
+            s["error_reasons"][item["error"]] = s["error_reasons"].get(item["error"], 0) + 1
+
+    def clear_results(self) -> None:
+        self._news.clear()
+        self.summary = self._empty_summary()
+        self.clear()
+        self._groups.clear()
+        self._details.clear()
+        self.items.clear()
+        self.targets.clear()
+
+    def _group(self, key: str) -> QTreeWidgetItem:
+        item = self._groups.get(key)
+        if item is None:
+            catalogue = load_catalogue()
+            title = {"details": "Target details (reverse DNS, mail servers)", "custom": "Other lists (not in the catalogue)"}
+            item = QTreeWidgetItem([title.get(key) or catalogue.groups.get(key, key)])
+            item.setFirstColumnSpanned(True)
+            font = item.font(0)
+            font.setBold(True)
+            item.setFont(0, font)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            order = GROUP_ORDER.index(key) if key in GROUP_ORDER else len(GROUP_ORDER)
+            position = sum(1 for k in self._groups if (GROUP_ORDER.index(k) if k in GROUP_ORDER else len(GROUP_ORDER)) < order)
+            self.insertTopLevelItem(position, item)
+            self._groups[key] = item
+            item.setExpanded(True)
+            item.setFirstColumnSpanned(True)
+        return item
+
+    def add_result(self, item: dict[str, Any]) -> None:
+        self.items.append(item)
+        catalogue = load_catalogue()
+        zone = catalogue.by_name(item["zone"])
+        group = zone.group if zone is not None else "custom"
+        parent = self._group(group)
+        meaning = ", ".join(item["codes"])
+        if item["meanings"]:
+            meaning = (meaning + ": " if meaning else "") + "; ".join(item["meanings"])
+        detail = " | ".join(item["txt"]) if item["txt"] else ""
+        if item.get("detail"):
+            detail = f"{detail} | {item['detail']}" if detail else item["detail"]
+        delist = "Open delisting page" if item.get("delist_url") and item["status"] == "listed" and item.get("verdict") == "bad" else ""
+        target = item["target"]
+        if item.get("source"):
+            target += f"  (MX {item['source']['mx']})"
+        row = QTreeWidgetItem([target, item.get("name") or item["zone"], result_label(item), meaning, detail, delist])
+        row.setToolTip(COL_LIST, item["zone"])
+        row.setToolTip(COL_DETAIL, detail)
+        row.setToolTip(COL_MEANING, meaning)
+        row.setData(0, URL_ROLE, item.get("delist_url") or "")
+        kind = status_kind(item)
+        background = QBrush(status_background(kind, self))
+        for column in range(len(COLUMNS)):
+            row.setBackground(column, background)
+        row.setForeground(COL_RESULT, QBrush(status_foreground(kind, self)))
+        if delist:
+            row.setForeground(COL_DELIST, QBrush(self.palette().link().color()))
+            row.setToolTip(COL_DELIST, item["delist_url"])
+        if item["status"] != "clean":  # the news goes first within its group
+            position = self._news.get(group, 0)
+            parent.insertChild(position, row)
+            self._news[group] = position + 1
+        else:
+            parent.addChild(row)
+        self._count(item)
+
+    def update_target(self, info: dict[str, Any]) -> None:
+        text = info["target"]
+        self.targets[text] = info
+        parts = []
+        if info.get("skipped"):
+            parts.append(f"skipped: {info['skipped']}")
+        if "ptr" in info:
+            if info["ptr"] is None:
+                parts.append("reverse DNS: could not tell" if "ptr_error" in info else "reverse DNS: checking...")
+            elif not info["ptr"]:
+                parts.append("reverse DNS: none (no PTR record)")
+            else:
+                confirmed = {True: "forward-confirmed", False: "NOT forward-confirmed", None: "checking..."}[info.get("fcrdns")]
+                parts.append(f"reverse DNS: {', '.join(info['ptr'])} ({confirmed})")
+        if info.get("mx") is not None:
+            hosts = [f"{m['host']} -> {', '.join(m['addresses']) or '...'}" for m in info["mx"]]
+            parts.append("mail servers: " + ("; ".join(hosts) if hosts else "none"))
+        elif "mx_error" in info:
+            parts.append(f"mail servers: could not tell ({info['mx_error']})")
+        if not parts:
+            return
+        row = self._details.get(text)
+        if row is None:
+            row = QTreeWidgetItem([text, "", "", "", "", ""])
+            self._group(DETAILS_GROUP).addChild(row)
+            self._details[text] = row
+        kind = "info"
+        if info.get("fcrdns") is False or info.get("ptr") == []:
+            kind = "unknown"
+        row.setText(COL_LIST, "Reverse DNS / MX")
+        row.setText(COL_RESULT, "Checked" if kind == "info" else "Attention")
+        row.setText(COL_MEANING, "; ".join(parts))
+        row.setToolTip(COL_MEANING, "; ".join(parts) + "\n\nPTR: the name an address points back to. Forward-confirmed "
+                       "(FCrDNS): that name points to the same address again - receivers expect this from mail servers.")
+        for column in range(len(COLUMNS)):
+            row.setBackground(column, QBrush(status_background(kind, self)))
+
+    def selected_delist_url(self) -> str:
+        for item in self.selectedItems():
+            url = item.data(0, URL_ROLE)
+            if url:
+                return url
+        return ""
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        url = item.data(0, URL_ROLE)
+        if url:
+            self.delist_requested.emit(url)
+
+    def selected_text(self) -> str:
+        rows = []
+        for item in self.selectedItems():
+            rows.append("\t".join(item.text(c) for c in range(len(COLUMNS))))
+        return "\n".join(rows)
+
+    def as_document(self) -> dict[str, Any]:
+        """The streamed items regrouped as the CLI's JSON document (for copy and CSV)."""
+        targets: dict[str, dict[str, Any]] = {}
+        for item in self.items:
+            entry = targets.setdefault(item["target"], {"target": item["target"], "kind": item["kind"],
+                                                         "source": item.get("source"), "results": []})
+            entry["results"].append({k: v for k, v in item.items() if k not in ("type", "target", "kind", "source")})
+        for text, info in self.targets.items():
+            entry = targets.setdefault(text, {"target": text, "kind": info["kind"], "source": info.get("source"), "results": []})
+            for key in ("ptr", "fcrdns", "mx", "skipped"):
+                if key in info:
+                    entry[key] = info[key]
+        return {"targets": list(targets.values())}

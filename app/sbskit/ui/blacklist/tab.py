@@ -1,0 +1,463 @@
+"""The Blacklist lookup tab: "is my server's IP blacklisted, where, why, how do I get off?".
+
+The tab is a thin shell over ``sbskit.core.dnsbl``: it validates what the admin typed,
+runs the sweep on a :class:`~sbskit.ui.common.workers.JobWorker`, streams rows into the results
+tree as answers arrive, and offers copy, CSV export and the delisting pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sbskit.core.dnsbl.catalogue import load_catalogue
+from sbskit.core.dnsbl.engine import Options, Sweep
+from sbskit.core.dnsbl.summary import summarize, summary_line
+from sbskit.core.dnsbl.targets import parse_targets
+from sbskit.core.errors import UserInputError
+from sbskit.core.settings import Settings, atomic_write_text
+from sbskit.ui.blacklist.catalogue import CatalogueTree
+from sbskit.ui.blacklist.results import ResultsTree
+from sbskit.ui.common.tab_base import KitTab
+from sbskit.ui.common.theme import status_foreground
+from sbskit.ui.common.workers import JobWorker
+
+HISTORY_KEY = "blacklist/history"
+HISTORY_SIZE = 20
+RESULTS_PAGE, LISTS_PAGE = 0, 1
+
+
+class BlacklistTab(KitTab):
+    slug = "blacklist"
+    title = "Blacklist lookup"
+
+    def __init__(self, parent: QWidget | None = None, settings: Settings | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings or Settings()
+        self.worker: JobWorker | None = None
+        self.last_doc: dict[str, Any] | None = None
+        # injectable for tests: no real browser or file dialog in a test run
+        self.open_url: Callable[[str], object] = lambda url: QDesktopServices.openUrl(QUrl(url))
+        self.ask_save_path: Callable[[str], str] = self._ask_save_path
+        self._build()
+        self._validate_timer = QTimer(self, singleShot=True, interval=250, timeout=self.validate)
+        self._summary_timer = QTimer(self, singleShot=True, interval=100, timeout=self._live_summary)
+        self.validate()
+
+    # --- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        intro = QLabel("Check IP addresses and domains (and a domain's mail servers) against DNS blocklists. "
+                       "Every list answers <b>listed</b>, <b>not listed</b>, or <b>could not tell</b> with the reason "
+                       "&mdash; never a false all-clear.")
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(intro)
+
+        row = QHBoxLayout()
+        self.target_box = QComboBox()
+        self.target_box.setEditable(True)
+        self.target_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.target_box.setMinimumContentsLength(36)
+        self.target_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.target_box.lineEdit().setPlaceholderText("IP address, domain, or several (spaces, commas); CIDR up to /24")
+        self.target_box.setAccessibleName("Targets to check")
+        self.target_box.setToolTip("An IPv4 or IPv6 address, a domain (its mail servers are checked too), several "
+                                   "separated by spaces or commas, or an address block up to /24 (256 addresses).")
+        self.target_box.addItems(self._history(self.settings))
+        self.target_box.setCurrentIndex(-1)
+        self.target_box.lineEdit().textChanged.connect(lambda _t: self._validate_timer.start())
+        self.target_box.lineEdit().returnPressed.connect(self.start)
+        targets_label = QLabel("&Targets:")
+        targets_label.setBuddy(self.target_box)
+        row.addWidget(targets_label)
+        row.addWidget(self.target_box, 1)
+        self.check_button = QPushButton("&Check")
+        self.check_button.setDefault(True)
+        self.check_button.setToolTip("Check now (Enter)")
+        self.check_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the check (Esc); answers so far stay")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        row.addWidget(self.check_button)
+        row.addWidget(self.cancel_button)
+        layout.addLayout(row)
+
+        self.validation_label = QLabel()
+        self.validation_label.setAccessibleName("Input check")
+        self.validation_label.setWordWrap(True)
+        layout.addWidget(self.validation_label)
+
+        options = QHBoxLayout()
+        form = QFormLayout()
+        resolver = self.settings.get("blacklist/resolver", "")
+        self.resolver_edit = QLineEdit(resolver if isinstance(resolver, str) else "")
+        self.resolver_edit.setPlaceholderText("this computer's resolver")
+        self.resolver_edit.setAccessibleName("DNS resolver")
+        self.resolver_edit.setToolTip("The DNS server that asks the lists: IP or IP:PORT, IPv6 as [::1]:5353. Leave empty "
+                                      "for this computer's. Public resolvers (Google, Cloudflare) are refused by Spamhaus "
+                                      "and others: use your own server's DNS, or a Spamhaus DQS key.")
+        self.resolver_edit.textChanged.connect(lambda _t: self._validate_timer.start())
+        form.addRow("&Resolver:", self.resolver_edit)
+        self.dqs_edit = QLineEdit()
+        self.dqs_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.dqs_edit.setPlaceholderText("optional")
+        self.dqs_edit.setAccessibleName("Spamhaus DQS key")
+        self.dqs_edit.setToolTip("Spamhaus Data Query Service key (free for low volume): Spamhaus lists are then asked "
+                                 "through DQS, which works from any resolver. The key is not saved.")
+        form.addRow("Spamhaus &DQS key:", self.dqs_edit)
+        self.zones_edit = QLineEdit()
+        self.zones_edit.setPlaceholderText("all default lists for each kind of target")
+        self.zones_edit.setAccessibleName("Only these lists")
+        self.zones_edit.setToolTip("Optional: ask only these list zones (e.g. zen.spamhaus.org, bl.spamcop.net), "
+                                   "separated by spaces or commas. Lists not in the catalogue follow RFC 5782.")
+        form.addRow("Only these &lists:", self.zones_edit)
+        options.addLayout(form, 2)
+        side = QFormLayout()
+        self.timeout_spin = QDoubleSpinBox()
+        self.timeout_spin.setRange(0.5, 30.0)
+        self.timeout_spin.setSingleStep(0.5)
+        self.timeout_spin.setSuffix(" s")
+        try:
+            self.timeout_spin.setValue(float(self.settings.get("blacklist/timeout", 3.0) or 3.0))
+        except (TypeError, ValueError):  # a hand-edited settings file
+            self.timeout_spin.setValue(3.0)
+        self.timeout_spin.setMaximumWidth(110)
+        self.timeout_spin.setAccessibleName("Timeout per query")
+        self.timeout_spin.setToolTip("How long to wait for each list; the whole check ends shortly after.")
+        side.addRow("T&imeout:", self.timeout_spin)
+        self.mx_check = QCheckBox("Check a domain's &mail servers (MX)")
+        self.mx_check.setChecked(True)
+        self.mx_check.setToolTip("For a domain, also check the addresses of its MX hosts, where its mail comes from.")
+        self.ptr_check = QCheckBox("Reverse &DNS (PTR, forward-confirmed)")
+        self.ptr_check.setChecked(True)
+        self.ptr_check.setToolTip("Look up the PTR name of each address and whether it points back (FCrDNS); many "
+                                  "receivers reject mail from addresses without it.")
+        side.addRow(self.mx_check)
+        side.addRow(self.ptr_check)
+        options.addLayout(side, 1)
+        layout.addLayout(options)
+
+        status = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Progress")
+        self.progress.setTextVisible(True)
+        self.progress.setMaximumWidth(260)
+        self.progress.setValue(0)
+        self.progress.setFormat("not started")
+        self.summary_label = QLabel()
+        self.summary_label.setAccessibleName("Summary")
+        self.summary_label.setWordWrap(True)
+        status.addWidget(self.progress)
+        status.addWidget(self.summary_label, 1)
+        layout.addLayout(status)
+        self.problem_label = QLabel()
+        self.problem_label.setAccessibleName("Resolver problem")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setVisible(False)
+        layout.addWidget(self.problem_label)
+
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.results = ResultsTree()
+        self.results.copy_selection = self.copy_results
+        self.results.delist_requested.connect(self.open_delisting)
+        self.catalogue_view = CatalogueTree()
+        active, dead = self.catalogue_view.counts()
+        self.pages.addTab(self.results, "&Results")
+        self.pages.addTab(self.catalogue_view, f"&Lists ({active} active, {dead} dead)")
+        self.pages.setTabToolTip(LISTS_PAGE, "Every list the kit knows, with terms, and the dead ones it never asks")
+        layout.addWidget(self.pages, 1)
+
+        buttons = QHBoxLayout()
+        self.delist_button = QPushButton("Open &delisting page")
+        self.delist_button.setToolTip("Open the selected list's lookup and delisting page in the browser")
+        self.delist_button.clicked.connect(lambda: self.open_delisting(self.results.selected_delist_url()))
+        self.copy_button = QPushButton("C&opy results")
+        self.copy_button.setToolTip("Copy the selected rows, or the whole result as text (Ctrl+C in the table)")
+        self.copy_button.clicked.connect(self.copy_results)
+        self.export_button = QPushButton("&Export CSV...")
+        self.export_button.setToolTip("Save every result as a CSV file (Ctrl+E)")
+        self.export_button.clicked.connect(self.export_csv)
+        for button in (self.delist_button, self.copy_button, self.export_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.results.itemSelectionChanged.connect(self._update_buttons)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.export_csv)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.start)
+        self._update_buttons()
+        self._set_summary("Ready. Type an address or a domain and press Enter.", "info")
+
+    # --- input -------------------------------------------------------------------------------
+    def target_text(self) -> str:
+        return self.target_box.currentText()
+
+    def validate(self) -> bool:
+        """Check the target box (and resolver) as the admin types; say what is wrong."""
+        text = self.target_text().strip()
+        if not text:
+            self.validation_label.setText("")
+            self.check_button.setEnabled(False)
+            return False
+        try:
+            targets = parse_targets(text)
+            if self.resolver_edit.text().strip():
+                from sbskit.core.dnsbl.resolvers import parse_resolver
+
+                parse_resolver(self.resolver_edit.text())
+        except UserInputError as exc:
+            self._show_validation(str(exc), "bad")
+            self.check_button.setEnabled(False)
+            return False
+        if not self.resolver_edit.text().strip():
+            from sbskit.core.dnsbl.targets import special_reason
+
+            for t in targets:
+                why = special_reason(t.text) if t.kind != "domain" else None
+                if why:
+                    self._show_validation(f"{t.text} is {why}; public blocklists never list it. To test against "
+                                          "your own DNS server, enter it as the resolver.", "bad")
+                    self.check_button.setEnabled(False)
+                    return False
+        kinds = {}
+        for t in targets:
+            kinds[t.kind] = kinds.get(t.kind, 0) + 1
+        names = {"ipv4": "IPv4 address", "ipv6": "IPv6 address", "domain": "domain"}
+        parts = [f"{n} {names[k]}{'es' if n > 1 and k != 'domain' else ('s' if n > 1 else '')}" for k, n in kinds.items()]
+        self._show_validation("Will check " + ", ".join(parts) + ".", "info")
+        self.check_button.setEnabled(self.worker is None)
+        return True
+
+    def _show_validation(self, text: str, kind: str) -> None:
+        self.validation_label.setText(text)
+        color = status_foreground(kind, self).name()
+        self.validation_label.setStyleSheet(f"color: {color};")
+
+    def _set_summary(self, text: str, kind: str) -> None:
+        self.summary_label.setText(text)
+        self.summary_label.setStyleSheet(f"color: {status_foreground(kind, self).name()}; font-weight: bold;")
+
+    def _settings(self) -> Settings:
+        """The main window's Settings when docked in it (one writer per file), else our own."""
+        window_settings = getattr(self.window(), "settings", None)
+        return window_settings if isinstance(window_settings, Settings) else self.settings
+
+    @staticmethod
+    def _history(settings: Settings) -> list[str]:
+        stored = settings.get(HISTORY_KEY, [])
+        return [h for h in stored if isinstance(h, str)][:HISTORY_SIZE] if isinstance(stored, list) else []
+
+    def _remember(self, text: str) -> None:
+        settings = self._settings()
+        history = [text] + [h for h in self._history(settings) if h != text]
+        history = history[:HISTORY_SIZE]
+        settings.set(HISTORY_KEY, history)
+        settings.set("blacklist/resolver", self.resolver_edit.text().strip())
+        settings.set("blacklist/timeout", self.timeout_spin.value())
+        try:
+            settings.save()
+        except OSError as exc:
+            self.status_message.emit(f"Settings not saved: {exc}")
+        self.target_box.blockSignals(True)
+        self.target_box.clear()
+        self.target_box.addItems(history)
+        self.target_box.setCurrentIndex(0)
+        self.target_box.blockSignals(False)
+
+    def options(self) -> Options:
+        resolver = self.resolver_edit.text().strip()
+        zones = [z for z in self.zones_edit.text().replace(",", " ").split() if z]
+        return Options(resolvers=[resolver] if resolver else [], zones=zones, timeout=self.timeout_spin.value(),
+                       dqs_key=self.dqs_edit.text().strip() or None, include_mx=self.mx_check.isChecked(),
+                       reverse_dns=self.ptr_check.isChecked())
+
+    # --- running -----------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.worker is not None or not self.validate():
+            return
+        text = self.target_text().strip()
+        try:
+            sweep = Sweep(text, self.options())
+        except UserInputError as exc:
+            self._show_validation(str(exc), "bad")
+            return
+        self._remember(text)
+        self.results.clear_results()
+        self.last_doc = None
+        self.problem_label.setVisible(False)
+        self.pages.setCurrentIndex(RESULTS_PAGE)
+        self.progress.setRange(0, 0)
+        self._set_summary("Checking...", "info")
+        worker = JobWorker(sweep.run, name="blacklist")
+        worker.progress.connect(self._on_progress)
+        worker.result.connect(self._on_result)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        worker.cancelled.connect(self._on_cancelled)
+        worker.ended.connect(self._on_ended)
+        self.worker = worker
+        self.check_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.status_message.emit(f"Checking {text[:60]} against blocklists...")
+        worker.start()
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self._set_summary("Cancelling...", "unknown")
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        # Esc cancels a running check; a line edit passes Esc up to us, so no shortcut is needed
+        if event.key() == Qt.Key.Key_Escape and self.worker is not None:
+            self.cancel()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def shutdown(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def _on_progress(self, done: int, total: int, _message: str) -> None:
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+            self.progress.setFormat(f"{done} / {total}")
+
+    def _on_result(self, item: dict) -> None:
+        if item.get("type") == "target":
+            self.results.update_target(item)
+            return
+        self.results.add_result(item)
+        if not self._summary_timer.isActive():  # at most ten label updates a second
+            self._summary_timer.start()
+
+    def _live_summary(self) -> None:
+        if self.worker is None:
+            return
+        summary = self.results.summary
+        if summary["results"]:
+            text = summary_line(summary, len(summary["_targets"]))
+            self._set_summary(text[:-1] + " so far...", "info")
+
+    def _on_finished(self, doc: dict) -> None:
+        self.last_doc = doc
+        summary = doc["summary"]
+        kind = "bad" if summary["listed"] else ("unknown" if summary["errors"] else "good")
+        text = summary_line(summary, len(doc["targets"]))
+        self._set_summary(text, kind)
+        problems = doc.get("problems") or []
+        if problems:  # resolver trouble explained once, in plain words, under the summary
+            self.problem_label.setText("Resolver problem: " + " ".join(dict.fromkeys(p["detail"] for p in problems)))
+            self.problem_label.setStyleSheet(f"color: {status_foreground('unknown', self).name()};")
+            self.problem_label.setVisible(True)
+        self.status_message.emit(summary_line(summary, len(doc["targets"])))
+        self.run_completed.emit("blacklist", doc)  # the main window keeps it in the client's history
+
+    def _on_failed(self, message: str, _details: str) -> None:
+        self._set_summary(f"The check failed: {message}", "bad")
+
+    def _on_cancelled(self) -> None:
+        self._set_summary(f"Cancelled; {len(self.results.items)} answers so far are shown.", "unknown")
+
+    def _on_ended(self) -> None:
+        self.worker = None
+        self.cancel_button.setEnabled(False)
+        if self.progress.maximum() == 0:
+            self.progress.setRange(0, 1)
+            self.progress.setValue(1)
+        self.validate()
+        self._update_buttons()
+
+    # --- actions -----------------------------------------------------------------------------
+    def _update_buttons(self) -> None:
+        has = bool(self.results.items)
+        self.copy_button.setEnabled(has)
+        self.export_button.setEnabled(has)
+        self.delist_button.setEnabled(bool(self.results.selected_delist_url()))
+
+    def open_delisting(self, url: str) -> None:
+        if url:
+            self.open_url(url)
+            self.status_message.emit(f"Opened {url}")
+
+    def current_document(self) -> dict[str, Any]:
+        if self.last_doc is not None:
+            return self.last_doc
+        doc = self.results.as_document()
+        doc.update({"resolver": [self.resolver_edit.text().strip() or "system"], "problems": [],
+                    "summary": summarize(doc["targets"])})
+        return doc
+
+    def copy_results(self) -> None:
+        text = self.results.selected_text()
+        if not text and self.results.items:
+            from sbskit.core.dnsbl.render import render_text
+
+            text = render_text(self.current_document())
+        if text:
+            QGuiApplication.clipboard().setText(text)
+            self.status_message.emit("Results copied to the clipboard")
+
+    def export_csv(self) -> None:
+        if not self.results.items:
+            return
+        path = self.ask_save_path("blacklist-results.csv")
+        if not path:
+            return
+        from pathlib import Path
+
+        from sbskit.core.dnsbl.render import csv_rows, to_csv
+
+        try:
+            atomic_write_text(Path(path), to_csv(csv_rows(self.current_document())))
+        except OSError as exc:
+            self._set_summary(f"The CSV file was not saved: {exc.strerror or exc}", "bad")
+            return
+        self.status_message.emit(f"Results saved to {path}")
+
+    def _ask_save_path(self, default: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, "Export blocklist results", default, "CSV files (*.csv)")
+        return path
+
+    def report_sections(self) -> list:
+        """The last check (or the answers so far) as client-report sections."""
+        if not self.results.items and self.last_doc is None:
+            return []
+        from sbskit.core.dnsbl.report import report_sections
+
+        return report_sections(self.current_document())
+
+    # --- screenshots -------------------------------------------------------------------------
+    def prepare_screenshot(self) -> None:
+        """Offline and real: the catalogue page, with a typed (not yet checked) target."""
+        self.target_box.setEditText("mail.example.com")
+        self.validate()
+        self.pages.setCurrentIndex(LISTS_PAGE)
+        view = self.catalogue_view
+        for index in range(1, view.topLevelItemCount() - 1):  # show the major lists and the dead ones
+            view.topLevelItem(index).setExpanded(False)
+        catalogue = load_catalogue()
+        default_v4 = len(catalogue.defaults("ipv4"))
+        default_dom = len(catalogue.defaults("domain"))
+        self._set_summary(f"Not checked yet. A check asks {default_v4} lists for each IPv4 address and {default_dom} for "
+                          f"each domain; the {len(catalogue.dead)} dead lists are never asked.", "info")

@@ -1,0 +1,229 @@
+"""Script checker sub-tab: the script with line numbers, each finding marked beside its line,
+and a findings list whose selection shows the proof (releases matched or missed)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sbskit.core.osver.lint import SEVERITY_ORDER, LintResult, lint_file, lint_text
+from sbskit.ui.osver.panel import JobPanel
+from sbskit.ui.osver.widgets import SEVERITY_KIND, BusyBar, CodeEditor, MessageLine, read_only_table, tint
+
+SAMPLE = r"""@echo off
+rem Logon script: map drives by Windows version (the classic, fragile way)
+ver > "%TEMP%\ver.txt"
+findstr "6000" "%TEMP%\ver.txt" > nul
+if not errorlevel 1 goto vista
+find "5.1" "%TEMP%\ver.txt" > nul
+if not errorlevel 1 goto xp
+:vista
+net use S: \\sbs\shared
+goto end
+:xp
+for /f "tokens=4 delims=] " %%a in ('ver') do set OSVER=%%a
+if "%OSVER%" GEQ "5.1" net use S: \\sbs\shared
+:end
+"""
+
+LANG_ITEMS = [("Auto-detect", None), ("Batch (.bat/.cmd)", "batch"), ("VBScript (.vbs)", "vbscript"),
+              ("PowerShell (.ps1)", "powershell"), ("WQL (GPO WMI filter)", "wql")]
+COLUMNS = ("Line", "Severity", "Rule", "Finding")
+MAX_SHOWN = 2000  # a table row per finding; more than this is exported, not drawn
+
+
+class LintPanel(JobPanel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.result: LintResult | None = None
+        self.filename: str | None = None
+        self.ask_open_path = lambda: QFileDialog.getOpenFileName(
+            self, "Open logon script", "", "Scripts (*.bat *.cmd *.vbs *.ps1 *.wql *.txt);;All files (*)")[0]
+        self.ask_save_path = lambda: QFileDialog.getSaveFileName(self, "Export findings", "script-findings.csv",
+                                                                 "CSV (*.csv)")[0]
+
+        self.editor = CodeEditor()
+        self.editor.setAccessibleName("Script")
+        self.editor.setPlaceholderText("Paste a logon script (.bat/.cmd, .vbs, .ps1) or a WQL filter, or open a file. "
+                                       "Ctrl+Enter checks it.")
+        self.editor.refused.connect(lambda msg: self.message.show_message(msg, "bad"))
+        self.editor.file_dropped.connect(self.open_path)
+        self.language = QComboBox()
+        for label, _value in LANG_ITEMS:
+            self.language.addItem(label)
+        self.language.setAccessibleName("Script language")
+        self.language.setToolTip("Auto-detect uses the file name, then the content")
+        self.check_button = QPushButton("Chec&k script")
+        self.check_button.setToolTip("Look for fragile OS detection (Ctrl+Enter)")
+        self.open_button = QPushButton("&Open script...")
+        self.sample_button = QPushButton("Sample")
+        self.sample_button.setToolTip("Load a typical fragile logon script")
+        self.copy_button = QPushButton("Cop&y findings")
+        self.export_button = QPushButton("E&xport CSV...")
+        for b in (self.copy_button, self.export_button):
+            b.setEnabled(False)
+        bar = QHBoxLayout()
+        language_label = QLabel("&Language:")
+        language_label.setBuddy(self.language)
+        for w in (self.open_button, self.sample_button, language_label, self.language, self.check_button):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.copy_button)
+        bar.addWidget(self.export_button)
+
+        self.message = MessageLine()
+        self.busy = BusyBar()
+        self.job_buttons = (self.check_button, self.open_button)
+        self.summary = QLabel("")
+        self.table = read_only_table(COLUMNS, "Findings")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        for col in range(3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.detail = QTextBrowser()
+        self.detail.setAccessibleName("Finding details and proof")
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.table)
+        right.addWidget(self.detail)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.editor)
+        split.addWidget(right)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.message)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+
+        self.check_button.clicked.connect(self.check)
+        self.open_button.clicked.connect(self.open_file)
+        self.sample_button.clicked.connect(self.load_sample)
+        self.copy_button.clicked.connect(self.copy_findings)
+        self.export_button.clicked.connect(self.export_csv)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.editor.textChanged.connect(self._edited)
+        self.add_shortcuts(self.check)
+
+    def _edited(self) -> None:
+        """Marks belong to the checked text: drop them once the script changes."""
+        if self.editor.marks:
+            self.editor.set_marks({})
+            self.summary.setText("The script changed: check it again (Ctrl+Enter).")
+
+    def load_sample(self) -> None:
+        self.filename = "logon.bat"
+        self.editor.setPlainText(SAMPLE)
+        self.check()
+
+    def _language(self) -> str | None:
+        return LANG_ITEMS[self.language.currentIndex()][1]
+
+    def check(self) -> None:
+        text = self.editor.toPlainText()
+        name, language = self.filename, self._language()
+        self._start(lambda ctx: lint_text(text, filename=name, language=language), "check script", self.show_result)
+
+    def open_path(self, path: str) -> None:
+        language = self._language()
+
+        def job(ctx):
+            result = lint_file(path, language=language)
+            return result
+
+        self.filename = str(path)
+        self._start(job, "open script", self.show_result)
+
+    def show_result(self, result: LintResult) -> None:
+        self.result = result
+        if self.editor.toPlainText().replace("\r", "") != "\n".join(result.lines):
+            self.editor.setPlainText("\n".join(result.lines))
+        shown = result.findings[:MAX_SHOWN]
+        marks: dict[int, str] = {}
+        for f in shown:
+            if f.line not in marks or SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[marks[f.line]]:
+                marks[f.line] = f.severity
+        self.editor.set_marks(marks)
+        self.table.setRowCount(0)
+        self.table.setUpdatesEnabled(False)
+        for f in shown:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            for col, value in enumerate((str(f.line), f.severity, f.rule, f.message)):
+                item = QTableWidgetItem(value)
+                item.setToolTip(f"{f.message}\n\nFix: {f.suggestion}")
+                if col == 1:
+                    kind = SEVERITY_KIND[f.severity]
+                    tint(item, kind, self.table)
+                if col == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, f.line)
+                self.table.setItem(row, col, item)
+        self.table.setUpdatesEnabled(True)
+        counts = {s: sum(1 for f in result.findings if f.severity == s) for s in SEVERITY_ORDER}
+        if result.findings:
+            more = (f" Showing the first {MAX_SHOWN} of {len(result.findings)}; Export CSV has them all."
+                    if len(result.findings) > MAX_SHOWN else "")
+            self.summary.setText(f"{result.language}: {counts['error']} error(s), {counts['warning']} warning(s), "
+                                 f"{counts['info']} note(s). Select a finding to see its proof and jump to its line."
+                                 + more)
+        else:
+            self.summary.setText(f"{result.language}: no fragile OS detection found.")
+        self.detail.clear()
+        for b in (self.copy_button, self.export_button):
+            b.setEnabled(True)
+
+    def _selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or self.result is None:
+            return
+        f = self.result.findings[rows[0].row()]
+        import html
+
+        parts = [f"<p><b>Line {f.line}</b> - <b>{html.escape(f.rule)}</b> ({f.severity})</p>",
+                 f"<p>{html.escape(f.message)}</p>", f"<p><b>Fix:</b> {html.escape(f.suggestion)}</p>"]
+        for key, values in f.evidence.items():
+            if isinstance(values, dict):
+                values = [f"{k}: {', '.join(v)}" for k, v in values.items()]
+            parts.append(f"<p><b>{html.escape(key.replace('_', ' '))}:</b> {html.escape(', '.join(map(str, values)))}</p>")
+        self.detail.setHtml("".join(parts))
+        self.editor.go_to_line(f.line)
+
+    def findings_csv(self) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["line", "severity", "rule", "message", "suggestion"])
+        for f in (self.result.findings if self.result else []):
+            writer.writerow([f.line, f.severity, f.rule, f.message, f.suggestion])
+        return buffer.getvalue()
+
+    def copy_findings(self) -> None:
+        from sbskit.core.osver.report import lint_text_report
+
+        if self.result:
+            QGuiApplication.clipboard().setText(lint_text_report(self.result))
+
+    def export_csv(self) -> None:
+        self.export_text(self.findings_csv)

@@ -1,0 +1,85 @@
+"""Plumbing the OS version sub-tabs share: one job at a time on a JobWorker with its
+buttons greyed meanwhile, failures shown on the panel's message line, and saving text
+to a file with the outcome reported there too. Kept here so the panels hold only what
+differs between them (their inputs and how they draw a result)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from sbskit.ui.osver.widgets import BusyBar, MessageLine
+from sbskit.ui.common.workers import JobWorker
+
+
+def save_text(message: MessageLine, path: str, text: str) -> bool:
+    """Write ``text`` to ``path`` atomically; say 'Saved ...' or why not on ``message``."""
+    from sbskit.core.settings import atomic_write_text
+
+    try:
+        atomic_write_text(Path(path), text)
+    except OSError as exc:
+        message.show_message(f"Cannot write {path}: {exc.strerror or exc}", "bad")
+        return False
+    message.show_message(f"Saved {path}", "good")
+    return True
+
+
+class JobPanel(QWidget):
+    """A panel that runs one job at a time. Subclasses set ``message``, ``busy``, ``job_buttons``
+    (disabled while a job runs), ``ask_open_path``/``ask_save_path`` in their ``__init__``, and
+    define ``open_path(path)``."""
+
+    message: MessageLine
+    busy: BusyBar
+    job_buttons: tuple[QPushButton, ...] = ()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._worker: JobWorker | None = None
+
+    def add_shortcuts(self, run: Callable[[], None]) -> None:
+        """Ctrl+Enter runs the panel's main action; Escape cancels the running job."""
+        QShortcut(QKeySequence("Escape"), self, activated=self.shutdown)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=run)
+
+    def open_file(self) -> None:
+        """Ask for a file (``ask_open_path``, replaceable in tests) and hand it to ``open_path``."""
+        path = self.ask_open_path()
+        if path:
+            self.open_path(path)
+
+    def _start(self, job: Callable, name: str, on_finished: Callable) -> None:
+        if self._worker is not None and self._worker.running:
+            return
+        self.message.clear_message()
+        for b in self.job_buttons:
+            b.setEnabled(False)
+        worker = JobWorker(job, name)
+        worker.finished.connect(on_finished)
+        worker.failed.connect(self._failed)  # bound methods: Qt queues them to the GUI thread
+        worker.ended.connect(self._ended)
+        self._worker = worker
+        self.busy.attach(worker)
+        worker.start()
+
+    def _failed(self, message: str, _details: str) -> None:
+        self.message.show_message(message[:1].upper() + message[1:], "bad")
+
+    def _ended(self) -> None:
+        for b in self.job_buttons:
+            b.setEnabled(True)
+
+    def export_text(self, make_text: Callable[[], str]) -> None:
+        """Ask for a path (``ask_save_path``, replaceable in tests) and save ``make_text()`` there."""
+        path = self.ask_save_path()
+        if path:
+            save_text(self.message, path, make_text())
+
+    def shutdown(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()

@@ -1,0 +1,69 @@
+"""The OS version tab: identify Windows from any text, check logon scripts that detect it,
+and generate OS tests whose match matrix comes from the same release data."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from sbskit.ui.osver.identify import IdentifyPanel
+from sbskit.ui.osver.lint import SAMPLE, LintPanel
+from sbskit.ui.osver.snippet import SnippetPanel
+from sbskit.ui.common.tab_base import KitTab
+
+SCREENSHOT_TEXT = "Microsoft Windows [Version 6.1.7601]"
+
+
+class OsVersionTab(KitTab):
+    slug = "os-version"
+    title = "OS version"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.identify = IdentifyPanel(self)
+        self.lint = LintPanel(self)
+        self.snippets = SnippetPanel(self)
+        self.sections = QTabWidget()
+        self.sections.addTab(self.identify, "&Identify")
+        self.sections.addTab(self.lint, "Script &checker")
+        self.sections.addTab(self.snippets, "Snippet &generator")
+        self.sections.setTabToolTip(0, "Name the Windows release from ver, systeminfo, wmic, registry or PowerShell text")
+        self.sections.setTabToolTip(1, "Find fragile OS detection in logon scripts and WMI filters")
+        self.sections.setTabToolTip(2, "Generate an OS test that compares numbers and logs a default")
+        self.identify.snippet_requested.connect(self._snippet_for)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.sections)
+
+    def _snippet_for(self, family: str, min_build: int, max_build: int) -> None:
+        self.snippets.show_custom(family, min_build, max_build)
+        self.sections.setCurrentWidget(self.snippets)
+
+    def prepare_screenshot(self) -> None:
+        """Real offline work: identify a shared build and check the sample script (no worker needed)."""
+        from sbskit.core.osver.identify import identify_text
+        from sbskit.core.osver.lint import lint_text
+
+        self.identify.input.setPlainText(SCREENSHOT_TEXT)
+        self.identify.show_result(identify_text(SCREENSHOT_TEXT))
+        self.lint.filename = "logon.bat"
+        self.lint.editor.setPlainText(SAMPLE)
+        self.lint.show_result(lint_text(SAMPLE, filename="logon.bat"))
+        self.sections.setCurrentIndex(0)
+
+    def report_sections(self) -> list:
+        """The identified release(s) and the script findings, for the visit report."""
+        import html
+
+        from sbskit.core.osver.report import lint_text_report
+        from sbskit.core.report import Section
+
+        sections = []
+        if self.identify.result is not None:
+            sections.append(Section("Windows version", f"<pre>{html.escape(self.identify.result_text())}</pre>"))
+        if self.lint.result is not None:
+            sections.append(Section("Login script check", f"<pre>{html.escape(lint_text_report(self.lint.result))}</pre>"))
+        return sections
+
+    def shutdown(self) -> None:
+        self.identify.shutdown()
+        self.lint.shutdown()

@@ -1,0 +1,1 @@
+"""The "POP3 risk" tab: the connector checklist, the server probe and the relay test."""

@@ -1,0 +1,368 @@
+"""The live-probe page of the POP3 risk tab: what the mail server exposes, streamed in.
+
+Every connection runs in the core probe on a worker; rows appear as each service
+finishes, Cancel stops the sockets at once (the probe's watchdogs), and the result can
+be copied as text or saved as CSV for the client file.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDoubleSpinBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sbskit.core.mailprobe.model import ServiceResult
+from sbskit.core.mailprobe.probe import DEFAULT_PORTS, SPEC_TEMPLATES
+from sbskit.core.mailprobe.textout import cert_summary, probe_text, service_state
+from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.common.remembered import recall, remember
+from sbskit.ui.common.workers import JobWorker
+
+COLUMNS = ["Service", "Port", "State", "TLS", "Login before TLS", "Certificate", "Findings"]
+RISK_KIND = {"high": "bad", "medium": "unknown", "low": "good", "unknown": "info"}
+RISK_TEXT = {
+    "high": "HIGH risk: passwords can travel unencrypted or the server is badly exposed",
+    "medium": "MEDIUM risk: TLS or certificate weaknesses, or information leaks",
+    "low": "LOW risk: every reachable service insists on TLS before a password",
+    "unknown": "UNKNOWN: not enough could be checked from here",
+}
+
+
+def service_kind(svc: dict[str, Any]) -> str:
+    if svc["status"] == "not-reachable":
+        return "info"
+    if svc["status"] == "error":
+        return "unknown"
+    severities = {f["severity"] for f in svc["findings"]}
+    if "high" in severities:
+        return "bad"
+    if "medium" in severities:
+        return "unknown"
+    return "good"
+
+
+class ProbePanel(QWidget):
+    """Host, ports and timeout in; streamed service rows, risk and reasons out."""
+
+    message = Signal(str)
+    probe_done = Signal(dict)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.worker: JobWorker | None = None
+        self.last: dict[str, Any] | None = None
+        self.rows: dict[str, dict[str, Any]] = {}
+        self.ask_csv_path: Callable[[], str] = self._ask_csv_path
+        self._build()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        grid = QGridLayout()
+        self.host_edit = QLineEdit(recall("probe/host", ""))
+        self.host_edit.setPlaceholderText("mail.example.com, 203.0.113.10 or [::1]")
+        self.host_edit.setAccessibleName("Mail server host")
+        self.host_edit.setToolTip("Run the probe from where users connect (outside the LAN shows what the internet sees)")
+        self.host_edit.returnPressed.connect(self.start)
+        host_label = QLabel("&Host:")
+        host_label.setBuddy(self.host_edit)
+        grid.addWidget(host_label, 0, 0)
+        grid.addWidget(self.host_edit, 0, 1, 1, 5)
+        self.port_spins: dict[str, QSpinBox] = {}
+        for index, (key, (name, _proto, tls)) in enumerate(SPEC_TEMPLATES.items()):
+            spin = QSpinBox()
+            spin.setRange(0, 65535)
+            spin.setValue(DEFAULT_PORTS[key])
+            spin.setSpecialValueText("skip")
+            spin.setAccessibleName(f"{name} port")
+            spin.setToolTip(f"{name} port ({'TLS from the first byte' if tls == 'implicit' else 'STARTTLS if offered'}); 0 skips it")
+            self.port_spins[key] = spin
+            label = QLabel(f"{name}:")
+            label.setBuddy(spin)
+            r, c = 1 + index // 4, (index % 4) * 2
+            grid.addWidget(label, r, c)
+            grid.addWidget(spin, r, c + 1)
+        self.timeout_spin = QDoubleSpinBox()
+        self.timeout_spin.setRange(0.5, 120)
+        self.timeout_spin.setValue(recall("probe/timeout", 8.0))
+        self.timeout_spin.setSuffix(" s")
+        self.timeout_spin.setAccessibleName("Timeout per answer")
+        self.timeout_spin.setToolTip("Seconds to wait for each answer; one service takes at most three times this")
+        grid.addWidget(QLabel("Timeout:"), 2, 6)
+        grid.addWidget(self.timeout_spin, 2, 7)
+        self.ca_edit = QLineEdit()
+        self.ca_edit.setPlaceholderText("optional: CA certificates (PEM) to trust instead of the system store")
+        self.ca_edit.setAccessibleName("CA file")
+        grid.addWidget(QLabel("CA file:"), 3, 0)
+        grid.addWidget(self.ca_edit, 3, 1, 1, 6)
+        browse = QPushButton("Browse...")
+        browse.clicked.connect(self._browse_ca)
+        grid.addWidget(browse, 3, 7)
+        layout.addLayout(grid)
+
+        buttons = QHBoxLayout()
+        self.run_button = QPushButton("&Run probe")
+        self.run_button.setToolTip("Probe every port above (Enter or Ctrl+R). No real password is ever sent.")
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setToolTip("Stop the probe (Esc)")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Probe progress")
+        self.progress.setTextVisible(True)
+        self.progress.setValue(0)
+        self.copy_button = QPushButton("Copy as &text")
+        self.copy_button.setEnabled(False)
+        self.copy_button.clicked.connect(self.copy_text)
+        self.csv_button = QPushButton("Save CS&V...")
+        self.csv_button.setEnabled(False)
+        self.csv_button.clicked.connect(self.save_csv)
+        for w in (self.run_button, self.cancel_button):
+            buttons.addWidget(w)
+        buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.csv_button)
+        layout.addLayout(buttons)
+        QShortcut(QKeySequence("Ctrl+R"), self, self.start)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
+
+        self.risk_label = QLabel("Enter the mail server and run the probe. It sends no real password: the "
+                                 "login test uses a made-up user and a dummy password.")
+        self.risk_label.setWordWrap(True)
+        self.risk_label.setObjectName("riskBadge")
+        self.risk_label.setMargin(6)
+        layout.addWidget(self.risk_label)
+        self.reasons_label = QLabel("")
+        self.reasons_label.setAccessibleName("Why this risk")
+        self.reasons_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reasons_label.setVisible(False)
+        layout.addWidget(self.reasons_label)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName("Probe results per service")
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.currentCellChanged.connect(lambda row, *_: self._show_details(row))
+        splitter.addWidget(self.table)
+        self.details = QTextBrowser()
+        self.details.setAccessibleName("Details of the selected service")
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        layout.addWidget(splitter, 1)
+
+    # --- running -----------------------------------------------------------------------
+    def ports(self) -> dict[str, int]:
+        return {key: spin.value() for key, spin in self.port_spins.items()}
+
+    def start(self) -> None:
+        if self.worker is not None and self.worker.running:
+            return
+        from sbskit.core.mailprobe.probe import run_probe
+
+        host = self.host_edit.text()
+        ports = self.ports()
+        timeout = self.timeout_spin.value()
+        remember({"probe/host": host.strip(), "probe/timeout": timeout})
+        ca_file = self.ca_edit.text().strip() or None
+        self.table.setRowCount(0)
+        self.rows.clear()
+        self.details.clear()
+        self.last = None
+        self.reasons_label.setVisible(False)
+        self.progress.setRange(0, 0)
+        self._set_running(True)
+        self._badge("info", f"Probing {host or '?'}...")
+        worker = JobWorker(lambda ctx: run_probe(host, ports, timeout=timeout, ca_file=ca_file, ctx=ctx), "mail probe")
+        worker.result.connect(self._add_result)
+        worker.progress.connect(self._progress)
+        worker.finished.connect(self._finished)
+        worker.failed.connect(self._failed)
+        worker.cancelled.connect(lambda: self._badge("info", "Probe cancelled."))
+        worker.ended.connect(lambda: self._set_running(False))
+        self.worker = worker
+        worker.start()
+
+    def cancel(self) -> None:
+        if self.worker is not None and self.worker.running:
+            self.worker.cancel()
+            self.message.emit("Cancelling the probe...")
+
+    def _set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        if not running:
+            self.progress.setRange(0, max(1, self.progress.maximum()))
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done}/{total}")
+        self.message.emit(message)
+
+    def _add_result(self, res: ServiceResult) -> None:
+        svc = res.to_dict()
+        self.rows[res.name] = svc
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        login = {True: "YES", False: "no", None: "-"}[svc["cleartext_login_before_tls"]]
+        findings = [f for f in svc["findings"] if f["severity"] != "info"]
+        cells = [svc["name"], str(svc["port"]), service_state(svc), svc["tls"] if svc["reachable"] else "-", login,
+                 cert_summary(svc["certificate"]), "; ".join(f["title"] for f in findings) or "-"]
+        kind = service_kind(svc)
+        for col, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, svc["name"])
+            item.setBackground(status_background(kind, self.table))
+            item.setForeground(status_foreground(kind, self.table))
+            if col == 6 and findings:
+                item.setToolTip("\n".join(f"[{f['severity']}] {f['title']}: {f['detail']}" for f in findings))
+            self.table.setItem(row, col, item)
+        if self.table.currentRow() < 0:
+            self.table.setCurrentCell(0, 0)
+
+    def _finished(self, report) -> None:
+        doc = report.to_dict()
+        self.last = doc
+        self.table.setRowCount(0)
+        for res in report.services:  # final order: the standard service order
+            self._add_result(res)
+        self._badge(RISK_KIND[doc["risk"]], f"<b>{html.escape(RISK_TEXT[doc['risk']])}</b>")
+        self.reasons_label.setText("\n".join(f"  \u2022 {r}" for r in doc["reasons"][:12]))
+        self.reasons_label.setVisible(bool(doc["reasons"]))
+        self.copy_button.setEnabled(True)
+        self.csv_button.setEnabled(True)
+        self.message.emit(f"Probe of {doc['host']} finished: risk {doc['risk']}")
+        self.probe_done.emit(doc)
+
+    def _failed(self, message: str, _details: str) -> None:
+        self._badge("bad", html.escape(message))
+        self.message.emit(message)
+
+    def _badge(self, kind: str, text: str) -> None:
+        bg = status_background(kind, self).name()
+        fg = status_foreground(kind, self).name()
+        self.risk_label.setStyleSheet(f"QLabel#riskBadge {{ background: {bg}; color: {fg}; border-radius: 4px; }}")
+        self.risk_label.setText(text)
+
+    def _show_details(self, row: int) -> None:
+        item = self.table.item(row, 0) if row >= 0 else None
+        svc = self.rows.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
+        if not svc:
+            self.details.clear()
+            return
+        self.details.setHtml(details_html(svc))
+
+    # --- export ------------------------------------------------------------------------
+    def text(self) -> str:
+        return probe_text(self.last) if self.last else ""
+
+    def copy_text(self) -> None:
+        if self.last:
+            QGuiApplication.clipboard().setText(self.text())
+            self.message.emit("Probe result copied as text")
+
+    def csv_text(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["host", "service", "port", "state", "tls", "cleartext_login_before_tls", "certificate",
+                         "severity", "finding", "detail"])
+        for svc in (self.last or {}).get("services", []):
+            base = [self.last["host"], svc["name"], svc["port"], service_state(svc), svc["tls"],
+                    svc["cleartext_login_before_tls"], cert_summary(svc["certificate"])]
+            findings = svc["findings"] or [{"severity": "", "title": "", "detail": ""}]
+            for f in findings:
+                writer.writerow(base + [f["severity"], f["title"], f["detail"]])
+        return out.getvalue()
+
+    def save_csv(self) -> None:
+        if not self.last:
+            return
+        path = self.ask_csv_path()
+        if not path:
+            return
+        from sbskit.core.settings import atomic_write_text
+        from pathlib import Path
+
+        content = self.csv_text()
+        worker = JobWorker(lambda _ctx: atomic_write_text(Path(path), content), "save csv")
+        worker.finished.connect(lambda _v: self.message.emit(f"Saved {path}"))
+        worker.failed.connect(lambda msg, _d: self.message.emit(f"Not saved: {msg}"))
+        self._csv_worker = worker
+        worker.start()
+
+    def _ask_csv_path(self) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, "Save probe result", "mail-probe.csv", "CSV files (*.csv)")
+        return path
+
+    def _browse_ca(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "CA certificates", "", "PEM files (*.pem *.crt *.cer);;All files (*)")
+        if path:
+            self.ca_edit.setText(path)
+
+    def shutdown(self) -> None:
+        if self.worker is not None and self.worker.running:
+            self.worker.cancel()
+
+
+def details_html(svc: dict[str, Any]) -> str:
+    e = html.escape
+    parts = [f"<h3>{e(svc['name'])} on port {svc['port']}: {e(service_state(svc))}</h3>"]
+    if svc.get("detail"):
+        parts.append(f"<p>{e(svc['detail'])}</p>")
+    if svc.get("banner"):
+        parts.append(f"<p><b>Greeting:</b> {e(svc['banner'])}</p>")
+    if svc.get("login_test"):
+        parts.append(f"<p><b>Made-up login test:</b> {e(svc['login_test'])}</p>")
+    for f in svc["findings"]:
+        parts.append(f"<p><b>[{e(f['severity'])}] {e(f['title'])}</b><br>{e(f['detail'])}</p>")
+    session = svc.get("tls_session")
+    if session:
+        parts.append(f"<p><b>TLS:</b> {e(session['version'])}, {e(session['cipher'])} ({session['bits']} bits)</p>")
+    cert = svc.get("certificate")
+    if cert:
+        parts.append(
+            f"<p><b>Certificate:</b> {e(cert['subject'])}<br>issued by {e(cert['issuer'])}<br>"
+            f"names: {e(', '.join(cert['dns_names'] + cert['ip_addresses']) or cert['common_name'])}<br>"
+            f"expires {e(cert['expires'])} ({cert['days_to_expiry']} days); "
+            f"trusted: {cert['trusted']}{' (' + e(cert['trust_error']) + ')' if cert['trust_error'] else ''}</p>")
+        chain = cert.get("chain") or []
+        if len(chain) > 1:
+            parts.append("<p><b>Chain sent by the server:</b><br>"
+                         + "<br>".join(f"{i}. {e(c['subject'])}" for i, c in enumerate(chain)) + "</p>")
+    if svc.get("capabilities"):
+        parts.append(f"<p><b>Offered before TLS:</b> {e(', '.join(svc['capabilities']))}</p>")
+    if svc.get("capabilities_after_tls"):
+        parts.append(f"<p><b>Offered after TLS:</b> {e(', '.join(svc['capabilities_after_tls']))}</p>")
+    if svc.get("transcript"):
+        parts.append("<p><b>Conversation</b> (C: the kit, S: the server)</p><pre>"
+                     + e("\n".join(svc["transcript"][:80])) + "</pre>")
+    return "".join(parts)

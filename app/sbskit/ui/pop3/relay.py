@@ -1,0 +1,211 @@
+"""The relay-test page of the POP3 risk tab, behind an explicit confirmation.
+
+Trying relay tricks against a server is an active test; the admin must confirm they
+may test it. The dialog is an attribute (``confirm``) so tests answer it without a
+modal window. DATA is never sent, which the page says plainly.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sbskit.core.mailprobe.relay import DEFAULT_FROM, DEFAULT_TO, NOTE
+from sbskit.core.mailprobe.textout import relay_text
+from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.common.remembered import recall, remember
+from sbskit.ui.common.workers import JobWorker
+
+COLUMNS = ["Variant", "MAIL FROM", "RCPT TO", "Code", "Server reply", "Accepted"]
+
+
+class RelayPanel(QWidget):
+    message = Signal(str)
+    relay_done = Signal(dict)  # the finished test's document, as `sbskit-cli relaytest --json` prints it
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.worker: JobWorker | None = None
+        self.last: dict | None = None
+        self.confirm: Callable[[str, int], bool] = self._confirm
+        self._build()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        intro = QLabel("Tries the address tricks spammers use (the set nmap's smtp-open-relay script tries) with "
+                       "MAIL FROM and RCPT TO only, RSET between, then QUIT. <b>DATA is never sent</b>, so no "
+                       "message can be delivered. Only test servers you are allowed to test.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.host_edit = QLineEdit(recall("relay/host", ""))
+        self.host_edit.setPlaceholderText("mail.example.com or 203.0.113.10")
+        self.host_edit.setAccessibleName("SMTP server host")
+        self.host_edit.returnPressed.connect(self.start)
+        self.port_spin = QSpinBox()
+        self.port_spin.setRange(1, 65535)
+        self.port_spin.setValue(recall("relay/port", 25))
+        self.port_spin.setAccessibleName("SMTP port")
+        self.from_edit = QLineEdit(DEFAULT_FROM)
+        self.from_edit.setAccessibleName("Sender address")
+        self.from_edit.setToolTip("Sender for the external-to-external try; use an address outside the client's domain")
+        self.to_edit = QLineEdit(DEFAULT_TO)
+        self.to_edit.setAccessibleName("Outside recipient")
+        self.to_edit.setToolTip("An outside recipient; nothing is ever delivered to it")
+        self.timeout_spin = QDoubleSpinBox()
+        self.timeout_spin.setRange(0.5, 120)
+        self.timeout_spin.setValue(8.0)
+        self.timeout_spin.setSuffix(" s")
+        self.timeout_spin.setAccessibleName("Timeout per answer")
+        for label, widget in (("&Host:", self.host_edit), ("&Port:", self.port_spin), ("MAIL &FROM:", self.from_edit),
+                              ("RCPT &TO:", self.to_edit), ("Timeout:", self.timeout_spin)):
+            form.addRow(label, widget)
+        layout.addLayout(form)
+        row = QHBoxLayout()
+        self.run_button = QPushButton("Run relay test...")
+        self.run_button.setToolTip("Asks for confirmation first")
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Relay test progress")
+        self.copy_button = QPushButton("Copy as text")
+        self.copy_button.setEnabled(False)
+        self.copy_button.clicked.connect(self.copy_text)
+        row.addWidget(self.run_button)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.copy_button)
+        layout.addLayout(row)
+        self.verdict = QLabel("Not run yet.")
+        self.verdict.setObjectName("relayVerdict")
+        self.verdict.setMargin(6)
+        layout.addWidget(self.verdict)
+        note = QLabel(NOTE)
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName("Relay attempts")
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+
+    def _confirm(self, host: str, port: int) -> bool:
+        return confirm_relay_test(self, host, port)
+
+    def start(self) -> None:
+        if self.worker is not None and self.worker.running:
+            return
+        host, port = self.host_edit.text().strip(), self.port_spin.value()
+        if not host:
+            self._verdict("bad", "Enter the SMTP server's host name or address first.")
+            return
+        if not self.confirm(host, port):
+            self.message.emit("Relay test not run")
+            return
+        from sbskit.core.mailprobe.relay import run_relay_test
+
+        sender, rcpt, timeout = self.from_edit.text(), self.to_edit.text(), self.timeout_spin.value()
+        remember({"relay/host": host, "relay/port": port})
+        self.table.setRowCount(0)
+        self.last = None
+        self.progress.setRange(0, 0)
+        self._running(True)
+        self._verdict("info", f"Testing {html.escape(host)} port {port}...")
+        worker = JobWorker(lambda ctx: run_relay_test(host, port, sender, rcpt, timeout=timeout, ctx=ctx), "relay test")
+        worker.result.connect(self._attempt)
+        worker.progress.connect(lambda d, t, m: (self.progress.setRange(0, t), self.progress.setValue(d)))
+        worker.finished.connect(self._finished)
+        worker.failed.connect(lambda msg, _d: self._verdict("bad", html.escape(msg)))
+        worker.cancelled.connect(lambda: self._verdict("info", "Relay test cancelled."))
+        worker.ended.connect(lambda: self._running(False))
+        self.worker = worker
+        worker.start()
+
+    def cancel(self) -> None:
+        if self.worker is not None and self.worker.running:
+            self.worker.cancel()
+
+    def _running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        if not running:
+            self.progress.setRange(0, max(1, self.progress.maximum()))
+
+    def _attempt(self, attempt) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        kind = "bad" if attempt.relayed else "good"
+        cells = [attempt.variant, f"<{attempt.mail_from}>", f"<{attempt.rcpt_to}>", str(attempt.reply_code or "-"),
+                 attempt.reply, "YES - possibly relays" if attempt.relayed else "no"]
+        for col, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setBackground(status_background(kind, self.table))
+            item.setForeground(status_foreground(kind, self.table))
+            self.table.setItem(row, col, item)
+
+    def _finished(self, report) -> None:
+        self.last = report.to_dict()
+        self.copy_button.setEnabled(True)
+        if report.open_relay is True:
+            accepted = sum(1 for a in report.attempts if a.relayed)
+            self._verdict("bad", f"<b>Possibly an open relay:</b> {accepted} of {len(report.attempts)} variants "
+                                 f"were accepted at RCPT TO.")
+        elif report.open_relay is False:
+            self._verdict("good", "<b>No relay variant was accepted.</b>")
+        else:
+            self._verdict("unknown", f"<b>The test could not be completed:</b> "
+                                     f"{html.escape(report.error or '')}: {html.escape(report.detail)}")
+        self.message.emit("Relay test finished")
+        self.relay_done.emit(self.last)
+
+    def _verdict(self, kind: str, text: str) -> None:
+        bg = status_background(kind, self).name()
+        fg = status_foreground(kind, self).name()
+        self.verdict.setStyleSheet(f"QLabel#relayVerdict {{ background: {bg}; color: {fg}; border-radius: 4px; }}")
+        self.verdict.setTextFormat(Qt.TextFormat.RichText)
+        self.verdict.setText(text)
+
+    def copy_text(self) -> None:
+        if self.last:
+            QGuiApplication.clipboard().setText(relay_text(self.last))
+            self.message.emit("Relay test copied as text")
+
+    def shutdown(self) -> None:
+        self.cancel()
+
+
+def confirm_relay_test(parent: QWidget, host: str, port: int) -> bool:
+    """Ask before any relay test: it connects to a real server and shows up in its logs."""
+    answer = QMessageBox.question(
+        parent, "Run the relay test?",
+        f"The kit will connect to {host} port {port} and try 16 relay variants with MAIL FROM and RCPT TO. "
+        "It never sends DATA, so nothing is delivered, but the attempts appear in the server's logs.\n\n"
+        "Do you have permission to test this server?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes

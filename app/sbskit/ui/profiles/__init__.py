@@ -1,0 +1,1 @@
+"""Client profiles in the GUI: the profiles dialog and the run history."""

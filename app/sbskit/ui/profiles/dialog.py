@@ -1,0 +1,658 @@
+"""Client profiles: pick the client of this visit, keep its addresses and notes, read its history.
+
+Every database access runs on a :class:`JobWorker` with its own short-lived
+:class:`ProfileStore` (SQLite connections stay on one thread, and a slow USB stick must
+not freeze the window). Answers that arrive after a newer request are dropped.
+Confirmations are attributes (``confirm_delete``, ``confirm_discard``) so tests can
+answer them without modal boxes. The main window connects :attr:`ProfilesDialog.profile_selected`
+or calls :func:`choose_current_profile`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sbskit.core.errors import UserInputError
+from sbskit.core.profiles.model import clean_list, clean_name, clean_notes, split_entries
+from sbskit.core.profiles.store import ProfileStore, default_path
+from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.common.workers import JobWorker
+
+HISTORY_LIMIT = 200
+LIST_FIELDS = (
+    ("ips", "Public &IPs", "The client's public IPv4/IPv6 addresses, one per line (used for blocklist checks)"),
+    ("domains", "&Domains", "The client's mail domains, one per line, e.g. example.com"),
+    ("mail_hosts", "&Mail hosts", "Mail servers to probe: host names or IP addresses, one per line"),
+)
+
+
+class ProfilesDialog(QDialog):
+    """List, filter, add, edit and delete client profiles; show a client's check history."""
+
+    profile_selected = Signal(str)  # the client chosen with "Use this client"
+    job_done = Signal(str)  # after each background job ("list", "load", "save", "delete"); for tests
+
+    def __init__(self, parent: QWidget | None = None, path: Path | None = None, current: str | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Client profiles")
+        self.path = Path(path) if path is not None else default_path()
+        self.confirm_delete: Callable[[str, int], bool] = self._ask_delete
+        self.confirm_discard: Callable[[str], bool] = self._ask_discard
+        self.confirm_replace: Callable[[str], bool] = self._ask_replace
+        self.ask_export_path: Callable[[str], str] = self._ask_export_path
+        self.ask_import_path: Callable[[], str] = self._ask_import_path
+        self.show_document: Callable[[str, str], None] = self._show_document
+        self.selected_name: str | None = None
+        self._loaded: str | None = None  # name of the profile in the form (None: a new one)
+        self._wanted = current
+        self._generation: dict[str, int] = {}
+        self._workers: set[JobWorker] = set()
+        self._dirty = False
+        self._filling = False
+        self._run_count = 0
+        self._closed = False
+        self._build()
+        self._set_form_enabled(False)
+        self.reload()
+
+    # --- layout ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        outer.addWidget(splitter, 1)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter by name, IP or domain (Ctrl+F)")
+        self.filter_edit.setAccessibleName("Filter clients")
+        self.filter_edit.setClearButtonEnabled(True)
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(150)
+        self._filter_timer.timeout.connect(lambda: self.reload(refresh=False))
+        self.filter_edit.textChanged.connect(lambda _text: self._filter_timer.start())
+        self.client_list = QListWidget()
+        self.client_list.setAccessibleName("Clients")
+        self.client_list.currentItemChanged.connect(self._on_current_changed)
+        self.client_list.itemActivated.connect(lambda _item: self.use_selected())
+        self.new_button = QPushButton("&New")
+        self.new_button.setToolTip("Add a client profile (Ctrl+N)")
+        self.delete_button = QPushButton("Delete...")
+        self.delete_button.setToolTip("Delete the selected client and all its saved runs (Del)")
+        self.new_button.clicked.connect(self.new_profile)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.import_button = QPushButton("&Import...")
+        self.import_button.setToolTip("Add a client from a profile file exported on another stick")
+        self.export_button = QPushButton("E&xport...")
+        self.export_button.setToolTip("Save the selected client and its history as a JSON file (to move it to another stick)")
+        self.import_button.clicked.connect(self.import_profile)
+        self.export_button.clicked.connect(self.export_selected)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        transfer = QHBoxLayout()
+        transfer.addWidget(self.import_button)
+        transfer.addWidget(self.export_button)
+        transfer.addStretch(1)
+        left_layout.addWidget(self.filter_edit)
+        left_layout.addWidget(self.client_list, 1)
+        left_layout.addLayout(buttons)
+        left_layout.addLayout(transfer)
+        splitter.addWidget(left)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_details(), "Details")
+        from sbskit.ui.profiles.history import HistoryView
+
+        self.history = HistoryView()
+        self.history.run_activated.connect(self.show_run)
+        self.tabs.addTab(self.history, "History")
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([240, 640])
+
+        self.status_label = QLabel()
+        self.status_label.setObjectName("profilesStatus")
+        self.status_label.setWordWrap(True)
+        self.status_label.setAccessibleName("Status")
+        outer.addWidget(self.status_label)
+
+        self.button_box = QDialogButtonBox()
+        self.use_button = self.button_box.addButton("&Use this client", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.use_button.setToolTip("Make the selected client the one this visit's checks and report are for")
+        self.close_button = self.button_box.addButton(QDialogButtonBox.StandardButton.Close)
+        self.use_button.clicked.connect(self.use_selected)
+        self.close_button.clicked.connect(self.reject)
+        outer.addWidget(self.button_box)
+        for button in (self.new_button, self.delete_button, self.use_button, self.close_button,
+                       self.save_button, self.revert_button, self.import_button, self.export_button):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+
+        QShortcut(QKeySequence.StandardKey.Find, self, self._focus_filter)
+        QShortcut(QKeySequence.StandardKey.New, self, self.new_profile)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        delete_shortcut = QShortcut(QKeySequence.StandardKey.Delete, self.client_list, self.delete_selected)
+        delete_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        self.resize(900, 600)
+        self._update_buttons()
+
+    def _build_details(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        form = QFormLayout()
+        self.name_edit = QLineEdit()
+        self.name_edit.setAccessibleName("Client name")
+        self.name_edit.setToolTip("Unique; upper and lower case count as the same name")
+        self.name_edit.setMaxLength(100)
+        name_label = QLabel("&Name")
+        name_label.setBuddy(self.name_edit)
+        form.addRow(name_label, self.name_edit)
+        self.list_edits: dict[str, QPlainTextEdit] = {}
+        for key, label_text, tip in LIST_FIELDS:
+            edit = QPlainTextEdit()
+            edit.setTabChangesFocus(True)
+            edit.setToolTip(tip)
+            edit.setAccessibleName(label_text.replace("&", ""))
+            edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 4 + 12)
+            label = QLabel(label_text)
+            label.setBuddy(edit)
+            label.setToolTip(tip)
+            form.addRow(label, edit)
+            self.list_edits[key] = edit
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setTabChangesFocus(True)
+        self.notes_edit.setAccessibleName("Notes")
+        self.notes_edit.setPlaceholderText("Contacts, server names, where the router is ...")
+        notes_label = QLabel("N&otes")
+        notes_label.setBuddy(self.notes_edit)
+        form.addRow(notes_label, self.notes_edit)
+        self.checklist_label = QLabel()
+        self.checklist_label.setObjectName("checklistSummary")
+        self.checklist_label.setAccessibleName("POP3 checklist")
+        self.checklist_label.setToolTip("The client's answers in the POP3 risk tab's checklist; they are part of "
+                                        "the profile (exported and imported with it)")
+        form.addRow("POP3 checklist", self.checklist_label)
+        layout.addLayout(form, 1)
+        self.validation_label = QLabel()
+        self.validation_label.setObjectName("validation")
+        self.validation_label.setWordWrap(True)
+        self.validation_label.setAccessibleName("Validation messages")
+        self.validation_label.setVisible(False)
+        layout.addWidget(self.validation_label)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.revert_button = QPushButton("&Revert")
+        self.revert_button.setToolTip("Throw away the changes in this form")
+        self.save_button = QPushButton("&Save")
+        self.save_button.setToolTip("Save this client profile (Ctrl+S)")
+        self.revert_button.clicked.connect(self.revert)
+        self.save_button.clicked.connect(self.save)
+        row.addWidget(self.revert_button)
+        row.addWidget(self.save_button)
+        layout.addLayout(row)
+        for widget in (self.name_edit,):
+            widget.textChanged.connect(self._on_edited)
+        for widget in (*self.list_edits.values(), self.notes_edit):
+            widget.textChanged.connect(self._on_edited)
+        return page
+
+    # --- background jobs ----------------------------------------------------------------------
+    def _submit(self, name: str, work: Callable[[ProfileStore], Any], on_done: Callable[[Any], None]) -> None:
+        """Run ``work(store)`` off the GUI thread; only the newest job of each name is answered."""
+        generation = self._generation.get(name, 0) + 1
+        self._generation[name] = generation
+        path = self.path
+
+        def job(_ctx):
+            with ProfileStore(path) as store:
+                return work(store)
+
+        worker = JobWorker(job, f"profiles-{name}")
+        self._workers.add(worker)
+
+        def current() -> bool:
+            return not self._closed and self._generation.get(name) == generation
+
+        def finished(value: Any) -> None:
+            if current():
+                on_done(value)
+
+        def failed(message: str, _details: str) -> None:
+            if current():
+                self._show_status(message, "bad")
+                if name == "save":
+                    self._show_validation([message])
+
+        def ended() -> None:
+            self._workers.discard(worker)
+            if self._closed:
+                return  # the widgets may be gone already
+            self._update_buttons()
+            self.job_done.emit(name)
+
+        worker.finished.connect(finished)
+        worker.failed.connect(failed)
+        worker.ended.connect(ended)
+        worker.start()
+        self._update_buttons()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._workers)
+
+    # --- list ------------------------------------------------------------------------------
+    def reload(self, select: str | None = None, refresh: bool = True) -> None:
+        """Re-read the client list; ``refresh`` also re-reads the client shown (unless it has edits)."""
+        if select is not None:
+            self._wanted = select
+        text = self.filter_edit.text()
+        self._submit("list", lambda store: store.list_profiles(text), lambda found: self._fill_list(found, refresh))
+
+    def _fill_list(self, profiles, refresh: bool = True) -> None:
+        wanted = (self._wanted or self._loaded or "").casefold()
+        self.client_list.blockSignals(True)
+        self.client_list.clear()
+        select_row = -1
+        for row, summary in enumerate(profiles):
+            item = QListWidgetItem(summary.name)
+            item.setData(Qt.ItemDataRole.UserRole, summary.name)
+            runs = f"{summary.runs} saved runs" if summary.runs else "no saved runs"
+            item.setToolTip(runs)
+            self.client_list.addItem(item)
+            if summary.name.casefold() == wanted:
+                select_row = row
+        if select_row >= 0:
+            self.client_list.setCurrentRow(select_row)
+        self.client_list.blockSignals(False)
+        self._wanted = None
+        if select_row >= 0:
+            name = profiles[select_row].name
+            shown = self._loaded is not None and self._loaded.casefold() == name.casefold()
+            if not shown or (refresh and not self._dirty):
+                self._load(name)
+        if not profiles:
+            filtered = bool(self.filter_edit.text().strip())
+            self._show_status("No client matches the filter." if filtered else
+                              "No client profiles yet: press New to add the first one.", "info")
+        self._update_buttons()
+
+    def _focus_filter(self) -> None:
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()
+
+    def current_name(self) -> str | None:
+        item = self.client_list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _on_current_changed(self, current: QListWidgetItem | None, previous: QListWidgetItem | None) -> None:
+        if current is None:
+            return
+        name = current.data(Qt.ItemDataRole.UserRole)
+        if self._loaded is not None and name.casefold() == self._loaded.casefold():
+            return
+        if self._dirty and not self.confirm_discard(self._loaded or "the new client"):
+            self.client_list.blockSignals(True)
+            self.client_list.setCurrentItem(previous)
+            self.client_list.blockSignals(False)
+            return
+        self._show_status("", "info")
+        self._load(name)
+
+    # --- one profile --------------------------------------------------------------------------
+    def _load(self, name: str) -> None:
+        def work(store: ProfileStore):
+            profile = store.get(name)
+            runs = store.runs(profile.name, limit=HISTORY_LIMIT)
+            total = len(runs) if len(runs) < HISTORY_LIMIT else store.run_count(profile.name)
+            return profile, runs, store.comparisons(profile.name), total
+
+        self._submit("load", work, self._show_profile)
+
+    def _show_profile(self, loaded) -> None:
+        profile, runs, comparisons, total = loaded
+        self._filling = True
+        self.name_edit.setText(profile.name)
+        for key, edit in self.list_edits.items():
+            edit.setPlainText("\n".join(getattr(profile, key)))
+        self.notes_edit.setPlainText(profile.notes)
+        self.checklist_label.setText(checklist_summary(profile.checklist))
+        self._filling = False
+        self._loaded = profile.name
+        self._run_count = total
+        self._dirty = False
+        self._set_form_enabled(True)
+        self._show_validation([])
+        self.history.show_history(profile.name, runs, comparisons, total)
+        self._update_buttons()
+
+    def new_profile(self) -> None:
+        if self._dirty and not self.confirm_discard(self._loaded or "the new client"):
+            return
+        self.client_list.blockSignals(True)
+        self.client_list.setCurrentRow(-1)
+        self.client_list.clearSelection()
+        self.client_list.blockSignals(False)
+        self._filling = True
+        self.name_edit.clear()
+        for edit in (*self.list_edits.values(), self.notes_edit):
+            edit.clear()
+        self.checklist_label.setText(checklist_summary({}))
+        self._filling = False
+        self._loaded = None
+        self._dirty = True
+        self._show_status("", "info")
+        self._set_form_enabled(True)
+        self.history.clear("A new client has no history yet.")
+        self.tabs.setCurrentIndex(0)
+        self.name_edit.setFocus()
+        self._validate()
+        self._update_buttons()
+
+    def form_values(self) -> dict[str, Any]:
+        """The form, validated by the same rules as the store; raises on the first problem."""
+        problems = self.form_problems()
+        if problems:
+            raise UserInputError(problems[0])
+        return {
+            "name": clean_name(self.name_edit.text()),
+            **{key: clean_list(key, split_entries(edit.toPlainText())) for key, edit in self.list_edits.items()},
+            "notes": clean_notes(self.notes_edit.toPlainText()),
+        }
+
+    def form_problems(self) -> list[str]:
+        problems = []
+        checks = [("Name", lambda: clean_name(self.name_edit.text()))]
+        for key, label, _tip in LIST_FIELDS:
+            edit = self.list_edits[key]
+            checks.append((label.replace("&", ""), lambda k=key, e=edit: clean_list(k, split_entries(e.toPlainText()))))
+        checks.append(("Notes", lambda: clean_notes(self.notes_edit.toPlainText())))
+        for label, check in checks:
+            try:
+                check()
+            except UserInputError as exc:
+                problems.append(f"{label}: {exc}")
+        return problems
+
+    def _on_edited(self) -> None:
+        if self._filling:
+            return
+        self._dirty = True
+        self._validate()
+        self._update_buttons()
+
+    def _validate(self) -> bool:
+        problems = self.form_problems()
+        self._show_validation(problems)
+        return not problems
+
+    def _show_validation(self, problems: list[str]) -> None:
+        self.validation_label.setVisible(bool(problems))
+        if problems:
+            bg = status_background("bad", self).name()
+            fg = status_foreground("bad", self).name()
+            self.validation_label.setStyleSheet(f"#validation {{ background: {bg}; color: {fg}; padding: 6px; }}")
+            self.validation_label.setText("\n".join(problems))
+
+    def save(self) -> None:
+        if not self.save_button.isEnabled():
+            return
+        try:
+            values = self.form_values()
+        except UserInputError:
+            self._validate()
+            return
+        original = self._loaded
+
+        def work(store: ProfileStore):
+            if original is None:
+                return store.add(**values).name
+            new_name = values.pop("name")
+            return store.update(original, new_name=new_name, **values).name
+
+        def done(saved_name: str) -> None:
+            self._dirty = False
+            self._loaded = saved_name
+            self._show_status(f"Saved {saved_name}.", "good")
+            self.reload(select=saved_name)
+
+        self._submit("save", work, done)
+
+    def revert(self) -> None:
+        self._dirty = False
+        if self._loaded is None:
+            self._set_form_enabled(False)
+            self._filling = True
+            self.name_edit.clear()
+            for edit in (*self.list_edits.values(), self.notes_edit):
+                edit.clear()
+            self._filling = False
+            self._show_validation([])
+            self.history.clear()
+            self._update_buttons()
+        else:
+            self._load(self._loaded)
+
+    def delete_selected(self) -> None:
+        name = self.current_name()
+        if name is None or not self.delete_button.isEnabled():  # disabled while a write is in flight
+            return
+        if not self.confirm_delete(name, self._run_count if self._loaded == name else 0):
+            return
+
+        def done(runs: int) -> None:
+            self._loaded = None
+            self._dirty = False
+            self.revert()
+            self._show_status(f"Deleted {name} and its {runs} saved runs.", "info")
+            self.reload()
+
+        self._submit("delete", lambda store: store.delete(name), done)
+
+    def show_run(self, run_id: int) -> None:
+        """Show one saved run's whole result document (the evidence behind the counts)."""
+        import json
+
+        from sbskit.core.profiles.model import local_datetime
+        from sbskit.ui.profiles.history import kind_label
+
+        def work(store: ProfileStore):
+            run = store.load_run(run_id)
+            title = f"{kind_label(run.kind)} {run.target} - {local_datetime(run.at)}"
+            return title, json.dumps(run.document, indent=2, ensure_ascii=False)
+
+        self._submit("run", work, lambda answer: self.show_document(*answer))
+
+    def export_selected(self) -> None:
+        name = self.current_name()
+        if name is None:
+            return
+        from sbskit.core.paths import app_paths
+
+        safe = "".join(ch if ch.isalnum() or ch in " -_." else "_" for ch in name).strip() or "client"
+        chosen = self.ask_export_path(str(app_paths().reports / f"{safe}.sbskit-profile.json"))
+        if not chosen:
+            return
+
+        def work(store: ProfileStore) -> int:
+            from sbskit.core.profiles.transfer import export_to_file
+
+            return export_to_file(store, name, Path(chosen))  # creates the reports folder if needed
+
+        self._submit("export", work, lambda runs: self._show_status(
+            f"Exported {name} with {runs} saved runs to {chosen}.", "good"))
+
+    def import_profile(self, _checked: bool = False, replace: bool = False, path: str | None = None) -> None:
+        chosen = path or self.ask_import_path()
+        if not chosen:
+            return
+
+        def work(store: ProfileStore):
+            from sbskit.core.profiles.transfer import import_profile, read_json_file
+
+            doc = read_json_file(Path(chosen), "profile export")
+            profile = doc.get("profile") if isinstance(doc, dict) else None
+            name = profile.get("name") if isinstance(profile, dict) else None
+            if not replace and isinstance(name, str) and store.exists(name):
+                return ("exists", store.get(name).name)
+            return ("imported", *import_profile(store, doc, replace=replace))
+
+        def done(answer) -> None:
+            if answer[0] == "exists":
+                if self.confirm_replace(answer[1]):
+                    self.import_profile(replace=True, path=chosen)
+                return
+            _kind, name, runs = answer
+            self._show_status(f"Imported {name} with {runs} saved runs.", "good")
+            self._loaded = None
+            self._dirty = False
+            self.reload(select=name)
+
+        self._submit("import", work, done)
+
+    def use_selected(self) -> None:
+        name = self._loaded if self._loaded is not None else self.current_name()
+        if name is None:
+            return
+        if self._dirty and not self.confirm_discard(name):
+            return
+        self.selected_name = name
+        self.profile_selected.emit(name)
+        self.accept()
+
+    # --- state -------------------------------------------------------------------------------
+    def _set_form_enabled(self, enabled: bool) -> None:
+        for widget in (self.name_edit, *self.list_edits.values(), self.notes_edit):
+            widget.setEnabled(enabled)
+
+    def _update_buttons(self) -> None:
+        has_current = self.current_name() is not None
+        writing = any(w.name in ("profiles-save", "profiles-delete", "profiles-import") for w in self._workers)
+        form_ok = self.name_edit.isEnabled() and not self.validation_label.isVisible()
+        self.save_button.setEnabled(self._dirty and form_ok and not writing)
+        self.revert_button.setEnabled(self._dirty and not writing)
+        self.delete_button.setEnabled(has_current and not writing)
+        self.export_button.setEnabled(has_current and not self._dirty)
+        self.import_button.setEnabled(not writing)
+        self.use_button.setEnabled((has_current or self._loaded is not None) and not writing)
+
+    def _show_status(self, text: str, kind: str) -> None:
+        self.status_label.setText(text)
+        if text and kind in ("bad", "good"):
+            fg = status_foreground(kind, self).name()
+            self.status_label.setStyleSheet(f"#profilesStatus {{ color: {fg}; }}")
+        else:
+            self.status_label.setStyleSheet("")
+
+    def _ask_delete(self, name: str, runs: int) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Delete client profile",
+            f"Delete the client profile {name!r} and its {runs} saved runs? This cannot be undone "
+            "(export the profile first to keep a copy).",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _ask_replace(self, name: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Client already here",
+            f"There is already a client profile {name!r} on this stick. Replace it and its saved runs "
+            "with the imported one?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _ask_export_path(self, default: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, "Export client profile", default, "Profile files (*.json)")
+        return path
+
+    def _ask_import_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, "Import client profile", "", "Profile files (*.json);;All files (*)")
+        return path
+
+    def _show_document(self, title: str, text: str) -> None:
+        from sbskit.ui.profiles.history import DocumentDialog
+
+        DocumentDialog(title, text, self).exec()
+
+    def _ask_discard(self, name: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"Discard the unsaved changes to {name!r}?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self._closed:  # shown again after being closed: answers count again
+            self._closed = False
+            self.reload()
+        super().showEvent(event)
+
+    def done(self, result: int) -> None:  # noqa: D401 - QDialog API
+        self._closed = True  # answers still on their way are dropped
+        for worker in list(self._workers):
+            worker.cancel()
+        super().done(result)
+
+
+def checklist_summary(state: dict) -> str:
+    """``5 of 14 items assessed (2 at risk), saved 2026-12-01 14:02`` or ``no answers yet``."""
+    from sbskit.core.mailprobe.checklist import Checklist
+
+    if not state:
+        return "no answers yet (POP3 risk tab)"
+    try:
+        sheet = Checklist.from_dict(state)
+        counts = sheet.counts()
+    except (ValueError, OSError):
+        return "saved, but not readable by this kit"
+    total = sum(counts.values())
+    text = f"{total - counts['not-assessed']} of {total} items assessed"
+    if counts["at-risk"]:
+        text += f" ({counts['at-risk']} at risk)"
+    return text + (f", saved {sheet.updated}" if sheet.updated else "")
+
+
+def choose_current_profile(parent: QWidget | None = None, current: str | None = None,
+                           path: Path | None = None) -> str | None:
+    """Show the dialog modally; the chosen client's name, or None if it was closed."""
+    dialog = ProfilesDialog(parent, path=path, current=current)
+    try:
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.selected_name
+        return None
+    finally:
+        dialog.deleteLater()

@@ -1,0 +1,468 @@
+"""The main window: four tabs, File and Help menus, a status bar, a warning bar.
+
+It owns no checks; tabs do their own work through ``sbskit.core`` and workers.
+Dialogs are attributes (``ask_save_path``, ``show_about``) so tests drive them
+without modal windows.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QPixmap
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sbskit import APP_NAME, __version__
+from sbskit.core.paths import AppPaths, app_paths
+from sbskit.core.report import Report, Section
+from sbskit.core.resources import data_versions, resource_path
+from sbskit.core.settings import Settings
+from sbskit.documents.files import write_report_file
+from sbskit.ui.shell.report_dialog import ReportDialog, ReportOptions
+from sbskit.ui.common.tab_base import KitTab
+from sbskit.ui.shell.tabs import TABS
+from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.common.workers import JobWorker
+
+log = logging.getLogger(__name__)
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(resource_path("art", "sbskit.svg")))
+
+
+def add_history_section(report: Report, client: str) -> None:
+    """"New / fixed / still listed since the last visit", from the client's saved runs."""
+    import html
+
+    from sbskit.core.errors import UserInputError
+    from sbskit.core.profiles.store import ProfileStore
+
+    try:
+        store = ProfileStore()
+        try:
+            # each check's verdict first ("could not check (32 of 32 lists failed: refused)"), then its changes
+            lines = [line for comparison in store.comparisons(client) for line in comparison.report_lines()]
+        finally:
+            store.close()
+    except UserInputError as exc:
+        lines = [f"History not available: {exc}"]
+    if lines:
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        report.add_html_section("Since the last visit", f"<ul>{items}</ul>")
+
+
+def pixmap_png(pixmap: QPixmap) -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pixmap.save(buffer, "PNG")
+    return bytes(buffer.data())
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings | None = None, paths: AppPaths | None = None) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.paths = paths or app_paths()
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(app_icon())
+        self.ask_save_path: Callable[[str], str] = self._ask_save_path
+        self.show_about: Callable[[], None] = self._show_about
+        self.ask_report_options: Callable[[], ReportOptions | None] = self._ask_report_options
+        self.show_error: Callable[[str], None] = lambda text: QMessageBox.warning(self, APP_NAME, text)
+        self.show_info: Callable[[str, str], None] = lambda title, text: QMessageBox.information(self, title, text)
+        self.recheck_worker: JobWorker | None = None
+        self.report_worker: JobWorker | None = None
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.warning_bar = QLabel()
+        self.warning_bar.setObjectName("warningBar")
+        self.warning_bar.setWordWrap(True)
+        self.warning_bar.setContentsMargins(12, 8, 12, 8)
+        self.warning_bar.setVisible(False)
+        layout.addWidget(self.warning_bar)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self._built: list[KitTab | None] = [None] * len(TABS)
+        self._holders: list[QWidget] = []
+        for spec in TABS:
+            holder = QWidget()
+            holder_layout = QVBoxLayout(holder)
+            holder_layout.setContentsMargins(0, 0, 0, 0)
+            self.tabs.addTab(holder, spec.title)
+            self._holders.append(holder)
+        self.tabs.currentChanged.connect(self.ensure_tab)
+
+        self.persist_state = True
+        self.current_client: str = ""
+        self.choose_profile: Callable[[str], str | None] = self._choose_profile
+        self.client_label = QLabel()
+        self.client_label.setContentsMargins(8, 0, 8, 0)
+        self.statusBar().addPermanentWidget(self.client_label)
+        self.history_workers: list[JobWorker] = []
+        self.tabs.currentChanged.connect(lambda _i: self.statusBar().clearMessage())  # one tab's news is not another's
+        self._build_menus()
+        self.set_current_client(self.settings.get("client/current", "") or "")
+        self.statusBar().showMessage("Ready", 3000)
+        if self.paths.warning:
+            self.show_warning(self.paths.warning)
+        self._restore_state()
+        self.ensure_tab(self.tabs.currentIndex())
+        QTimer.singleShot(150, self, self._build_next_tab)  # the rest right after the first paint
+
+    # --- tabs ----------------------------------------------------------------------------
+    def ensure_tab(self, index: int) -> KitTab:
+        """The tab at ``index``, built (imported and constructed) on first use."""
+        tab = self._built[index]
+        if tab is None:
+            tab = TABS[index].load()()
+            tab.status_message.connect(self.statusBar().showMessage)
+            tab.run_completed.connect(self.record_run)
+            self._holders[index].layout().addWidget(tab)
+            self._built[index] = tab
+            if self.current_client:
+                tab.client_changed(self.current_client)
+        return tab
+
+    def _build_next_tab(self) -> None:
+        """Build one more tab per turn of the event loop, so the window stays responsive."""
+        for index, tab in enumerate(self._built):
+            if tab is None:
+                self.ensure_tab(index)
+                QTimer.singleShot(0, self, self._build_next_tab)
+                return
+
+    @property
+    def tab_widgets(self) -> list[KitTab]:
+        """Every tab, built if need be (screenshots, tests)."""
+        return [self.ensure_tab(i) for i in range(len(TABS))]
+
+    def built_tabs(self) -> list[KitTab]:
+        return [tab for tab in self._built if tab is not None]
+
+    # --- menus -------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.action_save_screenshot = self._action(
+            "Save screenshot of this tab...", self.save_screenshot_interactive, QKeySequence("Ctrl+Shift+S")
+        )
+        self.action_copy_screenshot = self._action("Copy screenshot to clipboard", self.copy_screenshot)
+        self.action_export_report = self._action("Export report...", self.export_report, QKeySequence("Ctrl+E"))
+        self.action_quit = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
+        for action in (self.action_save_screenshot, self.action_copy_screenshot, self.action_export_report):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_quit)
+
+        client_menu = self.menuBar().addMenu("&Client")
+        self.action_choose_client = self._action("Client profiles...", self.choose_client, QKeySequence("Ctrl+Shift+P"))
+        self.action_no_client = self._action("Work without a client", lambda: self.set_current_client(""))
+        self.action_recheck = self._action("Re-run this client's checks", self.recheck_client, QKeySequence("Ctrl+R"))
+        self.action_recheck.setToolTip("Blocklists for the client's IPs and domains, the exposure probe for its mail "
+                                       "hosts; then what changed since the last visit")
+        client_menu.addAction(self.action_choose_client)
+        client_menu.addAction(self.action_recheck)
+        client_menu.addAction(self.action_no_client)
+
+        view_menu = self.menuBar().addMenu("&View")
+        self.tab_actions = []
+        for index, spec in enumerate(TABS):
+            action = self._action(spec.title, lambda _=False, i=index: self.tabs.setCurrentIndex(i),
+                                  QKeySequence(f"Ctrl+{index + 1}"))
+            view_menu.addAction(action)
+            self.tab_actions.append(action)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self.action_about = self._action(f"About {APP_NAME}", lambda: self.show_about())
+        self.action_open_logs = self._action("Open log folder", self.open_log_folder)
+        help_menu.addAction(self.action_about)
+        help_menu.addAction(self.action_open_logs)
+
+    def _action(self, text: str, slot: Callable[[], object], shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        return action
+
+    # --- warning bar -------------------------------------------------------------------
+    def show_warning(self, text: str) -> None:
+        bg = status_background("unknown", self).name()
+        fg = status_foreground("unknown", self).name()
+        self.warning_bar.setStyleSheet(f"#warningBar {{ background: {bg}; color: {fg}; }}")
+        self.warning_bar.setText(text)
+        self.warning_bar.setVisible(True)
+
+    # --- screenshots -------------------------------------------------------------------
+    def current_tab(self) -> KitTab:
+        return self.ensure_tab(self.tabs.currentIndex())
+
+    def grab_tab(self, index: int | None = None) -> QPixmap:
+        """The window with tab ``index`` showing, as a pixmap (menus and status bar included)."""
+        if index is not None:
+            self.tabs.setCurrentIndex(index)
+        QApplication.processEvents()
+        return self.grab()
+
+    def save_screenshot(self, path: Path, overwrite: bool = False) -> Path:
+        if path.exists() and not overwrite:
+            raise FileExistsError(f"{path} exists")
+        pixmap = self.grab_tab()
+        if not pixmap.save(str(path), "PNG"):
+            raise OSError(f"could not write {path}")
+        return path
+
+    def save_screenshot_interactive(self) -> None:
+        default = self.paths.reports / f"{self.current_tab().slug}.png"
+        chosen = self.ask_save_path(str(default))
+        if not chosen:
+            return
+        try:
+            self.paths.reports.mkdir(parents=True, exist_ok=True)
+            # the file dialog already asked about overwriting
+            self.save_screenshot(Path(chosen), overwrite=True)
+        except OSError as exc:
+            QMessageBox.warning(self, APP_NAME, f"The screenshot was not saved: {exc}")
+            return
+        self.statusBar().showMessage(f"Screenshot saved to {chosen}", 5000)
+
+    def copy_screenshot(self) -> None:
+        QApplication.clipboard().setPixmap(self.grab_tab())
+        self.statusBar().showMessage("Screenshot of this tab copied to the clipboard", 5000)
+
+    def _ask_save_path(self, default: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", default, "PNG images (*.png)")
+        return path
+
+    # --- client profile ----------------------------------------------------------------
+    def _choose_profile(self, current: str) -> str | None:
+        from sbskit.ui.profiles.dialog import choose_current_profile
+
+        return choose_current_profile(self, current or None)
+
+    def choose_client(self) -> None:
+        chosen = self.choose_profile(self.current_client)
+        if chosen is not None:
+            self.set_current_client(chosen)
+
+    def set_current_client(self, name: str) -> None:
+        """Results of the checks run from now on are saved to this client's history."""
+        self.current_client = name
+        self.settings.set("client/current", name)
+        self.setWindowTitle(f"{APP_NAME} \u2014 {name}" if name else APP_NAME)
+        self.client_label.setText(f"Client: {name}" if name else "No client selected")
+        self.client_label.setToolTip("Checks are saved to this client's history (Client > Client profiles...)"
+                                     if name else "Choose a client to keep a history of checks between visits")
+        self.action_no_client.setEnabled(bool(name))
+        self.action_recheck.setEnabled(bool(name))
+        for tab in self.built_tabs():
+            tab.client_changed(name)
+
+    def recheck_client(self) -> None:
+        """One click on the next visit: run the client's saved checks again, off the GUI thread."""
+        client = self.current_client
+        if not client or (self.recheck_worker is not None and self.recheck_worker.running):
+            return
+        resolver = str(self.settings.get("blacklist/resolver", "") or "").strip()
+        timeout = float(self.settings.get("blacklist/timeout", 3.0) or 3.0)
+        probe_timeout = float(self.settings.get("probe/timeout", 8.0) or 8.0)
+
+        def job(ctx):
+            from sbskit.core.dnsbl.engine import Options
+            from sbskit.core.profiles.rerun import rerun_saved_checks
+            from sbskit.core.profiles.store import ProfileStore
+
+            store = ProfileStore()
+            try:
+                return rerun_saved_checks(store, client, ctx=ctx, probe_timeout=probe_timeout,
+                                          blacklist_options=Options(resolvers=[resolver] if resolver else None,
+                                                                    timeout=timeout))
+            finally:
+                store.close()
+
+        worker = JobWorker(job, "re-run client checks")
+        worker.progress.connect(lambda _d, _t, message: self.statusBar().showMessage(message))
+        worker.finished.connect(self._recheck_done)
+        worker.failed.connect(lambda message, _d: self.show_error(f"The checks were not re-run: {message}"))
+        worker.cancelled.connect(lambda: self.statusBar().showMessage("Re-run cancelled", 5000))
+        self.recheck_worker = worker
+        worker.start()
+
+    def _recheck_done(self, result) -> None:
+        outcome = {"problem": "problems found", "unknown": "could not check everything"}.get(result.state, "nothing wrong")
+        self.statusBar().showMessage(f"Re-ran {len(result.runs)} check(s) for {result.profile}: {outcome}", 10000)
+        self.show_info(f"{result.profile}: {len(result.runs)} check(s) re-run, {outcome}", "\n".join(result.lines()))
+
+    def record_run(self, kind: str, document: dict) -> None:
+        """Save a finished check to the current client's history, off the GUI thread."""
+        client = self.current_client
+        if not client:
+            return
+
+        def save(_ctx):
+            from sbskit.core.profiles.store import ProfileStore
+
+            store = ProfileStore()
+            try:
+                store.add_run(client, kind, document)
+            finally:
+                store.close()
+            return client
+
+        worker = JobWorker(save, f"save {kind} run")
+        worker.finished.connect(lambda name: self.statusBar().showMessage(f"Saved to {name}'s history", 5000))
+        worker.failed.connect(lambda message, _d: self.statusBar().showMessage(f"Not saved to history: {message}", 10000))
+        worker.ended.connect(lambda w=worker: self.history_workers.remove(w) if w in self.history_workers else None)
+        self.history_workers.append(worker)
+        worker.start()
+
+    # --- report ------------------------------------------------------------------------
+    def _ask_report_options(self) -> ReportOptions | None:
+        stamp = datetime.now().strftime("%Y-%m-%d")
+        dialog = ReportDialog(self.paths.reports / f"sbskit-report-{stamp}", self.settings.get("report/consultant"),
+                              self)
+        dialog.client.setText(self.current_client)
+        if dialog.exec() != ReportDialog.DialogCode.Accepted:
+            return None
+        return dialog.options()
+
+    def build_report(self, options: ReportOptions) -> Report:
+        """Collect every used tab's sections (and screenshots) into one report, on the GUI thread."""
+        report = Report(title="SBS Admin Kit visit report", client=options.client, site=options.site,
+                        consultant=options.consultant)
+        current = self.tabs.currentIndex()
+        used = 0
+        for index, tab in enumerate(self._built):
+            if tab is None:
+                continue
+            sections = tab.report_sections()
+            if not sections:
+                continue
+            used += 1
+            for section in sections:
+                report.sections.append(Section(f"{tab.title}: {section.heading}", section.html_body))
+            if options.screenshots:
+                png = pixmap_png(self.grab_tab(index))
+                image = report.add_image(tab.slug, png, f"The {tab.title} tab at the time of the report")
+                report.sections[-1] = Section(report.sections[-1].heading, report.sections[-1].html_body + image)
+        self.tabs.setCurrentIndex(current)
+        if not used:
+            report.add_html_section("Checks", "<p>No checks were run in this session.</p>")
+        return report
+
+    def export_report(self) -> None:
+        if self.report_worker is not None and self.report_worker.running:
+            return
+        options = self.ask_report_options()
+        if options is None:
+            return
+        self.settings.set("report/consultant", options.consultant)
+        report = self.build_report(options)
+
+        client = self.current_client if options.client.casefold() == self.current_client.casefold() else ""
+
+        def write(ctx):
+            if client:
+                add_history_section(report, client)
+            written = []
+            for i, target in enumerate(options.targets()):
+                ctx.check()
+                ctx.progress(i, len(options.targets()), f"Writing {target.name}")
+                written.append(write_report_file(report, target, page=options.page))
+            return written
+
+        self.report_worker = JobWorker(write, "export report")
+        self.report_worker.finished.connect(
+            lambda paths: self.statusBar().showMessage("Report written: " + ", ".join(str(p) for p in paths), 10000))
+        self.report_worker.failed.connect(lambda message, _details: self.show_error(f"The report was not written: {message}"))
+        self.report_worker.progress.connect(lambda _d, _t, message: self.statusBar().showMessage(message))
+        self.report_worker.start()
+
+    # --- help --------------------------------------------------------------------------
+    def about_text(self) -> str:
+        try:
+            versions = data_versions()
+        except (OSError, ValueError) as exc:
+            versions = {"(data files)": f"unreadable: {exc}"}
+        rows = "".join(f"<tr><td>{name}</td><td>{ver}</td></tr>" for name, ver in sorted(versions.items()))
+        p = self.paths
+        mode = {"portable": "portable (USB)", "temporary": "temporary folder (portable folder read-only)"}.get(
+            p.mode, "installed"
+        )
+        return (
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>Offline checks for small-business Windows and Exchange servers.</p>"
+            f"<p><b>Data files</b></p><table>{rows}</table>"
+            f"<p><b>Storage</b>: {mode}<br>Settings: {p.settings}<br>Logs: {p.logs}<br>Data: {p.data}</p>"
+        )
+
+    def _show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(f"About {APP_NAME}")
+        box.setIconPixmap(app_icon().pixmap(64, 64))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(self.about_text())
+        open_logs = box.addButton("Open log folder", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if box.clickedButton() is open_logs:
+            self.open_log_folder()
+
+    def open_log_folder(self) -> None:
+        self.paths.logs.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.paths.logs)))
+
+    # --- state -------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        geometry = self.settings.get("window/geometry")
+        restored = False
+        if geometry:
+            try:
+                restored = self.restoreGeometry(QByteArray(base64.b64decode(geometry)))
+            except (ValueError, TypeError):
+                restored = False
+        if not restored:
+            self.resize(1100, 740)
+        index = self.settings.get("window/last_tab", 0)
+        if isinstance(index, int) and 0 <= index < self.tabs.count():
+            self.tabs.setCurrentIndex(index)
+
+    def save_state(self) -> None:
+        if not self.persist_state:
+            return
+        self.settings.set("window/geometry", base64.b64encode(bytes(self.saveGeometry())).decode("ascii"))
+        self.settings.set("window/last_tab", self.tabs.currentIndex())
+        try:
+            self.settings.save()
+        except OSError as exc:
+            log.warning("settings not saved: %s", exc)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.report_worker is not None and self.report_worker.running:
+            self.report_worker.cancel()
+        for worker in list(self.history_workers) + ([self.recheck_worker] if self.recheck_worker else []):
+            worker.cancel()
+        for tab in self.built_tabs():
+            tab.shutdown()
+        self.save_state()
+        super().closeEvent(event)

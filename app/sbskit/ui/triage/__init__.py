@@ -1,0 +1,1 @@
+"""The "Queue triage" tab: the wizard pages from symptoms to the action plan."""

@@ -1,0 +1,59 @@
+"""The triage wizard: Symptoms -> Evidence -> Live checks -> Diagnosis -> Action plan -> Export."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget, QWizard
+
+from sbskit.ui.triage.evidence import EvidencePage
+from sbskit.ui.triage.live import LiveChecksPage
+from sbskit.ui.triage.pages import SymptomsPage
+from sbskit.ui.triage.results import DiagnosisPage, ExportPage, PlanPage
+from sbskit.ui.triage.state import TriageState
+
+
+class TriageWizard(QWizard):
+    """A QWizard living inside the tab (not a dialog); Finish starts a new triage."""
+
+    SYMPTOMS, EVIDENCE, LIVE, DIAGNOSIS, PLAN, EXPORT = range(6)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlags(Qt.WindowType.Widget)
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoCancelButton, True)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Start over")
+        self.state = TriageState()
+        self.symptoms = SymptomsPage(self.state)
+        self.evidence = EvidencePage(self.state)
+        self.live = LiveChecksPage(self.state)
+        self.diagnosis = DiagnosisPage(self.state)
+        self.plan = PlanPage(self.state)
+        self.export = ExportPage(self.state)
+        for page_id, page in enumerate((self.symptoms, self.evidence, self.live, self.diagnosis, self.plan, self.export)):
+            self.setPage(page_id, page)
+        self.setStartId(self.SYMPTOMS)
+
+    def accept(self) -> None:
+        """Finish: keep the widget, clear everything for the next triage."""
+        self.start_over()
+
+    def reject(self) -> None:  # Esc must not hide an embedded wizard
+        return None
+
+    def start_over(self) -> None:
+        self.evidence.shutdown()
+        self.live.shutdown()
+        self.state.__init__()
+        self.live.reset()
+        self.evidence.table.setRowCount(0)
+        self.evidence._rows.clear()
+        self.evidence.status.setText("No files yet: the diagnosis will rest on your answers alone.")
+        for qid in self.symptoms.groups:
+            self.symptoms.set_answer(qid, None)
+        self.symptoms.server_ip.clear()
+        self.symptoms.local_domain.clear()
+        self.symptoms.version.setCurrentIndex(0)
+        self.export.status.clear()
+        self.restart()
