@@ -13,7 +13,6 @@ import socket
 import pytest
 
 from sbskit.core.dnsbl.engine import Options, check
-from sbskit.core.profiles import ProfileStore
 from sbskit.core.profiles.history import Coverage, compare_facts
 from sbskit.core.profiles.kinds import Fact, extract, guess_kind, spec_or_generic
 from sbskit.core.profiles.rerun import rerun_saved_checks

@@ -128,7 +128,7 @@ def _log_internal_error(exc: BaseException) -> str:
 
         path = setup_logging()
         logging.getLogger("sbskit.cli").error("internal error", exc_info=exc)
-        return str(path)
+        return str(path) if path else "no log: the kit's folder is read-only"
     except Exception:
         return "no log: the log folder cannot be written"
 

@@ -112,7 +112,8 @@ def _positive_int(text: str) -> int:
 def run(args: argparse.Namespace):
     from sbskit.core.profiles import ProfileStore
 
-    with ProfileStore() as store:
+    # rerun on a write-protected stick: an in-memory copy, so the new results are compared, not kept
+    with ProfileStore(scratch=args.action == "rerun") as store:
         return _ACTIONS[args.action](store, args)
 
 

@@ -96,6 +96,15 @@ def legacy_file_stem(client: str) -> str:
     return safe or DEFAULT_TEMPLATE
 
 
+def legacy_import_pending(db_path: Path) -> bool:
+    """Old checklist files beside the database that were never imported (no note written beside them)."""
+    folder = Path(db_path).parent / LEGACY_FOLDER
+    try:
+        return not (folder / LEGACY_NOTE).exists() and any(folder.glob("*.json"))
+    except OSError:
+        return False
+
+
 def _read_legacy(path: Path) -> dict[str, Any] | None:
     try:
         if path.stat().st_size > MAX_LEGACY_BYTES:
@@ -141,7 +150,7 @@ def import_legacy_once(store: "ProfileStore") -> dict[str, str] | None:
                 done[path.name] = "not imported (bad name)"
         store.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)",
                            (LEGACY_KEY, json.dumps({"at": timestamp(), "files": done}, ensure_ascii=False)))
-    if files:
+    if files and not store.read_only:
         _write_note(folder, done)
     return done
 

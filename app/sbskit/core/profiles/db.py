@@ -24,6 +24,15 @@ network share). We open it with ``journal_mode=DELETE`` and ``synchronous=FULL``
 The one thing no software can fix is a stick whose own controller acknowledges writes it
 has only cached; ``synchronous=FULL`` is the most we can ask of the operating system.
 
+A write-protected stick
+-----------------------
+:func:`connect_read_only` opens the file with ``mode=ro`` (``immutable=1`` where even a shared
+lock cannot be taken), so every client is shown and nothing is written. A file from an older
+kit is copied into memory and upgraded there (the stick is never touched); so is a *scratch*
+store, which takes writes (a re-run compared with the saved history) and forgets them on close.
+A hot journal (the stick was pulled mid-write, then write-protected) is refused with a sentence:
+reading past it would show half a transaction.
+
 Schema versions live in ``PRAGMA user_version``. :data:`MIGRATIONS` holds one function per
 step; :func:`migrate` runs each step and its version bump in the same transaction, so a
 pulled stick during an upgrade leaves the file at the old version, intact.
@@ -238,6 +247,55 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             f"the profiles database could not be written ({exc}); is the stick read-only or full, "
             "or is another copy of the kit saving at the same moment?"
         ) from None
+
+
+def connect_read_only(path: Path, scratch: bool = False) -> sqlite3.Connection:
+    """Open ``path`` without ever writing to it (see the module notes); ``scratch``: an in-memory copy."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserInputError(f"there is no profiles database in {path.parent} (the folder is read-only, so none "
+                             "can be created)")
+    journal = path.with_name(path.name + "-journal")
+    if journal.is_file() and journal.stat().st_size > 0:
+        raise UserInputError(
+            f"the profiles database {path} was being saved when the stick was last pulled; make the stick writable "
+            "and start the kit once so it can finish that save (nothing is lost), then write-protect it again")
+    uri = path.resolve().as_uri()
+    conn = None
+    try:
+        for flags in ("?mode=ro", "?immutable=1"):  # immutable: read-only media without file locks
+            try:
+                conn = sqlite3.connect(uri + flags, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+                version = schema_version(conn)
+                break
+            except sqlite3.OperationalError:
+                if conn is not None:
+                    conn.close()
+                conn = None
+                if flags == "?immutable=1":
+                    raise
+        if version > LATEST_VERSION:
+            raise UserInputError(
+                f"the profiles database was written by a newer version of the kit (schema {version}, this kit knows "
+                f"up to {LATEST_VERSION}); use the newer kit")
+        if scratch or version < LATEST_VERSION:
+            memory = sqlite3.connect(":memory:", isolation_level=None)
+            conn.backup(memory)
+            conn.close()
+            conn = memory
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn)  # in memory only
+        else:
+            conn.execute("PRAGMA query_only = ON")
+        return conn
+    except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
+        raise UserInputError(f"the profiles database {path} cannot be read ({exc})") from None
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
 
 
 def connect(path: Path) -> sqlite3.Connection:

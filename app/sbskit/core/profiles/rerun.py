@@ -23,6 +23,7 @@ class RerunResult:
     problems: list[str] = field(default_factory=list)  # checks that could not run, in plain words
     problems_now: int = 0  # listings, risky findings ... in the runs just made
     incomplete: int = 0  # runs just made that could not check everything (some or all items failed)
+    saved: bool = True  # False on a write-protected stick: compared with the history, not kept
 
     @property
     def state(self) -> str:
@@ -39,6 +40,8 @@ class RerunResult:
         if self.state == "ok" and not lines:
             lines.append("Nothing listed or changed since the last visit.")
         lines += [f"Could not run: {problem}" for problem in self.problems]
+        if not self.saved:
+            lines.append("Not saved: the kit's folder is write-protected (compared with the saved history only).")
         if self.state == "unknown":
             lines.append("Not every check could answer: this visit cannot say the client is clean.")
         return lines
@@ -46,7 +49,7 @@ class RerunResult:
     def to_json(self) -> dict[str, Any]:
         return {"profile": self.profile, "runs": [{"kind": k, "target": t} for k, t in self.runs],
                 "state": self.state, "since_last_visit": self.sentences, "problems": self.problems,
-                "problems_now": self.problems_now, "incomplete": self.incomplete}
+                "problems_now": self.problems_now, "incomplete": self.incomplete, "saved": self.saved}
 
 
 def split_blacklist_doc(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -60,7 +63,7 @@ def rerun_saved_checks(store, name: str, *, blacklist_options=None, probe_mail_h
     """Run the profile's checks, save every run to ``store``, and compare with the last visit."""
     ctx = ctx or null_context()
     profile = store.get(name)
-    result = RerunResult(profile.name)
+    result = RerunResult(profile.name, saved=not getattr(store, "read_only", False))
     targets = list(profile.ips) + list(profile.domains)
     hosts = list(profile.mail_hosts) if probe_mail_hosts else []
     if not targets and not hosts:

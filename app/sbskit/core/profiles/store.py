@@ -4,6 +4,11 @@ Every method that writes does so in exactly one transaction (see :mod:`.db` for 
 that, with a rollback journal, survives a pulled USB stick). Names are found
 case-insensitively. The store is not shared between threads: open one per thread (it is
 cheap), e.g. one per GUI background job.
+
+On a write-protected stick the store opens read-only (:attr:`ProfileStore.read_only`):
+everything reads as usual and every write is a clear :class:`UserInputError`. A *scratch*
+store (``scratch=True``) is an in-memory copy that takes writes and forgets them on close,
+for a re-run that compares new results with the saved history without saving them.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from sbskit.core.profiles.model import (
 )
 
 MAX_TARGET = 1000
+READ_ONLY = ("the kit's folder is write-protected, so nothing can be saved to the client profiles "
+             "(every client is shown read-only)")
 
 
 def default_path() -> Path:
@@ -41,12 +48,45 @@ def default_path() -> Path:
     return app_paths().data / db.DB_FILE_NAME
 
 
+def store_is_read_only(path: Path | None = None) -> bool:
+    """Whether :class:`ProfileStore` would open ``path`` (default: the kit's own) read-only."""
+    return _is_read_only(path if path is not None else default_path(), default=path is None)
+
+
+def _is_read_only(path: Path, default: bool) -> bool:
+    """The kit's own folder says so (``default``), or the file (or the folder it would go in) cannot be written."""
+    if default:
+        from sbskit.core.paths import app_paths
+
+        if app_paths().read_only:
+            return True
+    import os
+
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if path.exists():
+        return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+    return not os.access(folder, os.W_OK)
+
+
 class ProfileStore:
     """Open with ``ProfileStore()`` (the data folder) or ``ProfileStore(path)``; use as a context manager."""
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(self, path: Path | str | None = None, *, read_only: bool | None = None, scratch: bool = False) -> None:
         self.path = Path(path) if path is not None else default_path()
-        self.conn: sqlite3.Connection = db.connect(self.path)
+        if read_only is None:
+            read_only = _is_read_only(self.path, default=path is None)
+        self.read_only = read_only
+        self.scratch = read_only and scratch
+        if not read_only:
+            self.conn: sqlite3.Connection = db.connect(self.path)
+        else:
+            from sbskit.core.profiles.checklists import legacy_import_pending
+
+            self.conn = db.connect_read_only(self.path, scratch=self.scratch or legacy_import_pending(self.path))
+        if self.read_only and not self.in_memory:
+            return
         try:
             from sbskit.core.profiles.checklists import import_legacy_once
 
@@ -56,6 +96,10 @@ class ProfileStore:
         except BaseException:
             self.conn.close()
             raise
+
+    @property
+    def in_memory(self) -> bool:
+        return all(not row[2] for row in self.conn.execute("PRAGMA database_list"))
 
     def close(self) -> None:
         self.conn.close()
@@ -68,6 +112,8 @@ class ProfileStore:
 
     def transaction(self):
         """Group several writes into one atomic unit (nested calls become savepoints)."""
+        if self.read_only and not self.in_memory:
+            raise UserInputError(READ_ONLY)
         return db.transaction(self.conn)
 
     # --- profiles ------------------------------------------------------------------------

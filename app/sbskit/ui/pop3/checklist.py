@@ -68,6 +68,9 @@ class ChecklistPanel(ChecklistTemplates, QWidget):
         self._wanted: tuple[str, str] | None = None
         self._shown_once = False
         self.jobs = OrderedJobs(self)
+        from sbskit.core.profiles.store import store_is_read_only
+
+        self.read_only = store_is_read_only()  # a write-protected stick: answers shown, changes not saved
         self.confirm_apply: Callable[[str], bool] = self._ask_apply
         self.ask_template_name: Callable[[str], str] = self._ask_template_name
         self._save_timer = QTimer(self)
@@ -230,10 +233,14 @@ class ChecklistPanel(ChecklistTemplates, QWidget):
         self.owner = owner
         sheet = cl.Checklist.from_dict(state) if state else cl.Checklist(client=owner[1] if owner[0] == CLIENT else "")
         self.owner_bar.show_owner(owner[0], owner[1], templates, self.template)
-        self.set_checklist(sheet)
+        self.saved_label.setText(f"Showing {owner_text(*owner)}.")
+        self.set_checklist(sheet)  # says when it was saved, if it was
         if not state:
             self.saved_label.setText(f"No answers saved in {owner_text(*owner)} yet"
                                      + (": answer below, or start from a template." if owner[0] == CLIENT else "."))
+        if self.read_only:
+            self.saved_label.setText(self.saved_label.text() + " The kit's folder is write-protected: changes are "
+                                     "not saved.")
         self._set_editable(True)
         if self._shown_once:  # a switch, not the first load: say so where the admin looks
             self.message.emit(f"POP3 checklist: now showing {owner_text(*owner)}")
@@ -376,6 +383,10 @@ class ChecklistPanel(ChecklistTemplates, QWidget):
         """Queue a save of the answers as they are now, to the owner they belong to."""
         self._save_timer.stop()
         if not self.loaded:
+            return None
+        if self.read_only:
+            self.saved_label.setText(f"NOT saved: the kit's folder is write-protected (changes to {owner_text(*self.owner)} "
+                                     "last until you switch client or close the kit).")
             return None
         owner = self.owner
         state = checklists.stamped(self.sheet.to_dict())
