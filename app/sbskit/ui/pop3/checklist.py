@@ -235,9 +235,11 @@ class ChecklistPanel(ChecklistTemplates, QWidget):
         self.owner_bar.show_owner(owner[0], owner[1], templates, self.template)
         self.saved_label.setText(f"Showing {owner_text(*owner)}.")
         self.set_checklist(sheet)  # says when it was saved, if it was
-        if not state:
-            self.saved_label.setText(f"No answers saved in {owner_text(*owner)} yet"
-                                     + (": answer below, or start from a template." if owner[0] == CLIENT else "."))
+        if not state and owner[0] == CLIENT:
+            self.saved_label.setText(f"No answers saved in {owner_text(*owner)} yet: answer below, or start from "
+                                     "a template.")
+        elif not state:
+            self.saved_label.setText(f"The template '{owner[1]}' has no saved answers yet.")
         if self.read_only:
             self.saved_label.setText(self.saved_label.text() + " The kit's folder is write-protected: changes are "
                                      "not saved.")
