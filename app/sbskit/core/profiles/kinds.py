@@ -31,6 +31,7 @@ KIND_MODULES = (
     "sbskit.core.profiles.kind_blacklist",
     "sbskit.core.profiles.kind_mail",
     "sbskit.core.profiles.kind_triage",
+    "sbskit.core.profiles.kind_maildns",
 )
 
 

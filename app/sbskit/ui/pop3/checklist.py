@@ -148,7 +148,7 @@ class ChecklistPanel(ChecklistTemplates, QWidget):
         version_label.setBuddy(self.version_combo)
         row.addWidget(version_label)
         row.addWidget(self.version_combo, 1)
-        self.copy_commands_button = QPushButton("C&opy commands")
+        self.copy_commands_button = QPushButton("Cop&y commands")
         self.copy_commands_button.setToolTip("Copy the commands for this Exchange version to the clipboard")
         self.copy_commands_button.clicked.connect(self.copy_commands)
         row.addWidget(self.copy_commands_button)
