@@ -25,6 +25,6 @@ def _facts(doc: dict[str, Any]) -> list[Fact]:
 
 register_kind(KindSpec(
     "maildns", "Mail DNS health", _target, _facts, item_label="check", problem_word="with a problem",
-    problem_text="{target}: {item}: {status} ({detail})", fixed_text="{target}: {item} fixed",
+    problem_text="{target}: a problem on {item} ({detail})", fixed_text="{target}: no longer a problem on {item}",
     recognise=lambda doc: "checks" in doc and "domain" in doc,
 ))
