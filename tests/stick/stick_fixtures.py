@@ -74,6 +74,31 @@ def read_only(folder: Path) -> Iterator[str]:
             path.chmod(mode)
 
 
+@contextlib.contextmanager
+def without_write_bits(folder: Path) -> Iterator[None]:
+    """A read-only *directory* (permission bits, no mount): only binding on a process that honours them,
+    see :func:`unprivileged`."""
+    modes = {path: path.stat().st_mode for path in [folder, *folder.rglob("*")]}
+    for path, mode in modes.items():
+        path.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    try:
+        yield
+    finally:
+        for path, mode in modes.items():
+            path.chmod(mode)
+
+
+def unprivileged(command: list[str]) -> list[str]:
+    """As root, run ``command`` without the capabilities that override permission bits (capsh, from
+    libcap2-bin), so a chmod-only read-only folder is read-only for it, as for any user."""
+    if os.geteuid() != 0:
+        return command
+    import shlex
+
+    return ["capsh", "--drop=cap_dac_override,cap_dac_read_search,cap_fowner,cap_linux_immutable", "--", "-c",
+            "exec " + shlex.join(command)]
+
+
 def fingerprint(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` with a hash of its content: equal before and after means untouched."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -106,6 +131,9 @@ def clean_env(tmp_path: Path, kit_home: Path) -> dict[str, str]:
 
 
 def run_kit(env: dict[str, str], *args: str, module: str = "sbskit.cli", timeout: float = 120,
-            cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, timeout=timeout,
-                          env=env, cwd=cwd, stdin=subprocess.DEVNULL)
+            cwd: Path | None = None, drop_privileges: bool = False) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", module, *args]
+    if drop_privileges:
+        command = unprivileged(command)
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd,
+                          stdin=subprocess.DEVNULL)

@@ -27,6 +27,7 @@ from stick_fixtures import (  # noqa: E402
     fingerprint,
     read_only,
     run_kit,
+    without_write_bits,
 )
 
 from sbskit.core import paths  # noqa: E402
@@ -240,3 +241,26 @@ def test_window_dialog_and_checklist_on_a_read_only_stick(on_stick, qtbot):
     assert panel.saved_label.text().startswith("NOT saved: the kit's folder is write-protected")
     window.close()
     assert fingerprint(on_stick) == before
+
+
+def test_cli_on_a_read_only_directory_without_a_mount(tmp_path):
+    """A folder whose permission bits forbid writing (as root: run without the override capabilities)."""
+    root = tmp_path / "stick" / "sbskit-data"
+    fill_stick(root)
+    env = clean_env(tmp_path, root)
+    before = fingerprint(root)
+    with without_write_bits(root):
+        from stick_fixtures import unprivileged
+
+        probe = subprocess.run(unprivileged([sys.executable, "-c", "open('x', 'w')"]), cwd=root, env=env,
+                               capture_output=True, text=True, timeout=60)
+        assert probe.returncode != 0 and "Permission denied" in probe.stderr  # even as root, the bits hold
+        proc = run_kit(env, "paths", "--json", drop_privileges=True)
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["mode"] == "read-only"
+        listed = json.loads(run_kit(env, "profile", "list", "--json", drop_privileges=True).stdout)
+        assert [p["name"] for p in listed["profiles"]] == ["Acme Dental", "Baker & Sons"]
+        proc = run_kit(env, "profile", "add", "Northwind", drop_privileges=True)
+        assert proc.returncode == 2 and "write-protected" in proc.stderr
+    assert fingerprint(root) == before
+    assert files_under(Path(env["HOME"])) == [] and files_under(Path(env["TMPDIR"])) == []

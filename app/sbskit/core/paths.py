@@ -127,11 +127,14 @@ def _documents() -> Path:
 
 def _read_only(root: Path) -> AppPaths:
     root = root.resolve() if root.exists() else root
+    scratch = session_scratch_path()
+    if scratch not in _scratch:
+        _scratch.append(scratch)  # whatever puts files there (app_paths().cache), they go at exit
     return AppPaths(
         settings=root / "settings",
         data=root / "data",
         logs=root / "logs",
-        cache=session_scratch_path(),
+        cache=scratch,
         reports=_documents(),  # only proposed in save dialogs: the admin picks the folder
         mode="read-only",
         root=root,
@@ -145,23 +148,34 @@ def _read_only(root: Path) -> AppPaths:
 
 
 def session_scratch_path() -> Path:
-    """Where this process may put short-lived files when the kit's folder is read-only (see :func:`session_scratch`)."""
-    return Path(tempfile.gettempdir()) / f"sbskit-scratch-{os.getpid()}"
+    """Where this process may put short-lived files when the kit's folder is read-only (see :func:`session_scratch`).
+
+    The temp folder is taken from the environment, so that naming the path writes nothing (Python's
+    ``tempfile.gettempdir`` would probe the folder with a file of its own).
+    """
+    temp = next((os.environ[name] for name in ("TMPDIR", "TEMP", "TMP") if os.environ.get(name)), None)
+    return Path(temp or tempfile.gettempdir()) / f"sbskit-scratch-{os.getpid()}"
+
+
+_scratch: list[Path] = []  # the scratch folder, once this process made it
 
 
 def session_scratch() -> Path:
     """Create the scratch folder; it is removed when the process exits normally."""
     folder = session_scratch_path()
     folder.mkdir(parents=True, exist_ok=True)
+    if folder not in _scratch:
+        _scratch.append(folder)
     return folder
 
 
-def _remove_scratch(folder: Path) -> None:
-    if folder.is_dir() and folder.name.startswith("sbskit-scratch-"):
-        shutil.rmtree(folder, ignore_errors=True)
+def _remove_scratch() -> None:
+    for folder in _scratch:
+        if folder.is_dir() and folder.name.startswith("sbskit-scratch-"):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
-atexit.register(lambda: _remove_scratch(session_scratch_path()))
+atexit.register(_remove_scratch)
 
 
 @functools.lru_cache(maxsize=1)
