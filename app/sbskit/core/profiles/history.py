@@ -38,6 +38,17 @@ BUCKET_TITLES = {
 FAILED, PARTIAL, COMPLETE, EMPTY = "failed", "partial", "complete", "empty"
 
 
+def short_reason(text: str, limit: int = 60) -> str:
+    """The gist of an error detail: ``refused``; ``Not enough evidence to tell: there are ...`` -> its first clause."""
+    text = " ".join(str(text).split())
+    for stop in (": ", "; ", " ("):
+        if stop in text:
+            text = text.split(stop, 1)[0]
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + "..."
+    return text
+
+
 def _reasons_text(reasons: Counter, limit: int = 3) -> str:
     """``refused`` / ``20 timeout, 12 refused`` (the most common first)."""
     common = reasons.most_common()
@@ -66,7 +77,7 @@ class Coverage:
         for fact in facts:
             counts[fact.state] += 1
             if fact.state == ERROR:
-                reasons[(fact.detail or fact.status or "no answer").split(";")[0][:80]] += 1
+                reasons[short_reason(fact.detail or fact.status or "no answer")] += 1
         return cls(sum(counts.values()), counts[PROBLEM], counts[OK], counts[ERROR], reasons)
 
     @classmethod
@@ -277,10 +288,11 @@ def compare_facts(previous: Iterable[Fact] | None, latest: Iterable[Fact]) -> di
         elif b is None:
             buckets["unknown"].append(Change(**change_args, detail=detail, reason="not checked on the last visit"))
         elif n.state == ERROR:
-            buckets["unknown"].append(Change(**change_args, detail=detail, reason=f"no answer now: {n.detail or n.status}"))
+            buckets["unknown"].append(
+                Change(**change_args, detail=detail, reason=f"no answer now: {short_reason(n.detail or n.status)}"))
         elif b.state == ERROR:
             buckets["unknown"].append(
-                Change(**change_args, detail=detail, reason=f"no answer last visit: {b.detail or b.status}")
+                Change(**change_args, detail=detail, reason=f"no answer last visit: {short_reason(b.detail or b.status)}")
             )
         elif n.state == PROBLEM and b.state == PROBLEM:
             buckets["still_listed"].append(Change(**change_args, detail=detail))
