@@ -97,6 +97,12 @@ test A 127.0.0.2
 {t2} A 127.0.10.0
 {_rev4(LISTED_IP)} A 127.0.15.2
 """)
+    # answers that expire within a second: the shared answer cache expires while sweeps run
+    server.add_zone("ttl1.bl.test", f"""
+{t2} A 127.0.0.2
+{_rev4(LISTED_IP)} A 127.0.0.2
+{_rev4(LISTED_IP)} TXT "short-lived listing"
+""", negative_ttl=1, ttl=1)
     # a mail domain and reverse DNS
     server.add_zone(MAIL_DOMAIN, f"""
 @ MX 10 mx1
