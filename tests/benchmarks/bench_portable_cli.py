@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             }
             programs = {"installed": [str(installed)], "one-file": [str(onefile)], "one-folder": [str(onedir)]}
             programs.update({name: [exe] for name, _sep, exe in (item.partition("=") for item in args.also)})
-            for _name, command in programs.items():  # warm the page cache once, like a second call on a stick
+            for command in programs.values():  # warm the page cache once, like a second call on a stick
                 run_once(command + checks["paths"], env)
             print(f"{args.rounds} rounds, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             worst = 0.0
