@@ -73,6 +73,22 @@ def pixmap_png(pixmap: QPixmap) -> bytes:
     return bytes(buffer.data())
 
 
+def override_notes() -> str:
+    """About's lines on the newer data files in the override folder: which is used, which not and why."""
+    import html
+
+    from sbskit.core.resources import data_sources, override_root
+
+    try:
+        notes = [s.note for s in data_sources() if s.note]
+    except (OSError, ValueError) as exc:
+        notes = [f"the override folder cannot be read: {exc}"]
+    if not notes:
+        return ""
+    lines = "".join(f"<tr><td colspan=2>{html.escape(n)}</td></tr>" for n in notes)
+    return f"<tr><td colspan=2><b>Newer data files</b> ({html.escape(str(override_root()))})</td></tr>{lines}"
+
+
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, paths: AppPaths | None = None) -> None:
         super().__init__()
@@ -408,6 +424,7 @@ class MainWindow(QMainWindow):
         except (OSError, ValueError) as exc:
             versions = {"(data files)": f"unreadable: {exc}"}
         rows = "".join(f"<tr><td>{name}</td><td>{ver}</td></tr>" for name, ver in sorted(versions.items()))
+        rows += override_notes()
         p = self.paths
         mode = {"portable": "portable (USB)",
                 "read-only": "read-only (the portable folder is write-protected: nothing is saved)"}.get(p.mode, "installed")
