@@ -159,3 +159,23 @@ def test_about_box_names_the_override(qtbot, override_dir):
     text = window.about_text()
     assert "2099-01-01 (override)" in text
     assert "resources-override/dnsbl-zones.json is used" in text
+
+
+def test_paths_still_answers_when_the_data_files_are_missing(tmp_path, isolated_home):
+    """`paths` is how a broken installation is diagnosed: the kit's code without its resources folder."""
+    import shutil
+    import subprocess
+    import sys
+
+    app = tmp_path / "app"
+    shutil.copytree(BUNDLED.parent / "app" / "sbskit", app / "sbskit",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(app), "SBSKIT_HOME": str(isolated_home)}
+    proc = subprocess.run([sys.executable, "-m", "sbskit.cli", "paths", "--json"], capture_output=True,
+                          text=True, timeout=60, env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["resources"] is None and doc["data_files"] == []
+    text = subprocess.run([sys.executable, "-m", "sbskit.cli", "paths"], capture_output=True, text=True,
+                          timeout=60, env=env, cwd=tmp_path).stdout
+    assert "data files: SBS Admin Kit data files are missing" in text
