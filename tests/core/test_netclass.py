@@ -54,7 +54,7 @@ def test_classify(text, category, reason):
 
 
 def test_public_is_always_global_and_every_class_has_a_reason():
-    for text, category, _ in CASES:
+    for text, _category, _ in CASES:
         found = netclass.classify(text)
         if found.is_public:
             assert found.address.is_global, text

@@ -408,7 +408,8 @@ class BlacklistTab(KitTab):
             return
         from pathlib import Path
 
-        from sbskit.core.dnsbl.render import csv_rows, to_csv
+        from sbskit.core.csvout import to_csv
+        from sbskit.core.dnsbl.render import csv_rows
 
         try:
             atomic_write_text(Path(path), to_csv(csv_rows(self.current_document())))

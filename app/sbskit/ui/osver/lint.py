@@ -4,8 +4,6 @@ The script runs on every release in a worker thread (JobPanel)."""
 
 from __future__ import annotations
 
-import csv
-import io
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -247,12 +245,11 @@ class LintPanel(JobPanel):
         self.editor.go_to_line(f.line)
 
     def findings_csv(self) -> str:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["line", "severity", "rule", "message", "suggestion", "proof"])
-        for f in (self.result.findings if self.result else []):
-            writer.writerow([f.line, f.severity, f.rule, f.message, f.suggestion, f.proof])
-        return buffer.getvalue()
+        from sbskit.core.csvout import to_csv
+
+        return to_csv(([f.line, f.severity, f.rule, f.message, f.suggestion, f.proof]
+                       for f in (self.result.findings if self.result else [])),
+                      ["line", "severity", "rule", "message", "suggestion", "proof"])
 
     def copy_findings(self) -> None:
         from sbskit.core.osver.lint_report import lint_text_report
