@@ -36,6 +36,7 @@ from sbskit.ui.shell.report_dialog import ReportDialog, ReportOptions
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.shell.tabs import TABS
 from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.common.wheel_guard import install_wheel_guard
 from sbskit.ui.common.workers import JobWorker
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ def pixmap_png(pixmap: QPixmap) -> bytes:
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, paths: AppPaths | None = None) -> None:
         super().__init__()
+        install_wheel_guard()  # before any tab builds its combo boxes
         self.settings = settings or Settings()
         self.paths = paths or app_paths()
         self.setWindowTitle(APP_NAME)
