@@ -74,7 +74,7 @@ class IdentifyPanel(JobPanel):
         self.identify_button = QPushButton("I&dentify")
         self.identify_button.setToolTip("Name the Windows release in the text (Ctrl+Enter)")
         self.identify_button.setDefault(True)
-        self.local_button = QPushButton("This &computer")
+        self.local_button = QPushButton("This co&mputer")
         self.local_button.setToolTip("Read this computer's real version from the 64-bit registry view (Windows only)")
         self.open_button = QPushButton("&Open file...")
         self.open_button.setToolTip("Read saved output (UTF-8, UTF-16 as wmic writes it, or ANSI)")

@@ -24,7 +24,7 @@ class OsVersionTab(KitTab):
         self.snippets = SnippetPanel(self)
         self.sections = QTabWidget()
         self.sections.addTab(self.identify, "&Identify")
-        self.sections.addTab(self.lint, "Script &checker")
+        self.sections.addTab(self.lint, "Sc&ript checker")
         self.sections.addTab(self.snippets, "Snippet &generator")
         self.sections.setTabToolTip(0, "Name the Windows release from ver, systeminfo, wmic, registry or PowerShell text")
         self.sections.setTabToolTip(1, "Find fragile OS detection in logon scripts and WMI filters")

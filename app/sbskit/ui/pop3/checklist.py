@@ -85,7 +85,7 @@ class ChecklistPanel(QWidget):
         self.requested_edit.setPlaceholderText("who asked, e.g. Sales manager")
         self.request_edit = QLineEdit()
         self.request_edit.setPlaceholderText("what was asked, e.g. POP3 for the field staff's phones")
-        for label, edit in (("&Client:", self.client_edit), ("Requested &by:", self.requested_edit),
+        for label, edit in (("C&lient:", self.client_edit), ("Requested &by:", self.requested_edit),
                             ("&Request:", self.request_edit)):
             edit.setAccessibleName(label.replace("&", "").rstrip(":"))
             edit.textEdited.connect(self._header_edited)
@@ -129,11 +129,11 @@ class ChecklistPanel(QWidget):
         self.version_combo.setAccessibleName("Exchange version")
         self.version_combo.setToolTip("The Exchange version on the client's server; the commands below follow it")
         self.version_combo.currentIndexChanged.connect(self._version_changed)
-        version_label = QLabel("&Version:")
+        version_label = QLabel("V&ersion:")
         version_label.setBuddy(self.version_combo)
         row.addWidget(version_label)
         row.addWidget(self.version_combo, 1)
-        self.copy_commands_button = QPushButton("&Copy commands")
+        self.copy_commands_button = QPushButton("Cop&y commands")
         self.copy_commands_button.setToolTip("Copy exactly the block shown below to the clipboard")
         self.copy_commands_button.clicked.connect(self.copy_commands)
         row.addWidget(self.copy_commands_button)
@@ -145,7 +145,7 @@ class ChecklistPanel(QWidget):
         self.block_combo.setAccessibleName("Which commands")
         self.block_combo.setToolTip("Each block is copied on its own; 'TURN POP3 ON' is never part of the others")
         self.block_combo.currentIndexChanged.connect(self._block_changed)
-        block_label = QLabel("Comman&ds:")
+        block_label = QLabel("Command&s:")
         block_label.setBuddy(self.block_combo)
         block_row.addWidget(block_label)
         block_row.addWidget(self.block_combo, 1)
@@ -324,9 +324,9 @@ class ChecklistPanel(QWidget):
         chosen = getattr(self, "_blocks", {}).get(self.block_combo.currentData())
         self.commands.setPlainText(chosen.text() if chosen else "")
         if chosen is not None and chosen.turns_pop3_on:
-            self.copy_commands_button.setText("&Copy commands (turns POP3 on)")
+            self.copy_commands_button.setText("Cop&y commands (turns POP3 on)")
         else:
-            self.copy_commands_button.setText("&Copy commands")
+            self.copy_commands_button.setText("Cop&y commands")
 
     def _show_detail(self, row: int) -> None:
         if row < 0 or self.table.item(row, COL_ITEM) is None:

@@ -43,7 +43,7 @@ class Pop3RiskTab(KitTab):
                        "and give management a memo to decide on.")
         intro.setWordWrap(True)
         top.addWidget(intro, 1)
-        self.memo_html_button = QPushButton("Memo as &HTML...")
+        self.memo_html_button = QPushButton("Memo as HT&ML...")
         self.memo_html_button.setToolTip("One-page memo for management from the checklist and the last probe")
         self.memo_html_button.clicked.connect(lambda: self.export_memo("html"))
         self.memo_pdf_button = QPushButton("Memo as P&DF...")

@@ -175,7 +175,7 @@ class LiveChecksPage(QWizardPage):
         self.resolver_edit.installEventFilter(_EnterRuns(self.run_blacklist, self))
         form = QFormLayout()
         form.addRow("Public &IP:", self.ip_edit)
-        form.addRow("Resol&ver:", self.resolver_edit)
+        form.addRow("R&esolver:", self.resolver_edit)
         inner = QVBoxLayout(box)
         inner.addLayout(form)
         inner.addLayout(self.blacklist.row())

@@ -20,7 +20,7 @@ from sbskit.core.triage.evidence import ip_kind
 from sbskit.core.triage.versions import VERSION_CHOICES
 from sbskit.ui.triage.state import TriageState
 
-CHOICES = (("yes", "&Yes"), ("no", "&No"), ("", "Don't know"))
+CHOICES = (("yes", "&Yes"), ("no", "N&o"), ("", "Don't know"))
 
 
 class SymptomsPage(QWizardPage):
@@ -72,7 +72,7 @@ class SymptomsPage(QWizardPage):
         form = QFormLayout()
         form.addRow("Mail server &IP:", self.server_ip)
         form.addRow("Own mail &domains:", self.local_domain)
-        form.addRow("Exchange &version:", self.version)
+        form.addRow("E&xchange version:", self.version)
         for edit in (self.server_ip, self.local_domain):
             edit.textChanged.connect(self.completeChanged)
         layout = QVBoxLayout(self)

@@ -67,7 +67,7 @@ class DiagnosisPage(QWizardPage):
         self.details.setAccessibleName("Reasons and evidence of the selected cause")
         self.details.setOpenExternalLinks(False)
         self.tree.currentItemChanged.connect(self._show_details)
-        self.copy_button = QPushButton("&Copy diagnosis")
+        self.copy_button = QPushButton("Co&py diagnosis")
         self.copy_button.setToolTip("Copy the diagnosis with its evidence as text (Ctrl+Shift+C)")
         self.copy_button.clicked.connect(self.copy)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.copy)
@@ -162,7 +162,7 @@ class PlanPage(QWizardPage):
         self.text.setOpenExternalLinks(True)
         self.text.setAccessibleName("Action plan")
         self.plain = ""
-        self.copy_button = QPushButton("&Copy plan")
+        self.copy_button = QPushButton("Co&py plan")
         self.copy_button.setToolTip("Copy the whole plan with its PowerShell commands as text")
         self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.plain))
         row = QHBoxLayout()
@@ -226,7 +226,7 @@ class ExportPage(QWizardPage):
         self.setTitle("Export")
         self.setSubTitle("Keep the diagnosis, the evidence and the plan for the client file or a colleague.")
         self.ask_save_path: Callable[[str], str] = self._ask_save_path  # replaced in tests
-        self.save_button = QPushButton("&Save report\u2026")
+        self.save_button = QPushButton("Save &report\u2026")
         self.save_button.setToolTip("HTML or PDF, by the file name's ending")
         self.copy_button = QPushButton("Copy as &text")
         self.status = QLabel()
