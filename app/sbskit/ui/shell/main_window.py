@@ -18,9 +18,11 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySeq
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -36,6 +38,8 @@ from sbskit.ui.shell.report_dialog import ReportDialog, ReportOptions
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.shell.tabs import TABS
 from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.common.screen_fit import all_available_rects, available_rect, fit_rect, fits_any, install_dialog_fitter
+from sbskit.ui.common.text_dialog import show_text
 from sbskit.ui.common.wheel_guard import install_wheel_guard
 from sbskit.ui.common.workers import JobWorker
 
@@ -74,9 +78,11 @@ def pixmap_png(pixmap: QPixmap) -> bytes:
 
 
 class MainWindow(QMainWindow):
+    PREFERRED_SIZE = (1100, 740)  # logical pixels, on a screen with room for it
     def __init__(self, settings: Settings | None = None, paths: AppPaths | None = None) -> None:
         super().__init__()
         install_wheel_guard()  # before any tab builds its combo boxes
+        install_dialog_fitter()
         self.settings = settings or Settings()
         self.paths = paths or app_paths()
         self.setWindowTitle(APP_NAME)
@@ -85,7 +91,7 @@ class MainWindow(QMainWindow):
         self.show_about: Callable[[], None] = self._show_about
         self.ask_report_options: Callable[[], ReportOptions | None] = self._ask_report_options
         self.show_error: Callable[[str], None] = lambda text: QMessageBox.warning(self, APP_NAME, text)
-        self.show_info: Callable[[str, str], None] = lambda title, text: QMessageBox.information(self, title, text)
+        self.show_info: Callable[[str, str], None] = lambda title, text: show_text(self, title, text)
         self.recheck_worker: JobWorker | None = None
         self.report_worker: JobWorker | None = None
 
@@ -110,7 +116,12 @@ class MainWindow(QMainWindow):
             holder = QWidget()
             holder_layout = QVBoxLayout(holder)
             holder_layout.setContentsMargins(0, 0, 0, 0)
-            self.tabs.addTab(holder, spec.title)
+            # a small or scaled screen scrolls a tab instead of cutting off its bottom
+            scroller = QScrollArea()
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            scroller.setWidget(holder)
+            self.tabs.addTab(scroller, spec.title)
             self._holders.append(holder)
         self.tabs.currentChanged.connect(self.ensure_tab)
 
@@ -443,8 +454,11 @@ class MainWindow(QMainWindow):
                 restored = self.restoreGeometry(QByteArray(base64.b64decode(geometry)))
             except (ValueError, TypeError):
                 restored = False
+        # the saved rectangle was on screen once (frame included): its client area must fit now
+        if restored and not fits_any((self.x(), self.y(), self.width(), self.height()), all_available_rects(), (0, 0)):
+            restored = False  # saved on a larger or a missing screen: it would open cut off
         if not restored:
-            self.resize(1100, 740)
+            self.setGeometry(*fit_rect(available_rect(self), self.PREFERRED_SIZE, (640, 420)))
         index = self.settings.get("window/last_tab", 0)
         if isinstance(index, int) and 0 <= index < self.tabs.count():
             self.tabs.setCurrentIndex(index)
