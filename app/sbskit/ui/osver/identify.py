@@ -26,6 +26,7 @@ from sbskit.core.osver.identify import Identification, identify_text, match_doc,
 from sbskit.core.osver.report import KIND_NAMES, identification_text
 from sbskit.ui.osver.panel import JobPanel
 from sbskit.ui.osver.widgets import BusyBar, GuardedTextEdit, MessageLine, mono_font, read_only_table, tint
+from sbskit.ui.common.save_paths import in_reports
 
 EXAMPLES = {
     "ver (Windows 7 / 2008 R2 era)": "Microsoft Windows [Version 6.1.7601]",
@@ -56,7 +57,7 @@ class IdentifyPanel(JobPanel):
         self.result: Identification | None = None
         self.ask_open_path = lambda: QFileDialog.getOpenFileName(self, "Open version output", "",
                                                                  "Text files (*.txt *.log *.reg);;All files (*)")[0]
-        self.ask_save_path = lambda: QFileDialog.getSaveFileName(self, "Export", "windows-version.txt",
+        self.ask_save_path = lambda: QFileDialog.getSaveFileName(self, "Export", in_reports("windows-version.txt"),
                                                                  "Text files (*.txt)")[0]
 
         self.input = GuardedTextEdit()

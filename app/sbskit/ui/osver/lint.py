@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from sbskit.core.osver.lint import SEVERITY_ORDER, LintResult, lint_file, lint_text
 from sbskit.ui.osver.panel import JobPanel
 from sbskit.ui.osver.widgets import SEVERITY_KIND, BusyBar, CodeEditor, MessageLine, read_only_table, tint
+from sbskit.ui.common.save_paths import in_reports
 
 SAMPLE = r"""@echo off
 rem Logon script: map drives by Windows version (the classic, fragile way)
@@ -56,7 +57,7 @@ class LintPanel(JobPanel):
         self.filename: str | None = None
         self.ask_open_path = lambda: QFileDialog.getOpenFileName(
             self, "Open logon script", "", "Scripts (*.bat *.cmd *.vbs *.ps1 *.wql *.txt);;All files (*)")[0]
-        self.ask_save_path = lambda: QFileDialog.getSaveFileName(self, "Export findings", "script-findings.csv",
+        self.ask_save_path = lambda: QFileDialog.getSaveFileName(self, "Export findings", in_reports("script-findings.csv"),
                                                                  "CSV (*.csv)")[0]
 
         self.editor = CodeEditor()

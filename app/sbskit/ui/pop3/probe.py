@@ -40,6 +40,7 @@ from sbskit.core.mailprobe.textout import cert_summary, probe_text, service_stat
 from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.common.remembered import recall, remember
 from sbskit.ui.common.workers import JobWorker
+from sbskit.ui.common.save_paths import in_reports
 
 COLUMNS = ["Service", "Port", "State", "TLS", "Login before TLS", "Certificate", "Findings"]
 RISK_KIND = {"high": "bad", "medium": "unknown", "low": "good", "unknown": "info"}
@@ -320,7 +321,8 @@ class ProbePanel(QWidget):
         worker.start()
 
     def _ask_csv_path(self) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, "Save probe result", "mail-probe.csv", "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, "Save probe result", in_reports("mail-probe.csv"),
+                                              "CSV files (*.csv)")
         return path
 
     def _browse_ca(self) -> None:

@@ -20,6 +20,7 @@ from sbskit.ui.pop3.probe import ProbePanel
 from sbskit.ui.pop3.relay import RelayPanel
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.common.workers import JobWorker
+from sbskit.ui.common.save_paths import in_reports, is_lan_address
 
 
 def checklist_profile_name(client: str) -> str:
@@ -71,8 +72,8 @@ class Pop3RiskTab(KitTab):
         self.checklist.load_async()
 
     def _probe_done(self, doc: dict) -> None:
-        if not self.relay.host_edit.text():
-            self.relay.host_edit.setText(doc["host"])
+        if not self.relay.host_edit.text() and not is_lan_address(doc["host"]):
+            self.relay.host_edit.setText(doc["host"])  # never a LAN address: the relay test is run from outside
 
     # --- memo --------------------------------------------------------------------------
     def memo_html(self) -> str:
@@ -87,7 +88,8 @@ class Pop3RiskTab(KitTab):
 
     def _ask_memo_path(self, kind: str) -> str:
         filters = {"html": "HTML files (*.html)", "pdf": "PDF files (*.pdf)"}
-        path, _ = QFileDialog.getSaveFileName(self, "Save the POP3 memo", f"pop3-memo.{kind}", filters[kind])
+        path, _ = QFileDialog.getSaveFileName(self, "Save the POP3 memo", in_reports(f"pop3-memo.{kind}"),
+                                              filters[kind])
         return path
 
     def export_memo(self, kind: str) -> JobWorker | None:
