@@ -165,6 +165,22 @@ def _relay_facts(doc: dict[str, Any]) -> list[Fact]:
 register_kind(KindSpec("relaytest", "Open-relay test", _relay_target, _relay_facts, "test", "open relay"))
 
 
+# --- maildns (facts from sbskit.core.maildns.history) -------------------------------------
+def _maildns_target(doc: dict[str, Any]) -> str:
+    from sbskit.core.maildns.history import target
+
+    return target(doc)
+
+
+def _maildns_facts(doc: dict[str, Any]) -> list[Fact]:
+    from sbskit.core.maildns.history import facts
+
+    return [Fact(*fact) for fact in facts(doc)]
+
+
+register_kind(KindSpec("maildns", "Mail DNS health", _maildns_target, _maildns_facts, "check", "a problem"))
+
+
 # --- kinds stored without facts yet (their documents are kept whole) -------------------
 register_kind(KindSpec("mailprobe", "Mail server probe", lambda doc: _text(doc.get("host"), 200), None))
 register_kind(KindSpec("osver", "Windows version", lambda doc: _text(doc.get("version"), 200), None))
@@ -195,4 +211,6 @@ def guess_kind(document: Any) -> str | None:
         return "osver"
     if "findings" in keys and "inputs" in keys:
         return "triage"
+    if "checks" in keys and "domain" in keys:
+        return "maildns"
     return None

@@ -34,6 +34,7 @@ from sbskit.core.dnsbl.targets import parse_targets
 from sbskit.core.errors import UserInputError
 from sbskit.core.settings import Settings, atomic_write_text
 from sbskit.ui.blacklist.catalogue import CatalogueTree
+from sbskit.ui.blacklist.maildns import attach_mail_dns
 from sbskit.ui.blacklist.results import ResultsTree
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.common.theme import status_foreground
@@ -188,6 +189,7 @@ class BlacklistTab(KitTab):
         self.pages.addTab(self.results, "&Results")
         self.pages.addTab(self.catalogue_view, f"&Lists ({active} active, {dead} dead)")
         self.pages.setTabToolTip(LISTS_PAGE, "Every list the kit knows, with terms, and the dead ones it never asks")
+        attach_mail_dns(self)  # the "Mail DNS health" page (ui/blacklist/maildns.py)
         layout.addWidget(self.pages, 1)
 
         buttons = QHBoxLayout()
@@ -341,6 +343,7 @@ class BlacklistTab(KitTab):
     def shutdown(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
+        self.mail_dns.shutdown()
 
     def _on_progress(self, done: int, total: int, _message: str) -> None:
         if total:
@@ -445,12 +448,13 @@ class BlacklistTab(KitTab):
         return path
 
     def report_sections(self) -> list:
-        """The last check (or the answers so far) as client-report sections."""
+        """The last check (or the answers so far) as client-report sections, then the mail DNS page's."""
+        mail_dns = self.mail_dns.report_sections()
         if not self.results.items and self.last_doc is None:
-            return []
+            return mail_dns
         from sbskit.core.dnsbl.report import report_sections
 
-        return report_sections(self.current_document())
+        return report_sections(self.current_document()) + mail_dns
 
     # --- screenshots -------------------------------------------------------------------------
     def prepare_screenshot(self) -> None:

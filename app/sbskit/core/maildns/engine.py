@@ -1,0 +1,139 @@
+"""One mail-DNS health run: every check for a domain (and the server's address), streamed.
+
+The first round asks every independent question at once (MX, the domain's TXT, DMARC,
+the DKIM selectors, MTA-STS, TLS-RPT, BIMI, the PTR of the given address); the checks
+then follow their chains (MX addresses, includes, report authorizations) on answers
+already in memory where they can. Results stream through the job context as they are
+ready; the document is the CLI contract's.
+"""
+
+from __future__ import annotations
+
+import time
+
+from sbskit.core.dnsbl import wire
+from sbskit.core.errors import UserInputError
+from sbskit.core.maildns import check_dkim, check_dmarc, check_extras, check_mx, check_ptr, check_spf, spf_macros
+from sbskit.core.maildns.lookups import Resolver
+from sbskit.core.maildns.model import exit_code, summarize
+from sbskit.core.maildns.names import parse_domain, parse_ip, parse_selector
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time (CLI start-up time)
+    from typing import Any
+
+DEFAULT_TIMEOUT = 3.0
+MAX_MX_ADDRESSES = 4
+STEPS = 7
+
+
+class Options:
+    def __init__(self, ip: str | None = None, selectors: list[str] | None = None, resolvers: list[str] | None = None,
+                 timeout: float = DEFAULT_TIMEOUT, helo: str | None = None) -> None:
+        self.ip = ip
+        self.selectors = list(selectors or [])
+        self.resolvers = list(resolvers or [])
+        self.timeout = timeout
+        self.helo = helo
+
+
+class _Quiet:
+    @staticmethod
+    def progress(done: int, total: int, message: str) -> None:
+        return None
+
+    @staticmethod
+    def result(item: Any) -> None:
+        return None
+
+    @staticmethod
+    def is_cancelled() -> bool:
+        return False
+
+
+class Run:
+    """Validate the input at construction (UserInputError), then :meth:`run`."""
+
+    def __init__(self, domain: str, options: Options | None = None) -> None:
+        self.options = options or Options()
+        if not 0 < self.options.timeout <= 60:
+            raise UserInputError("the timeout must be between 0 and 60 seconds")
+        self.domain = parse_domain(domain)
+        self.ip = parse_ip(self.options.ip) if self.options.ip else None
+        self.selectors = list(dict.fromkeys(parse_selector(s) for s in self.options.selectors))
+        self.helo = parse_domain(self.options.helo) if self.options.helo else ""
+        from sbskit.core.dnsbl.resolvers import parse_resolver, system_resolvers
+
+        if self.options.resolvers:
+            self.servers = [parse_resolver(r) for r in self.options.resolvers]
+        else:
+            self.servers = system_resolvers()
+
+    def run(self, ctx=None) -> dict[str, Any]:
+        ctx = ctx or _Quiet()
+        start = time.monotonic()
+        resolver = Resolver(self.servers, timeout=self.options.timeout, is_cancelled=ctx.is_cancelled)
+        checks: list[dict] = []
+        done = 0
+
+        def emit(*items: dict) -> None:
+            nonlocal done
+            for item in items:
+                checks.append(item)
+                ctx.result({"type": "check", **item})
+            done += 1
+            ctx.progress(done, STEPS, f"{done} of {STEPS} checks done")
+
+        domain = self.domain
+        selectors = self.selectors + [s for s in check_dkim.advice.well_known_selectors() if s not in self.selectors]
+        first = [(domain, wire.MX), (domain, wire.TXT), (f"_dmarc.{domain}", wire.TXT)]
+        first += [(f"{s}._domainkey.{domain}", wire.TXT) for s in selectors] + check_extras.questions(domain)
+        if self.ip:
+            first.append((spf_macros.reverse_name(spf_macros.client_ip(self.ip)), wire.PTR))
+        ctx.progress(0, STEPS, f"Asking the DNS about {domain}...")
+        resolver.fetch(first)
+
+        emit(check_mx.check(resolver, domain))
+        hosts = check_mx.mx_hosts(resolver, domain)
+        if self.ip:
+            ips, from_mx = [self.ip], False
+        else:
+            addresses = check_mx.mx_addresses(resolver, domain)
+            if not hosts and resolver.get(domain, wire.MX).status == "nodata":  # implicit MX: the domain's address
+                addresses = {domain: resolver.get(domain, wire.A).records + resolver.get(domain, wire.AAAA).records}
+                hosts_for_ips = [domain]
+            else:
+                hosts_for_ips = hosts
+            ips = list(dict.fromkeys(a for host in hosts_for_ips for a in addresses.get(host, [])))[:MAX_MX_ADDRESSES]
+            from_mx = True
+        results = check_spf.evaluate_ips(resolver, domain, ips, self.helo) if ips else []
+        passes = bool(results) and all(r.result == "pass" for r in results)
+        spf, _analysis = check_spf.check_record(resolver, domain, ips, passes, hosts)
+        emit(spf)
+        suggestion = next(iter(spf.get("records") or []), None)
+        if suggestion is None and not passes:
+            suggestion = check_spf.suggest_record(domain, _analysis, ips, passes, hosts)
+        emit(check_spf.check_ip(resolver, domain, ips, results, from_mx, suggestion))
+        spf_passes = None if not results or any(r.result == "temperror" for r in results) else passes
+        emit(check_dmarc.check(resolver, domain, spf_passes if not from_mx else None))
+        emit(check_dkim.check(resolver, domain, self.selectors, hosts))
+        emit(check_ptr.check(resolver, ips, from_mx, self.helo))
+        emit(*check_extras.checks(resolver, domain))
+        summary = summarize(checks)
+        return {
+            "domain": domain,
+            "ip": self.ip,
+            "helo": self.helo or None,
+            "checks": checks,
+            "summary": summary,
+            "resolver": [f"{h}:{p}" if p != 53 else h for h, p in self.servers],
+            "queries": resolver.asked,
+            "elapsed_seconds": round(time.monotonic() - start, 3),
+        }
+
+
+def check(domain: str, options: Options | None = None, ctx=None) -> dict[str, Any]:
+    return Run(domain, options).run(ctx)
+
+
+__all__ = ["Options", "Run", "check", "exit_code"]
