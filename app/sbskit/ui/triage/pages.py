@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from sbskit.core.triage.answers import questions
 from sbskit.core.triage.evidence import ip_kind
 from sbskit.core.triage.versions import VERSION_CHOICES
+from sbskit.ui.common.theme import status_foreground
 from sbskit.ui.triage.state import TriageState
 
 CHOICES = (("yes", "&Yes"), ("no", "N&o"), ("", "Don't know"))
@@ -68,7 +69,7 @@ class SymptomsPage(QWizardPage):
         self.version.setToolTip("The PowerShell in the action plan is written for this version.")
         self.version.setAccessibleName("Exchange version")
         self.error = QLabel()
-        self.error.setStyleSheet("color: #c0392b;")
+        self.error.setStyleSheet(f"color: {status_foreground('bad', self).name()};")  # readable in dark mode too
         form = QFormLayout()
         form.addRow("Mail server &IP:", self.server_ip)
         form.addRow("Own mail &domains:", self.local_domain)
