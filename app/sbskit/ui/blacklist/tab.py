@@ -457,6 +457,14 @@ class BlacklistTab(KitTab):
         return report_sections(self.current_document()) + mail_dns
 
     # --- screenshots -------------------------------------------------------------------------
+    def report_summary(self):
+        from sbskit.core.visit_summary import blacklist_summary
+
+        return blacklist_summary(self.current_document())
+
+    def report_views(self) -> list:
+        return [("The blocklist results", self.results)] if self.results.items else []
+
     def prepare_screenshot(self) -> None:
         """Offline and real: the catalogue page, with a typed (not yet checked) target."""
         self.target_box.setEditText("mail.example.com")

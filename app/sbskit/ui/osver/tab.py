@@ -51,18 +51,19 @@ class OsVersionTab(KitTab):
         self.sections.setCurrentIndex(0)
 
     def report_sections(self) -> list:
-        """The identified release(s) and the script findings, for the visit report."""
-        import html
+        """The identified release(s) and the script findings, as tables, for the visit report."""
+        from sbskit.core.visit_summary import osver_sections
 
-        from sbskit.core.osver.report import lint_text_report
-        from sbskit.core.report import Section
+        return osver_sections(self.identify.result, self.lint.result)
 
-        sections = []
-        if self.identify.result is not None:
-            sections.append(Section("Windows version", f"<pre>{html.escape(self.identify.result_text())}</pre>"))
-        if self.lint.result is not None:
-            sections.append(Section("Login script check", f"<pre>{html.escape(lint_text_report(self.lint.result))}</pre>"))
-        return sections
+    def report_summary(self):
+        from sbskit.core.visit_summary import osver_summary
+
+        return osver_summary(self.identify.result, self.lint.result)
+
+    def report_views(self) -> list:
+        views = [("The identified Windows release", self.identify)] if self.identify.result is not None else []
+        return views + ([("The login script findings", self.lint)] if self.lint.result is not None else [])
 
     def shutdown(self) -> None:
         self.identify.shutdown()

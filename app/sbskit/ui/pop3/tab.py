@@ -80,8 +80,9 @@ class Pop3RiskTab(KitTab):
         from sbskit.core.mailprobe.memo import render_memo
         from sbskit.core.settings import Settings
 
+        settings = getattr(self.window(), "settings", None)  # the main window's: the name typed this session
         try:
-            author = Settings().get("report/consultant", "")
+            author = (settings if isinstance(settings, Settings) else Settings()).get("report/consultant", "")
         except OSError:
             author = ""
         return render_memo(self.checklist.sheet, self.probe.last, author=author)
@@ -141,6 +142,16 @@ class Pop3RiskTab(KitTab):
             sections.append(Section("POP3 checklist", "<table border='1' cellpadding='3' cellspacing='0'>"
                                     f"<tr><th>Item</th><th>Status</th><th>Notes</th></tr>{rows}</table>"))
         return sections
+
+    def report_summary(self):
+        from sbskit.core.visit_summary import pop3_summary
+
+        return pop3_summary(self.checklist.sheet if self.checklist.loaded else None, self.probe.last, self.relay.last)
+
+    def report_views(self) -> list:
+        views = [("The POP3 checklist", self.checklist)] if self.checklist.loaded else []
+        views += [("The live probe", self.probe)] if self.probe.last else []
+        return views + ([("The relay test", self.relay)] if self.relay.last else [])
 
     def prepare_screenshot(self) -> None:
         """The checklist as loaded from the profile, with the Exchange commands: real and offline."""

@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
 
 from sbskit import APP_NAME, __version__
 from sbskit.core.paths import AppPaths, app_paths
-from sbskit.core.report import Report, Section
+from sbskit.core.report import CheckSummary, Report, Section, light_html
 from sbskit.core.resources import data_versions, resource_path
 from sbskit.core.settings import Settings
 from sbskit.documents.files import write_report_file
 from sbskit.ui.shell.report_dialog import ReportDialog, ReportOptions
+from sbskit.ui.shell.report_views import png_bytes, render_view
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.shell.tabs import TABS
 from sbskit.ui.common.theme import status_background, status_foreground
@@ -68,6 +69,28 @@ def add_history_section(report: Report, client: str) -> None:
     if lines:
         items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
         report.add_html_section("Since the last visit", f"<ul>{items}</ul>")
+
+
+def add_check_chapter(report: Report, tab: KitTab, pictures: bool) -> None:
+    """One check's chapter of the visit report, from the tab's report API (see ``KitTab``)."""
+    import html
+
+    summary = tab.report_summary()
+    sections = tab.report_sections()
+    if summary is None and not sections:
+        return
+    if summary is None:
+        summary = CheckSummary(tab.title, "grey", "See the details below.", "Read the details below.")
+    report.summaries.append(summary)
+    report.sections.append(Section(tab.title, f"<p class='verdict'>{light_html(summary.light)} "
+                                              f"{html.escape(summary.verdict)}</p><p><b>Most important action:</b> "
+                                              f"{html.escape(summary.action)}</p>"))
+    for section in sections:
+        report.sections.append(Section(section.heading, section.html_body, 3))
+    if pictures:
+        for index, (caption, widget) in enumerate(tab.report_views()):
+            image = report.add_image(f"{tab.slug}-{index + 1}", png_bytes(render_view(widget)))
+            report.sections.append(Section(caption, image, 3))
 
 
 def pixmap_png(pixmap: QPixmap) -> bytes:
@@ -360,26 +383,14 @@ class MainWindow(QMainWindow):
         return dialog.options()
 
     def build_report(self, options: ReportOptions) -> Report:
-        """Collect every used tab's sections (and screenshots) into one report, on the GUI thread."""
+        """Page 1: one line per check (light, finding, action); then per check its verdict, its
+        evidence and pictures of its result views, rendered at a fixed size (on the GUI thread)."""
         report = Report(title="SBS Admin Kit visit report", client=options.client, site=options.site,
                         consultant=options.consultant)
-        current = self.tabs.currentIndex()
-        used = 0
-        for index, tab in enumerate(self._built):
-            if tab is None:
-                continue
-            sections = tab.report_sections()
-            if not sections:
-                continue
-            used += 1
-            for section in sections:
-                report.sections.append(Section(f"{tab.title}: {section.heading}", section.html_body))
-            if options.screenshots:
-                png = pixmap_png(self.grab_tab(index))
-                image = report.add_image(tab.slug, png, f"The {tab.title} tab at the time of the report")
-                report.sections[-1] = Section(report.sections[-1].heading, report.sections[-1].html_body + image)
-        self.tabs.setCurrentIndex(current)
-        if not used:
+        for tab in self._built:
+            if tab is not None:
+                add_check_chapter(report, tab, options.screenshots)
+        if not report.summaries:
             report.add_html_section("Checks", "<p>No checks were run in this session.</p>")
         return report
 

@@ -1,0 +1,54 @@
+"""Pictures of result views for the visit report, rendered offscreen at a fixed size.
+
+The report shows what a check found, not whatever sub-page happens to be open: each tab
+names its result widgets (``KitTab.report_views``); each is laid out at the report's size
+and painted into a pixmap without being shown, then given back its own size.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QBuffer, QIODevice, QSize
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QWidget
+
+VIEW_SIZE = QSize(960, 560)  # logical pixels: readable at the report's 500 pt image width
+PIXEL_RATIO = 2.0  # crisp in print
+
+
+def _lay_out(widget: QWidget) -> None:
+    """Lay out a (possibly hidden) widget for its new size. Directly, without posting a layout
+    request: that would let the parent (a wizard, a tab widget) put back its own size first.
+    The children follow when render() delivers their pending resize events."""
+    layout = widget.layout()
+    if layout is not None:
+        layout.setGeometry(widget.rect())
+
+
+def render_view(widget: QWidget, size: QSize = VIEW_SIZE) -> QPixmap:
+    """``widget`` painted at ``size`` (then restored), visible or not."""
+    old_size = widget.size()
+    # the parent's layout would put its own slot size back while render() lays the widget out
+    parent = widget.parentWidget()
+    parent_layout = parent.layout() if parent is not None else None
+    was_enabled = parent_layout.isEnabled() if parent_layout is not None else False
+    if parent_layout is not None:
+        parent_layout.setEnabled(False)
+    widget.resize(size)
+    _lay_out(widget)
+    pixmap = QPixmap(size * PIXEL_RATIO)
+    pixmap.setDevicePixelRatio(PIXEL_RATIO)
+    pixmap.fill(widget.palette().color(widget.backgroundRole()))
+    try:
+        widget.render(pixmap)  # a hidden page is laid out and painted too, without being shown
+    finally:
+        widget.resize(old_size)
+        if parent_layout is not None:
+            parent_layout.setEnabled(was_enabled)
+    return pixmap
+
+
+def png_bytes(pixmap: QPixmap) -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pixmap.save(buffer, "PNG")
+    return bytes(buffer.data())
