@@ -89,8 +89,9 @@ def add_check_chapter(report: Report, tab: KitTab, pictures: bool) -> None:
         report.sections.append(Section(section.heading, section.html_body, 3))
     if pictures:
         for index, (caption, widget) in enumerate(tab.report_views()):
-            image = report.add_image(f"{tab.slug}-{index + 1}", png_bytes(render_view(widget)))
-            report.sections.append(Section(caption, image, 3))
+            image = report.add_image(f"{tab.slug}-{index + 1}", png_bytes(render_view(widget)), caption)
+            last = report.sections[-1]  # picture and caption in the chapter, never a heading left alone
+            report.sections[-1] = Section(last.heading, last.html_body + image, last.level)
 
 
 def pixmap_png(pixmap: QPixmap) -> bytes:
