@@ -77,8 +77,8 @@ class Certs:
     self_key: Path
 
 
-@pytest.fixture(scope="session")
-def certs():
+def make_certs() -> Certs:
+    """A test CA, a server certificate it signed, and a self-signed one, all made by ``openssl``."""
     d = world_readable_tmpdir("sbskit-certs-")
     openssl = need_binary("openssl")
     run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
@@ -92,8 +92,14 @@ def certs():
          "-days", "10", "-subj", "/CN=oldbox.sbskit.test"], d)
     for f in d.iterdir():
         f.chmod(0o644)
-    yield Certs(d, d / "ca.pem", d / "server.pem", d / "server.key", d / "self.pem", d / "self.key")
-    shutil.rmtree(d, ignore_errors=True)
+    return Certs(d, d / "ca.pem", d / "server.pem", d / "server.key", d / "self.pem", d / "self.key")
+
+
+@pytest.fixture(scope="session")
+def certs():
+    made = make_certs()
+    yield made
+    shutil.rmtree(made.dir, ignore_errors=True)
 
 
 @dataclass
@@ -109,7 +115,14 @@ class MailServer:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
-DOVECOT_CONF = """\
+def dovecot_config(d: Path, addr: str, ports: dict[str, int], certs: Certs, secure: bool) -> str:
+    """The whole dovecot.conf (Dovecot 2.3 syntax) for one fixture; the one place to adapt for 2.4.
+
+    Stock behaviour stays on: ``auth_failure_delay`` (2 s) and the anvil auth penalty are
+    not touched, so the probe meets the delays a real server imposes on failed logins.
+    """
+    cert, key = (certs.server_cert, certs.server_key) if secure else (certs.self_cert, certs.self_key)
+    return f"""\
 base_dir = {d}/run
 state_dir = {d}/state
 log_path = {d}/dovecot.log
@@ -117,15 +130,14 @@ protocols = pop3 imap
 listen = {addr}
 default_internal_user = dovecot
 default_login_user = dovenull
-ssl = {ssl}
+ssl = {"required" if secure else "yes"}
 ssl_cert = <{cert}
 ssl_key = <{key}
-ssl_min_protocol = {min_protocol}
-ssl_cipher_list = {ciphers}
-disable_plaintext_auth = {disable_plaintext}
+ssl_min_protocol = {"TLSv1.2" if secure else "TLSv1"}
+ssl_cipher_list = {"DEFAULT" if secure else "DEFAULT:@SECLEVEL=0"}
+disable_plaintext_auth = {"yes" if secure else "no"}
 auth_mechanisms = plain login
 auth_verbose = yes
-auth_failure_delay = 0
 login_greeting = Dovecot ready.
 passdb {{
   driver = passwd-file
@@ -136,27 +148,21 @@ userdb {{
   args = uid=dovecot gid=dovecot home={d}/mail/%u
 }}
 mail_location = maildir:{d}/mail/%u
-# no auth penalty: the tests log in (with made-up users) many times from one address
-service anvil {{
-  unix_listener anvil-auth-penalty {{
-    mode = 0
-  }}
-}}
 service pop3-login {{
   inet_listener pop3 {{
-    port = {pop3}
+    port = {ports["pop3"]}
   }}
   inet_listener pop3s {{
-    port = {pop3s}
+    port = {ports["pop3s"]}
     ssl = yes
   }}
 }}
 service imap-login {{
   inet_listener imap {{
-    port = {imap}
+    port = {ports["imap"]}
   }}
   inet_listener imaps {{
-    port = {imaps}
+    port = {ports["imaps"]}
     ssl = yes
   }}
 }}
@@ -171,16 +177,7 @@ def start_dovecot(certs: Certs, secure: bool):
     (d / "users").write_text("alice:{PLAIN}correct-horse-battery::::::\n")
     (d / "users").chmod(0o644)
     ports = {k: free_port(DOVECOT_ADDR) for k in ("pop3", "pop3s", "imap", "imaps")}
-    conf = DOVECOT_CONF.format(
-        d=d, addr=DOVECOT_ADDR,
-        ssl="required" if secure else "yes",
-        cert=certs.server_cert if secure else certs.self_cert,
-        key=certs.server_key if secure else certs.self_key,
-        disable_plaintext="yes" if secure else "no",
-        min_protocol="TLSv1.2" if secure else "TLSv1",
-        ciphers="DEFAULT" if secure else "DEFAULT:@SECLEVEL=0",
-        **ports,
-    )
+    conf = dovecot_config(d, DOVECOT_ADDR, ports, certs, secure)
     (d / "dovecot.conf").write_text(conf)
     out = open(d / "stdout.txt", "w")
     proc = subprocess.Popen([binary, "-F", "-c", str(d / "dovecot.conf")], stdout=out, stderr=subprocess.STDOUT,
@@ -198,7 +195,8 @@ def start_dovecot(certs: Certs, secure: bool):
 def warm_up_auth(imaps_port: int) -> None:
     """Dovecot starts its auth process lazily and slowly; make it ready before the probe runs.
 
-    Uses a made-up user over TLS, like the probe: no real account ever logs in.
+    Starts a SASL exchange over TLS and cancels it at the continuation: the auth process
+    answers, no credentials are sent, and no failed login feeds Dovecot's penalty.
     """
     import ssl
 
@@ -208,8 +206,14 @@ def warm_up_auth(imaps_port: int) -> None:
     with socket.create_connection((DOVECOT_ADDR, imaps_port), timeout=20) as raw:
         with ctx.wrap_socket(raw) as s:
             s.recv(1000)
-            s.sendall(b"w1 LOGIN warmup-nobody warmup-dummy\r\n")
+            s.sendall(b"w1 AUTHENTICATE PLAIN\r\n")
             data = b""
+            while not data.endswith(b"\r\n"):
+                chunk = s.recv(1000)
+                if not chunk:
+                    break
+                data += chunk
+            s.sendall(b"*\r\n")
             while b"w1 " not in data:
                 chunk = s.recv(1000)
                 if not chunk:
@@ -250,6 +254,14 @@ def dovecot_safe(certs):
     shutil.rmtree(server.dir, ignore_errors=True)
 
 
+def postfix_main(d: Path, certs: Certs, open_relay: bool, limits: dict[str, str] | None = None) -> str:
+    """main.cf for one fixture. Postfix's own error handling (sleep, soft and hard error
+    limits) stays at its defaults unless ``limits`` sets it, as a tarpitting server would."""
+    text = POSTFIX_MAIN.format(d=d, mynetworks="127.0.0.0/8" if open_relay else "192.0.2.0/32",
+                               cert=certs.self_cert, key=certs.self_key)
+    return text + "".join(f"{key} = {value}\n" for key, value in (limits or {}).items())
+
+
 POSTFIX_MAIN = """\
 compatibility_level = 3.6
 queue_directory = {d}/queue
@@ -278,10 +290,6 @@ smtpd_tls_security_level = may
 smtpd_tls_cert_file = {cert}
 smtpd_tls_key_file = {key}
 biff = no
-# no tarpit: the relay test sends 16 rejected RCPTs in a row
-smtpd_error_sleep_time = 0
-smtpd_soft_error_limit = 100
-smtpd_hard_error_limit = 100
 notify_classes =
 """
 
@@ -311,7 +319,7 @@ tlsmgr    unix  - - n 1000? 1 tlsmgr
 """
 
 
-def start_postfix(certs: Certs, open_relay: bool):
+def start_postfix(certs: Certs, open_relay: bool, limits: dict[str, str] | None = None):
     binary = need_binary("postfix")
     d = world_readable_tmpdir("sbskit-postfix-")
     (d / "conf").mkdir()
@@ -319,9 +327,7 @@ def start_postfix(certs: Certs, open_relay: bool):
     (d / "data").mkdir()
     shutil.chown(d / "data", "postfix")
     ports = {"smtp": free_port(), "smtps": free_port()}
-    (d / "conf" / "main.cf").write_text(POSTFIX_MAIN.format(
-        d=d, mynetworks="127.0.0.0/8" if open_relay else "192.0.2.0/32",
-        cert=certs.self_cert, key=certs.self_key))
+    (d / "conf" / "main.cf").write_text(postfix_main(d, certs, open_relay, limits))
     (d / "conf" / "master.cf").write_text(POSTFIX_MASTER.format(**ports))
     log = d / "maillog.txt"
     out = open(log, "w")
@@ -347,20 +353,38 @@ def stop_postfix(server: MailServer) -> None:
 
 @pytest.fixture(scope="session")
 def postfix_open(certs):
-    server, out = start_postfix(certs, open_relay=True)
-    yield server
-    stop_postfix(server)
-    out.close()
-    shutil.rmtree(server.dir, ignore_errors=True)
+    yield from _postfix_fixture(certs, True)
 
 
 @pytest.fixture(scope="session")
 def postfix_closed(certs):
-    server, out = start_postfix(certs, open_relay=False)
+    yield from _postfix_fixture(certs, False)
+
+
+def _postfix_fixture(certs, open_relay: bool, limits: dict[str, str] | None = None):
+    server, out = start_postfix(certs, open_relay, limits)
+    server.extra.update(limits or {})
     yield server
     stop_postfix(server)
     out.close()
     shutil.rmtree(server.dir, ignore_errors=True)
+
+
+TARPIT_SECONDS = 5
+
+
+@pytest.fixture(scope="session")
+def postfix_tarpit(certs):
+    """A closed relay that tarpits like Exchange: after the first error every reply waits 5 s."""
+    yield from _postfix_fixture(certs, False, {"smtpd_error_sleep_time": f"{TARPIT_SECONDS}s",
+                                               "smtpd_soft_error_limit": "1", "smtpd_hard_error_limit": "100"})
+
+
+@pytest.fixture(scope="session")
+def postfix_hangup(certs):
+    """A closed relay that ends the session after 3 errors (421), without sleeping."""
+    yield from _postfix_fixture(certs, False, {"smtpd_error_sleep_time": "0", "smtpd_soft_error_limit": "10",
+                                               "smtpd_hard_error_limit": "3"})
 
 
 # ---- hostile fakes ---------------------------------------------------------------

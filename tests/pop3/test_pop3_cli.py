@@ -19,15 +19,18 @@ def dovecot_args(server) -> list[str]:
 
 
 def test_mailprobe_risky_json_and_exit_1(run_cli, dovecot_risky):
-    done = run_cli("mailprobe", dovecot_risky.addr, *dovecot_args(dovecot_risky), "--json")
+    args = dovecot_args(dovecot_risky) + ["--imap-port", "0", "--imaps-port", "0"]  # IMAP would wait out a delay
+    done = run_cli("mailprobe", dovecot_risky.addr, *args, "--json")
     assert done.returncode == 1, done.stderr
     doc = json.loads(done.stdout)
-    assert doc["host"] == "127.0.0.2" and doc["risk"] == "high"
-    assert [s["protocol"] for s in doc["services"]] == ["pop3", "pop3", "imap", "imap"]
+    assert doc["host"] == "127.0.0.2" and doc["risk"] == "high" and doc["complete"] is True
+    assert [s["protocol"] for s in doc["services"]] == ["pop3", "pop3"]
     pop3 = doc["services"][0]
     for key in ("protocol", "port", "reachable", "tls", "cleartext_login_before_tls", "capabilities", "banner",
-                "certificate", "findings"):
+                "certificate", "findings", "login_proof", "open_questions", "starttls_offered", "login_delay_seconds"):
         assert key in pop3
+    assert pop3["login_proof"] == {"kind": "pop3-user-accepted", "seen": "USER sbskit-probe-nobody -> +OK"}
+    assert pop3["open_questions"] == [] and pop3["starttls_offered"] is True
     assert pop3["port"] == dovecot_risky.ports["pop3"] and pop3["reachable"] is True
     assert pop3["tls"] == "starttls" and pop3["cleartext_login_before_tls"] is True
     assert pop3["certificate"]["self_signed"] is True
@@ -94,6 +97,12 @@ def test_mailprobe_smtp_on_postfix(run_cli, postfix_closed):
     (["relaytest", "127.0.0.1", "--port", "0"], "port"),
     (["relaytest", "bad/host"], "not a host name"),
     (["relaytest", "[::1]:2525", "--port", "25"], "two different ports"),
+    (["mailprobe", "999.1.1.1"], "not an IPv4 address: '999.1.1.1' (999 is more than 255)"),
+    (["mailprobe", "1.2.3"], "not an IPv4 address"),
+    (["mailprobe", "10.0.0.256"], "256 is more than 255"),
+    (["relaytest", "999.1.1.1"], "not an IPv4 address"),
+    (["relaytest", "10.0.0.256:2525"], "256 is more than 255"),
+    (["relaytest", "127.0.0.1", "--deadline", "0"], "between 0 and 3600"),
 ])
 def test_bad_input_is_one_line_exit_2(run_cli, args, needle):
     done = run_cli(*args)
@@ -139,3 +148,36 @@ def test_relaytest_ipv6_host_port_form(run_cli):
     assert done.returncode == 3
     doc = json.loads(done.stdout)
     assert (doc["host"], doc["port"], doc["open_relay"], doc["error"]) == ("::1", port, None, "refused")
+
+
+def test_mailprobe_names_what_stayed_open(run_cli, hostile):
+    def greet_then_silent(conn, stop):
+        conn.sendall(b"+OK ready\r\n")
+        stop.wait(30)
+
+    server = hostile(greet_then_silent)
+    args = ["--pop3-port", str(server.port), "--pop3s-port", "0", "--imap-port", "0", "--imaps-port", "0",
+            *SKIP_SMTP, "--timeout", "1"]
+    done = run_cli("mailprobe", "127.0.0.1", *args, "--json")
+    assert done.returncode == 3, done.stderr
+    (svc,) = json.loads(done.stdout)["services"]
+    assert svc["status"] == "partial" and svc["banner"] == "ready"
+    assert [q["id"] for q in svc["open_questions"]] == ["capabilities", "tls", "after-tls", "login"]
+    text = run_cli("mailprobe", "127.0.0.1", *args)
+    assert text.returncode == 3
+    assert "partly checked" in text.stdout and "learned: greeting 'ready'" in text.stdout
+    assert f"POP3 ({server.port}): What does it offer before TLS? no complete answer to CAPA within 1 s" in text.stdout
+
+
+def test_relaytest_drip_is_bounded_by_the_answer_deadline(run_cli, hostile):
+    def drip(conn, stop):
+        conn.sendall(b"220 ")
+        while not stop.wait(0.2):
+            conn.sendall(b"x")
+
+    server = hostile(drip)
+    done = run_cli("relaytest", f"127.0.0.1:{server.port}", "--timeout", "1", "--json")
+    assert done.returncode == 3, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["error"] == "timeout" and doc["detail"] == "no complete answer to the greeting within 1 s"
+    assert doc["deadline_seconds"] == 60 and doc["data_sent"] is False

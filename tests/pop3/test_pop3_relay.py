@@ -1,15 +1,22 @@
-"""The safe relay test against real Postfix: an open relay, a closed one, never DATA."""
+"""The safe relay test against real Postfix: open, closed, tarpitting, hanging up; never DATA.
+
+Postfix keeps its stock error handling (1 s sleep after 10 errors, hang-up after 20) in
+the open and closed fixtures; the tarpit fixture sleeps 5 s before every reply after the
+first error, as a server tarpitting refused recipients does; the hang-up fixture ends
+the session (421) at the third error.
+"""
 
 from __future__ import annotations
 
 import re
+import threading
 import time
 
 import pytest
 
 from sbskit.core.errors import UserInputError
 from sbskit.core.jobs import JobContext
-from sbskit.core.mailprobe.relay import run_relay_test, variants
+from sbskit.core.mailprobe.relay import plan_lanes, run_relay_test, variants
 
 
 def queued_files_in(queue) -> list[str]:
@@ -43,8 +50,10 @@ def test_open_relay_is_reported(postfix_open):
                             ctx=JobContext(result=streamed.append))
     assert report.open_relay is True
     assert report.error is None
-    assert len(report.attempts) == len(variants("a@b.c", "d@e.f", "x", "127.0.0.1")) == 16
-    assert [a.variant for a in streamed] == [a.variant for a in report.attempts]
+    tries = variants("a@b.c", "d@e.f", "x", "127.0.0.1")
+    assert len(report.attempts) == len(tries) == 16
+    assert sorted(a.variant for a in streamed) == sorted(a.variant for a in report.attempts)
+    assert [a.variant for a in report.attempts] == [name for name, *_ in tries]  # the standard order in the end
     first = report.attempts[0]
     assert first.mail_from == "sbskit-relaytest@example.org" and first.rcpt_to == "sbskit-relaytest@example.net"
     assert first.reply_code == 250 and first.relayed
@@ -52,7 +61,9 @@ def test_open_relay_is_reported(postfix_open):
     assert any("%" in a.rcpt_to for a in report.attempts)
     assert any("!" in a.rcpt_to for a in report.attempts)
     assert any(a.rcpt_to.startswith("@[127.0.0.1]:") for a in report.attempts)
-    assert "C: RSET" in report.transcript and report.transcript[-2] == "C: QUIT"
+    assert "C: RSET" in report.transcript  # no refusal: a new sender gets RSET on the same session
+    assert report.transcript.count("C: QUIT") == report.connections == 4  # no refusal, no tarpit: polite QUIT
+    assert report.unanswered == [] and report.notes == []
     assert not any(line.startswith("C: DATA") or line.startswith("C: BDAT") for line in report.transcript)
     doc = report.to_dict()
     assert doc["data_sent"] is False and "possibly relays" in doc["note"]
@@ -85,3 +96,74 @@ def test_refused_port_gives_unknown():
         port = s.getsockname()[1]
         report = run_relay_test("127.0.0.1", port, timeout=2)
     assert report.open_relay is None and report.error == "refused"
+
+
+def max_parallel_sessions(log: str) -> int:
+    """The most SMTP sessions Postfix had open at once, from its connect/disconnect lines."""
+    now = peak = 0
+    for line in log.splitlines():
+        if re.search(r"smtpd\[\d+\]: connect from", line):
+            now += 1
+            peak = max(peak, now)
+        elif re.search(r"smtpd\[\d+\]: disconnect from", line):
+            now -= 1
+    return peak
+
+
+def test_lanes_are_even_and_change_sender_at_most_once():
+    tries = variants("a@example.org", "b@example.net", "mx.example.com", "192.0.2.1")
+    lanes = plan_lanes(tries)
+    assert len(lanes) == 4 and sorted(i for lane in lanes for i in lane) == list(range(16))
+    assert sorted(len(lane) for lane in lanes) == [4, 4, 4, 4]
+    for lane in lanes:
+        senders = [tries[i][1] for i in lane]
+        assert sum(1 for a, b in zip(senders, senders[1:]) if a != b) <= 1, senders
+    assert plan_lanes(tries[:2]) == [[0], [1]]
+
+
+@pytest.mark.slow  # waits out a real 5 s tarpit (about 15 s; one connection at a time would take minutes)
+def test_tarpit_is_spread_over_four_connections(postfix_tarpit):
+    tarpit = float(postfix_tarpit.extra["smtpd_error_sleep_time"].rstrip("s"))
+    report = run_relay_test("127.0.0.1", postfix_tarpit.ports["smtp"], timeout=3)
+    assert report.open_relay is False and report.error is None, report.to_dict()
+    assert len(report.attempts) == 16 and all(a.reply_code == 554 for a in report.attempts)
+    assert report.tarpit_seconds == pytest.approx(tarpit, abs=0.6)
+    slowed = [a for a in report.attempts if a.seconds >= tarpit - 0.5]
+    assert len(slowed) >= 8  # the tarpit was really there for most refusals...
+    assert max_parallel_sessions(postfix_tarpit.log_text()) <= 4  # ...and at most four sessions shared it
+    assert any("slows every refused recipient by about 5 s" in n for n in report.notes)
+    assert report.transcript.count("C: RSET") == 0  # a new sender after a refusal gets a fresh session
+    assert_nothing_sent(postfix_tarpit)
+
+
+def test_deadline_ends_a_tarpitted_test_and_names_the_open_variants(postfix_tarpit):
+    report = run_relay_test("127.0.0.1", postfix_tarpit.ports["smtp"], timeout=3, deadline=2)
+    assert report.open_relay is None
+    assert 0 < len(report.attempts) < 16
+    assert len(report.attempts) + len(report.unanswered) == 16
+    assert {u["reason"] for u in report.unanswered} <= {
+        "the overall deadline of 2 s ran out",
+        "the connection's time ran out while waiting for the answer to RCPT TO",
+        "the connection's time ran out while waiting for the answer to MAIL FROM"}
+    assert report.error in ("timeout", "incomplete")
+    doc = report.to_dict()
+    assert doc["deadline_seconds"] == 2 and doc["data_sent"] is False
+
+
+def test_server_that_hangs_up_after_three_refusals_is_reconnected(postfix_hangup):
+    report = run_relay_test("127.0.0.1", postfix_hangup.ports["smtp"], timeout=3)
+    assert report.open_relay is False and report.error is None, report.to_dict()
+    assert len(report.attempts) == 16 and all(a.reply_code == 554 for a in report.attempts)
+    assert report.reconnects >= 1
+    assert any("ended 1 session(s) (421 4.7.0" in n and "after 3 refusal(s)" in n for n in report.notes), report.notes
+    assert "too many errors" in postfix_hangup.log_text()
+    assert_nothing_sent(postfix_hangup)
+
+
+def test_relay_test_is_cancelled_promptly(postfix_tarpit):
+    from sbskit.core.jobs import Cancelled
+
+    flag = threading.Event()
+    threading.Timer(1.0, flag.set).start()
+    with pytest.raises(Cancelled):
+        run_relay_test("127.0.0.1", postfix_tarpit.ports["smtp"], timeout=3, ctx=JobContext(is_cancelled=flag.is_set))

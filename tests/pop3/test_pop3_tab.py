@@ -9,6 +9,8 @@ import threading
 import pytest
 
 from sbskit.core.mailprobe import checklist as cl
+from sbskit.ui.pop3.probe import COLUMNS
+from sbskit.ui.pop3.relay import COLUMNS as RELAY_COLUMNS
 
 pytestmark = pytest.mark.gui
 
@@ -70,7 +72,8 @@ def set_ports(panel, **ports):
 def test_probe_streams_rows_and_shows_high_risk(tab, qtbot, dovecot_risky):
     panel = tab.probe
     panel.host_edit.setText(dovecot_risky.addr)
-    set_ports(panel, **dovecot_risky.ports)
+    ports = dovecot_risky.ports
+    set_ports(panel, pop3=ports["pop3"], pop3s=ports["pop3s"])  # IMAP would wait out Dovecot's login delay
     panel.timeout_spin.setValue(5)
     streamed = []
     panel.run_button.click()
@@ -80,21 +83,108 @@ def test_probe_streams_rows_and_shows_high_risk(tab, qtbot, dovecot_risky):
         pass
     doc = blocker.args[0]
     assert doc["risk"] == "high"
-    assert panel.table.rowCount() == 4
-    assert [panel.table.item(r, 0).text() for r in range(4)] == ["POP3", "POP3S", "IMAP", "IMAPS"]
-    assert panel.table.item(0, 4).text() == "YES"
-    assert "HIGH risk" in panel.risk_label.text()
+    assert panel.table.rowCount() == 2
+    assert [panel.table.item(r, 0).text() for r in range(2)] == ["POP3", "POP3S"]
+    proof_column = COLUMNS.index("How we know")
+    assert panel.table.item(0, COLUMNS.index("Login before TLS")).text() == "YES"
+    assert panel.table.item(0, proof_column).text() == "+OK to USER"
+    assert panel.table.item(0, proof_column).toolTip() == "Proof seen: USER sbskit-probe-nobody -> +OK"
+    assert panel.table.item(1, proof_column).text() == "TLS from the first byte"
+    assert "HIGH risk" in panel.risk_label.text() and "stayed open" not in panel.risk_label.text()
     panel.table.setCurrentCell(0, 0)
-    assert "Made-up login test" in panel.details.toHtml()
+    details = panel.details.toPlainText()
+    assert "Proof seen: passwords can cross before encryption" in details
+    assert "USER sbskit-probe-nobody -> +OK" in details and "PASS was not sent" in details
     assert "Passwords are accepted before encryption" in panel.csv_text()
+    assert "USER sbskit-probe-nobody -> +OK" in panel.csv_text()
     panel.copy_text()
     from PySide6.QtGui import QGuiApplication
 
-    assert "overall risk HIGH" in QGuiApplication.clipboard().text()
+    clipboard = QGuiApplication.clipboard().text()
+    assert "overall risk HIGH" in clipboard and "How the cleartext login path was proven" in clipboard
     qtbot.waitUntil(lambda: panel.run_button.isEnabled(), timeout=5000)
     assert tab.relay.host_edit.text() == dovecot_risky.addr  # handed over to the relay page
     (section,) = tab.report_sections()  # the visit report carries what the probe found
     assert section.heading == "Mail server exposure" and "overall risk HIGH" in section.html_body
+
+
+def greet_then_silent(conn, stop):
+    conn.sendall(b"+OK ready\r\n")
+    stop.wait(30)
+
+
+def test_partly_checked_service_keeps_what_it_showed_and_lists_what_is_open(tab, qtbot, hostile):
+    server = hostile(greet_then_silent)
+    panel = tab.probe
+    panel.host_edit.setText("127.0.0.1")
+    set_ports(panel, pop3=server.port)
+    panel.timeout_spin.setValue(1)
+    with qtbot.waitSignal(panel.probe_done, timeout=15000) as blocker:
+        panel.run_button.click()
+    (svc,) = blocker.args[0]["services"]
+    assert svc["status"] == "partial"
+    cells = [panel.table.item(0, c).text() for c in range(len(COLUMNS))]
+    assert cells[2:6] == ["partly checked", "?", "?", "open question"]
+    assert "UNKNOWN" in panel.risk_label.text() and "4 question(s) stayed open" in panel.risk_label.text()
+    assert "could not tell: What does it offer before TLS?" in panel.reasons_label.text()
+    panel.table.setCurrentCell(0, 0)
+    details = panel.details.toPlainText()
+    assert "Still open (4)" in details and "no complete answer to CAPA within 1 s" in details
+    assert "Kept from before it stopped: greeting 'ready'" in details
+    assert "open,Does it take a password before TLS?" in panel.csv_text()
+
+
+def test_ctrl_r_runs_the_probe_while_its_page_shows(qtbot):
+    """The tooltip promises Ctrl+R; the main window has its own Ctrl+R (re-run the client's checks)."""
+    from PySide6.QtCore import Qt
+
+    from sbskit.core.settings import Settings
+    from sbskit.ui.shell.main_window import MainWindow
+
+    window = MainWindow(settings=Settings())
+    qtbot.addWidget(window)
+    index = next(i for i, t in enumerate(window.tab_widgets) if t.slug == "pop3-risk")
+    window.tabs.setCurrentIndex(index)
+    pop3_tab = window.tab_widgets[index]
+    pop3_tab.pages.setCurrentWidget(pop3_tab.checklist)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    panel = pop3_tab.probe
+    assert "Ctrl+R" in panel.run_button.toolTip()
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))  # bound, not listening: refused at once
+        set_ports(panel, pop3=closed.getsockname()[1])
+        panel.host_edit.setText("127.0.0.1")
+        qtbot.keyClick(pop3_tab.checklist.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+        assert panel.worker is None  # the probe page is not showing: Ctrl+R is not the probe's
+        pop3_tab.pages.setCurrentWidget(panel)
+        panel.host_edit.setFocus()
+        with qtbot.waitSignal(panel.probe_done, timeout=10000) as blocker:
+            qtbot.keyClick(panel.host_edit, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert blocker.args[0]["services"][0]["status"] == "not-reachable"
+    assert window.recheck_worker is None
+    pop3_tab.shutdown()
+
+
+def test_mnemonics_are_unique_on_every_page(tab):
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    def letters(widgets) -> list[str]:
+        found = []
+        for widget in widgets:
+            match = re.search(r"&(\w)", widget.text().replace("&&", ""))
+            if match:
+                found.append(match.group(1).lower())
+        return found
+
+    shared = letters([tab.memo_html_button, tab.memo_pdf_button])
+    for page in (tab.checklist, tab.probe, tab.relay):
+        own = letters(page.findChildren(QAbstractButton) + page.findChildren(QLabel))
+        assert len(set(own + shared)) == len(own + shared), (type(page).__name__, sorted(own + shared))
 
 
 def test_probe_cancel_is_quick(tab, qtbot):
@@ -159,7 +249,54 @@ def test_relay_needs_confirmation(tab, qtbot, postfix_open):
     assert panel.last["open_relay"] is True
     assert panel.table.rowCount() == 16
     assert "Possibly an open relay" in panel.verdict.text()
+    assert "over 4 connection(s), at most 4 at once" in panel.behaviour.text()
     assert [s.heading for s in tab.report_sections()] == ["Open-relay test"]
+
+
+def smtp_that_drips_rcpt_answers(conn, stop):
+    conn.sendall(b"220 drip.example ESMTP\r\n")
+    while not stop.is_set():
+        try:
+            line = conn.recv(1000)
+        except socket.timeout:
+            continue
+        if not line:
+            return
+        if line.startswith(b"RCPT"):
+            while not stop.wait(0.2):
+                conn.sendall(b" ")
+            return
+        conn.sendall(b"250 ok\r\n")
+
+
+def test_relay_page_shows_hang_ups_and_open_variants(tab, qtbot, postfix_hangup, hostile):
+    panel = tab.relay
+    panel.confirm = lambda host, port: True
+    panel.host_edit.setText("127.0.0.1")
+    panel.port_spin.setValue(postfix_hangup.ports["smtp"])
+    panel.timeout_spin.setValue(3)
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: panel.last is not None, timeout=30000)
+    assert panel.last["open_relay"] is False
+    assert "No relay variant was accepted" in panel.verdict.text()
+    assert "after 3 refusal(s)" in panel.behaviour.text()
+    dripping = hostile(smtp_that_drips_rcpt_answers)
+    panel.port_spin.setValue(dripping.port)
+    panel.timeout_spin.setValue(0.5)
+    panel.deadline_spin.setValue(40)
+    panel.last = None
+    qtbot.waitUntil(lambda: panel.run_button.isEnabled(), timeout=5000)
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: panel.last is not None, timeout=30000)
+    assert panel.last["open_relay"] is None
+    assert "Could not tell" in panel.verdict.text() and "None was accepted" in panel.verdict.text()
+    accepted_column = RELAY_COLUMNS.index("Accepted")
+    open_rows = [r for r in range(panel.table.rowCount()) if panel.table.item(r, accepted_column).text() == "? (open)"]
+    assert len(open_rows) == len(panel.last["unanswered"]) > 0
+    assert panel.table.rowCount() == 16 == len(open_rows)
+    reply_column = RELAY_COLUMNS.index("Server reply")
+    assert "no answer: no complete answer to RCPT TO within 0.5 s" in panel.table.item(open_rows[0], reply_column).text()
+    assert "deadline 40 s" in panel.behaviour.text() and panel.last["deadline_seconds"] == 40
 
 
 def test_memo_export_html_and_pdf(tab, qtbot, tmp_path):

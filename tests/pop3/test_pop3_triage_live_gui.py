@@ -48,7 +48,9 @@ def test_declined_makes_no_connection_then_accepted_confirms_open_relay(tab, qtb
     live.relay.run.click()
     assert live.relay.busy and not live.isComplete()
     qtbot.waitUntil(lambda: not live.relay.busy, timeout=30000)
-    qtbot.waitUntil(lambda: _connections(postfix_open) == before + 1, timeout=5000)  # the log is written a bit later
+    sessions = tab.wizard.state.live.relay["connections"]
+    assert 1 <= sessions <= 4  # the variants are spread over at most four connections
+    qtbot.waitUntil(lambda: _connections(postfix_open) == before + sessions, timeout=5000)  # logged a bit later
     text = live.relay.result.text()
     assert "127.0.0.1 port" in text and "relay variants" in text and "accepted none" not in text
     assert "will use the relay test" in live.skip_note.text()

@@ -216,3 +216,22 @@ def test_a_failed_name_lookup_is_unreachable(monkeypatch):
     with pytest.raises(netio.ProbeError) as caught:
         netio.resolve_bounded("nowhere.invalid", 110, 2)
     assert "cannot resolve nowhere.invalid" in str(caught.value) or "cannot resolve" in caught.value.detail
+
+
+def test_memo_says_how_it_knows_and_what_is_still_open():
+    sheet = cl.Checklist(client="Contoso")
+    probe = {"host": "mail.contoso.com", "risk": "high", "reasons": [],
+             "services": [
+                 {"name": "POP3", "port": 110, "reachable": True, "tls": "starttls",
+                  "login_proof": {"kind": "pop3-user-accepted", "seen": "USER sbskit-probe-nobody -> +OK"},
+                  "findings": [], "open_questions": []},
+                 {"name": "IMAP", "port": 143, "reachable": True, "tls": "starttls", "login_proof": None,
+                  "findings": [{"id": "login-delay", "severity": "good", "title": "The server delays failed logins by 6 s",
+                                "detail": ""}],
+                  "open_questions": [{"id": "trust", "question": "Is the certificate trusted?",
+                                      "reason": "no complete answer to the TLS handshake within 8 s"}]}]}
+    html = render_memo(sheet, probe)
+    assert "How we know passwords can cross unencrypted" in html
+    assert "POP3 110: USER sbskit-probe-nobody -&gt; +OK" in html
+    assert "Working in the server's favour: IMAP 143: The server delays failed logins by 6 s" in html
+    assert "Not yet known" in html and "Is the certificate trusted? (no complete answer to the TLS handshake" in html

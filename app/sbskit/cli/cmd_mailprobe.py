@@ -10,7 +10,10 @@ DESCRIPTION = (
     "Connects to each mail port of HOST and reports what it exposes: whether a password would be "
     "accepted before TLS (tested with a made-up user and a dummy password, never a real one), "
     "STARTTLS, the certificate (trust, name, expiry), NTLM and banner leaks, and an overall risk. "
-    "A port of 0 skips that service. Exit status: 0 low risk, 1 medium or high risk, 3 incomplete."
+    "The login test stops at the first answer that settles it (+OK to USER, a continuation to AUTH), "
+    "waits out a server's failed-login delay where it must (IMAP LOGIN), and runs one host's login tests "
+    "one at a time. A service that stops answering keeps what it showed, and the questions left open are "
+    "listed. A port of 0 skips that service. Exit status: 0 low risk, 1 medium or high risk, 3 incomplete."
 )
 PORT_OPTIONS = [
     ("pop3", "--pop3-port", 110, "POP3 (STLS) port"),
@@ -42,7 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             help=f"{text} (default {default}; 0 skips)")
     parser.add_argument("--ca-file", metavar="FILE", help="trust only these CA certificates (PEM) instead of the system store")
     parser.add_argument("--timeout", type=positive_seconds, default=8.0, metavar="SECONDS",
-                        help="seconds to wait for each answer (default 8); one connection gets at most 3 times this")
+                        help="seconds to wait for each answer (default 8; login answers get 18 s more for "
+                             "failed-login delays); one dialogue gets at most 3 times this")
     parser.add_argument("--no-ptr", action="store_true", help="skip the reverse-DNS check of the SMTP banner name")
     parser.add_argument("--memo", metavar="FILE", help="also write the management memo (.html or .pdf) with the saved checklist")
     parser.add_argument("--profile", default="default", help="checklist profile for --memo (default: default)")

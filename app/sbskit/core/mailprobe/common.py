@@ -1,23 +1,37 @@
-"""Pieces every protocol dialogue shares: TLS upgrade, the made-up login, wording.
+"""Pieces every protocol dialogue shares: TLS upgrade, the made-up login, its lock, wording.
 
-The cleartext-login test never uses a real account: the user name is random and the
-password a fixed dummy. What matters is *how* the server refuses it: a plain
-"authentication failed" means it evaluated a password sent in the clear; a refusal that
-mentions TLS/encryption/plaintext means it will not take passwords before TLS.
+The cleartext-login test never uses a real account and decides from the earliest answer
+that settles it: ``+OK`` to ``USER`` or a ``+``/``334`` continuation to ``AUTH PLAIN``
+means a client's password would cross next, in the clear, so no password (not even the
+dummy) needs to follow. Only IMAP ``LOGIN`` carries the dummy password in the same line;
+there the verdict is *how* the server refuses it: "authentication failed" means it checked
+a password sent in the clear, a refusal naming TLS/plaintext means it will not.
+
+Servers slow failed logins on purpose (Dovecot waits 2 s, plus a per-address penalty
+that doubles up to 15 s; Exchange tarpits), so login answers get a longer allowance, and
+only one login test per host runs at a time: parallel tests would pay each other's penalty.
+The made-up user name is fixed, so repeated probes look like one client retrying the same
+wrong password, which Dovecot does not penalise further.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import secrets
-from typing import Any
+import threading
+import time
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 from sbskit.core.mailprobe import tlsinfo
 from sbskit.core.mailprobe.model import ServiceResult
 from sbskit.core.mailprobe.netio import Conn
 
 DUMMY_PASSWORD = "sbskit-dummy-not-a-password"
+MADE_UP_USER = "sbskit-probe-nobody"
 CLIENT_NAME = "sbskit-probe.invalid"  # EHLO name: .invalid can never be a real host
+LOGIN_DELAY_ALLOWANCE = 18.0  # Dovecot: up to 15 s penalty before the attempt + 2 s failure delay + 1 s timer slack
+_LOGIN_LOCKS: dict[str, threading.Lock] = {}
+_LOGIN_LOCKS_GUARD = threading.Lock()
 
 REFUSAL_WORDS = (
     "plaintext",
@@ -43,8 +57,40 @@ REFUSAL_WORDS = (
 
 
 def made_up_user() -> str:
-    """A user name that cannot exist on any server."""
-    return f"sbskit-probe-{secrets.token_hex(4)}"
+    """A user name no server has; the same every time (see the module docstring)."""
+    return MADE_UP_USER
+
+
+def cancel_and_leave(conn: Conn, goodbye: str) -> None:
+    """After a continuation settled the login question: cancel (``*``), say goodbye, wait for nothing.
+
+    The cancel's answer may itself be held back (servers tarpit aborted logins too); the
+    verdict is already in hand, so no answer is read.
+    """
+    conn.send_line("*")
+    conn.send_line(goodbye)
+
+
+def login_wait(conn: Conn, allowance: float) -> float:
+    """How long to wait for the answer to a login step: the timeout plus the expected server delay."""
+    return max(0.1, conn.timeout + allowance)
+
+
+@contextmanager
+def login_turn(host: str, cancelled: Callable[[], bool]) -> Iterator[float]:
+    """Hold this host's login lock (one login test at a time); yields the seconds waited for it."""
+    from sbskit.core.mailprobe.netio import ProbeError
+
+    with _LOGIN_LOCKS_GUARD:
+        lock = _LOGIN_LOCKS.setdefault(host.lower(), threading.Lock())
+    started = time.monotonic()
+    while not lock.acquire(timeout=0.1):
+        if cancelled():
+            raise ProbeError("cancelled", "cancelled")
+    try:
+        yield time.monotonic() - started
+    finally:
+        lock.release()
 
 
 def mentions_refusal(text: str) -> bool:
@@ -70,9 +116,9 @@ def upgrade(conn: Conn, res: ServiceResult, host: str) -> None:
     der = tls.getpeercert(binary_form=True) or b""
     res.certificate = tlsinfo.describe_certificate(der, host) if der else None
     if res.certificate is not None:
-        chain = tlsinfo.peer_chain(tls)
-        res.certificate["chain"] = chain
-        res.certificate["chain_length"] = len(chain) or None
+        chain = tlsinfo.peer_chain(tls)  # None: this Python cannot tell (public API from 3.13)
+        res.certificate["chain"] = chain or []
+        res.certificate["chain_length"] = len(chain) if chain else None
 
 
 def words(line: str) -> list[str]:

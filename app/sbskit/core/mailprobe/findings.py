@@ -2,7 +2,9 @@
 
 The rules are deliberately plain so the memo can explain them in a sentence each:
 a password that may travel in the clear is high risk; weak or untrusted TLS, an NTLM
-challenge that names the server, or a service we could not finish checking are next.
+challenge that names the server are next. A question that stayed open is never read as
+"fine": without a high or medium finding it makes the overall risk "unknown". A defence
+seen working (failed logins slowed down) is a "good" finding.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ _PRODUCTS = re.compile(
     r"mdaemon|kerio|courier|cyrus|imail|icewarp|zimbra|qpopper|domino|smartermail|axigen)\b"
 )
 EXPIRY_WARNING_DAYS = 30
+LOGIN_DELAY_NOTABLE = 1.0  # seconds: a refusal slower than this is a deliberate delay, not latency
+NON_BLOCKING_QUESTIONS = ("after-tls",)  # open, but no finding depends on the answer
 
 
 def banner_findings(res: ServiceResult) -> None:
@@ -70,11 +74,17 @@ def tls_findings(res: ServiceResult) -> None:
 
 def access_findings(res: ServiceResult) -> None:
     if res.cleartext_login_before_tls:
-        res.add("cleartext-login", "high", "Passwords are accepted before encryption", res.login_test)
-    if res.protocol in ("pop3", "imap") and res.tls == "none" and res.status == "ok":
+        proof = (res.login_proof or {}).get("seen")
+        res.add("cleartext-login", "high", "Passwords are accepted before encryption",
+                f"{res.login_test} (seen: {proof})" if proof else res.login_test)
+    if res.login_delay_seconds is not None and res.login_delay_seconds >= LOGIN_DELAY_NOTABLE:
+        res.add("login-delay", "good", f"The server delays failed logins by {res.login_delay_seconds:.0f} s",
+                f"the made-up login was refused after {res.login_delay_seconds:.1f} s; a deliberate delay "
+                "(Dovecot's auth_failure_delay and penalty, for example) makes password guessing slow.")
+    if res.protocol in ("pop3", "imap") and res.tls == "none" and res.starttls_offered is False:
         res.add("no-tls", "high", f"{res.name} offers no encryption",
                 "neither STARTTLS nor STLS is offered, so every login on this port travels in the clear.")
-    if res.protocol == "smtp" and res.tls == "none" and res.status == "ok" and res.banner:
+    if res.protocol == "smtp" and res.tls == "none" and res.starttls_offered is False and res.banner:
         severity = "high" if res.port in (587,) else "medium"
         res.add("smtp-no-starttls", severity, "SMTP offers no STARTTLS", "mail and any login travel unencrypted.")
     if res.protocol == "pop3" and res.reachable:
@@ -110,6 +120,8 @@ def overall(report: ProbeReport) -> None:
     highs = [(s, f) for s in report.services for f in s.findings if f.severity == "high"]
     mediums = [(s, f) for s in report.services for f in s.findings if f.severity == "medium"]
     errors = [s for s in report.services if s.status == "error"]
+    open_questions = [(s, q) for s in report.services if s.status != "error" for q in s.open_questions
+                      if q["id"] not in NON_BLOCKING_QUESTIONS]
     reachable = [s for s in report.services if s.reachable]
     grouped: dict[str, list[str]] = {}
     for service, finding in highs + mediums:  # one line per finding, naming every service it applies to
@@ -118,11 +130,13 @@ def overall(report: ProbeReport) -> None:
         reasons.append(f"{title}: {', '.join(labels)}")
     for service in errors:
         reasons.append(f"{service.label}: could not be checked ({service.error}: {service.detail})")
+    for service, question in open_questions:
+        reasons.append(f"{service.label}: could not tell: {question['question']} ({question['reason']})")
     if highs:
         report.risk = "high"
     elif mediums:
         report.risk = "medium"
-    elif errors or report.cancelled:
+    elif errors or open_questions or report.cancelled:
         report.risk = "unknown"
         if report.cancelled:
             reasons.append("the probe was cancelled before every service was checked")

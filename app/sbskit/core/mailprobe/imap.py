@@ -1,11 +1,32 @@
-"""IMAP (143 with STARTTLS, 993 implicit TLS): capabilities, LOGINDISABLED, a made-up LOGIN."""
+"""IMAP (143 with STARTTLS, 993 implicit TLS): capabilities, STARTTLS, then the login question.
+
+:func:`facts` learns the greeting, capabilities, STARTTLS and certificate on one
+connection; :func:`login` asks the login question on another. LOGINDISABLED before TLS
+settles it without a word sent (RFC 3501/9051: clients MUST NOT send LOGIN then). Without
+it, ``LOGIN <made-up> <dummy>`` is sent: a tagged NO [AUTHENTICATIONFAILED], after the
+server's failed-login delay, proves the server checked a password sent in the clear; a NO
+[PRIVACYREQUIRED] or one naming TLS is a refusal. If LOGINDISABLED is advertised but a
+cleartext SASL mechanism is too, ``AUTHENTICATE`` without credentials asks whether a
+``+`` continuation comes (then ``*`` cancels).
+"""
 
 from __future__ import annotations
 
 import re
+import time
 
 from sbskit.core.mailprobe import ntlm
-from sbskit.core.mailprobe.common import DUMMY_PASSWORD, made_up_user, mentions_refusal, ntlm_record, summarise, upgrade
+from sbskit.core.mailprobe.common import (
+    DUMMY_PASSWORD,
+    LOGIN_DELAY_ALLOWANCE,
+    cancel_and_leave,
+    login_wait,
+    made_up_user,
+    mentions_refusal,
+    ntlm_record,
+    summarise,
+    upgrade,
+)
 from sbskit.core.mailprobe.model import ServiceResult
 from sbskit.core.mailprobe.netio import MAX_LINES, Conn, ProbeError
 
@@ -21,10 +42,11 @@ class _Tags:
         return f"s{self.n}"
 
 
-def _command(conn: Conn, tags: _Tags, text: str, log_as: str | None = None) -> tuple[str, list[str]]:
+def _command(conn: Conn, tags: _Tags, text: str, log_as: str | None = None,
+             wait: float | None = None) -> tuple[str, list[str]]:
     """Send a tagged command; return (tagged reply line, untagged lines)."""
     tag = tags.next()
-    conn.send_line(f"{tag} {text}", log_as=f"{tag} {log_as}" if log_as else None)
+    conn.send_line(f"{tag} {text}", log_as=f"{tag} {log_as}" if log_as else None, wait=wait)
     untagged = []
     for _ in range(MAX_LINES):
         line = conn.read_line()
@@ -34,11 +56,7 @@ def _command(conn: Conn, tags: _Tags, text: str, log_as: str | None = None) -> t
     raise ProbeError("too-long", f"no end to the answer to {text.split()[0]}")
 
 
-def _capabilities(conn: Conn, tags: _Tags, greeting: str) -> list[str]:
-    found = _CAPS_IN_BRACKETS.search(greeting)
-    if found:
-        return found.group(1).split()
-    status, untagged = _command(conn, tags, "CAPABILITY")
+def _caps_from(untagged: list[str]) -> list[str]:
     caps: list[str] = []
     for line in untagged:
         if line.upper().startswith("* CAPABILITY "):
@@ -46,29 +64,25 @@ def _capabilities(conn: Conn, tags: _Tags, greeting: str) -> list[str]:
     return caps
 
 
+def _capabilities(conn: Conn, tags: _Tags, greeting: str) -> list[str]:
+    found = _CAPS_IN_BRACKETS.search(greeting)
+    if found:
+        return found.group(1).split()
+    _status, untagged = _command(conn, tags, "CAPABILITY")
+    return _caps_from(untagged)
+
+
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _login_test(conn: Conn, tags: _Tags, res: ServiceResult, upper: list[str]) -> None:
-    if "LOGINDISABLED" in upper:
-        res.cleartext_login_before_tls = False
-        res.login_test = "LOGINDISABLED is advertised before TLS: LOGIN is refused until STARTTLS"
-        return
-    user = made_up_user()
-    status, _ = _command(conn, tags, f"LOGIN {_quote(user)} {_quote(DUMMY_PASSWORD)}",
-                         log_as=f"LOGIN {user} <dummy password>")
-    verb = status.split(" ", 1)[0].upper()
-    if verb == "OK":
-        res.cleartext_login_before_tls = True
-        res.login_test = f"the made-up user {user} was let in with a dummy password (!): {status}"
-        return
-    refused = verb == "BAD" or mentions_refusal(status) or "PRIVACYREQUIRED" in status.upper()
-    res.cleartext_login_before_tls = not refused
-    res.login_test = (
-        f"LOGIN refused before TLS: {status}" if refused
-        else f"LOGIN accepted for checking before TLS (made-up user {user} rejected only as wrong): {status}"
-    )
+def _greeting(conn: Conn) -> str:
+    greeting = conn.read_line()
+    if greeting.upper().startswith("* BYE"):
+        raise ProbeError("rejected", f"the server refuses the session: {greeting[:200]}")
+    if not (greeting.startswith("* OK") or greeting.startswith("* PREAUTH")):
+        raise ProbeError("garbage", f"not an IMAP greeting: {greeting[:80]!r}")
+    return greeting
 
 
 def _ntlm(conn: Conn, tags: _Tags, res: ServiceResult) -> None:
@@ -81,22 +95,29 @@ def _ntlm(conn: Conn, tags: _Tags, res: ServiceResult) -> None:
     reply = conn.read_line()
     ntlm_record(res, ntlm.parse_challenge(reply[1:].strip()) if reply.startswith("+") else None)
     if reply.startswith("+"):
-        conn.send_line("*")
+        conn.send_line("*", wait=login_wait(conn, LOGIN_DELAY_ALLOWANCE))  # an aborted login may be tarpitted
     for _ in range(MAX_LINES):
         if conn.read_line().startswith(tag + " "):
             return
 
 
-def probe(conn: Conn, res: ServiceResult, host: str, implicit: bool) -> None:
+def _logout(conn: Conn, tags: _Tags) -> None:
+    try:
+        _command(conn, tags, "LOGOUT")
+    except ProbeError:
+        pass
+
+
+def facts(conn: Conn, res: ServiceResult, host: str, implicit: bool) -> list[str]:
+    """Everything but the login question; returns the capabilities seen before TLS."""
     if implicit:
+        res.asking = "tls"
         upgrade(conn, res, host)
-    greeting = conn.read_line()
-    if greeting.upper().startswith("* BYE"):
-        raise ProbeError("rejected", f"the server refuses the session: {greeting[:200]}")
-    if not (greeting.startswith("* OK") or greeting.startswith("* PREAUTH")):
-        raise ProbeError("garbage", f"not an IMAP greeting: {greeting[:80]!r}")
+    res.asking = "greeting"
+    greeting = _greeting(conn)
     res.banner = _CAPS_IN_BRACKETS.sub("", greeting[4:]).strip()
     tags = _Tags()
+    res.asking = "capabilities"
     caps = _capabilities(conn, tags, greeting)
     res.capabilities = summarise(caps)
     upper = [c.upper() for c in caps]
@@ -104,26 +125,94 @@ def probe(conn: Conn, res: ServiceResult, host: str, implicit: bool) -> None:
         _ntlm(conn, tags, res)
     if implicit:
         res.cleartext_login_before_tls = False
+        res.starttls_offered = False
+        _logout(conn, tags)
+        return caps
+    res.login_offered_before_tls = ([] if "LOGINDISABLED" in upper else ["LOGIN"]) + [
+        c for c in upper if c in ("AUTH=PLAIN", "AUTH=LOGIN")]
+    res.starttls_offered = "STARTTLS" in upper
+    if res.starttls_offered:
+        res.tls = "starttls"
+        res.asking = "tls"
+        status, _ = _command(conn, tags, "STARTTLS")
+        if not status.upper().startswith("OK"):
+            res.add("tls-failed", "medium", "STARTTLS is offered but refused", status)
+            _logout(conn, tags)
+            return caps
+        upgrade(conn, res, host)
+        res.asking = "after-tls"
+        _status, untagged = _command(conn, tags, "CAPABILITY")
+        res.capabilities_after_tls = summarise(_caps_from(untagged))
+    _logout(conn, tags)
+    return caps
+
+
+def _cleartext_mechanisms(upper: list[str]) -> list[str]:
+    return [m for m in ("PLAIN", "LOGIN") if f"AUTH={m}" in upper]
+
+
+def settled_without_asking(res: ServiceResult, caps: list[str]) -> bool:
+    """True (verdict recorded) when the capabilities alone answer the login question."""
+    upper = [c.upper() for c in caps]
+    if "LOGINDISABLED" in upper and not _cleartext_mechanisms(upper):
+        res.cleartext_login_before_tls = False
+        res.login_test = "LOGINDISABLED is advertised before TLS and no cleartext SASL mechanism: LOGIN waits for STARTTLS"
+        return True
+    return False
+
+
+def login(conn: Conn, res: ServiceResult, caps: list[str], allowance: float = LOGIN_DELAY_ALLOWANCE) -> None:
+    """The cleartext-login question on a fresh connection (see the module docstring)."""
+    res.asking = "login"
+    _greeting(conn)
+    tags = _Tags()
+    upper = [c.upper() for c in caps]
+    if "LOGINDISABLED" in upper:
+        if _authenticate_test(conn, tags, res, _cleartext_mechanisms(upper)[0], allowance):
+            return  # cancelled at the continuation: already said goodbye
     else:
-        res.login_offered_before_tls = ([] if "LOGINDISABLED" in upper else ["LOGIN"]) + [
-            c for c in upper if c in ("AUTH=PLAIN", "AUTH=LOGIN")]
-        _login_test(conn, tags, res, upper)
-        if res.cleartext_login_before_tls and res.login_test.startswith("the made-up"):
-            return
-        if "STARTTLS" in upper:
-            res.tls = "starttls"
-            status, _ = _command(conn, tags, "STARTTLS")
-            if not status.upper().startswith("OK"):
-                res.add("tls-failed", "medium", "STARTTLS is offered but refused", status)
-                return
-            upgrade(conn, res, host)
-            status, untagged = _command(conn, tags, "CAPABILITY")
-            after = []
-            for line in untagged:
-                if line.upper().startswith("* CAPABILITY "):
-                    after.extend(line.split()[2:])
-            res.capabilities_after_tls = summarise(after)
-    try:
-        _command(conn, tags, "LOGOUT")
-    except ProbeError:
-        pass
+        _login_test(conn, tags, res, allowance)
+    _logout(conn, tags)
+
+
+def _login_test(conn: Conn, tags: _Tags, res: ServiceResult, allowance: float) -> None:
+    user = made_up_user()
+    started = time.monotonic()
+    status, _ = _command(conn, tags, f"LOGIN {_quote(user)} {_quote(DUMMY_PASSWORD)}",
+                         log_as=f"LOGIN {user} <dummy password>", wait=login_wait(conn, allowance))
+    waited = time.monotonic() - started
+    verb = status.split(" ", 1)[0].upper()
+    if verb == "OK":
+        res.prove("login-accepted", f"LOGIN {user} -> {status}")
+        res.login_test = f"the made-up user {user} was let in with a dummy password (!): {status}"
+        return
+    if verb == "BAD" or mentions_refusal(status) or "PRIVACYREQUIRED" in status.upper():
+        res.cleartext_login_before_tls = False
+        res.login_test = f"LOGIN refused before TLS: {status}"
+        return
+    res.login_delay_seconds = round(waited, 1)
+    res.prove("imap-login-checked", f"LOGIN {user} -> {status} (after {waited:.1f} s)")
+    res.login_test = (f"LOGINDISABLED is not advertised and LOGIN before TLS was answered '{status}' after "
+                      f"{waited:.1f} s: the server checked a password sent in the clear (a dummy one, for the "
+                      f"made-up user {user}).")
+
+
+def _authenticate_test(conn: Conn, tags: _Tags, res: ServiceResult, mechanism: str, allowance: float) -> bool:
+    """True when a continuation proved the path (and the exchange was cancelled)."""
+    tag = tags.next()
+    started = time.monotonic()
+    conn.send_line(f"{tag} AUTHENTICATE {mechanism}", wait=login_wait(conn, allowance))
+    reply = conn.read_line()
+    waited = time.monotonic() - started
+    if reply.startswith("+"):
+        res.prove("sasl-continuation", f"AUTHENTICATE {mechanism} -> {reply.strip()}")
+        res.login_test = (f"LOGINDISABLED is advertised, but AUTHENTICATE {mechanism} before TLS was answered with "
+                          f"a '+' continuation after {waited:.1f} s: the credentials would follow in the clear. "
+                          "The exchange was cancelled before anything was sent.")
+        cancel_and_leave(conn, f"{tags.next()} LOGOUT")
+        return True
+    res.cleartext_login_before_tls = False
+    res.login_test = f"LOGINDISABLED is advertised and AUTHENTICATE {mechanism} before TLS was refused: {reply}"
+    while not reply.startswith(tag + " "):
+        reply = conn.read_line()
+    return False

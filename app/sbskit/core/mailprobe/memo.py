@@ -40,6 +40,26 @@ def _e(text: Any) -> str:
     return html.escape(str(text or ""))
 
 
+def _evidence(probe: dict[str, Any]) -> list[str]:
+    """How the verdicts are known, what stayed open, and the defences seen working."""
+    out = []
+    services = probe.get("services", [])
+    proofs = [f"{_e(s['name'])} {s['port']}: {_e(s['login_proof']['seen'])}" for s in services if s.get("login_proof")]
+    if proofs:
+        out.append("<p>How we know passwords can cross unencrypted (the server's own answer to a made-up "
+                   "user; no real password was used): " + "; ".join(proofs) + ".</p>")
+    good = [f"{_e(s['name'])} {s['port']}: {_e(f['title'])}" for s in services for f in s.get("findings", [])
+            if f.get("severity") == "good"]
+    if good:
+        out.append("<p>Working in the server's favour: " + "; ".join(good) + ".</p>")
+    still_open = [f"{_e(s['name'])} {s['port']}: {_e(q['question'])} ({_e(q['reason'])})"
+                  for s in services for q in s.get("open_questions") or []]
+    if still_open:
+        out.append("<p><b>Not yet known</b> (the server stopped answering; run the test again or from another "
+                   "network): " + "; ".join(still_open[:8]) + ".</p>")
+    return out
+
+
 def recommendation(checklist: Checklist, probe: dict[str, Any] | None) -> str:
     risk = (probe or {}).get("risk", "unknown")
     parts = ["Keep POP3 switched off unless there is a business need that IMAP, Outlook or ActiveSync cannot meet."]
@@ -86,7 +106,9 @@ def render_memo(checklist: Checklist, probe: dict[str, Any] | None = None, autho
                    f"<span class='{_e(risk)}'>{_e(RISK_WORDS.get(risk, risk))}</span>.</p><ul>")
         for reason in (probe.get("reasons") or [])[:8]:
             out.append(f"<li>{_e(reason)}</li>")
-        out.append("</ul><p class='muted'>")
+        out.append("</ul>")
+        out.extend(_evidence(probe))
+        out.append("<p class='muted'>")
         seen = []
         for svc in probe.get("services", []):
             if svc.get("reachable"):

@@ -9,7 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SEVERITIES = ("high", "medium", "low", "info")
+SEVERITIES = ("high", "medium", "low", "info", "good")  # "good": a defence seen working, e.g. a login delay
+
+QUESTIONS = {  # what one service's check tries to learn, in the order the dialogues ask it
+    "greeting": "Does a mail server answer on this port?",
+    "capabilities": "What does it offer before TLS?",
+    "tls": "Which TLS and certificate does it use?",
+    "after-tls": "What does it offer after TLS?",
+    "login": "Does it take a password before TLS?",
+    "trust": "Is the certificate trusted?",
+    "legacy-tls": "Does it still accept TLS 1.0 or 1.1?",
+}
 
 
 @dataclass
@@ -47,11 +57,16 @@ class ServiceResult:
     certificate: dict[str, Any] | None = None
     tls_session: dict[str, Any] | None = None
     findings: list[Finding] = field(default_factory=list)
-    status: str = "not-reachable"  # ok / not-reachable / error
+    status: str = "not-reachable"  # ok / partial (some questions open) / not-reachable / error
     error: str | None = None  # ProbeError.kind when not ok
     detail: str = ""
     login_test: str = ""  # what the made-up-user test showed, in words
     login_offered_before_tls: list[str] = field(default_factory=list)  # USER, LOGIN, AUTH PLAIN...
+    starttls_offered: bool | None = None  # STARTTLS/STLS in the capabilities (None: not learned)
+    login_proof: dict[str, str] | None = None  # the decisive answer that proved the cleartext path
+    login_delay_seconds: float | None = None  # how long a made-up login took to be refused
+    open_questions: list[dict[str, str]] = field(default_factory=list)  # {id, question, reason}
+    asking: str = ""  # the question being asked now (not reported: becomes an open question on failure)
     ntlm: dict[str, Any] | None = None
     ptr: dict[str, Any] | None = None
     seconds: float = 0.0
@@ -60,6 +75,16 @@ class ServiceResult:
     def add(self, fid: str, severity: str, title: str, detail: str = "") -> None:
         if not any(f.id == fid for f in self.findings):
             self.findings.append(Finding(fid, severity, title, detail))
+
+    def leave_open(self, qid: str, reason: str) -> None:
+        """Record that question ``qid`` stayed unanswered, and why (first reason wins)."""
+        if not any(q["id"] == qid for q in self.open_questions):
+            self.open_questions.append({"id": qid, "question": QUESTIONS[qid], "reason": reason})
+
+    def prove(self, kind: str, seen: str) -> None:
+        """The cleartext login path is proven by ``seen`` (the server's own answer)."""
+        self.cleartext_login_before_tls = True
+        self.login_proof = {"kind": kind, "seen": seen}
 
     @property
     def label(self) -> str:
@@ -78,6 +103,10 @@ class ServiceResult:
             "cleartext_login_before_tls": self.cleartext_login_before_tls,
             "login_test": self.login_test,
             "login_offered_before_tls": list(self.login_offered_before_tls),
+            "login_proof": dict(self.login_proof) if self.login_proof else None,
+            "login_delay_seconds": self.login_delay_seconds,
+            "starttls_offered": self.starttls_offered,
+            "open_questions": [dict(q) for q in self.open_questions],
             "capabilities": list(self.capabilities),
             "capabilities_after_tls": list(self.capabilities_after_tls),
             "banner": self.banner,
@@ -101,7 +130,7 @@ class ProbeReport:
 
     @property
     def incomplete(self) -> bool:
-        return self.cancelled or any(s.status == "error" for s in self.services)
+        return self.cancelled or any(s.status in ("error", "partial") or s.open_questions for s in self.services)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -2,9 +2,11 @@
 
 A probe talks to servers that may drip one byte a second, never end a line, send
 megabytes of garbage or stall a TLS handshake. Per-call socket timeouts alone do not
-bound that (a drip resets them), so a shared watchdog thread shuts each :class:`Conn`'s
-socket down at its overall deadline or on cancel: any blocked ``recv`` or handshake then
-returns at once. Reads are capped per line and per connection.
+bound that (a drip resets them), so every answer has a deadline of its own (``timeout``
+after asking, or a longer ``wait`` where a server is known to pause on purpose, such as
+a failed-login delay or a tarpit), every connection an overall deadline, and a shared
+watchdog thread shuts a socket down at the overall deadline, on cancel, or when a TLS
+handshake overruns its answer deadline. Reads are capped per line and per connection.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import ssl
 import threading
 import time
 from typing import Callable
+
+from sbskit.core.mailprobe.hosts import split_host
 
 MAX_LINE = 4096  # bytes in one protocol line
 MAX_TOTAL = 256 * 1024  # bytes read on one connection
@@ -42,14 +46,6 @@ class ProbeError(Exception):
         return self.kind in self.NOT_REACHABLE
 
 
-def split_host(host: str) -> str:
-    """``[::1]`` -> ``::1``; other forms unchanged."""
-    host = host.strip()
-    if host.startswith("[") and host.endswith("]"):
-        return host[1:-1]
-    return host
-
-
 class Conn:
     """One TCP (optionally TLS) connection with a hard deadline and capped reads.
 
@@ -72,28 +68,43 @@ class Conn:
         self._buf = b""
         self._total = 0
         self._tripped = ""  # why the watchdog shut the socket ("timeout"/"cancelled")
+        self._asked = "the connection"  # what the next answer answers, for the timeout message
+        self._wait = timeout
+        self._answer_due = time.monotonic() + timeout
+        self._handshaking = False
         self.sock: socket.socket | ssl.SSLSocket | None = None
         self.peer_ip: str | None = None
         self.transcript: list[str] = []  # what was said, for the report (no secrets are ever sent)
         self._connect()
+        self.expect("the greeting")
         _WATCHDOG.register(self)
 
     # -- connection -------------------------------------------------------------
-    def _remaining(self) -> float:
-        return self.deadline - time.monotonic()
+    def expect(self, what: str, wait: float | None = None) -> None:
+        """Start the clock for the next answer: it must be complete within ``wait`` (default: timeout)."""
+        self._asked = what
+        self._wait = self.timeout if wait is None else wait
+        self._answer_due = time.monotonic() + self._wait
+
+    def _timeout_error(self) -> ProbeError:
+        if time.monotonic() >= self.deadline and self.deadline <= self._answer_due:
+            return ProbeError("timeout", f"the connection's time ran out while waiting for the answer to {self._asked}")
+        return ProbeError("timeout", f"no complete answer to {self._asked} within {self._wait:g} s")
 
     def _op_timeout(self) -> float:
-        remaining = self._remaining()
+        remaining = min(self.deadline, self._answer_due) - time.monotonic()
         if remaining <= 0:
-            raise ProbeError("timeout", "the server did not finish answering in time")
-        return max(0.05, min(self.timeout, remaining))
+            raise self._timeout_error()
+        return max(0.05, remaining)
 
     def _connect(self) -> None:
+        self.expect("the name lookup")
         infos = resolve_bounded(self.host, self.port, self._op_timeout())
         last: ProbeError | None = None
         for family, socktype, proto, _name, addr in infos:
             if self._is_cancelled():
                 raise ProbeError("cancelled", "cancelled")
+            self.expect("the connection attempt")
             sock = socket.socket(family, socktype, proto)
             try:
                 sock.settimeout(self._op_timeout())
@@ -120,7 +131,7 @@ class Conn:
         reason = ""
         if self._is_cancelled():
             reason = "cancelled"
-        elif now >= self.deadline:
+        elif now >= self.deadline or (self._handshaking and now >= self._answer_due):
             reason = "timeout"
         if not reason:
             return False
@@ -152,7 +163,7 @@ class Conn:
         if self._tripped == "cancelled" or self._is_cancelled():
             return ProbeError("cancelled", "cancelled")
         if self._tripped == "timeout" or isinstance(exc, (TimeoutError, socket.timeout)):
-            return ProbeError("timeout", f"the server did not answer in time ({what})")
+            return self._timeout_error()
         if isinstance(exc, ssl.SSLError):
             return ProbeError("tls-failed", f"TLS handshake failed: {exc.reason or exc}")
         return ProbeError("closed", f"connection lost ({what}): {getattr(exc, 'strerror', None) or exc}")
@@ -164,10 +175,12 @@ class Conn:
             raise ProbeError("garbage", "the server sent data before the TLS handshake")
         assert self.sock is not None
         raw = self.sock
+        self.expect("the TLS handshake")
         try:
             raw.settimeout(self._op_timeout())
             tls = context.wrap_socket(raw, server_hostname=server_hostname, do_handshake_on_connect=False)
             self.sock = tls
+            self._handshaking = True
             tls.do_handshake()
         except ProbeError:
             raise
@@ -178,16 +191,21 @@ class Conn:
                 raise ProbeError("untrusted", exc.verify_message or "certificate verification failed") from None
             reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
             raise ProbeError("tls-failed", f"TLS handshake failed: {reason}") from None
+        finally:
+            self._handshaking = False
 
     @property
     def tls_socket(self) -> ssl.SSLSocket | None:
         return self.sock if isinstance(self.sock, ssl.SSLSocket) else None
 
     # -- I/O --------------------------------------------------------------------
-    def send_line(self, text: str, log_as: str | None = None) -> None:
+    def send_line(self, text: str, log_as: str | None = None, wait: float | None = None) -> None:
+        """Send one command; its answer must then be complete within ``wait`` (default: timeout)."""
         if self.sock is None:
             raise ProbeError("closed", "connection already closed")
-        self.transcript.append("C: " + (log_as if log_as is not None else text))
+        shown = log_as if log_as is not None else text
+        self.transcript.append("C: " + shown)
+        self.expect(_command_name(shown), wait)
         try:
             self.sock.settimeout(self._op_timeout())
             self.sock.sendall(text.encode("utf-8", "replace") + b"\r\n")
@@ -275,6 +293,21 @@ class _Watchdog:
 
 
 _WATCHDOG = _Watchdog()
+
+
+def _command_name(shown: str) -> str:
+    """``s3 LOGIN x y`` -> ``LOGIN``, ``MAIL FROM:<a@b>`` -> ``MAIL FROM``: names the question, never its secrets."""
+    words = shown.split()
+    if len(words) > 1 and words[0][:1].islower() and words[0][1:].isdigit():  # an IMAP tag
+        words = words[1:]
+    if not words:
+        return "an empty line"
+    first = words[0].split(":")[0]
+    if first.upper() in ("MAIL", "RCPT") and len(words) > 1:
+        return f"{first.upper()} {words[1].split(':')[0].upper()}"
+    if first.startswith("<") or not first.isalpha():
+        return "the continuation line"
+    return first.upper()
 
 
 def _looks_binary(text: str) -> bool:

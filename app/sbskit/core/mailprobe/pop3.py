@@ -1,12 +1,22 @@
-"""POP3 (110 with STLS, 995 implicit TLS): CAPA, what is offered before TLS, a made-up login."""
+"""POP3 (110 with STLS, 995 implicit TLS): CAPA, STLS and the certificate, then the login question.
+
+Two dialogues on two connections, so a slow answer to the login question can never cost
+what the first one learned. :func:`facts`: greeting, CAPA, NTLM, STLS and the certificate,
+CAPA after TLS. :func:`login`: ``USER <made-up>`` before TLS; ``+OK`` settles it (RFC 2595:
+the client's PASS would follow in the clear), so PASS is never sent. Only when USER is
+refused and SASL PLAIN/LOGIN is offered, ``AUTH PLAIN`` without an initial response
+(RFC 5034): a ``+`` continuation settles it too, and ``*`` cancels before anything is sent.
+"""
 
 from __future__ import annotations
 
-import base64
+import time
 
 from sbskit.core.mailprobe import ntlm
 from sbskit.core.mailprobe.common import (
-    DUMMY_PASSWORD,
+    LOGIN_DELAY_ALLOWANCE,
+    cancel_and_leave,
+    login_wait,
     made_up_user,
     mentions_refusal,
     ntlm_record,
@@ -31,7 +41,7 @@ def _capa(conn: Conn) -> list[str]:
     raise ProbeError("too-long", "endless CAPA list")
 
 
-def _sasl(caps: list[str]) -> list[str]:
+def sasl(caps: list[str]) -> list[str]:
     for cap in caps:
         parts = cap.split()
         if parts and parts[0].upper() == "SASL":
@@ -39,38 +49,13 @@ def _sasl(caps: list[str]) -> list[str]:
     return []
 
 
-def _login_test(conn: Conn, res: ServiceResult, caps: list[str]) -> None:
-    user = made_up_user()
-    conn.send_line(f"USER {user}")
-    answer = conn.read_line()
-    if answer.startswith("+OK"):
-        conn.send_line(f"PASS {DUMMY_PASSWORD}", log_as="PASS <dummy password>")
-        answer = conn.read_line()
-        if answer.startswith("+OK"):
-            res.cleartext_login_before_tls = True
-            res.login_test = f"the made-up user {user} was let in with a dummy password (!): {answer}"
-            conn.send_line("QUIT")
-            return
-        refused = mentions_refusal(answer)
-        res.cleartext_login_before_tls = not refused
-        res.login_test = (
-            f"USER/PASS refused before TLS: {answer}" if refused
-            else f"USER/PASS accepted for checking before TLS (made-up user {user} rejected only as wrong): {answer}"
-        )
-        return
-    sasl = _sasl(caps)
-    if "PLAIN" in sasl:
-        token = base64.b64encode(f"\0{user}\0{DUMMY_PASSWORD}".encode()).decode()
-        conn.send_line(f"AUTH PLAIN {token}", log_as="AUTH PLAIN <made-up user, dummy password>")
-        reply = conn.read_line()
-        if reply.startswith("+ "):  # server wants the initial response separately
-            conn.send_line(token, log_as="<made-up user, dummy password>")
-            reply = conn.read_line()
-        res.cleartext_login_before_tls = reply.startswith("+OK") or not mentions_refusal(reply)
-        res.login_test = f"USER refused ({answer}); AUTH PLAIN before TLS answered: {reply}"
-        return
-    res.cleartext_login_before_tls = False
-    res.login_test = f"USER refused before TLS and no cleartext SASL offered: {answer}"
+def _greeting(conn: Conn) -> str:
+    greeting = conn.read_line()
+    if greeting.startswith("-ERR"):
+        raise ProbeError("rejected", f"the server refuses the session: {greeting[:200]}")
+    if not greeting.startswith("+OK"):
+        raise ProbeError("garbage", f"not a POP3 greeting: {greeting[:80]!r}")
+    return greeting[3:].strip()
 
 
 def _ntlm(conn: Conn, res: ServiceResult) -> None:
@@ -83,49 +68,94 @@ def _ntlm(conn: Conn, res: ServiceResult) -> None:
     info = ntlm.parse_challenge(reply[1:].strip()) if reply.startswith("+") else None
     ntlm_record(res, info)
     if reply.startswith("+"):
-        conn.send_line("*")
+        conn.send_line("*", wait=login_wait(conn, LOGIN_DELAY_ALLOWANCE))  # an aborted login may be tarpitted
         conn.read_line()
 
 
-def probe(conn: Conn, res: ServiceResult, host: str, implicit: bool) -> None:
-    if implicit:
-        upgrade(conn, res, host)
-    greeting = conn.read_line()
-    if greeting.startswith("-ERR"):
-        raise ProbeError("rejected", f"the server refuses the session: {greeting[:200]}")
-    if not greeting.startswith("+OK"):
-        raise ProbeError("garbage", f"not a POP3 greeting: {greeting[:80]!r}")
-    res.banner = greeting[3:].strip()
-    caps = _capa(conn)
-    res.capabilities = summarise(caps)
-    upper = [c.upper() for c in caps]
-    if not implicit:
-        sasl = _sasl(caps)
-        res.login_offered_before_tls = (["USER"] if "USER" in upper else []) + [
-            f"SASL {m}" for m in sasl if m in ("PLAIN", "LOGIN")]
-        if "NTLM" in sasl:
-            _ntlm(conn, res)
-        _login_test(conn, res, caps)
-        if res.cleartext_login_before_tls and res.login_test.startswith("the made-up"):
-            return
-        if "STLS" in upper or not caps:  # no CAPA at all (old servers): just try STLS
-            conn.send_line("STLS")
-            reply = conn.read_line()
-            if not reply.startswith("+OK"):
-                if caps:
-                    res.add("tls-failed", "medium", "STLS is offered but refused", reply)
-                else:
-                    conn.send_line("QUIT")
-                return
-            res.tls = "starttls"
-            upgrade(conn, res, host)
-            res.capabilities_after_tls = summarise(_capa(conn))
-    else:
-        res.cleartext_login_before_tls = False
-        if "NTLM" in _sasl(caps):
-            _ntlm(conn, res)
-    conn.send_line("QUIT")
+def _quit(conn: Conn) -> None:
     try:
+        conn.send_line("QUIT")
         conn.read_line()
     except ProbeError:
         pass
+
+
+def facts(conn: Conn, res: ServiceResult, host: str, implicit: bool) -> list[str]:
+    """Everything but the login question; returns the capabilities seen before TLS."""
+    if implicit:
+        res.asking = "tls"
+        upgrade(conn, res, host)
+    res.asking = "greeting"
+    res.banner = _greeting(conn)
+    res.asking = "capabilities"
+    caps = _capa(conn)
+    res.capabilities = summarise(caps)
+    upper = [c.upper() for c in caps]
+    mechanisms = sasl(caps)
+    if implicit:
+        res.cleartext_login_before_tls = False
+        res.starttls_offered = False
+        if "NTLM" in mechanisms:
+            _ntlm(conn, res)
+        _quit(conn)
+        return caps
+    res.login_offered_before_tls = (["USER"] if "USER" in upper else []) + [
+        f"SASL {m}" for m in mechanisms if m in ("PLAIN", "LOGIN")]
+    res.starttls_offered = "STLS" in upper
+    if res.starttls_offered:
+        res.tls = "starttls"  # offered; a refusal or a broken handshake below becomes a finding
+    if "NTLM" in mechanisms:
+        _ntlm(conn, res)
+    if res.starttls_offered or not caps:  # no CAPA at all (old servers): just try STLS
+        res.asking = "tls"
+        conn.send_line("STLS")
+        reply = conn.read_line()
+        if not reply.startswith("+OK"):
+            if caps:
+                res.add("tls-failed", "medium", "STLS is offered but refused", reply)
+            _quit(conn)
+            return caps
+        res.tls = "starttls"
+        res.starttls_offered = True
+        upgrade(conn, res, host)
+        res.asking = "after-tls"
+        res.capabilities_after_tls = summarise(_capa(conn))
+    _quit(conn)
+    return caps
+
+
+def login(conn: Conn, res: ServiceResult, caps: list[str], allowance: float = LOGIN_DELAY_ALLOWANCE) -> None:
+    """The cleartext-login question on a fresh connection, decided by the earliest decisive answer."""
+    res.asking = "login"
+    _greeting(conn)
+    user = made_up_user()
+    conn.send_line(f"USER {user}")
+    answer = conn.read_line()
+    if answer.startswith("+OK"):
+        res.prove("pop3-user-accepted", f"USER {user} -> {answer}")
+        res.login_test = (f"USER {user} was answered '{answer}' before TLS: a mail client's password (PASS) "
+                          "would follow in the clear. PASS was not sent.")
+        _quit(conn)
+        return
+    mechanisms = [m for m in ("PLAIN", "LOGIN") if m in sasl(caps)]
+    if not mechanisms:
+        res.cleartext_login_before_tls = False
+        res.login_test = f"USER refused before TLS and no cleartext SASL offered: {answer}"
+        _quit(conn)
+        return
+    mechanism = mechanisms[0]
+    started = time.monotonic()
+    conn.send_line(f"AUTH {mechanism}", wait=login_wait(conn, allowance))
+    reply = conn.read_line()
+    waited = time.monotonic() - started
+    if reply.startswith("+") and not reply.startswith("+OK"):
+        res.prove("sasl-continuation", f"AUTH {mechanism} -> {reply.strip() or '+'}")
+        res.login_test = (f"USER refused ({answer}), but AUTH {mechanism} before TLS was answered with a "
+                          f"'+' continuation after {waited:.1f} s: the credentials would follow in the clear. "
+                          "The exchange was cancelled before anything was sent.")
+        cancel_and_leave(conn, "QUIT")
+        return
+    res.cleartext_login_before_tls = False
+    why = "refused" if mentions_refusal(reply) else "not accepted"
+    res.login_test = f"USER refused ({answer}); AUTH {mechanism} before TLS {why}: {reply}"
+    _quit(conn)

@@ -1,14 +1,22 @@
-"""The safe open-relay test: MAIL FROM / RCPT TO variants, RSET between, never DATA.
+"""The safe open-relay test: MAIL FROM / RCPT TO variants, RSET when the sender changes, never DATA.
 
 A server that answers 250 to RCPT TO for a foreign address *may* relay; only DATA
 would prove it, and DATA is exactly what we never send, so nothing can be delivered.
 The variants follow the address tricks nmap's smtp-open-relay script tries (null
 sender, the server's own domain, %-hack, quoted local parts, [IP] literals, source
 routes, bang paths). From inside the LAN a 250 can be legitimate (trusted network).
+
+Bounded three ways: every answer has its timeout (plus a tarpit allowance after a
+refusal), every connection the overall deadline, and the whole test the same deadline;
+the variants are spread over at most four connections at once (:mod:`relaylanes`), so a
+tarpit of 5 s per refusal costs about 20 s rather than minutes.
 """
 
 from __future__ import annotations
 
+import queue
+import statistics
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,8 +24,12 @@ from typing import Any
 from sbskit.core.errors import UserInputError
 from sbskit.core.jobs import JobContext, null_context
 from sbskit.core.mailprobe import smtp
+from sbskit.core.mailprobe.hosts import check_port, normalise_host
 from sbskit.core.mailprobe.netio import Conn, ProbeError
-from sbskit.core.mailprobe.probe import check_port, normalise_host
+from sbskit.core.mailprobe.relaylanes import Lane, greet, run_lane
+
+MAX_LANES = 4  # connections at once
+TARPIT_NOTABLE = 1.0  # seconds: refusals slower than this are a deliberate tarpit
 
 DEFAULT_FROM = "sbskit-relaytest@example.org"
 DEFAULT_TO = "sbskit-relaytest@example.net"
@@ -36,11 +48,13 @@ class Attempt:
     reply_code: int | None = None
     reply: str = ""
     relayed: bool = False
-    stage: str = "rcpt"  # which command produced reply_code: mail / rcpt / none
+    stage: str = "rcpt"  # which command produced reply_code: mail / rcpt / none (no answer)
+    seconds: float | None = None  # how long the answer took (a tarpit shows here)
 
     def to_dict(self) -> dict[str, Any]:
         return {"variant": self.variant, "mail_from": self.mail_from, "rcpt_to": self.rcpt_to,
-                "reply_code": self.reply_code, "reply": self.reply, "relayed": self.relayed, "stage": self.stage}
+                "reply_code": self.reply_code, "reply": self.reply, "relayed": self.relayed, "stage": self.stage,
+                "seconds": None if self.seconds is None else round(self.seconds, 2)}
 
 
 @dataclass
@@ -53,11 +67,21 @@ class RelayReport:
     error: str | None = None
     detail: str = ""
     transcript: list[str] = field(default_factory=list)
+    unanswered: list[dict[str, str]] = field(default_factory=list)  # {variant, reason}: the open questions
+    notes: list[str] = field(default_factory=list)  # how the server behaved: tarpit, hang-ups, reconnects
+    connections: int = 0
+    reconnects: int = 0
+    tarpit_seconds: float | None = None
+    deadline_seconds: float = 0.0
+    seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"host": self.host, "port": self.port, "banner": self.banner, "open_relay": self.open_relay,
                 "attempts": [a.to_dict() for a in self.attempts], "error": self.error, "detail": self.detail,
-                "note": NOTE, "data_sent": False}
+                "unanswered": [dict(u) for u in self.unanswered], "notes": list(self.notes),
+                "connections": self.connections, "reconnects": self.reconnects,
+                "tarpit_seconds": self.tarpit_seconds, "deadline_seconds": round(self.deadline_seconds, 1),
+                "seconds": round(self.seconds, 1), "note": NOTE, "data_sent": False}
 
 
 def _check_address(address: str, what: str) -> str:
@@ -95,9 +119,53 @@ def variants(mail_from: str, rcpt_to: str, server_name: str, server_ip: str) -> 
     ]
 
 
+def default_deadline(timeout: float) -> float:
+    """The whole test's deadline when none is given: room for a 5 s tarpit, never unbounded."""
+    return max(60.0, 6.0 * timeout)
+
+
+def plan_lanes(tries: list[tuple[str, str, str]], lanes: int = MAX_LANES) -> list[list[int]]:
+    """Variant indices per lane: even lanes, and as few sender changes (RSETs) per lane as can be."""
+    count = max(1, min(lanes, len(tries)))
+    out: list[list[int]] = [[] for _ in range(count)]
+    groups: dict[str, list[int]] = {}
+    for index, (_name, sender, _rcpt) in enumerate(tries):
+        groups.setdefault(sender, []).append(index)
+    for _sender, indices in sorted(groups.items(), key=lambda item: (len(item[1]), item[1][0])):
+        for index in indices:
+            sender = tries[index][1]
+            best = min(range(count), key=lambda n: (len(out[n]), 0 if out[n] and tries[out[n][-1]][1] == sender else 1, n))
+            out[best].append(index)
+    return [lane for lane in out if lane]
+
+
+def _verdict(report: RelayReport, total: int) -> None:
+    answered = [a for a in report.attempts if a.reply_code is not None]
+    if any(a.relayed for a in report.attempts):
+        report.open_relay = True
+    elif len(answered) == total and not any(400 <= a.reply_code < 500 for a in answered):
+        report.open_relay = False
+        report.error, report.detail = None, ""
+    elif report.error is None:
+        temporary = [a.variant for a in answered if 400 <= a.reply_code < 500]
+        if temporary:
+            report.error = "temporary"
+            report.detail = f"{len(temporary)} variant(s) got only a temporary (4xx) answer: {', '.join(temporary[:4])}"
+
+
+def _tarpit(report: RelayReport) -> None:
+    refusals = [a.seconds for a in report.attempts if a.reply_code and a.reply_code >= 500 and a.seconds is not None]
+    if len(refusals) >= 3 and statistics.median(refusals) >= TARPIT_NOTABLE:
+        report.tarpit_seconds = round(statistics.median(refusals), 1)
+        report.notes.append(f"The server slows every refused recipient by about {report.tarpit_seconds:.0f} s "
+                            f"(a tarpit, which makes address harvesting slow); the test spread its variants over "
+                            f"{min(MAX_LANES, len(report.attempts))} connections at once to keep it short.")
+
+
 def run_relay_test(host: str, port: int = 25, mail_from: str = DEFAULT_FROM, rcpt_to: str = DEFAULT_TO,
-                   timeout: float = 8.0, ctx: JobContext | None = None) -> RelayReport:
-    """Try every variant on one connection (RSET between); stream each :class:`Attempt`."""
+                   timeout: float = 8.0, ctx: JobContext | None = None, deadline: float | None = None,
+                   lanes: int = MAX_LANES) -> RelayReport:
+    """Try every variant, spread over up to ``lanes`` connections; stream each :class:`Attempt`."""
     ctx = ctx or null_context()
     host = normalise_host(host)
     port = check_port(port, "the SMTP port")
@@ -105,59 +173,100 @@ def run_relay_test(host: str, port: int = 25, mail_from: str = DEFAULT_FROM, rcp
         raise UserInputError("the SMTP port must be a port number from 1 to 65535")
     mail_from = _check_address(mail_from, "--mail-from")
     rcpt_to = _check_address(rcpt_to, "--rcpt-to")
-    report = RelayReport(host, port)
-    # tarpits (Exchange waits 5 s after each rejection) make a slow but honest server: allow for it
-    deadline = time.monotonic() + 30.0 + 18 * 1.5 * timeout
+    if not 0 < timeout <= 3600:
+        raise UserInputError(f"the timeout must be between 0 and 3600 seconds, not {timeout}")
+    budget = default_deadline(timeout) if deadline is None else deadline
+    if not 0 < budget <= 86400:
+        raise UserInputError(f"the deadline must be between 0 and 86400 seconds, not {budget}")
+    report = RelayReport(host, port, deadline_seconds=budget)
+    started = time.monotonic()
+    ends = started + budget
     try:
-        conn = Conn(host, port, timeout, deadline, ctx.is_cancelled)
+        first = Conn(host, port, timeout, ends, ctx.is_cancelled)
     except ProbeError as exc:
         report.error, report.detail = exc.kind, exc.detail
+        report.seconds = time.monotonic() - started
         return report
     try:
-        code, lines = smtp.read_reply(conn)
-        report.banner = " ".join(lines)[:300]
-        if code != 220:
-            report.error, report.detail = "rejected", f"the server greets with {code}: {report.banner}"
-            return report
-        code, _caps = smtp.ehlo(conn)
-        if code != 250:
-            report.error, report.detail = "refused", f"EHLO and HELO were refused ({code})"
-            return report
-        tries = variants(mail_from, rcpt_to, smtp.banner_name(report.banner), conn.peer_ip or host)
-        for index, (name, sender, recipient) in enumerate(tries):
-            ctx.check()
-            attempt = Attempt(name, sender, recipient)
-            code, lines = smtp.command(conn, f"MAIL FROM:<{sender}>")
-            if code != 250:
-                attempt.stage, attempt.reply_code, attempt.reply = "mail", code, " ".join(lines)[:200]
-            else:
-                code, lines = smtp.command(conn, f"RCPT TO:<{recipient}>")
-                attempt.reply_code, attempt.reply = code, " ".join(lines)[:200]
-                attempt.relayed = code in (250, 251)
-            report.attempts.append(attempt)
-            ctx.result(attempt)
-            ctx.progress(index + 1, len(tries), f"{name}: {attempt.reply_code}")
-            if code == 421:
-                report.error, report.detail = "closed", "the server ended the session (421)"
-                break
-            smtp.command(conn, "RSET")
-        try:
-            smtp.command(conn, "QUIT")
-        except ProbeError:
-            pass
+        report.banner = greet(first)
     except ProbeError as exc:
         report.error, report.detail = exc.kind, exc.detail
-    finally:
-        report.transcript = conn.transcript[:400]
-        conn.close()
-    if any(a.relayed for a in report.attempts):
-        report.open_relay = True
-    elif report.error is None and report.attempts and all(
-        a.reply_code is not None and a.reply_code >= 500 for a in report.attempts
-    ):
-        report.open_relay = False
-    elif report.error is None and report.attempts and not any(
-        a.reply_code is not None and 400 <= a.reply_code < 500 for a in report.attempts
-    ):
-        report.open_relay = False
+        report.transcript = first.transcript[:400]
+        first.close()
+        report.seconds = time.monotonic() - started
+        return report
+    tries = variants(mail_from, rcpt_to, smtp.banner_name(report.banner), first.peer_ip or host)
+    _run_lanes(report, tries, first, host, port, timeout, ends, ctx, lanes)
+    ctx.check()  # a cancelled test ends as cancelled, not as a verdict
+    _verdict(report, len(tries))
+    _tarpit(report)
+    report.seconds = time.monotonic() - started
     return report
+
+
+def _run_lanes(report: RelayReport, tries, first: Conn, host: str, port: int, timeout: float, ends: float,
+               ctx: JobContext, lanes: int) -> None:
+    events: queue.Queue = queue.Queue()
+    plan = []
+    for number, indices in enumerate(plan_lanes(tries, lanes), start=1):
+        plan.append(Lane(number))
+        plan[-1].pending.extend(indices)
+    threads = [threading.Thread(target=run_lane, name=f"relay-lane-{lane.number}", daemon=True,
+                                args=(lane, first if lane.number == 1 else None, tries, host, port, timeout, ends,
+                                      ctx.is_cancelled, events)) for lane in plan]
+    for thread in threads:
+        thread.start()
+    answers: dict[int, Attempt] = {}
+    running = len(threads)
+    ended: list[tuple[int, str, int]] = []
+    while running:
+        try:
+            event = events.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        kind = event[0]
+        if kind == "answer":
+            _kind, index, stage, code, reply, seconds = event
+            name, sender, recipient = tries[index]
+            attempt = Attempt(name, sender, recipient, code, reply, stage == "rcpt" and code in (250, 251), stage, seconds)
+            answers[index] = attempt
+            ctx.result(attempt)
+            ctx.progress(len(answers), len(tries), f"{name}: {code}")
+        elif kind == "no-answer":
+            report.unanswered.append({"variant": tries[event[1]][0], "reason": event[2]})
+        elif kind == "session":
+            report.connections += 1
+        elif kind == "ended":
+            ended.append((event[1], event[2], event[3]))
+            report.reconnects += 1  # the lane carries on with a new session if anything is left
+        elif kind in ("lane-error", "give-up"):
+            detail = event[-1]
+            report.notes.append(f"connection lane {event[1]} stopped: {detail}")
+            if kind == "lane-error" and report.error is None:
+                report.error, report.detail = event[2], detail
+        elif kind == "lane-done":
+            running -= 1
+    for thread in threads:
+        thread.join(5)
+    for lane in plan:
+        report.transcript += lane.transcript
+        for index in lane.pending:
+            reason = "cancelled" if ctx.is_cancelled() else (
+                f"the overall deadline of {report.deadline_seconds:g} s ran out" if time.monotonic() >= ends
+                else "its connection lane stopped (see the notes)")
+            report.unanswered.append({"variant": tries[index][0], "reason": reason})
+    report.transcript = report.transcript[:400]
+    report.attempts = [answers[i] for i in sorted(answers)]
+    _notes_on_hangups(report, ended)
+    if report.unanswered and report.error is None:
+        report.error = "incomplete"
+        report.detail = f"{len(report.unanswered)} of {len(tries)} variants got no answer: {report.unanswered[0]['reason']}"
+
+
+def _notes_on_hangups(report: RelayReport, ended: list[tuple[int, str, int]]) -> None:
+    if not ended:
+        return
+    counts = sorted({refusals for _lane, _how, refusals in ended})
+    shown = " or ".join(str(c) for c in counts)
+    report.notes.append(f"The server ended {len(ended)} session(s) ({ended[0][1]}) after {shown} refusal(s); "
+                        "the test reconnected and carried on where it stopped.")

@@ -1,18 +1,22 @@
 """SMTP (25, 587 with STARTTLS, 465 implicit TLS): banner, EHLO, STARTTLS, AUTH before TLS.
 
-Shared with the relay test: :func:`read_reply` and :func:`command` read a bounded
-multi-line SMTP reply.
+:func:`facts` (banner, EHLO, NTLM, STARTTLS, certificate) and :func:`login` (the AUTH
+question) run on separate connections. ``AUTH PLAIN`` is sent without an initial
+response: a ``334`` continuation proves the server would take credentials in the clear,
+and ``*`` cancels (RFC 4954) before anything is sent. Shared with the relay test:
+:func:`read_reply` and :func:`command` read a bounded multi-line SMTP reply.
 """
 
 from __future__ import annotations
 
-import base64
+import time
 
 from sbskit.core.mailprobe import ntlm
 from sbskit.core.mailprobe.common import (
     CLIENT_NAME,
-    DUMMY_PASSWORD,
-    made_up_user,
+    LOGIN_DELAY_ALLOWANCE,
+    cancel_and_leave,
+    login_wait,
     mentions_refusal,
     ntlm_record,
     summarise,
@@ -36,8 +40,8 @@ def read_reply(conn: Conn) -> tuple[int, list[str]]:
     raise ProbeError("too-long", "an SMTP reply with no last line")
 
 
-def command(conn: Conn, text: str, log_as: str | None = None) -> tuple[int, list[str]]:
-    conn.send_line(text, log_as=log_as)
+def command(conn: Conn, text: str, log_as: str | None = None, wait: float | None = None) -> tuple[int, list[str]]:
+    conn.send_line(text, log_as=log_as, wait=wait)
     return read_reply(conn)
 
 
@@ -64,35 +68,49 @@ def banner_name(banner: str) -> str:
     return first.strip("[]").rstrip(".").lower()
 
 
-def _login_test(conn: Conn, res: ServiceResult, mechs: list[str]) -> None:
+def settled_without_asking(res: ServiceResult, caps: list[str]) -> bool:
+    """True (verdict recorded) when the EHLO answer alone settles the login question."""
+    mechs = auth_mechanisms(caps)
     if not mechs:
         res.cleartext_login_before_tls = False
         res.login_test = "no AUTH offered before TLS"
-        return
+        return True
     if "PLAIN" not in mechs and "LOGIN" not in mechs:
         res.cleartext_login_before_tls = False
         res.login_test = f"only {', '.join(mechs)} offered before TLS (no cleartext password mechanism)"
-        return
-    user = made_up_user()
-    if "PLAIN" in mechs:
-        token = base64.b64encode(f"\0{user}\0{DUMMY_PASSWORD}".encode()).decode()
-        code, lines = command(conn, f"AUTH PLAIN {token}", log_as="AUTH PLAIN <made-up user, dummy password>")
-    else:
-        code, lines = command(conn, "AUTH LOGIN")
-        if code == 334:
-            code, lines = command(conn, base64.b64encode(user.encode()).decode())
-        if code == 334:
-            code, lines = command(conn, base64.b64encode(DUMMY_PASSWORD.encode()).decode(), log_as="<dummy password>")
+        return True
+    return False
+
+
+def _greeting(conn: Conn) -> str:
+    code, lines = read_reply(conn)
+    banner = " ".join(lines)[:300]
+    if code != 220:
+        raise ProbeError("rejected", f"the server refuses the session with {code}: {banner}")
+    return banner
+
+
+def login(conn: Conn, res: ServiceResult, caps: list[str], allowance: float = LOGIN_DELAY_ALLOWANCE) -> None:
+    """AUTH PLAIN (or LOGIN) without credentials before TLS: does a continuation come?"""
+    res.asking = "login"
+    _greeting(conn)
+    ehlo(conn)
+    mechanism = "PLAIN" if "PLAIN" in auth_mechanisms(caps) else "LOGIN"
+    started = time.monotonic()
+    code, lines = command(conn, f"AUTH {mechanism}", wait=login_wait(conn, allowance))
+    waited = time.monotonic() - started
     text = " ".join(lines)
-    if code == 235:
-        res.cleartext_login_before_tls = True
-        res.login_test = f"the made-up user {user} was let in with a dummy password (!): {code} {text}"
-    elif code in (530, 538) or mentions_refusal(text):
-        res.cleartext_login_before_tls = False
-        res.login_test = f"AUTH offered but refused before TLS: {code} {text}"
-    else:
-        res.cleartext_login_before_tls = True
-        res.login_test = f"AUTH {'PLAIN' if 'PLAIN' in mechs else 'LOGIN'} accepted for checking before TLS: {code} {text}"
+    if code == 334:
+        res.prove("smtp-auth-continuation", f"AUTH {mechanism} -> 334 {text}".rstrip())
+        res.login_test = (f"AUTH {mechanism} before TLS was answered with a 334 continuation after {waited:.1f} s: "
+                          "the credentials would follow in the clear. The exchange was cancelled before "
+                          "anything was sent.")
+        cancel_and_leave(conn, "QUIT")
+        return
+    res.cleartext_login_before_tls = False
+    why = "refused" if code in (530, 538) or mentions_refusal(text) else "not accepted"
+    res.login_test = f"AUTH {mechanism} offered but {why} before TLS: {code} {text}"
+    _quit(conn)
 
 
 def _ntlm(conn: Conn, res: ServiceResult) -> None:
@@ -100,36 +118,46 @@ def _ntlm(conn: Conn, res: ServiceResult) -> None:
     if code != 334:
         return
     ntlm_record(res, ntlm.parse_challenge(lines[0] if lines else ""))
-    command(conn, "*")
+    command(conn, "*", wait=login_wait(conn, LOGIN_DELAY_ALLOWANCE))  # Exchange tarpits failed or aborted AUTH
 
 
-def probe(conn: Conn, res: ServiceResult, host: str, implicit: bool) -> None:
+def _quit(conn: Conn) -> None:
+    try:
+        command(conn, "QUIT")
+    except ProbeError:
+        pass
+
+
+def facts(conn: Conn, res: ServiceResult, host: str, implicit: bool) -> list[str]:
+    """Everything but the login question; returns the EHLO capabilities seen before TLS."""
     if implicit:
+        res.asking = "tls"
         upgrade(conn, res, host)
-    code, lines = read_reply(conn)
-    res.banner = " ".join(lines)[:300]
-    if code != 220:
-        raise ProbeError("rejected", f"the server refuses the session with {code}: {res.banner}")
-    code, caps = ehlo(conn)
+    res.asking = "greeting"
+    res.banner = _greeting(conn)
+    res.asking = "capabilities"
+    _code, caps = ehlo(conn)
     res.capabilities = summarise(caps)
     mechs = auth_mechanisms(caps)
     if "NTLM" in mechs:
         _ntlm(conn, res)
     if implicit:
         res.cleartext_login_before_tls = False
-    else:
-        res.login_offered_before_tls = [f"AUTH {m}" for m in mechs if m in ("PLAIN", "LOGIN")]
-        _login_test(conn, res, mechs)
-        if any(c.upper() == "STARTTLS" for c in caps):
-            res.tls = "starttls"
-            code, lines = command(conn, "STARTTLS")
-            if code != 220:
-                res.add("tls-failed", "medium", "STARTTLS is offered but refused", f"{code} {' '.join(lines)}")
-            else:
-                upgrade(conn, res, host)
-                code, after = ehlo(conn)
-                res.capabilities_after_tls = summarise(after)
-    try:
-        command(conn, "QUIT")
-    except ProbeError:
-        pass
+        res.starttls_offered = False
+        _quit(conn)
+        return caps
+    res.login_offered_before_tls = [f"AUTH {m}" for m in mechs if m in ("PLAIN", "LOGIN")]
+    res.starttls_offered = any(c.upper() == "STARTTLS" for c in caps)
+    if res.starttls_offered:
+        res.tls = "starttls"
+        res.asking = "tls"
+        code, lines = command(conn, "STARTTLS")
+        if code != 220:
+            res.add("tls-failed", "medium", "STARTTLS is offered but refused", f"{code} {' '.join(lines)}")
+        else:
+            upgrade(conn, res, host)
+            res.asking = "after-tls"
+            _code, after = ehlo(conn)
+            res.capabilities_after_tls = summarise(after)
+    _quit(conn)
+    return caps

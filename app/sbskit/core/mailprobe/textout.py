@@ -1,16 +1,19 @@
 """Plain-text renderings of a probe and a relay test, for the CLI and the clipboard.
 
 The GUI's "Copy as text" and ``sbskit-cli`` print the same words, so what an admin reads
-out on the phone matches what the colleague sees on screen.
+out on the phone matches what the colleague sees on screen: the verdicts, the answer that
+proved each one, what a service showed before it stopped, and the questions left open.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+STATE_WORDS = {"ok": "open", "not-reachable": "not reachable", "partial": "partly checked"}
+
 
 def _yes_no(value: Any) -> str:
-    return {True: "YES", False: "no", None: "-"}[value]
+    return {True: "YES", False: "no", None: "?"}[value]
 
 
 def cert_summary(cert: dict[str, Any] | None) -> str:
@@ -32,22 +35,100 @@ def cert_summary(cert: dict[str, Any] | None) -> str:
 
 
 def service_state(svc: dict[str, Any]) -> str:
-    if svc["status"] == "ok":
-        return "open"
-    if svc["status"] == "not-reachable":
-        return "not reachable"
+    if svc["status"] in STATE_WORDS:
+        return STATE_WORDS[svc["status"]]
     return f"error: {svc.get('error')}"
+
+
+def login_cell(svc: dict[str, Any]) -> str:
+    """The LOGIN BEFORE TLS column: YES/no, '?' for an open question, '-' where it does not apply."""
+    if not svc.get("reachable"):
+        return "-"
+    return _yes_no(svc["cleartext_login_before_tls"])
+
+
+def tls_cell(svc: dict[str, Any]) -> str:
+    if not svc["reachable"]:
+        return "-"
+    if svc["tls"] == "none" and svc.get("starttls_offered") is None:
+        return "?"
+    return svc["tls"]
+
+
+PROOF_WORDS = {
+    "pop3-user-accepted": "+OK to USER",
+    "sasl-continuation": "continuation to AUTH",
+    "smtp-auth-continuation": "334 to AUTH",
+    "login-accepted": "made-up user let in (!)",
+}
+
+
+def proof_short(svc: dict[str, Any]) -> str:
+    """A few words on how the login verdict is known, for a table cell."""
+    if not svc.get("reachable"):
+        return "-"
+    proof = svc.get("login_proof")
+    if proof:
+        if proof["kind"] == "imap-login-checked":
+            return f"NO to LOGIN after {svc.get('login_delay_seconds') or 0:g} s"
+        return PROOF_WORDS.get(proof["kind"], proof["kind"])
+    if svc.get("cleartext_login_before_tls") is None:
+        return "open question" if any(q["id"] == "login" for q in svc.get("open_questions") or []) else "-"
+    if svc.get("tls") == "implicit":
+        return "TLS from the first byte"
+    test = svc.get("login_test") or ""
+    for needle, words in (("LOGINDISABLED", "LOGINDISABLED"), ("no AUTH offered", "no AUTH before TLS"),
+                          ("only ", "no cleartext AUTH"), ("USER refused", "USER refused"),
+                          ("LOGIN refused", "LOGIN refused")):
+        if test.startswith(needle) or needle == "LOGINDISABLED" and needle in test:
+            return words
+    return "refused"
+
+
+def proof_line(svc: dict[str, Any]) -> str:
+    proof = svc.get("login_proof")
+    return f"{svc['name']} ({svc['port']}): {proof['seen']}" if proof else ""
+
+
+def learned_before_stop(svc: dict[str, Any]) -> list[str]:
+    """What a partly checked service did show, in short phrases."""
+    parts = []
+    if svc.get("banner"):
+        parts.append(f"greeting '{svc['banner'][:60]}'")
+    if svc.get("capabilities"):
+        parts.append(f"{len(svc['capabilities'])} capabilities")
+    if svc.get("starttls_offered"):
+        parts.append("STARTTLS offered")
+    elif svc.get("starttls_offered") is False and svc["tls"] != "implicit":
+        parts.append("no STARTTLS")
+    if svc.get("certificate"):
+        parts.append("certificate " + (svc["certificate"].get("subject") or "?")[:60])
+    if svc.get("cleartext_login_before_tls") is not None:
+        parts.append("login question answered")
+    return parts
+
+
+def open_question_lines(doc: dict[str, Any]) -> list[str]:
+    lines = []
+    for svc in doc["services"]:
+        for question in svc.get("open_questions") or []:
+            lines.append(f"  {svc['name']} ({svc['port']}): {question['question']} {question['reason']}")
+    return lines
 
 
 def probe_text(doc: dict[str, Any]) -> str:
     rows = [("SERVICE", "PORT", "STATE", "TLS", "LOGIN BEFORE TLS", "CERTIFICATE")]
     for svc in doc["services"]:
-        rows.append((svc["name"], str(svc["port"]), service_state(svc), svc["tls"] if svc["reachable"] else "-",
-                     _yes_no(svc["cleartext_login_before_tls"]), cert_summary(svc.get("certificate"))))
+        rows.append((svc["name"], str(svc["port"]), service_state(svc), tls_cell(svc), login_cell(svc),
+                     cert_summary(svc.get("certificate"))))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = [f"Mail server {doc['host']}: overall risk {doc['risk'].upper()}", ""]
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    findings = [(svc, f) for svc in doc["services"] for f in svc["findings"] if f["severity"] != "info"]
+    proofs = [proof_line(svc) for svc in doc["services"] if svc.get("login_proof")]
+    if proofs:
+        lines += ["", "How the cleartext login path was proven (the server's own answer):"]
+        lines += [f"  {p}" for p in proofs]
+    findings = [(svc, f) for svc in doc["services"] for f in svc["findings"] if f["severity"] not in ("info", "good")]
     if findings:
         lines += ["", "Findings:"]
         order = {"high": 0, "medium": 1, "low": 2}
@@ -55,12 +136,23 @@ def probe_text(doc: dict[str, Any]) -> str:
             lines.append(f"  [{f['severity']}] {svc['name']} ({svc['port']}): {f['title']}")
             if f.get("detail"):
                 lines.append(f"      {f['detail']}")
-    problems = [svc for svc in doc["services"] if svc["status"] == "error"]
-    if problems:
-        lines += ["", "Not completed:"]
-        lines += [f"  {svc['name']} ({svc['port']}): {svc['error']}: {svc['detail']}" for svc in problems]
+    good = [(svc, f) for svc in doc["services"] for f in svc["findings"] if f["severity"] == "good"]
+    if good:
+        lines += ["", "Good:"] + [f"  {svc['name']} ({svc['port']}): {f['title']}" for svc, f in good]
+    partial = [svc for svc in doc["services"] if svc["status"] in ("partial", "error")]
+    if partial:
+        lines += ["", "Not completed (what each showed before it stopped):"]
+        for svc in partial:
+            seen = learned_before_stop(svc)
+            lines.append(f"  {svc['name']} ({svc['port']}): {svc.get('error')}: {svc.get('detail')}")
+            if seen:
+                lines.append(f"      learned: {'; '.join(seen)}")
+    questions = open_question_lines(doc)
+    if questions:
+        lines += ["", "Open questions:"] + questions
     lines += ["", "Why this risk:"] + [f"  - {r}" for r in doc.get("reasons", [])]
-    lines += ["", "No real password was sent: the login test uses a made-up user and a dummy password."]
+    lines += ["", "No real password was sent: the login test uses a made-up user and a dummy password, and "
+                  "stops at the first answer that settles the question."]
     return "\n".join(lines)
 
 
@@ -71,6 +163,9 @@ def relay_text(doc: dict[str, Any]) -> str:
         lines.append(f"Banner: {doc['banner']}")
     if doc.get("error"):
         lines.append(f"Stopped: {doc['error']}: {doc['detail']}")
+    if doc.get("connections"):
+        lines.append(f"Took {doc.get('seconds', 0):g} s over {doc['connections']} connection(s), at most 4 at once "
+                     f"(deadline {doc.get('deadline_seconds', 0):g} s).")
     if doc["attempts"]:
         lines.append("")
         width = max(len(a["variant"]) for a in doc["attempts"])
@@ -78,5 +173,9 @@ def relay_text(doc: dict[str, Any]) -> str:
             mark = "ACCEPTED" if a["relayed"] else "refused "
             lines.append(f"  {mark} {str(a['reply_code'] or '-'):>3}  {a['variant'].ljust(width)}  "
                          f"MAIL FROM:<{a['mail_from']}> RCPT TO:<{a['rcpt_to']}>")
+    if doc.get("unanswered"):
+        lines += ["", "Open (no answer):"] + [f"  {u['variant']}: {u['reason']}" for u in doc["unanswered"]]
+    if doc.get("notes"):
+        lines += [""] + [f"Note: {n}" for n in doc["notes"]]
     lines += ["", doc["note"]]
     return "\n".join(lines)

@@ -2,19 +2,20 @@
 
 The probe's own dialogue uses a non-verifying context so it can always look at the
 certificate (a self-signed one is a finding, not a reason to stop). Trust is checked by
-a separate handshake with a verifying context. Certificate fields are decoded with the
-standard library only (no extra crypto package to ship).
+a separate handshake with a verifying context. Certificates are read through the public
+``ssl`` API only (``getpeercert(binary_form=True)``, ``get_unverified_chain`` where Python
+has it) and decoded by :mod:`x509`: no private helpers, no temporary files.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import ipaddress
-import os
 import ssl
-import tempfile
 import threading
 from typing import Any
+
+from sbskit.core.mailprobe.x509 import safe_decode
 
 WEAK_CIPHER_MARKERS = ("RC4", "DES", "NULL", "EXPORT", "MD5", "ANON")
 OLD_PROTOCOLS = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
@@ -71,30 +72,12 @@ def verify_context(ca_file: str | None) -> ssl.SSLContext:
     return ctx
 
 
-def decode_der(der: bytes) -> dict[str, Any]:
-    """The certificate as the ``ssl`` module's dict (subject, issuer, notAfter, SAN...)."""
-    decoder = getattr(getattr(ssl, "_ssl", None), "_test_decode_cert", None)
-    if decoder is None or not der:
-        return {}
-    from sbskit.core.paths import app_paths
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-    folder = app_paths().cache
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(suffix=".pem", prefix="peer-", dir=folder)
-    except OSError:
-        return {}
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(ssl.DER_cert_to_PEM_cert(der))
-        return decoder(name)
-    except (OSError, ValueError, ssl.SSLError):
-        return {}
-    finally:
-        try:
-            os.unlink(name)
-        except OSError:
-            pass
+
+def cert_time(moment: _dt.datetime) -> str:
+    """The ssl module's text form of a certificate time ('Mar  5 12:00:00 2031 GMT'), locale-free."""
+    return f"{_MONTHS[moment.month - 1]} {moment.day:2d} {moment:%H:%M:%S} {moment.year} GMT"
 
 
 def _name(rdns: Any) -> str:
@@ -140,24 +123,17 @@ def hostname_matches(host: str, names: list[str], ips: list[str]) -> bool:
 
 def describe_certificate(der: bytes, host: str, now: _dt.datetime | None = None) -> dict[str, Any]:
     """The certificate facts the report shows (trust is filled in later by the caller)."""
-    info = decode_der(der)
-    san = info.get("subjectAltName", ())
-    dns_names = [v for k, v in san if k == "DNS"]
-    ip_names = [v for k, v in san if k == "IP Address"]
+    info = safe_decode(der)
+    dns_names = list(info.get("dns_names", []))
+    ip_names = list(info.get("ip_addresses", []))
     cn = _common_name(info.get("subject"))
     names_for_match = dns_names or ([cn] if cn else [])
-    not_after = info.get("notAfter")
-    days = None
-    expires = None
-    if not_after:
-        try:
-            seconds = ssl.cert_time_to_seconds(not_after)
-            expires_dt = _dt.datetime.fromtimestamp(seconds, _dt.timezone.utc)
-            expires = expires_dt.strftime("%Y-%m-%d")
-            now = now or _dt.datetime.now(_dt.timezone.utc)
-            days = int((expires_dt - now).total_seconds() // 86400)
-        except ValueError:
-            pass
+    days = expires = not_after = not_before = None
+    if info:
+        now = now or _dt.datetime.now(_dt.timezone.utc)
+        expires = info["not_after"].strftime("%Y-%m-%d")
+        days = int((info["not_after"] - now).total_seconds() // 86400)
+        not_after, not_before = cert_time(info["not_after"]), cert_time(info["not_before"])
     subject = _name(info.get("subject"))
     issuer = _name(info.get("issuer"))
     return {
@@ -166,8 +142,8 @@ def describe_certificate(der: bytes, host: str, now: _dt.datetime | None = None)
         "common_name": cn,
         "dns_names": dns_names,
         "ip_addresses": ip_names,
-        "serial": info.get("serialNumber"),
-        "not_before": info.get("notBefore"),
+        "serial": info.get("serial"),
+        "not_before": not_before,
         "not_after": not_after,
         "expires": expires,
         "days_to_expiry": days,
@@ -179,27 +155,25 @@ def describe_certificate(der: bytes, host: str, now: _dt.datetime | None = None)
     }
 
 
-def peer_chain(tls: ssl.SSLSocket) -> list[dict[str, Any]]:
-    """Subject and issuer of every certificate the server sent, leaf first.
+def peer_chain(tls: ssl.SSLSocket) -> list[dict[str, Any]] | None:
+    """Subject and issuer of every certificate the server sent, leaf first; None if unknown.
 
-    Python 3.13 has ``get_unverified_chain`` publicly; 3.10-3.12 keep it on the
-    internal object. Either way an empty list only means "not known".
+    ``get_unverified_chain`` is public from Python 3.13 on (a list of DER certificates);
+    older Pythons keep it private, so there the chain stays an open question.
     """
     getter = getattr(tls, "get_unverified_chain", None)
     if getter is None:
-        getter = getattr(getattr(tls, "_sslobj", None), "get_unverified_chain", None)
-    if getter is None:
-        return []
+        return None
     try:
         chain = getter() or []
-        out = []
-        for cert in chain[:10]:
-            info = cert.get_info() if hasattr(cert, "get_info") else {}
-            out.append({"subject": _name(info.get("subject")), "issuer": _name(info.get("issuer")),
-                        "not_after": info.get("notAfter")})
-        return out
-    except (ValueError, ssl.SSLError, AttributeError, TypeError):
-        return []
+    except (ValueError, ssl.SSLError, AttributeError, OSError):
+        return None
+    out = []
+    for der in chain[:10]:
+        info = safe_decode(der) if isinstance(der, (bytes, bytearray)) else {}
+        out.append({"subject": _name(info.get("subject")), "issuer": _name(info.get("issuer")),
+                    "not_after": cert_time(info["not_after"]) if info else None})
+    return out
 
 
 def session_facts(tls: ssl.SSLSocket) -> dict[str, Any]:

@@ -2,7 +2,10 @@
 
 Every connection runs in the core probe on a worker; rows appear as each service
 finishes, Cancel stops the sockets at once (the probe's watchdogs), and the result can
-be copied as text or saved as CSV for the client file.
+be copied as text or saved as CSV for the client file. Each row says how its login
+verdict is known (the proof seen) or that the question stayed open; a partly checked
+service keeps what it showed. Ctrl+R runs the probe while this page is showing, even
+though the main window's Ctrl+R (re-run the client's checks) exists: see :class:`_CtrlR`.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ import html
 import io
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
@@ -36,13 +39,17 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.mailprobe.model import ServiceResult
 from sbskit.core.mailprobe.probe import DEFAULT_PORTS, SPEC_TEMPLATES
-from sbskit.core.mailprobe.textout import cert_summary, probe_text, service_state
-from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.core.mailprobe.textout import cert_summary, login_cell, probe_text, proof_short, service_state, tls_cell
 from sbskit.ui.common.remembered import recall, remember
+from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.common.workers import JobWorker
 from sbskit.ui.common.save_paths import in_reports
+from sbskit.ui.pop3.probe_details import details_html
 
-COLUMNS = ["Service", "Port", "State", "TLS", "Login before TLS", "Certificate", "Findings"]
+COLUMNS = ["Service", "Port", "State", "TLS", "Login before TLS", "How we know", "Certificate", "Findings"]
+FINDINGS_COLUMN = COLUMNS.index("Findings")
+MAX_REASONS_SHOWN = 6  # more would push the table off a 1100x740 window
+PROOF_COLUMN = COLUMNS.index("How we know")
 RISK_KIND = {"high": "bad", "medium": "unknown", "low": "good", "unknown": "info"}
 RISK_TEXT = {
     "high": "HIGH risk: passwords can travel unencrypted or the server is badly exposed",
@@ -55,14 +62,44 @@ RISK_TEXT = {
 def service_kind(svc: dict[str, Any]) -> str:
     if svc["status"] == "not-reachable":
         return "info"
-    if svc["status"] == "error":
-        return "unknown"
     severities = {f["severity"] for f in svc["findings"]}
     if "high" in severities:
         return "bad"
-    if "medium" in severities:
+    if "medium" in severities or svc["status"] in ("error", "partial") or svc.get("open_questions"):
         return "unknown"
     return "good"
+
+
+class _CtrlR(QObject):
+    """Ctrl+R for this page while it shows: claims the key before the window's own Ctrl+R action.
+
+    Two Ctrl+R shortcuts in one window are ambiguous to Qt and neither fires, so this
+    application-wide filter accepts the ShortcutOverride (the focus widget "wants" the key)
+    and runs the probe on the key press that follows, only while the panel is visible in
+    the active window. Elsewhere Ctrl+R stays the main window's.
+    """
+
+    def __init__(self, panel: "ProbePanel") -> None:
+        super().__init__(panel)
+        self.panel = panel
+
+    def _ours(self, event: QEvent) -> bool:
+        if event.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        if not isinstance(event, QKeyEvent) or event.key() != Qt.Key.Key_R:
+            return False
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier != Qt.KeyboardModifier.ControlModifier:
+            return False
+        window = self.panel.window()
+        return self.panel.isVisible() and window is not None and window.isActiveWindow()
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if not self._ours(event):
+            return False
+        event.accept()
+        if event.type() == QEvent.Type.KeyPress and not event.isAutoRepeat():
+            self.panel.start()
+        return True
 
 
 class ProbePanel(QWidget):
@@ -87,7 +124,7 @@ class ProbePanel(QWidget):
         self.host_edit.setAccessibleName("Mail server host")
         self.host_edit.setToolTip("Run the probe from where users connect (outside the LAN shows what the internet sees)")
         self.host_edit.returnPressed.connect(self.start)
-        host_label = QLabel("&Host:")
+        host_label = QLabel("Mail &server:")
         host_label.setBuddy(self.host_edit)
         grid.addWidget(host_label, 0, 0)
         grid.addWidget(self.host_edit, 0, 1, 1, 5)
@@ -110,8 +147,11 @@ class ProbePanel(QWidget):
         self.timeout_spin.setValue(recall("probe/timeout", 8.0))
         self.timeout_spin.setSuffix(" s")
         self.timeout_spin.setAccessibleName("Timeout per answer")
-        self.timeout_spin.setToolTip("Seconds to wait for each answer; one service takes at most three times this")
-        grid.addWidget(QLabel("Timeout:"), 2, 6)
+        self.timeout_spin.setToolTip("Seconds to wait for each answer. Login answers get 18 s more, because servers "
+                                     "delay failed logins on purpose (Dovecot: 2 s plus up to 15 s penalty).")
+        timeout_label = QLabel("Time&out:")
+        timeout_label.setBuddy(self.timeout_spin)
+        grid.addWidget(timeout_label, 2, 6)
         grid.addWidget(self.timeout_spin, 2, 7)
         self.ca_edit = QLineEdit()
         self.ca_edit.setPlaceholderText("optional: CA certificates (PEM) to trust instead of the system store")
@@ -147,7 +187,7 @@ class ProbePanel(QWidget):
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.csv_button)
         layout.addLayout(buttons)
-        QShortcut(QKeySequence("Ctrl+R"), self, self.start)
+        self._ctrl_r = _CtrlR(self)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
 
         self.risk_label = QLabel("Enter the mail server and run the probe. It sends no real password: the "
@@ -157,6 +197,7 @@ class ProbePanel(QWidget):
         self.risk_label.setMargin(6)
         layout.addWidget(self.risk_label)
         self.reasons_label = QLabel("")
+        self.reasons_label.setWordWrap(True)
         self.reasons_label.setAccessibleName("Why this risk")
         self.reasons_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reasons_label.setVisible(False)
@@ -171,14 +212,27 @@ class ProbePanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)  # one line per service; the full findings are in the tooltip and below
         self.table.currentCellChanged.connect(lambda row, *_: self._show_details(row))
         splitter.addWidget(self.table)
         self.details = QTextBrowser()
         self.details.setAccessibleName("Details of the selected service")
         splitter.addWidget(self.details)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        app = QGuiApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._ctrl_r)
+        super().showEvent(event)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        app = QGuiApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self._ctrl_r)
+        super().hideEvent(event)
 
     # --- running -----------------------------------------------------------------------
     def ports(self) -> dict[str, int]:
@@ -234,9 +288,8 @@ class ProbePanel(QWidget):
         self.rows[res.name] = svc
         row = self.table.rowCount()
         self.table.insertRow(row)
-        login = {True: "YES", False: "no", None: "-"}[svc["cleartext_login_before_tls"]]
         findings = [f for f in svc["findings"] if f["severity"] != "info"]
-        cells = [svc["name"], str(svc["port"]), service_state(svc), svc["tls"] if svc["reachable"] else "-", login,
+        cells = [svc["name"], str(svc["port"]), service_state(svc), tls_cell(svc), login_cell(svc), proof_short(svc),
                  cert_summary(svc["certificate"]), "; ".join(f["title"] for f in findings) or "-"]
         kind = service_kind(svc)
         for col, text in enumerate(cells):
@@ -244,8 +297,10 @@ class ProbePanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, svc["name"])
             item.setBackground(status_background(kind, self.table))
             item.setForeground(status_foreground(kind, self.table))
-            if col == 6 and findings:
+            if col == FINDINGS_COLUMN and findings:
                 item.setToolTip("\n".join(f"[{f['severity']}] {f['title']}: {f['detail']}" for f in findings))
+            if col == PROOF_COLUMN:
+                item.setToolTip(row_tooltip(svc))
             self.table.setItem(row, col, item)
         if self.table.currentRow() < 0:
             self.table.setCurrentCell(0, 0)
@@ -256,8 +311,14 @@ class ProbePanel(QWidget):
         self.table.setRowCount(0)
         for res in report.services:  # final order: the standard service order
             self._add_result(res)
-        self._badge(RISK_KIND[doc["risk"]], f"<b>{html.escape(RISK_TEXT[doc['risk']])}</b>")
-        self.reasons_label.setText("\n".join(f"  \u2022 {r}" for r in doc["reasons"][:12]))
+        open_count = sum(len(s.get("open_questions") or []) for s in doc["services"])
+        extra = (f"<br>{open_count} question(s) stayed open: see the list below and the services marked "
+                 "\u201cpartly checked\u201d; what they did show is kept.") if open_count else ""
+        self._badge(RISK_KIND[doc["risk"]], f"<b>{html.escape(RISK_TEXT[doc['risk']])}</b>{extra}")
+        shown = doc["reasons"][:MAX_REASONS_SHOWN]
+        more = len(doc["reasons"]) - len(shown)
+        lines = [f"  \u2022 {r}" for r in shown] + ([f"  \u2022 and {more} more (Copy as text has them all)"] if more else [])
+        self.reasons_label.setText("\n".join(lines))
         self.reasons_label.setVisible(bool(doc["reasons"]))
         self.copy_button.setEnabled(True)
         self.csv_button.setEnabled(True)
@@ -280,7 +341,7 @@ class ProbePanel(QWidget):
         if not svc:
             self.details.clear()
             return
-        self.details.setHtml(details_html(svc))
+        self.details.setHtml(details_html(svc, self.details))
 
     # --- export ------------------------------------------------------------------------
     def text(self) -> str:
@@ -294,14 +355,16 @@ class ProbePanel(QWidget):
     def csv_text(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["host", "service", "port", "state", "tls", "cleartext_login_before_tls", "certificate",
-                         "severity", "finding", "detail"])
+        writer.writerow(["host", "service", "port", "state", "tls", "cleartext_login_before_tls", "proof_seen",
+                         "certificate", "severity", "finding", "detail"])
         for svc in (self.last or {}).get("services", []):
             base = [self.last["host"], svc["name"], svc["port"], service_state(svc), svc["tls"],
-                    svc["cleartext_login_before_tls"], cert_summary(svc["certificate"])]
-            findings = svc["findings"] or [{"severity": "", "title": "", "detail": ""}]
-            for f in findings:
-                writer.writerow(base + [f["severity"], f["title"], f["detail"]])
+                    svc["cleartext_login_before_tls"], (svc.get("login_proof") or {}).get("seen", ""),
+                    cert_summary(svc["certificate"])]
+            rows = [[f["severity"], f["title"], f["detail"]] for f in svc["findings"]]
+            rows += [["open", q["question"], q["reason"]] for q in svc.get("open_questions") or []]
+            for row in rows or [["", "", ""]]:
+                writer.writerow(base + row)
         return out.getvalue()
 
     def save_csv(self) -> None:
@@ -335,36 +398,11 @@ class ProbePanel(QWidget):
             self.worker.cancel()
 
 
-def details_html(svc: dict[str, Any]) -> str:
-    e = html.escape
-    parts = [f"<h3>{e(svc['name'])} on port {svc['port']}: {e(service_state(svc))}</h3>"]
-    if svc.get("detail"):
-        parts.append(f"<p>{e(svc['detail'])}</p>")
-    if svc.get("banner"):
-        parts.append(f"<p><b>Greeting:</b> {e(svc['banner'])}</p>")
-    if svc.get("login_test"):
-        parts.append(f"<p><b>Made-up login test:</b> {e(svc['login_test'])}</p>")
-    for f in svc["findings"]:
-        parts.append(f"<p><b>[{e(f['severity'])}] {e(f['title'])}</b><br>{e(f['detail'])}</p>")
-    session = svc.get("tls_session")
-    if session:
-        parts.append(f"<p><b>TLS:</b> {e(session['version'])}, {e(session['cipher'])} ({session['bits']} bits)</p>")
-    cert = svc.get("certificate")
-    if cert:
-        parts.append(
-            f"<p><b>Certificate:</b> {e(cert['subject'])}<br>issued by {e(cert['issuer'])}<br>"
-            f"names: {e(', '.join(cert['dns_names'] + cert['ip_addresses']) or cert['common_name'])}<br>"
-            f"expires {e(cert['expires'])} ({cert['days_to_expiry']} days); "
-            f"trusted: {cert['trusted']}{' (' + e(cert['trust_error']) + ')' if cert['trust_error'] else ''}</p>")
-        chain = cert.get("chain") or []
-        if len(chain) > 1:
-            parts.append("<p><b>Chain sent by the server:</b><br>"
-                         + "<br>".join(f"{i}. {e(c['subject'])}" for i, c in enumerate(chain)) + "</p>")
-    if svc.get("capabilities"):
-        parts.append(f"<p><b>Offered before TLS:</b> {e(', '.join(svc['capabilities']))}</p>")
-    if svc.get("capabilities_after_tls"):
-        parts.append(f"<p><b>Offered after TLS:</b> {e(', '.join(svc['capabilities_after_tls']))}</p>")
-    if svc.get("transcript"):
-        parts.append("<p><b>Conversation</b> (C: the kit, S: the server)</p><pre>"
-                     + e("\n".join(svc["transcript"][:80])) + "</pre>")
-    return "".join(parts)
+def row_tooltip(svc: dict[str, Any]) -> str:
+    proof = svc.get("login_proof")
+    if proof:
+        return f"Proof seen: {proof['seen']}"
+    login_open = [q for q in svc.get("open_questions") or [] if q["id"] == "login"]
+    if login_open:
+        return f"Open: {login_open[0]['reason']}"
+    return svc.get("login_test") or ""

@@ -2,7 +2,9 @@
 
 Trying relay tricks against a server is an active test; the admin must confirm they
 may test it. The dialog is an attribute (``confirm``) so tests answer it without a
-modal window. DATA is never sent, which the page says plainly.
+modal window. DATA is never sent, which the page says plainly. The page shows how the
+server behaved (a tarpit, sessions it ended, the connections used) and lists any variant
+that got no answer before the deadline as open, never as refused.
 """
 
 from __future__ import annotations
@@ -30,13 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sbskit.core.mailprobe.relay import DEFAULT_FROM, DEFAULT_TO, NOTE
+from sbskit.core.mailprobe.relay import DEFAULT_FROM, DEFAULT_TO, MAX_LANES, NOTE, default_deadline
 from sbskit.core.mailprobe.textout import relay_text
 from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.common.remembered import recall, remember
 from sbskit.ui.common.workers import JobWorker
 
-COLUMNS = ["Variant", "MAIL FROM", "RCPT TO", "Code", "Server reply", "Accepted"]
+COLUMNS = ["Variant", "MAIL FROM", "RCPT TO", "Code", "Seconds", "Accepted", "Server reply"]
 
 
 class RelayPanel(QWidget):
@@ -53,8 +55,8 @@ class RelayPanel(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         intro = QLabel("Tries the address tricks spammers use (the set nmap's smtp-open-relay script tries) with "
-                       "MAIL FROM and RCPT TO only, RSET between, then QUIT. <b>DATA is never sent</b>, so no "
-                       "message can be delivered. Only test servers you are allowed to test.")
+                       "MAIL FROM and RCPT TO only, over up to four connections at once. <b>DATA is never sent</b>, "
+                       "so no message can be delivered. Only test servers you are allowed to test.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -77,8 +79,18 @@ class RelayPanel(QWidget):
         self.timeout_spin.setValue(8.0)
         self.timeout_spin.setSuffix(" s")
         self.timeout_spin.setAccessibleName("Timeout per answer")
-        for label, widget in (("&Host:", self.host_edit), ("&Port:", self.port_spin), ("MAIL &FROM:", self.from_edit),
-                              ("RCPT &TO:", self.to_edit), ("Timeout:", self.timeout_spin)):
+        self.timeout_spin.setToolTip("Seconds to wait for each answer; 10 s more once the server has refused "
+                                     "something, because servers tarpit refusals (Exchange: 5 s each)")
+        self.deadline_spin = QSpinBox()
+        self.deadline_spin.setRange(5, 3600)
+        self.deadline_spin.setValue(int(default_deadline(8.0)))
+        self.deadline_spin.setSuffix(" s")
+        self.deadline_spin.setAccessibleName("Deadline for the whole test")
+        self.deadline_spin.setToolTip(f"The whole test ends by then; variants not answered are listed as open. "
+                                      f"Up to {MAX_LANES} connections run at once, so a 5 s tarpit costs about 20 s.")
+        for label, widget in (("&Server:", self.host_edit), ("&Port:", self.port_spin), ("MAIL &FROM:", self.from_edit),
+                              ("RCPT &TO:", self.to_edit), ("Time&out:", self.timeout_spin),
+                              ("Dead&line:", self.deadline_spin)):
             form.addRow(label, widget)
         layout.addLayout(form)
         row = QHBoxLayout()
@@ -100,8 +112,15 @@ class RelayPanel(QWidget):
         layout.addLayout(row)
         self.verdict = QLabel("Not run yet.")
         self.verdict.setObjectName("relayVerdict")
+        self.verdict.setWordWrap(True)
         self.verdict.setMargin(6)
         layout.addWidget(self.verdict)
+        self.behaviour = QLabel("")
+        self.behaviour.setWordWrap(True)
+        self.behaviour.setAccessibleName("How the server behaved")
+        self.behaviour.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.behaviour.setVisible(False)
+        layout.addWidget(self.behaviour)
         note = QLabel(NOTE)
         note.setWordWrap(True)
         layout.addWidget(note)
@@ -113,6 +132,7 @@ class RelayPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
         layout.addWidget(self.table, 1)
 
     def _confirm(self, host: str, port: int) -> bool:
@@ -131,13 +151,16 @@ class RelayPanel(QWidget):
         from sbskit.core.mailprobe.relay import run_relay_test
 
         sender, rcpt, timeout = self.from_edit.text(), self.to_edit.text(), self.timeout_spin.value()
+        deadline = float(self.deadline_spin.value())
         remember({"relay/host": host, "relay/port": port})
         self.table.setRowCount(0)
+        self.behaviour.setVisible(False)
         self.last = None
         self.progress.setRange(0, 0)
         self._running(True)
         self._verdict("info", f"Testing {html.escape(host)} port {port}...")
-        worker = JobWorker(lambda ctx: run_relay_test(host, port, sender, rcpt, timeout=timeout, ctx=ctx), "relay test")
+        worker = JobWorker(lambda ctx: run_relay_test(host, port, sender, rcpt, timeout=timeout, ctx=ctx,
+                                                      deadline=deadline), "relay test")
         worker.result.connect(self._attempt)
         worker.progress.connect(lambda d, t, m: (self.progress.setRange(0, t), self.progress.setValue(d)))
         worker.finished.connect(self._finished)
@@ -157,32 +180,53 @@ class RelayPanel(QWidget):
         if not running:
             self.progress.setRange(0, max(1, self.progress.maximum()))
 
-    def _attempt(self, attempt) -> None:
+    def _row(self, kind: str, cells: list[str]) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        kind = "bad" if attempt.relayed else "good"
-        cells = [attempt.variant, f"<{attempt.mail_from}>", f"<{attempt.rcpt_to}>", str(attempt.reply_code or "-"),
-                 attempt.reply, "YES - possibly relays" if attempt.relayed else "no"]
         for col, text in enumerate(cells):
             item = QTableWidgetItem(text)
             item.setBackground(status_background(kind, self.table))
             item.setForeground(status_foreground(kind, self.table))
             self.table.setItem(row, col, item)
 
+    def _attempt(self, attempt) -> None:
+        seconds = "-" if attempt.seconds is None else f"{attempt.seconds:.1f}"
+        self._row("bad" if attempt.relayed else "good",
+                  [attempt.variant, f"<{attempt.mail_from}>", f"<{attempt.rcpt_to}>", str(attempt.reply_code or "-"),
+                   seconds, "YES - possibly relays" if attempt.relayed else "no", attempt.reply])
+
     def _finished(self, report) -> None:
         self.last = report.to_dict()
         self.copy_button.setEnabled(True)
+        self.table.setRowCount(0)
+        for attempt in report.attempts:  # the standard order in the end
+            self._attempt(attempt)
+        for open_variant in report.unanswered:
+            self._row("unknown", [open_variant["variant"], "", "", "-", "-", "? (open)",
+                                  f"no answer: {open_variant['reason']}"])
+        total = len(report.attempts) + len(report.unanswered)
         if report.open_relay is True:
             accepted = sum(1 for a in report.attempts if a.relayed)
-            self._verdict("bad", f"<b>Possibly an open relay:</b> {accepted} of {len(report.attempts)} variants "
+            self._verdict("bad", f"<b>Possibly an open relay:</b> {accepted} of {total} variants "
                                  f"were accepted at RCPT TO.")
         elif report.open_relay is False:
-            self._verdict("good", "<b>No relay variant was accepted.</b>")
+            self._verdict("good", f"<b>No relay variant was accepted</b> (all {total} refused).")
         else:
-            self._verdict("unknown", f"<b>The test could not be completed:</b> "
-                                     f"{html.escape(report.error or '')}: {html.escape(report.detail)}")
+            still = f" {len(report.unanswered)} of {total} variants got no answer." if report.unanswered else ""
+            self._verdict("unknown", f"<b>Could not tell:</b> {html.escape(report.error or '')}: "
+                                     f"{html.escape(report.detail)}.{still} None was accepted.")
+        self._show_behaviour(report)
         self.message.emit("Relay test finished")
         self.relay_done.emit(self.last)
+
+    def _show_behaviour(self, report) -> None:
+        lines = []
+        if report.connections:
+            lines.append(f"Took {report.seconds:.0f} s over {report.connections} connection(s), at most "
+                         f"{MAX_LANES} at once (deadline {report.deadline_seconds:g} s).")
+        lines += report.notes
+        self.behaviour.setText("\n".join(lines))
+        self.behaviour.setVisible(bool(lines))
 
     def _verdict(self, kind: str, text: str) -> None:
         bg = status_background(kind, self).name()
@@ -204,7 +248,8 @@ def confirm_relay_test(parent: QWidget, host: str, port: int) -> bool:
     """Ask before any relay test: it connects to a real server and shows up in its logs."""
     answer = QMessageBox.question(
         parent, "Run the relay test?",
-        f"The kit will connect to {host} port {port} and try 16 relay variants with MAIL FROM and RCPT TO. "
+        f"The kit will connect to {host} port {port} and try 16 relay variants with MAIL FROM and RCPT TO, "
+        f"over up to {MAX_LANES} connections at once. "
         "It never sends DATA, so nothing is delivered, but the attempts appear in the server's logs.\n\n"
         "Do you have permission to test this server?",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
