@@ -178,7 +178,7 @@ class ProbePanel(QWidget):
         self.copy_button = QPushButton("Copy as &text")
         self.copy_button.setEnabled(False)
         self.copy_button.clicked.connect(self.copy_text)
-        self.csv_button = QPushButton("Save CS&V...")
+        self.csv_button = QPushButton("S&ave CSV...")
         self.csv_button.setEnabled(False)
         self.csv_button.clicked.connect(self.save_csv)
         for w in (self.run_button, self.cancel_button):
