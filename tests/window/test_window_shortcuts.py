@@ -57,9 +57,14 @@ def test_dialogs_have_unique_shortcuts(main_window, qtbot, tmp_path):
     from sbskit.ui.profiles.history import DocumentDialog
     from sbskit.ui.shell.report_dialog import ReportDialog
 
+    from sbskit.ui.common.crash import CrashDialog
+    from sbskit.ui.common.text_dialog import TextDialog
+
     dialogs = [ReportDialog(tmp_path / "report", "A. Consultant", main_window),
                ProfilesDialog(main_window, path=tmp_path / "profiles.sqlite3"),
-               DocumentDialog("Saved run", "{}", main_window)]
+               DocumentDialog("Saved run", "{}", main_window),
+               TextDialog("Acme: 2 check(s) re-run", "nothing new", main_window),
+               CrashDialog("The check stopped.", "Traceback (most recent call last): ...", main_window)]
     problems = []
     for dialog in dialogs:
         qtbot.addWidget(dialog)
