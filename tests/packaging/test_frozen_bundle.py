@@ -245,4 +245,5 @@ def test_onefile_cli_on_a_stick_is_portable_and_finds_its_unpacked_resources(one
     html = (stick / "sbskit-data" / "paths.html").read_text(encoding="utf-8")
     manifest = tomllib.loads((REPO / "resources" / "MANIFEST.toml").read_text(encoding="utf-8"))
     for name in manifest["files"]:
-        assert name in html, f"the one-file CLI did not find the data file {name}"
+        if not name.startswith("art/"):  # artwork is no data: the report's Data line leaves it out
+            assert name in html, f"the one-file CLI did not find the data file {name}"
