@@ -27,9 +27,9 @@ def test_bad_files_do_not_stop_the_good_ones(evidence_dir):
     bad = _bad_files(evidence_dir)
     result = analyse(bad + good)
     by_name = {i.file.rsplit("/", 1)[-1]: i for i in result.inputs}
-    assert "binary" in by_name["screenshot.log"].problems[0]
+    assert "PNG picture" in by_name["screenshot.log"].problems[0]
     assert "empty" in by_name["empty.csv"].problems[0]
-    assert "not a format" in by_name["notes.txt"].problems[0]
+    assert "text the triage does not know" in by_name["notes.txt"].problems[0]
     assert by_name["MSGTRK-empty.LOG"].format == "exchange_tracking"
     assert "no records" in by_name["MSGTRK-empty.LOG"].problems[-1]
     assert result.findings[0].cause == "ndr_backscatter"

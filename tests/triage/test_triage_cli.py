@@ -50,12 +50,17 @@ def test_text_output_and_report(run_cli, evidence_dir, tmp_path):
     assert "Action plan" in html and "192.168.1.37" in html and "<pre>" in html
 
 
-def test_answers_only(run_cli):
+def test_answers_only_are_not_enough_evidence(run_cli):
+    """Answers point at a cause but never confirm one: exit 3, the suspect listed, what to collect named."""
     proc = run_cli("triage", "--queues-long", "no", "--ip-listed", "yes", "--shared-ip", "yes", "--json")
-    assert proc.returncode == 1
+    assert proc.returncode == 3
     doc = json.loads(proc.stdout)
+    assert doc["outcome"] == "not_enough_evidence" and doc["rests_on"] == ""
     assert doc["inputs"] == [] and doc["findings"][0]["cause"] == "compromised_workstation"
     assert doc["answers"]["ip_listed"] == "yes"
+    assert doc["verdict"].startswith("Not enough evidence to tell: your answers point to possible causes")
+    assert any(m["evidence"] == "firewall_log" for m in doc["missing_evidence"])
+    assert doc["platform"] == "unknown"
 
 
 def test_exit_2_cases(run_cli, evidence_dir):

@@ -85,9 +85,15 @@ def test_iis_web_log_is_not_mistaken_for_smtp(evidence_dir):
     [
         (b"", "empty"),
         (b"\r\n  \r\n", "empty"),
-        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "binary"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "PNG picture"),
+        (b"\x00\x01\x02\x03binary stuff" * 50, "binary"),
         (b"PK\x03\x04" + b"\0" * 100, "ZIP"),
-        (b"Hello, this is just a letter.\nNothing to see.\n", "not a format"),
+        (b"Hello, this is just a letter.\nNothing to see.\n", "text the triage does not know"),
+        (b"{\\rtf1\\ansi Queue full}\n", "RTF document"),
+        (b"<html><body>Queue Viewer</body></html>\n", "web page"),
+        (b'{"mailbox": "anna", "size": 12}\n', "not 'postqueue -j'"),
+        (b"From: anna@smallbiz.example\nTo: ben@smallbiz.example\nSubject: queues\n\nThe queues are full.\n",
+         "not a non-delivery report"),
     ],
 )
 def test_unusable_files_get_a_message(evidence_dir, content, words):
@@ -116,11 +122,17 @@ def test_utf16_without_bom_and_odd_length(evidence_dir):
     assert any("cut off" in p for p in sniff_file(cut).problems)
 
 
-def test_powershell_screen_output_gets_a_hint(evidence_dir):
+def test_powershell_screen_output_is_read_and_the_export_named(evidence_dir):
+    """A pasted Format-Table is read; the missing LastError column gets the exact Export-Csv to run."""
+    from sbskit.core.triage import analyse
+
     path = S.write_text(evidence_dir / "queues.txt", [
         "", "Identity             DeliveryType Status MessageCount Velocity RiskLevel OutboundIPPool NextHopDomain",
         "--------             ------------ ------ ------------ -------- --------- -------------- -------------",
         "SBS01\\1234           DnsConnec... Retry  212          0        Normal    0              gmail.com"],
         encoding="utf-16-le", bom=True)
     info = sniff_file(path)
-    assert info.format is None and "Export-Csv -Encoding UTF8 -NoTypeInformation" in info.problems[0]
+    assert info.format == "get_queue_table"
+    (summary,) = analyse([path]).inputs
+    assert summary.records == 1
+    assert any("without LastError" in p and "Export-Csv -Encoding UTF8 -NoTypeInformation" in p for p in summary.problems)

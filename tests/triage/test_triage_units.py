@@ -6,7 +6,8 @@ import pytest
 
 from sbskit.core.report import render_html
 from sbskit.core.triage import Answers, analyse
-from sbskit.core.triage.errtext import classify_error, is_not_found
+from sbskit.core.triage.errtext import is_not_found
+from sbskit.core.triage.replies import classify
 from sbskit.core.triage.evidence import Evidence, bare_address, domain_of, ip_kind, split_endpoint
 from sbskit.core.triage.render import make_report, to_text
 from sbskit.core.triage.versions import exchange_version_from_build
@@ -25,17 +26,20 @@ def test_exchange_version_from_build(build, version):
 @pytest.mark.parametrize(
     "text, category",
     [
-        ("550 5.7.1 Service unavailable; Client host [203.0.113.9] blocked using zen.spamhaus.org", "listed"),
-        ("A matching connector cannot be found to route the external recipient", "cfg:no_connector"),
-        ("451 4.4.0 Primary target IP address responded with: \"535 5.7.8 Error: authentication failed\"", "cfg:smarthost_auth"),
-        ("451 4.4.0 DNS query failed. The error was: DNS query failed with error ErrorRetry", "cfg:dns"),
-        ("421 4.4.1 Connection timed out", "cfg:timeout"),
-        ("550 4.4.7 QUEUE.Expired; message expired", "cfg:expired"),
-        ("250 2.6.0 Queued mail for delivery", None),
+        ("550 5.7.1 Service unavailable; Client host [203.0.113.9] blocked using zen.spamhaus.org", "blocklist"),
+        ("A matching connector cannot be found to route the external recipient", "no_route"),
+        ("451 4.4.0 Primary target IP address responded with: \"535 5.7.8 Error: authentication failed\"", "smarthost_auth"),
+        ("451 4.4.0 DNS query failed. The error was: DNS query failed with error ErrorRetry", "dns_failure"),
+        ("421 4.4.1 Connection timed out", "connect_failure"),
+        ("550 4.4.7 QUEUE.Expired; message expired", "expired"),
     ],
 )
 def test_error_categories(text, category):
-    assert classify_error(text) == category
+    assert classify(text).category == category
+
+
+def test_success_replies_are_no_reason():
+    assert classify("250 2.6.0 Queued mail for delivery") is None and classify("") is None
 
 
 def test_address_helpers():

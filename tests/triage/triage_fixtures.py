@@ -131,8 +131,9 @@ def config_error(folder: Path) -> list[Path]:
 
 
 def healthy(folder: Path) -> list[Path]:
+    """A quiet office over a working day: mail in and out, one refused relay attempt, empty queues."""
     rng = random.Random(15)
-    log = S.TrackingLog("2016", seed=15)
+    log = S.TrackingLog("2016", seed=15, gap=90.0)
     log.normal_traffic(400)
     recv = S.ReceiveLog(seed=15)
     for _ in range(30):
@@ -163,6 +164,50 @@ def postfix_backscatter(folder: Path) -> list[Path]:
     return [S.write_text(folder / "postqueue.json", lines, crlf=False)]
 
 
+def blocklisted(folder: Path) -> list[Path]:
+    """Big receivers refuse our mail by listing and reputation; nothing shows who sent the spam."""
+    rows = [
+        {"Identity": "SBS01\\21", "DeliveryType": "DnsConnectorDelivery", "Status": "Retry", "MessageCount": 64,
+         "NextHopDomain": "outlook.com",
+         "LastError": "451 4.4.0 Primary target IP address responded with: \"550 5.7.1 Unfortunately, messages from "
+                      "[198.51.100.7] weren't sent. Please contact your Internet service provider since part of their "
+                      "network is on our block list (S3150). You can also refer your provider to "
+                      "http://mail.live.com/mail/troubleshooting.aspx#errors.\" Attempted failover to alternate host, but "
+                      "that did not succeed."},
+        {"Identity": "SBS01\\22", "DeliveryType": "DnsConnectorDelivery", "Status": "Retry", "MessageCount": 31,
+         "NextHopDomain": "partner.example.com",
+         "LastError": "451 4.4.0 Primary target IP address responded with: \"554 5.7.1 Service unavailable; Client host "
+                      "[198.51.100.7] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/198.51.100.7\""},
+        {"Identity": "SBS01\\23", "DeliveryType": "DnsConnectorDelivery", "Status": "Retry", "MessageCount": 18,
+         "NextHopDomain": "gmail.com",
+         "LastError": "451 4.4.0 Primary target IP address responded with: \"421-4.7.0 [198.51.100.7 15] Our system has "
+                      "detected an unusual rate of 421-4.7.0 unsolicited mail originating from your IP address. To protect "
+                      "our 421-4.7.0 users from spam, mail sent from your IP address has been temporarily 421-4.7.0 rate "
+                      "limited. 421 4.7.0 https://support.google.com/mail/?p=UnsolicitedRateLimitError x5si1 - gsmtp\""},
+    ]
+    return [S.write_text(folder / "queues.csv", S.queue_export(rows), encoding="utf-8", bom=True)]
+
+
+def mail_dns(folder: Path) -> list[Path]:
+    """A Postfix server whose host name does not verify: the next hops defer with 'Unverified Client host'."""
+    lines = []
+    for i in range(24):
+        rcpt = f"{S.WORDS[i % len(S.WORDS)]}@{('isp-customer.example', 'gmail.com', 'partner.example.net')[i % 3]}"
+        if i % 3 == 1:
+            reason = ("host gmail-smtp-in.l.google.com[192.0.2.26] said: 421-4.7.23 The sending IP address for this "
+                      "message doesn't have a PTR record, or the PTR record's forward DNS entry doesn't match the sending "
+                      "IP address. To protect users from spam, your email has been temporarily rate limited. "
+                      "x12si99 - gsmtp (in reply to end of DATA command)")
+        else:
+            reason = ("host mx.isp-customer.example[192.0.2.40] said: 450 4.7.1 <dsl-198-51-100-7.dyn.example>: "
+                      "Unverified Client host rejected: Generic - Please relay via ISP (isp.example) "
+                      "(in reply to RCPT TO command)")
+        lines.append(json.dumps({"queue_name": "deferred", "queue_id": f"4Xc{i:03d}Kq9z", "arrival_time": 1764223200 + 600 * i,
+                                 "message_size": 3174, "forced_expire": False, "sender": f"office@{LOCAL}",
+                                 "recipients": [{"address": rcpt, "delay_reason": reason}]}))
+    return [S.write_text(folder / "postqueue-j.json", lines, crlf=False)]
+
+
 SCENARIOS = {
     "ndr_backscatter": backscatter,
     "directory_harvest": harvest,
@@ -170,4 +215,6 @@ SCENARIOS = {
     "open_relay": open_relay,
     "compromised_workstation": workstation,
     "configuration_error": config_error,
+    "blocklisted": blocklisted,
+    "mail_dns": mail_dns,
 }

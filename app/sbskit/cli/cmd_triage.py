@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 NAME = "triage"
-HELP = "read tracking/protocol logs, queue exports and firewall logs; name the likely cause and the fix"
+HELP = ("read tracking/protocol logs, queue exports (Exchange or Postfix), NDRs and firewall logs; name the cause "
+        "and the fix, say healthy only on evidence that covers enough (exit 1 cause, 0 healthy, 3 not enough evidence)")
 
 PROGRESS_BYTES = 20 * 1024 * 1024
 
@@ -18,9 +19,10 @@ ANSWER_OPTIONS = (
     ("shared_ip", "--shared-ip", "do the server and the LAN share one public IP?"),
 )
 FILE_OPTIONS = (
-    ("tracking_log", "--tracking-log", "tracking-log", "message tracking log or Get-MessageTrackingLog export"),
-    ("protocol_log", "--protocol-log", "protocol-log", "SMTP receive/send protocol log or IIS SMTP log"),
-    ("queue_export", "--queue-export", "queue-export", "Get-Queue / Get-Message export or postqueue -j output"),
+    ("tracking_log", "--tracking-log", "tracking-log", "message tracking log, Get-MessageTrackingLog export or paste, "
+                                                       "or Postfix maillog"),
+    ("protocol_log", "--protocol-log", "protocol-log", "SMTP receive/send protocol log (with or without #Fields) or IIS SMTP log"),
+    ("queue_export", "--queue-export", "queue-export", "Get-Queue / Get-Message export or paste, postqueue -j or mailq output"),
     ("firewall_log", "--firewall-log", "firewall-log", "pfirewall.log, filterlog or firewall CSV"),
 )
 
@@ -42,13 +44,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         files.add_argument(flag, dest=dest, action="append", default=[], type=Path, metavar="FILE",
                            help=f"{helptext} (repeatable)")
     files.add_argument("--evidence", action="append", default=[], type=Path, metavar="FILE",
-                       help="any evidence file, kind unknown (repeatable)")
+                       help="any evidence file, kind unknown, also a saved non-delivery report (repeatable)")
     parser.add_argument("--server-ip", action="append", default=[], metavar="IP",
                         help="the mail server's address(es), LAN and public (repeatable)")
     parser.add_argument("--local-domain", action="append", default=[], metavar="DOMAIN",
                         help="an accepted (own) mail domain (repeatable; otherwise learnt from the logs)")
-    parser.add_argument("--exchange-version", choices=("2003", "2007", "2010", "2013", "2016", "2019"),
-                        help="print the PowerShell for this version (default: from the log headers, else 2013-2019)")
+    parser.add_argument("--exchange-version", choices=("2003", "2007", "2010", "2013", "2016", "2019", "SE"),
+                        help="print the PowerShell for this version (default: from the log headers; when they do not "
+                             "say, the plan lists each version's command)")
     answers = parser.add_argument_group("symptoms (yes/no/unknown)")
     for _, flag, helptext in ANSWER_OPTIONS:
         answers.add_argument(flag, type=_yes_no, metavar="yes|no", help=helptext)
@@ -109,7 +112,8 @@ def run(args: argparse.Namespace):
     result = analyse(files, answers, args.server_ip, args.local_domain, args.exchange_version, ctx=ctx, live=live)
     doc = result.as_dict()
 
-    code = EXIT_FOUND if result.diagnosis else (EXIT_INCOMPLETE if live and live.incomplete() else EXIT_OK)
+    # cause found: 1; healthy (positive evidence covering enough): 0; anything less: 3, never 0
+    code = {"cause": EXIT_FOUND, "healthy": EXIT_OK}.get(result.outcome, EXIT_INCOMPLETE)
     return CommandResult(code, doc, to_text(result), title="Queue triage", report=make_report(result))
 
 

@@ -184,16 +184,27 @@ register_kind(KindSpec("maildns", "Mail DNS health", _maildns_target, _maildns_f
 # --- kinds stored without facts yet (their documents are kept whole) -------------------
 register_kind(KindSpec("mailprobe", "Mail server probe", lambda doc: _text(doc.get("host"), 200), None))
 register_kind(KindSpec("osver", "Windows version", lambda doc: _text(doc.get("version"), 200), None))
-register_kind(
-    KindSpec(
-        "triage",
-        "Spam triage",
-        lambda doc: _text([i.get("file", "") for i in doc.get("inputs", []) if isinstance(i, dict)], 200)
-        if isinstance(doc.get("inputs"), list)
-        else "",
-        None,
-    )
-)
+def _triage_target(doc: dict[str, Any]) -> str:
+    inputs = doc.get("inputs")
+    if not isinstance(inputs, list):
+        return ""
+    return _text([i.get("file", "") for i in inputs if isinstance(i, dict)], 200)
+
+
+def _triage_facts(doc: dict[str, Any]) -> list[Fact]:
+    """One fact per triage run, its outcome: a cause is a problem, healthy is ok, anything else
+    (not enough evidence, or an older document without an outcome) could not tell."""
+    outcome = doc.get("outcome")
+    verdict = _text(doc.get("verdict"), 300)
+    target = _triage_target(doc) or "(answers only)"
+    if outcome == "cause":
+        return [Fact(target, "outcome", "cause found", PROBLEM, verdict)]
+    if outcome == "healthy":
+        return [Fact(target, "outcome", "healthy", OK, verdict)]
+    return [Fact(target, "outcome", "not enough evidence", ERROR, verdict or "the triage could not tell")]
+
+
+register_kind(KindSpec("triage", "Spam triage", _triage_target, _triage_facts, "outcome", "cause found"))
 
 
 def guess_kind(document: Any) -> str | None:

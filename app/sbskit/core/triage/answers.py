@@ -1,8 +1,8 @@
 """The admin's answers to the symptom questions, and the prior they give each cause.
 
-With no evidence at all the answers already give a reasoned first diagnosis: each
-answer shifts each cause by a weight from ``resources/triage-actions.json`` (with the
-reason in plain words), capped so that answers alone never claim certainty.
+Each answer shifts each cause by a weight from ``resources/triage-actions.json`` (with
+the reason in plain words), capped so that answers alone never claim certainty: without
+evidence they name suspects, and the engine never counts a cause as found on answers alone.
 """
 
 from __future__ import annotations

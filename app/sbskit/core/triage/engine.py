@@ -13,21 +13,31 @@ from typing import Iterable
 
 from sbskit.core.errors import UserInputError
 from sbskit.core.jobs import JobContext
+from sbskit.core.triage import outcome as outcomes
 from sbskit.core.triage import plan as plans
 from sbskit.core.triage.answers import Answers, prior_logits
 from sbskit.core.triage.detectors import DETECTORS
 from sbskit.core.triage.evidence import Evidence, ip_kind
 from sbskit.core.triage.live import LiveChecks, effects, listed_answer
 from sbskit.core.triage.model import CAUSES, DIAGNOSIS_THRESHOLD, FINDING_THRESHOLD, Finding, InputSummary, sigmoid
+from sbskit.core.triage.notes import noteworthy
+from sbskit.core.triage.outcome import Coverage
+from sbskit.core.triage.platform import Platform, detect_platform
 from sbskit.core.triage.read_ex2003 import read_ex2003
 from sbskit.core.triage.read_firewall import read_filterlog, read_firewall_csv, read_windows_firewall
 from sbskit.core.triage.read_protocol import read_iis_smtp, read_receive_log, read_send_log
+from sbskit.core.triage.read_ndr import read_ndr
+from sbskit.core.triage.read_pasted import read_pasted
+from sbskit.core.triage.read_postfix_text import read_mailq, read_maillog
 from sbskit.core.triage.read_queues import read_get_message, read_get_queue, read_postfix_queue
 from sbskit.core.triage.read_tracking import read_tracking
 from sbskit.core.triage.readers_base import ReadResult
 from sbskit.core.triage.sniff import FORMAT_KIND, FORMAT_NAMES, Sniffed, sniff_file
 from sbskit.core.triage.textio import Progress, TextSource
 from sbskit.core.triage.versions import VERSION_CHOICES, exchange_version_from_build
+
+MAX_REPLY_GROUPS_SHOWN = 60
+SPAM_SOURCES = {"authenticated_relay", "open_relay", "compromised_workstation", "ndr_backscatter"}
 
 READERS = {
     "exchange_tracking": read_tracking,
@@ -42,6 +52,12 @@ READERS = {
     "windows_firewall_log": read_windows_firewall,
     "filterlog": read_filterlog,
     "firewall_csv": read_firewall_csv,
+    "get_queue_table": read_pasted,
+    "get_message_table": read_pasted,
+    "tracking_table": read_pasted,
+    "postfix_mailq": read_mailq,
+    "postfix_maillog": read_maillog,
+    "ndr_text": read_ndr,
 }
 FIREWALL_FORMATS = {"windows_firewall_log", "filterlog", "firewall_csv"}
 
@@ -61,33 +77,52 @@ class TriageResult:
     scores: dict[str, dict]
     missing: list[dict]
     answers: Answers
-    exchange_version: str
+    exchange_version: str | None
     version_source: str
     evidence_used: bool
     server_ips: list[str] = field(default_factory=list)
     local_domains: list[str] = field(default_factory=list)
     live: LiveChecks | None = None
+    outcome: str = "not_enough_evidence"  # "cause" | "healthy" | "not_enough_evidence"
+    coverage: Coverage = field(default_factory=Coverage)
+    platform: Platform | None = None
+    noteworthy: list[dict] = field(default_factory=list)
+    replies: list[dict] = field(default_factory=list)
+    answers_only: bool = False
 
     @property
     def diagnosis(self) -> bool:
-        return any(f.confidence >= DIAGNOSIS_THRESHOLD for f in self.findings)
+        return self.outcome == "cause"
+
+    @property
+    def exit_code(self) -> int:
+        """1 cause found, 0 healthy, 3 not enough evidence (or a live check could not finish)."""
+        if self.outcome == "cause":
+            return 1
+        return 0 if self.outcome == "healthy" else 3
+
+    @property
+    def rests_on(self) -> str:
+        return outcomes.rests_on(self.coverage) if self.outcome == "healthy" else ""
 
     def verdict(self) -> str:
-        if self.diagnosis:
-            top = self.findings[0]
-            return f"Most likely cause: {top.title} ({round(top.confidence * 100)}%)."
-        if self.findings:
-            return "No clear cause yet; the possible causes below need more evidence."
-        if self.evidence_used or (self.live is not None and self.live.any()):
-            return "No strong finding: the evidence looks like a healthy server."
-        return "No strong finding from the answers alone; add evidence files."
+        top = self.findings[0] if self.findings else None
+        return outcomes.verdict(self.outcome, top.title if top else "", top.confidence if top else 0.0,
+                                self.coverage, len(self.findings), self.answers_only)
 
     def as_dict(self) -> dict:
         return {
             "inputs": [i.as_dict() for i in self.inputs],
             "findings": [f.as_dict() for f in self.findings],
+            "outcome": self.outcome,
             "verdict": self.verdict(),
+            "rests_on": self.rests_on,
             "diagnosis": self.diagnosis,
+            "coverage": self.coverage.as_dict(),
+            "platform": self.platform.id if self.platform else "unknown",
+            "platform_detail": self.platform.as_dict() if self.platform else {},
+            "replies": self.replies,
+            "noteworthy": self.noteworthy,
             "scores": self.scores,
             "answers": self.answers.as_dict(),
             "derived_answers": self.answers.derived,
@@ -102,7 +137,7 @@ class TriageResult:
 
 def _read_one(info: Sniffed, ev: Evidence, progress: Progress) -> ReadResult:
     reader = READERS[info.format]
-    with TextSource(info.path, info.encoding.codec) as source:
+    with TextSource(info.path, info.encoding.codec, info.indent) as source:
         progress.start_file(source, info.path.name)
         result = reader(source, info, ev, progress, str(info.path))  # evidence names the file as given
     progress.end_file(info.size)
@@ -140,6 +175,8 @@ def read_evidence(
                 if version:
                     ev.versions[version] += 1
             kind = FORMAT_KIND[info.format]
+            if info.indent:
+                problems.append("every line was indented or quoted (pasted from a mail?): read without the indent")
             if item.kind_given and item.kind_given != kind:
                 problems.append(f"given as a {item.kind_given} but it is a {FORMAT_NAMES[info.format]}; read as such")
         summary = InputSummary(
@@ -168,31 +205,32 @@ def diagnose(
     exchange_version: str | None = None,
     live: LiveChecks | None = None,
 ) -> TriageResult:
-    """Detectors plus answers plus live checks -> ranked findings with plans and missing evidence.
+    """Detectors plus answers plus live checks -> ranked findings, an outcome, plans and missing evidence.
 
     ``answers`` is not changed: answers the evidence supplies go into a copy. A live
     blocklist listing overrides the admin's answer to "is the IP listed?"; a clean live
-    check only fills in an answer the admin left open.
+    check only fills in an answer the admin left open. A cause counts as found only when
+    its evidence supports it: answers alone never make one.
     """
+    given = dict(answers.values)
     answers = Answers(dict(answers.values))
-    listed = ev.counts["listed"]
+    listed = ev.replies.weight("outbound", "blocklist")
     if answers.get("ip_listed") is None and listed:
         answers.values["ip_listed"] = "yes"
-        answers.derived["ip_listed"] = f"remote servers refused mail because of a blocklist ({listed} time(s))"
+        answers.derived["ip_listed"] = f"remote servers refused mail because of a blocklist ({listed} message(s))"
     settled = listed_answer(live)
     if settled and (settled[0] == "yes" or answers.get("ip_listed") is None):
         answers.values["ip_listed"], answers.derived["ip_listed"] = settled
     live_effects = effects(live)
     priors = prior_logits(answers)
-    if exchange_version:
-        version, source = exchange_version, "given"
-    elif ev.versions:
-        version, source = ev.versions.most_common(1)[0][0], "log headers"
-    else:
-        version, source = plans.DEFAULT_VERSION, "assumed"
+    # the refusals that answered "is the IP listed?" are the blocklisted detector's own evidence: not twice
+    priors["blocklisted"] = prior_logits(Answers(given))["blocklisted"]
+    platform = detect_platform(ev, exchange_version)
     evidence_used = any(i.usable for i in inputs)
+    has_live = live is not None and live.any()
     findings: list[Finding] = []
     scores: dict[str, dict] = {}
+    confirmed: set[str] = set()
     for detector in DETECTORS:
         assessment = detector.detect(ev)
         cause = assessment.cause
@@ -205,12 +243,14 @@ def diagnose(
             "evidence_logit": round(assessment.logit, 2),
             "reasons": assessment.facts + prior_reasons,
         }
+        if confidence >= DIAGNOSIS_THRESHOLD and assessment.logit > 0 and (evidence_used or has_live):
+            confirmed.add(cause)
         if confidence < FINDING_THRESHOLD:
             continue
         info = plans.cause_info(cause)
-        fills = _fills(cause, assessment.subjects, ev)
-        steps = plans.plan_for(cause, version, fills)
-        strong = [f for f in assessment.facts][:3]
+        fills = _fills(cause, assessment, ev, live)
+        steps = plans.plan_for(cause, platform.plan_version, fills, assessment.kinds)
+        strong = assessment.facts[:3]
         if strong:
             summary = " ".join(strong)
         else:
@@ -226,24 +266,47 @@ def diagnose(
                 subjects=assessment.subjects,
                 actions=plans.action_lines(steps),
                 plan=steps,
+                confirmed=cause in confirmed,
             )
         )
-    findings.sort(key=lambda f: (-f.confidence, CAUSES.index(f.cause)))
+    sources = confirmed & SPAM_SOURCES
+    if "blocklisted" in confirmed and sources:
+        # the listing is what the spam source led to: name the source first, the listing after it
+        for f in findings:
+            if f.cause == "blocklisted":
+                f.reasons.append("This follows from " + " and ".join(plans.cause_info(c)["title"].lower() for c in sorted(sources))
+                                 + ": stop that first, then delist.")
+    findings.sort(key=lambda f: (f.cause not in confirmed, f.cause == "blocklisted" and bool(sources),
+                                 -f.confidence, CAUSES.index(f.cause)))
+    unreadable = [Path(i.file).name for i in inputs if not i.usable]
+    cov = outcomes.coverage(ev, unreadable, given, live is not None and live.incomplete())
+    if confirmed:
+        outcome = "cause"
+    elif not findings and not cov.gaps:
+        outcome = "healthy"
+    else:
+        outcome = "not_enough_evidence"
     present = {fmt for fmt, n in ev.formats.items() if n}
     wanted = [f.cause for f in findings] or list(CAUSES)
-    missing = plans.missing_evidence(wanted, present, version)
+    missing = plans.missing_evidence(wanted, present, platform.plan_version)
     return TriageResult(
         inputs=inputs,
         findings=findings,
         scores=scores,
         missing=missing,
         answers=answers,
-        exchange_version=version,
-        version_source=source,
+        exchange_version=platform.plan_version if platform.plan_version != "postfix" else None,
+        version_source=platform.version_source,
         evidence_used=evidence_used,
         server_ips=sorted(set(ev.server_ips) | set(ev.seen_server_ips)),
         local_domains=sorted(ev.local_domains())[:20],
         live=live,
+        outcome=outcome,
+        coverage=cov,
+        platform=platform,
+        noteworthy=noteworthy(ev),
+        replies=[g.as_dict() for g in ev.replies.ordered()[:MAX_REPLY_GROUPS_SHOWN]],
+        answers_only=not evidence_used and not has_live,
     )
 
 
@@ -255,14 +318,32 @@ def _add_live(assessment, live_effects) -> None:
     assessment.evidence[:0] = [e.line for e in live_effects if e.line is not None]
 
 
-def _fills(cause: str, subjects: list[str], ev: Evidence) -> dict[str, str]:
-    """Names for the plan's placeholders: the abused account and the address it sent as."""
+def _fills(cause: str, assessment, ev: Evidence, live: LiveChecks | None) -> dict[str, str]:
+    """Names for the plan's placeholders: the abused account, the sender, our domain, the smart host, the IP."""
+    fills: dict[str, str] = {}
+    domains = sorted(ev.local_domains())
+    if len(domains) == 1:
+        fills["<DOMAIN>"] = domains[0]
+    elif not domains and cause == "mail_dns":  # the domain our queued mail is sent from
+        senders = sorted(ev.table("queued_by_sender").items(), key=lambda kv: -kv[1].count)
+        if senders and "@" in senders[0][0]:
+            fills["<DOMAIN>"] = senders[0][0].rsplit("@", 1)[1]
+    if live is not None and live.blacklist and live.blacklist.get("targets"):
+        fills["<PUBLIC-IP>"] = live.blacklist["targets"][0].get("target", "")
+    if cause == "configuration_error":
+        own = [s for s in assessment.subjects if "." in s and not s[:1].isdigit()]
+        if "relay_denied_own" in assessment.kinds and own:
+            fills["<DOMAIN>"] = own[-1]
+        hops = [r["next_hop"].strip("[]") for r in ev.queue_rows
+                if r.get("delivery", "").startswith("SmartHost") and r.get("next_hop")]
+        if hops:
+            fills["<SMARTHOST>"] = hops[0]
+    subjects = assessment.subjects
     if cause != "authenticated_relay" or not subjects:
-        return {}
+        return fills
     account = subjects[0]
     if account.startswith(("guessing", "(")):
-        return {}
-    fills = {}
+        return fills
     if "@" in account:
         fills["<SENDER>"] = account
         fills["<USER>"] = account.split("@", 1)[0]

@@ -13,35 +13,15 @@ import ipaddress
 from collections import Counter
 from dataclasses import dataclass, field
 
+from sbskit.core.triage.lines import TEXT_LIMIT, Line, clip  # noqa: F401 - re-exported: readers import them from here
+from sbskit.core.triage.tally import MAX_QUEUE_ROWS, ReplyTally, make_span
+
 MAX_SAMPLES = 6  # evidence lines kept per signal
 MAX_GROUP_SAMPLES = 3
 MAX_DISTINCT = 5000  # distinct values kept per group key
 MAX_GROUP_KEYS = 100_000  # keys per group (senders, IPs); further keys are counted only
 VALUE_BUDGET = 2_000_000  # distinct values stored over all groups of one analysis
 SAMPLE_BUDGET = 20_000  # evidence lines stored over all groups of one analysis
-TEXT_LIMIT = 240  # characters of a line shown as evidence
-
-
-@dataclass(slots=True)
-class Line:
-    """One piece of evidence: where it is and what it says."""
-
-    file: str
-    line: int
-    text: str
-
-    def as_dict(self) -> dict:
-        return {"file": self.file, "line": self.line, "text": self.text}
-
-    def where(self) -> str:
-        """'MSGTRK2026112706-1.LOG:123' (file name without the folder, for reading)."""
-        name = self.file.replace("\\", "/").rsplit("/", 1)[-1]
-        return f"{name}:{self.line}" if self.line > 0 else name  # live checks have no line
-
-
-def clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "\u2026"
 
 
 class GroupStat:
@@ -183,6 +163,12 @@ class Evidence:
     groups: dict[str, dict[str, GroupStat]] = field(default_factory=dict)
     seen_server_ips: Counter = field(default_factory=Counter)  # local addresses the logs show
     budget: list[int] = field(default_factory=lambda: [VALUE_BUDGET, SAMPLE_BUDGET])
+    replies: ReplyTally = field(default_factory=ReplyTally)  # grouped reasons (tally.py)
+    spans: list = field(default_factory=list)  # tally.Span per log file: the time it covers
+    queue_rows: list[dict] = field(default_factory=list)  # the biggest queues of the snapshots
+    fail_hours: Counter = field(default_factory=Counter)  # delivery failures per hour ("2026-11-27T06")
+    server_names: Counter = field(default_factory=Counter)  # our server's FQDN from banners and headers
+    platforms: Counter = field(default_factory=Counter)  # "exchange" / "postfix" -> records read
 
     def note(self, signal: str, file: str, line: int, text: str | None = None, n: int = 1) -> None:
         """Count ``signal`` and keep the line as evidence while fewer than MAX_SAMPLES are kept."""
@@ -230,3 +216,20 @@ class Evidence:
 
     def sample(self, signal: str) -> list[Line]:
         return list(self.samples.get(signal, []))
+
+    def reply(self, text: str, direction: str, source: str, label: str, line: int, weight: int = 1,
+              subject: str = "", shown: str | None = None, counted: bool = True):
+        """Classify, group and count one reason text (see tally.ReplyTally.add)."""
+        return self.replies.add(text, direction, source, label, line, weight, subject, shown, counted)
+
+    def add_span(self, kind: str, file: str, first_text: str, last_text: str) -> None:
+        span = make_span(kind, file, first_text, last_text)
+        if span is not None:
+            self.spans.append(span)
+
+    def add_queue_row(self, row: dict) -> None:
+        """Keep the biggest queues (by message count) of the snapshots, bounded."""
+        self.queue_rows.append(row)
+        if len(self.queue_rows) > 2 * MAX_QUEUE_ROWS:
+            self.queue_rows.sort(key=lambda r: -r.get("count", 0))
+            del self.queue_rows[MAX_QUEUE_ROWS:]

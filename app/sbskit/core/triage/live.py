@@ -43,6 +43,8 @@ CATEGORY_EFFECTS: dict[str, list[tuple[str, float, str]]] = {
     ],
 }
 RELAY_ACCEPTED_LOGIT = 3.5
+LISTED_LOGIT = 2.5  # a listing now: receivers using that list refuse our mail (a clean check only answers
+# "is the IP listed?" when the admin left it open: Microsoft's and Gmail's own lists are not public)
 RELAY_REFUSED_LOGIT = -2.0
 
 
@@ -282,6 +284,13 @@ def effects(live: LiveChecks | None) -> list[Effect]:
         for (cause, why), (logit, names, lines) in strongest.items():
             out.append(Effect(cause, logit, f"Live blocklist check: {', '.join(names)} {why}.", lines[0]))
             out.extend(Effect(cause, 0.0, "", extra) for extra in lines[1:3])
+        found = listings(doc)
+        if found:
+            names = ", ".join(_zone_name(r) for r in found)
+            out.append(Effect("blocklisted", LISTED_LOGIT, f"Live blocklist check: {target} is listed now on {names}; "
+                              "receivers that use these lists refuse our mail.", Line(BLACKLIST_FILE, NO_LINE, clip(
+                                  f"{target} listed on {names}"))))
+
     if live.relay is not None:
         doc = live.relay
         _kind, text = relay_summary(doc)

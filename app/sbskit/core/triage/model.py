@@ -14,7 +14,10 @@ CAUSES = (
     "open_relay",
     "compromised_workstation",
     "configuration_error",
+    "blocklisted",
+    "mail_dns",
 )
+OUTCOMES = ("cause", "healthy", "not_enough_evidence")
 
 FINDING_THRESHOLD = 0.35  # shown as a possible cause
 DIAGNOSIS_THRESHOLD = 0.5  # a diagnosis: the CLI exits 1
@@ -33,6 +36,7 @@ class Assessment:
     facts: list[str] = field(default_factory=list)  # plain-words reasons, for and against
     evidence: list[Line] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)  # named hosts, accounts, addresses
+    kinds: list[str] = field(default_factory=list)  # reply categories behind the cause: pick the plan's steps
 
     def add(self, logit: float, fact: str) -> None:
         self.logit += logit
@@ -50,6 +54,7 @@ class Finding:
     subjects: list[str]
     actions: list[str]
     plan: list[dict]
+    confirmed: bool = False  # the evidence supports it and it reaches the diagnosis threshold
 
     def as_dict(self) -> dict:
         return {
@@ -62,6 +67,7 @@ class Finding:
             "evidence": [line.as_dict() for line in self.evidence],
             "actions": self.actions,
             "plan": self.plan,
+            "confirmed": self.confirmed,
         }
 
 

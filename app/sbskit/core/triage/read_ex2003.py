@@ -13,6 +13,8 @@ from sbskit.core.triage.sniff import Sniffed, norm
 from sbskit.core.triage.textio import Progress, TextSource
 
 ALIASES = {
+    "date": ("date",),
+    "time": ("time",),
     "client_ip": ("clientip",),
     "server_ip": ("serverip",),
     "recipient": ("recipientaddress",),
@@ -28,6 +30,7 @@ def read_ex2003(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress
     cols: dict[str, int] | None = None
     width = 0
     msgid_ip: dict[str, str] = {}
+    first_time = last_time = ""
     lines = NumberedLines(src, progress)
     for line_no, raw in lines:
         line = raw.rstrip("\r\n")
@@ -53,6 +56,9 @@ def read_ex2003(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress
             result.skip(line_no)
             continue
         result.records += 1
+        if "date" in cols and "time" in cols:  # '2026-11-27' and '6:0:1 GMT'
+            last_time = f"{parts[cols['date']].strip()} {parts[cols['time']].replace('GMT', '').strip()}"
+            first_time = first_time or last_time
         event = parts[cols["event"]].strip()
         rcpt = parts[cols["recipient"]].strip().lower()
         sender = parts[cols["sender"]].strip().lower()
@@ -94,5 +100,8 @@ def read_ex2003(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress
     if cols is None:
         result.problems.append("no column header with Event-ID found")
         return result
+    if first_time:
+        ev.add_span("delivery", label, first_time, last_time)
+    ev.platforms["exchange"] += result.records
     result.finish(lines.ended_cleanly(lambda last: len(last.split("\t")) >= width), lines.count)
     return result

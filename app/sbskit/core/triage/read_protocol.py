@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import csv
 
-from sbskit.core.triage.errtext import NOT_FOUND, RELAY_DENIED, classify_error
+from sbskit.core.triage.errtext import NOT_FOUND, RELAY_DENIED
 from sbskit.core.triage.evidence import Evidence, Line, bare_address, clip, domain_of, ip_kind, split_endpoint
 from sbskit.core.triage.readers_base import NumberedLines, ReadResult, column_map, fields_header, safe_rows
 from sbskit.core.triage.sniff import Sniffed, norm
 from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
 
 ALIASES = {
+    "time": ("datetime",),
+    "seq": ("sequencenumber",),
     "session": ("sessionid",),
     "local": ("localendpoint",),
     "remote": ("remoteendpoint",),
@@ -25,10 +27,13 @@ ALIASES = {
     "context": ("context",),
 }
 MAX_SESSIONS = 20_000
+# the column order Exchange 2007-2019 writes: used for lines pasted without their #Fields header
+DEFAULT_FIELDS = ["date-time", "connector-id", "session-id", "sequence-number", "local-endpoint",
+                  "remote-endpoint", "event", "data", "context"]
 
 
 class _Session:
-    __slots__ = ("remote", "user", "sender", "rcpt", "tried_user", "denied", "refused")
+    __slots__ = ("remote", "user", "sender", "rcpt", "tried_user", "denied", "refused", "denied_seq")
 
     def __init__(self, remote: str) -> None:
         self.remote = remote
@@ -38,6 +43,7 @@ class _Session:
         self.tried_user = ""
         self.denied = 0  # "LogonDenied" lines
         self.refused = 0  # "535" replies: one failed attempt may log both
+        self.denied_seq = ""  # Exchange 2013+ logs LogonDenied twice under one sequence number
 
 
 def _open_session_log(src: TextSource, info: Sniffed, result: ReadResult):
@@ -45,7 +51,10 @@ def _open_session_log(src: TextSource, info: Sniffed, result: ReadResult):
     data row); the map is None, with the problem noted, when it lacks the columns a session needs."""
     reader = csv.reader(src.lines())
     rows = safe_rows(reader, result)
-    cols, row = fields_header(reader, rows, info, result, ALIASES)
+    cols, row = fields_header(reader, rows, info, result, ALIASES,
+                              default_names=DEFAULT_FIELDS if info.headerless else None)
+    if info.headerless and cols is not None:
+        result.problems.append("no #Fields header (pasted lines?): read with Exchange's standard column order")
     if cols is None or any(k not in cols for k in ("session", "remote", "event", "data")):
         result.problems.append("no #Fields header with session-id, remote-endpoint, event and data columns")
         return reader, rows, None, None
@@ -93,31 +102,57 @@ def read_receive_log(src: TextSource, info: Sniffed, ev: Evidence, progress: Pro
     reader, rows, cols, row = _open_session_log(src, info, result)
     if cols is None:
         return result
-    i_s, i_r, i_e, i_d = cols["session"], cols["remote"], cols["event"], cols["data"]
-    i_c = cols.get("context", -1)
-    i_l = cols.get("local", -1)
-    width = max(cols.values()) + 1 - (1 if i_c == max(cols.values()) else 0)
+    c = _Columns(cols)
     sessions: dict[str, _Session] = {}
-    records = _Records(reader, row, rows, width, result, progress)
+    records = _Records(reader, row, rows, c.width, result, progress)
+    first: list[str] | None = None
     for row in records:
-        _receive_row(row, i_s, i_r, i_e, i_d, i_c, i_l, sessions, ev, label, reader.line_num)
+        first = first or row
+        _receive_row(row, c, sessions, ev, label, reader.line_num)
     ev.counts["receive_sessions_open_at_end"] += len(sessions)
+    _span(ev, label, c, first, records.last)
+    if result.records:
+        ev.platforms["exchange"] += result.records
     result.finish(records.ended_cleanly(), reader.line_num)
     return result
 
 
-def _receive_row(row, i_s, i_r, i_e, i_d, i_c, i_l, sessions, ev: Evidence, label: str, line: int) -> None:
-    sid = row[i_s]
-    event = row[i_e]
-    data = row[i_d]
-    context = row[i_c] if 0 <= i_c < len(row) else ""
+class _Columns:
+    """Column indices of a protocol log (-1 when absent) and the width a row needs."""
+
+    __slots__ = ("s", "r", "e", "d", "c", "l", "t", "q", "width")
+
+    def __init__(self, cols: dict[str, int]) -> None:
+        self.s, self.r, self.e, self.d = cols["session"], cols["remote"], cols["event"], cols["data"]
+        self.c, self.l, self.t, self.q = (cols.get(k, -1) for k in ("context", "local", "time", "seq"))
+        top = max(cols.values())
+        self.width = top + 1 - (1 if self.c == top else 0)  # Exchange leaves an empty last context out
+
+
+def _span(ev: Evidence, label: str, c: _Columns, first: list[str] | None, last: list[str]) -> None:
+    if first and last and 0 <= c.t < min(len(first), len(last)):
+        ev.add_span("protocol", label, first[c.t], last[c.t])
+
+
+def _server_name(data: str) -> str:
+    """'220 SBS01.smallbiz.example Microsoft ESMTP MAIL Service ready ...' -> 'sbs01.smallbiz.example'."""
+    parts = data.split()
+    name = parts[1].strip("[]").lower() if len(parts) > 1 else ""
+    return name if "." in name and not name.replace(".", "").isdigit() else ""
+
+
+def _receive_row(row, c: _Columns, sessions, ev: Evidence, label: str, line: int) -> None:
+    sid = row[c.s]
+    event = row[c.e]
+    data = row[c.d]
+    context = row[c.c] if 0 <= c.c < len(row) else ""
     session = sessions.get(sid)
     if session is None:
         if len(sessions) >= MAX_SESSIONS:
             sessions.clear()
-        session = sessions[sid] = _Session(split_endpoint(row[i_r]))
-        if i_l >= 0:
-            local_ip = split_endpoint(row[i_l])
+        session = sessions[sid] = _Session(split_endpoint(row[c.r]))
+        if c.l >= 0:
+            local_ip = split_endpoint(row[c.l])
             if ip_kind(local_ip) in ("lan", "public") and len(ev.seen_server_ips) < 50:
                 ev.seen_server_ips[local_ip] += 1
     if event == "-":
@@ -125,6 +160,10 @@ def _receive_row(row, i_s, i_r, i_e, i_d, i_c, i_l, sessions, ev: Evidence, labe
         return
     if event == "*":
         if "LogonDenied" in context or "LogonDenied" in data or "AUTH LOGIN failed" in context:
+            seq = row[c.q] if 0 <= c.q < len(row) else ""
+            if seq and seq == session.denied_seq:
+                return  # the same failed attempt logged twice
+            session.denied_seq = seq
             session.denied += 1
             if session.denied > session.refused:
                 _auth_failed(session, ev, label, line, row)
@@ -134,6 +173,7 @@ def _receive_row(row, i_s, i_r, i_e, i_d, i_c, i_l, sessions, ev: Evidence, labe
             session.tried_user = (data or context).split(":", 1)[1].strip()
             stat = ev.group("auth_fail_by_ip", session.remote)
             stat.add(session.tried_user.lower())
+            ev.group("auth_fail_user", session.tried_user.lower()).add(session.remote)
         return
     if event == "<":
         upper = data[:10].upper()
@@ -145,16 +185,27 @@ def _receive_row(row, i_s, i_r, i_e, i_d, i_c, i_l, sessions, ev: Evidence, labe
         elif upper.startswith("RCPT TO"):
             session.rcpt = bare_address(data).lower()
         return
-    if event != ">" or not session.rcpt:
-        if event == ">" and data.startswith("535"):
+    if event != ">":
+        return
+    head = data[:1]
+    if head == "2" and data.startswith("220 ") and len(ev.server_names) < 20:
+        name = _server_name(data)
+        if name:
+            ev.server_names[name] += 1
+    if head in ("4", "5"):
+        text = ",".join(row)
+        ev.reply(data, "inbound", "receive", label, line, subject=session.remote,
+                 shown=f"RCPT TO:<{session.rcpt}> from {session.remote}: {text}" if session.rcpt else text)
+        if data.startswith("535"):
             session.refused += 1
             if session.refused > session.denied:
                 _auth_failed(session, ev, label, line, row)
+    if not session.rcpt:
         return
     rcpt = session.rcpt
     session.rcpt = ""
-    text = ",".join(row)
     if data.startswith("250"):
+        text = ",".join(row)
         rdom = domain_of(rcpt)
         if session.user:
             stat = ev.group("auth_user", session.user)
@@ -176,10 +227,16 @@ def _receive_row(row, i_s, i_r, i_e, i_d, i_c, i_l, sessions, ev: Evidence, labe
         stat.add(rcpt)
         ev.vote_local(domain_of(rcpt))
         if stat.want_sample():
-            stat.samples.append(Line(label, line, clip(text)))
+            stat.samples.append(Line(label, line, clip(",".join(row))))
         ev.note("rcpt_not_found_smtp", label, line)
     elif RELAY_DENIED.search(data):
-        ev.note("relay_refused", label, line, f"RCPT TO:<{rcpt}> from {session.remote}: {text}")
+        shown = f"RCPT TO:<{rcpt}> from {session.remote}: {','.join(row)}"
+        ev.note("relay_refused", label, line, shown)
+        stat = ev.group("relay_refused_domain", domain_of(rcpt))
+        stat.count += 1
+        stat.add(session.remote)
+        if stat.want_sample():
+            stat.samples.append(Line(label, line, clip(shown)))
 
 
 def _auth_failed(session: _Session, ev: Evidence, label: str, line: int, row: list[str]) -> None:
@@ -190,28 +247,51 @@ def _auth_failed(session: _Session, ev: Evidence, label: str, line: int, row: li
     ev.note("auth_fail", label, line)
 
 
+_SEND_TROUBLE = ("fail", "error", "timed out", "refused", "unreachable", "denied", "not ")
+
+
+def _known(text: str) -> bool:
+    """A send-log information line the reply catalogue knows (a connect failure, a TLS error)."""
+    from sbskit.core.triage.replies import classify
+
+    reply = classify(text)
+    return reply is not None and reply.pattern is not None and reply.category not in ("permanent_other", "transient")
+
+
 def read_send_log(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
     """Send logs show what remote servers and the smart host answer us."""
     result = ReadResult()
     reader, rows, cols, row = _open_session_log(src, info, result)
     if cols is None:
         return result
-    i_r, i_e, i_d = cols["remote"], cols["event"], cols["data"]
-    i_c = cols.get("context", -1)
-    width = max(i_r, i_e, i_d) + 1
-    records = _Records(reader, row, rows, width, result, progress)
+    c = _Columns(cols)
+    records = _Records(reader, row, rows, max(c.r, c.e, c.d) + 1, result, progress)
+    first: list[str] | None = None
     for row in records:
-        event = row[i_e]
+        first = first or row
+        event = row[c.e]
         if event == "+":
-            ev.group("send_remote", split_endpoint(row[i_r])).count += 1
-        elif event in ("<", "*"):
-            text = row[i_d] + (" " + row[i_c] if 0 <= i_c < len(row) else "")
-            if event == "<" and not text[:1] in ("4", "5"):
-                pass
-            else:
-                category = classify_error(text)
-                if category:
-                    ev.note(category, label, reader.line_num, ",".join(row))
+            ev.group("send_remote", split_endpoint(row[c.r])).count += 1
+        elif event == "<":
+            data = row[c.d]
+            if data[:1] in ("4", "5"):
+                ev.reply(data, "outbound", "send", label, reader.line_num, subject=split_endpoint(row[c.r]),
+                         shown=",".join(row))
+        elif event == ">":
+            data = row[c.d]
+            if data[:4].upper() in ("EHLO", "HELO") and len(ev.server_names) < 20:
+                name = data[5:].strip().lower()
+                if "." in name:
+                    ev.server_names[name] += 1
+        elif event == "*":
+            text = row[c.d] + (" " + row[c.c] if 0 <= c.c < len(row) else "")
+            lowered = text.lower()
+            if any(word in lowered for word in _SEND_TROUBLE) and _known(text):
+                ev.reply(text, "outbound", "send", label, reader.line_num, subject=split_endpoint(row[c.r]),
+                         shown=",".join(row))
+    _span(ev, label, c, first, records.last)
+    if result.records:
+        ev.platforms["exchange"] += result.records
     result.finish(records.ended_cleanly(), reader.line_num)
     return result
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import itertools
 
-from sbskit.core.triage.errtext import classify_error_cached, is_not_found
+from sbskit.core.triage.errtext import is_not_found
 from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind, is_null_sender
 from sbskit.core.triage.readers_base import ReadResult, fields_header, safe_rows
 from sbskit.core.triage.sniff import Sniffed
@@ -86,6 +86,9 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
     i_stat = cols.get("status", -1)
     i_rp = cols.get("return_path", -1)
     i_mid = cols.get("internal_id", -1)
+    i_time = cols.get("time", -1)
+    first_time = pending[i_time] if pending is not None and 0 <= i_time < len(pending) else ""
+    last_time = first_time
     if pending is not None and i_sip >= 0 and len(pending) > i_sip and ip_kind(pending[i_sip]) in ("lan", "public"):
         ev.seen_server_ips[pending[i_sip]] += 1
 
@@ -93,10 +96,12 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
     msgid_ip: dict[str, str] = {}
     kinds: dict[str, str] = {}
     vote_budget = LOCAL_VOTES
-    note, wants, group, counts = ev.note, ev.wants, ev.group, ev.counts
-    records = delivered = sent = 0
+    note, wants, group, counts, fail_hours = ev.note, ev.wants, ev.group, ev.counts, ev.fail_hours
+    reply = ev.replies.add
+    records = delivered = sent = failures = 0
     n = 0
     row: list[str] = []
+    last_ok: list[str] = pending if pending is not None else []
     rows = itertools.chain((pending,) if pending is not None else (), reader)
     while True:  # restarted after a line csv cannot parse: no try block per row
         try:
@@ -109,6 +114,7 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                         result.skip(reader.line_num)
                     continue
                 records += 1
+                last_ok = row
                 e = row[i_ev]
                 if e == "RECEIVE":
                     if i_cip < 0 or (i_src >= 0 and row[i_src] != "SMTP"):
@@ -168,29 +174,46 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                     note("dsn", label, reader.line_num, _row_text(row) if wants("dsn") else None)
                 elif e == "FAIL" or e == "DEFER":
                     status = row[i_stat] if i_stat >= 0 else ""
+                    rcpts = row[i_rcpt]
+                    rdom = rcpts[rcpts.rfind("@") + 1:].split(";", 1)[0].lower()
                     if e == "FAIL" and is_not_found(status):
                         source = msgid_ip.get(row[i_mid], "") if i_mid >= 0 else ""
                         if not source:
                             source = row[i_cip] if i_cip >= 0 and row[i_cip] else "sender " + row[i_from].lower()
                         stat = group("not_found_by_source", source)
                         stat.count += 1
-                        for r in row[i_rcpt].split(";"):
+                        for r in rcpts.split(";"):
                             if r:
                                 stat.add(r.lower())
                                 ev.vote_local(domain_of(r))
                         if stat.want_sample():
                             stat.samples.append(_line(label, reader.line_num, row))
                         note("rcpt_not_found", label, reader.line_num)
-                    else:
-                        category = classify_error_cached(status) or ("fail_other" if e == "FAIL" else "defer_other")
-                        note(category, label, reader.line_num, _row_text(row) if wants(category) else None)
+                        # our categorizer's RecipNotFound is about our own recipients; a remote 5.1.1 comes via SMTP
+                        remote = i_src >= 0 and row[i_src] == "SMTP" and rdom not in local_seen
+                        reply(status, "outbound" if remote else "inbound", "tracking", label, reader.line_num, 1,
+                              rdom, row)
+                    elif status:
+                        inbound = rdom in local_seen
+                        reply(status, "inbound" if inbound else "outbound", "tracking", label, reader.line_num, 1,
+                              rdom, row)
+                        if not inbound:
+                            failures += 1
+                            if i_time >= 0:
+                                fail_hours[row[i_time][:13]] += 1
             break
         except csv.Error:
             result.skip(reader.line_num)
             row = []
     counts["delivered"] += delivered
     counts["sent"] += sent
+    counts["delivery_failures"] += failures
     result.records = records
     ended = not row or len(row) >= width or row[0].startswith("#")
+    if records:
+        ev.platforms["exchange"] += records
+        last_time = last_ok[i_time] if 0 <= i_time < len(last_ok) else last_time
+        if first_time:
+            ev.add_span("delivery", label, first_time, last_time)
     result.finish(ended, reader.line_num)
     return result

@@ -57,12 +57,13 @@ def safe_rows(reader, result: ReadResult):
 
 
 def fields_header(reader, rows, info: Sniffed, result: ReadResult, aliases: dict[str, tuple[str, ...]],
-                  first_row_names: bool = False):
+                  first_row_names: bool = False, default_names: list[str] | None = None):
     """Consume the '#' header lines of a W3C-style CSV log (Exchange tracking, receive and send logs).
 
     Returns (column map from '#Fields:' or None, first data row or None); '#Version:' fills
     ``info.version``. With ``first_row_names`` (a cmdlet's CSV export) the first plain row
-    names the columns when no '#Fields:' line came before it. Data rows before any column
+    names the columns when no '#Fields:' line came before it; with ``default_names`` (a log
+    pasted without its header lines) those name the columns. Other data rows before any column
     names are skipped.
     """
     cols: dict[str, int] | None = None
@@ -80,6 +81,8 @@ def fields_header(reader, rows, info: Sniffed, result: ReadResult, aliases: dict
         if cols is None and first_row_names:
             cols = column_map([norm(c) for c in row], aliases)
             continue
+        if cols is None and default_names:
+            cols = column_map([norm(c) for c in default_names], aliases)
         if cols is None:
             result.skip(reader.line_num)
             continue

@@ -72,11 +72,12 @@ def write_text(path: Path, lines: list[str], encoding: str = "utf-8", bom: bool 
 class TrackingLog:
     """Builds MSGTRK lines for one Exchange version; ``add(event=..., ...)`` one event."""
 
-    def __init__(self, version: str = "2016", seed: int = 1) -> None:
+    def __init__(self, version: str = "2016", seed: int = 1, gap: float = 20.0) -> None:
         self.fields = TRACKING_FIELDS[version]
         self.version = version
         self.rng = random.Random(seed)
         self.clock = Clock()
+        self.gap = gap  # most seconds between two events
         self.lines = [
             "#Software: Microsoft Exchange Server",
             f"#Version: {BUILDS[version]}",
@@ -94,7 +95,7 @@ class TrackingLog:
             self.counter += 1
             internal_id = self.counter
         values = {
-            "date-time": self.clock.tick(self.rng),
+            "date-time": self.clock.tick(self.rng, self.gap),
             "client-ip": client_ip,
             "client-hostname": "" if not client_ip else ("mail." + outside_domain(self.rng) if not client_ip.startswith("192.168.") else "PC-" + client_ip.rsplit(".", 1)[1]),
             "server-ip": SERVER_IP,

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sbskit.core.triage import sniff_text as shapes
 from sbskit.core.triage.encoding import EncodingGuess, guess_encoding, known_binary, looks_binary
 
 SNIFF_BYTES = 65536
@@ -31,6 +32,12 @@ FORMAT_NAMES = {
     "windows_firewall_log": "Windows Firewall log (pfirewall.log)",
     "filterlog": "pfSense/OPNsense filterlog",
     "firewall_csv": "Firewall log (CSV)",
+    "get_queue_table": "Get-Queue screen output (pasted)",
+    "get_message_table": "Get-Message screen output (pasted)",
+    "tracking_table": "Get-MessageTrackingLog screen output (pasted)",
+    "postfix_mailq": "Postfix queue (mailq)",
+    "postfix_maillog": "Postfix maillog",
+    "ndr_text": "Non-delivery report (bounce text)",
 }
 
 # which kind of evidence each format is (the CLI options name these kinds)
@@ -47,6 +54,12 @@ FORMAT_KIND = {
     "windows_firewall_log": "firewall-log",
     "filterlog": "firewall-log",
     "firewall_csv": "firewall-log",
+    "get_queue_table": "queue-export",
+    "get_message_table": "queue-export",
+    "tracking_table": "tracking-log",
+    "postfix_mailq": "queue-export",
+    "postfix_maillog": "tracking-log",
+    "ndr_text": "ndr",
 }
 
 
@@ -59,6 +72,8 @@ class Sniffed:
     format: str | None = None
     problems: list[str] = field(default_factory=list)
     version: str = ""  # "#Version" header, e.g. 15.1.2507.6
+    headerless: bool = False  # protocol-log lines pasted without their '#Fields' header
+    indent: str = ""  # a prefix every line carries (a log pasted indented or quoted in a mail): removed
 
     @property
     def usable(self) -> bool:
@@ -196,6 +211,17 @@ def classify_text(lines: list[str]) -> tuple[str | None, str]:
     hits = sum(1 for line in probe if _FILTERLOG.search(line))
     if hits and hits >= len(probe) // 5:  # a syslog file may mix filterlog with other programs' lines
         return "filterlog", version
+    postfix = shapes.postfix_kind(data)
+    if postfix:
+        return postfix, version
+    if shapes.headerless_protocol(data):
+        direction = _protocol_direction(data)
+        return ("smtp_send_log" if direction == "send" else "smtp_receive_log"), "headerless"
+    pasted, _style = shapes.powershell_kind(data)
+    if pasted:
+        return pasted, version
+    if shapes.is_ndr(data):
+        return "ndr_text", version
     header, _ = _csv_header(data if not lines[0].startswith("#TYPE") else lines)
     if len(header) >= 3:
         return _classify_csv(header), version
@@ -231,6 +257,10 @@ def sniff_file(path: Path) -> Sniffed:
     if meaning:
         info.problems.append(f"this is {meaning}")
         return info
+    picture = shapes.picture(head)
+    if picture:
+        info.problems.append(picture)
+        return info
     info.encoding = guess_encoding(head)
     if looks_binary(head, info.encoding):
         info.encoding = None  # no text encoding to speak of
@@ -242,25 +272,17 @@ def sniff_file(path: Path) -> Sniffed:
     lines = text.splitlines()
     if len(head) == SNIFF_BYTES and len(lines) > 1:
         lines = lines[:-1]  # the sample may end mid-line
+    info.indent = shapes.common_indent(lines)
+    if info.indent:
+        lines = shapes.dedent(lines, info.indent)
     fmt, version = classify_text(lines)
-    info.version = version if version != "web" else ""
+    info.headerless = version == "headerless"
+    info.version = version if version not in ("web", "headerless") else ""
     if fmt is None:
-        head_text = " ".join(lines[:30])
-        screen = ("EventId" in head_text and "Timestamp" in head_text) or (
-            "MessageCount" in head_text and ("DeliveryType" in head_text or "NextHopDomain" in head_text)
-        ) or ("FromAddress" in head_text and "Status" in head_text)
         if version == "web":
             info.problems.append("this is an IIS web-site log, not the SMTP service's log")
-        elif screen:
-            info.problems.append(
-                "this is PowerShell screen output (Format-Table/List cuts columns): export it with "
-                "'| Export-Csv -Encoding UTF8 -NoTypeInformation FILE' instead"
-            )
         else:
-            first = next((ln.strip() for ln in lines if ln.strip()), "")
-            info.problems.append(
-                f"not a format the triage reads (it starts with {first[:60]!r}); see the list of supported evidence"
-            )
+            info.problems.append(f"this looks like {shapes.looks_like(lines)}")
         return info
     info.format = fmt
     if info.encoding.codec.startswith("utf-16") and size % 2:

@@ -21,14 +21,21 @@ TICK_ROWS = 16384  # rows between progress reports and cancel checks
 class TextSource:
     """A text file opened for streaming: ``lines()`` for the readers, ``bytes_done()`` for progress."""
 
-    def __init__(self, path: Path, codec: str) -> None:
+    def __init__(self, path: Path, codec: str, indent: str = "") -> None:
         self.path = path
+        self.indent = indent  # removed from every line (a log pasted indented or quoted in a mail)
         self._raw = open(path, "rb")  # noqa: SIM115 - closed in close()
         self._text = io.TextIOWrapper(self._raw, encoding=codec, errors="replace", newline="")
 
     def lines(self) -> Iterator[str]:
         """Lines with their line endings (csv needs them), each at most MAX_LINE characters."""
-        return iter(functools.partial(self._text.readline, MAX_LINE), "")
+        raw = iter(functools.partial(self._text.readline, MAX_LINE), "")
+        return self._dedented(raw) if self.indent else raw
+
+    def _dedented(self, lines: Iterator[str]) -> Iterator[str]:
+        prefix, size = self.indent, len(self.indent)
+        for line in lines:
+            yield line[size:] if line.startswith(prefix) else line.lstrip(" \t>")
 
     def bytes_done(self) -> int:
         try:

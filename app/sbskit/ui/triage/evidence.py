@@ -31,6 +31,7 @@ from sbskit.ui.triage.state import TriageState
 from sbskit.ui.common.workers import JobWorker
 
 COLUMNS = ("File", "Format", "Encoding", "Records", "Problems")
+NO_FILES = "No files yet: your answers alone can point at a cause, but only evidence can confirm one."
 
 
 class EvidenceTable(QTableWidget):
@@ -89,7 +90,8 @@ class EvidencePage(QWizardPage):
         super().__init__(parent)
         self.state = state
         self.setTitle("Evidence")
-        self.setSubTitle("Drop the server's logs and exports here, or add them. All are optional; each one sharpens the diagnosis.")
+        self.setSubTitle("Drop the server's logs and exports here, or add them. Each one sharpens the diagnosis; "
+                         "\"healthy\" needs delivery logs that cover at least a working day.")
         self.ask_open_paths: Callable[[], list[str]] = self._ask_open_paths  # replaced in tests
         self.worker: JobWorker | None = None
         self._queued: list[Path] = []
@@ -100,9 +102,11 @@ class EvidencePage(QWizardPage):
         self.table = EvidenceTable(self.add_paths)
         self.table.setMinimumHeight(self.fontMetrics().height() * 8)
         hint = QLabel(
-            "Supported: Exchange message tracking logs (2003-2019) and Get-MessageTrackingLog exports, SMTP receive/send "
-            "protocol logs, IIS SMTP logs, Get-Queue / Get-Message exports, Postfix <tt>postqueue -j</tt>, Windows Firewall "
-            "<tt>pfirewall.log</tt>, pfSense/OPNsense filterlog, firewall CSV. Any encoding (UTF-8, UTF-16, ANSI)."
+            "Supported: Exchange message tracking logs (2003-2019/SE) and Get-MessageTrackingLog exports, SMTP receive/send "
+            "protocol logs (also lines pasted without their header), IIS SMTP logs, Get-Queue / Get-Message exports or "
+            "pasted screen output, Postfix <tt>postqueue -j</tt>, <tt>mailq</tt> and maillog, saved bounce messages "
+            "(NDRs), Windows Firewall <tt>pfirewall.log</tt>, pfSense/OPNsense filterlog, firewall CSV. Any encoding "
+            "(UTF-8, UTF-16, ANSI), also indented or quoted copies."
         )
         hint.setWordWrap(True)
         hint.setTextFormat(Qt.TextFormat.RichText)
@@ -117,7 +121,7 @@ class EvidencePage(QWizardPage):
         self.progress.setTextVisible(True)
         self.progress.setFormat("")
         self.progress.setAccessibleName("Import progress")
-        self.status = QLabel("No files yet: the diagnosis will rest on your answers alone.")
+        self.status = QLabel(NO_FILES)
         self.status.setWordWrap(True)
         buttons = QHBoxLayout()
         for button in (self.add_button, self.remove_button, self.cancel_button):
@@ -136,7 +140,7 @@ class EvidencePage(QWizardPage):
 
     # --- adding and removing ---------------------------------------------------------------
     def _ask_open_paths(self) -> list[str]:
-        chosen, _ = QFileDialog.getOpenFileNames(self, "Add evidence files", "", "Logs and exports (*.log *.csv *.txt *.json);;All files (*)")
+        chosen, _ = QFileDialog.getOpenFileNames(self, "Add evidence files", "", "Logs, exports and bounces (*.log *.csv *.txt *.json *.eml);;All files (*)")
         return chosen
 
     def choose_files(self) -> None:
@@ -171,7 +175,7 @@ class EvidencePage(QWizardPage):
         if keep:
             self._start(keep)
         else:
-            self.status.setText("No files yet: the diagnosis will rest on your answers alone.")
+            self.status.setText(NO_FILES)
         self.completeChanged.emit()
 
     def _add_row(self, path: Path) -> None:

@@ -25,13 +25,14 @@ CHOICES = (("yes", "&Yes"), ("no", "N&o"), ("", "Don't know"))
 
 
 class SymptomsPage(QWizardPage):
-    """Five yes/no questions; the answers alone already give a first, reasoned diagnosis."""
+    """Five yes/no questions: they weigh the causes and name suspects; only evidence confirms a cause."""
 
     def __init__(self, state: TriageState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.setTitle("Symptoms")
-        self.setSubTitle("What do you see? Your answers give a first diagnosis even without any log files.")
+        self.setSubTitle("What do you see? Your answers point at suspects; the logs and exports on the next page "
+                         "confirm or rule them out.")
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
         self.groups: dict[str, QButtonGroup] = {}
@@ -63,10 +64,11 @@ class SymptomsPage(QWizardPage):
         self.local_domain.setToolTip("Your own (accepted) mail domains, separated by spaces or commas.")
         self.local_domain.setAccessibleName("Own mail domains")
         self.version = QComboBox()
-        self.version.addItem("Detect from the log files", None)
+        self.version.addItem("Detect from the log files (else: commands for each version)", None)
         for version in VERSION_CHOICES:
-            self.version.addItem(f"Exchange {version}", version)
-        self.version.setToolTip("The PowerShell in the action plan is written for this version.")
+            self.version.addItem("Exchange Server SE" if version == "SE" else f"Exchange {version}", version)
+        self.version.setToolTip("The PowerShell in the action plan is written for this version; when the logs do not "
+                                "say it, each step lists the command per version. Postfix evidence gets Postfix commands.")
         self.version.setAccessibleName("Exchange version")
         self.error = QLabel()
         self.error.setStyleSheet(f"color: {status_foreground('bad', self).name()};")  # readable in dark mode too

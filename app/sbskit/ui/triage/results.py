@@ -10,11 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
@@ -23,9 +25,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from sbskit.core.triage.plan import cause_info, version_name
+from sbskit.core.triage.plan import cause_info
 from sbskit.core.triage.render import make_report, plan_text, to_text
 from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.triage.says import OUTCOME_TITLE, EvidenceSaysView, banner_style, muted_text, outcome_kind
 from sbskit.ui.triage.state import TriageState
 
 CAUSE_TITLES = {
@@ -35,25 +38,40 @@ CAUSE_TITLES = {
     "open_relay": "Open relay",
     "compromised_workstation": "Compromised workstation",
     "configuration_error": "Configuration error",
+    "blocklisted": "Blocklisted / poor reputation",
+    "mail_dns": "Cannot verify us (PTR, SPF, DMARC)",
 }
 
 
-def _kind(confidence: float) -> str:
-    return "bad" if confidence >= 0.5 else ("unknown" if confidence >= 0.35 else "good")
+def _kind(finding) -> str:
+    """Red for a cause the evidence confirms, amber for a possible one (never green: a cause is no good news)."""
+    return "bad" if finding.confirmed else "unknown"
 
 
 class DiagnosisPage(QWizardPage):
-    """All six causes ranked by confidence; the selected one's reasons and evidence (file:line) below."""
+    """The outcome (cause found, healthy and what it rests on, or not enough evidence), every cause
+    ranked with its reasons and evidence (file:line), and what the evidence says whatever the outcome."""
 
     def __init__(self, state: TriageState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.setTitle("Diagnosis")
-        self.setSubTitle("Every cause ranked by confidence. Select one to see why, and the lines in your files that show it.")
+        self.setSubTitle("The verdict, every cause ranked by confidence, and what the files say. Select a cause to see "
+                         "why, and the lines in your files that show it.")
+        # the banner: the outcome in capitals over the verdict sentence, one colour per outcome
+        self.banner = QFrame()
+        self.banner.setObjectName("triageBanner")
+        self.outcome = QLabel()
+        self.outcome.setObjectName("triageOutcome")
         self.verdict = QLabel()
         self.verdict.setWordWrap(True)
         self.verdict.setObjectName("triageVerdict")
-        self.verdict.setContentsMargins(8, 6, 8, 6)
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        banner = QVBoxLayout(self.banner)
+        banner.setContentsMargins(10, 6, 10, 6)
+        banner.setSpacing(2)
+        banner.addWidget(self.outcome)
+        banner.addWidget(self.verdict)
         self.tree = QTreeWidget()
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels(["Cause", "Confidence", "Named in the evidence"])
@@ -77,25 +95,37 @@ class DiagnosisPage(QWizardPage):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 4)
         self.tree.setMinimumHeight(self.fontMetrics().height() * 9)
+        self.says = EvidenceSaysView()
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Diagnosis views")
+        self.tabs.addTab(splitter, "Ca&uses")
+        self.tabs.addTab(self.says, "What the e&vidence says")
+        self.tabs.setTabToolTip(0, "Every cause ranked by confidence, with its reasons and evidence lines")
+        self.tabs.setTabToolTip(1, "Every refusal and deferral reason grouped with its meaning, failed logons, relay "
+                                   "refusals, the queues, and what the verdict rests on")
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.verdict)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
         layout.addLayout(row)
 
     def initializePage(self) -> None:
         result = self.state.run_diagnosis()
-        kind = _kind(result.findings[0].confidence) if result.findings else "good"
-        bg, fg = status_background(kind, self).name(), status_foreground(kind, self).name()
-        self.verdict.setStyleSheet(f"#triageVerdict {{ background: {bg}; color: {fg}; font-weight: bold; border-radius: 3px; }}")
+        kind = outcome_kind(result)
+        self.banner.setStyleSheet(banner_style(kind, self))
         prefix = "SAMPLE DATA \u2014 " if self.state.sample else ""
-        self.verdict.setText(prefix + result.verdict())
+        self.outcome.setText(prefix + OUTCOME_TITLE[result.outcome].upper())
+        self.outcome.setAccessibleName(f"Outcome: {OUTCOME_TITLE[result.outcome]}")
+        self.verdict.setText(result.verdict())
+        self.says.show_result(result)
+        self.tabs.setCurrentIndex(0 if result.outcome == "cause" else 1)
         self.tree.clear()
         findings = {f.cause: f for f in result.findings}
-        ranked = sorted(result.scores.items(), key=lambda kv: -kv[1]["confidence"])
-        muted = self.palette().color(self.palette().ColorGroup.Disabled, self.palette().ColorRole.Text)
+        order = {f.cause: i for i, f in enumerate(result.findings)}
+        ranked = sorted(result.scores.items(), key=lambda kv: (order.get(kv[0], 99), -kv[1]["confidence"]))
+        muted = muted_text(self)
         for cause, score in ranked:
             confidence = score["confidence"]
             finding = findings.get(cause)
@@ -104,8 +134,8 @@ class DiagnosisPage(QWizardPage):
             item.setData(0, Qt.ItemDataRole.UserRole, cause)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
             if finding:
-                item.setBackground(1, status_background(_kind(confidence), self))
-                item.setForeground(1, status_foreground(_kind(confidence), self))
+                item.setBackground(1, status_background(_kind(finding), self))
+                item.setForeground(1, status_foreground(_kind(finding), self))
                 font = QFont(self.tree.font())
                 font.setBold(True)
                 item.setFont(0, font)
@@ -114,7 +144,8 @@ class DiagnosisPage(QWizardPage):
                 for col in range(3):
                     item.setForeground(col, muted)
                 item.setToolTip(0, "Below the reporting threshold: unlikely on this evidence")
-            item.setToolTip(1, f"Confidence (0-100%): prior from your answers {round(score['prior'] * 100)}%, "
+            possible = "Possible, not confirmed by the evidence. " if finding and not finding.confirmed else ""
+            item.setToolTip(1, f"{possible}Confidence (0-100%): prior from your answers {round(score['prior'] * 100)}%, "
                                "moved up or down by the evidence")
             item.setStatusTip(0, cause_info(cause)["explain"])
             item.setToolTip(2, cause_info(cause)["explain"])
@@ -130,7 +161,7 @@ class DiagnosisPage(QWizardPage):
         finding = next((f for f in result.findings if f.cause == cause), None)
         esc = html.escape
         parts = []
-        parts.append(f"<p style='color: gray;'>{esc(cause_info(cause)['explain'])}</p>")
+        parts.append(f"<p style='color: {muted_text(self).name()};'>{esc(cause_info(cause)['explain'])}</p>")
         if finding:
             parts.append(f"<p><b>{esc(finding.title)}</b> \u2014 {esc(finding.summary)}</p>")
             reasons = [r for r in finding.reasons if r not in finding.summary]
@@ -174,12 +205,24 @@ class PlanPage(QWizardPage):
 
     def initializePage(self) -> None:
         result = self.state.result or self.state.run_diagnosis()
-        self.version.setText(f"PowerShell for {version_name(result.exchange_version)} "
-                             f"({'as chosen' if result.version_source == 'given' else result.version_source})")
+        platform = result.platform
+        self.version.setText(f"Commands for {platform.name}" + (f" \u2014 {platform.note}" if platform and platform.note else "")
+                             if platform else "Commands per Exchange version")
+        self.version.setWordWrap(True)
         esc = html.escape
         shade = self.palette().color(self.palette().ColorRole.AlternateBase).name()
         lines: list[str] = []
         parts: list[str] = []
+        if result.findings and result.outcome != "cause":
+            note = "Possible causes, not confirmed by the evidence: check them before acting."
+            lines += [note, ""]
+            parts.append(f"<p><b>{esc(note)}</b></p>")
+
+        def block(command: str, label: str = "") -> str:
+            caption = f"<tr><td><i>{esc(label)}:</i></td></tr>" if label else ""
+            return (f"<table width='100%' cellpadding='4' style='background: {shade};'>{caption}<tr><td>"
+                    f"<code>{esc(command)}</code></td></tr></table>")
+
         for rank, finding in enumerate(result.findings, 1):
             lines.append(f"{rank}. {finding.title} ({round(finding.confidence * 100)}%)")
             lines.extend(plan_text(finding.plan, "   "))
@@ -190,14 +233,17 @@ class PlanPage(QWizardPage):
                 if step["detail"]:
                     body += f"<br>{esc(step['detail'])}"
                 if step["command"]:
-                    body += (f"<table width='100%' cellpadding='4' style='background: {shade};'><tr><td>"
-                             f"<code>{esc(step['command'])}</code></td></tr></table>")
+                    body += block(step["command"])
+                for alt in step.get("alternatives", []):
+                    body += block(alt["command"], alt["versions"])
                 body += "".join(f"<br><a href='{esc(u)}'>{esc(u)}</a>" for u in step["links"])
                 steps.append(f"<li style='margin-bottom: 6px;'>{body}</li>")
             parts.append(f"<h3>{rank}. {esc(finding.title)} ({round(finding.confidence * 100)}%)</h3><ol>{''.join(steps)}</ol>")
         if not result.findings:
-            lines += ["No cause reaches the reporting threshold: nothing to fix from this evidence.", ""]
-            parts.append("<p>No cause reaches the reporting threshold: nothing to fix from this evidence.</p>")
+            text = ("Nothing to fix: " + result.verdict()) if result.outcome == "healthy" else (
+                "No cause reaches the reporting threshold on this evidence; collect what is listed below.")
+            lines += [text, ""]
+            parts.append(f"<p>{esc(text)}</p>")
         if result.missing:
             lines.append("Evidence still missing (collect it, then run the triage again):")
             items = []
@@ -205,9 +251,11 @@ class PlanPage(QWizardPage):
                 lines.append(f" - {item['title']}: {item['why']}")
                 body = f"<b>{esc(item['title'])}</b>: {esc(item['why'])}"
                 if item["command"]:
-                    lines.append(f"   PS> {item['command']}")
-                    body += (f"<table width='100%' cellpadding='4' style='background: {shade};'><tr><td>"
-                             f"<code>{esc(item['command'])}</code></td></tr></table>")
+                    lines.append(f"   {(item['prompt'] + ' ') if item['prompt'] else ''}{item['command']}")
+                    body += block(item["command"])
+                for alt in item.get("alternatives", []):
+                    lines.append(f"   [{alt['versions']}] {alt['command']}")
+                    body += block(alt["command"], alt["versions"])
                 if item["note"]:
                     lines.append(f"   {item['note']}")
                     body += f"<i>{esc(item['note'])}</i>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget, QWizard
 
-from sbskit.ui.triage.evidence import EvidencePage
+from sbskit.ui.triage.evidence import NO_FILES, EvidencePage
 from sbskit.ui.triage.live import LiveChecksPage
 from sbskit.ui.triage.pages import SymptomsPage
 from sbskit.ui.triage.results import DiagnosisPage, ExportPage, PlanPage
@@ -62,7 +62,7 @@ class TriageWizard(QWizard):
         self.live.reset()
         self.evidence.table.setRowCount(0)
         self.evidence._rows.clear()
-        self.evidence.status.setText("No files yet: the diagnosis will rest on your answers alone.")
+        self.evidence.status.setText(NO_FILES)
         for qid in self.symptoms.groups:
             self.symptoms.set_answer(qid, None)
         self.symptoms.server_ip.clear()

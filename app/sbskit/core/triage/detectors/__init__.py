@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from sbskit.core.triage.detectors import (
     authenticated_relay,
+    blocklisted,
     compromised_workstation,
     configuration_error,
     directory_harvest,
+    mail_dns,
     ndr_backscatter,
     open_relay,
 )
 
-DETECTORS = (ndr_backscatter, directory_harvest, authenticated_relay, open_relay, compromised_workstation, configuration_error)
+DETECTORS = (ndr_backscatter, directory_harvest, authenticated_relay, open_relay, compromised_workstation,
+             configuration_error, blocklisted, mail_dns)

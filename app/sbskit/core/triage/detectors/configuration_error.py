@@ -1,36 +1,78 @@
-"""Configuration error: mail cannot leave (no connector, DNS, port 25 blocked, smart-host auth)."""
+"""Configuration error: mail cannot leave (connector, DNS, port 25, smart-host logon, own domain refused)."""
 
 from __future__ import annotations
 
-from sbskit.core.triage.detectors.formats import QUEUE, SEND, TRACKING
-from sbskit.core.triage.errtext import CONFIG_LABELS
+from sbskit.core.triage.detectors._replies import counted, describe, evidence_of, kinds_of
+from sbskit.core.triage.detectors._util import plural
+from sbskit.core.triage.detectors.formats import DELIVERY
 from sbskit.core.triage.evidence import Evidence
 from sbskit.core.triage.model import Assessment
 
 CAUSE = "configuration_error"
+# replies that name a configuration problem of ours outright: one is enough
+DECISIVE = frozenset({"smarthost_auth", "starttls_required", "relay_denied", "smarthost_sender", "no_route",
+                      "mail_loop", "internal_auth", "policy_listed", "resources"})
 
 
 def detect(ev: Evidence) -> Assessment:
     a = Assessment(CAUSE)
-    counts = {c: ev.counts[c] for c in CONFIG_LABELS if ev.counts[c]}
-    total = sum(counts.values())
+    groups = ev.replies.supporting(CAUSE) + ev.replies.supporting(CAUSE, "inbound")
+    total = sum(counted(g) for g in groups)
+    decisive = sum(counted(g) for g in groups if g.reply.category in DECISIVE)
+    destinations = len({s for g in groups for s in g.subjects})
     sent = ev.counts["sent"]
     noticeable = sent == 0 or total >= 0.05 * sent
-    if total >= 10 and noticeable:
-        a.add(2.5, f"{total} queue or log entries say mail cannot be delivered.")
+    if decisive >= 3:
+        lead = next(g for g in groups if g.reply.category in DECISIVE)
+        a.add(3.0, f"{plural(decisive, 'message')} cannot leave because of a setting on our side: "
+                   f"{lead.reply.pattern.title if lead.reply.pattern else lead.reply.code}.")
+        kinds = {g.reply.category for g in groups if g.reply.category in DECISIVE}
+        if len(kinds) > 1:
+            a.add(0.5, f"{len(kinds)} different configuration problems show in the replies.")
+        if total >= 50:
+            a.add(0.5, f"{plural(total, 'message')} are held up in all.")
+    elif decisive:
+        a.add(2.2, f"The next hop answered with a configuration problem of ours ({plural(decisive, 'message')}).")
+    elif total >= 10 and noticeable and destinations >= 2:
+        a.add(2.5, f"{plural(total, 'message')} to {plural(destinations, 'destination')} cannot be delivered.")
     elif total >= 3 and noticeable:
-        a.add(1.5, f"{total} queue or log entries say mail cannot be delivered.")
+        a.add(1.5, f"{plural(total, 'message')} cannot be delivered.")
     elif total:
-        a.add(0.3, f"{total} delivery error(s), a normal amount for mail to the internet.")
-    for category, n in sorted(counts.items(), key=lambda kv: -kv[1]):
-        a.facts.append(f"{n} \u00d7 {CONFIG_LABELS[category]}.")
-        a.evidence.extend(ev.sample(category)[:3])
-        a.subjects.append(category.split(":", 1)[1])
-    if counts.get("cfg:no_connector"):
-        a.add(1.0, "Exchange has no Send connector for some destinations.")
-    if counts.get("cfg:smarthost_auth", 0) >= 3:
-        a.add(0.8, "The smart host keeps refusing the server's authentication.")
-    if ev.has_any(*QUEUE, *SEND, *TRACKING) and total == 0:
-        a.add(-1.2, "No queue or log entry shows delivery failing for lack of a route, DNS or authentication.")
+        a.add(0.3, f"{plural(total, 'delivery error')}, a normal amount for mail to the internet.")
+    for group in groups[:5]:
+        a.facts.append(describe(group) + ".")
+    a.evidence = evidence_of(groups)
+    a.kinds = kinds_of(groups)
+    a.subjects = [g.reply.code for g in groups[:4]]
+    own = _own_domain_refusals(ev)
+    if own:
+        n = sum(stat.count for _, stat in own)
+        names = ", ".join(domain for domain, _ in own[:3])
+        a.add(2.5 if n >= 3 else 1.2,
+              f"Our server answered 'Unable to relay' to {plural(n, 'recipient')} of its own domain {names}: the domain "
+              "is missing from the accepted domains (a configuration error, not an open relay).")
+        a.kinds.append("relay_denied_own")
+        a.subjects.extend(domain for domain, _ in own[:3])
+        for _, stat in own[:2]:
+            a.evidence.extend(stat.samples[:2])
+    if ev.has_any(*DELIVERY) and total == 0 and not own:
+        a.add(-1.2, "No queue or log entry shows mail failing for lack of a route, DNS, a logon or TLS.")
     a.evidence = a.evidence[:8]
     return a
+
+
+def _own_domain_refusals(ev: Evidence):
+    local = ev.local_domains() | _server_domains(ev)
+    refused = [(d, s) for d, s in ev.table("relay_refused_domain").items() if d and d in local]
+    refused.sort(key=lambda item: -item[1].count)
+    return refused
+
+
+def _server_domains(ev: Evidence) -> set[str]:
+    """'sbs01.smallbiz.example' from the server's banner -> 'smallbiz.example' (and the name itself)."""
+    found = set()
+    for name in ev.server_names:
+        parts = name.split(".")
+        if len(parts) >= 3:
+            found.add(".".join(parts[1:]))
+    return found

@@ -1,0 +1,145 @@
+"""The three honest outcomes: cause found, healthy, or not enough evidence to tell.
+
+A cause is found only when a detector's evidence (logs, exports, live checks) supports it
+and it reaches the diagnosis threshold; the admin's answers move the confidence but never
+make a cause on their own. "Healthy" needs positive evidence that covers enough: delivery
+logs spanning at least a working day with mail going through, few failures and no burst,
+queues near empty if a snapshot was given, every file readable, nothing the admin reports
+left unexplained. Everything else is "not enough evidence to tell", with the reasons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sbskit.core.triage.evidence import Evidence
+from sbskit.core.triage.tally import covered_hours
+
+MIN_HOURS = 8.0  # a working day
+MIN_MESSAGES = 20  # delivered or sent in the covered time
+MAX_FAILURE_SHARE = 0.05
+BURST = 20  # delivery failures within one hour
+QUEUE_NEAR_EMPTY = 20  # messages in all queues
+RETRY_NEAR_EMPTY = 5  # messages in queues that wait for a retry
+DELIVERY_LOGS = ("exchange_tracking", "exchange_tracking_csv", "exchange2003_tracking", "postfix_maillog")
+QUEUE_SNAPSHOTS = ("get_queue_csv", "postfix_queue_json", "get_queue_table", "postfix_mailq")
+
+
+@dataclass
+class Coverage:
+    """What the evidence covers and whether that is enough to call the server healthy."""
+
+    hours: float = 0.0
+    first: datetime | None = None
+    last: datetime | None = None
+    messages: int = 0
+    failures: int = 0
+    burst: tuple[str, int] | None = None
+    queued: int | None = None  # None: no queue snapshot
+    retry: int = 0
+    biggest_queue: int = 0
+    gaps: list[str] = field(default_factory=list)  # why it is not enough
+
+    @property
+    def failure_share(self) -> float:
+        return self.failures / max(self.messages + self.failures, 1)
+
+    def as_dict(self) -> dict:
+        def iso(dt: datetime | None) -> str | None:  # syslog times carry no year: '--11-27T06:00:01'
+            if dt is None:
+                return None
+            return dt.strftime("--%m-%dT%H:%M:%S") if dt.year in (2000, 2001) else dt.isoformat()
+
+        return {
+            "hours": round(self.hours, 1),
+            "first": iso(self.first),
+            "last": iso(self.last),
+            "messages": self.messages,
+            "failures": self.failures,
+            "failure_share": round(self.failure_share, 4),
+            "burst": {"hour": self.burst[0], "failures": self.burst[1]} if self.burst else None,
+            "queued": self.queued,
+            "retry": self.retry,
+            "gaps": self.gaps,
+        }
+
+
+def _when(dt: datetime | None) -> str:
+    if dt is None:
+        return "?"
+    return dt.strftime("%d %b %H:%M") if dt.year in (2000, 2001) else dt.strftime("%d %b %Y %H:%M")
+
+
+def coverage(ev: Evidence, unreadable: list[str], answers: dict, live_incomplete: bool) -> Coverage:
+    cov = Coverage()
+    delivery = [s for s in ev.spans if s.kind == "delivery"]
+    cov.hours = covered_hours(ev.spans, "delivery")
+    if delivery:
+        cov.first = min(s.first for s in delivery)
+        cov.last = max(s.last for s in delivery)
+    cov.messages = ev.counts["delivered"] + ev.counts["sent"]
+    cov.failures = ev.counts["delivery_failures"]
+    if ev.fail_hours:
+        hour, n = ev.fail_hours.most_common(1)[0]
+        if n >= BURST:
+            cov.burst = (hour, n)
+    if ev.has_any(*QUEUE_SNAPSHOTS):
+        cov.queued = ev.counts["queued_messages"]
+        cov.retry = ev.counts["queue_retry_messages"]
+        cov.biggest_queue = max((r.get("count", 0) for r in ev.queue_rows), default=0)
+    gaps = cov.gaps
+    if not ev.has_any(*DELIVERY_LOGS):
+        gaps.append("no message tracking log or maillog: nothing shows mail being delivered over time")
+    elif not delivery:
+        gaps.append("the delivery logs carry no readable timestamps, so the time they cover is not known")
+    elif cov.hours < MIN_HOURS:
+        gaps.append(f"the delivery logs cover only {cov.hours:.1f} h; at least a working day ({MIN_HOURS:.0f} h) is needed")
+    if ev.has_any(*DELIVERY_LOGS) and cov.messages < MIN_MESSAGES:
+        gaps.append(f"only {cov.messages} message(s) were delivered or sent in the logs; at least {MIN_MESSAGES} are needed")
+    if cov.messages and cov.failure_share > MAX_FAILURE_SHARE:
+        gaps.append(f"{cov.failure_share:.0%} of outbound deliveries failed or were deferred")
+    if cov.burst:
+        gaps.append(f"a burst of {cov.burst[1]} delivery failures in the hour from {cov.burst[0].replace('T', ' ')}:00")
+    if cov.queued is not None and (cov.queued > QUEUE_NEAR_EMPTY or cov.retry > RETRY_NEAR_EMPTY):
+        gaps.append(f"{cov.queued} message(s) wait in the queues ({cov.retry} waiting for a retry)")
+    gaps.extend(f"{name} could not be read" for name in unreadable)
+    reported = {"queues_long": "you report long queues", "users_get_ndrs": "you report users getting NDRs",
+                "ip_listed": "you report the IP on a blocklist"}
+    for qid, said in reported.items():
+        if answers.get(qid) == "yes":
+            gaps.append(f"{said}, which the evidence does not explain")
+    if live_incomplete:
+        gaps.append("a live check could not be completed")
+    return cov
+
+
+def rests_on(cov: Coverage) -> str:
+    """'26.0 h of delivery logs (27 Nov 2026 06:00 - 28 Nov 2026 08:00), 1,912 messages, 0.3% failures, no failure
+    bursts; all queues near empty (3 messages)'."""
+    parts = [f"{cov.hours:.1f} h of delivery logs ({_when(cov.first)} \u2013 {_when(cov.last)})",
+             f"{cov.messages:,} messages delivered or sent", f"{cov.failure_share:.1%} failures",
+             "no failure bursts" if not cov.burst else f"a burst of {cov.burst[1]} failures"]
+    text = ", ".join(parts)
+    if cov.queued is None:
+        text += "; no queue snapshot was given"
+    else:
+        text += f"; all queues near empty ({cov.queued} message(s), the biggest {cov.biggest_queue})"
+    return text
+
+
+def verdict(outcome: str, top_title: str, top_confidence: float, cov: Coverage, findings_below: int,
+            answers_only: bool) -> str:
+    if outcome == "cause":
+        return f"Most likely cause: {top_title} ({round(top_confidence * 100)}%)."
+    if outcome == "healthy":
+        return f"Healthy: no problem found. This rests on {rests_on(cov)}."
+    if answers_only:
+        lead = ("Not enough evidence to tell: your answers point to possible causes, but no log or export confirms one"
+                if findings_below else "Not enough evidence to tell: there are no evidence files")
+    elif findings_below:
+        lead = "Not enough evidence to tell: possible causes below need more evidence"
+    else:
+        lead = "Not enough evidence to tell"
+    gaps = "; ".join(cov.gaps[:3])
+    return f"{lead}{' (' + gaps + ')' if gaps else ''}. Collect the evidence listed below and run the triage again."

@@ -1,0 +1,57 @@
+"""Which mail system the evidence comes from, and so which commands the plan may show.
+
+A Postfix queue dump must never get an Exchange cmdlet, and an SBS 2008 server must not
+get Exchange 2013 PowerShell because nothing said otherwise: the version comes from the
+admin, the log headers or the log format (Exchange 2003 writes its own formats), and
+when none of them says it, the plan lists each version's command instead of guessing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sbskit.core.triage.evidence import Evidence
+
+EX2003_FORMATS = ("exchange2003_tracking", "iis_smtp_log")
+NAMES = {"2003": "Exchange 2003", "2007": "Exchange 2007", "2010": "Exchange 2010", "2013": "Exchange 2013",
+         "2016": "Exchange 2016", "2019": "Exchange 2019", "SE": "Exchange Server SE"}
+
+
+@dataclass
+class Platform:
+    id: str  # "exchange-2010", "exchange" (version not known), "postfix", "unknown"
+    name: str  # "Exchange 2010", "Exchange (version not known)", "Postfix", "not known"
+    plan_version: str | None  # what plan.plan_for takes: an Exchange version, "postfix" or None
+    version_source: str  # "given", "log headers", "log format", "not known", "evidence"
+    note: str = ""  # said to the admin when something is off (a version that does not fit the evidence)
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "version_source": self.version_source, "note": self.note}
+
+
+def detect_platform(ev: Evidence, given_version: str | None = None) -> Platform:
+    postfix = ev.platforms.get("postfix", 0)
+    exchange = ev.platforms.get("exchange", 0) + sum(ev.formats.get(f, 0) for f in EX2003_FORMATS)
+    if postfix and postfix >= exchange:
+        note = ""
+        if given_version:
+            note = (f"You chose Exchange {given_version}, but the evidence comes from Postfix: the plan gives "
+                    "Postfix commands.")
+        elif exchange:
+            note = "The evidence comes from Postfix and from Exchange; the plan follows Postfix (most records)."
+        return Platform("postfix", "Postfix", "postfix", "evidence", note)
+    if given_version:
+        return Platform(f"exchange-{given_version.lower()}", NAMES.get(given_version, f"Exchange {given_version}"),
+                        given_version, "given")
+    if ev.versions:
+        version = ev.versions.most_common(1)[0][0]
+        return Platform(f"exchange-{version.lower()}", NAMES.get(version, f"Exchange {version}"), version, "log headers")
+    if any(ev.formats.get(f, 0) for f in EX2003_FORMATS):
+        return Platform("exchange-2003", "Exchange 2003", "2003", "log format")
+    if exchange:
+        return Platform("exchange", "Exchange (version not known)", None, "not known",
+                        "The evidence does not say which Exchange version runs: the plan gives the command for each "
+                        "version (choose the version to get one).")
+    return Platform("unknown", "not known (no mail server evidence)", None, "not known",
+                    "No evidence names the mail system: the plan gives the Exchange command for each version "
+                    "(choose the version to get one).")

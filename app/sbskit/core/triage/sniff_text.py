@@ -1,0 +1,157 @@
+"""Recognise the pasted and non-Exchange forms admins really send, by their shape.
+
+PowerShell screen output (Format-Table with its dashed underline, Format-List 'Name : value'
+blocks), protocol-log lines copied without their '#Fields' header, logs indented or quoted
+in a mail, Postfix's maillog and mailq text, and non-delivery reports. Also names what an
+unreadable file looks like, in one line.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+
+_ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+_DASHES = re.compile(r"^\s*-{2,}(?:\s+-{2,})*\s*$")
+_LIST_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9]*)\s+:(?:\s(.*))?$")
+MAILLOG = re.compile(
+    r"^(?P<ts>[A-Z][a-z]{2}\s+\d{1,2}\s\d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)"
+    r"\s+(?P<host>\S+)\s+(?P<prog>postfix[\w.-]*(?:/[\w./-]+)?)\[\d+\]:\s(?P<msg>.*)$")
+MAILQ_HEAD = re.compile(r"^-Queue ID-\s+--Size--")
+NDR_MARKERS = ("diagnostic-code:", "remote server returned", "the mail system", "delivery has failed to these recipients",
+               "permanent fatal errors", "created automatically by mail delivery software", "smtp error from remote",
+               "the error that the other server returned was", "undeliverable", "delivery status notification",
+               "i'm sorry to have to inform you", "could not be delivered to one or more recipients",
+               "diagnostic information for administrators", "generating server:", "rejected your message",
+               "#smtp#", "final-recipient:")
+
+QUEUE_COLUMNS = {"identity", "deliverytype", "status", "messagecount", "nexthopdomain"}
+MESSAGE_COLUMNS = {"fromaddress", "status", "queue"}
+TRACKING_COLUMNS = {"eventid", "sender"}
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_ \"'()]", "", name.strip().lower())
+
+
+def common_indent(lines: list[str]) -> str:
+    """The prefix every non-empty line shares: spaces or tabs, or a mail quote ('> ', '>> ')."""
+    body = [ln for ln in lines[:200] if ln.strip()]
+    if len(body) < 2:
+        return ""
+    match = re.match(r"^(?:>\s?)+|^[ \t]+", body[0])
+    if not match:
+        return ""
+    prefix = match.group(0)
+    for line in body[1:]:
+        while prefix and not line.startswith(prefix):
+            prefix = prefix[:-1]
+        if not prefix:
+            return ""
+    return prefix
+
+
+def dedent(lines: list[str], prefix: str) -> list[str]:
+    return [ln[len(prefix):] if ln.startswith(prefix) else ln.lstrip(" \t>") for ln in lines]
+
+
+def _table_columns(lines: list[str]) -> set[str]:
+    """Column names of a Format-Table paste: the line above the first dashed underline."""
+    for i, line in enumerate(lines[1:60], 1):
+        if _DASHES.match(line) and lines[i - 1].strip():
+            return {_norm(c) for c in lines[i - 1].split()}
+    return set()
+
+
+def _list_keys(lines: list[str]) -> set[str]:
+    keys = set()
+    for line in lines[:200]:
+        m = _LIST_LINE.match(line.strip())
+        if m:
+            keys.add(_norm(m.group(1)))
+    return keys
+
+
+def powershell_kind(lines: list[str]) -> tuple[str | None, str]:
+    """('get_queue_table' | 'get_message_table' | 'tracking_table' | None, 'table' | 'list')."""
+    for names, style in ((_table_columns(lines), "table"), (_list_keys(lines), "list")):
+        if not names:
+            continue
+        if {"identity", "messagecount"} <= names and names & {"deliverytype", "nexthopdomain", "status"}:
+            return "get_queue_table", style
+        if MESSAGE_COLUMNS <= names or {"fromaddress", "identity"} <= names:
+            return "get_message_table", style
+        if TRACKING_COLUMNS <= names or {"eventid", "recipients"} <= names:
+            return "tracking_table", style
+    return None, ""
+
+
+def headerless_protocol(lines: list[str]) -> bool:
+    """Protocol-log rows without '#' header lines: ISO time, 9 columns, an event of + - < > *."""
+    rows = [ln for ln in lines[:50] if ln.strip() and not ln.startswith("#")]
+    if not rows:
+        return False
+    good = 0
+    for line in rows:
+        try:
+            row = next(csv.reader([line]))
+        except (csv.Error, StopIteration):
+            continue
+        if len(row) >= 8 and _ISO_TIME.match(row[0]) and row[6] in ("+", "-", "<", ">", "*"):
+            good += 1
+    return good >= max(1, len(rows) * 3 // 4)
+
+
+def postfix_kind(lines: list[str]) -> str | None:
+    body = [ln for ln in lines[:300] if ln.strip()]
+    if not body:
+        return None
+    first = body[0].strip()
+    if MAILQ_HEAD.match(first) or first.startswith("Mail queue is empty"):
+        return "postfix_mailq"
+    hits = sum(1 for ln in body if MAILLOG.match(ln))
+    if hits and hits >= len(body) // 5:
+        return "postfix_maillog"
+    return None
+
+
+def is_ndr(lines: list[str]) -> bool:
+    text = "\n".join(lines[:400]).lower()
+    marks = sum(1 for m in NDR_MARKERS if m in text)
+    has_reply = re.search(r"\b[45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b|\b[45]\d\d [A-Za-z]", text) is not None
+    return has_reply and (marks >= 2 or "diagnostic-code:" in text or "remote server returned" in text)
+
+
+def looks_like(lines: list[str]) -> str:
+    """One line naming what a file the triage cannot read looks like."""
+    body = [ln.strip() for ln in lines[:100] if ln.strip()]
+    first = body[0] if body else ""
+    low = "\n".join(body).lower()
+    if first.startswith("{\\rtf"):
+        return "an RTF document: save it as plain text (.txt) and add that"
+    if low.startswith(("<!doctype html", "<html")) or "<body" in low[:2000]:
+        return "a web page (HTML), not a log: save the log itself"
+    if first.startswith("<?xml") or first.startswith("<"):
+        return "an XML file, not a log or export the triage reads (export the events as CSV)"
+    if first.startswith(("{", "[")):
+        return "JSON, but not 'postqueue -j' output (one object per line with queue_id and recipients)"
+    if re.search(r"^(received|from|to|subject|date|message-id|mime-version):", low, re.M):
+        return "an e-mail message, but not a non-delivery report (no SMTP error in it): add the bounce itself"
+    if "event id" in low or "eventid" in low and "level" in low:
+        return "a Windows event log export: the triage reads message tracking and protocol logs, not events"
+    if re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ", first) and " get " in low:
+        return "an IIS web-site log, not the SMTP service's log"
+    if "," in first and len(first.split(",")) >= 3:
+        return f"a CSV file whose columns are not a known export (first line {first[:60]!r})"
+    return f"text the triage does not know (it starts with {first[:60]!r})"
+
+
+PICTURES = {b"\x89PNG": "a PNG picture (a screenshot?)", b"\xff\xd8\xff": "a JPEG picture (a screenshot?)",
+            b"GIF8": "a GIF picture", b"BM": "a bitmap picture"}
+
+
+def picture(head: bytes) -> str | None:
+    for magic, name in PICTURES.items():
+        if head.startswith(magic):
+            return f"this is {name}, not text: export or copy the log as text instead"
+    return None
