@@ -121,3 +121,27 @@ def test_pop3_relay_host_is_not_prefilled_from_a_probe_of_a_lan_address(main_win
     assert pop3.relay.host_edit.text() == ""
     pop3._probe_done({"host": "mail.example.com"})
     assert pop3.relay.host_edit.text() == "mail.example.com"
+
+
+def test_without_logs_the_plan_asks_the_exchange_version(main_window, qtbot):
+    """SBS sites run Exchange 2007 and 2010: with nothing to detect it from, the plan asks, and the
+    choice made with keys gives that version's commands."""
+    main_window.tabs.setCurrentIndex(2)
+    wizard = main_window.ensure_tab(2).wizard
+    qtbot.waitUntil(lambda: wizard.currentPage() is not None and wizard.currentPage().isVisible())
+    wizard.symptoms.set_answer("queues_long", "yes")
+    wizard.symptoms.set_answer("ip_listed", "yes")
+    for _ in range(4):
+        wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentId() == wizard.PLAN)
+    plan = wizard.plan
+    assert plan.ask_version.isVisible()
+    assert "2013" not in plan.version.text()  # nothing assumed
+    before = plan.plain
+    plan.ask_version.setFocus()
+    qtbot.waitUntil(plan.ask_version.hasFocus)
+    press(main_window, Qt.Key.Key_Down)  # the question -> Exchange 2007 (SBS 2008), chosen at once
+    assert wizard.state.result.exchange_version == "2007"
+    assert "Exchange 2007" in plan.version.text()
+    assert plan.plain != before  # one version's commands instead of one per version
+    assert not plan.ask_version.isVisible()  # known now: the commands are for that version alone

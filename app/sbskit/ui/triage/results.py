@@ -9,6 +9,7 @@ from typing import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -180,6 +181,11 @@ class DiagnosisPage(QWizardPage):
             QGuiApplication.clipboard().setText(to_text(self.state.result))
 
 
+ASK_VERSIONS = (("2007", "Exchange 2007 (SBS 2008)"), ("2010", "Exchange 2010 (SBS 2011)"),
+                ("2003", "Exchange 2003 (SBS 2003)"), ("2013", "Exchange 2013"), ("2016", "Exchange 2016"),
+                ("2019", "Exchange 2019"), ("SE", "Exchange Server SE"))
+
+
 class PlanPage(QWizardPage):
     """The ordered plan per cause (stop the bleeding first) and the evidence still missing."""
 
@@ -196,16 +202,32 @@ class PlanPage(QWizardPage):
         self.copy_button = QPushButton("Co&py plan")
         self.copy_button.setToolTip("Copy the whole plan with its PowerShell commands as text")
         self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.plain))
+        # no log says which Exchange runs: ask (SBS sites run 2007 and 2010) instead of assuming one
+        self.ask_version = QComboBox()
+        self.ask_version.setAccessibleName("Which Exchange version runs on the server")
+        self.ask_version.addItem("Which Exchange version? (until chosen: the command for each)", None)
+        for version, label in ASK_VERSIONS:
+            self.ask_version.addItem(label, version)
+        self.ask_version.activated.connect(self._version_chosen)
         row = QHBoxLayout()
         row.addWidget(self.version, 1)
+        row.addWidget(self.ask_version)
         row.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.text, 1)
 
+    def _version_chosen(self, _index: int) -> None:
+        version = self.ask_version.currentData()
+        if version:
+            self.state.exchange_version = version
+            self.state.run_diagnosis()
+            self.initializePage()
+
     def initializePage(self) -> None:
         result = self.state.result or self.state.run_diagnosis()
         platform = result.platform
+        self.ask_version.setVisible(platform is not None and platform.plan_version is None)
         self.version.setText(f"Commands for {platform.name}" + (f" \u2014 {platform.note}" if platform and platform.note else "")
                              if platform else "Commands per Exchange version")
         self.version.setWordWrap(True)
