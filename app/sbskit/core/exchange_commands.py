@@ -18,7 +18,7 @@ from sbskit.core.errors import UserInputError
 PURPOSES = ("inspect", "harden", "switch-off", "enable")
 COMMENT = {"powershell": "#", "cmd": "REM"}
 SHELL_NAME = {"powershell": "the Exchange Management Shell", "cmd": "a Command Prompt (cmd.exe)"}
-WIDTH = 100
+WIDTH = 78  # fits the commands pane and a default console window
 
 
 @dataclass(frozen=True)
