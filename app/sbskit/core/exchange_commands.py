@@ -43,12 +43,12 @@ class CommandBlock:
     def text(self) -> str:
         """The block exactly as it is copied: a header comment, then notes as comments and commands."""
         lines = self.comment(f"{self.version_name}: {self.title}")
+        if self.turns_pop3_on:  # said first, before anything else
+            lines += self.comment("WARNING: this block TURNS POP3 ON. It is not part of the hardening steps.")
         if any(kind == "run" for kind, _ in self.steps):
             lines += self.comment(f"Paste into {SHELL_NAME[self.shell]} on the server. {self.purpose_text}".strip())
         else:
             lines += self.comment(f"Steps to follow by hand; nothing here runs. {self.purpose_text}".strip())
-        if self.turns_pop3_on:
-            lines += self.comment("WARNING: this block TURNS POP3 ON. It is not part of the hardening steps.")
         for kind, value in self.steps:
             if kind == "run":
                 lines.append(value)
