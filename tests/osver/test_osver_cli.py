@@ -66,8 +66,14 @@ def test_lint_script_json_and_exit_codes(run_cli, tmp_path):
     assert doc["file"] == str(bad) and doc["language"] == "batch"
     first = doc["findings"][0]
     assert set(first) >= {"line", "rule", "severity", "message", "suggestion"}
-    assert any(f["rule"] == "substring-build-match" and f["line"] == 2 and f["severity"] == "error"
-               for f in doc["findings"])
+    fall = next(f for f in doc["findings"] if f["rule"] == "goto-fallthrough")
+    assert fall["line"] == 3 and fall["severity"] == "error" and "Windows 7 SP1" in fall["evidence"]["releases"]
+    proof = fall["proof"]  # the contract's fields, plus the sentence
+    assert set(proof) >= {"release", "version", "language", "reached", "line", "because", "text"}
+    assert proof["reached"] == ":vista" and proof["line"] == 4 and "by falling through" in proof["text"]
+    vista = [row for row in doc["matrix"] if row["release_id"] == "vista-sp1"]
+    assert len(vista) == 9 and all(row["reached"] == ":vista" and row["line"] == 4 for row in vista)
+    assert doc["not_evaluated"] == [] and any(b["key"] == ":vista" for b in doc["branches"])
     good = tmp_path / "good.ps1"
     good.write_text("$os = Get-CimInstance Win32_OperatingSystem\n"
                     "if ($os.ProductType -eq 1 -and [int]$os.BuildNumber -ge 22000) { 'w11' } else { 'other' }\n")
@@ -78,7 +84,8 @@ def test_lint_script_json_and_exit_codes(run_cli, tmp_path):
 
 def test_lint_script_bad_files(run_cli, tmp_path):
     utf16 = tmp_path / "u.cmd"
-    utf16.write_bytes(b"\xff\xfe" + 'ver | find "6.1"\r\n'.encode("utf-16-le"))
+    utf16.write_bytes(b"\xff\xfe" + 'ver | find "2000" && goto w2k\r\ngoto :eof\r\n:w2k\r\necho Windows 2000\r\n'
+                      .encode("utf-16-le"))
     proc = run_cli("lint-script", str(utf16), "--json")
     assert proc.returncode == 1 and json.loads(proc.stdout)["encoding"] == "utf-16-le"
     for path, content in (("empty.bat", b""), ("bin.vbs", b"\x00\x01\x02\x03" * 64)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from sbskit.core.osver import proofs
-from sbskit.core.osver.lint import (
+from sbskit.core.osver.lint_common import (
     VERSIONISH_NAME,
     report_major10,
     Collector,

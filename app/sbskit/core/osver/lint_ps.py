@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from sbskit.core.osver import lint_wql
-from sbskit.core.osver.lint import (
+from sbskit.core.osver.lint_common import (
     Collector,
     report_family_guard,
     report_frozen_and_wmic,

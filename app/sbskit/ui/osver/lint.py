@@ -1,5 +1,6 @@
-"""Script checker sub-tab: the script with line numbers, each finding marked beside its line,
-and a findings list whose selection shows the proof (releases matched or missed)."""
+"""Script checker sub-tab: the script with line numbers, each finding marked beside its line, a
+findings list whose selection shows the proof, and the matrix of where each release goes.
+The script runs on every release in a worker thread (JobPanel)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
@@ -24,23 +26,36 @@ from PySide6.QtWidgets import (
 )
 
 from sbskit.core.osver.lint import SEVERITY_ORDER, LintResult, lint_file, lint_text
+from sbskit.ui.osver.lint_matrix import MatrixView
 from sbskit.ui.osver.panel import JobPanel
 from sbskit.ui.osver.widgets import SEVERITY_KIND, BusyBar, CodeEditor, MessageLine, read_only_table, tint
 from sbskit.ui.common.save_paths import in_reports
 
 SAMPLE = r"""@echo off
 rem Logon script: map drives by Windows version (the classic, fragile way)
-ver > "%TEMP%\ver.txt"
-findstr "6000" "%TEMP%\ver.txt" > nul
-if not errorlevel 1 goto vista
-find "5.1" "%TEMP%\ver.txt" > nul
+ver | find "2000" > nul
+if not errorlevel 1 goto win2000
+ver | find "XP" > nul
 if not errorlevel 1 goto xp
+for /f "tokens=4-5 delims=. " %%i in ('ver') do set VERSION=%%i.%%j
+if "%VERSION%" == "10.0" goto win10
+if "%VERSION%" GEQ "6.1" goto win7
 :vista
 net use S: \\sbs\shared
 goto end
+:win2000
+echo Windows 2000: no drive mapping
+goto end
 :xp
-for /f "tokens=4 delims=] " %%a in ('ver') do set OSVER=%%a
-if "%OSVER%" GEQ "5.1" net use S: \\sbs\shared
+net use S: \\sbs\shared /persistent:no
+goto end
+:win7
+echo Windows 7 or later
+net use S: \\sbs\shared /persistent:yes
+goto end
+:win10
+echo Windows 10
+net use S: \\sbs\shared /persistent:yes
 :end
 """
 
@@ -55,10 +70,13 @@ class LintPanel(JobPanel):
         super().__init__(parent)
         self.result: LintResult | None = None
         self.filename: str | None = None
+        self.today = None  # support status is judged today (tests fix a date)
         self.ask_open_path = lambda: QFileDialog.getOpenFileName(
             self, "Open logon script", "", "Scripts (*.bat *.cmd *.vbs *.ps1 *.wql *.txt);;All files (*)")[0]
         self.ask_save_path = lambda: QFileDialog.getSaveFileName(self, "Export findings", in_reports("script-findings.csv"),
                                                                  "CSV (*.csv)")[0]
+        self.ask_matrix_path = lambda: QFileDialog.getSaveFileName(self, "Export matrix", "script-matrix.csv",
+                                                                   "CSV (*.csv)")[0]
 
         self.editor = CodeEditor()
         self.editor.setAccessibleName("Script")
@@ -103,16 +121,22 @@ class LintPanel(JobPanel):
         self.detail = QTextBrowser()
         self.detail.setAccessibleName("Finding details and proof")
 
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.table)
-        right.addWidget(self.detail)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
+        findings = QSplitter(Qt.Orientation.Vertical)
+        findings.addWidget(self.table)
+        findings.addWidget(self.detail)
+        findings.setStretchFactor(0, 3)
+        findings.setStretchFactor(1, 2)
+        self.matrix_view = MatrixView()
+        self.views = QTabWidget()
+        self.views.addTab(findings, "&Findings")
+        self.views.addTab(self.matrix_view, "&Matrix")
+        self.views.setTabToolTip(1, "Releases down, branches across: where each Windows goes, per language where "
+                                    "they differ")
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.editor)
-        split.addWidget(right)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        split.addWidget(self.views)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.busy)
@@ -126,6 +150,7 @@ class LintPanel(JobPanel):
         self.copy_button.clicked.connect(self.copy_findings)
         self.export_button.clicked.connect(self.export_csv)
         self.table.itemSelectionChanged.connect(self._selected)
+        self.matrix_view.export_requested.connect(self.export_matrix)
         self.editor.textChanged.connect(self._edited)
         self.add_shortcuts(self.check)
 
@@ -146,14 +171,17 @@ class LintPanel(JobPanel):
     def check(self) -> None:
         text = self.editor.toPlainText()
         name, language = self.filename, self._language()
-        self._start(lambda ctx: lint_text(text, filename=name, language=language), "check script", self.show_result)
+        today = self.today
+        self._start(lambda ctx: lint_text(text, filename=name, language=language, today=today), "check script",
+                    self.show_result)
 
     def open_path(self, path: str) -> None:
         language = self._language()
 
+        today = self.today
+
         def job(ctx):
-            result = lint_file(path, language=language)
-            return result
+            return lint_file(path, language=language, today=today)
 
         self.filename = str(path)
         self._start(job, "open script", self.show_result)
@@ -195,6 +223,8 @@ class LintPanel(JobPanel):
         self.detail.clear()
         for b in (self.copy_button, self.export_button):
             b.setEnabled(True)
+        self.matrix_view.show_matrix(result.matrix, self.today)
+        self.views.setTabEnabled(1, result.matrix is not None)
 
     def _selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -204,10 +234,15 @@ class LintPanel(JobPanel):
         import html
 
         parts = [f"<p><b>Line {f.line}</b> - <b>{html.escape(f.rule)}</b> ({f.severity})</p>",
-                 f"<p>{html.escape(f.message)}</p>", f"<p><b>Fix:</b> {html.escape(f.suggestion)}</p>"]
+                 f"<p>{html.escape(f.message)}</p>"]
+        if f.proof:
+            parts.append(f"<p><b>Proof:</b> {html.escape(f.proof)}</p>")
+        parts.append(f"<p><b>Fix:</b> {html.escape(f.suggestion)}</p>")
         for key, values in f.evidence.items():
             if isinstance(values, dict):
                 values = [f"{k}: {', '.join(v)}" for k, v in values.items()]
+            elif isinstance(values, str):
+                values = [values]
             parts.append(f"<p><b>{html.escape(key.replace('_', ' '))}:</b> {html.escape(', '.join(map(str, values)))}</p>")
         self.detail.setHtml("".join(parts))
         self.editor.go_to_line(f.line)
@@ -215,16 +250,23 @@ class LintPanel(JobPanel):
     def findings_csv(self) -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(["line", "severity", "rule", "message", "suggestion"])
+        writer.writerow(["line", "severity", "rule", "message", "suggestion", "proof"])
         for f in (self.result.findings if self.result else []):
-            writer.writerow([f.line, f.severity, f.rule, f.message, f.suggestion])
+            writer.writerow([f.line, f.severity, f.rule, f.message, f.suggestion, f.proof])
         return buffer.getvalue()
 
     def copy_findings(self) -> None:
-        from sbskit.core.osver.report import lint_text_report
+        from sbskit.core.osver.lint_report import lint_text_report
 
         if self.result:
             QGuiApplication.clipboard().setText(lint_text_report(self.result))
 
     def export_csv(self) -> None:
         self.export_text(self.findings_csv)
+
+    def export_matrix(self) -> None:
+        from sbskit.ui.osver.panel import save_text
+
+        path = self.ask_matrix_path()
+        if path:
+            save_text(self.message, path, self.matrix_view.matrix_csv())

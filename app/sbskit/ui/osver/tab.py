@@ -39,7 +39,7 @@ class OsVersionTab(KitTab):
         self.sections.setCurrentWidget(self.snippets)
 
     def prepare_screenshot(self) -> None:
-        """Real offline work: identify a shared build and check the sample script (no worker needed)."""
+        """Real offline work: identify a shared build and run the sample script (no worker needed)."""
         from sbskit.core.osver.identify import identify_text
         from sbskit.core.osver.lint import lint_text
 
@@ -48,7 +48,11 @@ class OsVersionTab(KitTab):
         self.lint.filename = "logon.bat"
         self.lint.editor.setPlainText(SAMPLE)
         self.lint.show_result(lint_text(SAMPLE, filename="logon.bat"))
-        self.sections.setCurrentIndex(0)
+        # the tab's picture: the Script checker with the sample's result, a finding and its proof
+        self.sections.setCurrentWidget(self.lint)
+        self.lint.views.setCurrentIndex(0)
+        errors = [r for r in range(self.lint.table.rowCount()) if self.lint.table.item(r, 1).text() == "error"]
+        self.lint.table.selectRow(errors[0] if errors else 0)
 
     def report_sections(self) -> list:
         """The identified release(s) and the script findings, as tables, for the visit report."""

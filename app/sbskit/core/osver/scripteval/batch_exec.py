@@ -1,0 +1,458 @@
+"""The batch evaluator's commands: variable expansion, tests, loops, set, goto/call and the
+tools of :mod:`batch_tools`, each on a state that stands for a group of computers.
+
+A command run under a test whose answer depended on the computer is a *branch*: the label a
+``goto``/``call`` reaches, or the ``echo``/``set``/other command itself. When a chain of such
+tests all fail, whatever the script does next (the next label it falls into, the default
+``goto``, an ``echo``) is the branch those computers take.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sbskit.core.osver.scripteval import batch_parse as bp
+from sbskit.core.osver.scripteval import batch_text as bt
+from sbskit.core.osver.scripteval import batch_tools as tools
+from sbskit.core.osver.scripteval.batch_state import Stop
+from sbskit.core.osver.scripteval.runtime import Hit, inline_key
+from sbskit.core.osver.scripteval.values import Lazy, Unknown, Value, concat, first_unknown, lift, merge_why
+
+HOUSEKEEPING = {"rem", "cls", "title", "color", "pause", "prompt", "chcp", "mode", "cd", "chdir", "pushd", "popd",
+                "verify", "break", "setlocal", "endlocal", "shift", "ver", ""}
+FILTERS = {"find", "findstr", "more", "sort", "type"}
+MACHINE_VARS = ("OS", "PROCESSOR_ARCHITECTURE", "SystemRoot", "windir", "SystemDrive", "ComSpec", "ProgramFiles(x86)")
+CONSTANT_VARS = {"TEMP": "C:\\Users\\user\\AppData\\Local\\Temp", "TMP": "C:\\Users\\user\\AppData\\Local\\Temp",
+                 "ProgramFiles": "C:\\Program Files", "HOMEDRIVE": "C:", "CMDEXTVERSION": "2"}
+OUTSIDE_VARS = ("USERNAME", "COMPUTERNAME", "USERDOMAIN", "LOGONSERVER", "USERPROFILE", "APPDATA", "HOMEPATH",
+                "HOMESHARE", "CLIENTNAME", "SESSIONNAME", "DATE", "TIME", "RANDOM", "CD")
+
+
+def initial_vars(envs) -> dict:
+    """The environment a logon script starts with: release-dependent variables are Lazy."""
+    out: dict[str, Value] = {k.lower(): v for k, v in CONSTANT_VARS.items()}
+    for name in MACHINE_VARS:
+        key = name.lower()
+        out[key] = Lazy(lambda m, n=name: m.env().get(n, ""),
+                        lambda m, n=name: f'%{n}% is "{m.env().get(n, "")}"' if m.env().get(n) else f"%{n}% is not set",
+                        frozenset({f"env:{name.lower()}"}))
+    for name in OUTSIDE_VARS:
+        out[name.lower()] = Unknown(f"%{name}% depends on the user and the computer, not on Windows", 0)
+    return out
+
+
+# --- expansion -----------------------------------------------------------------------------
+def _strip_cr(value: Value) -> Value:
+    return lift(lambda s: s.replace("\r", ""), value) if not isinstance(value, str) else value.replace("\r", "")
+
+
+def lookup(st, name: str, live: bool) -> Value:
+    key = name.lower()
+    table = st.vars if live else st.snap
+    if key in table:
+        return table[key]
+    if key == "errorlevel":
+        if st.dialect == "command.com":
+            return ""  # command.com has no %ERRORLEVEL%
+        return st.errorlevel if live else st.snap_el
+    if st.external is not None:
+        return Unknown(f"%{name}% may be set by {st.external[1]}, which the script calls on line {st.external[0]}",
+                       st.external[0])
+    return ""
+
+
+def _modify(value: Value, mod: str | None) -> Value:
+    if not mod:
+        return value
+    return lift(lambda s: bt.substring(s, mod), value)
+
+
+def expand(st, word: bp.Word) -> Value:
+    parts = []
+    for p in word:
+        kind = p[0]
+        if kind == "lit":
+            parts.append(p[1])
+        elif kind == "var":
+            if st.dialect == "command.com" and p[2]:
+                raise Stop("not-evaluated", 0, "Windows 9x runs batch files with command.com, which has no %var:~a,b%")
+            parts.append(_strip_cr(_modify(lookup(st, p[1], live=False), p[2])))
+        elif kind == "dvar":
+            parts.append(_modify(lookup(st, p[1], live=True), p[2]) if st.delayed else p[3])
+        elif kind == "forvar":
+            if p[1] in st.forvars:
+                value = st.forvars[p[1]]
+                parts.append(lift(lambda s: s.strip('"'), value) if "~" in p[2] else value)
+            else:
+                parts.append("%" + p[1])
+        else:  # arg
+            if p[1] == "*":
+                parts.append(" ".join(a for a in st.args[1:] if isinstance(a, str)))
+            else:
+                n = int(p[1])
+                value = st.args[n] if n < len(st.args) else ""
+                parts.append(lift(lambda s: s.strip('"'), value) if "~" in p[2] else value)
+    return concat(parts)
+
+
+def expand_args(st, words: list) -> list[Value]:
+    return [expand(st, w) for w in words]
+
+
+def plain_args(st, node: bp.Simple, line: int) -> list[str]:
+    """Arguments that must be the same on every computer (a registry key, a file name)."""
+    out = []
+    for v in expand_args(st, node.args):
+        v = settle(st, v)
+        if not isinstance(v, str):
+            u = v if isinstance(v, Unknown) else None
+            raise Stop("not-evaluated", line, f"the arguments of '{node.text}' differ between computers"
+                       + (f" ({u.why})" if u else ""))
+        out.append(v)
+    return out
+
+
+# --- branches -----------------------------------------------------------------------------
+def action(st, kind: str, key: str, line: int, desc: str, at_line: int) -> None:
+    """Something the script does; a branch when it runs under a computer-dependent test."""
+    if key.startswith("line ") and (st.regions or st.chain):
+        key = inline_key(st.keymap, line, desc)
+    regs = [r for r in st.regions if r.decisions]
+    if regs:
+        top = regs[-1]
+        if top.hit is None:
+            decisions = tuple(d for r in regs for d in r.decisions)
+            top.hit = len(st.hits)
+            st.hits.append(Hit(key, kind, line, "condition", decisions, desc, at_line))
+            st.chain = []
+        elif kind != "label":
+            st.hits[top.hit].details.append(desc)
+        return
+    if st.chain:
+        if kind in ("set", "cmd"):
+            st.chain = []  # a guard test that did not jump, then the script's normal work
+            return
+        via = "fall-through" if kind == "label" else "default"
+        st.hits.append(Hit(key, kind, line, via, tuple(st.chain), desc, at_line))
+        st.chain = []
+
+
+def set_var(st, name: str, value: Value) -> None:
+    key = name.lower()
+    if isinstance(value, str) and value == "":
+        st.vars = {k: v for k, v in st.vars.items() if k != key} if key in st.vars else st.vars
+        return
+    if isinstance(value, Lazy):
+        value = _named(name, value)
+    if st.vars is st.snap:
+        st.vars = dict(st.vars)
+    st.vars[key] = value
+
+
+def _named(name: str, value: Lazy) -> Lazy:
+    """The same value, whose why starts with the variable's name: '%VERSION% is "10.0" (...)'."""
+    inner = value.why
+
+    def why(m) -> str:
+        raw = str(value.at(m))
+        text = raw.replace("\r", "")
+        cr = " (%var% expansion drops the carriage return)" if "\r" in raw else ""
+        return f'%{name}% is "{text}"{cr}' + (f" because {inner(m)}" if inner else "")
+
+    out = Lazy(value.at, why, value.tags, value.lang)
+    out.origin = value.origin
+    out.intent = value.intent
+    return out
+
+
+# --- commands ------------------------------------------------------------------------------
+def exec_node(run, st, node) -> None:
+    line = node.line
+    if isinstance(node, bp.Pipe):
+        stream = None
+        result = None
+        for cmd in node.commands:
+            result = run_command(run, st, cmd, stream, piped=True)
+            if result is None:
+                return
+            stream = result.out
+        last = node.commands[-1]
+        finish_output(st, last, result, line)
+        if isinstance(last, bp.Simple) and last.name not in FILTERS | {"ver", "echo"}:
+            action(st, "cmd", f"line {line}", line, node.text, at_line=line)
+        st.pc += 1
+        return
+    result = run_command(run, st, node, None, piped=False)
+    if result is not None:
+        finish_output(st, node, result, line)
+        st.pc += 1
+
+
+def finish_output(st, node, result, line: int) -> None:
+    st.errorlevel = result.errorlevel
+    st.last_ok = lift(lambda c: c == "0", result.errorlevel)
+    if not isinstance(node, bp.Simple):
+        return
+    for r in node.redirects:
+        if r.op in (">", ">>"):
+            target = settle(st, expand(st, r.target))
+            if isinstance(target, str):
+                path = target.strip('"').lower()
+                if path in ("nul", "con", ""):
+                    continue
+                if r.op == ">>" and path in st.fs:
+                    old = st.fs[path]
+                    st.fs[path] = tools.Stream(lift(lambda a, b: a + b, old.lines, result.out.lines), old.phrase,
+                                               old.focus, old.tags | result.out.tags)
+                else:
+                    st.fs[path] = result.out
+
+
+def settle(st, value: Value) -> Value:
+    """A per-computer value that is the same on every computer of this state, as plain text."""
+    if isinstance(value, Lazy):
+        seen = {value.at(m) for m in st.envs}
+        if len(seen) == 1:
+            return seen.pop()
+    return value
+
+
+def read_file(st, name: Value, line: int) -> tools.Stream:
+    name = settle(st, name)
+    if not isinstance(name, str):
+        return tools.Stream(Unknown("a file whose name differs between computers", line))
+    path = name.strip('"').lower()
+    if path in st.fs:
+        return st.fs[path]
+    return tools.Stream(Unknown(f"the file {name.strip(chr(34))} is not written by the script", line))
+
+
+def run_command(run, st, node, stdin, piped: bool):
+    """Run one command; returns a tools.Result, or None when it moved the state itself."""
+    line = node.line
+    if not isinstance(node, bp.Simple):
+        raise Stop("not-evaluated", line, "a block or test inside a pipe")
+    name = node.name
+    if not name and node.name_word:
+        return _external(run, st, node, f"a command named by a variable ({bp.word_text(node.name_word)})")
+    if name in ("goto", "call", "exit"):
+        return run.control(run, st, node, name)
+    if name == "echo":
+        return echo(st, node, piped or any(r.op in (">", ">>") for r in node.redirects))
+    if name == "set":
+        set_command(run, st, node)
+        return tools.const_result()
+    if name == "setlocal":
+        st.locals.append((st.vars, st.delayed))
+        st.vars = dict(st.vars)
+        rest = (bp.literal(node.rest) or "").lower()
+        if "enabledelayedexpansion" in rest:
+            st.delayed = True
+        elif "disabledelayedexpansion" in rest:
+            st.delayed = False
+        return tools.const_result()
+    if name == "endlocal":
+        if st.locals:
+            st.vars, st.delayed = st.locals.pop()
+        return tools.const_result()
+    if name == "shift":
+        st.args = st.args[:1] + st.args[2:]
+        return tools.const_result()
+    if name == "ver":
+        return _tag(tools.ver(), line)
+    if name == "systeminfo":
+        return _tag(tools.systeminfo(), line)
+    if name in ("wmic", "wmic.exe"):
+        return _tag(tools.wmic(plain_args(st, node, line), line), line)
+    if name in ("reg", "reg.exe"):
+        args = plain_args(st, node, line)
+        if args and args[0].lower() == "query":
+            return _tag(tools.reg_query(args[1:], line), line)
+        return _external(run, st, node, "reg " + " ".join(args[:1]))
+    if name in ("find", "findstr", "find.exe", "findstr.exe", "type", "more", "sort"):
+        return filter_command(st, node, stdin, line)
+    if name in HOUSEKEEPING:
+        return tools.const_result()
+    return _external(run, st, node, node.text)
+
+
+def _tag(result, line: int):
+    """Add the line to the why of a tool's output (proofs name where each fact came from)."""
+    tail = f"(line {line})"
+
+    def add(w):
+        return lambda m: (lambda text: text if re.search(r"\(line \d+\)$", text) else f"{text} {tail}")(w(m))
+
+    for v in (result.errorlevel, result.out.lines):
+        if isinstance(v, Lazy):
+            if v.origin is None:
+                v.origin = line
+            if v.why is not None:
+                v.why = add(v.why)
+    if result.out.phrase is not None:
+        result.out.phrase = add(result.out.phrase)
+    return result
+
+
+def _external(run, st, node, what: str):
+    action(st, "cmd", f"line {node.line}", node.line, node.text, at_line=node.line)
+    return tools.unknown_result(f"{what} (line {node.line}) is a program outside the script", node.line)
+
+
+def echo(st, node, captured: bool):
+    text = expand(st, node.rest)
+    raw = bp.word_text(node.rest)
+    if captured:
+        if raw.strip() == "":
+            value = Lazy(lambda m: tools.data_echo_off(m), lambda m: f'echo prints "{tools.data_echo_off(m)}"',
+                         frozenset({"echo-off"}), True)
+            return tools.Result(tools.text_stream(value), "0")
+        if isinstance(text, (str, Lazy)) and not isinstance(text, str):
+            stripped = lift(lambda s: s[1:] if s[:1] in ".:(/" and raw[:1] in ".:(/" else s, text)
+            return tools.Result(tools.text_stream(stripped), "0")
+        if isinstance(text, Unknown):
+            return tools.Result(tools.Stream(text), "0")
+        return tools.Result(tools.Stream(((text[1:] if raw[:1] in ".:(/" else text).rstrip(" "),)), "0")
+    low = raw.strip().lower()
+    if low in ("", "off", "on") or raw[:1] in ".:(/" and not raw[1:].strip():
+        return tools.const_result()
+    action(st, "echo", f"line {node.line}", node.line, "echo " + raw.lstrip(".:(/"), at_line=node.line)
+    return tools.const_result()
+
+
+def filter_command(st, node, stdin, line: int):
+    name = node.name.replace(".exe", "")
+    raw_args = [bp.word_text(w) for w in node.args]
+    values = [settle(st, v) for v in expand_args(st, node.args)]
+    unknown = first_unknown(*values)
+    if unknown is not None or not all(isinstance(v, str) for v in values):
+        raise Stop("not-evaluated", line, f"the search text of '{node.text}' differs between computers")
+    args = values
+    if name in ("type", "more", "sort"):
+        files = [a for a in args if not a.startswith("/")]
+        stream = read_file(st, files[0], line) if files else (stdin or tools.Stream(()))
+        if name == "sort" and not isinstance(stream.lines, Unknown):
+            stream = tools.Stream(lift(lambda lines: tuple(sorted(lines)), stream.lines), stream.phrase, stream.focus,
+                                  stream.tags)
+        return tools.Result(stream, "0")
+    if name == "find":
+        needle_at = next((i for i, a in enumerate(args) if a.startswith('"')), None)
+        files = [a for i, a in enumerate(args) if not a.startswith("/") and i != needle_at]
+    else:
+        has_c = any(re.match(r"(?i)/c:", a) for a in args)
+        plain = [i for i, a in enumerate(args) if not a.startswith("/")]
+        files = [args[i] for i in (plain if has_c else plain[1:])]
+        args = [a for i, a in enumerate(args) if not (not a.startswith("/") and args[i] in files and
+                                                      (has_c or i != plain[0]))]
+    if files:
+        stream = read_file(st, files[0], line)
+        if getattr(stream, "utf16", False) and name == "findstr":
+            stream = tools.Stream((), stream.phrase)
+    else:
+        stream = stdin if stdin is not None else tools.Stream(Unknown("the keyboard (no input given)", line))
+    del raw_args
+    result = tools.find(args, stream, line) if name == "find" else tools.findstr(args, stream, line)
+    return result
+
+
+def set_command(run, st, node) -> None:
+    raw = bp.word_text(node.rest)
+    line = node.line
+    m = re.match(r"(?i)/a\s*(.*)$", raw, re.DOTALL)
+    if m:
+        set_arith(st, node, m.group(1))
+        return
+    m = re.match(r"(?i)/p\s*(.*)$", raw, re.DOTALL)
+    if m:
+        name = m.group(1).strip().strip('"').split("=", 1)[0]
+        src = next((r for r in node.redirects if r.op == "<"), None)
+        if src is None:
+            set_var(st, name, Unknown(f"what the user types (set /p, line {line})", line))
+            return
+        stream = read_file(st, expand(st, src.target), line)
+        set_var(st, name, lift(lambda lines: lines[0] if lines else "", stream.lines))
+        return
+    text = raw
+    quoted = text.startswith('"')
+    if quoted:
+        end = text.rfind('"')
+        text = text[1:end] if end > 0 else text[1:]
+    if "=" not in text:
+        return  # 'set' or 'set X' lists variables
+    name, _, _ = text.partition("=")
+    value_word = _value_word(node.rest, quoted)
+    value = expand(st, value_word)
+    set_var(st, name.strip(), value)
+    action(st, "set", f"line {line}", line, f"set {text.strip()}", at_line=line)
+
+
+def _value_word(rest: bp.Word, quoted: bool) -> bp.Word:
+    """The parts of ``set name=value`` after the first '=' (and before a closing quote)."""
+    parts, seen = [], False
+    for p in rest:
+        if not seen:
+            if p[0] == "lit" and "=" in p[1]:
+                seen = True
+                tail = p[1].split("=", 1)[1]
+                if tail:
+                    parts.append(("lit", tail))
+            continue
+        parts.append(p)
+    if quoted and parts:
+        last = parts[-1]
+        if last[0] == "lit" and '"' in last[1]:
+            parts[-1] = ("lit", last[1][:last[1].rfind('"')])
+    return tuple(parts)
+
+
+def set_arith(st, node, text: str) -> None:
+    """``set /a``: numbers as cmd reads them (leading zero = octal); names are variables."""
+    line = node.line
+    word = bp.parse_word(text)
+    expr = expand(st, word)
+    if isinstance(expr, Unknown):
+        for name in re.findall(r"([A-Za-z_][\w.]*)\s*[-+*/%]?=", text):
+            set_var(st, name, expr)
+        return
+    frozen = dict(st.vars)
+
+    def var_text(m, name: str) -> str:
+        value = frozen.get(name.lower(), "")
+        if isinstance(value, Lazy):
+            value = value.at(m)
+        if isinstance(value, Unknown):
+            raise ValueError("unknown")
+        return value
+
+    def run_for(m, text_now: str) -> dict:
+        try:
+            return {n.lower(): str(v) for n, v in bt.set_a(text_now, lambda n: var_text(m, n))}
+        except (ValueError, SyntaxError, ZeroDivisionError, TypeError):
+            return {}
+
+    names = re.findall(r"([A-Za-z_][\w.]*)\s*[-+*/%]?=", text)
+    uses_vars = isinstance(expr, Lazy) or any(isinstance(frozen.get(n.lower()), (Lazy, Unknown))
+                                              for n in re.findall(r"[A-Za-z_][\w.]*", expr if isinstance(expr, str) else ""))
+    if not uses_vars:
+        try:
+            for name, value in bt.set_a(expr, lambda n: _plain(frozen.get(n.lower(), ""))):
+                set_var(st, name, str(value))
+        except (ValueError, SyntaxError, ZeroDivisionError, TypeError):
+            raise Stop("not-evaluated", line, f"cannot evaluate '{node.text}'") from None
+    else:
+        sources = [v for v in [expr] + [frozen.get(n.lower()) for n in re.findall(r"[A-Za-z_][\w.]*", text)]
+                   if isinstance(v, Lazy)]
+        tags = frozenset().union(*(v.tags for v in sources)) if sources else frozenset()
+        lang = any(v.lang for v in sources)
+        for name in names:
+            key = name.lower()
+            value = Lazy(lambda m, k=key: run_for(m, expr.at(m) if isinstance(expr, Lazy) else expr).get(k, ""),
+                         merge_why(*sources), tags, lang)
+            set_var(st, name, value)
+    action(st, "set", f"line {line}", line, node.text, at_line=line)
+
+
+def _plain(value) -> str:
+    if not isinstance(value, str):
+        raise ValueError("not plain")
+    return value

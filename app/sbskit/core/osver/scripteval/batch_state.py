@@ -1,0 +1,92 @@
+"""The state of one group of computers while a batch file runs (variables, call frames, loops,
+the branches reached so far), and how a run stops. Kept apart so the runner and the command
+modules can share it without importing each other."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from sbskit.core.osver.scripteval.runtime import Decision
+
+
+@dataclass(eq=False)
+class Frame:
+    return_pc: int
+    args: list
+    snap: dict
+    snap_el: object
+    loops: list
+    regions: list
+    locals_depth: int
+
+
+@dataclass(eq=False)
+class Loop:
+    init_pc: int
+    its: object  # tuple of tuples | Lazy | Unknown
+    count: int
+    i: int
+    letters: tuple
+    depth: int
+    why: object = None
+    tags: frozenset = frozenset()
+    lang: bool = False
+
+
+@dataclass(eq=False)
+class State:
+    envs: list
+    dialect: str = "cmd"  # cmd | command.com (Windows 9x)
+    pc: int = 0
+    vars: dict = field(default_factory=dict)
+    snap: dict = field(default_factory=dict)
+    snap_el: object = "0"
+    delayed: bool = False
+    locals: list = field(default_factory=list)
+    frames: list = field(default_factory=list)
+    args: list = field(default_factory=lambda: ["logon.bat"])
+    loops: list = field(default_factory=list)
+    forvars: dict = field(default_factory=dict)
+    errorlevel: object = "0"
+    last_ok: object = True
+    fs: dict = field(default_factory=dict)
+    regions: list = field(default_factory=list)
+    chain: list = field(default_factory=list)
+    hits: list = field(default_factory=list)
+    assumptions: tuple = ()
+    steps: int = 0
+    external: tuple | None = None  # (line, what) of the last external script called
+    resume: tuple | None = None  # (answer, payload) when this state was split off at its instruction
+    trail: tuple = ()  # the computer-dependent decisions taken so far, latest last
+    dynamic_goto: object = None  # the decision behind a computed goto target
+    keymap: dict = field(default_factory=dict)  # shared by every clone: line -> first branch text there
+
+    def clone(self, envs: list) -> "State":
+        c = copy.copy(self)
+        c.envs = envs
+        c.vars = dict(self.vars)
+        c.locals = list(self.locals)
+        c.frames = list(self.frames)
+        c.args = list(self.args)
+        c.loops = [copy.copy(lp) for lp in self.loops]
+        c.forvars = dict(self.forvars)
+        c.fs = dict(self.fs)
+        c.regions = [copy.copy(r) for r in self.regions]
+        c.chain = list(self.chain)
+        c.hits = list(self.hits)
+        return c
+
+    @property
+    def depth(self) -> int:
+        return len(self.frames)
+
+
+class Stop(Exception):
+    """The state ends here (script ended, error, or not evaluable)."""
+
+    def __init__(self, status: str, line: int, note: str = "", decision: Decision | None = None) -> None:
+        super().__init__(note)
+        self.status, self.line, self.note, self.decision = status, line, note, decision
+
+

@@ -1,0 +1,213 @@
+"""The result of running a script: release x language -> the branch(es) reached, or no branch.
+
+Columns are the branches (a label, or a command run under a test), each with the Windows it
+is meant for (:mod:`meaning`). A cell can hold more than one branch when the script's path
+depends on something outside it (``if exist \\\\server\\share``); those cells carry the
+assumptions that decide between them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from sbskit.core.osver.releases import Release, load_table
+from sbskit.core.osver.scripteval.machines import Machine, machines
+from sbskit.core.osver.scripteval.meaning import Meaning, branch_meaning
+from sbskit.core.osver.scripteval.runtime import Hit, Outcome, RunResult
+
+
+@dataclass
+class Branch:
+    key: str
+    kind: str
+    line: int
+    desc: str
+    meaning: Meaning | None
+    texts: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        if self.key.startswith(":"):
+            return f"{self.key} (line {self.line})"
+        return f"line {self.line} ({self.desc})"
+
+    def meant_for(self) -> str:
+        if self.meaning is None:
+            return "no particular Windows"
+        if self.meaning.default:
+            return "releases the script does not know (a default branch)"
+        return describe_ids(self.meaning.releases)
+
+
+@dataclass
+class Cell:
+    """One release in one language: the outcomes of every path it took."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def hits(self) -> list[Hit]:
+        seen, out = set(), []
+        for o in self.outcomes:
+            for h in o.hits:
+                if h.key not in seen:
+                    seen.add(h.key)
+                    out.append(h)
+        return out
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(h.key for h in self.hits)
+
+    @property
+    def status(self) -> str:
+        statuses = {o.status for o in self.outcomes}
+        for s in ("not-run", "not-evaluated", "error"):
+            if s in statuses:
+                return s
+        return "branch" if self.hits else "none"
+
+    @property
+    def assumed(self) -> bool:
+        return any(o.assumptions for o in self.outcomes)
+
+    def signature(self) -> tuple:
+        return (self.keys, self.status)
+
+
+def describe_ids(ids, limit: int = 4) -> str:
+    return _describe(frozenset(ids), limit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _describe(ids: frozenset, limit: int) -> str:
+    rels = [r for r in load_table().releases if r.id in ids]
+    names: list[str] = []
+    for r in sorted(rels, key=lambda r: r.build):
+        name = r.product if r.kind != "9x" else r.product
+        if name not in names:
+            names.append(name)
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    return ", ".join(names)
+
+
+@dataclass
+class Matrix:
+    language: str  # script language
+    languages: tuple[str, ...]
+    language_independent: bool
+    releases: list[Release]
+    branches: dict[str, Branch]
+    cells: dict[tuple[str, str], Cell]
+    notes: list[tuple[int, str]]
+
+    def cell(self, release_id: str, lang: str) -> Cell:
+        if self.language_independent:
+            lang = self.languages[0]
+        return self.cells.get((release_id, lang), Cell())
+
+    def row_differs(self, release_id: str) -> bool:
+        sigs = {self.cell(release_id, lang).signature() for lang in self.languages}
+        return len(sigs) > 1
+
+    def cell_text(self, cell: Cell) -> str:
+        if cell.status == "not-run":
+            return "does not run here"
+        if cell.status == "not-evaluated":
+            o = next(o for o in cell.outcomes if o.status == "not-evaluated")
+            return f"not evaluated (line {o.line})"
+        parts = [self.branches[k].title if k in self.branches else k for k in cell.keys]
+        text = "; ".join(parts) if parts else "no branch"
+        if cell.status == "error":
+            o = next(o for o in cell.outcomes if o.status == "error")
+            text += f" (cmd stops, line {o.line})"
+        if cell.assumed and len({o.hits for o in cell.outcomes}) > 1:
+            text += " (depends on things outside the script)"
+        return text
+
+    def rows_doc(self, today: _dt.date | None = None) -> list[dict[str, Any]]:
+        """One entry per release and language: the branch reached (the first, when a run passes
+        several), its line, every branch reached, and the status (branch, none, error, ...)."""
+        today = today or _dt.date.today()
+        out = []
+        for r in self.releases:
+            version, supported = _version(r), r.supported(today)
+            for lang in self.languages_all:
+                cell = self.cell(r.id, lang)
+                first = self.branches.get(cell.keys[0]) if cell.keys else None
+                out.append({"release": r.label, "release_id": r.id, "version": version, "family": r.family,
+                            "supported": supported, "language": lang,
+                            "reached": first.key if first else None, "line": first.line if first else None,
+                            "branches": list(cell.keys), "status": cell.status, "text": self.cell_text(cell)})
+        return out
+
+    @property
+    def languages_all(self) -> tuple[str, ...]:
+        """Every language: a run that read no translated text is the same in all of them."""
+        from sbskit.core.osver.scripteval.machines import LANGUAGES
+
+        return LANGUAGES if self.language_independent else self.languages
+
+    def branches_doc(self) -> list[dict[str, Any]]:
+        return [{"key": b.key, "line": b.line, "title": b.title, "kind": b.kind,
+                 "meant_for": None if b.meaning is None or b.meaning.default else sorted(b.meaning.releases),
+                 "default": bool(b.meaning and b.meaning.default)} for b in self.branches.values()]
+
+
+def _version(r: Release) -> str:
+    sample = next((m for m in machines() if m.release.id == r.id), None)
+    return sample.full_version if sample else r.version
+
+
+def _branch_texts(hit: Hit, sections: dict) -> list[str]:
+    """What gives a branch its meaning: a label's name and the echo/set texts of its section;
+    for a command run under a test, its echo text or the value it sets (other commands: none)."""
+    if hit.key.startswith(":"):
+        sec = sections.get(hit.key, {})
+        texts = [hit.key[1:]] + [t for _k, t in sec.get("texts", [])[:4]]
+        for target in sec.get("jumps", [])[:4]:  # a section that branches on: what its sub-branches are for
+            sub = sections.get(target, {})
+            texts += [target[1:]] + [t for _k, t in sub.get("texts", [])[:2]]
+        return texts
+    texts = []
+    for desc in [hit.desc] + list(hit.details[:3]):
+        word, _, rest = desc.partition(" ")
+        if word.lower() == "echo":
+            texts.append(rest)
+        elif word.lower() == "set" and "=" in rest:
+            texts.append(rest.split("=", 1)[1])
+        elif word.lower() in ("wscript.echo", "write-host", "write-output", "msgbox", "echo:"):
+            texts.append(rest)
+    return texts
+
+
+def build(result: RunResult) -> Matrix:
+    table = load_table().releases
+    ms = machines()
+    branches: dict[str, Branch] = {}
+    cells: dict[tuple[str, str], Cell] = {}
+    for o in result.outcomes:
+        for h in o.hits:
+            if h.key not in branches:
+                texts = _branch_texts(h, result.branches)
+                meaning = branch_meaning(texts)
+                sec = result.branches.get(h.key, {})
+                branches[h.key] = Branch(h.key, h.kind, sec.get("line", h.line), h.desc, meaning, texts)
+        for idx in o.machines:
+            m: Machine = ms[idx]
+            cells.setdefault((m.release.id, m.lang), Cell()).outcomes.append(o)
+    for key, sec in result.branches.items():  # labels no release reaches still say what they are for
+        if key not in branches and (sec.get("targets") or sec.get("texts")):
+            texts = ([] if sec.get("inline") else [key[1:]]) + [t for _k, t in sec.get("texts", [])[:4]]
+            meaning = branch_meaning(texts)
+            if meaning is not None or sec.get("targets"):
+                desc = f"{sec['texts'][0][0]} {sec['texts'][0][1]}" if sec.get("inline") else f"goto {key[1:]}"
+                branches[key] = Branch(key, "inline" if sec.get("inline") else "label", sec["line"], desc, meaning,
+                                       texts)
+    ordered = dict(sorted(branches.items(), key=lambda kv: (kv[1].line, kv[0])))
+    langs = tuple(result.languages)
+    return Matrix(result.language, langs, len(langs) == 1, list(table), ordered, cells, list(result.notes))

@@ -1,0 +1,122 @@
+"""What every script evaluator shares: decisions, branches reached, outcomes, and the state
+that is split whenever the simulated computers disagree about a test.
+
+One state stands for a group of computers that have behaved the same so far. A test whose
+answer differs between them splits the state, one part per answer, so a 500-line script is
+run once per distinct behaviour, not once per computer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sbskit.core.osver.scripteval.machines import Machine
+from sbskit.core.osver.scripteval.values import Lazy
+
+
+@dataclass(eq=False)
+class Decision:
+    """A test whose answer depended on the computer: where it is, what it says, which way it went."""
+
+    line: int
+    text: str
+    cond: Lazy
+    outcome: Any
+    envs: tuple = ()  # machine numbers that took this decision (kept for comparisons, see findings)
+    assumed: bool = False  # an outside thing decided (both ways were followed): no proof
+
+    def because(self, m: Machine) -> str:
+        if self.cond.why is not None:
+            return self.cond.why(m)
+        return f"{self.text} is {'true' if self.outcome else 'false'} (line {self.line})"
+
+
+@dataclass(eq=False)
+class Hit:
+    """A branch one group of computers reached: a label (goto/call/fall-through) or a command
+    run under a test (echo, set, any other command)."""
+
+    key: str  # ":label" or "line N"
+    kind: str  # label | echo | set | cmd | exit | call
+    line: int  # where the branch is (the label's line, or the command's line)
+    via: str  # condition | default | fall-through
+    decisions: tuple  # the decisions that led here, outermost first
+    desc: str  # what runs there, as written
+    at_line: int  # where the jump or command was executed
+    details: list = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    """How a run ended for a group of computers."""
+
+    machines: tuple[int, ...]
+    status: str  # end | error | not-evaluated | not-run
+    line: int
+    note: str
+    hits: tuple
+    assumptions: tuple = ()
+    chain: tuple = ()  # computer-dependent jumps that were not taken before the end
+    decision: Decision | None = None  # the test that stopped the script (status error)
+
+    def because(self, m: Machine) -> str:
+        """Why the run ended this way on ``m`` (for 'cmd stops' outcomes)."""
+        return self.decision.because(m) if self.decision is not None else self.note
+
+
+@dataclass
+class Region:
+    start: int
+    end: int
+    decisions: tuple
+    depth: int
+    hit: int | None = None
+
+
+class RunLimits:
+    max_states = 400
+    max_steps = 20000
+    max_unknown_forks = 24
+
+
+@dataclass
+class RunResult:
+    """Everything one script run produced, ready for the matrix and the findings."""
+
+    language: str
+    outcomes: list[Outcome]
+    covered: set[int]
+    lang_sensitive: bool
+    notes: list[tuple[int, str]]  # (line, "not evaluated from line N: why") and the like
+    branches: dict  # key -> static information about the branch (label line, text, section)
+    languages: tuple[str, ...] = ()
+    decisions: list = field(default_factory=list)  # comparisons with an intent (see findings.intent_findings)
+
+
+def inline_key(keymap: dict, line: int, desc: str) -> str:
+    """'line N' for the first command run under a test on a line; 'line N: <command>' for others
+    on the same line (if (...) { 'a' } else { 'b' } has two branches on one line)."""
+    first = keymap.setdefault(line, desc)
+    return f"line {line}" if first == desc else f"line {line}: {desc}"
+
+
+def split_groups(envs: list[Machine], cond: Lazy) -> dict[Any, list[Machine]]:
+    """Computers grouped by the answer of ``cond``. The answer is a pure function of its leaf
+    values, so it is computed once per distinct set of leaf values (a build number, a ver line),
+    not once per computer."""
+    groups: dict[Any, list[Machine]] = {}
+    leaves = cond.leaves
+    if cond in leaves or len(leaves) > 6:
+        for m in envs:
+            groups.setdefault(cond.at(m), []).append(m)
+        return groups
+    answers: dict[tuple, Any] = {}
+    for m in envs:
+        try:
+            key = tuple(leaf.at(m) for leaf in leaves)
+            value = answers[key] if key in answers else answers.setdefault(key, cond.at(m))
+        except TypeError:  # an unhashable leaf value
+            value = cond.at(m)
+        groups.setdefault(value, []).append(m)
+    return groups

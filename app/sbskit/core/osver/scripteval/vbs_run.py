@@ -1,0 +1,174 @@
+"""VBScript compiled onto the structured runner: If/ElseIf/Else and Select Case as tests,
+For Each over WMI results, Subs, and the entry point that runs a script on every release."""
+
+from __future__ import annotations
+
+from sbskit.core.errors import UserInputError
+from sbskit.core.osver.scripteval import structured as sr
+from sbskit.core.osver.scripteval import vbs_objects as obj
+from sbskit.core.osver.scripteval import vbs_parse as vp
+from sbskit.core.osver.scripteval.machines import LANGUAGES, machines
+from sbskit.core.osver.scripteval.runtime import RunResult
+from sbskit.core.osver.scripteval.values import Unknown
+from sbskit.core.osver.scripteval.vbs import ECHO, Exec, SubCall, Test, _text, describe_test, ev, evaluate_test
+
+
+# --- compiling -------------------------------------------------------------------------------
+class Compiler:
+    def __init__(self, statements: list) -> None:
+        self.p = sr.Program()
+        self.procs = {s.name.lower(): s for s in statements if isinstance(s, vp.Proc)}
+        self.test_lines: dict[int, int] = {}
+        self.branches: dict[str, dict] = {}  # commands under a test, reached or not (for 'meant for it')
+        self.guarded = 0
+        self.block([s for s in statements if not isinstance(s, vp.Proc)])
+        self.p.emit(sr.Ins("end", statements[-1].line if statements else 0, "end of script"))
+        for proc in self.procs.values():
+            entry = self.p.here
+            self.block(proc.body)
+            self.p.emit(sr.Ins("ret", proc.line))
+            self.p.procs[proc.name.lower()] = (entry, proc.params, proc.kind)
+
+    def block(self, stmts: list) -> None:
+        for s in stmts:
+            self.statement(s)
+
+    def test(self, expr, text: str, line: int, subject=None, cases=None) -> sr.Ins:
+        t = Test(expr, text, subject, cases)
+        self.test_lines[id(t)] = line
+        return self.p.emit(sr.Ins("test", line, t))
+
+    def statement(self, s) -> None:
+        p = self.p
+        if isinstance(s, vp.IfStmt):
+            self.chain([(c, body, line, text, None) for c, body, line, text in s.branches], s.otherwise)
+        elif isinstance(s, vp.SelectStmt):
+            temp = f"select@{s.line}"
+            p.emit(sr.Ins("exec", s.line, Exec(vp.Assign(s.line, s.text, vp.Name(temp), s.subject))))
+            branches = [(None, body, line, text, (temp, tests)) for tests, body, line, text in s.cases if tests is not None]
+            otherwise = next((body for tests, body, _l, _t in s.cases if tests is None), None)
+            self.chain(branches, otherwise)
+        elif isinstance(s, vp.ForEach):
+            p.emit(sr.Ins("each_init", s.line, Each(s.var, s.source, s.line)))
+            nxt = p.emit(sr.Ins("each_next", s.line))
+            self.block(s.body)
+            p.emit(sr.Ins("jmp", s.line, a=p.code.index(nxt)))
+            nxt.a = p.here
+        elif isinstance(s, vp.ForTo):
+            p.emit(sr.Ins("each_init", s.line, Each(s.var, (s.start, s.stop), s.line)))
+            nxt = p.emit(sr.Ins("each_next", s.line))
+            self.block(s.body)
+            p.emit(sr.Ins("jmp", s.line, a=p.code.index(nxt)))
+            nxt.a = p.here
+        elif isinstance(s, vp.CallStmt) and self._proc_call(s):
+            name, args = self._proc_call(s)
+            p.emit(sr.Ins("call", s.line, SubCall(s, name, args)))
+        elif isinstance(s, vp.Simple) and s.kind == "quit":
+            p.emit(sr.Ins("end", s.line, "WScript.Quit"))
+        elif isinstance(s, vp.Simple) and s.kind in ("exit_sub", "exit_function"):
+            p.emit(sr.Ins("ret", s.line))
+        elif isinstance(s, vp.Proc):
+            self.procs[s.name.lower()] = s
+        else:
+            p.emit(sr.Ins("exec", s.line, Exec(s)))
+            if self.guarded:
+                self._note_branch(s)
+
+    def _note_branch(self, s) -> None:
+        text = None
+        if isinstance(s, vp.CallStmt) and _text(s.expr.func if isinstance(s.expr, vp.Call) else s.expr).lower() in ECHO:
+            args = s.expr.args if isinstance(s.expr, vp.Call) else []
+            if args and isinstance(args[0], vp.Lit) and isinstance(args[0].value, str):
+                text = ("echo", args[0].value)
+        elif isinstance(s, vp.Assign) and isinstance(s.value, vp.Lit) and isinstance(s.value.value, str):
+            text = ("set", s.value.value)
+        if text and f"line {s.line}" not in self.branches:
+            self.branches[f"line {s.line}"] = {"line": s.line, "texts": [text], "inline": True}
+
+    def chain(self, branches: list, otherwise) -> None:
+        jumps = []
+        for n, (cond, body, line, text, select) in enumerate(branches):
+            more = n + 1 < len(branches) or otherwise is not None
+            ins = self.test(cond, text, line, *(select or (None, None)))
+            ins.has_else = more
+            self.guarded += 1
+            self.block(body)
+            self.guarded -= 1
+            if more:
+                jumps.append(self.p.emit(sr.Ins("jmp", line)))
+            ins.a = self.p.here
+            ins.effects = True
+        if otherwise is not None:
+            self.guarded += 1
+            self.block(otherwise)
+            self.guarded -= 1
+        end = self.p.here
+        for j in jumps:
+            j.a = end
+        for ins in self.p.code:
+            if ins.op == "test" and ins.b == 0 and ins.has_else:
+                ins.b = end
+
+    def _proc_call(self, s):
+        expr = s.expr
+        if isinstance(expr, vp.Call) and isinstance(expr.func, vp.Name) and expr.func.name.lower() in self.procs:
+            return expr.func.name, expr.args
+        if isinstance(expr, vp.Name) and expr.name.lower() in self.procs:
+            return expr.name, []
+        return None
+
+
+class Each:
+    def __init__(self, var: str, source, line: int) -> None:
+        self.var, self.source, self.line = var, source, line
+
+    def items(self, rt, st):
+        rt.line = self.line
+        if isinstance(self.source, tuple):
+            a, b = (ev(rt, st, x) for x in self.source)
+            if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+                return tuple(range(int(a), int(b) + 1))[:1000]
+            return Unknown(f"a For loop whose bounds differ between computers (line {self.line})", self.line)
+        value = ev(rt, st, self.source)
+        if isinstance(value, obj.WmiCollection):
+            return value.items()
+        if isinstance(value, tuple):
+            return value
+        if isinstance(value, Unknown):
+            return value
+        return Unknown(f"the items of {_text(self.source)} (line {self.line})", self.line)
+
+
+def initial(envs) -> dict:
+    return {}
+
+
+def run_vbs(text: str, languages: tuple[str, ...] = LANGUAGES) -> RunResult:
+    try:
+        statements = vp.parse(text)
+    except UserInputError as exc:
+        raise UserInputError(f"cannot read the VBScript: {exc}") from None
+    comp = Compiler(statements)
+    program = comp.p
+    everyone = machines()
+
+    def make(langs):
+        ms = [m for m in everyone if m.lang in langs and m.is_nt]
+        rt = sr.Runner(program, ms, initial, evaluate_test, describe_test)
+        rt.intents, rt.line = [], 0
+        rt.line_of = lambda test: comp.test_lines.get(id(test), 0)
+        rt.run()
+        old = [m for m in everyone if m.lang in langs and not m.is_nt]
+        if old:
+            rt.outcomes.append(sr.Outcome(tuple(m.idx for m in old), "not-run", 1,
+                                          "Windows 9x: no WMI operating system class and no Windows Script Host 5.6 "
+                                          "by default", ()))
+        return rt
+
+    rt = make((languages[0],))
+    used = (languages[0],)
+    if rt.lang_sensitive and len(languages) > 1:
+        rt = make(languages)
+        used = languages
+    return RunResult("vbscript", rt.outcomes, rt.covered, rt.lang_sensitive, rt.notes, comp.branches, used,
+                     rt.decisions)
