@@ -128,7 +128,7 @@ class LintPanel(JobPanel):
         findings.setStretchFactor(1, 2)
         self.matrix_view = MatrixView()
         self.views = QTabWidget()
-        self.views.addTab(findings, "&Findings")
+        self.views.addTab(findings, "Fi&ndings")
         self.views.addTab(self.matrix_view, "&Matrix")
         self.views.setTabToolTip(1, "Releases down, branches across: where each Windows goes, per language where "
                                     "they differ")

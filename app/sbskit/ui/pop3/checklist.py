@@ -161,7 +161,7 @@ class ChecklistPanel(ChecklistTemplates, QWidget):
         self.block_combo.setAccessibleName("Which commands")
         self.block_combo.setToolTip("Each block is copied on its own; 'TURN POP3 ON' is never part of the others")
         self.block_combo.currentIndexChanged.connect(self._block_changed)
-        block_label = QLabel("Command&s:")
+        block_label = QLabel("C&ommands:")
         block_label.setBuddy(self.block_combo)
         block_row.addWidget(block_label)
         block_row.addWidget(self.block_combo, 1)

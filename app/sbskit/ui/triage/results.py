@@ -100,7 +100,7 @@ class DiagnosisPage(QWizardPage):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Diagnosis views")
         self.tabs.addTab(splitter, "Ca&uses")
-        self.tabs.addTab(self.says, "What the e&vidence says")
+        self.tabs.addTab(self.says, "What the evidence &says")
         self.tabs.setTabToolTip(0, "Every cause ranked by confidence, with its reasons and evidence lines")
         self.tabs.setTabToolTip(1, "Every refusal and deferral reason grouped with its meaning, failed logons, relay "
                                    "refusals, the queues, and what the verdict rests on")
