@@ -169,3 +169,13 @@ def test_pop3_light_and_worst():
     assert worst(["green", "amber"]) == "amber" and worst([]) == "grey"
     assert set(LIGHTS) == {"red", "amber", "green", "grey"}
     assert CheckSummary("x", "red", "v", "a").light in LIGHTS
+
+
+def test_a_resolver_problem_is_the_summary_and_its_fix_the_action():
+    doc = _bl_doc(["error"] * 5)
+    doc["resolver_problem"] = {"headline": "Your resolver (127.0.0.1:9) cannot reach the blocklists: it refuses.",
+                               "advice": "Use another resolver: the mail server's own. For Spamhaus a DQS key works."}
+    summary = blacklist_summary(doc)
+    assert summary.light == "amber"
+    assert summary.verdict.startswith("Your resolver (127.0.0.1:9)") and "Could not tell" in summary.verdict
+    assert summary.action == "Use another resolver: the mail server's own."

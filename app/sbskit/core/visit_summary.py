@@ -92,6 +92,12 @@ def blacklist_summary(doc: dict | None) -> CheckSummary | None:
         action = f"Find the cause, then request delisting from {first.get('name') or first.get('zone')}" + \
                  (f" ({where})." if where else ".")
         return CheckSummary("Blacklist lookup", "red", verdict, action)
+    problem = doc.get("resolver_problem")
+    if problem:  # the resolver is to blame: say that, and the one thing to change (the advice's first sentence)
+        advice = problem.get("advice") or ""
+        return CheckSummary("Blacklist lookup", "amber", f"{problem.get('headline', verdict)} Could not tell whether "
+                            "it is listed.", advice.split(". ")[0].rstrip(".") + "." if advice else
+                            "Use another resolver and check again.")
     if summary.get("errors") or not blocklists_answered:
         reasons = summary.get("error_reasons") or {}
         top = max(reasons, key=reasons.get) if reasons else ""
