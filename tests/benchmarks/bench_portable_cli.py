@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tests" / "blacklist"))
+sys.path[:0] = [str(REPO / "tests" / "blacklist"), str(REPO / "tests")]
 GOAL = 2.0
 
 
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         print("needs os.wait4 (Linux, macOS) for CPU times", file=sys.stderr)
         return 2
 
-    from blacklist_bind import BindServer
+    from servers.bind import BindServer
     from blacklist_world import LISTED_IP, build_world
 
     installed = Path(sys.executable).parent / ("sbskit-cli.exe" if sys.platform == "win32" else "sbskit-cli")
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             }
             programs = {"installed": [str(installed)], "one-file": [str(onefile)], "one-folder": [str(onedir)]}
             programs.update({name: [exe] for name, _sep, exe in (item.partition("=") for item in args.also)})
-            for name, command in programs.items():  # warm the page cache once, like a second call on a stick
+            for command in programs.values():  # warm the page cache once, like a second call on a stick
                 run_once(command + checks["paths"], env)
             print(f"{args.rounds} rounds, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             worst = 0.0
