@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
 
 from sbskit import APP_NAME, __version__
 from sbskit.core.paths import AppPaths, app_paths
-from sbskit.core.report import CheckSummary, Report, Section, light_html
+from sbskit.core.report import Report
 from sbskit.core.resources import data_versions, resource_path
 from sbskit.core.settings import Settings
 from sbskit.documents.files import write_report_file
 from sbskit.ui.shell.report_dialog import ReportDialog, ReportOptions
-from sbskit.ui.shell.report_views import png_bytes, render_view
+from sbskit.ui.shell.report_views import add_check_chapter
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.shell.tabs import TABS
 from sbskit.ui.common.theme import status_background, status_foreground
@@ -70,29 +70,6 @@ def add_history_section(report: Report, client: str) -> None:
     if lines:
         items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
         report.add_html_section("Since the last visit", f"<ul>{items}</ul>")
-
-
-def add_check_chapter(report: Report, tab: KitTab, pictures: bool) -> None:
-    """One check's chapter of the visit report, from the tab's report API (see ``KitTab``)."""
-    import html
-
-    summary = tab.report_summary()
-    sections = tab.report_sections()
-    if summary is None and not sections:
-        return
-    if summary is None:
-        summary = CheckSummary(tab.title, "grey", "See the details below.", "Read the details below.")
-    report.summaries.append(summary)
-    report.sections.append(Section(tab.title, f"<p class='verdict'>{light_html(summary.light)} "
-                                              f"{html.escape(summary.verdict)}</p><p><b>Most important action:</b> "
-                                              f"{html.escape(summary.action)}</p>"))
-    for section in sections:
-        report.sections.append(Section(section.heading, section.html_body, 3))
-    if pictures:
-        for index, (caption, widget) in enumerate(tab.report_views()):
-            image = report.add_image(f"{tab.slug}-{index + 1}", png_bytes(render_view(widget)), caption)
-            last = report.sections[-1]  # picture and caption in the chapter, never a heading left alone
-            report.sections[-1] = Section(last.heading, last.html_body + image, last.level)
 
 
 def pixmap_png(pixmap: QPixmap) -> bytes:

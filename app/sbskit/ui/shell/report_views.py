@@ -1,4 +1,5 @@
-"""Pictures of result views for the visit report, rendered offscreen at a fixed size.
+"""The visit report's chapters from the tabs' report API, with pictures of their result views
+rendered offscreen at a fixed size.
 
 The report shows what a check found, not whatever sub-page happens to be open: each tab
 names its result widgets (``KitTab.report_views``); each is laid out at the report's size
@@ -10,6 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QBuffer, QIODevice, QSize
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QWidget
+
+from sbskit.core.report import CheckSummary, Report, Section, light_html
 
 VIEW_SIZE = QSize(960, 560)  # logical pixels: readable at the report's 500 pt image width
 PIXEL_RATIO = 2.0  # crisp in print
@@ -52,3 +55,26 @@ def png_bytes(pixmap: QPixmap) -> bytes:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     pixmap.save(buffer, "PNG")
     return bytes(buffer.data())
+
+
+def add_check_chapter(report: Report, tab, pictures: bool) -> None:
+    """One check's chapter of the visit report, from the tab's report API (see ``KitTab``)."""
+    import html
+
+    summary = tab.report_summary()
+    sections = tab.report_sections()
+    if summary is None and not sections:
+        return
+    if summary is None:
+        summary = CheckSummary(tab.title, "grey", "See the details below.", "Read the details below.")
+    report.summaries.append(summary)
+    report.sections.append(Section(tab.title, f"<p class='verdict'>{light_html(summary.light)} "
+                                              f"{html.escape(summary.verdict)}</p><p><b>Most important action:</b> "
+                                              f"{html.escape(summary.action)}</p>"))
+    for section in sections:
+        report.sections.append(Section(section.heading, section.html_body, 3))
+    if pictures:
+        for index, (caption, widget) in enumerate(tab.report_views()):
+            image = report.add_image(f"{tab.slug}-{index + 1}", png_bytes(render_view(widget)), caption)
+            last = report.sections[-1]  # picture and caption in the chapter, never a heading left alone
+            report.sections[-1] = Section(last.heading, last.html_body + image, last.level)
