@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, QUrl
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -70,13 +70,6 @@ def add_history_section(report: Report, client: str) -> None:
     if lines:
         items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
         report.add_html_section("Since the last visit", f"<ul>{items}</ul>")
-
-
-def pixmap_png(pixmap: QPixmap) -> bytes:
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    pixmap.save(buffer, "PNG")
-    return bytes(buffer.data())
 
 
 class MainWindow(QMainWindow):
