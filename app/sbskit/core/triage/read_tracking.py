@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import itertools
 
+from sbskit.core.triage.direction import inbound_refusal
 from sbskit.core.triage.errtext import is_not_found
 from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind, is_null_sender
 from sbskit.core.triage.readers_base import ReadResult, fields_header, safe_rows
@@ -29,6 +30,7 @@ ALIASES = {
     "status": ("recipientstatus",),
     "sender": ("senderaddress", "sender"),
     "return_path": ("returnpath",),
+    "context": ("sourcecontext",),
 }
 REQUIRED = ("event", "recipients", "sender")
 MSGID_MEMORY = 200_000  # internal message ids remembered to link FAIL events to the sending IP
@@ -87,6 +89,7 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
     i_rp = cols.get("return_path", -1)
     i_mid = cols.get("internal_id", -1)
     i_time = cols.get("time", -1)
+    i_ctx = cols.get("context", -1)
     first_time = pending[i_time] if pending is not None and 0 <= i_time < len(pending) else ""
     last_time = first_time
     if pending is not None and i_sip >= 0 and len(pending) > i_sip and ip_kind(pending[i_sip]) in ("lan", "public"):
@@ -176,6 +179,9 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                     status = row[i_stat] if i_stat >= 0 else ""
                     rcpts = row[i_rcpt]
                     rdom = rcpts[rcpts.rfind("@") + 1:].split(";", 1)[0].lower()
+                    # our own agents refusing an inbound sender: the filters work, no cause of ours
+                    ours = inbound_refusal(ev, row[i_ctx] if i_ctx >= 0 else "", row[i_cip] if i_cip >= 0 else "",
+                                           row[i_sip] if i_sip >= 0 else "")
                     if e == "FAIL" and is_not_found(status):
                         source = msgid_ip.get(row[i_mid], "") if i_mid >= 0 else ""
                         if not source:
@@ -190,11 +196,11 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                             stat.samples.append(_line(label, reader.line_num, row))
                         note("rcpt_not_found", label, reader.line_num)
                         # our categorizer's RecipNotFound is about our own recipients; a remote 5.1.1 comes via SMTP
-                        remote = i_src >= 0 and row[i_src] == "SMTP" and rdom not in local_seen
+                        remote = i_src >= 0 and row[i_src] == "SMTP" and rdom not in local_seen and not ours
                         reply(status, "outbound" if remote else "inbound", "tracking", label, reader.line_num, 1,
                               rdom, row)
                     elif status:
-                        inbound = rdom in local_seen
+                        inbound = ours or rdom in local_seen
                         reply(status, "inbound" if inbound else "outbound", "tracking", label, reader.line_num, 1,
                               rdom, row)
                         if not inbound:

@@ -121,9 +121,21 @@ _FILTERLOG = re.compile(r"(?:filterlog(?:\[\d+\])?:\s*)?\d+,[^,]*,[^,]*,[^,]*,[^
 _PROTO_COMMANDS = ("EHLO", "HELO", "MAIL FROM", "RCPT TO", "AUTH", "STARTTLS", "DATA", "QUIT")
 
 
+_LISTENING_PORTS = ("25", "587", "465", "2525", "717")
+
+
+def _port(endpoint: str) -> str:
+    return endpoint.rsplit(":", 1)[1] if ":" in endpoint else ""
+
+
 def _protocol_direction(lines: list[str]) -> str:
-    """'send' when our side issues the SMTP commands, else 'receive'."""
+    """'send' when our side issues the SMTP commands, else 'receive'.
+
+    Lines without commands (a pasted TLS failure) still tell: the side on port 25/587 is the
+    server (our local endpoint there: a receive log), and receive connectors are named
+    'SERVER\\Connector' while send connectors carry a plain name ('Outbound to Office 365')."""
     sent = received = 0
+    send_hints = receive_hints = 0
     for line in lines:
         if line.startswith("#"):
             continue
@@ -139,7 +151,19 @@ def _protocol_direction(lines: list[str]) -> str:
                 sent += 1
             elif event == "<":
                 received += 1
-    return "send" if sent > received else "receive"
+        local, remote = _port(row[4]), _port(row[5])
+        if local in _LISTENING_PORTS and remote not in _LISTENING_PORTS:
+            receive_hints += 1
+        elif remote in _LISTENING_PORTS and local not in _LISTENING_PORTS:
+            send_hints += 1
+        elif row[1]:
+            if "\\" in row[1]:
+                receive_hints += 1
+            else:
+                send_hints += 1
+    if sent != received:
+        return "send" if sent > received else "receive"
+    return "send" if send_hints > receive_hints else "receive"
 
 
 def classify_text(lines: list[str]) -> tuple[str | None, str]:

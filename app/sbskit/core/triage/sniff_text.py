@@ -28,6 +28,9 @@ NDR_MARKERS = ("diagnostic-code:", "remote server returned", "the mail system", 
 QUEUE_COLUMNS = {"identity", "deliverytype", "status", "messagecount", "nexthopdomain"}
 MESSAGE_COLUMNS = {"fromaddress", "status", "queue"}
 TRACKING_COLUMNS = {"eventid", "sender"}
+# properties only Get-MessageTrackingLog prints (a table with other columns than EventId is still one)
+TRACKING_ONLY = {"eventid", "sourcecontext", "recipientstatus", "internalmessageid", "messagesubject", "clienthostname",
+                 "serverhostname", "totalbytes", "connectorid"}
 
 
 def _norm(name: str) -> str:
@@ -81,7 +84,8 @@ def powershell_kind(lines: list[str]) -> tuple[str | None, str]:
             return "get_queue_table", style
         if MESSAGE_COLUMNS <= names or {"fromaddress", "identity"} <= names:
             return "get_message_table", style
-        if TRACKING_COLUMNS <= names or {"eventid", "recipients"} <= names:
+        if TRACKING_COLUMNS <= names or {"eventid", "recipients"} <= names or (
+                names & TRACKING_ONLY and names & {"sender", "recipients", "recipientstatus"}):
             return "tracking_table", style
     return None, ""
 
