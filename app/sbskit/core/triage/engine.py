@@ -16,6 +16,7 @@ from sbskit.core.jobs import JobContext
 from sbskit.core.triage import outcome as outcomes
 from sbskit.core.triage import plan as plans
 from sbskit.core.triage.answers import Answers, prior_logits
+from sbskit.core.triage.contradict import contradicted
 from sbskit.core.triage.detectors import DETECTORS
 from sbskit.core.triage.evidence import Evidence, ip_kind
 from sbskit.core.triage.live import LiveChecks, effects, listed_answer
@@ -222,20 +223,24 @@ def diagnose(
     if settled and (settled[0] == "yes" or answers.get("ip_listed") is None):
         answers.values["ip_listed"], answers.derived["ip_listed"] = settled
     live_effects = effects(live)
-    priors = prior_logits(answers)
+    assessments = [detector.detect(ev) for detector in DETECTORS]
+    verbatim = {a.cause for a in assessments if a.verbatim}
+    priors = prior_logits(answers, verbatim)
     # the refusals that answered "is the IP listed?" are the blocklisted detector's own evidence: not twice
-    priors["blocklisted"] = prior_logits(Answers(given))["blocklisted"]
+    priors["blocklisted"] = prior_logits(Answers(given), verbatim)["blocklisted"]
+    contradictions = contradicted(ev, Answers(given))
     platform = detect_platform(ev, exchange_version)
     evidence_used = any(i.usable for i in inputs)
     has_live = live is not None and live.any()
     findings: list[Finding] = []
     scores: dict[str, dict] = {}
     confirmed: set[str] = set()
-    for detector in DETECTORS:
-        assessment = detector.detect(ev)
+    for assessment in assessments:
         cause = assessment.cause
         _add_live(assessment, [e for e in live_effects if e.cause == cause])
         prior, prior_reasons = priors[cause]
+        if cause in verbatim:
+            prior_reasons = contradictions.get(cause, []) + prior_reasons
         confidence = sigmoid(prior + assessment.logit)
         scores[cause] = {
             "confidence": round(confidence, 2),

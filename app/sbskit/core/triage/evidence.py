@@ -222,8 +222,8 @@ class Evidence:
         """Classify, group and count one reason text (see tally.ReplyTally.add)."""
         return self.replies.add(text, direction, source, label, line, weight, subject, shown, counted)
 
-    def add_span(self, kind: str, file: str, first_text: str, last_text: str) -> None:
-        span = make_span(kind, file, first_text, last_text)
+    def add_span(self, kind: str, file: str, first_text: str, last_text: str, marks=()) -> None:
+        span = make_span(kind, file, first_text, last_text, marks)
         if span is not None:
             self.spans.append(span)
 

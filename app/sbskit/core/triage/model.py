@@ -37,6 +37,7 @@ class Assessment:
     evidence: list[Line] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)  # named hosts, accounts, addresses
     kinds: list[str] = field(default_factory=list)  # reply categories behind the cause: pick the plan's steps
+    verbatim: bool = False  # a receiver stated this cause in its reply: answers cannot argue it away
 
     def add(self, logit: float, fact: str) -> None:
         self.logit += logit

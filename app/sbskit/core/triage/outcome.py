@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sbskit.core.triage.evidence import Evidence
-from sbskit.core.triage.tally import covered_hours
+from sbskit.core.triage.tally import covered_hours, largest_gap
 
 MIN_HOURS = 8.0  # a working day
 MIN_MESSAGES = 20  # delivered or sent in the covered time
@@ -94,7 +94,12 @@ def coverage(ev: Evidence, unreadable: list[str], answers: dict, live_incomplete
     elif not delivery:
         gaps.append("the delivery logs carry no readable timestamps, so the time they cover is not known")
     elif cov.hours < MIN_HOURS:
-        gaps.append(f"the delivery logs cover only {cov.hours:.1f} h; at least a working day ({MIN_HOURS:.0f} h) is needed")
+        hole = largest_gap(ev.spans, "delivery")
+        if hole:
+            gaps.append(f"the delivery logs have a {hole:.1f} h gap with no lines: they cover only {cov.hours:.1f} h; "
+                        f"at least a working day ({MIN_HOURS:.0f} h) of lines is needed")
+        else:
+            gaps.append(f"the delivery logs cover only {cov.hours:.1f} h; at least a working day ({MIN_HOURS:.0f} h) is needed")
     if ev.has_any(*DELIVERY_LOGS) and cov.messages < MIN_MESSAGES:
         gaps.append(f"only {cov.messages} message(s) were delivered or sent in the logs; at least {MIN_MESSAGES} are needed")
     if cov.messages and cov.failure_share > MAX_FAILURE_SHARE:

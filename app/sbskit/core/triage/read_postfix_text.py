@@ -17,6 +17,7 @@ from sbskit.core.triage.read_queues import PostfixDestinations, postfix_message
 from sbskit.core.triage.readers_base import NumberedLines, ReadResult
 from sbskit.core.triage.sniff import Sniffed
 from sbskit.core.triage.sniff_text import MAILLOG, MAILQ_HEAD
+from sbskit.core.triage.tally import TimeMarks
 from sbskit.core.triage.textio import Progress, TextSource
 
 LOCAL_RELAYS = ("local", "virtual", "dovecot", "private/dovecot-lmtp", "lmtp", "none", "maildrop", "procmail")
@@ -51,6 +52,7 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
     lines = NumberedLines(src, progress)
     ids = _Ids()
     first_ts = last_ts = ""
+    marks = TimeMarks()  # one time stamp per 10 minutes with lines
     local_seen = set(ev.local_domains())
     for line_no, raw in lines:
         m = MAILLOG.match(raw.rstrip("\r\n"))
@@ -60,7 +62,10 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
             continue
         result.records += 1
         last_ts = m.group("ts")
-        first_ts = first_ts or last_ts
+        if not first_ts:
+            first_ts = last_ts
+            marks.width = 15 if last_ts[:1].isdigit() else 11  # '2021-04-21T17:1' or 'Nov 27 06:1'
+        marks.add(last_ts)
         prog, msg = m.group("prog"), m.group("msg")
         if "/smtpd" in prog or "/postscreen" in prog or "/submission" in prog:
             _smtpd_line(ev, msg, ids, label, line_no)
@@ -75,7 +80,7 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
             _delivery_line(ev, msg, ids, label, line_no, last_ts, local_seen)
     ev.platforms["postfix"] += result.records
     if first_ts:
-        ev.add_span("delivery", label, first_ts, last_ts)
+        ev.add_span("delivery", label, first_ts, last_ts, marks.values())
     result.finish(lines.ended_cleanly(lambda last: MAILLOG.match(last) is not None), lines.count)
     return result
 
@@ -153,6 +158,8 @@ def _delivery_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int, 
     sender = ids.sender.get(qid, "?")
     bounce = sender != "?" and is_null_sender(sender)
     ev.reply(reason, "outbound", "maillog", label, line_no, subject=rdom, shown=msg, counted=not bounce)
+    if status == "bounced" and not bounce:
+        ev.counts["bounced_own"] += 1  # a non-delivery report goes back to our sender
     if not local:
         ev.counts["delivery_failures"] += 1
         ev.fail_hours[ts[:13] if ts[:1].isdigit() else ts[:9]] += 1

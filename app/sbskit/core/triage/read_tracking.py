@@ -16,6 +16,7 @@ from sbskit.core.triage.direction import inbound_refusal
 from sbskit.core.triage.errtext import is_not_found
 from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind, is_null_sender
 from sbskit.core.triage.readers_base import ReadResult, fields_header, safe_rows
+from sbskit.core.triage.tally import MAX_MARKS
 from sbskit.core.triage.sniff import Sniffed
 from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
 
@@ -102,6 +103,8 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
     note, wants, group, counts, fail_hours = ev.note, ev.wants, ev.group, ev.counts, ev.fail_hours
     reply = ev.replies.add
     records = delivered = sent = failures = 0
+    marks: list[str] = []
+    mark_key = previous_stamp = ""
     n = 0
     row: list[str] = []
     last_ok: list[str] = pending if pending is not None else []
@@ -118,6 +121,14 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                     continue
                 records += 1
                 last_ok = row
+                if i_time >= 0:  # first and last stamp of each 10 minutes with lines: holes are no coverage
+                    stamp = row[i_time]
+                    if stamp[:15] != mark_key:
+                        mark_key = stamp[:15]
+                        if len(marks) < MAX_MARKS:
+                            marks.append(previous_stamp)
+                            marks.append(stamp)
+                    previous_stamp = stamp
                 e = row[i_ev]
                 if e == "RECEIVE":
                     if i_cip < 0 or (i_src >= 0 and row[i_src] != "SMTP"):
@@ -220,6 +231,6 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
         ev.platforms["exchange"] += records
         last_time = last_ok[i_time] if 0 <= i_time < len(last_ok) else last_time
         if first_time:
-            ev.add_span("delivery", label, first_time, last_time)
+            ev.add_span("delivery", label, first_time, last_time, [m for m in marks if m] + [previous_stamp])
     result.finish(ended, reader.line_num)
     return result

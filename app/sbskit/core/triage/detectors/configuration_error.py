@@ -22,6 +22,7 @@ def detect(ev: Evidence) -> Assessment:
     destinations = len({s for g in groups for s in g.subjects})
     sent = ev.counts["sent"]
     noticeable = sent == 0 or total >= 0.05 * sent
+    a.verbatim = decisive > 0
     if decisive >= 3:
         lead = next(g for g in groups if g.reply.category in DECISIVE)
         a.add(3.0, f"{plural(decisive, 'message')} cannot leave because of a setting on our side: "
