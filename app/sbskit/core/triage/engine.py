@@ -23,10 +23,11 @@ from sbskit.core.triage.live import LiveChecks, effects, listed_answer
 from sbskit.core.triage.model import CAUSES, DIAGNOSIS_THRESHOLD, FINDING_THRESHOLD, Finding, InputSummary, sigmoid
 from sbskit.core.triage.notes import noteworthy
 from sbskit.core.triage.outcome import Coverage
-from sbskit.core.triage.platform import Platform, detect_platform
+from sbskit.core.triage.platform import EX2003_FORMATS, Platform, detect_platform
 from sbskit.core.triage.read_ex2003 import read_ex2003
 from sbskit.core.triage.read_firewall import read_filterlog, read_firewall_csv, read_windows_firewall
 from sbskit.core.triage.read_protocol import read_iis_smtp, read_receive_log, read_send_log
+from sbskit.core.triage.read_lasterror import read_lasterror
 from sbskit.core.triage.read_ndr import read_ndr
 from sbskit.core.triage.read_pasted import read_pasted
 from sbskit.core.triage.read_postfix_text import read_mailq, read_maillog
@@ -59,6 +60,7 @@ READERS = {
     "postfix_mailq": read_mailq,
     "postfix_maillog": read_maillog,
     "ndr_text": read_ndr,
+    "queue_lasterror": read_lasterror,
 }
 FIREWALL_FORMATS = {"windows_firewall_log", "filterlog", "firewall_csv"}
 
@@ -170,11 +172,13 @@ def read_evidence(
             except OSError as exc:
                 problems.append(f"reading stopped: {exc.strerror or exc}")
             problems.extend(result.problems)
-            if result.records:
+            if result.records or not result.skipped:  # a header-only log still names its mail system
                 ev.formats[info.format] += result.records
                 version = exchange_version_from_build(info.version)
                 if version:
                     ev.versions[version] += 1
+                elif info.format in EX2003_FORMATS and not result.records:
+                    ev.versions["2003"] += 1
             kind = FORMAT_KIND[info.format]
             if info.indent:
                 problems.append("every line was indented or quoted (pasted from a mail?): read without the indent")
@@ -283,8 +287,9 @@ def diagnose(
                                  + ": stop that first, then delist.")
     findings.sort(key=lambda f: (f.cause not in confirmed, f.cause == "blocklisted" and bool(sources),
                                  -f.confidence, CAUSES.index(f.cause)))
-    unreadable = [Path(i.file).name for i in inputs if not i.usable]
-    cov = outcomes.coverage(ev, unreadable, given, live is not None and live.incomplete())
+    unreadable = [Path(i.file).name for i in inputs if not i.usable and not i.empty]
+    empty = [Path(i.file).name for i in inputs if i.empty]
+    cov = outcomes.coverage(ev, unreadable, given, live is not None and live.incomplete(), empty)
     if confirmed:
         outcome = "cause"
     elif not findings and not cov.gaps:
@@ -311,7 +316,7 @@ def diagnose(
         platform=platform,
         noteworthy=noteworthy(ev),
         replies=[g.as_dict() for g in ev.replies.ordered()[:MAX_REPLY_GROUPS_SHOWN]],
-        answers_only=not evidence_used and not has_live,
+        answers_only=not any(i.usable or i.empty for i in inputs) and not has_live,
     )
 
 
@@ -384,7 +389,7 @@ def analyse(
         raise UserInputError("nothing to analyse: give evidence files, answer the symptom questions or run a live check")
     ev = Evidence(server_ips=ips, declared_local={d.strip().lower() for d in local_domains if d.strip()})
     inputs = read_evidence(files, ev, ctx)
-    if files and not any(i.usable for i in inputs) and not answers.any_given() and not has_live:
+    if files and not any(i.usable or i.empty for i in inputs) and not answers.any_given() and not has_live:
         reasons = "; ".join(f"{Path(i.file).name}: {i.problems[0] if i.problems else 'no records'}" for i in inputs)
         raise UserInputError(f"none of the files could be used ({reasons})")
     return diagnose(ev, inputs, answers, exchange_version, live)

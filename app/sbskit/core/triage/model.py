@@ -88,6 +88,11 @@ class InputSummary:
     def usable(self) -> bool:
         return self.format is not None and self.records > 0
 
+    @property
+    def empty(self) -> bool:
+        """Recognised and read cleanly, but without a single record (a log of a day without mail, a header)."""
+        return self.format is not None and self.records == 0 and self.skipped == 0
+
     def as_dict(self) -> dict:
         return {
             "file": self.file,

@@ -64,6 +64,8 @@ def _relay_refusals(ev: Evidence) -> dict | None:
 
 def _queues(ev: Evidence) -> dict | None:
     if not ev.queue_rows and not ev.counts["queued_messages"]:
+        if ev.counts["queues"]:  # 'Mail queue is empty': a reading, and worth saying
+            return _note("queues", "The queue is empty", ["No message waits in the queue the snapshot shows."], [])
         return None
     total = ev.counts["queued_messages"]
     retry = ev.counts["queue_retry_messages"]

@@ -71,7 +71,8 @@ def _when(dt: datetime | None) -> str:
     return dt.strftime("%d %b %H:%M") if dt.year in (2000, 2001) else dt.strftime("%d %b %Y %H:%M")
 
 
-def coverage(ev: Evidence, unreadable: list[str], answers: dict, live_incomplete: bool) -> Coverage:
+def coverage(ev: Evidence, unreadable: list[str], answers: dict, live_incomplete: bool,
+             empty: list[str] | None = None) -> Coverage:
     cov = Coverage()
     delivery = [s for s in ev.spans if s.kind == "delivery"]
     cov.hours = covered_hours(ev.spans, "delivery")
@@ -109,6 +110,7 @@ def coverage(ev: Evidence, unreadable: list[str], answers: dict, live_incomplete
     if cov.queued is not None and (cov.queued > QUEUE_NEAR_EMPTY or cov.retry > RETRY_NEAR_EMPTY):
         gaps.append(f"{cov.queued} message(s) wait in the queues ({cov.retry} waiting for a retry)")
     gaps.extend(f"{name} could not be read" for name in unreadable)
+    gaps.extend(f"{name} holds no records" for name in empty or [])
     reported = {"queues_long": "you report long queues", "users_get_ndrs": "you report users getting NDRs",
                 "ip_listed": "you report the IP on a blocklist"}
     for qid, said in reported.items():

@@ -38,6 +38,7 @@ FORMAT_NAMES = {
     "postfix_mailq": "Postfix queue (mailq)",
     "postfix_maillog": "Postfix maillog",
     "ndr_text": "Non-delivery report (bounce text)",
+    "queue_lasterror": "Exchange queue LastError (pasted)",
 }
 
 # which kind of evidence each format is (the CLI options name these kinds)
@@ -60,6 +61,7 @@ FORMAT_KIND = {
     "postfix_mailq": "queue-export",
     "postfix_maillog": "tracking-log",
     "ndr_text": "ndr",
+    "queue_lasterror": "queue-export",
 }
 
 
@@ -238,6 +240,11 @@ def classify_text(lines: list[str]) -> tuple[str | None, str]:
     postfix = shapes.postfix_kind(data)
     if postfix:
         return postfix, version
+    from sbskit.core.triage.read_lasterror import has_lasterror
+
+    if has_lasterror(data) and not shapes.powershell_kind(data)[0]:  # a LastError pasted alone or with a few
+        # header-less protocol lines (a whole Get-Queue table or list is read as one)
+        return "queue_lasterror", version
     if shapes.headerless_protocol(data):
         direction = _protocol_direction(data)
         return ("smtp_send_log" if direction == "send" else "smtp_receive_log"), "headerless"
