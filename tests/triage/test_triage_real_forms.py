@@ -35,7 +35,7 @@ def test_any_syslog_name_ending_in_a_postfix_daemon_is_postfix(evidence_dir, pro
 
 
 def test_rfc3339_time_and_a_foreign_syslog_name(evidence_dir):
-    line = f"2021-04-21T17:16:28+02:00 server1 server1-1/smtp[17514]: EEC614DD: {DEFER_4728}"
+    line = f"2021-04-21T17:16:28+02:00 server1 server1-1/smtp[17514]: EEC614DD: {DEFER_4728}   "  # trailing blanks
     info, result = _one(evidence_dir, "mail.log", [line])
     assert info.format == "postfix_maillog" and result.exit_code == 1
 

@@ -60,7 +60,7 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
     for line_no, raw in lines:
         m = MAILLOG.match(raw.rstrip("\r\n"))
         if m:
-            prog, msg, stamp = m.group("prog"), m.group("msg"), m.group("ts")
+            prog, msg, stamp = m.group("prog"), m.group("msg").rstrip(), m.group("ts")
         elif DELIVERY_FRAGMENT.match(raw):  # ' to=<...>, relay=..., status=...' pasted without its start
             prog, msg, stamp = "smtp", raw.strip(), None
         else:
