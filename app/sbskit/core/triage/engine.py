@@ -315,7 +315,8 @@ def diagnose(
         coverage=cov,
         platform=platform,
         noteworthy=noteworthy(ev),
-        replies=[g.as_dict() for g in ev.replies.ordered()[:MAX_REPLY_GROUPS_SHOWN]],
+        replies=[g.as_dict(platform.id if platform.id == "postfix" else "")
+                 for g in ev.replies.ordered()[:MAX_REPLY_GROUPS_SHOWN]],
         answers_only=not any(i.usable or i.empty for i in inputs) and not has_live,
     )
 

@@ -78,7 +78,7 @@ def reply_lines(reply: dict) -> list[str]:
     lines = [f"  {reply['count']:>5} \u00d7 {reply['code'] or '---'}  {reply['title']}  [{direction}; {where}{subjects}]",
              f"          \u201c{reply['text']}\u201d",
              f"          Means: {reply['meaning']}"]
-    if reply["fix"] and reply["direction"] == "outbound":
+    if reply["fix"]:
         lines.append(f"          Fix: {reply['fix']}")
     if reply.get("aside"):
         lines.append(f"          ({reply['aside']} of them are bounces to made-up addresses: no cause of ours)")
@@ -165,7 +165,7 @@ def _replies_html(result: TriageResult) -> str:
     esc = html.escape
     rows = "".join(
         f"<tr><td>{r['count']}</td><td>{esc(r['code'])}</td><td><b>{esc(r['title'])}</b><br>{esc(r['text'])}</td>"
-        f"<td>{esc(r['meaning'])}{('<br><i>Fix:</i> ' + esc(r['fix'])) if r['fix'] and r['direction'] == 'outbound' else ''}</td>"
+        f"<td>{esc(r['meaning'])}{('<br><i>Fix:</i> ' + esc(r['fix'])) if r['fix'] else ''}</td>"
         f"<td>{esc(', '.join(r['sources']))}</td></tr>"
         for r in result.replies[:25]
     )

@@ -32,6 +32,10 @@ SOURCE_NAMES = {
 }
 
 
+SOURCE_PLATFORM = {"queue": "exchange", "message": "exchange", "tracking": "exchange", "send": "exchange",
+                   "receive": "exchange", "postfix_queue": "postfix", "maillog": "postfix"}
+
+
 @dataclass
 class ReplyGroup:
     """All occurrences of one reply (same code and text pattern, same direction)."""
@@ -50,7 +54,14 @@ class ReplyGroup:
     def cause(self) -> str | None:
         return self.reply.cause(self.direction)
 
-    def as_dict(self) -> dict:
+    @property
+    def platform(self) -> str:
+        """'postfix' or 'exchange' when the sources say which mail system logged the reply, else ''."""
+        kinds = {SOURCE_PLATFORM.get(s, "") for s in self.sources} - {""}
+        return kinds.pop() if len(kinds) == 1 else ""
+
+    def as_dict(self, platform: str = "") -> dict:
+        """``platform``: the mail system of the evidence as a whole, for replies whose source does not say."""
         p = self.reply.pattern
         return {
             "code": self.reply.code,
@@ -65,7 +76,8 @@ class ReplyGroup:
             "title": p.title if p else "Unknown reply",
             "meaning": self.reply.meaning(self.direction),
             "cause": self.cause,
-            "fix": p.fix if p else "",
+            "fix": self.reply.fix(self.direction, self.platform or platform),
+            "platform": self.platform or platform,
             "list": p.lists if p else "",
             "mail_dns_check": bool(p and p.mail_dns_check and self.direction == "outbound"),
             "subjects": sorted(self.subjects)[:MAX_SUBJECTS],

@@ -41,7 +41,7 @@ def _reply_rows(result, muted: str) -> str:
     for r in result.replies[:30]:
         who = "our server answered" if r["direction"] == "inbound" else "answer to our mail"
         subjects = f" \u2014 {esc(', '.join(r['subjects'][:3]))}" if r["subjects"] else ""
-        fix = (f"<br><b>Fix:</b> {esc(r['fix'])}" if r["fix"] and r["direction"] == "outbound" else "")
+        fix = f"<br><b>Fix:</b> {esc(r['fix'])}" if r["fix"] else ""
         aside = (f"<br><i>{r['aside']} of them are bounces to made-up addresses: no cause of ours.</i>"
                  if r.get("aside") else "")
         code = esc(r["code"] or "\u2014")

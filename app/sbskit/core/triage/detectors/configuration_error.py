@@ -11,7 +11,8 @@ from sbskit.core.triage.model import Assessment
 CAUSE = "configuration_error"
 # replies that name a configuration problem of ours outright: one is enough
 DECISIVE = frozenset({"smarthost_auth", "starttls_required", "relay_denied", "smarthost_sender", "no_route",
-                      "mail_loop", "internal_auth", "policy_listed", "resources"})
+                      "mail_loop", "internal_auth", "policy_listed", "resources", "sasl_mechanism", "tls_policy",
+                      "tls_certificate", "dnsbl_query", "local_delivery"})
 
 
 def detect(ev: Evidence) -> Assessment:
