@@ -61,6 +61,8 @@ def test_no_smart_host_is_contradicted_by_a_relay_logon(evidence_dir):
     reasons = " ".join(result.findings[0].reasons)
     assert "our server logs on to a relay host" in reasons and "mail does go through one" in reasons
     assert "the log shows 3 non-delivery reports generated" in reasons
+    commands = " ".join(step["command"] for step in result.findings[0].plan)
+    assert "'relayhost = [smtp.relay.example]:587'" in commands  # the relay host named in the reason is filled in
 
 
 def test_no_ndrs_is_contradicted_by_the_bounce_in_the_log(evidence_dir):

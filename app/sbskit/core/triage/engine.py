@@ -7,6 +7,7 @@ mail server's own address, learnt from the Exchange logs, is not named as a culp
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -16,7 +17,7 @@ from sbskit.core.jobs import JobContext
 from sbskit.core.triage import outcome as outcomes
 from sbskit.core.triage import plan as plans
 from sbskit.core.triage.answers import Answers, prior_logits
-from sbskit.core.triage.contradict import contradicted
+from sbskit.core.triage.contradict import SMART_HOST_KINDS, contradicted
 from sbskit.core.triage.detectors import DETECTORS
 from sbskit.core.triage.evidence import Evidence, ip_kind
 from sbskit.core.triage.live import LiveChecks, effects, listed_answer
@@ -39,6 +40,7 @@ from sbskit.core.triage.textio import Progress, TextSource
 from sbskit.core.triage.versions import VERSION_CHOICES, exchange_version_from_build
 
 MAX_REPLY_GROUPS_SHOWN = 60
+RELAY_NAMED = re.compile(r"\b(?:server|host) ([A-Za-z0-9][\w.-]*\.[A-Za-z]{2,})\[")
 SPAM_SOURCES = {"authenticated_relay", "open_relay", "compromised_workstation", "ndr_backscatter"}
 
 READERS = {
@@ -347,6 +349,9 @@ def _fills(cause: str, assessment, ev: Evidence, live: LiveChecks | None) -> dic
             fills["<DOMAIN>"] = own[-1]
         hops = [r["next_hop"].strip("[]") for r in ev.queue_rows
                 if r.get("delivery", "").startswith("SmartHost") and r.get("next_hop")]
+        # Postfix names the relay host in its reason: 'SASL authentication failed; server smtp.x[192.0.2.7] said: 535'
+        hops += [m.group(1) for g in ev.replies.supporting(cause) if g.reply.category in SMART_HOST_KINDS
+                 for m in [RELAY_NAMED.search(g.example)] if m]
         if hops:
             fills["<SMARTHOST>"] = hops[0]
     subjects = assessment.subjects

@@ -108,7 +108,8 @@ def _ndrs(ev: Evidence) -> dict | None:
         return None
     stat = ev.table("ndr_to").get("all")
     domains = stat.distinct() if stat else 0
-    return _note("ndrs", f"{plural(n, 'non-delivery report')} generated, to {plural(domains, 'domain')}", [],
+    to = f", to {plural(domains, 'domain')}" if domains else ""
+    return _note("ndrs", f"{plural(n, 'non-delivery report')} generated{to}", [],
                  ev.sample("dsn")[:2] + ev.sample("ndr_sent")[:1])
 
 
