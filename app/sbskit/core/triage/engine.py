@@ -40,7 +40,7 @@ from sbskit.core.triage.textio import Progress, TextSource
 from sbskit.core.triage.versions import VERSION_CHOICES, exchange_version_from_build
 
 MAX_REPLY_GROUPS_SHOWN = 60
-RELAY_NAMED = re.compile(r"\b(?:server|host) ([A-Za-z0-9][\w.-]*\.[A-Za-z]{2,})\[")
+RELAY_NAMED = re.compile(r"(?:\bserver |\bhost |\brelay=)([A-Za-z0-9][\w.-]*\.[A-Za-z]{2,})\[")
 SPAM_SOURCES = {"authenticated_relay", "open_relay", "compromised_workstation", "ndr_backscatter"}
 
 READERS = {
@@ -351,7 +351,7 @@ def _fills(cause: str, assessment, ev: Evidence, live: LiveChecks | None) -> dic
                 if r.get("delivery", "").startswith("SmartHost") and r.get("next_hop")]
         # Postfix names the relay host in its reason: 'SASL authentication failed; server smtp.x[192.0.2.7] said: 535'
         hops += [m.group(1) for g in ev.replies.supporting(cause) if g.reply.category in SMART_HOST_KINDS
-                 for m in [RELAY_NAMED.search(g.example)] if m]
+                 for text in [g.example] + [line.text for line in g.samples] for m in [RELAY_NAMED.search(text)] if m]
         if hops:
             fills["<SMARTHOST>"] = hops[0]
     subjects = assessment.subjects
