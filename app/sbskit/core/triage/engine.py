@@ -24,7 +24,7 @@ from sbskit.core.triage.live import LiveChecks, effects, listed_answer
 from sbskit.core.triage.model import CAUSES, DIAGNOSIS_THRESHOLD, FINDING_THRESHOLD, Finding, InputSummary, sigmoid
 from sbskit.core.triage.notes import noteworthy
 from sbskit.core.triage.outcome import Coverage
-from sbskit.core.triage.platform import EX2003_FORMATS, Platform, detect_platform
+from sbskit.core.triage.platform import EX2003_FORMATS, Platform, detect_platform, platform_for
 from sbskit.core.triage.read_ex2003 import read_ex2003
 from sbskit.core.triage.read_firewall import read_filterlog, read_firewall_csv, read_windows_firewall
 from sbskit.core.triage.read_protocol import read_iis_smtp, read_receive_log, read_send_log
@@ -142,10 +142,14 @@ class TriageResult:
 
 def _read_one(info: Sniffed, ev: Evidence, progress: Progress) -> ReadResult:
     reader = READERS[info.format]
+    before = dict(ev.platforms)
     with TextSource(info.path, info.encoding.codec, info.indent) as source:
         progress.start_file(source, info.path.name)
         result = reader(source, info, ev, progress, str(info.path))  # evidence names the file as given
     progress.end_file(info.size)
+    grown = [family for family in ("postfix", "exchange") if ev.platforms[family] > before.get(family, 0)]
+    if len(grown) == 1:  # which mail system this file's evidence comes from: its causes get that one's commands
+        ev.file_platforms[str(info.path)] = grown[0]
     return result
 
 
@@ -241,6 +245,7 @@ def diagnose(
     findings: list[Finding] = []
     scores: dict[str, dict] = {}
     confirmed: set[str] = set()
+    platform_of: dict[str, Platform] = {}
     for assessment in assessments:
         cause = assessment.cause
         _add_live(assessment, [e for e in live_effects if e.cause == cause])
@@ -260,7 +265,8 @@ def diagnose(
             continue
         info = plans.cause_info(cause)
         fills = _fills(cause, assessment, ev, live)
-        steps = plans.plan_for(cause, platform.plan_version, fills, assessment.kinds)
+        own = platform_of[cause] = _finding_platform(assessment, ev, exchange_version, platform)
+        steps = plans.plan_for(cause, own.plan_version, fills, assessment.kinds)
         strong = assessment.facts[:3]
         if strong:
             summary = " ".join(strong)
@@ -278,6 +284,7 @@ def diagnose(
                 actions=plans.action_lines(steps),
                 plan=steps,
                 confirmed=cause in confirmed,
+                platform=own.name,
             )
         )
     sources = confirmed & SPAM_SOURCES
@@ -300,7 +307,9 @@ def diagnose(
         outcome = "not_enough_evidence"
     present = {fmt for fmt, n in ev.formats.items() if n}
     wanted = [f.cause for f in findings] or list(CAUSES)
-    missing = plans.missing_evidence(wanted, present, platform.plan_version)
+    # the evidence to collect next, in the words of the mail system behind the leading cause
+    lead = platform_of[findings[0].cause] if findings else platform
+    missing = plans.missing_evidence(wanted, present, lead.plan_version)
     return TriageResult(
         inputs=inputs,
         findings=findings,
@@ -321,6 +330,18 @@ def diagnose(
                  for g in ev.replies.ordered()[:MAX_REPLY_GROUPS_SHOWN]],
         answers_only=not any(i.usable or i.empty for i in inputs) and not has_live,
     )
+
+
+def _finding_platform(assessment, ev: Evidence, given: str | None, overall: Platform) -> Platform:
+    """In a mixed set (Exchange logs next to a Postfix queue), a cause found only in one mail system's
+    evidence gets that system's commands, whatever most of the evidence comes from."""
+    families = {ev.file_platforms[line.file] for line in assessment.evidence if line.file in ev.file_platforms}
+    if len(families) != 1:
+        return overall
+    family = families.pop()
+    if (family == "postfix") == (overall.plan_version == "postfix"):
+        return overall
+    return platform_for(family, ev, given, overall)
 
 
 def _add_live(assessment, live_effects) -> None:

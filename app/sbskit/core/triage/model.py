@@ -56,6 +56,7 @@ class Finding:
     actions: list[str]
     plan: list[dict]
     confirmed: bool = False  # the evidence supports it and it reaches the diagnosis threshold
+    platform: str = ""  # the mail system whose commands the plan gives (that of the evidence behind it)
 
     def as_dict(self) -> dict:
         return {
@@ -69,6 +70,7 @@ class Finding:
             "actions": self.actions,
             "plan": self.plan,
             "confirmed": self.confirmed,
+            "platform": self.platform,
         }
 
 

@@ -126,7 +126,7 @@ def to_text(result: TriageResult) -> str:
         if finding.evidence:
             out.append("   Evidence:")
             out.extend(f"     {line.where()}: {line.text}" for line in finding.evidence)
-        out.append(f"   Action plan ({result.platform.name if result.platform else 'platform not known'}):")
+        out.append(f"   Action plan ({finding.platform or (result.platform.name if result.platform else 'platform not known')}):")
         out.extend(plan_text(finding.plan, "     "))
         out.append("")
     if result.missing:
@@ -203,7 +203,7 @@ def add_to_report(report: Report, result: TriageResult) -> None:
         label = "" if result.outcome == "cause" else " \u2014 possible, not confirmed"
         body = (f"<p>{esc(f.summary)}</p><ul>{reasons}</ul>"
                 + (f"<p><b>Evidence</b></p><pre>{esc(evidence)}</pre>" if evidence else "")
-                + f"<p><b>Action plan</b></p>{_plan_html(f.plan)}")
+                + f"<p><b>Action plan</b>{(' (' + esc(f.platform) + ')') if f.platform else ''}</p>{_plan_html(f.plan)}")
         report.add_html_section(f"{rank}. {f.title} ({_pct(f.confidence)}){label}", body)
     if result.missing:
         items = "".join(
