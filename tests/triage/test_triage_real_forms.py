@@ -229,3 +229,13 @@ def test_an_empty_mailq_is_said(evidence_dir):
 def test_unreadable_files_are_named_for_what_they_are(evidence_dir, lines, says):
     info = sniff_file(write(evidence_dir, "x.txt", lines, crlf=False))
     assert info.format is None and says in info.problems[0], info.problems
+
+
+def test_postscreen_reject_with_commas_keeps_the_reply_clean(evidence_dir):
+    line = ("Mar  2 19:25:35 mail postfix/postscreen[3222]: NOQUEUE: reject: RCPT from [192.0.2.77]:17308: 550 5.7.1 "
+            "Service unavailable; client [192.0.2.77] blocked using zen.spamhaus.org; from=<ann@example.com>, "
+            "to=<ann@example.com>, proto=ESMTP, helo=<[192.168.1.5]>")
+    _, result = _one(evidence_dir, "mail.log", [line])
+    (reply,) = result.replies
+    assert reply["direction"] == "inbound" and reply["text"].endswith("blocked using zen.spamhaus.org")
+    assert result.exit_code == 3

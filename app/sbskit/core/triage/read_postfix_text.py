@@ -26,7 +26,7 @@ _ADDR = r"(?:[^<>]|<[^<>]*>)*"
 _DELIVERY = re.compile(rf"^(?:(?P<qid>\w+): )?(?:to=<(?P<to>{_ADDR})>,\s*)?(?:orig_to=<{_ADDR}>,\s*)?.*?"
                        r"\brelay=(?P<relay>[^,\s]+),.*?\bstatus=(?P<status>\w+)(?: \((?P<reason>.*)\))?$")
 _REJECT = re.compile(r"^(?:\w+|NOQUEUE): (?:reject|milter-reject): (?P<stage>\w+) from (?P<client>[^:]*?\[?[\w.:]+\]?)(?::\d+)?: "
-                     r"(?P<reply>.*?)(?:; from=<(?P<from>[^>]*)>)?(?: to=<(?P<to>[^>]*)>)?(?: proto=.*)?$")
+                     r"(?P<reply>.*?)(?:; from=<(?P<from>[^>]*)>,?)?(?: to=<(?P<to>[^>]*)>,?)?(?: proto=.*)?$")
 _SASL_FAIL = re.compile(r"^warning: (?P<client>\S*?)\[(?P<ip>[^\]]+)\]: SASL (?P<mech>\S+) authentication failed: "
                         r"(?P<why>[^,]*)(?:, sasl_username=(?P<user>\S+))?")
 _CLIENT = re.compile(r"^(?P<qid>\w+): client=(?P<client>\S*?)\[(?P<ip>[^\]]+)\](?:.*?sasl_username=(?P<user>\S+))?")
