@@ -21,6 +21,7 @@ from sbskit.core.triage.contradict import SMART_HOST_KINDS, contradicted
 from sbskit.core.triage.detectors import DETECTORS
 from sbskit.core.triage.evidence import Evidence, ip_kind
 from sbskit.core.triage.live import LiveChecks, effects, listed_answer
+from sbskit.core.triage.live_maildns import maildns_effect
 from sbskit.core.triage.model import CAUSES, DIAGNOSIS_THRESHOLD, FINDING_THRESHOLD, Finding, InputSummary, sigmoid
 from sbskit.core.triage.notes import noteworthy
 from sbskit.core.triage.outcome import Coverage
@@ -249,6 +250,8 @@ def diagnose(
     for assessment in assessments:
         cause = assessment.cause
         _add_live(assessment, [e for e in live_effects if e.cause == cause])
+        if cause == "mail_dns" and live is not None:
+            _add_maildns(assessment, maildns_effect(live.maildns, assessment.kinds))
         prior, prior_reasons = priors[cause]
         if cause in verbatim:
             prior_reasons = contradictions.get(cause, []) + prior_reasons
@@ -344,6 +347,15 @@ def _finding_platform(assessment, ev: Evidence, given: str | None, overall: Plat
     return platform_for(family, ev, given, overall)
 
 
+def _add_maildns(assessment, effect) -> None:
+    """The live Mail DNS check confirms (records wrong now) or weakens (in order now) the DNS cause."""
+    if effect is None:
+        return
+    assessment.logit += effect.logit
+    assessment.facts.insert(0, effect.fact)
+    assessment.evidence[:0] = effect.lines
+
+
 def _add_live(assessment, live_effects) -> None:
     """Live results go first: they describe the server as it is now."""
     facts = [e.fact for e in live_effects if e.fact]
@@ -364,6 +376,10 @@ def _fills(cause: str, assessment, ev: Evidence, live: LiveChecks | None) -> dic
             fills["<DOMAIN>"] = senders[0][0].rsplit("@", 1)[1]
     if live is not None and live.blacklist and live.blacklist.get("targets"):
         fills["<PUBLIC-IP>"] = live.blacklist["targets"][0].get("target", "")
+    if live is not None and live.maildns:  # the domain and address the Mail DNS check was run for
+        fills.setdefault("<DOMAIN>", live.maildns.get("domain") or "")
+        if live.maildns.get("ip") and not fills.get("<PUBLIC-IP>"):
+            fills["<PUBLIC-IP>"] = live.maildns["ip"]
     if cause == "configuration_error":
         own = [s for s in assessment.subjects if "." in s and not s[:1].isdigit()]
         if "relay_denied_own" in assessment.kinds and own:

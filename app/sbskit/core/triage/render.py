@@ -66,8 +66,13 @@ def plan_text(steps: list[dict], indent: str = "    ") -> list[str]:
 def live_lines(result: TriageResult) -> list[str]:
     """One sentence per live check that ran ('... is listed on 2 of 9 lists: ...')."""
     live = result.live.as_dict() if result.live is not None else {}
-    names = {"blacklist": "Blocklist check", "relay": "Relay test"}
-    return [f"{names[key]}: {entry['summary']}" for key, entry in live.items()]
+    names = {"blacklist": "Blocklist check", "relay": "Relay test", "maildns": "Mail DNS check"}
+    lines = []
+    for key, entry in live.items():
+        lines.append(f"{names[key]}: {entry['summary']}")
+        lines.extend(f"  {c['id']}: {c['status']} \u2014 {c['title']}" + (f": {c['detail']}" if c["detail"] else "")
+                     for c in entry.get("checks", []) if c["status"] != "ok")
+    return lines
 
 
 def reply_lines(reply: dict) -> list[str]:

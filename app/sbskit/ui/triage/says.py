@@ -55,6 +55,29 @@ def _reply_rows(result, muted: str) -> str:
     return f"<table width='100%' cellspacing='0' cellpadding='4'>{head}{''.join(rows)}</table>"
 
 
+STATUS_WORDS = {"ok": "OK", "warning": "Warning", "problem": "Problem", "error": "Could not tell"}
+
+
+def _live_html(result) -> str:
+    """What the live checks found: one line each, and the Mail DNS check's records one by one."""
+    live = result.live.as_dict() if result.live is not None else {}
+    if not live:
+        return ""
+    esc = html.escape
+    names = {"blacklist": "Blocklist check", "maildns": "Mail DNS check", "relay": "Relay test"}
+    items = []
+    for key in ("blacklist", "maildns", "relay"):
+        entry = live.get(key)
+        if not entry:
+            continue
+        dash = " \u2014 "
+        rows = "".join(f"<li><b>{esc(STATUS_WORDS.get(c['status'], c['status']))}</b> {esc(c['id'])}: "
+                       f"{esc(c['title'])}{(dash + esc(c['detail'])) if c['detail'] else ''}</li>"
+                       for c in entry.get("checks", []))
+        items.append(f"<li><b>{names[key]}:</b> {esc(entry['summary'])}{('<ul>' + rows + '</ul>') if rows else ''}</li>")
+    return f"<h3>Live checks</h3><ul>{''.join(items)}</ul>"
+
+
 def says_html(result, muted: str) -> str:
     """The panel's content (also what 'Copy' puts on the clipboard as rich text)."""
     esc = html.escape
@@ -67,6 +90,7 @@ def says_html(result, muted: str) -> str:
     if result.platform is not None:
         note = f" {esc(result.platform.note)}" if result.platform.note else ""
         parts.append(f"<p><b>Mail system:</b> {esc(result.platform.name)}.{note}</p>")
+    parts.append(_live_html(result))
     if result.replies:
         parts.append("<h3>Replies in the evidence, grouped</h3>" + _reply_rows(result, muted))
     for note in result.noteworthy:
