@@ -60,3 +60,11 @@ def test_a_single_platform_set_says_nothing_about_a_mix(evidence_dir):
     result = analyse([_postqueue(evidence_dir)])
     assert result.platform.id == "postfix" and result.platform.note == ""
     assert result.findings[0].platform == "Postfix"
+
+
+def test_postqueue_evidence_shows_the_reason_not_the_json_keys(evidence_dir):
+    result = analyse([_postqueue(evidence_dir, n=5)])
+    line = result.findings[0].evidence[0]
+    assert line.text.startswith("deferred 4XcB7k2Jm0 from <office@smallbiz.example>: ann0@outlook.example: 451 4.7.650")
+    queues = next(n for n in result.noteworthy if n["kind"] == "queues")
+    assert "about 0.2 per hour" in queues["lines"][-1] or "per hour" not in queues["lines"][-1]

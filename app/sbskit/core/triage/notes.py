@@ -82,7 +82,9 @@ def _queues(ev: Evidence) -> dict | None:
         newest = max(ev.counts["queue_newest"], oldest)
         hours = (newest - oldest) / 3600
         when = datetime.fromtimestamp(oldest, timezone.utc).strftime("%Y-%m-%d %H:%M")
-        growth = f", about {dated / hours:.0f} per hour" if hours >= 0.25 and dated >= 5 else ""
+        rate = dated / hours if hours else 0.0
+        shown = f"{rate:.0f}" if rate >= 1 else f"{rate:.1f}"  # 7 messages in 29.7 h: 'about 0.2', not 'about 0'
+        growth = f", about {shown} per hour" if hours >= 0.25 and dated >= 5 else ""
         lines.append(f"The {plural(dated, 'queued message')} arrived over {hours:.1f} h since {when}{growth}")
     level = "warning" if total > 20 or retry > 5 else "info"
     title = f"{plural(total, 'message')} in the queues, {retry} waiting for a retry"
