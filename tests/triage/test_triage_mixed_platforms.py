@@ -66,5 +66,13 @@ def test_postqueue_evidence_shows_the_reason_not_the_json_keys(evidence_dir):
     result = analyse([_postqueue(evidence_dir, n=5)])
     line = result.findings[0].evidence[0]
     assert line.text.startswith("deferred 4XcB7k2Jm0 from <office@smallbiz.example>: ann0@outlook.example: 451 4.7.650")
+
+
+def test_slow_queue_growth_is_not_rounded_to_nothing(evidence_dir):
+    lines = [json.dumps({"queue_name": "deferred", "queue_id": f"5XcB7k2Jm{i}", "arrival_time": 1795759200 + i * 18000,
+                         "sender": "office@smallbiz.example",
+                         "recipients": [{"address": f"bob{i}@outlook.example", "delay_reason": S775}]})
+             for i in range(6)]  # six messages over 25 hours
+    result = analyse([write(evidence_dir, "slow.json", lines, crlf=False)])
     queues = next(n for n in result.noteworthy if n["kind"] == "queues")
-    assert "about 0.2 per hour" in queues["lines"][-1] or "per hour" not in queues["lines"][-1]
+    assert queues["lines"][-1].endswith("arrived over 25.0 h since 2026-11-27 06:00, about 0.2 per hour")
