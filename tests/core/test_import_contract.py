@@ -23,6 +23,7 @@ import ast
 import os
 import subprocess
 import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -240,9 +241,10 @@ sys.meta_path.insert(0, _BlockQt())
 
 
 def _cli_script() -> Path:
-    folder = Path(sys.executable).parent
+    """The console script pip installed for this Python (``bin/`` of a venv, ``Scripts\\`` on Windows)."""
+    folder = Path(sysconfig.get_path("scripts"))
     script = folder / ("sbskit-cli.exe" if os.name == "nt" else "sbskit-cli")
-    assert script.is_file(), f"no {script.name} next to {sys.executable}: install the kit with pip install -e ."
+    assert script.is_file(), f"no {script.name} in {folder}: install the kit with pip install -e ."
     return script
 
 

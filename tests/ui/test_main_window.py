@@ -210,7 +210,6 @@ def test_only_the_visible_tab_is_built_before_the_first_paint_and_the_rest_follo
 
 
 def test_report_dialog_options_and_letter_pdf(qtbot, tmp_path):
-    from PySide6.QtGui import QPageSize
 
     from sbskit.core.report import Report
     from sbskit.documents.files import write_report_file

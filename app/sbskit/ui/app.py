@@ -79,10 +79,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     apply_theme(app, args.theme)
 
+    instance = None
+    if not args.screenshots:
+        from sbskit.ui.single_instance import ask_running_copy, server_name
+
+        instance_name = server_name(paths.data)
+        answer = ask_running_copy(instance_name)
+        if answer == "raised":
+            print(f"sbskit: {APP_NAME} is already running with this data folder ({paths.data}); "
+                  "its window was brought forward.")
+            log.info("another copy is running with %s: brought it forward, exiting", paths.data)
+            return 0
+
     from sbskit.ui.shell.main_window import MainWindow, app_icon
 
     app.setWindowIcon(app_icon())
     window = MainWindow(paths=paths)
+    if not args.screenshots:
+        instance = start_instance_server(window, instance_name, answer)
     if args.screenshots:
         try:
             written = render_screenshots(window, args.screenshots, args.force)
@@ -97,7 +111,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.close()
         return 0
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        if instance is not None:
+            instance.close()
+
+
+def start_instance_server(window, name: str, answer: str):
+    """Listen for later starts of the kit on the same data folder; warn when another copy holds it."""
+    from sbskit.ui.single_instance import InstanceServer, bring_forward
+
+    server = InstanceServer(name, window)
+    server.raise_requested.connect(lambda: bring_forward(window))
+    if answer == "silent" or not server.listen():
+        window.show_warning("Another copy of the kit is using this data folder and did not answer. Both can work "
+                            "(every save is one transaction), but close one of them to avoid confusion.")
+    return server
 
 
 if __name__ == "__main__":

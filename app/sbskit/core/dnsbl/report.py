@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 from sbskit.core.dnsbl.catalogue import load_catalogue
-from sbskit.core.dnsbl.summary import summarize, summary_line
+from sbskit.core.dnsbl.summary import doc_summary, summary_line
 
 ROW_BAD = "background:#fbe3e1"
 ROW_UNKNOWN = "background:#fdf0d5"
@@ -64,14 +64,15 @@ def report_sections(doc: dict) -> list:
     targets = doc.get("targets") or []
     if not targets:
         return []
-    summary = doc.get("summary") or summarize(targets)
+    summary = doc_summary(doc)
     sections = []
     asked = ", ".join(_e(t["target"]) for t in targets[:20]) + (" ..." if len(targets) > 20 else "")
     intro = (f"<p><b>{_e(summary_line(summary, len(targets)))}</b></p>"
              f"<p>Checked: {asked}. Resolver: {_e(', '.join(doc.get('resolver') or []))}"
              f"{' (Spamhaus through DQS)' if doc.get('dqs') else ''}.</p>")
-    for problem in doc.get("problems") or []:
-        intro += f"<p style='{ROW_UNKNOWN}'>{_e(problem['detail'])}</p>"
+    if not doc.get("resolver_problem"):  # else the headline has said it, once
+        for problem in doc.get("problems") or []:
+            intro += f"<p style='{ROW_UNKNOWN}'>{_e(problem['detail'])}</p>"
     details = []
     for t in targets:
         bits = []
@@ -120,7 +121,8 @@ def report_sections(doc: dict) -> list:
         sections.append(Section("Could not be checked", "<p>These lists gave no usable answer, so they are "
                                 "<b>not</b> counted as clean.</p>" + _table(["Target", "List", "Why", "Detail"],
                                                                             unknown[:300])))
-    actions = [ADVICE.get(c, ADVICE["listed"]) for c in sorted(categories)]
+    actions = [doc["resolver_problem"]["advice"]] if doc.get("resolver_problem") else []
+    actions += [ADVICE.get(c, ADVICE["listed"]) for c in sorted(categories)]
     actions += [ERROR_ADVICE[r] for r in sorted(reasons) if r in ERROR_ADVICE]
     if actions:
         sections.append(Section("What to do", "<ul>" + "".join(f"<li>{_e(a)}</li>" for a in actions) + "</ul>"))

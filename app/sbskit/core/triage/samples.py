@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -270,7 +269,7 @@ def scenario_authenticated_relay(folder: Path, seed: int = 7) -> list[Path]:
         [{"Identity": f"{SERVER_NAME}\\{100 + i}", "DeliveryType": "DnsConnectorDelivery", "Status": "Retry",
           "MessageCount": rng.randint(20, 300), "NextHopDomain": d, "Velocity": 0,
           "LastError": "451 4.7.0 Temporary server error. Please try again later. PRX5" if i % 2 else
-          f"550 5.7.1 Service unavailable; Client host [198.51.100.77] blocked using zen.spamhaus.org"}
+          "550 5.7.1 Service unavailable; Client host [198.51.100.77] blocked using zen.spamhaus.org"}
          for i, d in enumerate(("gmail.example.com", "yahoo.example.com", "outlook.example.com", "web.example.de"))]
     )
     return [

@@ -55,7 +55,8 @@ def add_history_section(report: Report, client: str) -> None:
     try:
         store = ProfileStore()
         try:
-            lines = [line for comparison in store.comparisons(client) for line in comparison.sentences()]
+            # each check's verdict first ("could not check (32 of 32 lists failed: refused)"), then its changes
+            lines = [line for comparison in store.comparisons(client) for line in comparison.report_lines()]
         finally:
             store.close()
     except UserInputError as exc:
@@ -291,7 +292,7 @@ class MainWindow(QMainWindow):
             from sbskit.core.profiles.rerun import rerun_saved_checks
             from sbskit.core.profiles.store import ProfileStore
 
-            store = ProfileStore()
+            store = ProfileStore(scratch=True)  # write-protected stick: compared in memory, not saved
             try:
                 return rerun_saved_checks(store, client, ctx=ctx, probe_timeout=probe_timeout,
                                           blacklist_options=Options(resolvers=[resolver] if resolver else None,
@@ -308,15 +309,17 @@ class MainWindow(QMainWindow):
         worker.start()
 
     def _recheck_done(self, result) -> None:
-        lines = result.sentences or ["Nothing listed or changed since the last visit."]
-        lines += [f"Could not run: {problem}" for problem in result.problems]
-        self.statusBar().showMessage(f"Re-ran {len(result.runs)} check(s) for {result.profile}", 10000)
-        self.show_info(f"{result.profile}: {len(result.runs)} check(s) re-run", "\n".join(lines))
+        outcome = {"problem": "problems found", "unknown": "could not check everything"}.get(result.state, "nothing wrong")
+        self.statusBar().showMessage(f"Re-ran {len(result.runs)} check(s) for {result.profile}: {outcome}", 10000)
+        self.show_info(f"{result.profile}: {len(result.runs)} check(s) re-run, {outcome}", "\n".join(result.lines()))
 
     def record_run(self, kind: str, document: dict) -> None:
         """Save a finished check to the current client's history, off the GUI thread."""
         client = self.current_client
         if not client:
+            return
+        if self.paths.read_only:
+            self.statusBar().showMessage(f"Not saved to {client}'s history: the kit's folder is write-protected", 10000)
             return
 
         def save(_ctx):
@@ -406,9 +409,8 @@ class MainWindow(QMainWindow):
             versions = {"(data files)": f"unreadable: {exc}"}
         rows = "".join(f"<tr><td>{name}</td><td>{ver}</td></tr>" for name, ver in sorted(versions.items()))
         p = self.paths
-        mode = {"portable": "portable (USB)", "temporary": "temporary folder (portable folder read-only)"}.get(
-            p.mode, "installed"
-        )
+        mode = {"portable": "portable (USB)",
+                "read-only": "read-only (the portable folder is write-protected: nothing is saved)"}.get(p.mode, "installed")
         return (
             f"<h3>{APP_NAME} {__version__}</h3>"
             "<p>Offline checks for small-business Windows and Exchange servers.</p>"
@@ -429,7 +431,8 @@ class MainWindow(QMainWindow):
             self.open_log_folder()
 
     def open_log_folder(self) -> None:
-        self.paths.logs.mkdir(parents=True, exist_ok=True)
+        if not self.paths.read_only:  # a write-protected stick: open what is there, create nothing
+            self.paths.logs.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.paths.logs)))
 
     # --- state -------------------------------------------------------------------------
