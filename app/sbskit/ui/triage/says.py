@@ -97,8 +97,12 @@ def says_html(result, muted: str) -> str:
         lines = "".join(f"<li>{esc(line)}</li>" for line in note["lines"])
         parts.append(f"<h3>{esc(note['title'])}</h3>" + (f"<ul>{lines}</ul>" if lines else ""))
     if not result.replies and not result.noteworthy:
-        parts.append("<p>The files hold no refusals, deferrals, failed logons or queued mail.</p>"
-                     if result.evidence_used else "<p>No evidence files: nothing to show yet.</p>")
+        if result.evidence_used:
+            parts.append("<p>The files hold no refusals, deferrals, failed logons or queued mail.</p>")
+        elif result.live is not None and result.live.any():
+            parts.append("<p>No evidence files: the live checks above are all the diagnosis rests on.</p>")
+        else:
+            parts.append("<p>No evidence files: nothing to show yet.</p>")
     return "".join(parts)
 
 
