@@ -104,7 +104,8 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
     reply = ev.replies.add
     records = delivered = sent = failures = 0
     marks: list[str] = []
-    mark_key = previous_stamp = ""
+    mark_key, previous_stamp = "\0", ""
+    starts = str.startswith
     n = 0
     row: list[str] = []
     last_ok: list[str] = pending if pending is not None else []
@@ -123,8 +124,8 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                 last_ok = row
                 if i_time >= 0:  # first and last stamp of each 10 minutes with lines: holes are no coverage
                     stamp = row[i_time]
-                    if stamp[:15] != mark_key:
-                        mark_key = stamp[:15]
+                    if not starts(stamp, mark_key):  # no slice per row: the hot loop
+                        mark_key = stamp[:15] or "\0"  # an empty stamp must not match every later one
                         if len(marks) < MAX_MARKS:
                             marks.append(previous_stamp)
                             marks.append(stamp)
