@@ -15,21 +15,13 @@ import re
 
 from sbskit.core.triage.evidence import Evidence, split_endpoint
 from sbskit.core.triage.readers_base import NumberedLines, ReadResult
-from sbskit.core.triage.sniff import Sniffed, _protocol_direction
+from sbskit.core.triage.sniff import Sniffed
+from sbskit.core.triage.sniff_text import LASTERROR, protocol_direction
 from sbskit.core.triage.textio import Progress, TextSource
 
 MAX_PASTE_LINES = 200_000
-# Exchange's queue LastError wordings (Queue Viewer, Get-Queue): the outer code, then the next hop's answer
-LASTERROR = re.compile(
-    r"^\s*(?:LastError\s*:\s*)?[45]\d\d[ .][45]\.\d{1,3}\.\d{1,3}\s.*?(?:primary target IP address responded with"
-    r"|attempted failover to alternate host|the last endpoint attempted was|DNS query failed\. The error was"
-    r"|error encountered while communicating with primary target|SMTPSEND\.)", re.I)
 _ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 _TROUBLE = ("fail", "error", "timed out", "refused", "unreachable", "denied")
-
-
-def has_lasterror(lines: list[str]) -> bool:
-    return any(LASTERROR.match(line) for line in lines[:400])
 
 
 def read_lasterror(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
@@ -41,7 +33,7 @@ def read_lasterror(src: TextSource, info: Sniffed, ev: Evidence, progress: Progr
             break
         lines.append((line_no, raw.strip()))
     rows = [(n, text) for n, text in lines if _ISO.match(text)]
-    direction = "outbound" if _protocol_direction([t for _, t in rows]) == "send" else "inbound"
+    direction = "outbound" if protocol_direction([t for _, t in rows]) == "send" else "inbound"
     source = "send" if direction == "outbound" else "receive"
     for line_no, text in lines:
         if not text:

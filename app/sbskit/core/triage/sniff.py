@@ -120,52 +120,6 @@ def _classify_csv(header: list[str]) -> str | None:
 
 
 _FILTERLOG = re.compile(r"(?:filterlog(?:\[\d+\])?:\s*)?\d+,[^,]*,[^,]*,[^,]*,[^,]+,\w+,(?:pass|block|reject),(?:in|out),[46],")
-_PROTO_COMMANDS = ("EHLO", "HELO", "MAIL FROM", "RCPT TO", "AUTH", "STARTTLS", "DATA", "QUIT")
-
-
-_LISTENING_PORTS = ("25", "587", "465", "2525", "717")
-
-
-def _port(endpoint: str) -> str:
-    return endpoint.rsplit(":", 1)[1] if ":" in endpoint else ""
-
-
-def _protocol_direction(lines: list[str]) -> str:
-    """'send' when our side issues the SMTP commands, else 'receive'.
-
-    Lines without commands (a pasted TLS failure) still tell: the side on port 25/587 is the
-    server (our local endpoint there: a receive log), and receive connectors are named
-    'SERVER\\Connector' while send connectors carry a plain name ('Outbound to Office 365')."""
-    sent = received = 0
-    send_hints = receive_hints = 0
-    for line in lines:
-        if line.startswith("#"):
-            continue
-        try:
-            row = next(csv.reader([line]))
-        except (csv.Error, StopIteration):
-            continue
-        if len(row) < 8:
-            continue
-        event, data = row[6], row[7].upper()
-        if data.startswith(_PROTO_COMMANDS):
-            if event == ">":
-                sent += 1
-            elif event == "<":
-                received += 1
-        local, remote = _port(row[4]), _port(row[5])
-        if local in _LISTENING_PORTS and remote not in _LISTENING_PORTS:
-            receive_hints += 1
-        elif remote in _LISTENING_PORTS and local not in _LISTENING_PORTS:
-            send_hints += 1
-        elif row[1]:
-            if "\\" in row[1]:
-                receive_hints += 1
-            else:
-                send_hints += 1
-    if sent != received:
-        return "send" if sent > received else "receive"
-    return "send" if send_hints > receive_hints else "receive"
 
 
 def classify_text(lines: list[str]) -> tuple[str | None, str]:
@@ -206,7 +160,7 @@ def classify_text(lines: list[str]) -> tuple[str | None, str]:
         if "eventid" in fields and ("recipientaddress" in fields or "senderaddress" in fields):
             return ("exchange_tracking" if fields_sep == "," else "exchange2003_tracking"), version
         if "sessionid" in fields and "event" in fields and "data" in fields:
-            direction = _protocol_direction(lines)
+            direction = shapes.protocol_direction(lines)
             return ("smtp_send_log" if direction == "send" else "smtp_receive_log"), version
         if "csmethod" in fields and ("cip" in fields or "sip" in fields):
             methods = set()
@@ -240,13 +194,11 @@ def classify_text(lines: list[str]) -> tuple[str | None, str]:
     postfix = shapes.postfix_kind(data)
     if postfix:
         return postfix, version
-    from sbskit.core.triage.read_lasterror import has_lasterror
-
-    if has_lasterror(data) and not shapes.powershell_kind(data)[0]:  # a LastError pasted alone or with a few
+    if shapes.has_lasterror(data) and not shapes.powershell_kind(data)[0]:  # a LastError pasted alone or with a few
         # header-less protocol lines (a whole Get-Queue table or list is read as one)
         return "queue_lasterror", version
     if shapes.headerless_protocol(data):
-        direction = _protocol_direction(data)
+        direction = shapes.protocol_direction(data)
         return ("smtp_send_log" if direction == "send" else "smtp_receive_log"), "headerless"
     pasted, _style = shapes.powershell_kind(data)
     if pasted:

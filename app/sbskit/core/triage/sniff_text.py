@@ -150,6 +150,62 @@ _SYSLOG_LINE = re.compile(r"^(?:[A-Z][a-z]{2}\s+\d{1,2}\s\d\d:\d\d:\d\d|\d{4}-\d
 _EXIM_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? (?:[+-]\d{4} )?(?:\[\d+\] )?\w{6}-\w{6}-\w{2,4} ")
 _XML_START = re.compile(r"^<(?:\?xml|[A-Za-z][\w:.-]*(?:\s[^>]*)?/?>)")
 
+_PROTO_COMMANDS = ("EHLO", "HELO", "MAIL FROM", "RCPT TO", "AUTH", "STARTTLS", "DATA", "QUIT")
+_LISTENING_PORTS = ("25", "587", "465", "2525", "717")
+
+
+def _port(endpoint: str) -> str:
+    return endpoint.rsplit(":", 1)[1] if ":" in endpoint else ""
+
+
+def protocol_direction(lines: list[str]) -> str:
+    """'send' when our side issues the SMTP commands, else 'receive'.
+
+    Lines without commands (a pasted TLS failure) still tell: the side on port 25/587 is the
+    server (our local endpoint there: a receive log), and receive connectors are named
+    'SERVER\\Connector' while send connectors carry a plain name ('Outbound to Office 365')."""
+    sent = received = 0
+    send_hints = receive_hints = 0
+    for line in lines:
+        if line.startswith("#"):
+            continue
+        try:
+            row = next(csv.reader([line]))
+        except (csv.Error, StopIteration):
+            continue
+        if len(row) < 8:
+            continue
+        event, data = row[6], row[7].upper()
+        if data.startswith(_PROTO_COMMANDS):
+            if event == ">":
+                sent += 1
+            elif event == "<":
+                received += 1
+        local, remote = _port(row[4]), _port(row[5])
+        if local in _LISTENING_PORTS and remote not in _LISTENING_PORTS:
+            receive_hints += 1
+        elif remote in _LISTENING_PORTS and local not in _LISTENING_PORTS:
+            send_hints += 1
+        elif row[1]:
+            if "\\" in row[1]:
+                receive_hints += 1
+            else:
+                send_hints += 1
+    if sent != received:
+        return "send" if sent > received else "receive"
+    return "send" if send_hints > receive_hints else "receive"
+
+
+# Exchange's queue LastError wordings (Queue Viewer, Get-Queue): the outer code, then the next hop's answer
+LASTERROR = re.compile(
+    r"^\s*(?:LastError\s*:\s*)?[45]\d\d[ .][45]\.\d{1,3}\.\d{1,3}\s.*?(?:primary target IP address responded with"
+    r"|attempted failover to alternate host|the last endpoint attempted was|DNS query failed\. The error was"
+    r"|error encountered while communicating with primary target|SMTPSEND\.)", re.I)
+
+
+def has_lasterror(lines: list[str]) -> bool:
+    return any(LASTERROR.match(line) for line in lines[:400])
+
 
 def looks_like(lines: list[str]) -> str:
     """One line naming what a file the triage cannot read looks like (what it is, not a guess at a format)."""
