@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import os
 import sys
 
@@ -176,6 +175,3 @@ def _log_internal_error(exc: BaseException) -> str:
     except Exception:
         return "no log: the log folder cannot be written"
 
-
-def print_json(doc: object) -> None:
-    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
