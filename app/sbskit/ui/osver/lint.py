@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.osver.lint import SEVERITY_ORDER, LintResult, lint_file, lint_text
 from sbskit.ui.osver.lint_matrix import MatrixView
-from sbskit.ui.osver.panel import JobPanel
-from sbskit.ui.osver.widgets import SEVERITY_KIND, BusyBar, CodeEditor, MessageLine, read_only_table, tint
+from sbskit.ui.common.job_panel import JobPanel
+from sbskit.ui.common.job_widgets import BusyBar, MessageLine
+from sbskit.ui.osver.widgets import SEVERITY_KIND, CodeEditor, read_only_table, tint
 from sbskit.ui.common.save_paths import in_reports
 
 SAMPLE = r"""@echo off
@@ -262,7 +263,7 @@ class LintPanel(JobPanel):
         self.export_text(self.findings_csv)
 
     def export_matrix(self) -> None:
-        from sbskit.ui.osver.panel import save_text
+        from sbskit.ui.common.job_panel import save_text
 
         path = self.ask_matrix_path()
         if path:

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.errors import UserInputError
 from sbskit.core.osver.snippet import PRESETS, Snippet, custom_target, generate
-from sbskit.ui.osver.panel import save_text
-from sbskit.ui.osver.widgets import MessageLine, mono_font, read_only_table, tint
+from sbskit.ui.common.job_panel import save_text
+from sbskit.ui.common.job_widgets import MessageLine
+from sbskit.ui.osver.widgets import mono_font, read_only_table, tint
 from sbskit.ui.common.save_paths import in_reports
 
 LANGS = [("PowerShell", "powershell"), ("Batch (.cmd)", "batch"), ("VBScript", "vbscript"), ("WQL (GPO WMI filter)", "wql")]
