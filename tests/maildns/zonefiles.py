@@ -30,7 +30,7 @@ def owner_text(owner: str) -> str:
 
 
 def rdata(rtype: str, value) -> str:
-    if rtype == "TXT":
+    if rtype in ("TXT", "SPF"):
         return txt_rdata(value)
     if rtype == "MX":
         pref, host = value

@@ -108,11 +108,9 @@ class Run:
             from_mx = True
         results = check_spf.evaluate_ips(resolver, domain, ips, self.helo) if ips else []
         passes = bool(results) and all(r.result == "pass" for r in results)
-        spf, _analysis = check_spf.check_record(resolver, domain, ips, passes, hosts)
-        emit(spf)
-        suggestion = next(iter(spf.get("records") or []), None)
-        if suggestion is None and not passes:
-            suggestion = check_spf.suggest_record(domain, _analysis, ips, passes, hosts)
+        judged = check_spf.check_record(resolver, domain)
+        suggestion = self._suggestion(resolver, judged, ips, results, from_mx, hosts)
+        emit(check_spf.attach(judged.check, suggestion, judged.analysis))
         emit(check_spf.check_ip(resolver, domain, ips, results, from_mx, suggestion))
         spf_passes = None if not results or any(r.result == "temperror" for r in results) else passes
         emit(check_dmarc.check(resolver, domain, spf_passes if not from_mx else None))
@@ -130,6 +128,19 @@ class Run:
             "queries": resolver.asked,
             "elapsed_seconds": round(time.monotonic() - start, 3),
         }
+
+
+    def _suggestion(self, resolver: Resolver, judged, ips: list[str], results: list, from_mx: bool,
+                    hosts: list[str]):
+        """The proved SPF record to publish, when the record or this server's result needs one."""
+        from sbskit.core.maildns import advice, spf_suggest
+        from sbskit.core.maildns.names import is_public
+
+        failing = [ip for ip, r in zip(ips, results) if r.result != "pass" and is_public(ip)]
+        if not judged.readable or (judged.check["status"] not in ("problem", "warning") and not failing):
+            return None
+        servers = ips if not from_mx or not advice.provider_for_hosts(hosts) else []
+        return spf_suggest.suggest(resolver, self.domain, judged.texts, judged.unusable, servers, hosts)
 
 
 def check(domain: str, options: Options | None = None, ctx=None) -> dict[str, Any]:

@@ -394,6 +394,10 @@ def details_html(check: dict, color: str) -> str:
         parts.append(f"<p><b>Fix:</b> {esc(check['fix'])}</p>")
     for record in check.get("records") or []:
         notes = "".join(f"<br><small>{esc(n)}</small>" for n in record.get("notes") or [])
+        if record.get("verified"):
+            from sbskit.core.maildns.render import proof_text
+
+            notes += f"<br><small>Proved before it was offered: {esc(proof_text(record['verified']))}</small>"
         parts.append(f"<p><b>Publish:</b> <code>{esc(record['name'])} {esc(record['type'])} "
                      f"&quot;{esc(record['value'])}&quot;</code>{notes}</p>")
     if check["evidence"]:
