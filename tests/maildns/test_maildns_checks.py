@@ -110,7 +110,7 @@ def test_ptr_mechanism_is_a_warning(bind):
     ("nodmarc.test", "problem", "publishes no DMARC record"),
     ("pnone.test", "warning", "Monitoring only (p=none)"),
     ("norua.test", "warning", "No rua= address"),
-    ("baddmarc.test", "problem", "p=block is not none, quarantine or reject; pct=150"),
+    ("baddmarc.test", "problem", "The DMARC record is invalid: p=block is not none, quarantine or reject."),
     ("extrua.test", "warning", "needs TXT extrua.test._report._dmarc.reports.test"),
     ("extruaok.test", "ok", "Policy p=reject"),
 ])
@@ -155,7 +155,9 @@ def test_a_given_selector_without_key_is_a_problem(bind):
 
 
 def test_null_mx_and_no_mx(bind):
-    _doc, checks = run(bind, "nullmx.test", ip=SERVER)
+    _doc, checks = run(bind, "nullmx.test", ip=SERVER)  # null MX + v=spf1 -all + p=reject: parked by the book
+    assert checks["mx"]["status"] == "ok" and "correctly parked" in checks["mx"]["detail"]
+    _doc, checks = run(bind, "nullmxsend.test", ip="40.107.22.45")  # null MX, but its SPF authorises senders
     assert checks["mx"]["status"] == "problem" and "null MX (RFC 7505)" in checks["mx"]["detail"]
     assert any("5.7.27" in r.get("reply", "") for r in checks["mx"]["receivers"])
     _doc, checks = run(bind, "nomx.test", ip=SERVER)

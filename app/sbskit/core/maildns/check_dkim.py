@@ -14,7 +14,7 @@ import binascii
 from sbskit.core.dnsbl import wire
 from sbskit.core.maildns import advice
 from sbskit.core.maildns.lookups import ERROR as LOOKUP_ERROR, OK as FOUND, Resolver
-from sbskit.core.maildns.model import ERROR, OK, PROBLEM, WARNING, make_check, worst
+from sbskit.core.maildns.model import ERROR, OK, PROBLEM, WARNING, make_check, sentences, worst
 
 TITLE = "DKIM keys (signatures that survive forwarding)"
 RSA_OID = bytes.fromhex("2a864886f70d010101")
@@ -161,7 +161,7 @@ def check(resolver: Resolver, domain: str, given: list[str], mx_hosts: list[str]
             notes.append(f"no DKIM key under the selectors tried ({tried}). DNS cannot list selectors, so this does "
                          "not prove DKIM is missing: read the s= value of a DKIM-Signature header in a sent message "
                          "and check that selector")
-    detail = ". ".join(n[0].upper() + n[1:] for n in notes) + "." if notes else ""
+    detail = sentences(notes)
     fix = ""
     if status in (PROBLEM, WARNING):
         if key == "dkim-weak-key":

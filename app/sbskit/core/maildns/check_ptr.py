@@ -32,11 +32,11 @@ def is_generic(name: str, ip: str) -> bool:
     return sum(1 for h in hexes[4:] if h != "0" and h in re.findall(r"[0-9a-f]+", name)) >= 2
 
 
-def check(resolver: Resolver, addresses: list[str], from_mx: bool, helo: str = "") -> dict:
+def check(resolver: Resolver, addresses: list[str], from_mx: bool, helo: str = "", no_address: str = "") -> dict:
     title = "Reverse DNS (PTR) of the sending address"
     if not addresses:
-        return make_check("ptr", E, title, "No address to check: no --ip was given and the domain's MX hosts have "
-                          "no address.", [], "Give the server's public sending address (--ip, or the IP field).")
+        return make_check("ptr", E, title, no_address.replace("evaluate", "check") or "No address to check.", [],
+                          "Give the server's public sending address (--ip).")
     ips = [spf_macros.client_ip(a) for a in addresses]
     resolver.fetch([(spf_macros.reverse_name(ip), wire.PTR) for ip in ips])
     status = OK

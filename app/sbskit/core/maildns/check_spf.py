@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from sbskit.core.maildns import advice
 from sbskit.core.maildns.lookups import ERROR as LOOKUP_ERROR, SPF_TYPE, Resolver
-from sbskit.core.maildns.model import ERROR, OK, PROBLEM, WARNING, make_check, worst
+from sbskit.core.maildns.model import ERROR, OK, PROBLEM, WARNING, make_check, sentences, worst
+from sbskit.core.maildns.names import is_public
 from sbskit.core.maildns.spf_eval import SpfResult, check_host
 from sbskit.core.maildns.spf_intent import Unusable, unusable_records
 from sbskit.core.maildns.spf_suggest import Suggestion
@@ -99,7 +100,7 @@ def check_record(resolver: Resolver, domain: str) -> Judged:
         details.append("macros make part of the record depend on the sender; those terms are evaluated for the "
                        "server's address below (spf-ip)")
     count = f"{analysis.lookups} DNS lookup(s) of 10, {len(analysis.void)} void lookup(s) of 2"
-    detail = f"{domain}: {analysis.records[0]} ({count}). " + ". ".join(d[0].upper() + d[1:] for d in details) + "."
+    detail = f"{domain}: {analysis.records[0]} ({count}). " + sentences(details)
     fix = "Check again later; the parts that could not be looked up decide nothing yet." if status == ERROR else ""
     return Judged(make_check("spf", status, TITLE, detail, evidence + analysis.void, fix,
                              advice.receivers(key, domain) if key else None,
@@ -143,15 +144,22 @@ def evaluate_ips(resolver: Resolver, domain: str, ips: list[str], helo: str = ""
 
 
 def check_ip(resolver: Resolver, domain: str, ips: list[str], results: list[SpfResult], from_mx: bool,
-             suggestion: Suggestion | None) -> dict:
+             suggestion: Suggestion | None, no_address: str = "") -> dict:
     title = "SPF result for the sending address"
     if not ips:
-        return make_check("spf-ip", ERROR, title, "No address to evaluate: no --ip was given and the domain's MX "
-                          "hosts have no address.", [], "Give the server's public sending address (--ip).")
+        return make_check("spf-ip", ERROR, title, no_address or "No address to evaluate.", [],
+                          "Give the server's public sending address (--ip).")
     status = OK
     lines = []
     evidence = []
+    private = [ip for ip in ips if not is_public(ip)]
+    for ip in private:
+        status = WARNING
+        lines.append(f"{ip} is a private (LAN) or reserved address: receivers on the Internet never see it, they see "
+                     "the public address the firewall translates it to (NAT), so its SPF result tells nothing")
     for ip, result in zip(ips, results):
+        if ip in private:
+            continue
         verdict = RESULT_TEXT[result.result]
         where = f": decided by '{result.term}' in {result.domain}'s record" if result.term else ""
         reason = f" ({result.reason})" if result.reason and not result.term else ""
@@ -172,8 +180,13 @@ def check_ip(resolver: Resolver, domain: str, ips: list[str], results: list[SpfR
     key = None
     if status == ERROR:
         fix = "Check again later: a lookup failed, so the result (and any record to publish) cannot be proved now."
-    if status in (PROBLEM, WARNING):
-        worst_result = next(r.result for r in results if r.result != "pass")
+    if private and len(private) == len(ips):
+        return make_check("spf-ip", WARNING, title, "; ".join(lines) + ".", evidence,
+                          "Give the server's public address, the one receivers see (the firewall's outside address "
+                          "the mail leaves from), with --ip.",
+                          results=[dict(r.as_dict(), ip=ip) for ip, r in zip(ips, results)])
+    if status in (PROBLEM, WARNING) and any(r.result != "pass" for ip, r in zip(ips, results) if ip not in private):
+        worst_result = next(r.result for ip, r in zip(ips, results) if r.result != "pass" and ip not in private)
         key = {"none": "spf-missing", "permerror": "spf-permerror"}.get(worst_result, "spf-ip-fail")
         if suggestion is not None and suggestion.record is not None:
             fix = f"Publish at {domain}: {suggestion.record['value']}"
