@@ -114,7 +114,7 @@ class EvidencePage(QWizardPage):
         self.add_button.setToolTip("Choose evidence files (Ctrl+O)")
         self.remove_button = QPushButton("&Remove")
         self.remove_button.setToolTip("Remove the selected files from the analysis (Delete)")
-        self.cancel_button = QPushButton("&Cancel import")
+        self.cancel_button = QPushButton("Cancel i&mport")
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)

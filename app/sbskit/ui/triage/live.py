@@ -33,6 +33,7 @@ from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.triage.state import TriageState
 from sbskit.core.errors import UserInputError
 from sbskit.ui.common.workers import JobWorker
+from sbskit.ui.common.save_paths import is_lan_address
 
 NOT_RUN = "Not run: the diagnosis does not use this check."
 
@@ -174,7 +175,7 @@ class LiveChecksPage(QWizardPage):
         self.resolver_edit.installEventFilter(_EnterRuns(self.run_blacklist, self))
         form = QFormLayout()
         form.addRow("Public &IP:", self.ip_edit)
-        form.addRow("Resol&ver:", self.resolver_edit)
+        form.addRow("R&esolver:", self.resolver_edit)
         inner = QVBoxLayout(box)
         inner.addLayout(form)
         inner.addLayout(self.blacklist.row())
@@ -219,8 +220,10 @@ class LiveChecksPage(QWizardPage):
         if not self.ip_edit.text().strip():
             public = next((ip for ip in ips if lc.is_public(ip)), "")
             self.ip_edit.setText(public)
-        if not self.host_edit.text().strip() and ips:
-            self.host_edit.setText(ips[0])
+        # the relay test belongs outside the LAN: never offer the server's LAN address
+        outside = [ip for ip in ips if not is_lan_address(ip)]
+        if not self.host_edit.text().strip() and outside:
+            self.host_edit.setText(outside[0])
         if not self.resolver_edit.text().strip():
             self.resolver_edit.setText(str(self._settings().get("blacklist/resolver", "") or ""))
         self._update_note()

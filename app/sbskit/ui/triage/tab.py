@@ -107,6 +107,16 @@ class TriageTab(KitTab):
 
         return make_report(state.result, "Queue triage").sections
 
+    def report_summary(self):
+        from sbskit.core.visit_summary import triage_summary
+
+        state = self.wizard.state
+        return None if state.sample else triage_summary(state.result)
+
+    def report_views(self) -> list:
+        state = self.wizard.state
+        return [] if state.result is None or state.sample else [("The diagnosis", self.wizard.diagnosis)]
+
     def prepare_screenshot(self) -> None:
         self.load_sample()
 
