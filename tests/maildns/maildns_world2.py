@@ -19,6 +19,8 @@ ZOHO_EU_SENDER = "185.20.209.150"
 MANDRILL_SENDER = "198.2.130.1"
 HOSTING_SENDER = "89.160.20.112"
 OFFICE = "198.51.100.110"  # the client's own server in most domains below (with a PTR)
+VISIT = "visit.test"
+VISIT_BROKEN_SPF = "v=spf1 ip4:198.51.100.0/244 mx -all"  # a CIDR typo: permerror for every receiver
 MS_MX = [(MX, (0, "r2-test.mail.protection.outlook.com"))]
 GOOGLE_MX = [(MX, (1, "aspmx.l.google.com"))]
 
@@ -179,4 +181,7 @@ def build_world2(server, reverse: dict) -> None:
         add_zone(server, zone, {owner: [(t, v.replace("{d}", zone) if isinstance(v, str) else v) for t, v in rrs]
                                 for owner, rrs in records.items()})
     add_zone(server, "onmicrosoft.com", {"other": [(A, "52.101.68.12")]})
+    # a client's domain whose SPF record a test repairs between two visits (DNS UPDATE)
+    add_zone(server, VISIT, domain(VISIT, (MX, (10, f"mail.{VISIT}")), (T, VISIT_BROKEN_SPF), ptr_ip=OFFICE),
+             updatable=True)
     reverse.update(REVERSE)
