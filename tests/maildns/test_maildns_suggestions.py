@@ -175,3 +175,9 @@ def test_nothing_to_publish_when_the_record_is_right_but_near_the_limit(bind):
     _doc, checks = run(bind, "nine.test", "198.51.100.61")
     assert checks["spf"]["status"] == "warning" and checks["spf"]["records"] == []
     assert checks["spf"]["fix"].startswith("Nothing to change now; 9 of the 10 lookups are used")
+
+
+def test_terms_after_all_cost_no_lookup(bind):
+    _doc, checks = run(bind, "afterall2.test", M365_SENDER)
+    assert checks["spf"]["lookups"] == 1  # 'mx' only: the include after '~all' is never evaluated
+    assert "comes after 'all' and is never used" in checks["spf"]["detail"]

@@ -117,6 +117,7 @@ class _Walker:
         for term in record.terms:
             if term.kind == "mechanism" and after_all:
                 self.a.warnings.append(f"'{term.text}' in {domain}'s record comes after 'all' and is never used")
+                continue  # never evaluated, so it costs no lookup either
             if term.kind == "mechanism" and term.name == "all":
                 after_all = True
             if term.kind == "modifier" and term.name == "redirect" and record.all_term is not None:
