@@ -181,3 +181,21 @@ def test_terms_after_all_cost_no_lookup(bind):
     _doc, checks = run(bind, "afterall2.test", M365_SENDER)
     assert checks["spf"]["lookups"] == 1  # 'mx' only: the include after '~all' is never evaluated
     assert "comes after 'all' and is never used" in checks["spf"]["detail"]
+
+
+def test_intent_drops_ranges_that_authorise_practically_anyone_and_self_includes(bind):
+    from sbskit.core.maildns.lookups import Resolver
+    from sbskit.core.maildns.spf_intent import read_intent
+
+    resolver = Resolver([("127.0.0.1", bind.port)], timeout=1.0)
+    intent = read_intent(resolver, "weld.test", ["v=spf1 ip4:10.0.0.0/4 ip6:2001:db8::/12 ip4:198.51.100.0/24 "
+                                                 "include:weld.test -all"], [])
+    assert intent.terms == ["ip4:198.51.100.0/24"] and intent.ending == "-"
+    assert sum("practically anyone" in n for n in intent.notes) == 2
+    assert any("points back to weld.test itself" in n for n in intent.notes)
+
+
+def test_an_ipv4_mapped_server_address_is_listed_as_ipv4(bind):
+    _doc, checks = run(bind, "senderid.test", "::ffff:203.0.113.77")
+    record = spf_record(checks)
+    assert record["value"].startswith("v=spf1 ip4:203.0.113.77 ")

@@ -163,7 +163,18 @@ class Run:
         if not judged.readable or (judged.check["status"] not in ("problem", "warning") and not failing):
             return None
         servers = ips if not from_mx or not advice.provider_for_hosts(hosts) else []
-        return spf_suggest.suggest(resolver, self.domain, judged.texts, judged.unusable, servers, hosts)
+        from sbskit.core.jobs import Cancelled
+
+        try:
+            return spf_suggest.suggest(resolver, self.domain, judged.texts, judged.unusable, servers, hosts)
+        except Cancelled:
+            raise
+        except Exception as exc:  # a record the kit cannot build is withheld; the checks themselves stand
+            import logging
+
+            logging.getLogger(__name__).exception("building the SPF record to publish for %s failed", self.domain)
+            return spf_suggest.Suggestion(withheld=f"the kit could not build a record it can prove ({exc!r})",
+                                          advice_text="Write the record by hand from the details above.")
 
 
 def parked_check(check_id: str, title: str, mx: dict) -> dict:

@@ -137,9 +137,30 @@ def _read_term(term: str, intent: Intent, after_all: bool) -> None:
         intent.notes.append(f"'{term}' is dropped: RFC 7208 5.5 says not to use ptr (slow, unreliable; many "
                             "receivers skip it)")
         return
+    too_wide = _too_wide(bare)
+    if too_wide:
+        intent.dropped.append(term)
+        intent.notes.append(f"'{term}' is dropped: it authorises {too_wide}, practically anyone, like '+all'")
+        return
     if after_all:
         intent.notes.append(f"'{term}' came after 'all', where receivers never read it: it is now before the 'all'")
     intent.add(bare)
+
+
+def _too_wide(term: str) -> str:
+    """An ip4 range wider than /8 or an ip6 range wider than /16 (a typo, or a record that gives up)."""
+    import ipaddress
+
+    name, _sep, value = term.partition(":")
+    if name.lower() not in ("ip4", "ip6") or "/" not in value:
+        return ""
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return ""
+    if network.prefixlen < (8 if network.version == 4 else 16):
+        return f"{network.num_addresses:,} addresses"
+    return ""
 
 
 def _target(term: str, domain: str) -> tuple[str, str] | None:
@@ -188,6 +209,8 @@ def _dead(resolver: Resolver, found: tuple[str, str], domain: str) -> str:
     kind, name = found
     if not valid_query_name(name):
         return f"'{name}' is not a usable domain name"
+    if kind == "include" and name == domain:
+        return f"it points back to {domain} itself (a loop)"
     if kind == "include":
         lookup = resolver.get(name, wire.TXT)
         if lookup.status == ERROR:

@@ -157,15 +157,21 @@ class _Builder:
 
     def add_servers(self) -> None:
         """This server's address, unless the record lets it send already (never a provider's shared address)."""
+        from sbskit.core.maildns.spf_macros import client_ip
+
         for ip in self.servers:
             self.proof.append((ip, "this server"))
-            if _passes(self.resolver, self.domain, ip, self.text()) == "pass":
+            result = check_host(self.resolver, ip, self.domain, sender=f"postmaster@{self.domain}", helo=self.domain,
+                                record=self.text())
+            if result.result == "pass":
                 continue
-            address = ipaddress.ip_address(ip)
+            address = client_ip(ip)  # an IPv4-mapped IPv6 address is the IPv4 one (RFC 7208 5)
             term = f"ip{address.version}:{address}"
             if term not in self.terms:
                 self.terms.insert(0, term)
-                self.notes.append(f"{term} authorises this server's address")
+                refused = "" if not result.term or result.term.lstrip("+-~?").lower() == "all" else \
+                    f" (the record refused it explicitly with '{result.term}': check that this is the server meant)"
+                self.notes.append(f"{term} authorises this server's address{refused}")
 
     def _redirect_ending(self, target: str) -> str:
         records = [t for t in self.resolver.get(target, wire.TXT).texts() if is_spf(t)]
