@@ -4,9 +4,7 @@ sent to its QWindow (as the platform delivers them: to whatever widget has the f
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import re
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt

@@ -117,7 +117,6 @@ def test_window_and_rerun_dialog_fit_a_real_offscreen_screen(tmp_path, width, he
 
 @pytest.mark.gui
 def test_a_geometry_saved_on_a_bigger_screen_is_not_restored(tmp_path, qtbot):
-    from PySide6.QtCore import QByteArray
     from PySide6.QtWidgets import QMainWindow
     import base64
 

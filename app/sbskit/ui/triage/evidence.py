@@ -238,7 +238,7 @@ class EvidencePage(QWizardPage):
         problems = "; ".join(summary.problems)
         values = (summary.format_name if summary.format else "not used", summary.encoding or "-",
                   f"{summary.records:,}" if summary.format else "-", problems or "none")
-        kind = "bad" if not summary.usable else ("unknown" if summary.problems else "good")
+        kind = "bad" if not (summary.usable or summary.empty) else ("unknown" if summary.problems else "good")
         for col, text in enumerate(values, 1):
             item = QTableWidgetItem(text)
             item.setToolTip(text)

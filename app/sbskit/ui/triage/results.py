@@ -246,7 +246,9 @@ class PlanPage(QWizardPage):
                     f"<code>{esc(command)}</code></td></tr></table>")
 
         for rank, finding in enumerate(result.findings, 1):
-            lines.append(f"{rank}. {finding.title} ({round(finding.confidence * 100)}%)")
+            lines.append(f"{rank}. {finding.title} ({round(finding.confidence * 100)}%)"
+                         + (f" \u2014 commands for {finding.platform}" if platform and finding.platform
+                            and finding.platform != platform.name else ""))
             lines.extend(plan_text(finding.plan, "   "))
             lines.append("")
             steps = []
@@ -260,7 +262,10 @@ class PlanPage(QWizardPage):
                     body += block(alt["command"], alt["versions"])
                 body += "".join(f"<br><a href='{esc(u)}'>{esc(u)}</a>" for u in step["links"])
                 steps.append(f"<li style='margin-bottom: 6px;'>{body}</li>")
-            parts.append(f"<h3>{rank}. {esc(finding.title)} ({round(finding.confidence * 100)}%)</h3><ol>{''.join(steps)}</ol>")
+            own = (f" \u2014 commands for {esc(finding.platform)}"
+                   if platform and finding.platform and finding.platform != platform.name else "")
+            parts.append(f"<h3>{rank}. {esc(finding.title)} ({round(finding.confidence * 100)}%){own}</h3>"
+                         f"<ol>{''.join(steps)}</ol>")
         if not result.findings:
             text = ("Nothing to fix: " + result.verdict()) if result.outcome == "healthy" else (
                 "No cause reaches the reporting threshold on this evidence; collect what is listed below.")

@@ -93,7 +93,7 @@ class TriageTab(KitTab):
             # the live checks are blocklist and relay runs in their own right: the client's
             # history can then say "new since last visit" for them too
             live = state.live
-            for kind, doc in (("blacklist", live.blacklist), ("relaytest", live.relay)):
+            for kind, doc in (("blacklist", live.blacklist), ("maildns", live.maildns), ("relaytest", live.relay)):
                 if doc is not None and id(doc) not in self._recorded_live:
                     self._recorded_live.add(id(doc))
                     self.run_completed.emit(kind, doc)
