@@ -13,6 +13,8 @@ from __future__ import annotations
 import ipaddress
 
 from sbskit.core.dnsbl import wire
+from sbskit.core.maildns.names import org_domain
+from sbskit.core.maildns.spf_eval import check_host
 from sbskit.core.maildns.spf_syntax import is_spf, parse_record
 from sbskit.core.maildns.spf_tree import analyze
 
@@ -20,9 +22,8 @@ MAX_ADDRESSES = 10  # a flattened term with more addresses than this is left as 
 
 
 def _own(domain: str, target: str) -> bool:
-    from sbskit.core.maildns.spf_suggest import is_own
-
-    return is_own(domain, target)
+    """Whether ``target`` is the domain's own name (its organizational domain), not a third party's."""
+    return org_domain(target) == org_domain(domain)
 
 
 def _addresses(resolver, target: str, kind: str, depth: int = 0) -> list[str] | None:
@@ -72,10 +73,10 @@ def _include_addresses(resolver, target: str, depth: int) -> list[str] | None:
 
 def _covered(builder, terms: list[str]) -> set[str]:
     """The ip4:/ip6: terms whose address the record (without them) lets send already."""
-    from sbskit.core.maildns.spf_suggest import _passes
-
-    text = builder.text()
-    return {t for t in terms if "/" not in t and _passes(builder.resolver, builder.domain, t.split(":", 1)[1], text) == "pass"}
+    text, domain = builder.text(), builder.domain
+    return {t for t in terms if "/" not in t and check_host(builder.resolver, t.split(":", 1)[1], domain,
+                                                            sender=f"postmaster@{domain}", helo=domain,
+                                                            record=text).result == "pass"}
 
 
 def _ip_term(address: str) -> str:

@@ -13,12 +13,8 @@ import difflib
 import ipaddress
 import re
 
-from sbskit.core.maildns.spf_syntax import MECHANISMS, is_spf, parse_record
+from sbskit.core.maildns.spf_syntax import DASHES, INVISIBLE, MECHANISMS, QUOTES, SPACES, is_spf, parse_record
 
-DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
-QUOTES = "\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b\u00ab\u00bb\u2039\u203a\u2032\u2033"
-SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _TERM_START = re.compile(r"[+\-~?]?(?:all\b|include:|exists:|ip4:|ip6:|a\b|a:|a/|mx\b|mx:|mx/|ptr\b|ptr:|"
                          r"redirect=|exp=)", re.IGNORECASE)
 

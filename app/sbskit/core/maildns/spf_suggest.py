@@ -18,8 +18,9 @@ import ipaddress
 from sbskit.core.dnsbl import wire
 from sbskit.core.maildns import advice
 from sbskit.core.maildns.lookups import Resolver
-from sbskit.core.maildns.names import is_public, org_domain
+from sbskit.core.maildns.names import is_public
 from sbskit.core.maildns.spf_eval import check_host
+from sbskit.core.maildns.spf_flatten import flatten_own
 from sbskit.core.maildns.spf_intent import Intent, Unusable, read_intent
 from sbskit.core.maildns.spf_syntax import is_spf, parse_record
 from sbskit.core.maildns.spf_tree import analyze
@@ -201,12 +202,6 @@ class _Builder:
         self.terms.append(f"include:{include}")
         self.notes.append(f"include:{include} lets {self.provider['name']} send for {self.domain}")
 
-    def flatten(self) -> tuple[int, list[str]]:
-        """Bring the record under the lookup limit by writing the domain's own hosts as addresses."""
-        from sbskit.core.maildns.spf_flatten import flatten_own
-
-        return flatten_own(self)
-
 
 def suggest(resolver: Resolver, domain: str, texts: list, unusable: list[Unusable], servers: list[str],
             mx_hosts: list[str]) -> Suggestion:
@@ -216,7 +211,7 @@ def suggest(resolver: Resolver, domain: str, texts: list, unusable: list[Unusabl
     own_mx = [] if provider else list(mx_hosts)
     builder = _Builder(resolver, domain, intent, [ip for ip in servers if is_public(ip)], provider, own_mx)
     builder.build()
-    lookups, unfixable = builder.flatten()
+    lookups, unfixable = flatten_own(builder)  # the domain's own hosts as addresses, when over the limit
     if unfixable:
         return Suggestion(withheld=unfixable[0], advice_text=unfixable[1])
     builder.add_servers()
@@ -271,10 +266,3 @@ def _usable(ip: str) -> bool:
         return False
 
 
-def lookup_count(resolver: Resolver, domain: str, text: str) -> int:
-    return analyze(resolver, domain, text).lookups
-
-
-def is_own(domain: str, target: str) -> bool:
-    """Whether ``target`` is the domain's own name (its organizational domain), not a third party's."""
-    return org_domain(target) == org_domain(domain)

@@ -17,6 +17,11 @@ from sbskit.core.maildns.spf_macros import MacroError
 MECHANISMS = ("all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists")
 LOOKUP_TERMS = ("include", "a", "mx", "ptr", "exists", "redirect")
 QUALIFIERS = {"+": "pass", "-": "fail", "~": "softfail", "?": "neutral"}
+# characters word processors and web pages put where SPF has plain ASCII (named, and repaired in spf_repair.py)
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+QUOTES = "\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b\u00ab\u00bb\u2039\u203a\u2032\u2033"
+SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 _MODIFIER = re.compile(r"([A-Za-z][A-Za-z0-9_.\-]*)=")
 _MECHANISM = re.compile(r"([+\-~?]?)([A-Za-z][A-Za-z0-9]*)")
@@ -95,8 +100,6 @@ class Record:
 
 def odd_character(ch: str) -> str:
     """Why a character outside printable ASCII breaks the record, naming the typographic mistakes."""
-    from sbskit.core.maildns.spf_repair import DASHES, QUOTES, SPACES
-
     code = f"U+{ord(ch):04X}"
     if ch in DASHES:
         return (f"a typographic dash {ch!r} ({code}) where '-' belongs (a word processor or web page replaced "
