@@ -34,14 +34,14 @@ class ClientRuns:
 
         def job(ctx):
             from sbskit.core.dnsbl.engine import Options
-            from sbskit.core.profiles.rerun import rerun_saved_checks
+            from sbskit.core.profiles.rerun import maildns_options_from, rerun_saved_checks
             from sbskit.core.profiles.store import ProfileStore
 
             store = ProfileStore(scratch=True)  # write-protected stick: compared in memory, not saved
             try:
+                options = Options(resolvers=[resolver] if resolver else None, timeout=timeout)
                 return rerun_saved_checks(store, client, ctx=ctx, probe_timeout=probe_timeout,
-                                          blacklist_options=Options(resolvers=[resolver] if resolver else None,
-                                                                    timeout=timeout))
+                                          blacklist_options=options, maildns_options=maildns_options_from(options))
             finally:
                 store.close()
 
