@@ -112,7 +112,8 @@ def test_relaytest_that_cannot_connect_still_matches(run_cli):
 def test_the_checker_finds_what_is_wrong():
     good = {"host": "h", "port": 25, "banner": "", "open_relay": None, "attempts": [], "error": None,
             "detail": "", "unanswered": [], "notes": [], "connections": 1, "reconnects": 0, "tarpit_seconds": None,
-            "deadline_seconds": 60.0, "seconds": 1.5, "note": "", "data_sent": False}
+            "deadline_seconds": 60.0, "seconds": 1.5, "note": "", "data_sent": False, "verdict": "incomplete",
+            "summary": "could not tell"}
     assert problems(good, RelayDocument) == []
     missing = dict(good)
     del missing["banner"]
@@ -121,7 +122,7 @@ def test_the_checker_finds_what_is_wrong():
     assert problems({**good, "port": True}, RelayDocument) != []  # a bool is not a port number
     assert problems({**good, "data_sent": True}, RelayDocument) != []  # Literal[False]
     bad_attempt = {"variant": "x", "mail_from": "a@b", "rcpt_to": "c@d", "reply_code": 250, "reply": "ok",
-                   "relayed": True, "stage": "data", "seconds": 0.1}
+                   "relayed": True, "stage": "data", "seconds": 0.1, "meaning": "accepted", "meaning_text": "accepted"}
     assert problems({**good, "attempts": [bad_attempt]}, RelayDocument) == [
         "$.attempts[0].stage: 'data' is not one of ('mail', 'rcpt', 'none')"]
     assert problems({**good, "extra": 1}, RelayDocument) == []  # the contract lets documents grow

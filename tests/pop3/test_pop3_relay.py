@@ -167,3 +167,32 @@ def test_relay_test_is_cancelled_promptly(postfix_tarpit):
     threading.Timer(1.0, flag.set).start()
     with pytest.raises(Cancelled):
         run_relay_test("127.0.0.1", postfix_tarpit.ports["smtp"], timeout=3, ctx=JobContext(is_cancelled=flag.is_set))
+
+
+def test_stock_debian_postfix_454_relay_denied_is_a_refusal(postfix_stock):
+    """defer_unauth_destination answers every foreign recipient 454 4.7.1 Relay access denied: a verdict, not 'temporary'."""
+    report = run_relay_test("127.0.0.1", postfix_stock.ports["smtp"], timeout=5)
+    doc = report.to_dict()
+    assert report.open_relay is False and report.verdict == "closed" and report.error is None, doc
+    assert len(report.attempts) == 16
+    assert all(a.reply_code == 454 and a.meaning == "relay-denied" for a in report.attempts)
+    assert doc["attempts"][0]["meaning_text"] == "relay denied (4xx on purpose)"
+    assert report.summary.startswith("not an open relay: no relay variant accepted, all 16 refused (16 \u00d7 454 4.7.1 Relay access denied")
+    assert "defer_unauth_destination" in report.summary
+    assert "454 4.7.1" in postfix_stock.log_text() and "Relay access denied" in postfix_stock.log_text()
+    from sbskit.core.mailprobe.textout import relay_text
+
+    text = relay_text(doc)
+    assert "Stopped" not in text and "could not" not in text.splitlines()[0]
+    assert_nothing_sent(postfix_stock)
+
+
+def test_greylisting_leaves_the_question_open_and_says_why(postfix_greylist):
+    report = run_relay_test("127.0.0.1", postfix_greylist.ports["smtp"], timeout=5)
+    assert report.open_relay is None and report.verdict == "temporary-only", report.to_dict()
+    assert all(a.reply_code == 450 and a.meaning == "greylisted" for a in report.attempts)
+    assert report.error == "temporary"
+    assert report.detail.startswith("every variant was answered, but 16 only temporarily (greylisting: 16")
+    assert "Run the test again in a few minutes" in report.summary
+    assert report.unanswered == []
+    assert_nothing_sent(postfix_greylist)

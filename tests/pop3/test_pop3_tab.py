@@ -280,7 +280,7 @@ def test_relay_page_shows_hang_ups_and_open_variants(tab, qtbot, postfix_hangup,
     panel.run_button.click()
     qtbot.waitUntil(lambda: panel.last is not None, timeout=30000)
     assert panel.last["open_relay"] is False
-    assert "No relay variant was accepted" in panel.verdict.text()
+    assert "Not an open relay:</b> no relay variant accepted, all 16 refused" in panel.verdict.text()
     assert "after 3 refusal(s)" in panel.behaviour.text()
     dripping = hostile(smtp_that_drips_rcpt_answers)
     panel.port_spin.setValue(dripping.port)

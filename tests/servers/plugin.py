@@ -19,7 +19,8 @@ from servers.postfix import start_postfix, stop_postfix
 
 # Fixtures that start a real server; "bind" is the name each feature gives its BIND world.
 SERVER_FIXTURES = frozenset({"certs", "dovecot_risky", "dovecot_safe", "postfix_open", "postfix_closed",
-                             "postfix_tarpit", "postfix_hangup", "bind"})
+                             "postfix_tarpit", "postfix_hangup", "postfix_stock", "postfix_stock_tarpit",
+                             "postfix_greylist", "postfix_exchange_like", "bind"})
 
 
 def pytest_itemcollected(item):
@@ -91,3 +92,37 @@ def postfix_hangup(certs):
     """A closed relay that ends the session after 3 errors (421), without sleeping."""
     yield from _postfix(certs, False, {"smtpd_error_sleep_time": "0", "smtpd_soft_error_limit": "10",
                                        "smtpd_hard_error_limit": "3"})
+
+
+# Debian's and Ubuntu's shipped main.cf: a foreign recipient gets "454 4.7.1 ... Relay access denied".
+DEBIAN_RELAY_RESTRICTIONS = "permit_mynetworks permit_sasl_authenticated defer_unauth_destination"
+
+
+@pytest.fixture(scope="session")
+def postfix_stock(certs):
+    """A closed relay as Debian ships Postfix: ``defer_unauth_destination`` answers 454 4.7.1 on purpose."""
+    yield from _postfix(certs, False, {"smtpd_relay_restrictions": DEBIAN_RELAY_RESTRICTIONS})
+
+
+@pytest.fixture(scope="session")
+def postfix_stock_tarpit(certs):
+    """Debian's restrictions plus a tarpit that starts after two errors (5 s per reply from then on)."""
+    yield from _postfix(certs, False, {"smtpd_relay_restrictions": DEBIAN_RELAY_RESTRICTIONS,
+                                       "smtpd_error_sleep_time": f"{TARPIT_SECONDS}s",
+                                       "smtpd_soft_error_limit": "2", "smtpd_hard_error_limit": "100"})
+
+
+@pytest.fixture(scope="session")
+def postfix_greylist(certs):
+    """Defers every recipient with a greylisting text before any relay decision (a policy placed first)."""
+    yield from _postfix(certs, False, {"smtpd_relay_restrictions": "permit_mynetworks, check_client_access "
+                                       "static:{450 4.2.0 Greylisted, see https://postgrey.sbskit.test/help}, "
+                                       "reject_unauth_destination"})
+
+
+@pytest.fixture(scope="session")
+def postfix_exchange_like(certs):
+    """Holds every foreign recipient 5 s before refusing it, from the first one on, as Exchange's tarpit does
+    (Postfix's ``sleep`` restriction before ``reject_unauth_destination``)."""
+    yield from _postfix(certs, False, {"smtpd_relay_restrictions": f"permit_mynetworks, sleep {TARPIT_SECONDS}, "
+                                       "reject_unauth_destination"})

@@ -169,6 +169,9 @@ class RelayAttempt(TypedDict):
     relayed: bool
     stage: Literal["mail", "rcpt", "none"]  # which command produced reply_code
     seconds: float | None  # how long the answer took (a tarpit shows here)
+    # what the answer means for the relay question; a relay denial is a refusal even with a 4xx code
+    meaning: Literal["accepted", "relay-denied", "refused", "greylisted", "rate-limited", "temporary", "other"]
+    meaning_text: str
 
 
 class RelayDocument(TypedDict):
@@ -176,6 +179,8 @@ class RelayDocument(TypedDict):
     port: int
     banner: str
     open_relay: bool | None  # None: the test could not finish
+    verdict: Literal["possibly-open", "closed", "temporary-only", "incomplete"]
+    summary: str  # the headline in words
     attempts: list[RelayAttempt]
     error: str | None
     detail: str

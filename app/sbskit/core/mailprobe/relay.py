@@ -23,7 +23,7 @@ from typing import Any
 
 from sbskit.core.errors import UserInputError
 from sbskit.core.jobs import JobContext, null_context
-from sbskit.core.mailprobe import smtp
+from sbskit.core.mailprobe import relayreplies, relayverdict, smtp
 from sbskit.core.mailprobe.hosts import check_port, normalise_host
 from sbskit.core.mailprobe.netio import Conn, ProbeError
 from sbskit.core.mailprobe.relaylanes import Lane, greet, run_lane
@@ -51,10 +51,16 @@ class Attempt:
     stage: str = "rcpt"  # which command produced reply_code: mail / rcpt / none (no answer)
     seconds: float | None = None  # how long the answer took (a tarpit shows here)
 
+    @property
+    def meaning(self) -> str:
+        """accepted / relay-denied / refused / greylisted / rate-limited / temporary / other"""
+        return relayreplies.meaning(self.reply_code, self.reply, self.stage).kind
+
     def to_dict(self) -> dict[str, Any]:
         return {"variant": self.variant, "mail_from": self.mail_from, "rcpt_to": self.rcpt_to,
                 "reply_code": self.reply_code, "reply": self.reply, "relayed": self.relayed, "stage": self.stage,
-                "seconds": None if self.seconds is None else round(self.seconds, 2)}
+                "seconds": None if self.seconds is None else round(self.seconds, 2), "meaning": self.meaning,
+                "meaning_text": relayreplies.describe(self.reply_code, self.reply, self.stage)}
 
 
 @dataclass
@@ -63,6 +69,8 @@ class RelayReport:
     port: int
     banner: str = ""
     open_relay: bool | None = None
+    verdict: str = "incomplete"  # possibly-open / closed / temporary-only / incomplete
+    summary: str = ""  # the headline in words: what was seen, not just a yes or no
     attempts: list[Attempt] = field(default_factory=list)
     error: str | None = None
     detail: str = ""
@@ -77,6 +85,7 @@ class RelayReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"host": self.host, "port": self.port, "banner": self.banner, "open_relay": self.open_relay,
+                "verdict": self.verdict, "summary": self.summary,
                 "attempts": [a.to_dict() for a in self.attempts], "error": self.error, "detail": self.detail,
                 "unanswered": [dict(u) for u in self.unanswered], "notes": list(self.notes),
                 "connections": self.connections, "reconnects": self.reconnects,
@@ -139,20 +148,6 @@ def plan_lanes(tries: list[tuple[str, str, str]], lanes: int = MAX_LANES) -> lis
     return [lane for lane in out if lane]
 
 
-def _verdict(report: RelayReport, total: int) -> None:
-    answered = [a for a in report.attempts if a.reply_code is not None]
-    if any(a.relayed for a in report.attempts):
-        report.open_relay = True
-    elif len(answered) == total and not any(400 <= a.reply_code < 500 for a in answered):
-        report.open_relay = False
-        report.error, report.detail = None, ""
-    elif report.error is None:
-        temporary = [a.variant for a in answered if 400 <= a.reply_code < 500]
-        if temporary:
-            report.error = "temporary"
-            report.detail = f"{len(temporary)} variant(s) got only a temporary (4xx) answer: {', '.join(temporary[:4])}"
-
-
 def _tarpit(report: RelayReport) -> None:
     refusals = [a.seconds for a in report.attempts if a.reply_code and a.reply_code >= 500 and a.seconds is not None]
     if len(refusals) >= 3 and statistics.median(refusals) >= TARPIT_NOTABLE:
@@ -185,6 +180,7 @@ def run_relay_test(host: str, port: int = 25, mail_from: str = DEFAULT_FROM, rcp
         first = Conn(host, port, timeout, ends, ctx.is_cancelled)
     except ProbeError as exc:
         report.error, report.detail = exc.kind, exc.detail
+        relayverdict.decide(report, 0)
         report.seconds = time.monotonic() - started
         return report
     try:
@@ -193,12 +189,13 @@ def run_relay_test(host: str, port: int = 25, mail_from: str = DEFAULT_FROM, rcp
         report.error, report.detail = exc.kind, exc.detail
         report.transcript = first.transcript[:400]
         first.close()
+        relayverdict.decide(report, 0)
         report.seconds = time.monotonic() - started
         return report
     tries = variants(mail_from, rcpt_to, smtp.banner_name(report.banner), first.peer_ip or host)
     _run_lanes(report, tries, first, host, port, timeout, ends, ctx, lanes)
     ctx.check()  # a cancelled test ends as cancelled, not as a verdict
-    _verdict(report, len(tries))
+    relayverdict.decide(report, len(tries))
     _tarpit(report)
     report.seconds = time.monotonic() - started
     return report

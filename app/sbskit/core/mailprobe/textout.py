@@ -156,23 +156,28 @@ def probe_text(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+RELAY_MARKS = {"accepted": "ACCEPTED", "relay-denied": "refused", "refused": "refused"}
+
+
 def relay_text(doc: dict[str, Any]) -> str:
     verdict = {True: "POSSIBLY AN OPEN RELAY", False: "no relay variant accepted", None: "could not be completed"}
-    lines = [f"Relay test {doc['host']} port {doc['port']}: {verdict[doc['open_relay']]}"]
+    head, colon, rest = (doc.get("summary") or verdict[doc["open_relay"]]).partition(":")
+    if doc["open_relay"] is True:
+        head = head.upper()  # the one verdict that must not be missed
+    lines = [f"Relay test {doc['host']} port {doc['port']}: {head}{colon}{rest}"]
     if doc.get("banner"):
         lines.append(f"Banner: {doc['banner']}")
-    if doc.get("error"):
-        lines.append(f"Stopped: {doc['error']}: {doc['detail']}")
     if doc.get("connections"):
         lines.append(f"Took {doc.get('seconds', 0):g} s over {doc['connections']} connection(s), at most 4 at once "
                      f"(deadline {doc.get('deadline_seconds', 0):g} s).")
     if doc["attempts"]:
         lines.append("")
         width = max(len(a["variant"]) for a in doc["attempts"])
+        said = max(len(a.get("meaning_text") or "") for a in doc["attempts"])
         for a in doc["attempts"]:
-            mark = "ACCEPTED" if a["relayed"] else "refused "
-            lines.append(f"  {mark} {str(a['reply_code'] or '-'):>3}  {a['variant'].ljust(width)}  "
-                         f"MAIL FROM:<{a['mail_from']}> RCPT TO:<{a['rcpt_to']}>")
+            mark = "ACCEPTED" if a["relayed"] else RELAY_MARKS.get(a.get("meaning", ""), "not now")
+            lines.append(f"  {mark:<8} {str(a['reply_code'] or '-'):>3}  {(a.get('meaning_text') or '').ljust(said)}  "
+                         f"{a['variant'].ljust(width)}  MAIL FROM:<{a['mail_from']}> RCPT TO:<{a['rcpt_to']}>")
     if doc.get("unanswered"):
         lines += ["", "Open (no answer):"] + [f"  {u['variant']}: {u['reason']}" for u in doc["unanswered"]]
     if doc.get("notes"):

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sbskit.core.mailprobe import relayreplies
 from sbskit.core.mailprobe.relay import DEFAULT_FROM, DEFAULT_TO, MAX_LANES, NOTE, default_deadline
 from sbskit.core.mailprobe.textout import relay_text
 from sbskit.ui.common.theme import status_background, status_foreground
@@ -191,9 +192,16 @@ class RelayPanel(QWidget):
 
     def _attempt(self, attempt) -> None:
         seconds = "-" if attempt.seconds is None else f"{attempt.seconds:.1f}"
-        self._row("bad" if attempt.relayed else "good",
-                  [attempt.variant, f"<{attempt.mail_from}>", f"<{attempt.rcpt_to}>", str(attempt.reply_code or "-"),
-                   seconds, "YES - possibly relays" if attempt.relayed else "no", attempt.reply])
+        found = relayreplies.meaning(attempt.reply_code, attempt.reply, attempt.stage)
+        words = relayreplies.describe(attempt.reply_code, attempt.reply, attempt.stage)
+        if attempt.relayed:
+            kind, cell = "bad", "YES - possibly relays"
+        elif found.refusal:
+            kind, cell = "good", f"no ({words})"
+        else:
+            kind, cell = "unknown", f"not yet ({words})"
+        self._row(kind, [attempt.variant, f"<{attempt.mail_from}>", f"<{attempt.rcpt_to}>",
+                         str(attempt.reply_code or "-"), seconds, cell, attempt.reply])
 
     def _finished(self, report) -> None:
         self.last = report.to_dict()
@@ -204,17 +212,9 @@ class RelayPanel(QWidget):
         for open_variant in report.unanswered:
             self._row("unknown", [open_variant["variant"], "", "", "-", "-", "? (open)",
                                   f"no answer: {open_variant['reason']}"])
-        total = len(report.attempts) + len(report.unanswered)
-        if report.open_relay is True:
-            accepted = sum(1 for a in report.attempts if a.relayed)
-            self._verdict("bad", f"<b>Possibly an open relay:</b> {accepted} of {total} variants "
-                                 f"were accepted at RCPT TO.")
-        elif report.open_relay is False:
-            self._verdict("good", f"<b>No relay variant was accepted</b> (all {total} refused).")
-        else:
-            still = f" {len(report.unanswered)} of {total} variants got no answer." if report.unanswered else ""
-            self._verdict("unknown", f"<b>Could not tell:</b> {html.escape(report.error or '')}: "
-                                     f"{html.escape(report.detail)}.{still} None was accepted.")
+        kind = {True: "bad", False: "good", None: "unknown"}[report.open_relay]
+        head, _, rest = report.summary.partition(": ")
+        self._verdict(kind, f"<b>{html.escape(head[:1].upper() + head[1:])}:</b> {html.escape(rest)}")
         self._show_behaviour(report)
         self.message.emit("Relay test finished")
         self.relay_done.emit(self.last)

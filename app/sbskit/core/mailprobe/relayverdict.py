@@ -1,0 +1,81 @@
+"""The relay test's verdict and headline from its answers, and what the server's timing showed.
+
+Each answer is read for its meaning (:mod:`relayreplies`): a relay denial counts as a
+refusal whatever its code, so a stock Postfix that answers every foreign recipient with
+``454 4.7.1 Relay access denied`` is "not an open relay", while greylisting, rate limits
+and other temporary failures leave that variant open and the test says so ("every
+variant was answered, but N only temporarily"), never "stopped".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from sbskit.core.mailprobe.relayreplies import enhanced_code, meaning
+
+if TYPE_CHECKING:
+    from sbskit.core.mailprobe.relay import Attempt, RelayReport
+
+_ADDRESS_PREFIX = re.compile(r"^<[^>]*>(?:\s*:)?\s*")
+DEFER_NOTE = ("a relay refusal with a temporary code, on purpose: Postfix's defer_unauth_destination "
+              "(Debian's and Ubuntu's default) answers so")
+
+
+def _reply_key(a: "Attempt") -> str:
+    """``454 4.7.1 Relay access denied`` without the address: groups identical answers."""
+    text = (a.reply or "").strip()
+    code = enhanced_code(text)
+    if code and text.startswith(code):
+        text = text[len(code):].strip()
+    text = _ADDRESS_PREFIX.sub("", text)
+    return " ".join(p for p in (str(a.reply_code), code or "", text[:60]) if p)
+
+
+def tally(attempts: list["Attempt"]) -> str:
+    """``16 x 454 4.7.1 Relay access denied`` for the most common answers (at most three)."""
+    counts = Counter(_reply_key(a) for a in attempts)
+    parts = [f"{n} \u00d7 {key}" for key, n in counts.most_common(3)]
+    if len(counts) > 3:
+        parts.append(f"{sum(n for _k, n in counts.most_common()[3:])} other")
+    return ", ".join(parts)
+
+
+def decide(report: "RelayReport", total: int) -> None:
+    """Set ``open_relay``, ``verdict``, ``summary`` and (for an open verdict) ``error``/``detail``."""
+    answered = [a for a in report.attempts if a.reply_code is not None]
+    accepted = [a for a in answered if a.relayed]
+    refused = [a for a in answered if not a.relayed and meaning(a.reply_code, a.reply, a.stage).refusal]
+    pending = [a for a in answered if not a.relayed and a not in refused]
+    if accepted:
+        report.open_relay, report.verdict = True, "possibly-open"
+        report.summary = (f"possibly an open relay: {len(accepted)} of {total} variants were accepted at RCPT TO "
+                          f"({tally(accepted)})")
+        return
+    if answered and len(refused) == total:
+        report.open_relay, report.verdict = False, "closed"
+        report.error, report.detail = None, ""
+        deferred = [a for a in refused if 400 <= a.reply_code < 500]
+        why = f"; the 4xx ones are {DEFER_NOTE}" if deferred else ""
+        report.summary = f"not an open relay: no relay variant accepted, all {total} refused ({tally(refused)}{why})"
+        return
+    report.open_relay = None
+    if report.error is None and pending and len(answered) == total:
+        report.verdict = "temporary-only"
+        kinds = Counter(meaning(a.reply_code, a.reply, a.stage).title for a in pending)
+        words = ", ".join(f"{kind}: {n}" for kind, n in kinds.most_common())
+        report.error = "temporary"
+        report.detail = (f"every variant was answered, but {len(pending)} only temporarily ({words}; "
+                         f"{tally(pending)})")
+        if refused:
+            report.detail += f"; {len(refused)} refused"
+        advice = " Run the test again in a few minutes: greylisting lets a retry through." if "greylisting" in kinds else ""
+        report.summary = f"could not tell: {report.detail}. None was accepted.{advice}"
+        return
+    report.verdict = "incomplete"
+    if report.error is None and pending:
+        report.error = "temporary"
+        report.detail = f"{len(pending)} variant(s) got only a temporary answer ({tally(pending)})"
+    none_accepted = " None was accepted." if answered or report.unanswered else ""
+    report.summary = f"could not tell: {report.detail.rstrip('.')}.{none_accepted}"
