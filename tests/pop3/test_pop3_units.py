@@ -217,3 +217,24 @@ def test_memo_says_how_it_knows_and_what_is_still_open():
     assert "POP3 110: USER sbskit-probe-nobody -&gt; +OK" in html
     assert "Working in the server's favour: IMAP 143: The server delays failed logins by 6 s" in html
     assert "Not yet known" in html and "Is the certificate trusted? (no complete answer to the TLS handshake" in html
+
+
+@pytest.mark.parametrize("code,text,kind", [
+    (454, "4.7.1 <a@example.net>: Relay access denied", "relay-denied"),
+    (554, "5.7.1 <a@example.net>: Relay access denied", "relay-denied"),
+    (550, "5.7.54 SMTP; Unable to relay recipient in non-accepted domain", "relay-denied"),
+    (550, "5.7.1 Unable to relay", "relay-denied"),
+    (450, "4.2.0 <a@example.net>: Recipient address rejected: Greylisted, see https://postgrey.example/help", "greylisted"),
+    (451, "4.7.1 Greylisting in action, please come back later", "greylisted"),
+    (452, "4.5.3 Error: too many recipients", "rate-limited"),
+    (450, "4.7.1 Rate limit exceeded, try again in 60 seconds", "rate-limited"),
+    (451, "4.3.0 <a@example.net>: Temporary lookup failure", "temporary"),
+    (550, "5.1.1 <a@example.net>: Recipient address rejected: User unknown", "refused"),
+    (250, "2.1.5 Ok", "accepted"),
+])
+def test_relay_answers_are_read_for_their_meaning(code, text, kind):
+    from sbskit.core.mailprobe.relayreplies import meaning
+
+    found = meaning(code, text)
+    assert found.kind == kind, found
+    assert found.refusal is (kind in ("relay-denied", "refused"))
