@@ -181,3 +181,17 @@ def test_relaytest_drip_is_bounded_by_the_answer_deadline(run_cli, hostile):
     doc = json.loads(done.stdout)
     assert doc["error"] == "timeout" and doc["detail"] == "no complete answer to the greeting within 1 s"
     assert doc["deadline_seconds"] == 60 and doc["data_sent"] is False
+
+
+def test_mailprobe_name_option_checks_the_certificate_against_it(run_cli, dovecot_named, certs):
+    args = dovecot_args(dovecot_named) + ["--pop3-port", "0", "--imap-port", "0", "--imaps-port", "0"]
+    by_ip = run_cli("mailprobe", dovecot_named.addr, *args, "--ca-file", str(certs.ca))
+    assert by_ip.returncode == 0, by_ip.stdout + by_ip.stderr
+    assert "name not checked (IP)" in by_ip.stdout and "wrong name" not in by_ip.stdout
+    named = run_cli("mailprobe", dovecot_named.addr, *args, "--ca-file", str(certs.ca), "--name", "mail.sbskit.test",
+                    "--json")
+    assert named.returncode == 0, named.stderr
+    doc = json.loads(named.stdout)
+    assert doc["name"] == "mail.sbskit.test" and doc["services"][0]["certificate"]["hostname_match"] is True
+    bad = run_cli("mailprobe", dovecot_named.addr, *args, "--name", "1.2.3")
+    assert bad.returncode == 2 and "not an IPv4 address" in bad.stderr

@@ -84,10 +84,10 @@ def test_risky_dovecot_is_high_risk(dovecot_risky, certs):
         assert cert["chain"][0]["subject"] == "commonName=oldbox.sbskit.test" and cert["chain_length"] == 1
     else:  # only the private API would tell on this Python: the chain stays unknown
         assert cert["chain"] == [] and cert["chain_length"] is None
-    assert cert["hostname_match"] is False  # names oldbox.sbskit.test, we asked 127.0.0.2
+    assert cert["hostname_match"] is None  # names oldbox.sbskit.test, probed by IP: the name cannot be checked
     assert cert["trusted"] is False and "self-signed" in cert["trust_error"]
     assert 0 <= cert["days_to_expiry"] <= 10
-    assert {"cert-self-signed", "cert-name-mismatch", "cert-expiring", "old-tls"} <= finding_ids(pop3)
+    assert {"cert-self-signed", "cert-name-not-checked", "cert-expiring", "old-tls"} <= finding_ids(pop3)
     assert pop3.tls_session["legacy_accepted"] in ("TLSv1", "TLSv1.1")
     assert services["IMAPS"].tls_session["legacy_accepted"] in ("TLSv1", "TLSv1.1")
     assert pop3.tls_session["version"] in ("TLSv1.2", "TLSv1.3")
@@ -141,3 +141,40 @@ def test_results_stream_as_they_arrive(dovecot_safe, certs):
     assert sorted(s.name for s in seen) == sorted(s.name for s in report.services)
     assert progress[-1] == (4, 4)
     assert [s.name for s in report.services] == ["POP3", "POP3S", "IMAP", "IMAPS"]  # standard order in the end
+
+
+def test_well_set_up_server_probed_by_ip_is_low_and_says_the_name_was_not_checked(dovecot_named, certs):
+    """A CA-signed certificate for mail.sbskit.test, no IP SAN, probed by IP: the name is not checked, not wrong."""
+    report = run_probe(dovecot_named.addr, dovecot_ports(dovecot_named), timeout=5, ca_file=str(certs.ca))
+    assert report.risk == "low", report.reasons
+    for svc in report.services:
+        assert svc.certificate["hostname_match"] is None and svc.certificate["trusted"] is True
+        assert svc.certificate["checked_name"] == "127.0.0.3"
+        unchecked = [f for f in svc.findings if f.id == "cert-name-not-checked"]
+        assert [f.severity for f in unchecked] == ["info"]
+        assert "mail.sbskit.test" in unchecked[0].detail and "--name" in unchecked[0].detail
+        assert "cert-name-mismatch" not in finding_ids(svc)
+    assert any("name was not checked" in r for r in report.reasons)
+    from sbskit.core.mailprobe.textout import probe_text
+
+    assert "wrong name" not in probe_text(report.to_dict()) and "name not checked (IP)" in probe_text(report.to_dict())
+
+
+def test_the_name_clients_use_is_checked_against_the_certificate(dovecot_named, certs):
+    ports = {**dovecot_ports(dovecot_named), "pop3": 0, "imap": 0}
+    right = run_probe(dovecot_named.addr, ports, timeout=5, ca_file=str(certs.ca), name="mail.sbskit.test")
+    assert right.risk == "low" and right.to_dict()["name"] == "mail.sbskit.test"
+    for svc in right.services:
+        assert svc.certificate["hostname_match"] is True and svc.certificate["checked_name"] == "mail.sbskit.test"
+        assert not {"cert-name-not-checked", "cert-name-mismatch"} & finding_ids(svc)
+    wrong = run_probe(dovecot_named.addr, ports, timeout=5, ca_file=str(certs.ca), name="webmail.sbskit.test")
+    assert wrong.risk == "medium"
+    mismatch = next(f for f in wrong.services[0].findings if f.id == "cert-name-mismatch")
+    assert mismatch.detail == "clients connect to webmail.sbskit.test; the certificate names mail.sbskit.test"
+
+
+def test_a_bad_name_is_bad_input():
+    from sbskit.core.errors import UserInputError
+
+    with pytest.raises(UserInputError):
+        run_probe("127.0.0.1", {"pop3": 1}, name="999.1.1.1")

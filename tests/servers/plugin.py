@@ -7,6 +7,7 @@ zones in its own conftest (the blacklist world, the mail-DNS world).
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 
 import pytest
@@ -20,7 +21,8 @@ from servers.postfix import start_postfix, stop_postfix
 # Fixtures that start a real server; "bind" is the name each feature gives its BIND world.
 SERVER_FIXTURES = frozenset({"certs", "dovecot_risky", "dovecot_safe", "postfix_open", "postfix_closed",
                              "postfix_tarpit", "postfix_hangup", "postfix_stock", "postfix_stock_tarpit",
-                             "postfix_greylist", "postfix_exchange_like", "bind"})
+                             "postfix_greylist", "postfix_exchange_like", "dovecot_named",
+                             "bind"})
 
 
 def pytest_itemcollected(item):
@@ -36,8 +38,11 @@ def certs():
     remove_certs(made)
 
 
-def _dovecot(certs, secure: bool):
-    server, out = start_dovecot(options_for(certs, secure))
+def _dovecot(certs, secure: bool, addr: str | None = None, **changes):
+    opts = options_for(certs, secure)
+    if changes:
+        opts = dataclasses.replace(opts, **changes)
+    server, out = start_dovecot(opts, addr) if addr else start_dovecot(opts)
     yield server
     stop_process(server.proc)
     out.close()
@@ -54,6 +59,13 @@ def dovecot_risky(certs):
 def dovecot_safe(certs):
     """TLS required (``ssl = required``, no cleartext passwords), CA-signed certificate."""
     yield from _dovecot(certs, secure=True)
+
+
+@pytest.fixture(scope="session")
+def dovecot_named(certs):
+    """TLS required, a CA-signed certificate that names only mail.sbskit.test (no IP SAN), on 127.0.0.3:
+    a well set up server as it looks when probed by IP address."""
+    yield from _dovecot(certs, secure=True, addr="127.0.0.3", cert=certs.name_cert, key=certs.name_key)
 
 
 def _postfix(certs, open_relay: bool, limits: dict[str, str] | None = None):

@@ -43,6 +43,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     for key, option, default, text in PORT_OPTIONS:
         parser.add_argument(option, dest=f"port_{key}", type=port_number, default=default, metavar="N",
                             help=f"{text} (default {default}; 0 skips)")
+    parser.add_argument("--name", metavar="HOST",
+                        help="the name mail clients use for the server (e.g. mail.example.com): the certificates "
+                             "are checked against it and it is sent as SNI. Without it a probe by IP address "
+                             "cannot check the certificate's name (reported as not checked, not as wrong)")
     parser.add_argument("--ca-file", metavar="FILE", help="trust only these CA certificates (PEM) instead of the system store")
     parser.add_argument("--timeout", type=positive_seconds, default=8.0, metavar="SECONDS",
                         help="seconds to wait for each answer (default 8; login answers get 18 s more for "
@@ -77,7 +81,7 @@ def run(args: argparse.Namespace):
         warn(f"{item.label}: {item.status}{' (' + item.error + ')' if item.error else ''}")
 
     report = run_probe(args.host, ports, timeout=args.timeout, ca_file=args.ca_file,
-                       ctx=JobContext(result=show), check_ptr=not args.no_ptr)
+                       ctx=JobContext(result=show), check_ptr=not args.no_ptr, name=args.name)
     doc = report.to_dict()
     if memo:
         _write_memo(memo, doc, sheet)

@@ -106,7 +106,8 @@ class Certificate(TypedDict):
     expires: str | None  # YYYY-MM-DD
     days_to_expiry: int | None
     self_signed: bool
-    hostname_match: bool | None
+    hostname_match: bool | None  # None: not checked (probed by IP address without --name)
+    checked_name: NotRequired[str]  # the name checked: --name, else the host probed
     trusted: bool | None
     trust_error: str | None
     decoded: bool
@@ -151,6 +152,7 @@ class ProbeService(TypedDict):
 
 class ProbeDocument(TypedDict):
     host: str
+    name: str | None  # --name: the name clients use, checked against the certificates
     services: list[ProbeService]
     risk: Literal["high", "medium", "low", "unknown"]
     reasons: list[str]

@@ -67,9 +67,15 @@ def tls_findings(res: ServiceResult) -> None:
                 "no client can tell this server from an impostor without installing the certificate by hand.")
     elif cert.get("trusted") is False:
         res.add("cert-untrusted", "medium", "The certificate is not trusted", cert.get("trust_error") or "")
+    names = ", ".join(cert.get("dns_names") or [cert.get("common_name") or "?"])
+    checked = cert.get("checked_name") or "this host"
     if cert.get("hostname_match") is False:
-        names = ", ".join(cert.get("dns_names") or [cert.get("common_name") or "?"])
-        res.add("cert-name-mismatch", "medium", "The certificate does not name this host", f"it names {names}")
+        res.add("cert-name-mismatch", "medium", "The certificate does not name this host",
+                f"clients connect to {checked}; the certificate names {names}")
+    elif cert.get("hostname_match") is None and cert.get("decoded"):
+        res.add("cert-name-not-checked", "info", "The certificate's name could not be checked",
+                f"you probed by IP address ({checked}) and the certificate names {names}; mail clients connect by "
+                "name. Probe by the name clients use, or give it with --name (in the GUI: \"Name clients use\").")
 
 
 def access_findings(res: ServiceResult) -> None:
@@ -147,4 +153,8 @@ def overall(report: ProbeReport) -> None:
         report.risk = "low"
         names = ", ".join(s.label for s in reachable)
         reasons.append(f"every reachable service ({names}) refuses passwords before TLS and shows no weakness")
+        unchecked = [s.label for s in reachable if any(f.id == "cert-name-not-checked" for f in s.findings)]
+        if unchecked:
+            reasons.append(f"the certificates' name was not checked ({', '.join(unchecked)}): probed by IP address; "
+                           "give the name clients use (--name) to check it")
     report.reasons = reasons

@@ -67,6 +67,7 @@ class ServiceResult:
     login_delay_seconds: float | None = None  # how long a made-up login took to be refused
     open_questions: list[dict[str, str]] = field(default_factory=list)  # {id, question, reason}
     asking: str = ""  # the question being asked now (not reported: becomes an open question on failure)
+    client_name: str | None = None  # the name clients use (--name): SNI and the certificate's name check
     ntlm: dict[str, Any] | None = None
     ptr: dict[str, Any] | None = None
     seconds: float = 0.0
@@ -123,6 +124,7 @@ class ServiceResult:
 @dataclass
 class ProbeReport:
     host: str
+    name: str | None = None  # the name clients use, when given (checked against the certificates)
     services: list[ServiceResult] = field(default_factory=list)
     risk: str = "unknown"
     reasons: list[str] = field(default_factory=list)
@@ -135,6 +137,7 @@ class ProbeReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "host": self.host,
+            "name": self.name,
             "services": [s.to_dict() for s in self.services],
             "risk": self.risk,
             "reasons": list(self.reasons),

@@ -46,10 +46,15 @@ def build_specs(ports: dict[str, int] | None = None) -> list[ServiceSpec]:
 
 def run_probe(host: str, ports: dict[str, int] | None = None, timeout: float = 8.0, ca_file: str | None = None,
               ctx: JobContext | None = None, check_ptr: bool = True, workers: int = 4,
-              login_allowance: float = LOGIN_DELAY_ALLOWANCE) -> ProbeReport:
-    """Probe every requested service of ``host``; stream each :class:`ServiceResult` via ``ctx.result``."""
+              login_allowance: float = LOGIN_DELAY_ALLOWANCE, name: str | None = None) -> ProbeReport:
+    """Probe every requested service of ``host``; stream each :class:`ServiceResult` via ``ctx.result``.
+
+    ``name``: the name mail clients use for the server (checked against the certificates
+    and sent as SNI); without it a probe by IP address cannot check the certificate's name.
+    """
     ctx = ctx or null_context()
     host = normalise_host(host)
+    name = normalise_host(name) if name and name.strip() else None
     if not 0 < timeout <= 3600:
         raise UserInputError(f"the timeout must be between 0 and 3600 seconds, not {timeout}")
     if ca_file:
@@ -60,13 +65,13 @@ def run_probe(host: str, ports: dict[str, int] | None = None, timeout: float = 8
     specs = build_specs(ports)
     if not specs:
         raise UserInputError("every port is 0: there is nothing to probe")
-    report = ProbeReport(host)
+    report = ProbeReport(host, name=name)
     results: dict[ServiceSpec, ServiceResult] = {}
     ctx.progress(0, len(specs), f"probing {host}")
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="mailprobe")
     try:
         futures = {pool.submit(probe_service, spec, host, timeout, ca_file, ctx.is_cancelled, check_ptr,
-                               login_allowance): spec for spec in specs}
+                               login_allowance, name): spec for spec in specs}
         for future in as_completed(futures):
             spec = futures[future]
             res = future.result()

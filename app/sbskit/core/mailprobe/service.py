@@ -96,7 +96,7 @@ def _login(spec: ServiceSpec, host: str, timeout: float, res: ServiceResult, cap
 
 
 def _tls_extras(spec: ServiceSpec, host: str, timeout: float, ca_file: str | None, res: ServiceResult, cancelled) -> None:
-    trusted, why = tlschecks.trust_check(spec, host, timeout, ca_file, cancelled)
+    trusted, why = tlschecks.trust_check(spec, host, timeout, ca_file, cancelled, res.client_name)
     if res.certificate is not None:
         res.certificate["trusted"] = trusted
         res.certificate["trust_error"] = why if trusted is False else None
@@ -105,7 +105,7 @@ def _tls_extras(spec: ServiceSpec, host: str, timeout: float, ca_file: str | Non
     if cancelled():
         res.leave_open("legacy-tls", "cancelled")
         return
-    legacy, open_reason = tlschecks.legacy_check(spec, host, timeout, cancelled)
+    legacy, open_reason = tlschecks.legacy_check(spec, host, timeout, cancelled, res.client_name)
     res.tls_session["legacy_accepted"] = legacy
     if open_reason:
         res.leave_open("legacy-tls", open_reason)
@@ -145,9 +145,10 @@ def _ptr(res: ServiceResult, address: str | None, timeout: float) -> None:
 
 def probe_service(spec: ServiceSpec, host: str, timeout: float = 8.0, ca_file: str | None = None,
                   cancelled=lambda: False, check_ptr: bool = True,
-                  login_allowance: float = LOGIN_DELAY_ALLOWANCE) -> ServiceResult:
-    """Check one service; never raises for anything the server does."""
-    res = ServiceResult(spec.name, spec.protocol, spec.port, tls="implicit" if spec.tls == "implicit" else "none")
+                  login_allowance: float = LOGIN_DELAY_ALLOWANCE, name: str | None = None) -> ServiceResult:
+    """Check one service; never raises for anything the server does. ``name``: the name clients use."""
+    res = ServiceResult(spec.name, spec.protocol, spec.port, tls="implicit" if spec.tls == "implicit" else "none",
+                        client_name=name)
     started = time.monotonic()
     caps, peer = _facts(spec, host, timeout, res, cancelled)
     if not res.reachable:

@@ -28,6 +28,8 @@ def cert_summary(cert: dict[str, Any] | None) -> str:
         parts.append("untrusted")
     if cert.get("hostname_match") is False:
         parts.append("wrong name")
+    elif cert.get("hostname_match") is None and cert.get("decoded"):
+        parts.append("name not checked (IP)")
     days = cert.get("days_to_expiry")
     if days is not None:
         parts.append(f"expired {-days} days ago" if days < 0 else f"{days} days left")

@@ -126,7 +126,17 @@ class ProbePanel(QWidget):
         host_label = QLabel("Mail &server:")
         host_label.setBuddy(self.host_edit)
         grid.addWidget(host_label, 0, 0)
-        grid.addWidget(self.host_edit, 0, 1, 1, 5)
+        grid.addWidget(self.host_edit, 0, 1, 1, 3)
+        self.name_edit = QLineEdit(recall("probe/name", ""))
+        self.name_edit.setPlaceholderText("optional: mail.example.com")
+        self.name_edit.setAccessibleName("Name clients use")
+        self.name_edit.setToolTip("The name Outlook and phones use for the server. The certificates are checked "
+                                  "against it; without it, a probe by IP address cannot check their name.")
+        self.name_edit.returnPressed.connect(self.start)
+        name_label = QLabel("Name clients &use:")
+        name_label.setBuddy(self.name_edit)
+        grid.addWidget(name_label, 0, 4)
+        grid.addWidget(self.name_edit, 0, 5, 1, 3)
         self.port_spins: dict[str, QSpinBox] = {}
         for index, (key, (name, _proto, tls)) in enumerate(SPEC_TEMPLATES.items()):
             spin = QSpinBox()
@@ -243,9 +253,10 @@ class ProbePanel(QWidget):
         from sbskit.core.mailprobe.probe import run_probe
 
         host = self.host_edit.text()
+        name = self.name_edit.text().strip() or None
         ports = self.ports()
         timeout = self.timeout_spin.value()
-        remember({"probe/host": host.strip(), "probe/timeout": timeout})
+        remember({"probe/host": host.strip(), "probe/timeout": timeout, "probe/name": name or ""})
         ca_file = self.ca_edit.text().strip() or None
         self.table.setRowCount(0)
         self.rows.clear()
@@ -255,7 +266,8 @@ class ProbePanel(QWidget):
         self.progress.setRange(0, 0)
         self._set_running(True)
         self._badge("info", f"Probing {host or '?'}...")
-        worker = JobWorker(lambda ctx: run_probe(host, ports, timeout=timeout, ca_file=ca_file, ctx=ctx), "mail probe")
+        worker = JobWorker(lambda ctx: run_probe(host, ports, timeout=timeout, ca_file=ca_file, ctx=ctx, name=name),
+                           "mail probe")
         worker.result.connect(self._add_result)
         worker.progress.connect(self._progress)
         worker.finished.connect(self._finished)
