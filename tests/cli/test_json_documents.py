@@ -73,7 +73,7 @@ def test_mailprobe_json_matches_its_type(dovecot_risky, postfix_open, certs, run
     proc = run_cli("mailprobe", dovecot_risky.addr, "--pop3-port", str(ports["pop3"]), "--pop3s-port",
                    str(ports["pop3s"]), "--imap-port", str(ports["imap"]), "--imaps-port", str(ports["imaps"]),
                    "--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                   "--ca-file", str(certs.ca), "--timeout", "5", "--json")
+                   "--ca-file", str(certs.ca), "--timeout", "5", "--json", "--as-outsider")
     doc = _document(proc)
     assert problems(doc, ProbeDocument) == []
     assert proc.returncode == 1 and doc["risk"] == "high"
@@ -90,7 +90,8 @@ def test_mailprobe_json_matches_its_type(dovecot_risky, postfix_open, certs, run
 
 def test_relaytest_json_matches_its_type(postfix_open, postfix_closed, run_cli):
     for server, code, open_relay in ((postfix_open, 1, True), (postfix_closed, 0, False)):
-        proc = run_cli("relaytest", "127.0.0.1", "--port", str(server.ports["smtp"]), "--timeout", "5", "--json")
+        proc = run_cli("relaytest", "127.0.0.1", "--port", str(server.ports["smtp"]), "--timeout", "5", "--json",
+                       "--as-outsider")
         doc = _document(proc)
         assert problems(doc, RelayDocument) == []
         assert proc.returncode == code and doc["open_relay"] is open_relay and doc["data_sent"] is False
@@ -113,7 +114,8 @@ def test_the_checker_finds_what_is_wrong():
     good = {"host": "h", "port": 25, "banner": "", "open_relay": None, "attempts": [], "error": None,
             "detail": "", "unanswered": [], "notes": [], "connections": 1, "reconnects": 0, "tarpit_seconds": None,
             "deadline_seconds": 60.0, "seconds": 1.5, "note": "", "data_sent": False, "verdict": "incomplete",
-            "summary": "could not tell"}
+            "summary": "could not tell", "vantage": {"peer": None, "local": None, "kind": None, "trusted": False,
+                                                     "assumed_untrusted": False, "note": ""}}
     assert problems(good, RelayDocument) == []
     missing = dict(good)
     del missing["banner"]

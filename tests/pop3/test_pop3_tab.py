@@ -75,8 +75,9 @@ def test_probe_streams_rows_and_shows_high_risk(tab, qtbot, dovecot_risky):
     panel = tab.probe
     panel.host_edit.setText(dovecot_risky.addr)
     ports = dovecot_risky.ports
-    set_ports(panel, pop3=ports["pop3"], pop3s=ports["pop3s"])  # IMAP would wait out Dovecot's login delay
+    set_ports(panel, pop3=ports["pop3"], pop3s=ports["pop3s"])
     panel.timeout_spin.setValue(5)
+    panel.outsider_check.setChecked(True)  # 127.0.0.1 -> 127.0.0.2: loopback that this Dovecot does not trust
     streamed = []
     panel.run_button.click()
     panel.worker.result.connect(lambda r: streamed.append(r.name))
@@ -246,6 +247,14 @@ def test_relay_needs_confirmation(tab, qtbot, postfix_open):
 
     panel.confirm = lambda host, port: True
     panel.timeout_spin.setValue(5)
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: panel.last is not None, timeout=30000)
+    assert panel.last["open_relay"] is None  # Postfix trusts loopback: accepted from here is no verdict
+    assert "Could not tell:</b> 16 of 16 variants were accepted, but from the server itself" in panel.verdict.text()
+    assert "tested from a trusted network" in panel.behaviour.text()
+    panel.outsider_check.setChecked(True)
+    panel.last = None
+    qtbot.waitUntil(lambda: panel.run_button.isEnabled(), timeout=5000)
     panel.run_button.click()
     qtbot.waitUntil(lambda: panel.last is not None, timeout=30000)
     assert panel.last["open_relay"] is True

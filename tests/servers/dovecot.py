@@ -42,6 +42,7 @@ class DovecotOptions:
     ciphers: str = "DEFAULT"
     auth_failure_delay: str | None = None  # None: Dovecot's stock delay (2 s) after a failed login
     auth_penalty: bool = True  # anvil's stock per-address slow-down after failed logins
+    mechanisms: str = "plain login"  # auth_mechanisms; without plain/login, IMAP offers no cleartext SASL
 
 
 def parse_version(text: str) -> tuple[int, int]:
@@ -81,7 +82,7 @@ def dovecot_config(version: tuple[int, int], d: Path, addr: str, ports: dict[str
         lines.append(f"auth_allow_cleartext = {'yes' if opts.allow_cleartext else 'no'}")
     else:
         lines.append(f"disable_plaintext_auth = {'no' if opts.allow_cleartext else 'yes'}")
-    lines += ["auth_mechanisms = plain login", "auth_verbose = yes"]
+    lines += [f"auth_mechanisms = {opts.mechanisms}", "auth_verbose = yes"]
     if opts.auth_failure_delay is not None:
         lines.append(f"auth_failure_delay = {opts.auth_failure_delay}")
     lines.append("login_greeting = Dovecot ready.")

@@ -21,7 +21,7 @@ from servers.postfix import start_postfix, stop_postfix
 # Fixtures that start a real server; "bind" is the name each feature gives its BIND world.
 SERVER_FIXTURES = frozenset({"certs", "dovecot_risky", "dovecot_safe", "postfix_open", "postfix_closed",
                              "postfix_tarpit", "postfix_hangup", "postfix_stock", "postfix_stock_tarpit",
-                             "postfix_greylist", "postfix_exchange_like", "dovecot_named",
+                             "postfix_greylist", "postfix_exchange_like", "dovecot_named", "dovecot_same_host",
                              "bind"})
 
 
@@ -66,6 +66,13 @@ def dovecot_named(certs):
     """TLS required, a CA-signed certificate that names only mail.sbskit.test (no IP SAN), on 127.0.0.3:
     a well set up server as it looks when probed by IP address."""
     yield from _dovecot(certs, secure=True, addr="127.0.0.3", cert=certs.name_cert, key=certs.name_key)
+
+
+@pytest.fixture(scope="session")
+def dovecot_same_host(certs):
+    """TLS required, CA-signed certificate, listening on 127.0.0.1: the client's own address, which Dovecot
+    treats as secure (its log says "secured"): what a probe run on the server itself meets."""
+    yield from _dovecot(certs, secure=True, addr="127.0.0.1")
 
 
 def _postfix(certs, open_relay: bool, limits: dict[str, str] | None = None):

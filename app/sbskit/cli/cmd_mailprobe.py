@@ -47,6 +47,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the name mail clients use for the server (e.g. mail.example.com): the certificates "
                              "are checked against it and it is sent as SNI. Without it a probe by IP address "
                              "cannot check the certificate's name (reported as not checked, not as wrong)")
+    parser.add_argument("--as-outsider", action="store_true",
+                        help="you checked that the server does not trust this computer's address (Dovecot "
+                             "login_trusted_networks, Postfix mynetworks, Exchange relay connectors): what it accepts "
+                             "from here counts as what the internet gets. Without it, a password taken before TLS "
+                             "from loopback or a private address is reported as 'could not tell from here'. It never "
+                             "applies on the server itself, whose own address Dovecot always treats as secure")
     parser.add_argument("--ca-file", metavar="FILE", help="trust only these CA certificates (PEM) instead of the system store")
     parser.add_argument("--timeout", type=positive_seconds, default=8.0, metavar="SECONDS",
                         help="seconds to wait for each answer (default 8; login answers get 18 s more for "
@@ -81,7 +87,8 @@ def run(args: argparse.Namespace):
         warn(f"{item.label}: {item.status}{' (' + item.error + ')' if item.error else ''}")
 
     report = run_probe(args.host, ports, timeout=args.timeout, ca_file=args.ca_file,
-                       ctx=JobContext(result=show), check_ptr=not args.no_ptr, name=args.name)
+                       ctx=JobContext(result=show), check_ptr=not args.no_ptr, name=args.name,
+                       assume_untrusted=args.as_outsider)
     doc = report.to_dict()
     if memo:
         _write_memo(memo, doc, sheet)

@@ -29,6 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="outside recipient to try (default sbskit-relaytest@example.net)")
     parser.add_argument("--timeout", type=positive_seconds, default=8.0, metavar="SECONDS",
                         help="seconds to wait for each answer (default 8; 10 more after a refusal, for tarpits)")
+    parser.add_argument("--as-outsider", action="store_true",
+                        help="you checked that the server does not trust this computer's address (Postfix "
+                             "mynetworks, Exchange relay connectors): a recipient accepted from here counts as an "
+                             "open relay. Without it, acceptance from loopback or a private address is 'could not "
+                             "tell' (exit 3): servers relay for networks they trust")
     parser.add_argument("--deadline", type=positive_seconds, default=None, metavar="SECONDS",
                         help="the whole test ends after this many seconds (default: 60, or 6 times --timeout "
                              "if that is longer); variants not asked by then are reported as open")
@@ -60,7 +65,8 @@ def run(args: argparse.Namespace):
 
     host, port = split_host_port(args.host, args.port)
     report = run_relay_test(host, port, mail_from=args.mail_from, rcpt_to=args.rcpt_to,
-                            timeout=args.timeout, ctx=JobContext(result=show), deadline=args.deadline)
+                            timeout=args.timeout, ctx=JobContext(result=show), deadline=args.deadline,
+                            assume_untrusted=args.as_outsider)
     doc = report.to_dict()
     code = {True: EXIT_FOUND, False: EXIT_OK, None: EXIT_INCOMPLETE}[report.open_relay]
     return CommandResult(code, doc, relay_text(doc), title=f"Open-relay test: {doc['host']} port {doc['port']}")

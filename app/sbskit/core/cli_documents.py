@@ -127,7 +127,7 @@ class ProbeService(TypedDict):
     protocol: Literal["pop3", "imap", "smtp"]
     port: int
     reachable: bool
-    status: Literal["ok", "not-reachable", "error"]
+    status: Literal["ok", "partial", "not-reachable", "error"]
     error: str | None
     detail: str
     tls: Literal["none", "starttls", "implicit"]
@@ -136,6 +136,10 @@ class ProbeService(TypedDict):
     login_offered_before_tls: list[str]
     login_proof: dict[str, str] | None  # {"kind", "seen"}: the answer that proved the cleartext path
     login_delay_seconds: float | None  # how long a made-up login took to be refused
+    failed_logins: int  # login attempts the server may log as failed (0 where the probe could avoid them)
+    login_seen_from_trusted_network: dict[str, str] | None  # {"kind", "seen"}: a "yes" that proves nothing here
+    peer_ip: str | None
+    local_ip: str | None
     starttls_offered: bool | None  # None: not learned
     open_questions: list[dict[str, str]]  # {"id", "question", "reason"}: what could not be settled
     capabilities: list[str]
@@ -150,9 +154,20 @@ class ProbeService(TypedDict):
     transcript: list[str]
 
 
+class Vantage(TypedDict):
+    peer: str | None
+    local: str | None
+    kind: Literal["same-address", "this-machine", "private", "public"] | None
+    trusted: bool  # the server may trust this address: a "yes" from here is not the internet's view
+    assumed_untrusted: bool  # --as-outsider
+    note: str
+
+
 class ProbeDocument(TypedDict):
     host: str
     name: str | None  # --name: the name clients use, checked against the certificates
+    vantage: Vantage | None
+    failed_logins: int
     services: list[ProbeService]
     risk: Literal["high", "medium", "low", "unknown"]
     reasons: list[str]
@@ -181,8 +196,9 @@ class RelayDocument(TypedDict):
     port: int
     banner: str
     open_relay: bool | None  # None: the test could not finish
-    verdict: Literal["possibly-open", "closed", "temporary-only", "incomplete"]
+    verdict: Literal["possibly-open", "closed", "temporary-only", "accepted-from-trusted-network", "incomplete"]
     summary: str  # the headline in words
+    vantage: Vantage  # where the test ran from, as the server saw it
     attempts: list[RelayAttempt]
     error: str | None
     detail: str

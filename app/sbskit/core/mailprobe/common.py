@@ -49,6 +49,7 @@ REFUSAL_WORDS = (
     "not allowed",
     "not permitted",
     "not supported",
+    "unsupported",
     "not available",
     "unknown command",
     "unrecognized",

@@ -157,4 +157,7 @@ def overall(report: ProbeReport) -> None:
         if unchecked:
             reasons.append(f"the certificates' name was not checked ({', '.join(unchecked)}): probed by IP address; "
                            "give the name clients use (--name) to check it")
+    vantage = getattr(report, "vantage", None)
+    if vantage is not None and vantage.trusted and reachable:
+        reasons.insert(0, vantage.note())
     report.reasons = reasons

@@ -74,6 +74,7 @@ class Conn:
         self._handshaking = False
         self.sock: socket.socket | ssl.SSLSocket | None = None
         self.peer_ip: str | None = None
+        self.local_ip: str | None = None  # this end's address: tells whether the test runs on the server itself
         self.transcript: list[str] = []  # what was said, for the report (no secrets are ever sent)
         self._connect()
         self.expect("the greeting")
@@ -123,6 +124,10 @@ class Conn:
                 continue
             self.sock = sock
             self.peer_ip = addr[0]
+            try:
+                self.local_ip = sock.getsockname()[0]
+            except OSError:
+                self.local_ip = None
             return
         raise last or ProbeError("unreachable", f"no address for {self.host}")
 

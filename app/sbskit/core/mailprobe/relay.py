@@ -27,6 +27,7 @@ from sbskit.core.mailprobe import relayreplies, relayverdict, smtp
 from sbskit.core.mailprobe.hosts import check_port, normalise_host
 from sbskit.core.mailprobe.netio import Conn, ProbeError
 from sbskit.core.mailprobe.relaylanes import Lane, greet, run_lane
+from sbskit.core.mailprobe.vantage import Vantage
 
 MAX_LANES = 4  # connections at once
 TARPIT_NOTABLE = 1.0  # seconds: refusals slower than this are a deliberate tarpit
@@ -80,12 +81,13 @@ class RelayReport:
     connections: int = 0
     reconnects: int = 0
     tarpit_seconds: float | None = None
+    vantage: Vantage = field(default_factory=Vantage)
     deadline_seconds: float = 0.0
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"host": self.host, "port": self.port, "banner": self.banner, "open_relay": self.open_relay,
-                "verdict": self.verdict, "summary": self.summary,
+                "verdict": self.verdict, "summary": self.summary, "vantage": self.vantage.to_dict(),
                 "attempts": [a.to_dict() for a in self.attempts], "error": self.error, "detail": self.detail,
                 "unanswered": [dict(u) for u in self.unanswered], "notes": list(self.notes),
                 "connections": self.connections, "reconnects": self.reconnects,
@@ -159,8 +161,12 @@ def _tarpit(report: RelayReport) -> None:
 
 def run_relay_test(host: str, port: int = 25, mail_from: str = DEFAULT_FROM, rcpt_to: str = DEFAULT_TO,
                    timeout: float = 8.0, ctx: JobContext | None = None, deadline: float | None = None,
-                   lanes: int = MAX_LANES) -> RelayReport:
-    """Try every variant, spread over up to ``lanes`` connections; stream each :class:`Attempt`."""
+                   lanes: int = MAX_LANES, assume_untrusted: bool = False) -> RelayReport:
+    """Try every variant, spread over up to ``lanes`` connections; stream each :class:`Attempt`.
+
+    ``assume_untrusted``: the user says the server does not trust this address (``--as-outsider``);
+    without it, recipients accepted from loopback or a private address are no open-relay verdict.
+    """
     ctx = ctx or null_context()
     host = normalise_host(host)
     port = check_port(port, "the SMTP port")
@@ -173,7 +179,7 @@ def run_relay_test(host: str, port: int = 25, mail_from: str = DEFAULT_FROM, rcp
     budget = default_deadline(timeout) if deadline is None else deadline
     if not 0 < budget <= 86400:
         raise UserInputError(f"the deadline must be between 0 and 86400 seconds, not {budget}")
-    report = RelayReport(host, port, deadline_seconds=budget)
+    report = RelayReport(host, port, deadline_seconds=budget, vantage=Vantage(assumed_untrusted=assume_untrusted))
     started = time.monotonic()
     ends = started + budget
     try:
@@ -183,6 +189,9 @@ def run_relay_test(host: str, port: int = 25, mail_from: str = DEFAULT_FROM, rcp
         relayverdict.decide(report, 0)
         report.seconds = time.monotonic() - started
         return report
+    report.vantage.peer, report.vantage.local = first.peer_ip, first.local_ip
+    if report.vantage.trusted:
+        report.notes.append(report.vantage.note())
     try:
         report.banner = greet(first)
     except ProbeError as exc:

@@ -48,6 +48,17 @@ def decide(report: "RelayReport", total: int) -> None:
     accepted = [a for a in answered if a.relayed]
     refused = [a for a in answered if not a.relayed and meaning(a.reply_code, a.reply, a.stage).refusal]
     pending = [a for a in answered if not a.relayed and a not in refused]
+    if accepted and not report.vantage.relay_evidence_counts:
+        report.open_relay, report.verdict = None, "accepted-from-trusted-network"
+        report.error = "trusted-network"
+        report.detail = (f"{len(accepted)} of {total} variants were accepted, but from {report.vantage.where()}, "
+                         "an address the server may trust")
+        report.summary = (f"could not tell: {len(accepted)} of {total} variants were accepted, but from "
+                          f"{report.vantage.where()}: servers relay for addresses they trust (Postfix mynetworks, "
+                          "which is loopback in Debian's stock main.cf; Exchange relay connectors), so this shows "
+                          "nothing about the internet. Run the test from outside the network, or, if you know the "
+                          "server does not trust this address, with --as-outsider")
+        return
     if accepted:
         report.open_relay, report.verdict = True, "possibly-open"
         report.summary = (f"possibly an open relay: {len(accepted)} of {total} variants were accepted at RCPT TO "

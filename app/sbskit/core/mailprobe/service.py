@@ -17,6 +17,7 @@ from sbskit.core.mailprobe import findings, imap, pop3, smtp, tlschecks
 from sbskit.core.mailprobe.common import LOGIN_DELAY_ALLOWANCE, login_turn
 from sbskit.core.mailprobe.model import QUESTIONS, ServiceResult, ServiceSpec
 from sbskit.core.mailprobe.netio import Conn, ProbeError
+from sbskit.core.mailprobe.vantage import SAME_ADDRESS, Vantage
 
 DIALOGUES = {"pop3": pop3, "imap": imap, "smtp": smtp}
 DEADLINE_FACTOR = 3.0  # the facts dialogue may take this many timeouts in total
@@ -48,6 +49,7 @@ def _facts(spec: ServiceSpec, host: str, timeout: float, res: ServiceResult, can
     try:
         conn = Conn(host, spec.port, timeout, time.monotonic() + timeout * DEADLINE_FACTOR, cancelled)
         res.reachable = True
+        res.peer_ip, res.local_ip = conn.peer_ip, conn.local_ip
         return DIALOGUES[spec.protocol].facts(conn, res, host, implicit), conn.peer_ip
     except ProbeError as exc:
         if exc.not_reachable and not res.reachable:
@@ -93,6 +95,26 @@ def _login(spec: ServiceSpec, host: str, timeout: float, res: ServiceResult, cap
             res.transcript += ["-- the login question, on a new connection --"] + conn.transcript
             res.transcript = res.transcript[:MAX_TRANSCRIPT]
             conn.close()
+
+
+def _weigh_vantage(res: ServiceResult, where: Vantage) -> None:
+    """A password path seen from an address the server trusts is no proof for other clients: the question
+    stays open ("could not tell from here"), with what was seen and what to do."""
+    if not res.cleartext_login_before_tls or where.login_evidence_counts:
+        return
+    seen = (res.login_proof or {}).get("seen", "")
+    res.login_seen_from_trusted_network, res.login_proof = res.login_proof, None
+    res.cleartext_login_before_tls = None
+    res.login_test = f"seen from {where.where()} only: {res.login_test}"
+    if where.kind == SAME_ADDRESS:
+        why = ("this computer is the server itself, and Dovecot treats connections from its own address as secure "
+               "(passwords before TLS are allowed there whatever its settings)")
+        todo = "test from another machine, ideally outside the network"
+    else:
+        why = f"the server may trust this address ({where.where()}): login_trusted_networks, mynetworks"
+        todo = ("test from outside the network, or, if you know the server does not trust this address, "
+                "probe again with --as-outsider")
+    res.leave_open("login", f"could not tell from here: the server answered '{seen}', but {why}; {todo}")
 
 
 def _tls_extras(spec: ServiceSpec, host: str, timeout: float, ca_file: str | None, res: ServiceResult, cancelled) -> None:
@@ -145,8 +167,10 @@ def _ptr(res: ServiceResult, address: str | None, timeout: float) -> None:
 
 def probe_service(spec: ServiceSpec, host: str, timeout: float = 8.0, ca_file: str | None = None,
                   cancelled=lambda: False, check_ptr: bool = True,
-                  login_allowance: float = LOGIN_DELAY_ALLOWANCE, name: str | None = None) -> ServiceResult:
-    """Check one service; never raises for anything the server does. ``name``: the name clients use."""
+                  login_allowance: float = LOGIN_DELAY_ALLOWANCE, name: str | None = None,
+                  assume_untrusted: bool = False) -> ServiceResult:
+    """Check one service; never raises for anything the server does. ``name``: the name clients use;
+    ``assume_untrusted``: the user says the server does not trust this address (see :mod:`vantage`)."""
     res = ServiceResult(spec.name, spec.protocol, spec.port, tls="implicit" if spec.tls == "implicit" else "none",
                         client_name=name)
     started = time.monotonic()
@@ -157,6 +181,7 @@ def probe_service(spec: ServiceSpec, host: str, timeout: float = 8.0, ca_file: s
     if spec.tls != "implicit":
         if caps is not None and not cancelled():
             _login(spec, host, timeout, res, caps, cancelled, login_allowance)
+            _weigh_vantage(res, Vantage(res.peer_ip, res.local_ip, assume_untrusted))
         elif res.banner or cancelled():
             res.leave_open("login", "cancelled" if cancelled() else "not asked: the first dialogue stopped before it")
     if res.tls_session and not cancelled():

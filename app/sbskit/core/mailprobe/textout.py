@@ -110,6 +110,19 @@ def learned_before_stop(svc: dict[str, Any]) -> list[str]:
     return parts
 
 
+def failed_logins_line(doc: dict[str, Any]) -> str:
+    """How many failed logins the probe left in the server's log (what fail2ban and lockout policies count)."""
+    count = doc.get("failed_logins", 0) or 0
+    if not count:
+        return ("Failed logins caused on the server: 0 (continuations were cancelled with '*' before any "
+                "password; nothing for fail2ban or a lockout policy to count).")
+    where = ", ".join(f"{s['name']} ({s['port']}): {s['failed_logins']}" for s in doc["services"]
+                      if s.get("failed_logins"))
+    return (f"Failed logins caused on the server: {count} ({where}), made-up user sbskit-probe-nobody; "
+            "only where nothing else could settle the question. fail2ban counts such lines: probing often "
+            "from one address can get it banned.")
+
+
 def open_question_lines(doc: dict[str, Any]) -> list[str]:
     lines = []
     for svc in doc["services"]:
@@ -124,7 +137,11 @@ def probe_text(doc: dict[str, Any]) -> str:
         rows.append((svc["name"], str(svc["port"]), service_state(svc), tls_cell(svc), login_cell(svc),
                      cert_summary(svc.get("certificate"))))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = [f"Mail server {doc['host']}: overall risk {doc['risk'].upper()}", ""]
+    lines = [f"Mail server {doc['host']}: overall risk {doc['risk'].upper()}"]
+    vantage = doc.get("vantage") or {}
+    if vantage.get("trusted"):
+        lines.append(f"!! {vantage['note']}")
+    lines.append("")
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     proofs = [proof_line(svc) for svc in doc["services"] if svc.get("login_proof")]
     if proofs:
@@ -154,7 +171,7 @@ def probe_text(doc: dict[str, Any]) -> str:
         lines += ["", "Open questions:"] + questions
     lines += ["", "Why this risk:"] + [f"  - {r}" for r in doc.get("reasons", [])]
     lines += ["", "No real password was sent: the login test uses a made-up user and a dummy password, and "
-                  "stops at the first answer that settles the question."]
+                  "stops at the first answer that settles the question.", failed_logins_line(doc)]
     return "\n".join(lines)
 
 

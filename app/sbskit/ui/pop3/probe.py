@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDoubleSpinBox,
     QFileDialog,
     QGridLayout,
@@ -39,7 +40,15 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.mailprobe.model import ServiceResult
 from sbskit.core.mailprobe.probe import DEFAULT_PORTS, SPEC_TEMPLATES
-from sbskit.core.mailprobe.textout import cert_summary, login_cell, probe_text, proof_short, service_state, tls_cell
+from sbskit.core.mailprobe.textout import (
+    cert_summary,
+    failed_logins_line,
+    login_cell,
+    probe_text,
+    proof_short,
+    service_state,
+    tls_cell,
+)
 from sbskit.ui.common.remembered import recall, remember
 from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.common.workers import JobWorker
@@ -170,6 +179,14 @@ class ProbePanel(QWidget):
         browse = QPushButton("Browse...")
         browse.clicked.connect(self._browse_ca)
         grid.addWidget(browse, 3, 7)
+        self.outsider_check = QCheckBox("Outs&ider: the server does not trust this PC")
+        self.outsider_check.setAccessibleName("Treat this PC as an outsider")
+        self.outsider_check.setToolTip(
+            "Tick only if you checked that the server does not trust this PC's address (Dovecot "
+            "login_trusted_networks, Postfix mynetworks, Exchange relay connectors). Otherwise a password taken "
+            "before TLS from loopback or the LAN is reported as 'could not tell from here'. Never applies on the "
+            "server itself: Dovecot always treats its own address as secure.")
+        grid.addWidget(self.outsider_check, 4, 1, 1, 6)
         layout.addLayout(grid)
 
         buttons = QHBoxLayout()
@@ -254,6 +271,7 @@ class ProbePanel(QWidget):
 
         host = self.host_edit.text()
         name = self.name_edit.text().strip() or None
+        outsider = self.outsider_check.isChecked()
         ports = self.ports()
         timeout = self.timeout_spin.value()
         remember({"probe/host": host.strip(), "probe/timeout": timeout, "probe/name": name or ""})
@@ -266,7 +284,8 @@ class ProbePanel(QWidget):
         self.progress.setRange(0, 0)
         self._set_running(True)
         self._badge("info", f"Probing {host or '?'}...")
-        worker = JobWorker(lambda ctx: run_probe(host, ports, timeout=timeout, ca_file=ca_file, ctx=ctx, name=name),
+        worker = JobWorker(lambda ctx: run_probe(host, ports, timeout=timeout, ca_file=ca_file, ctx=ctx, name=name,
+                                                 assume_untrusted=outsider),
                            "mail probe")
         worker.result.connect(self._add_result)
         worker.progress.connect(self._progress)
@@ -325,12 +344,17 @@ class ProbePanel(QWidget):
         open_count = sum(len(s.get("open_questions") or []) for s in doc["services"])
         extra = (f"<br>{open_count} question(s) stayed open: see the list below and the services marked "
                  "\u201cpartly checked\u201d; what they did show is kept.") if open_count else ""
+        vantage = doc.get("vantage") or {}
+        if vantage.get("trusted"):
+            extra += f"<br><b>Careful:</b> {html.escape(vantage['note'])}"
         self._badge(RISK_KIND[doc["risk"]], f"<b>{html.escape(RISK_TEXT[doc['risk']])}</b>{extra}")
-        shown = doc["reasons"][:MAX_REASONS_SHOWN]
-        more = len(doc["reasons"]) - len(shown)
+        reasons = [r for r in doc["reasons"] if r != vantage.get("note")]  # already on the badge
+        shown = reasons[:MAX_REASONS_SHOWN]
+        more = len(reasons) - len(shown)
         lines = [f"  \u2022 {r}" for r in shown] + ([f"  \u2022 and {more} more (Copy as text has them all)"] if more else [])
+        lines.append(f"  \u2022 {failed_logins_line(doc)}")
         self.reasons_label.setText("\n".join(lines))
-        self.reasons_label.setVisible(bool(doc["reasons"]))
+        self.reasons_label.setVisible(True)
         self.copy_button.setEnabled(True)
         self.csv_button.setEnabled(True)
         self.message.emit(f"Probe of {doc['host']} finished: risk {doc['risk']}")

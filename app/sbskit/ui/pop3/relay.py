@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -93,6 +94,12 @@ class RelayPanel(QWidget):
                               ("RCPT &TO:", self.to_edit), ("Time&out:", self.timeout_spin),
                               ("Dead&line:", self.deadline_spin)):
             form.addRow(label, widget)
+        self.outsider_check = QCheckBox("Outs&ider: the server does not trust this PC")
+        self.outsider_check.setAccessibleName("Treat this PC as an outsider")
+        self.outsider_check.setToolTip("Tick only if you checked that the server does not relay for this PC's "
+                                       "address (Postfix mynetworks, Exchange relay connectors). Otherwise a "
+                                       "recipient accepted from loopback or the LAN is 'could not tell'.")
+        form.addRow("", self.outsider_check)
         layout.addLayout(form)
         row = QHBoxLayout()
         self.run_button = QPushButton("Run relay test...")
@@ -153,6 +160,7 @@ class RelayPanel(QWidget):
 
         sender, rcpt, timeout = self.from_edit.text(), self.to_edit.text(), self.timeout_spin.value()
         deadline = float(self.deadline_spin.value())
+        outsider = self.outsider_check.isChecked()
         remember({"relay/host": host, "relay/port": port})
         self.table.setRowCount(0)
         self.behaviour.setVisible(False)
@@ -161,7 +169,7 @@ class RelayPanel(QWidget):
         self._running(True)
         self._verdict("info", f"Testing {html.escape(host)} port {port}...")
         worker = JobWorker(lambda ctx: run_relay_test(host, port, sender, rcpt, timeout=timeout, ctx=ctx,
-                                                      deadline=deadline), "relay test")
+                                                      deadline=deadline, assume_untrusted=outsider), "relay test")
         worker.result.connect(self._attempt)
         worker.progress.connect(lambda d, t, m: (self.progress.setRange(0, t), self.progress.setValue(d)))
         worker.finished.connect(self._finished)
