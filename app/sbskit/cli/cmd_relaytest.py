@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rcpt-to", default="sbskit-relaytest@example.net", metavar="ADDR",
                         help="outside recipient to try (default sbskit-relaytest@example.net)")
     parser.add_argument("--timeout", type=positive_seconds, default=8.0, metavar="SECONDS",
-                        help="seconds to wait for each answer (default 8; 10 more after a refusal, for tarpits)")
+                        help="seconds to wait for each answer (default 8; 10 more for answers a tarpit holds back: after a refusal, and for every RCPT TO once one came late)")
     parser.add_argument("--as-outsider", action="store_true",
                         help="you checked that the server does not trust this computer's address (Postfix "
                              "mynetworks, Exchange relay connectors): a recipient accepted from here counts as an "

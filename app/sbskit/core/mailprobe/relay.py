@@ -15,7 +15,6 @@ tarpit of 5 s per refusal costs about 20 s rather than minutes.
 from __future__ import annotations
 
 import queue
-import statistics
 import threading
 import time
 from dataclasses import dataclass, field
@@ -26,11 +25,10 @@ from sbskit.core.jobs import JobContext, null_context
 from sbskit.core.mailprobe import relayreplies, relayverdict, smtp
 from sbskit.core.mailprobe.hosts import check_port, normalise_host
 from sbskit.core.mailprobe.netio import Conn, ProbeError
-from sbskit.core.mailprobe.relaylanes import Lane, greet, run_lane
+from sbskit.core.mailprobe.relaylanes import TARPIT_ALLOWANCE, Lane, Shared, greet, run_lane
 from sbskit.core.mailprobe.vantage import Vantage
 
 MAX_LANES = 4  # connections at once
-TARPIT_NOTABLE = 1.0  # seconds: refusals slower than this are a deliberate tarpit
 
 DEFAULT_FROM = "sbskit-relaytest@example.org"
 DEFAULT_TO = "sbskit-relaytest@example.net"
@@ -150,18 +148,10 @@ def plan_lanes(tries: list[tuple[str, str, str]], lanes: int = MAX_LANES) -> lis
     return [lane for lane in out if lane]
 
 
-def _tarpit(report: RelayReport) -> None:
-    refusals = [a.seconds for a in report.attempts if a.reply_code and a.reply_code >= 500 and a.seconds is not None]
-    if len(refusals) >= 3 and statistics.median(refusals) >= TARPIT_NOTABLE:
-        report.tarpit_seconds = round(statistics.median(refusals), 1)
-        report.notes.append(f"The server slows every refused recipient by about {report.tarpit_seconds:.0f} s "
-                            f"(a tarpit, which makes address harvesting slow); the test spread its variants over "
-                            f"{min(MAX_LANES, len(report.attempts))} connections at once to keep it short.")
-
-
 def run_relay_test(host: str, port: int = 25, mail_from: str = DEFAULT_FROM, rcpt_to: str = DEFAULT_TO,
                    timeout: float = 8.0, ctx: JobContext | None = None, deadline: float | None = None,
-                   lanes: int = MAX_LANES, assume_untrusted: bool = False) -> RelayReport:
+                   lanes: int = MAX_LANES, assume_untrusted: bool = False,
+                   tarpit_allowance: float = TARPIT_ALLOWANCE) -> RelayReport:
     """Try every variant, spread over up to ``lanes`` connections; stream each :class:`Attempt`.
 
     ``assume_untrusted``: the user says the server does not trust this address (``--as-outsider``);
@@ -202,16 +192,19 @@ def run_relay_test(host: str, port: int = 25, mail_from: str = DEFAULT_FROM, rcp
         report.seconds = time.monotonic() - started
         return report
     tries = variants(mail_from, rcpt_to, smtp.banner_name(report.banner), first.peer_ip or host)
-    _run_lanes(report, tries, first, host, port, timeout, ends, ctx, lanes)
+    shared = Shared(tarpit_allowance)
+    fast = _run_lanes(report, tries, first, host, port, timeout, ends, ctx, lanes, shared)
     ctx.check()  # a cancelled test ends as cancelled, not as a verdict
     relayverdict.decide(report, len(tries))
-    _tarpit(report)
+    relayverdict.timing_notes(report, fast, min(MAX_LANES, lanes, len(tries)))
+    relayverdict.timeout_hint(report, timeout, tarpit_allowance, shared.held_back.is_set())
     report.seconds = time.monotonic() - started
     return report
 
 
 def _run_lanes(report: RelayReport, tries, first: Conn, host: str, port: int, timeout: float, ends: float,
-               ctx: JobContext, lanes: int) -> None:
+               ctx: JobContext, lanes: int, shared: Shared) -> list[float]:
+    """Run the lanes; returns how long the answers that were not refusals took (MAIL FROM 250, ...)."""
     events: queue.Queue = queue.Queue()
     plan = []
     for number, indices in enumerate(plan_lanes(tries, lanes), start=1):
@@ -219,12 +212,14 @@ def _run_lanes(report: RelayReport, tries, first: Conn, host: str, port: int, ti
         plan[-1].pending.extend(indices)
     threads = [threading.Thread(target=run_lane, name=f"relay-lane-{lane.number}", daemon=True,
                                 args=(lane, first if lane.number == 1 else None, tries, host, port, timeout, ends,
-                                      ctx.is_cancelled, events)) for lane in plan]
+                                      ctx.is_cancelled, events, shared)) for lane in plan]
     for thread in threads:
         thread.start()
     answers: dict[int, Attempt] = {}
     running = len(threads)
     ended: list[tuple[int, str, int]] = []
+    fast: list[float] = []
+    held_back = 0
     while running:
         try:
             event = events.get(timeout=0.1)
@@ -242,6 +237,10 @@ def _run_lanes(report: RelayReport, tries, first: Conn, host: str, port: int, ti
             report.unanswered.append({"variant": tries[event[1]][0], "reason": event[2]})
         elif kind == "session":
             report.connections += 1
+        elif kind == "timing":
+            fast.append(event[1])
+        elif kind == "held-back":
+            held_back += 1
         elif kind == "ended":
             ended.append((event[1], event[2], event[3]))
             report.reconnects += 1  # the lane carries on with a new session if anything is left
@@ -264,9 +263,14 @@ def _run_lanes(report: RelayReport, tries, first: Conn, host: str, port: int, ti
     report.transcript = report.transcript[:400]
     report.attempts = [answers[i] for i in sorted(answers)]
     _notes_on_hangups(report, ended)
+    if held_back and not report.unanswered:
+        report.notes.append(f"The first refused recipient of {held_back} session(s) was held back longer than "
+                            f"{timeout:g} s (a tarpit from the first refusal on, as Exchange does); the test asked "
+                            f"again with {shared.allowance:g} s more and carried on.")
     if report.unanswered and report.error is None:
         report.error = "incomplete"
         report.detail = f"{len(report.unanswered)} of {len(tries)} variants got no answer: {report.unanswered[0]['reason']}"
+    return fast
 
 
 def _notes_on_hangups(report: RelayReport, ended: list[tuple[int, str, int]]) -> None:

@@ -9,6 +9,7 @@ variant was answered, but N only temporarily"), never "stopped".
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from typing import TYPE_CHECKING
@@ -90,3 +91,48 @@ def decide(report: "RelayReport", total: int) -> None:
         report.detail = f"{len(pending)} variant(s) got only a temporary answer ({tally(pending)})"
     none_accepted = " None was accepted." if answered or report.unanswered else ""
     report.summary = f"could not tell: {report.detail.rstrip('.')}.{none_accepted}"
+
+
+TARPIT_NOTABLE = 1.0  # seconds: refusals slower than this are held back on purpose
+
+
+def timing_notes(report: "RelayReport", fast: list[float], lanes: int) -> None:
+    """Say how the server timed its answers: a tarpit of refusals (Exchange: every one; Postfix: after a few
+    errors) is a good sign; every answer slow, accepted ones too, is a slow link or server, not a tarpit."""
+    refusals = [a for a in report.attempts if a.seconds is not None and a.reply_code is not None
+                and meaning(a.reply_code, a.reply, a.stage).refusal]
+    slow = sorted(a.seconds for a in refusals if a.seconds >= TARPIT_NOTABLE)
+    if len(slow) < 2:
+        return
+    typical = slow[len(slow) // 2]
+    if fast and sorted(fast)[len(fast) // 2] >= TARPIT_NOTABLE:
+        report.notes.append(f"The server answers every command slowly (about {typical:.1f} s, accepted ones too): a "
+                            "slow link or a deliberately slow server, not a tarpit of refused recipients.")
+        return
+    report.tarpit_seconds = round(typical, 1)
+    if len(slow) == len(refusals):
+        report.notes.append(f"The server holds every refused recipient about {typical:.1f} s before answering (a "
+                            "tarpit, as Exchange does), which makes address harvesting slow; the test spread its "
+                            f"variants over {lanes} connections at once to keep it short.")
+    else:
+        report.notes.append(f"{len(slow)} of {len(refusals)} refusals were held back about {typical:.1f} s, the "
+                            "others answered at once: the server slows a session once it has counted a few errors "
+                            "(Postfix's smtpd_error_sleep_time after smtpd_soft_error_limit), which makes address "
+                            "harvesting slow.")
+
+
+def timeout_hint(report: "RelayReport", timeout: float, allowance: float, held_back: bool) -> None:
+    """When RCPT answers never came in time, say which --timeout would let them."""
+    waited = [u for u in report.unanswered if "RCPT TO" in u.get("reason", "")]
+    if not waited:
+        return
+    seen = [a.seconds for a in report.attempts if a.seconds is not None]
+    if seen:
+        suggest = math.ceil(max(seen)) + 3
+        why = f"answers that did come took up to {max(seen):.1f} s"
+    else:
+        suggest = math.ceil(2 * (timeout + allowance))
+        why = f"no RCPT TO was answered within {timeout + allowance:g} s"
+    report.notes.append(f"The server may hold refused recipients longer than the test waited ({why}; Exchange "
+                        f"tarpits 5 s per refused recipient): try a timeout of {suggest} s or more (--timeout "
+                        f"{suggest}), with a deadline long enough for it.")

@@ -81,8 +81,9 @@ class RelayPanel(QWidget):
         self.timeout_spin.setValue(8.0)
         self.timeout_spin.setSuffix(" s")
         self.timeout_spin.setAccessibleName("Timeout per answer")
-        self.timeout_spin.setToolTip("Seconds to wait for each answer; 10 s more once the server has refused "
-                                     "something, because servers tarpit refusals (Exchange: 5 s each)")
+        self.timeout_spin.setToolTip("Seconds to wait for each answer; 10 s more for answers a tarpit holds back "
+                                     "(after a refusal, and for every RCPT TO once one came late: Exchange holds "
+                                     "each refused recipient 5 s)")
         self.deadline_spin = QSpinBox()
         self.deadline_spin.setRange(5, 3600)
         self.deadline_spin.setValue(int(default_deadline(8.0)))
