@@ -116,10 +116,10 @@ def probe_one(key: str, port: int, ctx=None):
         (garbage, "imap", "garbage", "error", "binary data"),
         (silent, "smtp", "timeout", "error", "no complete answer to the greeting within 1 s"),
         (greet_then_silent, "pop3", "timeout", "partial", "no complete answer to CAPA within 1 s"),
-        (tls_garbage, "pop3s", "tls-failed", "error", "TLS handshake failed"),
+        (tls_garbage, "pop3s", "not-tls", "error", "the port answered without TLS"),
         (tls_drip, "imaps", "timeout", "error", "no complete answer to the TLS handshake within 1 s"),
         (silent, "smtps", "timeout", "error", "no complete answer to the TLS handshake within 1 s"),
-        (stls_then_garbage, "pop3", "tls-failed", "partial", "TLS handshake failed"),
+        (stls_then_garbage, "pop3", "tls-failed", "partial", ""),
         (endless_smtp_reply, "submission", "too-long", "partial", "SMTP reply with no last line"),
     ],
     ids=["drip", "endless-line", "garbage", "silent-smtp", "greet-then-silent", "tls-garbage", "tls-drip",
@@ -138,7 +138,9 @@ def test_hostile_server_is_bounded(hostile, behaviour, key, kind, status, needle
     if status == "partial":  # something was learned before it broke, and it is kept
         assert svc.banner
         assert svc.open_questions or svc.findings
-    if kind != "tls-failed":
+    if kind == "not-tls":
+        assert svc.open_questions[0]["reason"].endswith(svc.detail)
+    elif kind != "tls-failed":
         assert svc.open_questions[0]["reason"] == svc.detail
 
 
@@ -258,3 +260,30 @@ def test_refusing_greeting_is_rejected_not_a_finding(hostile, greeting, key):
     assert greeting.decode().strip().split(" ", 1)[1][:10] in svc.detail
     assert [f.id for f in svc.findings if f.severity != "info"] == []
     assert report.risk == "unknown"
+
+
+def plain_pop3_greeting(conn, stop):
+    conn.sendall(b"+OK plain POP3 ready\r\n")
+    _read_some(conn, stop)
+    pause(stop, 1)
+
+
+def http_error(conn, stop):
+    _read_some(conn, stop)  # the TLS hello
+    conn.sendall(b"HTTP/1.1 400 Bad Request\r\nServer: webserver\r\nContent-Length: 0\r\n\r\n")
+    pause(stop, 1)
+
+
+@pytest.mark.parametrize("behaviour,seen", [(plain_pop3_greeting, "plain POP3 ready"), (http_error, "1.1 400 Bad Request")],
+                         ids=["plain-greeting", "http"])
+def test_a_plain_answer_on_a_tls_port_is_not_a_tls_weakness(hostile, behaviour, seen):
+    """Plain text on 995 is 'not a POP3S service here' (info, could not check, exit 3), not a medium finding."""
+    server = hostile(behaviour)
+    report, _ = probe_one("pop3s", server.port)
+    (svc,) = report.services
+    assert (svc.status, svc.error) == ("error", "not-tls"), svc.to_dict()
+    assert seen in svc.detail and svc.detail.startswith("the port answered without TLS")
+    assert [(f.id, f.severity) for f in svc.findings] == [("not-tls", "info")]
+    assert svc.findings[0].title == "No TLS on this port: not a POP3S service"
+    assert report.risk == "unknown" and not report.to_dict()["complete"]
+    assert svc.open_questions[0]["id"] == "tls"

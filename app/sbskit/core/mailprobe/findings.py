@@ -93,7 +93,7 @@ def access_findings(res: ServiceResult) -> None:
     if res.protocol == "smtp" and res.tls == "none" and res.starttls_offered is False and res.banner:
         severity = "high" if res.port in (587,) else "medium"
         res.add("smtp-no-starttls", severity, "SMTP offers no STARTTLS", "mail and any login travel unencrypted.")
-    if res.protocol == "pop3" and res.reachable:
+    if res.protocol == "pop3" and res.reachable and res.error != "not-tls":
         res.add("pop3-reachable", "info", f"POP3 answers on port {res.port} from here",
                 "every POP3 port that answers is a way to copy mailboxes off the server.")
     if res.ntlm and res.ntlm.get("decoded"):

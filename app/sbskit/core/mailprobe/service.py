@@ -56,7 +56,13 @@ def _facts(spec: ServiceSpec, host: str, timeout: float, res: ServiceResult, can
             res.status, res.error, res.detail = "not-reachable", exc.kind, exc.detail
             return None, None
         res.error, res.detail = exc.kind, exc.detail
-        if exc.kind == "tls-failed":
+        if exc.kind == "not-tls" and implicit:  # nothing learned: not a TLS mail service here, no weakness of one
+            res.add("not-tls", "info", f"No TLS on this port: not a {spec.name} service",
+                    f"{exc.detail}. A {spec.name} port starts with TLS; something else answers here (a plain-text "
+                    "service, a web server, a wrongly mapped port), so nothing could be checked.")
+            res.leave_open("tls", f"not a {spec.name} service: {exc.detail}")
+        elif exc.kind in ("tls-failed", "not-tls"):  # after STARTTLS was agreed: a broken TLS service
+            res.error = "tls-failed"
             res.add("tls-failed", "medium", "The TLS handshake fails", exc.detail)
         else:
             res.leave_open(res.asking, exc.detail)
