@@ -92,3 +92,22 @@ def test_relay_refused_from_loopback_still_counts(postfix_closed):
     report = run_relay_test("127.0.0.1", postfix_closed.ports["smtp"], timeout=5)
     assert report.open_relay is False and report.verdict == "closed"
     assert any(n.startswith("tested from a trusted network") for n in report.notes)
+
+
+def test_headline_is_not_final_while_a_question_could_raise_the_risk(dovecot_risky):
+    """Certificate findings make it MEDIUM; the login question, open from loopback, could make it HIGH."""
+    from sbskit.core.mailprobe.checklist import Checklist
+    from sbskit.core.mailprobe.memo import render_memo
+
+    port = dovecot_risky.ports["pop3"]
+    report = run_probe(dovecot_risky.addr, {"pop3s": 0, "imap": 0, "imaps": 0, "pop3": port, **OFF}, timeout=5)
+    doc = report.to_dict()
+    assert doc["risk"] == "medium" and doc["risk_final"] is False and doc["risk_could_be"] == "high"
+    assert doc["headline"].startswith(f"overall risk at least MEDIUM, could be HIGH: 1 question open: POP3 ({port}): "
+                                      "Does it take a password before TLS? (could not tell from here")
+    assert probe_text(doc).splitlines()[0] == f"Mail server {dovecot_risky.addr}: {doc['headline']}"
+    memo = render_memo(Checklist(), doc)
+    assert "overall risk at least <span class='medium'>" in memo and "<b>Not final:</b> it could be HIGH" in memo
+    final = run_probe(dovecot_risky.addr, {"pop3s": port and dovecot_risky.ports["pop3s"], "imap": 0, "imaps": 0,
+                                           "pop3": 0, **OFF}, timeout=5)
+    assert final.to_dict()["risk_final"] is True and final.to_dict()["headline"] == "overall risk MEDIUM"

@@ -168,6 +168,9 @@ class ProbeDocument(TypedDict):
     name: str | None  # --name: the name clients use, checked against the certificates
     vantage: Vantage | None
     failed_logins: int
+    risk_final: bool  # false while an open question could still raise the risk (or the risk is unknown)
+    risk_could_be: Literal["high", "medium", "low"] | None  # the risk an open question could still reveal
+    headline: str  # "overall risk at least MEDIUM, could be HIGH: 1 question open: ..."
     services: list[ProbeService]
     risk: Literal["high", "medium", "low", "unknown"]
     reasons: list[str]

@@ -27,6 +27,10 @@ _PRODUCTS = re.compile(
 EXPIRY_WARNING_DAYS = 30
 LOGIN_DELAY_NOTABLE = 1.0  # seconds: a refusal slower than this is a deliberate delay, not latency
 NON_BLOCKING_QUESTIONS = ("after-tls",)  # open, but no finding depends on the answer
+# the worst finding each open question could still turn up (a service not checked at all: anything)
+QUESTION_CEILING = {"greeting": "high", "capabilities": "high", "tls": "medium", "login": "high", "trust": "medium",
+                    "legacy-tls": "medium"}
+RANK = {"unknown": 0, "low": 1, "medium": 2, "high": 3}
 
 
 def banner_findings(res: ServiceResult) -> None:
@@ -161,3 +165,24 @@ def overall(report: ProbeReport) -> None:
     if vantage is not None and vantage.trusted and reachable:
         reasons.insert(0, vantage.note())
     report.reasons = reasons
+    _headline(report, errors, open_questions)
+
+
+def _headline(report: ProbeReport, errors: list[ServiceResult], open_questions: list) -> None:
+    """The first line: a risk reads as final only when no open question could raise it."""
+    open_items = [(s.label, q["question"], q["reason"], QUESTION_CEILING.get(q["id"], "high"))
+                  for s, q in open_questions]
+    open_items += [(s.label, "Could it be checked at all?", f"{s.error}: {s.detail}", "high") for s in errors]
+    ceiling = max((item[3] for item in open_items), key=RANK.__getitem__, default=None)
+    report.risk_could_be = ceiling if ceiling and RANK[ceiling] > RANK[report.risk] else None
+    risk = report.risk.upper()
+    if report.risk_could_be is None:
+        report.headline = f"overall risk {risk}"
+        return
+    count = len(open_items)
+    label, question, reason, _ = next(item for item in open_items if item[3] == report.risk_could_be)
+    first = f"{label}: {question} ({reason})"
+    lead = f"overall risk at least {risk}" if report.risk != "unknown" else "overall risk UNKNOWN"
+    report.headline = (f"{lead}, could be {report.risk_could_be.upper()}: {count} question{'s' if count > 1 else ''} "
+                       f"open, e.g. {first}" if count > 1 else
+                       f"{lead}, could be {report.risk_could_be.upper()}: 1 question open: {first}")

@@ -102,8 +102,12 @@ def render_memo(checklist: Checklist, probe: dict[str, Any] | None = None, autho
     out.append("<h2>3. What the test of this server found</h2>")
     if probe:
         risk = probe.get("risk", "unknown")
-        out.append(f"<p>Server <b>{_e(probe.get('host'))}</b>: overall risk "
-                   f"<span class='{_e(risk)}'>{_e(RISK_WORDS.get(risk, risk))}</span>.</p><ul>")
+        could = probe.get("risk_could_be")
+        at_least = "at least " if could and risk != "unknown" else ""
+        higher = (f" <b>Not final:</b> it could be {_e(could.upper())} ({_e(probe.get('headline', '').split(': ', 1)[-1])})."
+                  if could else "")
+        out.append(f"<p>Server <b>{_e(probe.get('host'))}</b>: overall risk {at_least}"
+                   f"<span class='{_e(risk)}'>{_e(RISK_WORDS.get(risk, risk))}</span>.{higher}</p><ul>")
         for reason in (probe.get("reasons") or [])[:8]:
             out.append(f"<li>{_e(reason)}</li>")
         out.append("</ul>")

@@ -137,6 +137,8 @@ class ProbeReport:
     vantage: Any = None  # vantage.Vantage: where the test ran from, as the server saw it
     services: list[ServiceResult] = field(default_factory=list)
     risk: str = "unknown"
+    risk_could_be: str | None = None  # a higher risk an open question could still reveal (None: the risk is final)
+    headline: str = ""  # "overall risk at least MEDIUM, could be HIGH: 1 question open: ..."
     reasons: list[str] = field(default_factory=list)
     cancelled: bool = False
 
@@ -151,6 +153,9 @@ class ProbeReport:
             "vantage": self.vantage.to_dict() if self.vantage is not None else None,
             "services": [s.to_dict() for s in self.services],
             "risk": self.risk,
+            "risk_final": self.risk != "unknown" and self.risk_could_be is None,
+            "risk_could_be": self.risk_could_be,
+            "headline": self.headline or f"overall risk {self.risk.upper()}",
             "reasons": list(self.reasons),
             "complete": not self.incomplete,
             "failed_logins": sum(s.failed_logins for s in self.services),

@@ -137,7 +137,7 @@ def probe_text(doc: dict[str, Any]) -> str:
         rows.append((svc["name"], str(svc["port"]), service_state(svc), tls_cell(svc), login_cell(svc),
                      cert_summary(svc.get("certificate"))))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = [f"Mail server {doc['host']}: overall risk {doc['risk'].upper()}"]
+    lines = [f"Mail server {doc['host']}: {doc.get('headline') or 'overall risk ' + doc['risk'].upper()}"]
     vantage = doc.get("vantage") or {}
     if vantage.get("trusted"):
         lines.append(f"!! {vantage['note']}")

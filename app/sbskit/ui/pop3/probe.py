@@ -344,10 +344,17 @@ class ProbePanel(QWidget):
         open_count = sum(len(s.get("open_questions") or []) for s in doc["services"])
         extra = (f"<br>{open_count} question(s) stayed open: see the list below and the services marked "
                  "\u201cpartly checked\u201d; what they did show is kept.") if open_count else ""
+        title = RISK_TEXT[doc["risk"]]
+        could = doc.get("risk_could_be")
+        if could and doc["risk"] != "unknown":  # never read a risk as final while a question could raise it
+            title = f"At least {doc['risk'].upper()} risk, could be {could.upper()}: not final"
+            extra = f"<br>{html.escape(doc['headline'].split(': ', 1)[-1])}" + extra
+        elif could:
+            title += f" (could be {could.upper()})"
         vantage = doc.get("vantage") or {}
         if vantage.get("trusted"):
             extra += f"<br><b>Careful:</b> {html.escape(vantage['note'])}"
-        self._badge(RISK_KIND[doc["risk"]], f"<b>{html.escape(RISK_TEXT[doc['risk']])}</b>{extra}")
+        self._badge(RISK_KIND[doc["risk"]], f"<b>{html.escape(title)}</b>{extra}")
         reasons = [r for r in doc["reasons"] if r != vantage.get("note")]  # already on the badge
         shown = reasons[:MAX_REASONS_SHOWN]
         more = len(reasons) - len(shown)
