@@ -210,7 +210,9 @@ def test_relay_test_against_a_dripping_greeting_ends_at_the_answer_deadline(host
     server = hostile(drip_smtp_greeting)
     report = run_relay_test("127.0.0.1", server.port, timeout=TIMEOUT, deadline=300)
     assert report.open_relay is None and report.error == "timeout"
-    assert report.detail == "no complete answer to the greeting within 1 s"
+    assert report.detail.startswith("no complete answer to the greeting within 1 s (the port is open and answers "
+                                    "very slowly: ")
+    assert "'220 x" in report.detail  # what the drip had sent is kept
     assert report.attempts == [] and server.connections == 1
 
 
@@ -234,7 +236,9 @@ def test_relay_answers_that_drip_are_cut_per_answer_and_reported_open(hostile):
     assert report.open_relay is None
     assert report.attempts == []
     reasons = {u["reason"] for u in report.unanswered}
-    assert "no complete answer to RCPT TO within 2 s" in reasons  # asked again with the tarpit allowance (1 s here)
+    # asked again with the tarpit allowance (1 s here); what dripped in is kept
+    assert any(r.startswith("no complete answer to RCPT TO within 2 s (the port is open and answers very slowly")
+               for r in reasons), reasons
     assert any("(--timeout 4)" in n for n in report.notes), report.notes
     assert len(report.unanswered) == 16
     assert any("stopped: two sessions in a row ended before any answer" in n for n in report.notes)
@@ -287,3 +291,20 @@ def test_a_plain_answer_on_a_tls_port_is_not_a_tls_weakness(hostile, behaviour, 
     assert svc.findings[0].title == "No TLS on this port: not a POP3S service"
     assert report.risk == "unknown" and not report.to_dict()["complete"]
     assert svc.open_questions[0]["id"] == "tls"
+
+
+def test_a_dripping_greeting_keeps_what_arrived(hostile):
+    def drip_pop3(conn, stop):
+        for byte in b"+OK drip POP3 server ready\r\n":
+            conn.sendall(bytes([byte]))
+            if pause(stop, 0.1):
+                return
+
+    server = hostile(drip_pop3)
+    report, _ = probe_one("pop3", server.port)
+    (svc,) = report.services
+    assert svc.error == "timeout"
+    assert svc.detail.startswith("no complete answer to the greeting within 1 s (the port is open and answers very "
+                                 "slowly: ")
+    assert "'+OK drip" in svc.detail and "but the line did not finish" in svc.detail
+    assert any(line.startswith("S: (unfinished) +OK drip") for line in svc.transcript)

@@ -104,7 +104,7 @@ def test_probe_streams_rows_and_shows_high_risk(tab, qtbot, dovecot_risky):
     from PySide6.QtGui import QGuiApplication
 
     clipboard = QGuiApplication.clipboard().text()
-    assert "overall risk HIGH" in clipboard and "How the cleartext login path was proven" in clipboard
+    assert "overall risk HIGH" in clipboard and "How the login question was decided" in clipboard
     qtbot.waitUntil(lambda: panel.run_button.isEnabled(), timeout=5000)
     assert tab.relay.host_edit.text() == dovecot_risky.addr  # handed over to the relay page
     (section,) = tab.report_sections()  # the visit report carries what the probe found

@@ -238,3 +238,30 @@ def test_relay_answers_are_read_for_their_meaning(code, text, kind):
     found = meaning(code, text)
     assert found.kind == kind, found
     assert found.refusal is (kind in ("relay-denied", "refused"))
+
+
+def test_relay_timing_tells_a_tarpit_from_a_slow_link():
+    from sbskit.core.mailprobe.relay import Attempt, RelayReport
+    from sbskit.core.mailprobe.relayverdict import timing_notes
+
+    def refused(seconds):
+        return Attempt("v", "a@b.c", "d@e.f", 554, "5.7.1 <d@e.f>: Relay access denied", False, "rcpt", seconds)
+
+    exchange = RelayReport("h", 25, attempts=[refused(5.0) for _ in range(16)])
+    timing_notes(exchange, [0.01] * 8, 4)
+    assert exchange.tarpit_seconds == 5.0 and "holds every refused recipient about 5.0 s" in exchange.notes[0]
+    postfix = RelayReport("h", 25, attempts=[refused(0.01)] * 8 + [refused(5.0)] * 8)
+    timing_notes(postfix, [0.01] * 8, 4)
+    assert postfix.notes[0].startswith("8 of 16 refusals were held back about 5.0 s")
+    drip = RelayReport("h", 25, attempts=[refused(6.0) for _ in range(16)])
+    timing_notes(drip, [5.8] * 8, 4)  # MAIL FROM's 250 was as slow as the refusals: not a tarpit
+    assert drip.tarpit_seconds is None and drip.notes[0].startswith("The server answers every command slowly")
+
+
+def test_decision_lines_show_the_evidence_for_no_too():
+    from sbskit.core.mailprobe.textout import decision_lines
+
+    svc = {"name": "POP3", "port": 110, "reachable": True, "cleartext_login_before_tls": False,
+           "login_test": "USER refused before TLS and no cleartext SASL offered: -ERR [AUTH] Plaintext "
+                         "authentication disallowed on non-secure (SSL/TLS) connections."}
+    assert decision_lines(svc) == ["  POP3 (110): no: " + svc["login_test"]]

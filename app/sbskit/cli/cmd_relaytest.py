@@ -18,11 +18,10 @@ DESCRIPTION = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from sbskit.cli.cmd_mailprobe import port_number
     from sbskit.cli.common import positive_seconds
 
     parser.add_argument("host", metavar="HOST", help="mail server name or address; HOST:PORT and [::1]:2525 also work")
-    parser.add_argument("--port", type=port_number, default=None, metavar="N", help="SMTP port (default 25)")
+    parser.add_argument("--port", type=relay_port, default=None, metavar="N", help="SMTP port (default 25)")
     parser.add_argument("--mail-from", default="sbskit-relaytest@example.org", metavar="ADDR",
                         help="sender for the external-to-external try (default sbskit-relaytest@example.org)")
     parser.add_argument("--rcpt-to", default="sbskit-relaytest@example.net", metavar="ADDR",
@@ -34,9 +33,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "mynetworks, Exchange relay connectors): a recipient accepted from here counts as an "
                              "open relay. Without it, acceptance from loopback or a private address is 'could not "
                              "tell' (exit 3): servers relay for networks they trust")
-    parser.add_argument("--deadline", type=positive_seconds, default=None, metavar="SECONDS",
+    parser.add_argument("--deadline", type=deadline_seconds, default=None, metavar="SECONDS",
                         help="the whole test ends after this many seconds (default: 60, or 6 times --timeout "
                              "if that is longer); variants not asked by then are reported as open")
+
+
+def deadline_seconds(text: str) -> float:
+    """argparse type for --deadline: a positive number of seconds, at most a day (what the test accepts)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"the deadline must be between 0 and 86400 seconds, not {text}")
+    return value
+
+
+def relay_port(text: str) -> int:
+    """argparse type for --port: 1-65535 (the relay test has one port; 0 skips nothing here)."""
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1-65535, not {text}")
+    return value
 
 
 def split_host_port(text: str, port: int | None) -> tuple[str, int]:
@@ -50,6 +71,8 @@ def split_host_port(text: str, port: int | None) -> tuple[str, int]:
     if match:
         if port is not None and port != int(match.group(2)):
             raise UserInputError(f"two different ports: {text} and --port {port}")
+        if not 1 <= int(match.group(2)) <= 65535:
+            raise UserInputError(f"a port is 1-65535, not {match.group(2)} (in {text})")
         return match.group(1), int(match.group(2))
     return text, 25 if port is None else port
 

@@ -52,6 +52,11 @@ def tls_findings(res: ServiceResult) -> None:
     if session.get("version") in tlsinfo.OLD_PROTOCOLS:
         res.add("old-tls", "medium", f"Outdated {session['version']} negotiated",
                 "TLS 1.0 and 1.1 are retired (RFC 8996); enable TLS 1.2 or later.")
+    elif session.get("legacy_accepted") and res.name == "SMTP":
+        res.add("old-tls", "low", f"Still accepts {session['legacy_accepted']}",
+                "on port 25 TLS is opportunistic (server to server): refusing old versions makes an old sender "
+                "fall back to no encryption at all, so Postfix's guidance is to leave them on here. Retire them "
+                "on the ports users log in to (587, 465, 993, 995).")
     elif session.get("legacy_accepted"):
         res.add("old-tls", "medium", f"Still accepts {session['legacy_accepted']}",
                 "TLS 1.0 and 1.1 are retired (RFC 8996); allow TLS 1.2 or later only.")
@@ -88,7 +93,7 @@ def access_findings(res: ServiceResult) -> None:
         res.add("cleartext-login", "high", "Passwords are accepted before encryption",
                 f"{res.login_test} (seen: {proof})" if proof else res.login_test)
     if res.login_delay_seconds is not None and res.login_delay_seconds >= LOGIN_DELAY_NOTABLE:
-        res.add("login-delay", "good", f"The server delays failed logins by {res.login_delay_seconds:.0f} s",
+        res.add("login-delay", "good", f"The server delays failed logins (about {res.login_delay_seconds:.1f} s)",
                 f"the made-up login was refused after {res.login_delay_seconds:.1f} s; a deliberate delay "
                 "(Dovecot's auth_failure_delay and penalty, for example) makes password guessing slow.")
     if res.protocol in ("pop3", "imap") and res.tls == "none" and res.starttls_offered is False:

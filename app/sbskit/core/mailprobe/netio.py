@@ -93,8 +93,19 @@ class Conn:
 
     def _timeout_error(self) -> ProbeError:
         if time.monotonic() >= self.deadline and self.deadline <= self._answer_due:
-            return ProbeError("timeout", f"the connection's time ran out while waiting for the answer to {self._asked}")
-        return ProbeError("timeout", f"no complete answer to {self._asked} within {self._wait:g} s")
+            return ProbeError("timeout", f"the connection's time ran out while waiting for the answer to "
+                                         f"{self._asked}{self._partial()}")
+        return ProbeError("timeout", f"no complete answer to {self._asked} within {self._wait:g} s{self._partial()}")
+
+    def _partial(self) -> str:
+        """What arrived of an unfinished answer: a port that drips is open and answering, just very slowly."""
+        if not self._buf:
+            return ""
+        text = "".join(ch if ch.isprintable() else " " for ch in self._buf[:200].decode("utf-8", "replace"))
+        shown = text[:40] + ("..." if len(text) > 40 or len(self._buf) > 200 else "")
+        self.transcript.append(f"S: (unfinished) {text[:120]}")
+        return (f" (the port is open and answers very slowly: {len(self._buf)} byte(s) of it came, "
+                f"'{shown}', but the line did not finish)")
 
     def _op_timeout(self) -> float:
         remaining = min(self.deadline, self._answer_due) - time.monotonic()

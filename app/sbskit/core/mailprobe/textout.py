@@ -72,14 +72,17 @@ def proof_short(svc: dict[str, Any]) -> str:
     proof = svc.get("login_proof")
     if proof:
         if proof["kind"] == "imap-login-checked":
-            return f"NO to LOGIN after {svc.get('login_delay_seconds') or 0:g} s"
+            return f"NO to LOGIN after {svc.get('login_delay_seconds') or 0:.1f} s"
         return PROOF_WORDS.get(proof["kind"], proof["kind"])
     if svc.get("cleartext_login_before_tls") is None:
+        if svc.get("login_seen_from_trusted_network"):
+            return "yes from here only (trusted)"
         return "open question" if any(q["id"] == "login" for q in svc.get("open_questions") or []) else "-"
     if svc.get("tls") == "implicit":
         return "TLS from the first byte"
     test = svc.get("login_test") or ""
     for needle, words in (("LOGINDISABLED", "LOGINDISABLED"), ("no AUTH offered", "no AUTH before TLS"),
+                          ("CAPA before TLS offers neither", "no USER/SASL in CAPA"),
                           ("only ", "no cleartext AUTH"), ("USER refused", "USER refused"),
                           ("LOGIN refused", "LOGIN refused")):
         if test.startswith(needle) or needle == "LOGINDISABLED" and needle in test:
@@ -90,6 +93,27 @@ def proof_short(svc: dict[str, Any]) -> str:
 def proof_line(svc: dict[str, Any]) -> str:
     proof = svc.get("login_proof")
     return f"{svc['name']} ({svc['port']}): {proof['seen']}" if proof else ""
+
+
+def decision_lines(svc: dict[str, Any]) -> list[str]:
+    """The evidence behind each service's login verdict: a "no" shows its proof as much as a "YES"."""
+    if not svc.get("reachable") or svc.get("error") == "not-tls":
+        return []
+    label = f"  {svc['name']} ({svc['port']}): "
+    verdict = svc.get("cleartext_login_before_tls")
+    if verdict is True:
+        seen = (svc.get("login_proof") or {}).get("seen", "")
+        return [f"{label}YES: {seen}", f"      {svc.get('login_test', '')}"]
+    if verdict is False:
+        return [f"{label}no: {svc.get('login_test') or 'TLS from the first byte'}"]
+    trusted = svc.get("login_seen_from_trusted_network")
+    question = next((q for q in svc.get("open_questions") or [] if q["id"] == "login"), None)
+    if question:
+        lines = [f"{label}could not tell: {question['reason']}"]
+        if trusted:
+            lines.append(f"      seen from here only: {trusted['seen']}")
+        return lines
+    return []
 
 
 def learned_before_stop(svc: dict[str, Any]) -> list[str]:
@@ -143,10 +167,11 @@ def probe_text(doc: dict[str, Any]) -> str:
         lines.append(f"!! {vantage['note']}")
     lines.append("")
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    proofs = [proof_line(svc) for svc in doc["services"] if svc.get("login_proof")]
-    if proofs:
-        lines += ["", "How the cleartext login path was proven (the server's own answer):"]
-        lines += [f"  {p}" for p in proofs]
+    decided = [line for svc in doc["services"] for line in decision_lines(svc)]
+    if decided:
+        lines += ["", "How the login question was decided (the server's own answers; YES means the cleartext "
+                      "login path was proven):"]
+        lines += decided
     findings = [(svc, f) for svc in doc["services"] for f in svc["findings"] if f["severity"] not in ("info", "good")]
     if findings:
         lines += ["", "Findings:"]
