@@ -177,7 +177,7 @@ def test_stock_debian_postfix_454_relay_denied_is_a_refusal(postfix_stock):
     assert report.open_relay is False and report.verdict == "closed" and report.error is None, doc
     assert len(report.attempts) == 16
     assert all(a.reply_code == 454 and a.meaning == "relay-denied" for a in report.attempts)
-    assert doc["attempts"][0]["meaning_text"] == "relay denied (4xx on purpose)"
+    assert doc["attempts"][0]["meaning_text"] == "relay denied, 4xx on purpose"
     assert report.summary.startswith("not an open relay: no relay variant accepted, all 16 refused (16 \u00d7 454 4.7.1 Relay access denied")
     assert "defer_unauth_destination" in report.summary
     assert "454 4.7.1" in postfix_stock.log_text() and "Relay access denied" in postfix_stock.log_text()

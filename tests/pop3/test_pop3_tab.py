@@ -403,3 +403,28 @@ def test_probe_and_relay_forms_remember_the_last_host(qtbot):
     settings.set("relay/port", "not a port")  # a hand-edited file
     settings.save()
     assert recall("relay/port", 25) == 25
+
+
+def test_probe_from_loopback_says_so_and_is_not_final(tab, qtbot, dovecot_risky):
+    from PySide6.QtCore import Qt
+
+    """The badge: not final while the login question is open, and where the probe ran from."""
+    panel = tab.probe
+    panel.host_edit.setText(dovecot_risky.addr)
+    set_ports(panel, pop3=dovecot_risky.ports["pop3"])
+    panel.timeout_spin.setValue(5)
+    panel.outsider_check.setChecked(False)
+    qtbot.keyClick(panel.host_edit, Qt.Key.Key_Return)
+    with qtbot.waitSignal(panel.probe_done, timeout=30000) as blocker:
+        pass
+    assert blocker.args[0]["risk_could_be"] == "high"
+    badge = panel.risk_label.text()
+    assert "At least MEDIUM risk, could be HIGH: not final" in badge
+    assert f"Open: POP3 ({dovecot_risky.ports['pop3']}): Does it take a password before TLS?" in badge
+    assert "<b>Careful:</b> tested over loopback" in badge and "tick Outsider" in badge
+    reasons = panel.reasons_label.text()
+    assert f"POP3 ({dovecot_risky.ports['pop3']}): could not tell: Does it take a password before TLS? (see the details" \
+        in reasons
+    assert "Failed logins caused on the server: 0" in reasons
+    assert panel.table.item(0, COLUMNS.index("How we know")).text() == "yes from here only (trusted)"
+    assert "Could not tell from here: seen from a trusted address only" in panel.details.toPlainText()

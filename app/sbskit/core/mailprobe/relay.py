@@ -85,7 +85,7 @@ class RelayReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"host": self.host, "port": self.port, "banner": self.banner, "open_relay": self.open_relay,
-                "verdict": self.verdict, "summary": self.summary, "vantage": self.vantage.to_dict(),
+                "verdict": self.verdict, "summary": self.summary, "vantage": self.vantage.to_dict(relay=True),
                 "attempts": [a.to_dict() for a in self.attempts], "error": self.error, "detail": self.detail,
                 "unanswered": [dict(u) for u in self.unanswered], "notes": list(self.notes),
                 "connections": self.connections, "reconnects": self.reconnects,
@@ -181,7 +181,7 @@ def run_relay_test(host: str, port: int = 25, mail_from: str = DEFAULT_FROM, rcp
         return report
     report.vantage.peer, report.vantage.local = first.peer_ip, first.local_ip
     if report.vantage.trusted:
-        report.notes.append(report.vantage.note())
+        report.notes.append(report.vantage.note(relay=True))
     try:
         report.banner = greet(first)
     except ProbeError as exc:

@@ -85,5 +85,5 @@ def describe(code: int | None, text: str, stage: str = "rcpt") -> str:
     """``454 4.7.1 ... Relay access denied`` -> a few words for a table cell."""
     found = meaning(code, text, stage)
     if found.kind == "relay-denied" and code is not None and 400 <= code < 500:
-        return "relay denied (4xx on purpose)"
+        return "relay denied, 4xx on purpose"
     return found.title

@@ -117,9 +117,8 @@ def _weigh_vantage(res: ServiceResult, where: Vantage) -> None:
                "(passwords before TLS are allowed there whatever its settings)")
         todo = "test from another machine, ideally outside the network"
     else:
-        why = f"the server may trust this address ({where.where()}): login_trusted_networks, mynetworks"
-        todo = ("test from outside the network, or, if you know the server does not trust this address, "
-                "probe again with --as-outsider")
+        why = f"that came over {where.where()}, which the server may trust (login_trusted_networks)"
+        todo = "test from outside the network, or use --as-outsider if the server does not trust this address"
     res.leave_open("login", f"could not tell from here: the server answered '{seen}', but {why}; {todo}")
 
 

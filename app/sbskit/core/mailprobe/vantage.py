@@ -83,14 +83,20 @@ class Vantage:
     def where(self) -> str:
         """A few words: 'the server itself (127.0.0.1)'."""
         return {SAME_ADDRESS: f"the server itself ({self.local})",
-                THIS_MACHINE: f"the server's own machine over loopback ({self.local} to {self.peer})",
+                THIS_MACHINE: f"loopback ({self.local} to {self.peer})",
                 PRIVATE: f"a private network ({self.local} to {self.peer})",
                 PUBLIC: f"outside ({self.local} to {self.peer})"}.get(self.kind or "", "nowhere (no connection)")
 
-    def note(self) -> str:
-        """The prominent sentence for a trusted vantage; empty for an outside one."""
+    def note(self, relay: bool = False) -> str:
+        """The prominent sentence for a trusted vantage (for the relay test: ``relay``); empty for an outside one."""
         if not self.trusted:
             return ""
+        if relay:
+            why = ("servers relay for addresses they trust: Postfix for mynetworks (Debian's stock value is "
+                   "loopback; with none set, the server's own networks), Exchange for its relay connectors' ranges")
+            return (f"{HEADLINE}: tested from {self.where()}; {why}. Run the test from outside the network"
+                    + (". You said the server does not trust this address (--as-outsider), so what it accepts counts."
+                       if self.assumed_untrusted else "."))
         why = {SAME_ADDRESS: "Dovecot treats connections from its own address as secure (passwords are taken before "
                              "TLS whatever its settings) and Postfix trusts its own addresses",
                THIS_MACHINE: "servers often trust loopback (Debian's stock Postfix mynetworks is 127.0.0.0/8; "
@@ -104,6 +110,6 @@ class Vantage:
                         if self.kind == SAME_ADDRESS else ""))
         return text + "."
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, relay: bool = False) -> dict[str, Any]:
         return {"peer": self.peer, "local": self.local, "kind": self.kind, "trusted": self.trusted,
-                "assumed_untrusted": self.assumed_untrusted, "note": self.note()}
+                "assumed_untrusted": self.assumed_untrusted, "note": self.note(relay)}

@@ -341,21 +341,9 @@ class ProbePanel(QWidget):
         self.table.setRowCount(0)
         for res in report.services:  # final order: the standard service order
             self._add_result(res)
-        open_count = sum(len(s.get("open_questions") or []) for s in doc["services"])
-        extra = (f"<br>{open_count} question(s) stayed open: see the list below and the services marked "
-                 "\u201cpartly checked\u201d; what they did show is kept.") if open_count else ""
-        title = RISK_TEXT[doc["risk"]]
-        could = doc.get("risk_could_be")
-        if could and doc["risk"] != "unknown":  # never read a risk as final while a question could raise it
-            title = f"At least {doc['risk'].upper()} risk, could be {could.upper()}: not final"
-            extra = f"<br>{html.escape(doc['headline'].split(': ', 1)[-1])}" + extra
-        elif could:
-            title += f" (could be {could.upper()})"
+        self._badge(RISK_KIND[doc["risk"]], badge_html(doc))
         vantage = doc.get("vantage") or {}
-        if vantage.get("trusted"):
-            extra += f"<br><b>Careful:</b> {html.escape(vantage['note'])}"
-        self._badge(RISK_KIND[doc["risk"]], f"<b>{html.escape(title)}</b>{extra}")
-        reasons = [r for r in doc["reasons"] if r != vantage.get("note")]  # already on the badge
+        reasons = [one_line(r) for r in doc["reasons"] if r != vantage.get("note")]  # the badge says it
         shown = reasons[:MAX_REASONS_SHOWN]
         more = len(reasons) - len(shown)
         lines = [f"  \u2022 {r}" for r in shown] + ([f"  \u2022 and {more} more (Copy as text has them all)"] if more else [])
@@ -437,6 +425,52 @@ class ProbePanel(QWidget):
     def shutdown(self) -> None:
         if self.worker is not None and self.worker.running:
             self.worker.cancel()
+
+
+REASON_WIDTH = 150  # characters: one line of the reasons list at 1100 px; the whole text is in Copy as text
+
+
+def one_line(reason: str) -> str:
+    """A reason cut to one line; an open question loses its (long) explanation, shown in the details pane."""
+    if ": could not tell: " in reason:
+        head, question = reason.split(": could not tell: ", 1)
+        reason = f"{head}: could not tell: {question.split(' (', 1)[0]} (see the details below)"
+    return reason if len(reason) <= REASON_WIDTH else reason[: REASON_WIDTH - 1] + "\u2026"
+
+
+def badge_html(doc: dict[str, Any]) -> str:
+    """The verdict: the risk (never as final while a question could raise it), what stayed open, where from."""
+    e = html.escape
+    title = RISK_TEXT[doc["risk"]]
+    could = doc.get("risk_could_be")
+    if could and doc["risk"] != "unknown":
+        title = f"At least {doc['risk'].upper()} risk, could be {could.upper()}: not final"
+    elif could:
+        title += f" (could be {could.upper()})"
+    lines = [f"<b>{e(title)}</b>"]
+    open_items = [(s, q) for s in doc["services"] for q in s.get("open_questions") or []]
+    if open_items:
+        service, question = next(((s, q) for s, q in open_items if q["id"] == "login"), open_items[0])
+        more = f" and {len(open_items) - 1} more" if len(open_items) > 1 else ""
+        lines.append(f"Open: {e(service['name'])} ({service['port']}): {e(question['question'])}{more}: see the "
+                     "details; what each service did show is kept.")
+    vantage = doc.get("vantage") or {}
+    if vantage.get("trusted"):
+        where = {"same-address": "from the server itself", "this-machine": "over loopback, on the server's machine",
+                 "private": "from a private network"}.get(vantage.get("kind"), "from a trusted network")
+        lines.append(f"<b>Careful:</b> tested {e(where)} ({e(vantage.get('local') or '?')} to "
+                     f"{e(vantage.get('peer') or '?')}): results may be more permissive than from the internet. "
+                     + _vantage_advice(vantage))
+    return "<br>".join(lines)
+
+
+def _vantage_advice(vantage: dict[str, Any]) -> str:
+    if vantage.get("kind") == "same-address":
+        return ("Test from another machine: the server treats its own address as secure"
+                + (", Outsider or not." if vantage.get("assumed_untrusted") else "."))
+    if vantage.get("assumed_untrusted"):
+        return "Outsider is ticked, so what the server accepts from here counts as what the internet gets."
+    return "Test from outside the network, or tick Outsider if the server does not trust this PC."
 
 
 def row_tooltip(svc: dict[str, Any]) -> str:
