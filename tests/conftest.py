@@ -77,4 +77,4 @@ def triage_tab(qtbot):
     yield widget
     widget.shutdown()
     live = widget.wizard.live
-    qtbot.waitUntil(lambda: not (live.blacklist.busy or live.relay.busy), timeout=10000)
+    qtbot.waitUntil(lambda: not (live.blacklist.busy or live.relay.busy or live.maildns.busy), timeout=10000)

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tests" / "blacklist"))
+sys.path[:0] = [str(REPO / "tests" / "blacklist"), str(REPO / "tests")]
 GOAL = 2.0
 
 
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         print("needs os.wait4 (Linux, macOS) for CPU times", file=sys.stderr)
         return 2
 
-    from blacklist_bind import BindServer
+    from servers.bind import BindServer
     from blacklist_world import LISTED_IP, build_world
 
     installed = Path(sys.executable).parent / ("sbskit-cli.exe" if sys.platform == "win32" else "sbskit-cli")

@@ -12,9 +12,7 @@ The contract (README's layout section):
 
 "Lazy" means inside a function; imports under ``if TYPE_CHECKING:`` are not run and are ignored.
 Imports by string (``importlib.import_module``) are invisible here; the subprocess tests below and
-tests/core/test_core_without_qt.py cover what actually gets loaded. One cycle hides that way today:
-``core/osver/lint.py`` loads its ``lint_*`` language modules by name while they import ``lint`` back
-(left to the evaluator rewrite of issue 10, which replaces that module).
+tests/core/test_core_without_qt.py cover what actually gets loaded.
 """
 
 from __future__ import annotations

@@ -37,9 +37,9 @@ def store():
 
 @pytest.fixture(scope="session")
 def bind(tmp_path_factory):
-    """The blacklist tests' real BIND world (tests/blacklist/blacklist_bind.py), for partial real runs."""
+    """The blacklist tests' real BIND world (tests/blacklist/blacklist_world.py), for partial real runs."""
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "blacklist"))
-    from blacklist_bind import BindServer
+    from servers.bind import BindServer
     from blacklist_world import build_world
 
     server = BindServer(tmp_path_factory.mktemp("bind"))

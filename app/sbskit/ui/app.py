@@ -49,10 +49,17 @@ def render_screenshots(window, folder: Path, force: bool) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+    from sbskit.ui.common.platform_check import split_qt_args, startup_problem
+
+    qt_args, own_args = split_qt_args(sys.argv[1:] if argv is None else argv)  # -platform, -style... are Qt's
+    args = parse_args(own_args)
     if args.screenshots and "QT_QPA_PLATFORM" not in os.environ and sys.platform.startswith("linux") \
-            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and not qt_args:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    problem = startup_problem(qt_args)
+    if problem:  # Qt would abort (exit 134) with the reason only in the log
+        print(problem, file=sys.stderr)
+        return 2
 
     from PySide6.QtWidgets import QApplication
 
@@ -73,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     crash.install()
     log.info("%s %s starting (storage %s, logs %s)", APP_NAME, __version__, paths.mode, log_file)
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or QApplication(sys.argv[:1] + qt_args)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_ID)
     app.setApplicationVersion(__version__)

@@ -88,8 +88,9 @@ class TrackingLog:
 
     def add(self, event: str, source: str, sender: str, recipients: list[str], client_ip: str = "",
             status: str = "", return_path: str | None = None, subject: str = "", connector: str = "",
-            internal_id: int | None = None) -> int:
-        """Append one event; events of one message share ``internal_id`` (returned for the next call)."""
+            internal_id: int | None = None, context: str | None = None, server_ip: str | None = None) -> int:
+        """Append one event; events of one message share ``internal_id`` (returned for the next call).
+        ``context`` and ``server_ip`` override the source-context and server-ip columns."""
         if internal_id is None:
             self.counter += 1
             internal_id = self.counter
@@ -97,9 +98,9 @@ class TrackingLog:
             "date-time": self.clock.tick(self.rng, self.gap),
             "client-ip": client_ip,
             "client-hostname": "" if not client_ip else ("mail." + outside_domain(self.rng) if not client_ip.startswith("192.168.") else "PC-" + client_ip.rsplit(".", 1)[1]),
-            "server-ip": SERVER_IP,
+            "server-ip": SERVER_IP if server_ip is None else server_ip,
             "server-hostname": SERVER_NAME,
-            "source-context": "08DB1C2A3F4E5D6C;250 2.6.0" if source == "SMTP" else "",
+            "source-context": context if context is not None else ("08DB1C2A3F4E5D6C;250 2.6.0" if source == "SMTP" else ""),
             "connector-id": connector or (f"{SERVER_NAME}\\Default Frontend {SERVER_NAME}" if event == "RECEIVE" and source == "SMTP" else ""),
             "source": source,
             "event-id": event,

@@ -36,6 +36,8 @@ from sbskit.ui.blacklist.results import ResultsTree
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.common.theme import status_foreground
 from sbskit.ui.common.workers import JobWorker
+from sbskit.ui.common.remembered import worth_remembering
+from sbskit.ui.common.save_paths import in_reports
 
 HISTORY_KEY = "blacklist/history"
 VERDICT_COLOURS = {"listed": "bad", "not-listed": "good"}  # could not tell, resolver problem, cancelled: amber
@@ -77,6 +79,7 @@ class BlacklistTab(KitTab):
         self.target_box = QComboBox()
         self.target_box.setEditable(True)
         self.target_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.target_box.setCompleter(None)  # a single IP must not complete into an old multi-target line
         self.target_box.setMinimumContentsLength(36)
         self.target_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.target_box.lineEdit().setPlaceholderText("IP address, domain, or several (spaces, commas); CIDR up to /24")
@@ -233,7 +236,8 @@ class BlacklistTab(KitTab):
 
     def _remember(self, text: str) -> None:
         settings = self._settings()
-        history = [text] + [h for h in self._history(settings) if h != text]
+        keep = [text] if worth_remembering(text) else []  # a 10,000-character paste stays out of settings.json
+        history = keep + [h for h in self._history(settings) if h != text]
         history = history[:HISTORY_SIZE]
         settings.set(HISTORY_KEY, history)
         settings.set("blacklist/resolver", self.resolver_edit.text().strip())
@@ -245,7 +249,8 @@ class BlacklistTab(KitTab):
         self.target_box.blockSignals(True)
         self.target_box.clear()
         self.target_box.addItems(history)
-        self.target_box.setCurrentIndex(0)
+        self.target_box.setCurrentIndex(0 if keep else -1)
+        self.target_box.setEditText(text)
         self.target_box.blockSignals(False)
 
     def options(self) -> Options:
@@ -403,7 +408,7 @@ class BlacklistTab(KitTab):
     def export_csv(self) -> None:
         if not self.results.items:
             return
-        path = self.ask_save_path("blacklist-results.csv")
+        path = self.ask_save_path(in_reports("blacklist-results.csv"))
         if not path:
             return
         from pathlib import Path
@@ -431,6 +436,14 @@ class BlacklistTab(KitTab):
         return report_sections(self.current_document()) + mail_dns
 
     # --- screenshots -------------------------------------------------------------------------
+    def report_summary(self):
+        from sbskit.core.visit_summary import blacklist_summary
+
+        return blacklist_summary(self.current_document())
+
+    def report_views(self) -> list:
+        return [("The blocklist results", self.results)] if self.results.items else []
+
     def prepare_screenshot(self) -> None:
         """Offline and real: the catalogue page, with a typed (not yet checked) target."""
         self.target_box.setEditText("mail.example.com")

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sbskit.core.exchange_commands import command_blocks
 from sbskit.core.mailprobe import checklist as cl
 from sbskit.core.profiles import checklists
 from sbskit.ui.common.theme import status_background, status_foreground
@@ -149,10 +150,22 @@ class ChecklistPanel(ChecklistTemplates, QWidget):
         row.addWidget(version_label)
         row.addWidget(self.version_combo, 1)
         self.copy_commands_button = QPushButton("Cop&y commands")
-        self.copy_commands_button.setToolTip("Copy the commands for this Exchange version to the clipboard")
+        self.copy_commands_button.setToolTip("Copy exactly the block shown below to the clipboard")
         self.copy_commands_button.clicked.connect(self.copy_commands)
         row.addWidget(self.copy_commands_button)
         commands_layout.addLayout(row)
+        # one block at a time: what is copied is what is shown, and the steps that turn POP3
+        # on are a block of their own, never pasted together with the hardening steps
+        block_row = QHBoxLayout()
+        self.block_combo = QComboBox()
+        self.block_combo.setAccessibleName("Which commands")
+        self.block_combo.setToolTip("Each block is copied on its own; 'TURN POP3 ON' is never part of the others")
+        self.block_combo.currentIndexChanged.connect(self._block_changed)
+        block_label = QLabel("C&ommands:")
+        block_label.setBuddy(self.block_combo)
+        block_row.addWidget(block_label)
+        block_row.addWidget(self.block_combo, 1)
+        commands_layout.addLayout(block_row)
         self.commands = QPlainTextEdit()
         self.commands.setReadOnly(True)
         self.commands.setAccessibleName("Exchange commands for the chosen version")
@@ -355,12 +368,26 @@ class ChecklistPanel(ChecklistTemplates, QWidget):
         version = self.version_combo.currentData()
         if not version:
             return
-        entry = cl.version_entry(version)
-        text = "\n\n".join(f"# {s['title']}\n{s['text']}" for s in entry["sections"])
-        self.commands.setPlainText(text)
+        wanted = self.block_combo.currentData() or "harden"
+        self._blocks = {b.block_id: b for b in command_blocks(version)}
+        self.block_combo.blockSignals(True)
+        self.block_combo.clear()
+        for found in self._blocks.values():
+            self.block_combo.addItem(found.title, found.block_id)
+        self.block_combo.setCurrentIndex(max(0, self.block_combo.findData(wanted)))
+        self.block_combo.blockSignals(False)
+        self._block_changed()
         if not self._filling and self.loaded and version != self.sheet.exchange_version:
             self.sheet.exchange_version = version
             self._edited()
+
+    def _block_changed(self) -> None:
+        chosen = getattr(self, "_blocks", {}).get(self.block_combo.currentData())
+        self.commands.setPlainText(chosen.text() if chosen else "")
+        if chosen is not None and chosen.turns_pop3_on:
+            self.copy_commands_button.setText("Cop&y commands (turns POP3 on)")
+        else:
+            self.copy_commands_button.setText("Cop&y commands")
 
     def _show_detail(self, row: int) -> None:
         if row < 0 or self.table.item(row, COL_ITEM) is None:
@@ -371,7 +398,8 @@ class ChecklistPanel(ChecklistTemplates, QWidget):
 
     def copy_commands(self) -> None:
         QGuiApplication.clipboard().setText(self.commands.toPlainText())
-        self.message.emit("Exchange commands copied to the clipboard")
+        title = self.block_combo.currentText()
+        self.message.emit(f"Copied to the clipboard: {title}" if title else "Exchange commands copied to the clipboard")
 
     def _edited(self) -> None:
         if not self.loaded:  # a checklist is loading: its answers replace these in a moment

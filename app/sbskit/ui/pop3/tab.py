@@ -18,6 +18,7 @@ from sbskit.ui.pop3.probe import ProbePanel
 from sbskit.ui.pop3.relay import RelayPanel
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.common.workers import JobWorker
+from sbskit.ui.common.save_paths import in_reports, is_lan_address
 
 
 class Pop3RiskTab(KitTab):
@@ -62,23 +63,25 @@ class Pop3RiskTab(KitTab):
         self.checklist.load_async()  # deferred: a client_changed() right after construction makes it the only load
 
     def _probe_done(self, doc: dict) -> None:
-        if not self.relay.host_edit.text():
-            self.relay.host_edit.setText(doc["host"])
+        if not self.relay.host_edit.text() and not is_lan_address(doc["host"]):
+            self.relay.host_edit.setText(doc["host"])  # never a LAN address: the relay test is run from outside
 
     # --- memo --------------------------------------------------------------------------
     def memo_html(self) -> str:
         from sbskit.core.mailprobe.memo import render_memo
         from sbskit.core.settings import Settings
 
+        settings = getattr(self.window(), "settings", None)  # the main window's: the name typed this session
         try:
-            author = Settings().get("report/consultant", "")
+            author = (settings if isinstance(settings, Settings) else Settings()).get("report/consultant", "")
         except OSError:
             author = ""
         return render_memo(self.checklist.sheet, self.probe.last, author=author)
 
     def _ask_memo_path(self, kind: str) -> str:
         filters = {"html": "HTML files (*.html)", "pdf": "PDF files (*.pdf)"}
-        path, _ = QFileDialog.getSaveFileName(self, "Save the POP3 memo", f"pop3-memo.{kind}", filters[kind])
+        path, _ = QFileDialog.getSaveFileName(self, "Save the POP3 memo", in_reports(f"pop3-memo.{kind}"),
+                                              filters[kind])
         return path
 
     def export_memo(self, kind: str) -> JobWorker | None:
@@ -133,6 +136,16 @@ class Pop3RiskTab(KitTab):
                                     "<table border='1' cellpadding='3' cellspacing='0'>"
                                     f"<tr><th>Item</th><th>Status</th><th>Notes</th></tr>{rows}</table>"))
         return sections
+
+    def report_summary(self):
+        from sbskit.core.visit_summary import pop3_summary
+
+        return pop3_summary(self.checklist.sheet if self.checklist.loaded else None, self.probe.last, self.relay.last)
+
+    def report_views(self) -> list:
+        views = [("The POP3 checklist", self.checklist)] if self.checklist.loaded else []
+        views += [("The live probe", self.probe)] if self.probe.last else []
+        return views + ([("The relay test", self.relay)] if self.relay.last else [])
 
     def prepare_screenshot(self) -> None:
         """The checklist as loaded from profiles.sqlite3, with the Exchange commands: real and offline."""
