@@ -111,3 +111,17 @@ def test_headline_is_not_final_while_a_question_could_raise_the_risk(dovecot_ris
     final = run_probe(dovecot_risky.addr, {"pop3s": port and dovecot_risky.ports["pop3s"], "imap": 0, "imaps": 0,
                                            "pop3": 0, **OFF}, timeout=5)
     assert final.to_dict()["risk_final"] is True and final.to_dict()["headline"] == "overall risk MEDIUM"
+
+
+def test_a_real_plain_port_probed_as_implicit_tls_is_not_that_service(dovecot_risky, postfix_closed):
+    """Dovecot's plain POP3 port given as POP3S, Postfix's port 25 given as SMTPS: they greet in plain text."""
+    report = run_probe(dovecot_risky.addr, {"pop3": 0, "imap": 0, "imaps": 0, "pop3s": dovecot_risky.ports["pop3"],
+                                            **OFF}, timeout=5)
+    (pop3s,) = report.services
+    assert pop3s.error == "not-tls" and "+OK Dovecot ready." in pop3s.detail, pop3s.to_dict()
+    assert [f.severity for f in pop3s.findings] == ["info"] and report.risk == "unknown"
+    smtp = run_probe("127.0.0.1", {"pop3": 0, "pop3s": 0, "imap": 0, "imaps": 0, "smtp": 0, "submission": 0,
+                                   "smtps": postfix_closed.ports["smtp"]}, timeout=5)
+    (smtps,) = smtp.services
+    assert smtps.error == "not-tls" and "220 relay.sbskit.test ESMTP" in smtps.detail, smtps.to_dict()
+    assert not any(f.id == "tls-failed" for f in smtps.findings)

@@ -55,7 +55,7 @@ def _evidence(probe: dict[str, Any]) -> list[str]:
     still_open = [f"{_e(s['name'])} {s['port']}: {_e(q['question'])} ({_e(q['reason'])})"
                   for s in services for q in s.get("open_questions") or []]
     if still_open:
-        out.append("<p><b>Not yet known</b> (the server stopped answering; run the test again or from another "
+        out.append("<p><b>Not yet known</b> (each with its reason; run the test again, or from outside the "
                    "network): " + "; ".join(still_open[:8]) + ".</p>")
     return out
 

@@ -57,6 +57,8 @@ def _facts(spec: ServiceSpec, host: str, timeout: float, res: ServiceResult, can
             return None, None
         res.error, res.detail = exc.kind, exc.detail
         if exc.kind == "not-tls" and implicit:  # nothing learned: not a TLS mail service here, no weakness of one
+            exc.detail = _plain_greeting(spec, host, timeout, cancelled) or exc.detail
+            res.detail = exc.detail
             res.add("not-tls", "info", f"No TLS on this port: not a {spec.name} service",
                     f"{exc.detail}. A {spec.name} port starts with TLS; something else answers here (a plain-text "
                     "service, a web server, a wrongly mapped port), so nothing could be checked.")
@@ -75,6 +77,23 @@ def _facts(spec: ServiceSpec, host: str, timeout: float, res: ServiceResult, can
         if conn is not None:
             res.transcript = conn.transcript[:MAX_TRANSCRIPT]
             conn.close()
+
+
+def _plain_greeting(spec: ServiceSpec, host: str, timeout: float, cancelled) -> str | None:
+    """A port that answered a TLS hello in plain text: what does it say on its own, on a fresh connection?
+
+    Mail servers speak first, so a plain POP3/IMAP/SMTP service on a TLS port shows its greeting
+    whole here (the failed handshake had swallowed its first bytes); a server that waits for the
+    client (HTTP) says nothing, and the caller keeps what the handshake saw.
+    """
+    wait = min(timeout, 2.0)
+    try:
+        with Conn(host, spec.port, wait, time.monotonic() + wait, cancelled) as conn:
+            line = conn.read_line()
+    except ProbeError:
+        return None
+    shown = "".join(ch for ch in line if ch.isprintable())[:80]
+    return f"the port answered without TLS, in plain text: '{shown}'" if shown else None
 
 
 def _raw_caps(res: ServiceResult) -> list[str]:
