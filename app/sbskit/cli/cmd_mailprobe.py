@@ -10,10 +10,13 @@ DESCRIPTION = (
     "Connects to each mail port of HOST and reports what it exposes: whether a password would be "
     "accepted before TLS (tested with a made-up user and a dummy password, never a real one), "
     "STARTTLS, the certificate (trust, name, expiry), NTLM and banner leaks, and an overall risk. "
-    "The login test stops at the first answer that settles it (+OK to USER, a continuation to AUTH), "
-    "waits out a server's failed-login delay where it must (IMAP LOGIN), and runs one host's login tests "
-    "one at a time. A service that stops answering keeps what it showed, and the questions left open are "
-    "listed. A port of 0 skips that service. Exit status: 0 low risk, 1 medium or high risk, 3 incomplete."
+    "The login test stops at the first answer that settles it (+OK to USER, a '+' to AUTHENTICATE PLAIN, "
+    "cancelled at once), so it leaves no failed login in the server's log where it can avoid it; only an IMAP "
+    "server without a cleartext SASL mechanism gets LOGIN with a dummy password. From the server itself, "
+    "loopback or the LAN a server may trust the probe, so a password path seen only from there is 'could not "
+    "tell from here' (see --as-outsider). A service that stops answering keeps what it showed, and the "
+    "questions left open are listed. A port of 0 skips that service. Exit status: 0 low risk, 1 medium or "
+    "high risk, 3 incomplete or could not tell."
 )
 PORT_OPTIONS = [
     ("pop3", "--pop3-port", 110, "POP3 (STLS) port"),

@@ -13,7 +13,10 @@ DESCRIPTION = (
     "A 250 to RCPT TO means the server possibly relays; from inside the LAN that can be legitimate. "
     "The variants are spread over at most 4 connections at once, so a tarpit (Exchange waits 5 s per "
     "refused recipient) costs seconds, not minutes; a server that hangs up after a few refusals is "
-    "reconnected to. Exit status: 0 no variant accepted, 1 possibly an open relay, 3 the test could not finish."
+    "reconnected to. A relay denial counts as a refusal whatever its code (Debian's Postfix answers 454 4.7.1 "
+    "on purpose); greylisting and other temporary answers leave it open. Recipients accepted from loopback or "
+    "a private address prove nothing about the internet (see --as-outsider). Exit status: 0 no variant "
+    "accepted, 1 possibly an open relay, 3 the test could not finish or could not tell."
 )
 
 

@@ -7,7 +7,8 @@ sender, the server's own domain, %-hack, quoted local parts, [IP] literals, sour
 routes, bang paths). From inside the LAN a 250 can be legitimate (trusted network).
 
 Bounded three ways: every answer has its timeout (plus a tarpit allowance after a
-refusal), every connection the overall deadline, and the whole test the same deadline;
+refusal, and for every RCPT once one was held back), every connection the overall
+deadline, and the whole test the same deadline;
 the variants are spread over at most four connections at once (:mod:`relaylanes`), so a
 tarpit of 5 s per refusal costs about 20 s rather than minutes.
 """
