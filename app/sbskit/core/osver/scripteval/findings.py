@@ -146,9 +146,9 @@ def _misjudged(decision, m: Machine) -> bool:
 
 
 def _same_version(branch: Branch, m: Machine) -> bool:
-    from sbskit.core.osver.releases import load_table
+    from sbskit.core.osver.scripteval.machines import sim_releases
 
-    rels = [r for r in load_table().releases if r.id in branch.meaning.releases]
+    rels = [r for r in sim_releases() if r.id in branch.meaning.releases]
     return any((r.major, r.minor) == (m.release.major, m.release.minor) for r in rels)
 
 

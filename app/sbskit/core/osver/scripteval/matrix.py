@@ -13,8 +13,8 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from sbskit.core.osver.releases import Release, load_table
-from sbskit.core.osver.scripteval.machines import Machine, machines
+from sbskit.core.osver.releases import Release
+from sbskit.core.osver.scripteval.machines import Machine, machines, sim_releases
 from sbskit.core.osver.scripteval.meaning import Meaning, branch_meaning
 from sbskit.core.osver.scripteval.runtime import Hit, Outcome, RunResult
 
@@ -84,7 +84,7 @@ def describe_ids(ids, limit: int = 4) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _describe(ids: frozenset, limit: int) -> str:
-    rels = [r for r in load_table().releases if r.id in ids]
+    rels = [r for r in sim_releases() if r.id in ids]
     names: list[str] = []
     for r in sorted(rels, key=lambda r: r.build):
         name = r.product if r.kind != "9x" else r.product
@@ -186,7 +186,7 @@ def _branch_texts(hit: Hit, sections: dict) -> list[str]:
 
 
 def build(result: RunResult) -> Matrix:
-    table = load_table().releases
+    table = sim_releases()
     ms = machines()
     branches: dict[str, Branch] = {}
     cells: dict[tuple[str, str], Cell] = {}

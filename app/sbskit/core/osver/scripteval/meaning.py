@@ -13,7 +13,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from sbskit.core.osver.releases import Release, load_table
+from sbskit.core.osver.releases import Release
+from sbskit.core.osver.scripteval.machines import sim_releases
 
 DEFAULT_WORDS = re.compile(
     r"(?i)\b(unknown|unsupported|not supported|other|others|default|undetermined|cannot be determined|unexpected|"
@@ -41,13 +42,13 @@ class Meaning:
 
 @functools.lru_cache(maxsize=4096)
 def _families(ids: frozenset[str]) -> frozenset[str]:
-    fam = {r.id: r.family for r in load_table().releases}
+    fam = {r.id: r.family for r in sim_releases()}
     return frozenset(fam[i] for i in ids)
 
 
 @functools.lru_cache(maxsize=1)
 def _releases() -> tuple[Release, ...]:
-    return load_table().releases
+    return sim_releases()
 
 
 def _ids(pred) -> set[str]:
