@@ -10,7 +10,7 @@ import re
 from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval import batch_text as bt
 from sbskit.core.osver.scripteval import batch_tools as tools
-from sbskit.core.osver.scripteval.batch_exec import action, expand, lookup, read_file, run_command
+from sbskit.core.osver.scripteval.batch_exec import action, expand, lookup, read_file, run_command, settle
 from sbskit.core.osver.scripteval.batch_state import Frame, Loop, Stop
 from sbskit.core.osver.scripteval.runtime import RunLimits
 from sbskit.core.osver.scripteval.values import Lazy, Unknown, Value, lift, merge_why
@@ -92,6 +92,7 @@ def condition(run, st, ins) -> Value:
             if op not in ("==", "EQU", "NEQ"):
                 cond.tags = cond.tags | {"compare-order"}
                 cond.intent = _intent(a, op, b, node.negate)
+                cond.order = ORDER_FLIP[ORDER[op]] if node.negate else ORDER[op]
             cond = _explain(cond, (a, b), _compare_head(node), ins.line)
             run.memo[memo_key] = (cond, a, b)  # the same test on the same values: reuse the answers
         return cond
@@ -121,6 +122,16 @@ def condition(run, st, ins) -> Value:
     # exist
     if isinstance(arg, Unknown):
         return arg
+    if isinstance(arg, Lazy) and all(m.file_exists(arg.at(m).strip('"')) is not None for m in st.envs):
+        where = arg  # %SystemRoot%\system32\systeminfo.exe: a known system file, on each computer its own path
+
+        def exists(m) -> bool:
+            return bool(m.file_exists(where.at(m).strip('"'))) != node.negate
+
+        cond = Lazy(exists, None, frozenset({"file-exists"}))
+        cond.why = lambda m: (f"{where.at(m).strip(chr(34))} {'exists' if m.file_exists(where.at(m).strip(chr(34))) else 'does not exist'}"
+                              f" there (line {ins.line})")
+        return cond
     if not isinstance(arg, str):
         return Unknown(f"whether a file whose name differs between computers exists ({bp.word_text(node.args[0])})",
                        ins.line)
@@ -137,6 +148,8 @@ def condition(run, st, ins) -> Value:
 
 
 VERSIONISH = re.compile(r"\d+(\.\d+)*")
+ORDER = {"GEQ": "ge", "GTR": "gt", "LEQ": "le", "LSS": "lt"}
+ORDER_FLIP = {"ge": "lt", "gt": "le", "le": "gt", "lt": "ge"}
 
 
 def _intent(a: Value, op: str, b: Value, negate: bool):
@@ -173,6 +186,16 @@ def unknown_test(run, st, ins, unknown: Unknown) -> None:
             st.errorlevel = Unknown(f"the result of what `{head}` (line {ins.line}) guards", ins.line)
         run.take(st, ins, False, None)
         return
+    targets = _merge_targets(ins, run.program.ctx)
+    if targets is not None:  # it only sets variables: they become unknown, no need to follow both ways
+        from sbskit.core.osver.scripteval.batch_exec import set_var
+
+        for name in targets:
+            set_var(st, name, Unknown(f"%{name}%, which `{head}` (line {ins.line}) may set ({unknown.why})", ins.line))
+        st.errorlevel = Unknown(f"the result of what `{head}` (line {ins.line}) guards", ins.line)
+        st.last_ok = st.errorlevel
+        st.pc = ins.a if ins.op == "andor" else ins.b
+        return
     if run.forks >= RunLimits.max_unknown_forks:
         raise Stop("not-evaluated", ins.line, f"`{head}` depends on {unknown.why}, and the script has too many such tests")
     run.forks += 1
@@ -188,6 +211,34 @@ def unknown_test(run, st, ins, unknown: Unknown) -> None:
                                                                  f"({unknown.why})")
         run.take(state, ins, answer, Decision(ins.line, head, cond, answer, assumed=True))
     run.pending.append(child)
+
+
+def _merge_targets(ins, ctx: dict) -> list[str] | None:
+    """The variables the guarded commands set, when setting variables is all they do that the script
+    can notice later (no goto, call, exit, setlocal, no file it reads back); else None."""
+    node = ins.node
+    bodies = [node.right] if ins.op == "andor" else [node.then, node.otherwise]
+    stack = [b for b in bodies if b is not None]
+    read = ctx.get("read", set())
+    while stack:
+        n = stack.pop()
+        if isinstance(n, bp.Simple):
+            if n.name in ("goto", "call", "exit", "setlocal", "endlocal", "shift") or not n.name:
+                return None
+            for r in n.redirects:
+                if r.op in (">", ">>") and (bp.literal(r.target) or "?").strip('"').lower() in read | {"?"}:
+                    return None
+        for attr in ("items", "commands"):
+            stack.extend(getattr(n, attr, None) or [])
+        for attr in ("left", "right", "then", "otherwise", "body"):
+            child = getattr(n, attr, None)
+            if child is not None:
+                stack.append(child)
+    targets = []
+    for b in bodies:
+        if b is not None:
+            targets += [t for t in _set_targets(b) if t not in targets]
+    return targets
 
 
 # --- goto / call / exit --------------------------------------------------------------------
@@ -251,7 +302,9 @@ def control(run, st, node, name: str):
             target = run.program.find_label(label, st.pc)
             if target is None:
                 raise Stop("error", line, f"cmd stops: the label :{label} does not exist")
-            action(st, "call", ":" + label, run.program.label_lines.get(label, line), node.text, at_line=line)
+            key = ":" + label if len(node.args) <= 1 else f"line {line}"  # call :sub WORDS: the words tell the branch
+            action(st, "call", key, run.program.label_lines.get(label, line) if len(node.args) <= 1 else line,
+                   node.text, at_line=line)
             args = [first] + [expand(st, w) for w in node.args[1:]]
             st.frames.append(Frame(st.pc + 1, st.args, st.snap, st.snap_el, st.loops, st.regions, len(st.locals)))
             st.args = args
@@ -311,15 +364,8 @@ def for_init(run, st, ins) -> None:
     if node.mode in ("f", "l", "dir"):
         _old_shell(st, line, "for /f, for /l, for /d or for /r")
     if node.mode == "f":
-        opts = bt.parse_for_options(node.options)
-        src = node.source.strip()
-        if node.source_parsed is not None:
-            stream = _capture(run, st, node.source_parsed)
-        elif (src.startswith('"') and not opts.usebackq) or (src.startswith("'") and opts.usebackq):
-            value = expand(st, bp.parse_word(src[1:-1]))
-            stream = tools.text_stream(value)
-        else:
-            stream = read_file(st, expand(st, bp.parse_word(src.strip('"'))), line)
+        opts = bt.parse_for_options(_options(st, node, line))
+        stream = _for_source(run, st, node, opts, line)
         its = lift(lambda lines: bt.for_iterations(lines, opts), stream.lines)
         phrase, tags = stream.phrase, stream.tags | (stream.lines.tags if isinstance(stream.lines, Lazy) else frozenset())
         letters = _letters(node.letter, len(opts.tokens) + (1 if opts.rest else 0))
@@ -357,6 +403,44 @@ def for_init(run, st, ins) -> None:
         _push_loop(st, ins, its, count, phrase, tags | its.tags, letters, its.lang)
         return
     _push_loop(st, ins, its, len(its), phrase, tags, letters)
+
+
+def _options(st, node, line: int) -> str:
+    """The for /f options: written out, or from a variable (``for /f %OPTS% %%i in ...``)."""
+    if node.options_word is None:
+        return node.options
+    value = settle(st, expand(st, node.options_word))
+    if not isinstance(value, str):
+        raise Stop("not-evaluated", line, f"the options of '{node.text}' differ between computers")
+    return value.strip().strip('"')
+
+
+def _for_source(run, st, node, opts, line: int) -> tools.Stream:
+    """What for /f reads: a command's output, a literal string or a file. The kind is decided by the
+    quotes cmd sees after expanding the line, so ``in (%VERSTRING%)`` holding "..." is a string."""
+    if node.source_parsed is not None:
+        return _capture(run, st, node.source_parsed)
+    src = node.source.strip()
+    literal_q, command_q = ("'", "`") if opts.usebackq else ('"', "'")
+    if src[:1] == literal_q and src[-1:] == literal_q and len(src) > 1:
+        return tools.text_stream(expand(st, bp.parse_word(src[1:-1])))
+    if "%" in src or "!" in src:
+        value = settle(st, expand(st, bp.parse_word(src)))
+        if isinstance(value, str):
+            value = value.strip()
+            if len(value) > 1 and value[0] == literal_q and value[-1] == literal_q:
+                return tools.text_stream(value[1:-1])
+            if len(value) > 1 and value[0] == command_q and value[-1] == command_q:
+                sub = bp.Parser(bp.unescape_carets(value[1:-1]))
+                sub.line_starts = [0]
+                try:
+                    parsed = sub.parse_seq(0)
+                except bp.ParseError:
+                    return tools.Stream(Unknown(f"the command in '{node.text}'", line))
+                bp._relabel(parsed, line)
+                return _capture(run, st, parsed)
+        return read_file(st, value, line, src)
+    return read_file(st, src, line)
 
 
 def _note_fork(st, ins, its) -> None:

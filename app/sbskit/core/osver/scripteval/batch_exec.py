@@ -14,7 +14,7 @@ import re
 from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval import batch_text as bt
 from sbskit.core.osver.scripteval import batch_tools as tools
-from sbskit.core.osver.scripteval.batch_state import Stop
+from sbskit.core.osver.scripteval.batch_state import ARGUMENT_WHY, COMMAND_LINE, Stop
 from sbskit.core.osver.scripteval.runtime import Hit, inline_key
 from sbskit.core.osver.scripteval.values import Lazy, Unknown, Value, concat, first_unknown, lift, merge_why
 
@@ -86,13 +86,34 @@ def expand(st, word: bp.Word) -> Value:
             else:
                 parts.append("%" + p[1])
         else:  # arg
-            if p[1] == "*":
-                parts.append(" ".join(a for a in st.args[1:] if isinstance(a, str)))
-            else:
-                n = int(p[1])
-                value = st.args[n] if n < len(st.args) else ""
-                parts.append(lift(lambda s: s.strip('"'), value) if "~" in p[2] else value)
+            parts.append(_argument(st, p[1], p[2]))
     return concat(parts)
+
+
+def _argument(st, which: str, mods: str) -> Value:
+    """%0-%9 and %*: the script's own command line is unknown (both ways of a test on it are followed);
+    a ``call :sub a b`` passes known values."""
+    args = st.args
+    open_ended = bool(args) and args[-1] is COMMAND_LINE
+    given = args[:-1] if open_ended else args
+    if which == "*":
+        if open_ended:
+            return Unknown(f"%* ({ARGUMENT_WHY})", 0)
+        return " ".join(a for a in given[1:] if isinstance(a, str))
+    n = int(which)
+    if n == 0:
+        name = given[0] if given else "logon.bat"
+        low = mods.lower()
+        if "d" in low or "p" in low or "f" in low:
+            return "C:\\Scripts\\" + (name if "n" in low or "f" in low else "")
+        return name.strip('"') if "~" in mods else name
+    if n < len(given):
+        value = given[n]
+    elif open_ended:
+        return Unknown(f"%{n} ({ARGUMENT_WHY})", 0)
+    else:
+        value = ""
+    return lift(lambda s: s.strip('"'), value) if "~" in mods else value
 
 
 def expand_args(st, words: list) -> list[Value]:
@@ -196,6 +217,9 @@ def finish_output(st, node, result, line: int) -> None:
     for r in node.redirects:
         if r.op in (">", ">>"):
             target = settle(st, expand(st, r.target))
+            if not isinstance(target, str):
+                st.fs[file_key(bp.word_text(r.target))] = result.out
+                continue
             if isinstance(target, str):
                 path = target.strip('"').lower()
                 if path in ("nul", "con", ""):
@@ -217,9 +241,18 @@ def settle(st, value: Value) -> Value:
     return value
 
 
-def read_file(st, name: Value, line: int) -> tools.Stream:
+def file_key(raw: str) -> str:
+    """A file whose name the script computes from outside things (%TEMP%\\%DATE%.txt): known by how it is written."""
+    return "@" + raw.strip().strip('"').lower()
+
+
+def read_file(st, name: Value, line: int, raw: str | None = None) -> tools.Stream:
     name = settle(st, name)
     if not isinstance(name, str):
+        if raw is not None and file_key(raw) in st.fs:
+            return st.fs[file_key(raw)]
+        if isinstance(name, Unknown):
+            return tools.Stream(name)
         return tools.Stream(Unknown("a file whose name differs between computers", line))
     path = name.strip('"').lower()
     if path in st.fs:
@@ -256,19 +289,24 @@ def run_command(run, st, node, stdin, piped: bool):
             st.vars, st.delayed = st.locals.pop()
         return tools.const_result()
     if name == "shift":
-        st.args = st.args[:1] + st.args[2:]
+        if len(st.args) > 2 or st.args[-1] is not COMMAND_LINE:
+            st.args = st.args[:1] + st.args[2:]
         return tools.const_result()
     if name == "ver":
         return _tag(tools.ver(), line)
     if name == "systeminfo":
         return _tag(tools.systeminfo(), line)
     if name in ("wmic", "wmic.exe"):
+        words = [bp.word_text(w).lower() for w in node.args]
+        if not ({"os", "win32_operatingsystem"} & set(words)):
+            return _external(run, st, node, node.text)  # only the OS class is simulated; the rest is outside
         return _tag(tools.wmic(plain_args(st, node, line), line), line)
     if name in ("reg", "reg.exe"):
-        args = plain_args(st, node, line)
-        if args and args[0].lower() == "query":
+        first = (bp.literal(node.args[0]) or "").lower() if node.args else ""
+        if first == "query":
+            args = plain_args(st, node, line)
             return _tag(tools.reg_query(args[1:], line), line)
-        return _external(run, st, node, "reg " + " ".join(args[:1]))
+        return _external(run, st, node, "reg " + first)
     if name in ("find", "findstr", "find.exe", "findstr.exe", "type", "more", "sort"):
         return filter_command(st, node, stdin, line)
     if name in HOUSEKEEPING:
@@ -321,36 +359,39 @@ def echo(st, node, captured: bool):
 
 
 def filter_command(st, node, stdin, line: int):
+    """find, findstr, type, more, sort. The search strings and options must be the same on every
+    computer; a file name may be unknown as long as the script wrote that file itself."""
     name = node.name.replace(".exe", "")
-    raw_args = [bp.word_text(w) for w in node.args]
-    values = [settle(st, v) for v in expand_args(st, node.args)]
-    unknown = first_unknown(*values)
-    if unknown is not None or not all(isinstance(v, str) for v in values):
-        raise Stop("not-evaluated", line, f"the search text of '{node.text}' differs between computers")
-    args = values
+    pairs = [(bp.word_text(w), settle(st, expand(st, w))) for w in node.args]
+
+    def is_option(v) -> bool:
+        return isinstance(v, str) and v.startswith("/")
+
     if name in ("type", "more", "sort"):
-        files = [a for a in args if not a.startswith("/")]
-        stream = read_file(st, files[0], line) if files else (stdin or tools.Stream(()))
+        files = [(r, v) for r, v in pairs if not is_option(v)]
+        stream = read_file(st, files[0][1], line, files[0][0]) if files else (stdin or tools.Stream(()))
         if name == "sort" and not isinstance(stream.lines, Unknown):
             stream = tools.Stream(lift(lambda lines: tuple(sorted(lines)), stream.lines), stream.phrase, stream.focus,
                                   stream.tags)
         return tools.Result(stream, "0")
     if name == "find":
-        needle_at = next((i for i, a in enumerate(args) if a.startswith('"')), None)
-        files = [a for i, a in enumerate(args) if not a.startswith("/") and i != needle_at]
+        needle_at = next((i for i, (_r, v) in enumerate(pairs) if isinstance(v, str) and v.startswith('"')), None)
+        files = [p for i, p in enumerate(pairs) if not is_option(p[1]) and i != needle_at]
+        args = [v for i, (_r, v) in enumerate(pairs) if is_option(v) or i == needle_at]
     else:
-        has_c = any(re.match(r"(?i)/c:", a) for a in args)
-        plain = [i for i, a in enumerate(args) if not a.startswith("/")]
-        files = [args[i] for i in (plain if has_c else plain[1:])]
-        args = [a for i, a in enumerate(args) if not (not a.startswith("/") and args[i] in files and
-                                                      (has_c or i != plain[0]))]
+        has_c = any(isinstance(v, str) and re.match(r"(?i)/c:", v) for _r, v in pairs)
+        plain = [i for i, (_r, v) in enumerate(pairs) if not is_option(v)]
+        file_at = set(plain if has_c else plain[1:])
+        files = [pairs[i] for i in sorted(file_at)]
+        args = [v for i, (_r, v) in enumerate(pairs) if i not in file_at]
+    if not all(isinstance(v, str) for v in args):
+        raise Stop("not-evaluated", line, f"the search text of '{node.text}' differs between computers")
     if files:
-        stream = read_file(st, files[0], line)
+        stream = read_file(st, files[0][1], line, files[0][0])
         if getattr(stream, "utf16", False) and name == "findstr":
             stream = tools.Stream((), stream.phrase)
     else:
         stream = stdin if stdin is not None else tools.Stream(Unknown("the keyboard (no input given)", line))
-    del raw_args
     result = tools.find(args, stream, line) if name == "find" else tools.findstr(args, stream, line)
     return result
 
@@ -369,7 +410,7 @@ def set_command(run, st, node) -> None:
         if src is None:
             set_var(st, name, Unknown(f"what the user types (set /p, line {line})", line))
             return
-        stream = read_file(st, expand(st, src.target), line)
+        stream = read_file(st, expand(st, src.target), line, bp.word_text(src.target))
         set_var(st, name, lift(lambda lines: lines[0] if lines else "", stream.lines))
         return
     text = raw
@@ -384,6 +425,7 @@ def set_command(run, st, node) -> None:
     value = expand(st, value_word)
     set_var(st, name.strip(), value)
     action(st, "set", f"line {line}", line, f"set {text.strip()}", at_line=line)
+    st.setters[name.strip().lower()] = (line, f"set {text.strip()}", any(r.decisions for r in st.regions))
 
 
 def _value_word(rest: bp.Word, quoted: bool) -> bp.Word:

@@ -74,26 +74,80 @@ def judge_all(matrix: Matrix, cell: Cell, m: Machine) -> list[Verdict]:
     return out
 
 
+def os_aware(o) -> bool:
+    """Whether a run's path depended on the Windows at all (a usage or help path behind an argument
+    test does not: it says nothing about the OS test and is not judged)."""
+    if o.status in ("not-evaluated", "not-run"):
+        return True
+    if o.decision is not None and not o.decision.assumed:
+        return True
+    return any(not d.assumed for h in o.hits for d in h.decisions) or any(not d.assumed for d in o.chain)
+
+
+def focus(cell: Cell) -> Cell:
+    """The runs of a cell worth judging: those whose path depended on Windows, when there are any."""
+    aware = [o for o in cell.outcomes if os_aware(o)]
+    return Cell(aware) if aware and len(aware) < len(cell.outcomes) else cell
+
+
+def _surely_elsewhere(matrix: Matrix, b: Branch, m: Machine) -> bool:
+    """The branch names the release only loosely ("Windows 8" for 8.1) while another branch, leading
+    somewhere else, names it exactly ("Windows 8.1"): the test order sends it to the wrong one."""
+    rid = m.release.id
+    if rid in b.meaning.surely:
+        return False
+    return any(o is not b and o.meaning is not None and not o.meaning.default and not o.meaning.refusal and
+               rid in o.meaning.surely and len(o.meaning.surely) < len(b.meaning.releases) and
+               target_of(o) != target_of(b) for o in matrix.branches.values())
+
+
+def _beyond(h: Hit, b: Branch, m: Machine) -> bool:
+    """Reached through the low side of an ordering test that is right here, older than what the branch
+    names: ``if build >= 22000 {'Win11'} else {'Win10'}`` sends Windows 8.1 to 'Win10', which means
+    "not 11, so 10 or older" there. (The high side stays strict: ``>= 9200`` labelled "Windows 8"
+    also takes Windows 10 and 11, a classic.)"""
+    dec = h.decisions[-1] if h.via == "condition" and h.decisions else None
+    if dec is None or dec.assumed or getattr(dec.cond, "order", None) is None:
+        return False
+    if dec.cond.intent is not None:
+        got = dec.cond.intent(m)
+        if got is not None and got[0] != got[1]:
+            return False  # the comparison itself is wrong here (text order): not a matter of range
+    builds = [r.build for r in _sim() if r.id in b.meaning.surely and r.kind != "9x"]
+    if not builds:
+        return False
+    high = (dec.cond.order in ("ge", "gt")) == bool(dec.outcome)
+    return not high and m.release.build < min(builds)
+
+
 def judge(matrix: Matrix, cell: Cell, m: Machine) -> Verdict:
+    cell = focus(cell)
     status = cell.status
     if status in ("not-evaluated", "not-run"):
         return Verdict("not-evaluated")
+    if status == "error":
+        return Verdict("error", assumed=cell.assumed)
     hits = [h for h in cell.hits if not h.decisions or not all(d.assumed for d in h.decisions)]
-    if cell.assumed and len(hits) < len(cell.hits) or cell.assumed and not hits:
-        return Verdict("assumed")  # something outside the script decides: reported as not evaluated
+    if cell.assumed and not hits and len(cell.outcomes) > 1:
+        return Verdict("assumed")  # only things outside the script decide where it goes
     meaningful = [(h, matrix.branches[h.key]) for h in hits if h.key in matrix.branches]
     named = [(h, b) for h, b in meaningful if b.meaning is not None and not b.meaning.default]
     for h, b in named:
-        if m.release.id not in b.meaning.releases:
+        if (m.release.id not in b.meaning.releases or _surely_elsewhere(matrix, b, m)) and not _beyond(h, b, m):
             return Verdict("wrong", h, b, cell.assumed)
     if named:
         return Verdict("ok", named[0][0], named[0][1], cell.assumed)
-    if status == "error":
-        return Verdict("error")
     default = next(((h, b) for h, b in meaningful if b.meaning is not None and b.meaning.default), None)
     if default:
+        if kept(default[0]):  # "set STAMP=unknown" kept from the start: the script has nothing for it
+            return Verdict("none", default[0], default[1], cell.assumed)
         return Verdict("default", default[0], default[1], cell.assumed)
     return Verdict("none", meaningful[0][0] if meaningful else None, meaningful[0][1] if meaningful else None)
+
+
+def kept(hit: Hit | None) -> bool:
+    """A value set before any test and never replaced on this release (see matrix.kept_defaults)."""
+    return hit is not None and hit.kind == "set" and hit.via == "default"
 
 
 def _rule(hit: Hit | None, outcome_chain, m: Machine, branch: Branch | None, matrix: Matrix) -> str:
@@ -152,6 +206,11 @@ def _same_version(branch: Branch, m: Machine) -> bool:
     return any((r.major, r.minor) == (m.release.major, m.release.minor) for r in rels)
 
 
+def failed_tests(cell: Cell) -> tuple:
+    """The tests that did not send this release anywhere: the jumps it did not take, else any test."""
+    return next((o.chain for o in cell.outcomes if o.chain), ()) or next((o.misses for o in cell.outcomes if o.misses), ())
+
+
 def because(hit: Hit | None, chain, m: Machine, meant: Branch | None = None, targets: dict | None = None) -> str:
     if hit is not None and hit.via == "condition" and hit.decisions:
         return hit.decisions[-1].because(m)
@@ -180,32 +239,60 @@ def _reach_text(verdict: Verdict, cell: Cell) -> str:
     if verdict.kind == "error":
         o = next(o for o in cell.outcomes if o.status == "error")
         return f"reaches no branch: cmd stops at line {o.line}"
+    if kept(verdict.hit):
+        return f"keeps {verdict.hit.desc[4:]} (line {verdict.hit.line}), no branch"
     return "reaches no branch"
 
 
-NEAR_ALL = 75  # a branch meant for (nearly) every one of the 83 NT releases is meant for nobody in particular
+
+
+def _sim():
+    from sbskit.core.osver.scripteval.machines import sim_releases
+
+    return sim_releases()
+
+
+def _near_all() -> int:
+    from sbskit.core.osver.scripteval.machines import sim_releases
+
+    return int(0.9 * sum(1 for r in sim_releases() if r.kind != "9x"))
 
 
 def _meant_elsewhere(matrix: Matrix, m: Machine, reached: Branch | None) -> Branch | None:
-    """A branch meant specifically for this release that it never reaches."""
-    best = None
+    """A branch meant specifically for this release that it never reaches: one that surely names it,
+    else (when it reached nothing named) one that names it loosely ("XP" for XP x64)."""
     index = getattr(matrix, "_meant_index", None)
     if index is None:
-        index = {}
+        near_all = _near_all()
+        index = ({}, {})
         for b in matrix.branches.values():
-            if b.meaning is not None and not b.meaning.default and len(b.meaning.surely) <= NEAR_ALL:
+            if b.meaning is not None and not b.meaning.default and not b.meaning.refusal and \
+                    len(b.meaning.surely) <= near_all:
                 for rid in b.meaning.surely:
-                    index.setdefault(rid, []).append(b)
+                    index[0].setdefault(rid, []).append(b)
+                products = {r.product for r in _sim() if r.id in b.meaning.surely}
+                for r in _sim():  # the same product, loosely named: XP x64 for "XP"
+                    if r.id in b.meaning.releases and r.id not in b.meaning.surely and \
+                            any(r.product.startswith(p) for p in products):
+                        index[1].setdefault(r.id, []).append(b)
         matrix._meant_index = index
-    for b in index.get(m.release.id, ()):
-        if b is reached or b.meaning is None or b.meaning.default or m.release.id not in b.meaning.surely:
-            continue
-        if reached is not None and reached.meaning is not None and not reached.meaning.default and \
-                len(reached.meaning.surely) <= len(b.meaning.surely):
-            continue
-        if best is None or len(b.meaning.surely) < len(best.meaning.surely):
-            best = b
-    return best
+    rid = m.release.id
+    named_reach = reached is not None and reached.meaning is not None and not reached.meaning.default
+    for level, table in enumerate(index):
+        if level and named_reach:
+            break
+        best = None
+        for b in table.get(rid, ()):
+            if b is reached:
+                continue
+            size = len(b.meaning.surely if level == 0 else b.meaning.releases)
+            if named_reach and len(reached.meaning.surely) <= size:
+                continue
+            if best is None or size < best[0]:
+                best = (size, b)
+        if best is not None:
+            return best[1]
+    return None
 
 
 def derive(matrix: Matrix, script_language: str, today: _dt.date, sections: dict | None = None,
@@ -215,7 +302,7 @@ def derive(matrix: Matrix, script_language: str, today: _dt.date, sections: dict
     for m in ms:
         if m.lang in matrix.languages:
             by_release.setdefault(m.release.id, []).append(m)
-    families = _script_families(matrix)
+    families = script_context(matrix)
     ok_builds = []
     judged: dict[tuple, list[Verdict]] = {}
     verdicts: dict[str, list[tuple[Machine, Verdict, Cell]]] = {}
@@ -235,6 +322,7 @@ def derive(matrix: Matrix, script_language: str, today: _dt.date, sections: dict
         verdicts[r.id] = rows
         if any(v[0].kind == "ok" for _m, v, _c in rows):
             ok_builds.append(r.build)
+    families.holes = _holes(matrix, verdicts)
     groups: dict[tuple, _Group] = {}
     rank = {"error": 0, "warning": 1, "info": 2}
     for r in matrix.releases:
@@ -249,6 +337,29 @@ def derive(matrix: Matrix, script_language: str, today: _dt.date, sections: dict
             _add(groups, rows, matrix, families, ok_builds, today, sections, rank)
     out = [_finding(g, script_language, matrix) for g in groups.values()]
     return out + intent_findings(matrix, decisions or [], {(f.line, r) for f in out for r in f.evidence.get("releases", [])})
+
+
+def _holes(matrix: Matrix, verdicts: dict) -> frozenset:
+    """Releases the script skips in the middle of a table it keeps of Windows versions: no branch for
+    8.1 while 8 and 10 (the versions right before and after it) each have theirs."""
+    named_versions = {(r.major, r.minor) for r in matrix.releases for _m, vs, _c in verdicts.get(r.id, [])[:1]
+                      if vs[0].kind in ("ok", "wrong")}
+    if len(named_versions) < 3:
+        return frozenset()  # not a table of versions
+    out = set()
+    for family in ("client", "server"):
+        rels = sorted((r for r in matrix.releases if r.family == family and r.kind != "9x" and verdicts.get(r.id)),
+                      key=lambda r: r.build)
+        state = {r.id: verdicts[r.id][0][1][0].kind for r in rels}
+        for i, r in enumerate(rels):
+            if state[r.id] != "none":
+                continue
+            older = next((o for o in reversed(rels[:i]) if (o.major, o.minor) != (r.major, r.minor)), None)
+            newer = next((n for n in rels[i + 1:] if (n.major, n.minor) != (r.major, r.minor)), None)
+            if older is not None and newer is not None and state[older.id] in ("ok", "wrong") and \
+                    state[newer.id] in ("ok", "wrong"):
+                out.add(r.id)
+    return frozenset(out)
 
 
 def intent_findings(matrix: Matrix, decisions: list, reported: set) -> list[Finding]:
@@ -286,7 +397,7 @@ def _decision(v: Verdict, cell: Cell, meant, sections):
         return o.decision
     if v.hit is not None and v.hit.via == "condition" and v.hit.decisions:
         return v.hit.decisions[-1]
-    chain = list(v.hit.decisions) if v.hit is not None else list(next((o.chain for o in cell.outcomes if o.chain), ()))
+    chain = list(v.hit.decisions) if v.hit is not None else list(failed_tests(cell))
     return key_decision(chain, meant, sections) if chain else None
 
 
@@ -297,7 +408,8 @@ def _add(groups, rows, matrix, families, ok_builds, today, sections, rank) -> No
         return
     lang_only = not matrix.language_independent and len(bad) < len(rows) and "ok" in kinds
     m, v, cell = bad[0]
-    meant = None if v.kind == "wrong" else _meant_elsewhere(matrix, m, v.branch)
+    answered = v.kind == "default" and v.branch is not None and m.release.id in v.branch.meaning.releases
+    meant = None if v.kind == "wrong" or answered else _meant_elsewhere(matrix, m, v.branch)
     severity, rule = _classify(m, v, meant, lang_only, families, ok_builds, today, cell, matrix)
     if severity is None:
         return
@@ -307,7 +419,8 @@ def _add(groups, rows, matrix, families, ok_builds, today, sections, rank) -> No
         line = _line_for(rule, decision)
     key = (rule, branch_key, line, lang_only, v.kind == "error")
     group = groups.get(key)
-    score = (rank[severity], not m.release.supported(today), -m.release.build)
+    loose = meant is not None and m.release.id not in meant.meaning.surely  # prove it on a release surely meant
+    score = (rank[severity], loose, not m.release.supported(today), -m.release.build)
     if group is None or score < group.score:
         proof = _proof(m, v, cell, meant, sections, lang_only, rows, bad)
         if group is None:
@@ -331,7 +444,7 @@ def _proof_doc(m: Machine, v: Verdict, cell: Cell, sentence: str, matrix: Matrix
 
 
 def _proof(m, v, cell, meant, sections, lang_only, rows, bad) -> str:
-    chain = next((o.chain for o in cell.outcomes if o.chain), ())
+    chain = failed_tests(cell)
     reach = _reach_text(v, cell)
     if v.kind == "error":
         o = next(o for o in cell.outcomes if o.status == "error")
@@ -348,20 +461,54 @@ def _proof(m, v, cell, meant, sections, lang_only, rows, bad) -> str:
     return proof
 
 
-def _script_families(matrix: Matrix) -> set[str]:
-    fams: set[str] = set()
+FAMILY_TAGS = {"wmi:producttype", "member:producttype", "reg:producttype", "reg:installationtype",
+               "member:installationtype", "wmi:caption:server"}
+
+
+@dataclass
+class Context:
+    """What the findings need to know about the script as a whole."""
+
+    tells_families: bool  # the script tests client vs server itself (ProductType, InstallationType, ...)
+    named: frozenset  # releases some branch names (leniently)
+    only_guards: bool  # every named branch is a refusal ("only runs on Windows 10"): passing them is fine
+    sets_values: bool = False  # some branch sets a variable: a release with no branch keeps a default or nothing
+    holes: frozenset = frozenset()  # releases with no branch between versions that each have one
+
+
+def _fams(ids: frozenset) -> set:
+    from sbskit.core.osver.scripteval.meaning import _families
+
+    return set(_families(frozenset(ids)))
+
+
+def script_context(matrix: Matrix) -> Context:
+    tells = False
+    for cell in matrix.cells.values():
+        for o in cell.outcomes:
+            decisions = [d for h in o.hits for d in h.decisions] + list(o.chain)
+            if any(set(d.cond.tags) & FAMILY_TAGS or "family" in d.cond.tags for d in decisions):
+                tells = True
+                break
+        if tells:
+            break
+    named: set[str] = set()
+    guards = []
     for b in matrix.branches.values():
         if b.meaning is not None and not b.meaning.default:
-            f = b.meaning.families
-            if len(f) == 1:
-                fams |= f
-    return fams
+            guards.append(b.meaning.refusal)
+            if not b.meaning.refusal and not b.meaning.negated:  # "Windows 11 or later" names no server
+                fams = b.meaning.families if b.meaning.core is None else _fams(b.meaning.surely)
+                named |= {i for i in b.meaning.releases if _fams(frozenset((i,))) <= fams}
+    values = any(h.kind == "set" for cell in matrix.cells.values() for o in cell.outcomes for h in o.hits
+                 if h.decisions)
+    return Context(tells, frozenset(named), bool(guards) and all(guards), values)
 
 
 def _classify(m, v, meant, lang_only, families, ok_builds, today, cell, matrix) -> tuple[str | None, str]:
     r: Release = m.release
     supported = r.supported(today)
-    chain = next((o.chain for o in cell.outcomes if o.chain), ())
+    chain = failed_tests(cell)
     rule = _rule(v.hit, chain, m, v.branch, matrix)
     if lang_only:
         return "warning", "locale-bound-parsing"
@@ -371,19 +518,53 @@ def _classify(m, v, meant, lang_only, families, ok_builds, today, cell, matrix) 
     if v.kind == "error":
         return ("error" if (supported or meant is not None) and not ancient else "warning"), _stop_rule(cell, m, matrix)
     if v.kind == "wrong":
-        if v.assumed:
+        if m.family not in _fams(v.branch.meaning.surely or v.branch.meaning.releases) and \
+                not families.tells_families and \
+                (m.release.id not in families.named or _same_place(matrix, v.branch, m)):
+            return None, rule  # a server in a client's branch, in a script that never tells them apart
+        if v.assumed and not _argument_only(cell):
             return "warning", rule
-        if m.family not in v.branch.meaning.families and families and m.family not in families:
-            return "warning", "no-family-guard" if rule == "wrong-branch" else rule
         return "error", rule
     if meant is not None:  # an error for releases still supported; for older ones a warning is enough
         return ("warning" if v.assumed or not supported else "error"), \
             rule if rule != "wrong-branch" else "missing-default-branch"
     if v.kind == "default":
         return None, "missing-default-branch"  # the script handles it on purpose; the matrix shows it
-    if supported and ok_builds and r.build > min(ok_builds):
+    if families.only_guards:
+        return None, rule  # it passed every guard: running on is what the script wants
+    if r.id in families.holes and v.kind == "none":
+        return "warning", "missing-default-branch"
+    dispatched = any(o.chain for o in cell.outcomes) or any(  # it went through a chain of gotos, none for it
+        h.via in ("default", "fall-through") and h.decisions and not kept(h) for h in cell.hits)
+    if supported and ok_builds and r.build > min(ok_builds) and (families.sets_values or dispatched):
         return "warning", "missing-default-branch" if rule in ("wrong-branch", "goto-fallthrough") else rule
     return None, rule
+
+
+def target_of(branch: Branch) -> str:
+    """Where a branch leads: the sub or label it calls or jumps to, else the branch itself."""
+    if branch.key.startswith(":"):
+        return branch.key
+    word, _, rest = branch.desc.partition(" ")
+    if word.lower() in ("call", "goto") and rest.strip().startswith(":"):
+        return rest.strip().split()[0].lower()
+    return branch.key
+
+
+def _same_place(matrix: Matrix, reached: Branch, m: Machine) -> bool:
+    """The branches that name this release all lead where it went anyway (``call :PS2 Windows 8`` and
+    ``call :PS2 Windows Server 2012``): only the words differ."""
+    own = [b for b in matrix.branches.values() if b.meaning is not None and not b.meaning.default and
+           not b.meaning.refusal and m.release.id in b.meaning.releases]
+    return bool(own) and all(target_of(b) == target_of(reached) for b in own)
+
+
+def _argument_only(cell: Cell) -> bool:
+    """The only things assumed are the script's command-line arguments (its typical invocation)."""
+    from sbskit.core.osver.scripteval.batch_state import ARGUMENT_WHY
+
+    texts = [a for o in focus(cell).outcomes for _line, a in o.assumptions]
+    return bool(texts) and all(ARGUMENT_WHY in a for a in texts)
 
 
 def _stop_rule(cell: Cell, m: Machine, matrix: Matrix) -> str:
@@ -416,14 +597,18 @@ def _headline(m: Machine, v: Verdict, meant, cell: Cell, lang_only: bool, sectio
         o = next(o for o in cell.outcomes if o.status == "error")
         return (f"make|makes cmd stop the script at line {o.line} ({o.note.replace('cmd stops here: ', '')})",
                 o.line, None)
-    chain = next((o.chain for o in cell.outcomes if o.chain), ())
+    chain = failed_tests(cell)
     decisions = list(v.hit.decisions) if v.hit else list(chain)
     line = key_decision(decisions, meant, sections).line if decisions else (meant.line if meant else 1)
     where = v.branch.title if v.branch is not None else "no branch"
+    if kept(v.hit):
+        where = f"no branch: they keep {v.hit.desc[4:]} (line {v.hit.line})"
     if meant is not None:
         return (f"reach|reaches {where} instead of {meant.title}, which is meant for them|it", line, meant.key)
     if v.kind == "default":
         return (f"end|ends in the default branch {where}", line, v.branch.key if v.branch else None)
+    if kept(v.hit):
+        return (f"reach|reaches {where}, because none of the tests that set it match them|it", line, None)
     return ("reach|reaches no branch (the script does nothing OS-specific for them|it)", line, None)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sbskit.core.osver.releases import Release
 from sbskit.core.osver.scripteval.machines import Machine, machines, sim_releases
-from sbskit.core.osver.scripteval.meaning import Meaning, branch_meaning
+from sbskit.core.osver.scripteval.meaning import Meaning, branch_meaning, meaning_of, setting_text
 from sbskit.core.osver.scripteval.runtime import Hit, Outcome, RunResult
 
 
@@ -52,7 +52,7 @@ class Cell:
     def hits(self) -> list[Hit]:
         seen, out = set(), []
         for o in self.outcomes:
-            for h in o.hits:
+            for h in live_hits(o.hits):
                 if h.key not in seen:
                     seen.add(h.key)
                     out.append(h)
@@ -76,6 +76,27 @@ class Cell:
 
     def signature(self) -> tuple:
         return (self.keys, self.status)
+
+
+def set_name(hit: Hit) -> str | None:
+    """The variable a ``set`` branch assigns ("set OSNAME=Windows 10" -> "osname")."""
+    if hit.kind != "set":
+        return None
+    text = hit.desc[4:] if hit.desc.lower().startswith("set ") else hit.desc
+    text = text.strip().strip('"')
+    return text.split("=", 1)[0].strip().lower() if "=" in text else None
+
+
+def live_hits(hits) -> list[Hit]:
+    """The branches of one run that still count at its end: a ``set`` whose variable a later branch of
+    the same run sets again was overwritten (``find "5.2" && set OS=2003`` then ``find "10.0" && set
+    OS=10`` leaves OS=10 on 10.0.19045.2006), so only the value in effect is judged."""
+    last: dict[str, int] = {}
+    for i, h in enumerate(hits):
+        name = set_name(h)
+        if name:
+            last[name] = i
+    return [h for i, h in enumerate(hits) if (name := set_name(h)) is None or last[name] == i]
 
 
 def describe_ids(ids, limit: int = 4) -> str:
@@ -168,21 +189,45 @@ def _branch_texts(hit: Hit, sections: dict) -> list[str]:
     for a command run under a test, its echo text or the value it sets (other commands: none)."""
     if hit.key.startswith(":"):
         sec = sections.get(hit.key, {})
-        texts = [hit.key[1:]] + [t for _k, t in sec.get("texts", [])[:4]]
+        texts = [hit.key[1:]] + [n for n in sec.get("stack", []) if n != hit.key[1:]] + \
+            [t for _k, t in sec.get("texts", [])[:4]]
         for target in sec.get("jumps", [])[:4]:  # a section that branches on: what its sub-branches are for
             sub = sections.get(target, {})
             texts += [target[1:]] + [t for _k, t in sub.get("texts", [])[:2]]
         return texts
     texts = []
-    for desc in [hit.desc] + list(hit.details[:3]):
+    if hit.kind == "call" and hit.key.startswith("line "):  # call :sub Windows XP 64 Bit: the words and the sub
+        label, _, args = hit.desc.partition(" ")[2].partition(" ")
+        sec = sections.get(label.lower(), {})
+        said = meaning_of(args) if args.strip() else None  # the words passed tell this call apart from the others
+        texts += [args] if said is not None else [t for _k, t in sec.get("texts", [])[:4]]
+    details = [] if hit.kind == "call" else list(hit.details[:3])  # what a called sub prints is not this call's
+    for desc in [hit.desc] + details:
         word, _, rest = desc.partition(" ")
         if word.lower() == "echo":
             texts.append(rest)
         elif word.lower() == "set" and "=" in rest:
-            texts.append(rest.split("=", 1)[1])
-        elif word.lower() in ("wscript.echo", "write-host", "write-output", "msgbox", "echo:"):
+            name, _, value = rest.strip().strip('"').partition("=")
+            said = setting_text(name, value)
+            if said:
+                texts.append(said)
+        elif word.lower() in ("wscript.echo", "write-host", "write-output", "msgbox", "echo:", "write-warning",
+                              "write-error"):
             texts.append(rest)
     return texts
+
+
+def kept_defaults(outcomes: list[Outcome]) -> None:
+    """A variable some releases set under a test (``if ... set DRIVER=win7``) and others keep from an
+    unconditional ``set DRIVER=xp`` before: keeping it is their branch (they end up with the XP driver)."""
+    flags = {set_name(h) for o in outcomes for h in o.hits if h.kind == "set"} - {None}
+    for o in outcomes:
+        added = []
+        for name, (line, desc, conditional, misses) in o.finals:
+            if name in flags and not conditional and misses:
+                added.append(Hit(f"line {line}", "set", line, "default", tuple(misses), desc, line))
+        if added:
+            o.hits = tuple(o.hits) + tuple(added)
 
 
 def build(result: RunResult) -> Matrix:
@@ -190,6 +235,7 @@ def build(result: RunResult) -> Matrix:
     ms = machines()
     branches: dict[str, Branch] = {}
     cells: dict[tuple[str, str], Cell] = {}
+    kept_defaults(result.outcomes)
     for o in result.outcomes:
         for h in o.hits:
             if h.key not in branches:
@@ -201,11 +247,14 @@ def build(result: RunResult) -> Matrix:
             m: Machine = ms[idx]
             cells.setdefault((m.release.id, m.lang), Cell()).outcomes.append(o)
     for key, sec in result.branches.items():  # labels no release reaches still say what they are for
-        if key not in branches and (sec.get("targets") or sec.get("texts")):
-            texts = ([] if sec.get("inline") else [key[1:]]) + [t for _k, t in sec.get("texts", [])[:4]]
+        if key not in branches and (sec.get("targets") or sec.get("texts") or
+                                    (key.startswith(":") and meaning_of(key[1:]) is not None)):
+            texts = ([] if sec.get("inline") else [key[1:]] + [n for n in sec.get("stack", []) if n != key[1:]]) + \
+                [t for _k, t in sec.get("texts", [])[:4]]
             meaning = branch_meaning(texts)
             if meaning is not None or sec.get("targets"):
-                desc = f"{sec['texts'][0][0]} {sec['texts'][0][1]}" if sec.get("inline") else f"goto {key[1:]}"
+                desc = sec.get("desc") or (f"{sec['texts'][0][0]} {sec['texts'][0][1]}" if sec.get("inline")
+                                           else f"goto {key[1:]}")
                 branches[key] = Branch(key, "inline" if sec.get("inline") else "label", sec["line"], desc, meaning,
                                        texts)
     ordered = dict(sorted(branches.items(), key=lambda kv: (kv[1].line, kv[0])))

@@ -243,6 +243,7 @@ def binop(rt, st, node):
         if base in ("lt", "le", "gt", "ge"):
             tags.add("compare-order")
             out.intent = _intent(a, base, b)
+            out.order = base
         out.tags = out.tags | frozenset(tags)
         rt.intents.append(out)
     return out
@@ -280,6 +281,17 @@ def command(rt, st, node: pp.Command, piped):
     name, line = node.name, rt.line
     named = {p: v for p, v in node.args if p}
     positional = [v for p, v in node.args if not p]
+    if name in ("new-object",) and positional:
+        kind = ev(rt, st, positional[0])
+        if isinstance(kind, str) and kind.lower() in ("version", "system.version"):
+            given = named.get("argumentlist") or (positional[1] if len(positional) > 1 else None)
+            value = ev(rt, st, given) if given is not None else None
+            return lift(_new_version, value) if value is not None else pv.PsError("new Version() without values")
+        return Unknown(f"New-Object {kind} (line {line}), outside the script", line)
+    if name in WMI_COMMANDS and "computername" in named:
+        target = ev(rt, st, named["computername"])
+        if not (isinstance(target, str) and target.lower() in (".", "localhost", "127.0.0.1")):
+            return Unknown(f"the Windows of the remote computer named by -ComputerName (line {line})", line)
     if name in WMI_COMMANDS:
         query = named.get("query")
         cls = named.get("classname") or named.get("class") or (positional[0] if positional else None)
@@ -328,6 +340,35 @@ def command(rt, st, node: pp.Command, piped):
     if name in rt.program.procs:
         return call_function(rt, st, name, [ev(rt, st, v) for _p, v in node.args], line)
     return Unknown(f"{name} (line {line}), a command outside the script", line)
+
+
+def _new_version(value):
+    """New-Object Version "10.0.22000.0" / New-Object 'Version' 6,2,9200,0."""
+    if isinstance(value, tuple):
+        nums = [pv.to_num(v) for v in value]
+        if all(isinstance(n, int) for n in nums) and 2 <= len(nums) <= 4:
+            return pv.PsVersion(*nums)
+        return pv.PsError("bad Version arguments")
+    return pv.cast("version", value)
+
+
+def message_of(node) -> str | None:
+    """The text Write-Host / Write-Error / Write-Output prints, as written (-Message or the first words)."""
+    named = {p: v for p, v in node.args if p}
+    sources = [named[k] for k in ("message", "object") if k in named] or [v for p, v in node.args if not p]
+    return " ".join(_shown(v) for v in sources) if sources else None
+
+
+def _shown(source) -> str:
+    if isinstance(source, pp.Lit):
+        return to_text(source.value)
+    if isinstance(source, pp.Str):
+        return "".join(p if isinstance(p, str) else "$x" for p in source.parts)
+    return "..."
+
+
+def to_text(value) -> str:
+    return pv.to_str(value)
 
 
 def _single(result, m):

@@ -59,6 +59,8 @@ class Outcome:
     assumptions: tuple = ()
     chain: tuple = ()  # computer-dependent jumps that were not taken before the end
     decision: Decision | None = None  # the test that stopped the script (status error)
+    finals: tuple = ()  # (variable, (line, desc, conditional, decisions)): who set each variable last
+    misses: tuple = ()  # computer-dependent tests that were false and guarded no jump (batch)
 
     def because(self, m: Machine) -> str:
         """Why the run ended this way on ``m`` (for 'cmd stops' outcomes)."""

@@ -42,6 +42,8 @@ class Frame:
     loops: list
     regions: list
     name: str
+    result_to: str | None = None  # a Function called in an expression: where its value goes
+    result_from: str | None = None  # the local that holds the value (the Function's name, or @return)
 
 
 @dataclass(eq=False)
@@ -61,6 +63,7 @@ class State:
     on_error_resume: bool = False
     keymap: dict = field(default_factory=dict)  # shared by every clone: line -> first branch text there
     misses: tuple = ()  # computer-dependent tests that were false (their If had no Else), latest last
+    miss_count: int = 0  # how many there were in all (a switch's default takes those since it began)
 
     def clone(self, envs: list) -> "State":
         c = copy.copy(self)
@@ -107,6 +110,12 @@ class Program:
     def __init__(self) -> None:
         self.code: list[Ins] = []
         self.procs: dict[str, tuple[int, list[str], str]] = {}  # name -> (pc, params, kind)
+        self.defaults: dict[str, dict] = {}  # name -> parameter -> default value (an expression node)
+        self.temps = 0
+
+    def temp(self, what: str) -> str:
+        self.temps += 1
+        return f"@{what}{self.temps}"
 
     def emit(self, ins: Ins) -> Ins:
         self.code.append(ins)
@@ -210,8 +219,7 @@ class Runner:
             regions = st.regions
             while regions and regions[-1].depth == st.depth and not regions[-1].start <= st.pc < regions[-1].end:
                 regions.pop()
-            if not st.assumptions:
-                self.covered.add(ins.line)
+            self.covered.add(ins.line)
             op = ins.op
             if op == "exec":
                 ins.node.execute(self, st)
@@ -256,6 +264,10 @@ class Runner:
         if value is None:
             raise Stop("error", ins.line, "the script stops with a run-time error here", dec)
         decisions = (dec,) if dec is not None else ()
+        since = getattr(ins.node, "misses_since", None)
+        if not decisions and since is not None and value:  # switch's default: every clause test failed
+            n = st.miss_count - st.globals.get(since, st.miss_count)
+            decisions = tuple(st.misses[-n:]) if n > 0 else ()
         if value:
             st.regions.append(Region(st.pc + 1, ins.a, decisions, st.depth))
             st.pc += 1
@@ -264,6 +276,7 @@ class Runner:
                 st.regions.append(Region(ins.a, ins.b, decisions, st.depth))
             elif dec is not None:
                 st.misses = st.misses[-7:] + (dec,)
+                st.miss_count += 1
             st.pc = ins.a
 
     def unknown(self, st: State, ins: Ins, unknown: Unknown) -> None:
@@ -338,19 +351,57 @@ class Runner:
         st.pc += 1
 
     # -- Sub calls --------------------------------------------------------------------------
-    def enter(self, st: State, name: str, args: list, line: int) -> None:
+    def enter(self, st: State, name: str, args: list, line: int, result_to: str | None = None,
+              result_from: str | None = None) -> None:
+        """Run a Sub or Function in this run (its branches are the script's branches); a Function
+        called in an expression hands its value to ``result_to`` when it returns."""
         proc = self.program.procs.get(name.lower())
         if proc is None:
             raise Stop("error", line, f"there is no Sub or Function named {name}")
         pc, params, _kind = proc
-        st.frames.append(Frame(st.pc + 1, st.vars, st.loops, st.regions, name))
-        st.vars = {p.lower(): (args[n] if n < len(args) else None) for n, p in enumerate(params)}
+        st.frames.append(Frame(st.pc + 1, st.vars, st.loops, st.regions, name, result_to, result_from))
+        defaults = self.program.defaults.get(name.lower(), {})
+        st.vars = {}
+        for n, p in enumerate(params):
+            key = p.lower()
+            if n < len(args) and args[n] is not MISSING:
+                st.vars[key] = args[n]
+            elif key in defaults:
+                st.vars[key] = self.value_of(st, defaults[key])
+            else:
+                st.vars[key] = None
+        if result_from:
+            st.vars[result_from] = None
         st.loops = []
         st.regions = list(st.regions)
         st.pc = pc
+
+    def value_of(self, st: State, node):
+        """A parameter's default, in the language of the script (set by the language module)."""
+        return None
 
     def ret(self, st: State) -> None:
         if not st.frames:
             raise Stop("end", self._line(st), "the script ends")
         frame = st.frames.pop()
+        value = (st.vars or {}).get(frame.result_from) if frame.result_to else None
         st.pc, st.vars, st.loops, st.regions = frame.return_pc, frame.vars, frame.loops, frame.regions
+        if frame.result_to:
+            st.set(frame.result_to, value)
+
+
+MISSING = object()  # an argument not given: the parameter's default applies
+
+
+class FunctionCall:
+    """A user Function called inside an expression, hoisted in front of its statement: it runs in the
+    main run, so what it does under a test (V01: ``sVersion = "Windows XP"``) is a branch of the script."""
+
+    def __init__(self, name: str, args: list, result_to: str, result_from: str, evaluate, line: int) -> None:
+        self.name, self.args, self.result_to, self.result_from = name, args, result_to, result_from
+        self.evaluate, self.line = evaluate, line
+
+    def call(self, rt, st) -> None:
+        rt.line = self.line
+        values = [self.evaluate(rt, st, a) for a in self.args]
+        rt.enter(st, self.name, values, self.line, self.result_to, self.result_from)

@@ -90,6 +90,7 @@ def binop(rt, st, node):
         if isinstance(out, Lazy):
             out.tags = out.tags | {"compare-order"} if op not in ("=", "<>") else out.tags
             out.intent = _intent(a, ah, op, b, bh)
+            out.order = {">=": "ge", ">": "gt", "<=": "le", "<": "lt"}.get(op)
             rt.intents.append(out)
         return out
     if op == "&":
@@ -314,6 +315,7 @@ def evaluate_test(rt, st, test: Test):
     cond = lift(lambda v: _decide(v, st.on_error_resume), value)
     if isinstance(cond, Lazy):
         cond.intent = rt.intents[0].intent if len(rt.intents) == 1 else None
+        cond.order = rt.intents[0].order if len(rt.intents) == 1 and test.cases is None else None
         base = merge_why(value)
         cond.why = lambda m: (f"{base(m)}, so `{test.text}` is " if base else f"`{test.text}` is ") + \
             {True: "true", False: "false", None: "a run-time error"}[cond.at(m)] + f" (line {rt.line_of(test)})"
