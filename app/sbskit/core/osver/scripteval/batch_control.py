@@ -27,7 +27,7 @@ def test_text(ins) -> str:
     node = ins.node
     if ins.op == "andor":
         return f"{_left_text(node.left)} {node.op}"
-    return node.text.split(" goto ")[0].split("(")[0].strip() if node.kind == "compare" else _if_head(node)
+    return _compare_head(node) if node.kind == "compare" else _if_head(node)
 
 
 def _left_text(node) -> str:
@@ -89,6 +89,7 @@ def condition(run, st, ins) -> Value:
 
         cond = lift(test, a, b)
         if isinstance(cond, Lazy):
+            _compare_probe(cond, a, op, b, node.ignore_case)
             if op not in ("==", "EQU", "NEQ"):
                 cond.tags = cond.tags | {"compare-order"}
                 cond.intent = _intent(a, op, b, node.negate)
@@ -145,6 +146,37 @@ def condition(run, st, ins) -> Value:
                 None, frozenset({"file-exists"}))
     cond.why = lambda m: f"{path} {'exists' if m.file_exists(path) else 'does not exist'} there (line {ins.line})"
     return cond
+
+
+def _compare_probe(cond: Lazy, a, op: str, b, icase: bool) -> None:
+    """``if "%V%"=="6.1"`` is a test for 6.1; ``if %BUILD% GEQ 9200`` one for 9200 and later."""
+    from sbskit.core.osver.scripteval.intent import Probe, order_meaning, value_meaning
+
+    if isinstance(a, str) and isinstance(b, Lazy):
+        literal, var, flip = a, b, True
+    elif isinstance(b, str) and isinstance(a, Lazy):
+        literal, var, flip = b, a, False
+    else:
+        return
+    text = literal.strip('"')
+    if op in ("==", "EQU", "NEQ"):
+        meant = value_meaning(text, var.tags)
+    else:
+        order = ORDER[op]
+        meant = order_meaning(ORDER_FLIP[ORDER_FLIP[order]] if not flip else
+                              {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt"}[order], text)
+    if meant is None:
+        return
+    if op == "NEQ":
+        shown = "EQU"
+    else:
+        shown = op
+
+    def actual(m) -> bool:
+        x, y = (literal, var.at(m)) if flip else (var.at(m), literal)
+        return bt.cmd_compare(str(x), shown, str(y), icase)
+
+    cond.probes = cond.probes + (Probe(f'{op} {literal}', meant[0], meant[1], actual),)
 
 
 VERSIONISH = re.compile(r"\d+(\.\d+)*")

@@ -183,6 +183,7 @@ def _named(name: str, value: Lazy) -> Lazy:
     out = Lazy(value.at, why, value.tags, value.lang)
     out.origin = value.origin
     out.intent = value.intent
+    out.probes = value.probes
     return out
 
 

@@ -192,7 +192,8 @@ def _value_name(name: str) -> str:
 # --- filters ---------------------------------------------------------------------------------
 
 
-def _filter(stream: Stream, match: Callable[[tuple], tuple], shown: str, tags: frozenset[str], line: int = 0) -> Result:
+def _filter(stream: Stream, match: Callable[[tuple], tuple], shown: str, tags: frozenset[str], line: int = 0,
+            probe=None) -> Result:
     """find/findstr over a stream: the matching lines and errorlevel 0 (found) or 1."""
     src = stream.lines
     if isinstance(src, Unknown):
@@ -215,6 +216,8 @@ def _filter(stream: Stream, match: Callable[[tuple], tuple], shown: str, tags: f
     lines = Lazy(lambda m: both.at(m), why, all_tags, src.lang)
     code = Lazy(lambda m: "0" if both.at(m) else "1", why, all_tags | tags, src.lang)
     lines.origin = code.origin = line or None
+    if probe is not None:
+        lines.probes = code.probes = (probe,)
     return Result(Stream(lines, phrase, focus, all_tags), code)
 
 
@@ -229,8 +232,13 @@ def find(args: list[str], stream: Stream, line: int = 0) -> Result:
                       frozenset({"find"}))
         res.out = Stream(lift(lambda lines: (str(len(lines)),), res.out.lines), stream.phrase)
         return res
+    probe = None
+    if "v" not in opts and isinstance(stream.lines, Lazy):
+        from sbskit.core.osver.scripteval.intent import make_find_probe
+
+        probe = make_find_probe(needle, re.compile(re.escape(needle), re.I if "i" in opts else 0), stream.lines)
     return _filter(stream, lambda lines: bt.find_match(lines, needle, "i" in opts, "v" in opts), shown,
-                   frozenset({"find"}), line)
+                   frozenset({"find"}), line, probe)
 
 
 def findstr(args: list[str], stream: Stream, line: int = 0) -> Result:
@@ -252,7 +260,12 @@ def findstr(args: list[str], stream: Stream, line: int = 0) -> Result:
     shown = "findstr " + flags + " ".join(f'/C:"{s}"' if s in c_strings else f'"{s}"' for s in spec.shown) + \
         (f" (line {line})" if line else "")
     tags = frozenset({"findstr"} | ({"regex-dot"} if spec.unescaped_dot else set()))
-    return _filter(stream, lambda lines: bt.findstr_match(lines, spec), shown, tags, line)
+    probe = None
+    if not spec.invert and len(spec.shown) == 1 and isinstance(stream.lines, Lazy):
+        from sbskit.core.osver.scripteval.intent import make_find_probe
+
+        probe = make_find_probe(spec.shown[0], re.compile(spec.patterns[0], re.I if spec.icase else 0), stream.lines)
+    return _filter(stream, lambda lines: bt.findstr_match(lines, spec), shown, tags, line, probe)
 
 
 def text_stream(value: Value, phrase: Phrase | None = None) -> Stream:

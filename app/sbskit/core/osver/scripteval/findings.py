@@ -131,7 +131,10 @@ def judge(matrix: Matrix, cell: Cell, m: Machine) -> Verdict:
     if cell.assumed and not hits and len(cell.outcomes) > 1:
         return Verdict("assumed")  # only things outside the script decide where it goes
     meaningful = [(h, matrix.branches[h.key]) for h in hits if h.key in matrix.branches]
-    named = [(h, b) for h, b in meaningful if b.meaning is not None and not b.meaning.default]
+    # the way out of failed tests ("everything they did not look for") proves no wrong branch: a release
+    # that one of them missed is judged as reaching nothing meant for it instead
+    named = [(h, b) for h, b in meaningful if b.meaning is not None and not b.meaning.default and
+             not (b.meaning.derived and b.meaning.negated and m.release.id not in b.meaning.releases)]
     for h, b in named:
         if (m.release.id not in b.meaning.releases or _surely_elsewhere(matrix, b, m)) and not _beyond(h, b, m):
             return Verdict("wrong", h, b, cell.assumed)
@@ -142,6 +145,9 @@ def judge(matrix: Matrix, cell: Cell, m: Machine) -> Verdict:
         if kept(default[0]):  # "set STAMP=unknown" kept from the start: the script has nothing for it
             return Verdict("none", default[0], default[1], cell.assumed)
         return Verdict("default", default[0], default[1], cell.assumed)
+    plain_kept = next((h for h, b in meaningful if kept(h) and b.meaning is None), None)
+    if plain_kept is not None:  # "set str=%DirPath%" kept: the script's normal value, its else branch
+        return Verdict("default", plain_kept, matrix.branches.get(plain_kept.key), cell.assumed)
     return Verdict("none", meaningful[0][0] if meaningful else None, meaningful[0][1] if meaningful else None)
 
 
@@ -258,7 +264,18 @@ def _near_all() -> int:
     return int(0.9 * sum(1 for r in sim_releases() if r.kind != "9x"))
 
 
-def _meant_elsewhere(matrix: Matrix, m: Machine, reached: Branch | None) -> Branch | None:
+def path_tests(cell: Cell) -> frozenset:
+    """The tests a release went through (ids of their conditions)."""
+    out = set()
+    for o in cell.outcomes:
+        for d in [d for h in o.hits for d in h.decisions] + list(o.chain) + list(o.misses) + \
+                ([o.decision] if o.decision is not None else []):
+            out.add(id(d.cond))
+    return frozenset(out)
+
+
+def _meant_elsewhere(matrix: Matrix, m: Machine, reached: Branch | None, tested: frozenset = frozenset()) \
+        -> Branch | None:
     """A branch meant specifically for this release that it never reaches: one that surely names it,
     else (when it reached nothing named) one that names it loosely ("XP" for XP x64)."""
     index = getattr(matrix, "_meant_index", None)
@@ -267,7 +284,7 @@ def _meant_elsewhere(matrix: Matrix, m: Machine, reached: Branch | None) -> Bran
         index = ({}, {})
         for b in matrix.branches.values():
             if b.meaning is not None and not b.meaning.default and not b.meaning.refusal and \
-                    len(b.meaning.surely) <= near_all:
+                    not b.meaning.negated and len(b.meaning.surely) <= near_all:
                 for rid in b.meaning.surely:
                     index[0].setdefault(rid, []).append(b)
                 products = {r.product for r in _sim() if r.id in b.meaning.surely}
@@ -283,8 +300,8 @@ def _meant_elsewhere(matrix: Matrix, m: Machine, reached: Branch | None) -> Bran
             break
         best = None
         for b in table.get(rid, ()):
-            if b is reached:
-                continue
+            if b is reached or (b.meaning.derived and not b.tests & tested):
+                continue  # a test-read meaning counts only for releases that went through that test
             size = len(b.meaning.surely if level == 0 else b.meaning.releases)
             if named_reach and len(reached.meaning.surely) <= size:
                 continue
@@ -408,8 +425,9 @@ def _add(groups, rows, matrix, families, ok_builds, today, sections, rank) -> No
         return
     lang_only = not matrix.language_independent and len(bad) < len(rows) and "ok" in kinds
     m, v, cell = bad[0]
-    answered = v.kind == "default" and v.branch is not None and m.release.id in v.branch.meaning.releases
-    meant = None if v.kind == "wrong" or answered else _meant_elsewhere(matrix, m, v.branch)
+    answered = v.kind == "default" and v.branch is not None and (v.branch.meaning is None or
+                                                                  m.release.id in v.branch.meaning.releases)
+    meant = None if v.kind == "wrong" or answered else _meant_elsewhere(matrix, m, v.branch, path_tests(cell))
     severity, rule = _classify(m, v, meant, lang_only, families, ok_builds, today, cell, matrix)
     if severity is None:
         return
@@ -497,7 +515,7 @@ def script_context(matrix: Matrix) -> Context:
     for b in matrix.branches.values():
         if b.meaning is not None and not b.meaning.default:
             guards.append(b.meaning.refusal)
-            if not b.meaning.refusal and not b.meaning.negated:  # "Windows 11 or later" names no server
+            if not b.meaning.refusal and not b.meaning.negated and not b.meaning.derived:  # its own words
                 fams = b.meaning.families if b.meaning.core is None else _fams(b.meaning.surely)
                 named |= {i for i in b.meaning.releases if _fams(frozenset((i,))) <= fams}
     values = any(h.kind == "set" for cell in matrix.cells.values() for o in cell.outcomes for h in o.hits

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ class Branch:
     desc: str
     meaning: Meaning | None
     texts: list[str] = field(default_factory=list)
+    tests: frozenset = frozenset()  # for a meaning read from tests: those tests (ids of their conditions)
 
     @property
     def title(self) -> str:
@@ -217,6 +219,50 @@ def _branch_texts(hit: Hit, sections: dict) -> list[str]:
     return texts
 
 
+END_LABEL = re.compile(r"(?i)^:(end|exit|eof|done|quit|finish|fin|ende|out|bye|cleanup)\w*$")
+
+
+def tested_meaning(hits: list[Hit]) -> Meaning | None:
+    """What the tests leading to a branch look for: ``find "5.1"`` then ``set datestamp=...`` is the XP
+    branch; the way out of a chain of failed tests is meant for everything they did not look for."""
+    from sbskit.core.osver.scripteval.intent import side_meaning
+
+    found: set[str] = set()
+    core: set[str] = set()
+    negated = []
+    seen: set[tuple] = set()
+    for h in hits:
+        if not h.decisions or h.decisions[-1].assumed:
+            continue
+        if h.via == "condition":
+            d = h.decisions[-1]
+            name = set_name(h)
+            if name and f"%{name}" in d.text.lower():
+                return None  # it reads the tested value again (ProductName says 10, ask WMI): not a verdict
+            key = tuple(id(x.cond) for x in h.decisions)
+            if key in seen:
+                continue
+            seen.add(key)
+            sides = [x for x in (side_meaning(x.cond, x.outcome) for x in h.decisions if not x.assumed) if x]
+            if not sides or side_meaning(d.cond, d.outcome) is None:
+                return None  # some way into this branch does not say what it is for
+            found |= frozenset.intersection(*(frozenset(x[0]) for x in sides))  # nested tests: all of them hold
+            core |= frozenset.intersection(*(frozenset(x[1]) for x in sides))
+            negated.append(all(x[2] for x in sides))
+        elif h.via in ("default", "fall-through") and h.kind != "set":
+            sides = [side_meaning(d.cond, d.outcome) for d in h.decisions if not d.assumed]
+            sides = [x for x in sides if x is not None]
+            if not sides:
+                return None
+            found |= frozenset.intersection(*(frozenset(x[0]) for x in sides))
+            core |= frozenset.intersection(*(frozenset(x[1]) for x in sides))
+            negated.append(True)
+    if not found:
+        return None
+    return Meaning(frozenset(found), source="what its test looks for", core=frozenset(core),
+                   negated=bool(negated) and all(negated), derived=True)
+
+
 def kept_defaults(outcomes: list[Outcome]) -> None:
     """A variable some releases set under a test (``if ... set DRIVER=win7``) and others keep from an
     unconditional ``set DRIVER=xp`` before: keeping it is their branch (they end up with the XP driver)."""
@@ -236,8 +282,10 @@ def build(result: RunResult) -> Matrix:
     branches: dict[str, Branch] = {}
     cells: dict[tuple[str, str], Cell] = {}
     kept_defaults(result.outcomes)
+    reached: dict[str, list[Hit]] = {}
     for o in result.outcomes:
         for h in o.hits:
+            reached.setdefault(h.key, []).append(h)
             if h.key not in branches:
                 texts = _branch_texts(h, result.branches)
                 meaning = branch_meaning(texts)
@@ -257,6 +305,11 @@ def build(result: RunResult) -> Matrix:
                                            else f"goto {key[1:]}")
                 branches[key] = Branch(key, "inline" if sec.get("inline") else "label", sec["line"], desc, meaning,
                                        texts)
+    for key, b in branches.items():  # a branch that names no Windows is meant for what its test looks for
+        if b.meaning is None and key in reached and not END_LABEL.match(key):
+            b.meaning = tested_meaning(reached[key])
+            if b.meaning is not None:
+                b.tests = frozenset(id(d.cond) for h in reached[key] for d in h.decisions)
     ordered = dict(sorted(branches.items(), key=lambda kv: (kv[1].line, kv[0])))
     langs = tuple(result.languages)
     return Matrix(result.language, langs, len(langs) == 1, list(table), ordered, cells, list(result.notes))

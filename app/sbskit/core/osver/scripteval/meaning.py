@@ -17,9 +17,10 @@ from sbskit.core.osver.releases import Release
 from sbskit.core.osver.scripteval.machines import sim_releases
 
 DEFAULT_WORDS = re.compile(
-    r"(?i)\b(unknown|unsupported|not supported|other|others|default|undetermined|cannot be determined|unexpected|"
+    r"(?i)\b(unknown|unsupported|not supported|other|others|default|undetermined|undetected|not detected|fixme|tbd|"
+    r"notset|not set|cannot be determined|unexpected|"
     r"not a target|nothing done|"
-    r"can ?not determine|unrecognized|unrecognised|not recognized|warn\w*|fallback|else)\b|^(warn\w*|unk\w*|other\w*)$")
+    r"can ?not determine|unrecognized|unrecognised|not recogni[sz]ed|warn\w*|fallback|else)\b|^(warn\w*|unk\w*|other\w*)$")
 NOT_OS = re.compile(r"(?i)\b(office|exchange|sql|outlook|visual studio|\.net|framework|powershell|java|iis|ie\d*|"
                     r"internet explorer|edge|chrome|firefox|acrobat|adobe)\b")
 
@@ -32,6 +33,7 @@ class Meaning:
     core: frozenset[str] | None = None  # the releases the words surely mean ("XP" without x64)
     refusal: bool = False  # "This tool only runs on Windows 10": meant for every release but the one named
     negated: bool = False  # "not Windows 11": everything else, naming nothing in particular
+    derived: bool = False  # read from the test that leads to the branch, not from the branch's own words
 
     @property
     def surely(self) -> frozenset[str]:

@@ -21,7 +21,7 @@ class Lazy:
     """A value computed per computer. ``tags`` name its sources (ver, reg:CurrentVersion, ...) for
     classifying findings; ``lang`` is true when it depends on the display language."""
 
-    __slots__ = ("fn", "why", "tags", "lang", "_cache", "counted", "intent", "origin", "leaves", "order")
+    __slots__ = ("fn", "why", "tags", "lang", "_cache", "counted", "intent", "origin", "leaves", "order", "probes")
 
     def __init__(self, fn: Callable[[Machine], Any], why: Why | None = None, tags: frozenset[str] = frozenset(),
                  lang: bool = False) -> None:
@@ -35,6 +35,7 @@ class Lazy:
         self.origin: int | None = None  # the script line where the value was read from the computer
         self.leaves: tuple = (self,)  # the computer-dependent values this one is a pure function of
         self.order: str | None = None  # a test that is one ordering comparison: "ge", "gt", "le" or "lt"
+        self.probes: tuple = ()  # what the tests this value comes from look for (see intent.Probe)
 
     def at(self, m: Machine) -> Any:
         value = self._cache.get(m.idx, _MISSING)
@@ -93,6 +94,9 @@ def lift(fn: Callable[..., Any], *values: Value, why: Why | None = None, tags: f
         for leaf in v.leaves:
             leaves.setdefault(id(leaf), leaf)
     out.leaves = tuple(leaves.values())
+    probes = [p for v in lazies for p in v.probes]
+    if probes:
+        out.probes = tuple(dict.fromkeys(probes))
     return out
 
 
