@@ -427,6 +427,9 @@ def set_command(run, st, node) -> None:
     set_var(st, name.strip(), value)
     action(st, "set", f"line {line}", line, f"set {text.strip()}", at_line=line)
     st.setters[name.strip().lower()] = (line, f"set {text.strip()}", any(r.decisions for r in st.regions))
+    from sbskit.core.osver.scripteval.carried import set_origin
+
+    set_origin(st.origins, name.strip(), line, tuple(d for r in st.regions for d in r.decisions))
 
 
 def _value_word(rest: bp.Word, quoted: bool) -> bp.Word:

@@ -15,6 +15,7 @@ from sbskit.core.osver.scripteval import batch_control as ctl
 from sbskit.core.osver.scripteval import batch_exec as ex
 from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval.batch_state import State, Stop
+from sbskit.core.osver.scripteval.carried import carried
 from sbskit.core.osver.scripteval.machines import Machine
 from sbskit.core.osver.scripteval.runtime import Decision, Outcome, Region, RunLimits, split_groups
 from sbskit.core.osver.scripteval.values import Lazy, Unknown
@@ -288,6 +289,8 @@ class Runner:
                     (value, cond), st.resume = st.resume, None
                 else:
                     cond = ctl.condition(self, st, ins)
+                    if isinstance(cond, bool) and st.origins and ins.op == "if":
+                        cond = carried(cond, _read_vars(ins.node), st.origins, ctl.test_text(ins), ins.line)
                     value = self.fork(st, cond) if isinstance(cond, Lazy) else cond
                 if isinstance(value, Unknown):
                     ctl.unknown_test(self, st, ins, value)
@@ -359,6 +362,14 @@ class Runner:
             self.return_from_call(st)
         else:
             raise Stop("end", line, "the script ends (goto :eof / exit)")
+
+
+def _read_vars(node) -> list[str]:
+    """The variables an if test reads (%X%, !X!, if defined X)."""
+    if node.kind == "defined":
+        return [bp.literal(node.args[0]) or ""] if node.args else []
+    words = [node.args[0], node.args[2]] if node.kind == "compare" else list(node.args)
+    return [p[1] for w in words for p in w if p[0] in ("var", "dvar")]
 
 
 def ex_syntax(ins: Ins) -> str:

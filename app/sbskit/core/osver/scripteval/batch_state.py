@@ -77,6 +77,7 @@ class State:
     keymap: dict = field(default_factory=dict)  # shared by every clone: line -> first branch text there
     misses: tuple = ()  # computer-dependent tests that were false and guarded no jump, latest last
     setters: dict = field(default_factory=dict)  # variable -> (line, desc, set under a test?) of its last set
+    origins: dict = field(default_factory=dict)  # variable -> (line, decisions) when set under a test
     var_misses: dict = field(default_factory=dict)  # variable -> the tests that would have set it but failed
 
     def clone(self, envs: list) -> "State":
@@ -93,6 +94,7 @@ class State:
         c.chain = list(self.chain)
         c.hits = list(self.hits)
         c.setters = dict(self.setters)
+        c.origins = dict(self.origins)
         c.var_misses = dict(self.var_misses)
         return c
 

@@ -122,6 +122,25 @@ def accident_in(line: str, spans: list[tuple[int, int]]) -> str | None:
     return line[start:end]
 
 
+def add_compare_probe(out, op: str, literal, var, flipped: bool, actual: Callable) -> None:
+    """Give a comparison of something the script read with a literal (``= "6.1"``, ``>= 22000``,
+    ``-like '*Server 2008*'``) a probe saying what it is meant for. ``op``: eq, ne, ge, gt, le, lt,
+    like, match; ``flipped`` when the literal is on the left."""
+    if not hasattr(out, "probes") or literal is None or isinstance(literal, bool):
+        return
+    text = str(literal)
+    if op in ("eq", "ne", "like", "match"):
+        meant = value_meaning(text if op != "match" else text.replace("\\.", ".").strip("^$"),
+                              getattr(var, "tags", ()))
+    else:
+        if flipped:
+            op = {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt"}[op]
+        meant = order_meaning(op, text)
+    if meant is None:
+        return
+    out.probes = tuple(out.probes) + (Probe(f"{op} {text}", meant[0], meant[1], actual),)
+
+
 def make_find_probe(text: str, pattern, stream_lines) -> Probe | None:
     """A probe for find/findstr: ``pattern`` is a compiled regex (literal text escaped)."""
     meant = needle_meaning(text)
@@ -181,6 +200,7 @@ def side_meaning(cond, outcome) -> tuple[frozenset, frozenset, bool] | None:
     if agree == 0:  # the test is the probe negated
         return (everything - probe.core, everything - probe.intended, True) if outcome else (probe.intended,
                                                                                                 probe.core, False)
-    if disagree == true_only and outcome:  # probe AND something else: the true side is a part of what it names
-        return probe.intended, probe.core, False
+    if disagree == true_only:  # probe AND something else: the true side is a part of what it names
+        return (probe.intended, probe.core, False) if outcome else (everything - probe.core, everything - probe.intended,
+                                                                    True)
     return None

@@ -246,7 +246,22 @@ def binop(rt, st, node):
             out.order = base
         out.tags = out.tags | frozenset(tags)
         rt.intents.append(out)
+        literal_left, literal_right = isinstance(node.left, pp.Lit), isinstance(node.right, pp.Lit)
+        if literal_left != literal_right:  # -eq '6.1', -ge 22000, -like '*Server 2008*': what it is for
+            positive = {"ne": "eq", "notlike": "like", "notmatch": "match"}.get(base, base)
+            lit, var = (node.left.value, b) if literal_left else (node.right.value, a)
+            probe_test(out, positive, lit, var, literal_left, a, b)
     return out
+
+
+def probe_test(out, op: str, lit, var, flipped: bool, a, b) -> None:
+    from sbskit.core.osver.scripteval.intent import add_compare_probe
+
+    def actual(m) -> bool:
+        x, y = (a.at(m) if isinstance(a, Lazy) else a), (b.at(m) if isinstance(b, Lazy) else b)
+        return pv.compare(x, op, y) is True
+
+    add_compare_probe(out, op, lit, var, flipped, actual)
 
 
 def _arith(op, x, y):

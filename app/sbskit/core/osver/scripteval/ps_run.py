@@ -8,6 +8,7 @@ from sbskit.core.osver.scripteval import ps as ex
 from sbskit.core.osver.scripteval import ps_parse as pp
 from sbskit.core.osver.scripteval import ps_values as pv
 from sbskit.core.osver.scripteval import structured as sr
+from sbskit.core.osver.scripteval.carried import set_origin
 from sbskit.core.osver.scripteval.ps_compile import Compiler
 from sbskit.core.osver.scripteval.machines import LANGUAGES, machines
 from sbskit.core.osver.scripteval.runtime import RunResult
@@ -28,6 +29,7 @@ class Exec:
             if s.op in ("+=", "-="):
                 value = lift(lambda a, b: ex._arith(s.op[0], a, b), st.get(s.var), value)
             st.set(s.var, value)
+            set_origin(st.origins, s.var, s.line, tuple(d for r in st.regions for d in r.decisions))
             if isinstance(s.value, pp.Lit) and isinstance(s.value.value, str) and s.value.value:
                 sr.action(st, "set", f"line {s.line}", s.line, f"set {s.var}={s.value.value}")
             return
@@ -91,6 +93,8 @@ def evaluate_test(rt, st, test: Test):
             value.tags = value.tags | ({"like"} if op == "like" else {"match"} if op == "match" else set())
             base = merge_why(subject)
             value.why = base
+            if isinstance(test.expr, pp.Lit):  # switch -Wildcard 'Microsoft Windows Server 2008*'
+                ex.probe_test(value, op, test.expr.value, subject, False, subject, pattern)
     else:
         value = ex.ev(rt, st, test.expr)
     cond = lift(lambda v: None if isinstance(v, pv.PsError) else pv.truthy(v), value)
@@ -102,6 +106,21 @@ def evaluate_test(rt, st, test: Test):
         cond.why = lambda m: (f"{base(m)}, so `{test.text}` is " if base else f"`{test.text}` is ") + \
             {True: "true", False: "false", None: "an error"}[cond.at(m)] + f" (line {test.line})"
     return cond
+
+
+def read_names(test) -> list[str]:
+    """The variables a PowerShell test reads ($x, and the switch subject)."""
+    out = [test.subject] if getattr(test, "subject", None) else []
+    stack = [getattr(test, "expr", None)]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, pp.Var):
+            out.append(n.name)
+        elif isinstance(n, (list, tuple)):
+            stack.extend(n)
+        elif n is not None and hasattr(n, "__dataclass_fields__"):
+            stack.extend(getattr(n, f) for f in n.__dataclass_fields__)
+    return out
 
 
 class Each:
@@ -132,6 +151,7 @@ def run_ps(text: str, languages: tuple[str, ...] = LANGUAGES) -> RunResult:
         rt = sr.Runner(program, ms, lambda envs: {}, evaluate_test, describe_test)
         rt.intents, rt.line = [], 0
         rt.value_of = lambda st, node: ex.ev(rt, st, node)
+        rt.read_names = read_names
         if rt.pending:
             for pc, name, line in comp.entries:  # a function the script never calls: run it on its own too
                 extra = rt.pending[0].clone(list(rt.pending[0].envs))

@@ -62,6 +62,7 @@ class State:
     resume: tuple | None = None
     on_error_resume: bool = False
     keymap: dict = field(default_factory=dict)  # shared by every clone: line -> first branch text there
+    origins: dict = field(default_factory=dict)  # variable -> (line, decisions) when set under a test
     misses: tuple = ()  # computer-dependent tests that were false (their If had no Else), latest last
     miss_count: int = 0  # how many there were in all (a switch's default takes those since it began)
 
@@ -74,6 +75,7 @@ class State:
         c.loops = [copy.copy(lp) for lp in self.loops]
         c.regions = [copy.copy(r) for r in self.regions]
         c.hits = list(self.hits)
+        c.origins = dict(self.origins)
         return c
 
     @property
@@ -247,6 +249,10 @@ class Runner:
             (value, cond), st.resume = st.resume, None
         else:
             cond = self.evaluate_test(self, st, ins.node)
+            if isinstance(cond, bool) and st.origins:
+                from sbskit.core.osver.scripteval.carried import carried
+
+                cond = carried(cond, self.read_names(ins.node), st.origins, self.describe_test(ins.node), ins.line)
             value = self.fork(st, cond) if isinstance(cond, Lazy) else cond
         if isinstance(value, Unknown):
             self.unknown(st, ins, value)
@@ -376,6 +382,10 @@ class Runner:
         st.regions = list(st.regions)
         st.pc = pc
 
+    def read_names(self, test) -> list[str]:
+        """The variables a test reads (set by the language module)."""
+        return []
+
     def value_of(self, st: State, node):
         """A parameter's default, in the language of the script (set by the language module)."""
         return None
@@ -388,6 +398,9 @@ class Runner:
         st.pc, st.vars, st.loops, st.regions = frame.return_pc, frame.vars, frame.loops, frame.regions
         if frame.result_to:
             st.set(frame.result_to, value)
+            got = st.origins.get((frame.result_from or "").lower())
+            if got:
+                st.origins[frame.result_to.lower()] = (got[0], got[1], f"the value {frame.name}() returns")
 
 
 MISSING = object()  # an argument not given: the parameter's default applies
