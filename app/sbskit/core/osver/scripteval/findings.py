@@ -96,8 +96,10 @@ def _surely_elsewhere(matrix: Matrix, b: Branch, m: Machine) -> bool:
     rid = m.release.id
     if rid in b.meaning.surely:
         return False
+    if b.meaning.derived:
+        return False
     return any(o is not b and o.meaning is not None and not o.meaning.default and not o.meaning.refusal and
-               rid in o.meaning.surely and len(o.meaning.surely) < len(b.meaning.releases) and
+               not o.meaning.derived and rid in o.meaning.surely and len(o.meaning.surely) < len(b.meaning.releases) and
                target_of(o) != target_of(b) for o in matrix.branches.values())
 
 
@@ -134,10 +136,16 @@ def judge(matrix: Matrix, cell: Cell, m: Machine) -> Verdict:
     # the way out of failed tests ("everything they did not look for") proves no wrong branch: a release
     # that one of them missed is judged as reaching nothing meant for it instead
     named = [(h, b) for h, b in meaningful if b.meaning is not None and not b.meaning.default and
-             not (b.meaning.derived and b.meaning.negated and m.release.id not in b.meaning.releases)]
+             not (b.meaning.derived and b.meaning.negated and m.release.id not in b.meaning.releases) and
+             not (b.meaning.derived and not b.meaning.negated and len(b.meaning.surely) >= _near_all())]
     for h, b in named:
         if (m.release.id not in b.meaning.releases or _surely_elsewhere(matrix, b, m)) and not _beyond(h, b, m):
             return Verdict("wrong", h, b, cell.assumed)
+    last = meaningful[-1] if meaningful else None
+    if named and last is not None and last[1].meaning is not None and last[1].meaning.default and \
+            last[0].kind in ("label", "call", "exit") and not kept(last[0]) and m.release.id not in \
+            last[1].meaning.releases:  # it set XP's flag, then ended up in "unsupported": where it ends counts
+        return Verdict("default", last[0], last[1], cell.assumed)
     if named:
         return Verdict("ok", named[0][0], named[0][1], cell.assumed)
     default = next(((h, b) for h, b in meaningful if b.meaning is not None and b.meaning.default), None)

@@ -93,7 +93,7 @@ def order_meaning(op: str, literal) -> tuple[frozenset, frozenset] | None:
 
         def key(r):
             return r.build
-    elif re.fullmatch(r"\d{1,2}", text):
+    elif re.fullmatch(r"\d{1,2}", text) and 4 <= int(text) <= 11:  # a major version; "> 0" tests nothing
         bound = int(text)
 
         def key(r):
