@@ -335,6 +335,13 @@ def _tag(result, line: int):
 
 def _external(run, st, node, what: str):
     action(st, "cmd", f"line {node.line}", node.line, node.text, at_line=node.line)
+    if st.trail or any(r.decisions for r in st.regions):  # reached because of what Windows it is
+        from sbskit.core.osver.scripteval.commands import lacking
+
+        first = (bp.literal(node.args[0]) or "").lower() if node.args else ""
+        missing = lacking(node.name, first, st.envs)
+        if missing:
+            st.lacking = st.lacking + ((node.line, node.text, missing),)
     return tools.unknown_result(f"{what} (line {node.line}) is a program outside the script", node.line)
 
 

@@ -231,7 +231,7 @@ class Runner:
             decision = st.trail[-1]
         finals = tuple((name, setter + (st.var_misses.get(name, ()),)) for name, setter in st.setters.items())
         self.outcomes.append(Outcome(tuple(m.idx for m in st.envs), status, line, note, tuple(st.hits), st.assumptions,
-                                     tuple(st.chain), decision, finals, tuple(st.misses)))
+                                     tuple(st.chain), decision, finals, tuple(st.misses), st.lacking))
         if status == "not-evaluated" and st.dialect == "cmd":
             self.notes.append((line, f"not evaluated from line {line}: {note}"))
 

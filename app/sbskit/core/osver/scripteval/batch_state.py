@@ -78,6 +78,7 @@ class State:
     misses: tuple = ()  # computer-dependent tests that were false and guarded no jump, latest last
     setters: dict = field(default_factory=dict)  # variable -> (line, desc, set under a test?) of its last set
     origins: dict = field(default_factory=dict)  # variable -> (line, decisions) when set under a test
+    lacking: tuple = ()  # (line, command, {machine: why}): commands run where that Windows does not have them
     var_misses: dict = field(default_factory=dict)  # variable -> the tests that would have set it but failed
 
     def clone(self, envs: list) -> "State":

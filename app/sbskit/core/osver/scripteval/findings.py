@@ -361,7 +361,12 @@ def derive(matrix: Matrix, script_language: str, today: _dt.date, sections: dict
                 break
             _add(groups, rows, matrix, families, ok_builds, today, sections, rank)
     out = [_finding(g, script_language, matrix) for g in groups.values()]
-    return out + intent_findings(matrix, decisions or [], {(f.line, r) for f in out for r in f.evidence.get("releases", [])})
+    out += intent_findings(matrix, decisions or [], {(f.line, r) for f in out for r in f.evidence.get("releases", [])})
+    from sbskit.core.osver.scripteval.accidents import accident_findings
+    from sbskit.core.osver.scripteval.commands import command_findings
+
+    out += accident_findings(matrix, today, {(f.line, r) for f in out for r in f.evidence.get("releases", [])})
+    return out + command_findings(matrix, today)
 
 
 def _holes(matrix: Matrix, verdicts: dict) -> frozenset:

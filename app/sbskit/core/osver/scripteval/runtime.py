@@ -61,6 +61,7 @@ class Outcome:
     decision: Decision | None = None  # the test that stopped the script (status error)
     finals: tuple = ()  # (variable, (line, desc, conditional, decisions)): who set each variable last
     misses: tuple = ()  # computer-dependent tests that were false and guarded no jump (batch)
+    lacking: tuple = ()  # (line, command, {machine idx: what is missing}) run on releases that lack it
 
     def because(self, m: Machine) -> str:
         """Why the run ended this way on ``m`` (for 'cmd stops' outcomes)."""

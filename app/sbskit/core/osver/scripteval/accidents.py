@@ -1,0 +1,62 @@
+"""A search that matches Windows only by accident: ``find "7"`` finds the 7 in build 17763, ``find
+"5.2"`` the "5.2" in 10.0.19045.2006, ``find "2000"`` the 2000 in 22000. When such a match decides
+where a release goes (and nothing later undoes it), that release answers the test by accident."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+from sbskit.core.osver.lint_common import Finding
+from sbskit.core.osver.scripteval.machines import machines
+from sbskit.core.osver.scripteval.matrix import Matrix, live_hits
+
+FIX = ("Search ver for the whole version with its dots and the bracket around it (find \"[Version 6.1.\"), or "
+       "better read CurrentBuildNumber and compare it as a number.")
+
+
+def accident_findings(matrix: Matrix, today: _dt.date, reported: set) -> list[Finding]:
+    ms = machines()
+    first_lang = matrix.languages[0]
+    found: dict[tuple, list] = {}
+    seen = set()
+    for cell in matrix.cells.values():
+        for o in cell.outcomes:
+            if id(o) in seen:
+                continue
+            seen.add(id(o))
+            live = live_hits(o.hits)
+            decisions = [(d, h) for h in live for d in h.decisions] + [(d, None) for d in o.chain]
+            for d, hit in decisions:
+                for probe in getattr(d.cond, "probes", ()):
+                    if probe.accident is None:
+                        continue
+                    for idx in o.machines:
+                        m = ms[idx]
+                        if m.lang != first_lang or not m.is_nt:
+                            continue
+                        digits = probe.accident(m)
+                        if digits:
+                            key = (d.cond.origin or d.line, probe.text)
+                            found.setdefault(key, []).append((m, d, hit, digits))
+    out = []
+    for (line, needle), rows in sorted(found.items(), key=lambda kv: kv[0][0]):
+        named = re.compile(rf"(?i)(?<![\w.]){re.escape(needle)}(?![\w.])")
+        rows = [r for r in rows if (line, r[0].release.label) not in reported and not named.search(r[0].release.product)]
+        if not rows:
+            continue
+        rows.sort(key=lambda r: (not r[0].release.supported(today), -r[0].release.build))
+        names = list(dict.fromkeys(r[0].release.label for r in rows))
+        m, d, hit, digits = rows[0]
+        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+        severity = "error" if any(r[0].release.supported(today) for r in rows) else "warning"
+        where = f", so it reaches {hit.desc} (line {hit.line})" if hit is not None else ""
+        f = Finding(line, "substring-build-match", severity,
+                    f'The search for "{needle}" (line {line}) matches {shown} only inside the build or patch number '
+                    "(an accident of the digits, not the version it looks for).", FIX,
+                    {"releases": names})
+        f.proof = f"{m.name}: {d.because(m)}; it matches only the digits of {digits}{where}"
+        f.proof_doc = {"release": m.release.label, "version": m.full_version, "language": m.lang,
+                       "reached": hit.key if hit is not None else None, "line": line, "because": f.proof}
+        out.append(f)
+    return out
