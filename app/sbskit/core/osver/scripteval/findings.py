@@ -507,6 +507,16 @@ class Context:
     holes: frozenset = frozenset()  # releases with no branch between versions that each have one
 
 
+def names(b: Branch) -> frozenset:
+    """The releases a branch names in its own words, in the family it names ("Windows 11 or later"
+    names no server; "XP" names XP x64 too)."""
+    meaning = b.meaning
+    if meaning is None or meaning.default or meaning.refusal or meaning.negated or meaning.derived:
+        return frozenset()
+    fams = meaning.families if meaning.core is None else _fams(meaning.surely)
+    return frozenset(i for i in meaning.releases if _fams(frozenset((i,))) <= fams)
+
+
 def _fams(ids: frozenset) -> set:
     from sbskit.core.osver.scripteval.meaning import _families
 
@@ -528,9 +538,7 @@ def script_context(matrix: Matrix) -> Context:
     for b in matrix.branches.values():
         if b.meaning is not None and not b.meaning.default:
             guards.append(b.meaning.refusal)
-            if not b.meaning.refusal and not b.meaning.negated and not b.meaning.derived:  # its own words
-                fams = b.meaning.families if b.meaning.core is None else _fams(b.meaning.surely)
-                named |= {i for i in b.meaning.releases if _fams(frozenset((i,))) <= fams}
+            named |= names(b)
     values = any(h.kind == "set" for cell in matrix.cells.values() for o in cell.outcomes for h in o.hits
                  if h.decisions)
     return Context(tells, frozenset(named), bool(guards) and all(guards), values)
@@ -585,8 +593,7 @@ def target_of(branch: Branch) -> str:
 def _same_place(matrix: Matrix, reached: Branch, m: Machine) -> bool:
     """The branches that name this release all lead where it went anyway (``call :PS2 Windows 8`` and
     ``call :PS2 Windows Server 2012``): only the words differ."""
-    own = [b for b in matrix.branches.values() if b.meaning is not None and not b.meaning.default and
-           not b.meaning.refusal and m.release.id in b.meaning.releases]
+    own = [b for b in matrix.branches.values() if m.release.id in names(b)]
     return bool(own) and all(target_of(b) == target_of(reached) for b in own)
 
 

@@ -326,6 +326,7 @@ def branch_meaning(texts: list[str]) -> Meaning | None:
     found: set[str] = set()
     core: set[str] = set()
     default = False
+    told: set[str] = set()
     sources: list[str] = []
     metas: list[Meaning] = []
     for text in texts:
@@ -334,6 +335,7 @@ def branch_meaning(texts: list[str]) -> Meaning | None:
             continue
         if m.default:
             default = True
+            told |= m.releases  # "Vista is not supported!": the default that answers Vista
             continue
         found |= m.releases
         core |= m.surely
@@ -342,8 +344,11 @@ def branch_meaning(texts: list[str]) -> Meaning | None:
     if found:
         refusal = all(m.refusal for m in metas) if metas else False
         negated = all(m.negated or m.refusal for m in metas) and not refusal if metas else False
+        positive = [m for m in metas if not (m.negated or m.refusal)]
+        if positive and len(positive) < len(metas):  # ":xp :win7 ... echo Not Win10": surely the ones it names
+            core = set().union(*(m.surely for m in positive))
         return Meaning(frozenset(found), source="; ".join(sources), core=frozenset(core), refusal=refusal,
                        negated=negated)
     if default:
-        return Meaning(frozenset(), default=True, source=texts[0] if texts else "")
+        return Meaning(frozenset(told), default=True, source=texts[0] if texts else "")
     return None
