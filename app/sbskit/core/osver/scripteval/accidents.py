@@ -39,7 +39,7 @@ def accident_findings(matrix: Matrix, today: _dt.date, reported: set) -> list[Fi
                         if digits:
                             key = (d.cond.origin or d.line, probe.text)
                             found.setdefault(key, []).append((m, d, hit, digits))
-    out = []
+    out = edge_findings(matrix, today, reported)
     for (line, needle), rows in sorted(found.items(), key=lambda kv: kv[0][0]):
         named = re.compile(rf"(?i)(?<![\w.]){re.escape(needle)}(?![\w.])")
         rows = [r for r in rows if (line, r[0].release.label) not in reported and not named.search(r[0].release.product)]
@@ -58,5 +58,48 @@ def accident_findings(matrix: Matrix, today: _dt.date, reported: set) -> list[Fi
         f.proof = f"{m.name}: {d.because(m)}; it matches only the digits of {digits}{where}"
         f.proof_doc = {"release": m.release.label, "version": m.full_version, "language": m.lang,
                        "reached": hit.key if hit is not None else None, "line": line, "because": f.proof}
+        out.append(f)
+    return out
+
+
+def edge_findings(matrix: Matrix, today: _dt.date, reported: set) -> list[Finding]:
+    """``if ($v -le $MinimalVersion) { "not supported" }`` refuses the minimum release itself."""
+    ms = machines()
+    first = matrix.languages[0]
+    rows: dict[int, list] = {}
+    seen = set()
+    for cell in matrix.cells.values():
+        for o in cell.outcomes:
+            if id(o) in seen:
+                continue
+            seen.add(id(o))
+            for h in live_hits(o.hits):
+                branch = matrix.branches.get(h.key)
+                refusing = branch is not None and branch.meaning is not None and (branch.meaning.default or
+                                                                                  branch.meaning.refusal)
+                d = h.decisions[-1] if h.via == "condition" and h.decisions else None
+                if not refusing or d is None or not d.outcome:
+                    continue
+                for probe in getattr(d.cond, "probes", ()):
+                    if probe.edge is None:
+                        continue
+                    for idx in o.machines:
+                        m = ms[idx]
+                        if m.lang == first and probe.edge(m) and (d.line, m.release.label) not in reported:
+                            rows.setdefault(d.line, []).append((m, d, h, probe))
+    out = []
+    for line, found in sorted(rows.items()):
+        names = list(dict.fromkeys(r[0].release.label for r in found))
+        m, d, hit, probe = found[0]
+        severity = "error" if any(r[0].release.supported(today) for r in found) else "warning"
+        f = Finding(line, "version-string-compare", severity,
+                    f"{', '.join(names[:6])} {'are' if len(names) > 1 else 'is'} refused at line {hit.line} although "
+                    f"{'they are' if len(names) > 1 else 'it is'} the minimum {probe.text} itself: "
+                    "the test also holds for the minimum (-le where -lt was meant).",
+                    "Refuse only what is older than the minimum: -lt $Minimum (or allow -ge $Minimum).",
+                    {"releases": names})
+        f.proof = f"{m.name}: {d.because(m)}; its version equals {probe.text}"
+        f.proof_doc = {"release": m.release.label, "version": m.full_version, "language": m.lang,
+                       "reached": hit.key, "line": line, "because": f.proof}
         out.append(f)
     return out

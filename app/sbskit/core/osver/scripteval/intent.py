@@ -29,6 +29,7 @@ class Probe:
     core: frozenset | None  # the releases it surely means (XP without XP x64)
     actual: Callable  # machine -> bool: was the thing found / the comparison true there
     accident: Callable | None = None  # machine -> the build/patch digits it matched by accident, or None
+    edge: Callable | None = None  # machine -> True where "x -le $Minimum" holds only because x equals the minimum
 
 
 def _ids(pred) -> frozenset:

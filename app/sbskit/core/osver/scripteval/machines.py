@@ -222,6 +222,10 @@ def _tools(r: Release) -> tuple[frozenset[str], str | None]:
     for build, version in cfg["powershell_by_build"]:
         if r.build >= build:
             ps = version
+    feature = cfg.get("powershell_feature")
+    if ps is None and feature and r.family == "server" and \
+            feature["servers_from_build"] <= r.build <= feature["servers_until_build"]:
+        ps = feature["version"]
     if r.kind == "9x":
         tools = {"ver", "find"}
         ps = None

@@ -17,7 +17,7 @@ from sbskit.core.osver.releases import Release
 from sbskit.core.osver.scripteval.machines import sim_releases
 
 DEFAULT_WORDS = re.compile(
-    r"(?i)\b(unknown|unsupported|not supported|other|others|default|undetermined|undetected|not detected|fixme|tbd|"
+    r"(?i)\b(unknown|unsupported|not (?:a )?supported|other|others|default|undetermined|undetected|not detected|fixme|tbd|"
     r"notset|not set|cannot be determined|unexpected|"
     r"not a target|nothing done|"
     r"can ?not determine|unrecognized|unrecognised|not recogni[sz]ed|warn\w*|fallback|else)\b|^(warn\w*|unk\w*|other\w*)$")

@@ -246,12 +246,33 @@ def binop(rt, st, node):
             out.order = base
         out.tags = out.tags | frozenset(tags)
         rt.intents.append(out)
+        if base in ("le", "ge") and isinstance(node.right if base == "le" else node.left, pp.Var):
+            _edge_probe(out, node, base, a, b)
         literal_left, literal_right = isinstance(node.left, pp.Lit), isinstance(node.right, pp.Lit)
         if literal_left != literal_right:  # -eq '6.1', -ge 22000, -like '*Server 2008*': what it is for
             positive = {"ne": "eq", "notlike": "like", "notmatch": "match"}.get(base, base)
             lit, var = (node.left.value, b) if literal_left else (node.right.value, a)
             probe_test(out, positive, lit, var, literal_left, a, b)
     return out
+
+
+MINIMUM = re.compile(r"(?i)min(imum|imal)?|required|least|lowest")
+
+
+def _edge_probe(out, node, base: str, a, b) -> None:
+    """``$os -le $MinimumVersion`` (or ``$Minimum -ge $os``) is also true on the minimum itself: the
+    test meant "older than the minimum" refuses the oldest release it wants."""
+    from sbskit.core.osver.scripteval.intent import Probe
+
+    var, bound, value = (node.right, b, a) if base == "le" else (node.left, a, b)
+    if not MINIMUM.search(var.name) or isinstance(bound, (Lazy, Unknown)) or not isinstance(value, Lazy):
+        return
+
+    def edge(m) -> bool:
+        return pv.compare(value.at(m), "eq", bound) is True
+
+    out.probes = tuple(out.probes) + (Probe(f"${var.name} ({pv.to_str(bound)})", None, None, lambda m: False,
+                                            edge=edge),)
 
 
 def probe_test(out, op: str, lit, var, flipped: bool, a, b) -> None:

@@ -285,7 +285,10 @@ class Parser:
                 node.cases.append((None, self.block(), cline, "default"))
                 continue
             pattern = self.primary()
-            node.cases.append((pattern, self.block(), cline, (self.lines[cline - 1].strip().split("{")[0].strip())))
+            text = self.lines[cline - 1].strip().split("{")[0].strip()
+            if isinstance(pattern, ScriptBlock) and pattern.body:  # { $_ -lt '10240' }: the condition it holds
+                text = "{ " + pattern.body[-1].text.strip().strip("{}").strip() + " }"
+            node.cases.append((pattern, self.block(), cline, text))
 
     # -- expressions --------------------------------------------------------------------------
     def pipeline(self):

@@ -97,7 +97,9 @@ def evaluate_test(rt, st, test: Test):
                 ex.probe_test(value, op, test.expr.value, subject, False, subject, pattern)
     else:
         value = ex.ev(rt, st, test.expr)
-    cond = lift(lambda v: None if isinstance(v, pv.PsError) else pv.truthy(v), value)
+    # a failing condition ("Cannot convert null to type System.Version") is a non-terminating error in
+    # PowerShell: it is written out and the test counts as false; the script goes on
+    cond = lift(lambda v: False if isinstance(v, pv.PsError) else pv.truthy(v), value)
     if isinstance(cond, Lazy):
         cond.intent = rt.intents[0].intent if len(rt.intents) == 1 else None
         single = len(rt.intents) == 1 and isinstance(test.expr, pp.BinOp) and test.subject is None
