@@ -248,7 +248,8 @@ class Runner:
             child.resume = (value, cond if payload is None else payload)
             self.pending.append(child)
         value, envs = items[-1]
-        st.envs = envs
+        if len(items) > 1:  # unchanged group: keep the same list (its inputs are already sorted, see split_groups)
+            st.envs = envs
         return value
 
     # -- the main loop ---------------------------------------------------------------------

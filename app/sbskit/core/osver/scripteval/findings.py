@@ -11,6 +11,7 @@ meaning.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from dataclasses import dataclass, field
 
 from sbskit.core.osver.lint_common import Finding
@@ -513,8 +514,21 @@ def names(b: Branch) -> frozenset:
     meaning = b.meaning
     if meaning is None or meaning.default or meaning.refusal or meaning.negated or meaning.derived:
         return frozenset()
+    return _names(meaning)
+
+
+@functools.lru_cache(maxsize=4096)
+def _names(meaning) -> frozenset:
     fams = meaning.families if meaning.core is None else _fams(meaning.surely)
-    return frozenset(i for i in meaning.releases if _fams(frozenset((i,))) <= fams)
+    family = _family_of()
+    return frozenset(i for i in meaning.releases if family[i] in fams)
+
+
+@functools.lru_cache(maxsize=1)
+def _family_of() -> dict:
+    from sbskit.core.osver.scripteval.machines import sim_releases
+
+    return {r.id: r.family for r in sim_releases()}
 
 
 def _fams(ids: frozenset) -> set:
@@ -593,7 +607,14 @@ def target_of(branch: Branch) -> str:
 def _same_place(matrix: Matrix, reached: Branch, m: Machine) -> bool:
     """The branches that name this release all lead where it went anyway (``call :PS2 Windows 8`` and
     ``call :PS2 Windows Server 2012``): only the words differ."""
-    own = [b for b in matrix.branches.values() if m.release.id in names(b)]
+    index = getattr(matrix, "_names_index", None)
+    if index is None:
+        index = {}
+        for b in matrix.branches.values():
+            for rid in names(b):
+                index.setdefault(rid, []).append(b)
+        matrix._names_index = index
+    own = index.get(m.release.id, [])
     return bool(own) and all(target_of(b) == target_of(reached) for b in own)
 
 

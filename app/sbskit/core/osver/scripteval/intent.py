@@ -173,13 +173,23 @@ def _lines(value, m) -> tuple:
 def side_meaning(cond, outcome) -> tuple[frozenset, frozenset, bool] | None:
     """(releases, surely, negated) the side ``outcome`` of a test is meant for, from the one probe on
     it that names Windows; None when there is none or the test's answer does not follow it."""
+    memo = cond.memo if cond.memo is not None else {}
+    cond.memo = memo
+    key = ("side", bool(outcome))
+    if key not in memo:
+        memo[key] = _side_meaning(cond, outcome)
+    return memo[key]
+
+
+def _side_meaning(cond, outcome):
     probes = [p for p in getattr(cond, "probes", ()) if p.intended]
     if len(probes) != 1:
         return None
     probe = probes[0]
     ms = machines()
     agree = disagree = true_only = 0
-    for idx, value in list(cond._cache.items()):
+    sample = [(i, v) for i, v in list(cond._cache.items()) if ms[i].lang == "en"] or list(cond._cache.items())
+    for idx, value in sample:
         if value is None:
             continue
         try:
