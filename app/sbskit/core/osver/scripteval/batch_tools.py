@@ -50,8 +50,22 @@ def missing(m: Machine, tool: str) -> bool:
     return tool not in m.tools
 
 
+_BASES: dict = {}
+
+
+def _based(key, fn, lazy: Lazy) -> Lazy:
+    """``lazy`` (this command's output, with its own line in the proofs) reads the same input as every
+    other run of the same command: one shared leaf, so computers are sorted by it once (runtime.split_groups)."""
+    base = _BASES.get(key)
+    if base is None:
+        base = _BASES[key] = Lazy(fn)
+    lazy.leaves = (base,)
+    return lazy
+
+
 def ver() -> Result:
     lines = Lazy(lambda m: tuple(m.ver_output), lambda m: f"its ver text {_q(m.ver_line)}", frozenset({"ver"}), True)
+    _based("ver", lambda m: m.ver_line, lines)
     return Result(Stream(lines, lambda m: f"its ver text {_q(m.ver_line)}", tags=frozenset({"ver"})), "0")
 
 
@@ -66,6 +80,7 @@ def systeminfo() -> Result:
     code = Lazy(lambda m: "9009" if missing(m, "systeminfo") else "0",
                 lambda m: "systeminfo is not installed there" if missing(m, "systeminfo") else "systeminfo ran",
                 frozenset({"systeminfo"}))
+    _based("systeminfo", lambda m: lines.fn(m), lines)
     return Result(Stream(lines, lines.why, _sysinfo_focus, frozenset({"systeminfo"})), code)
 
 
@@ -215,6 +230,7 @@ def _filter(stream: Stream, match: Callable[[tuple], tuple], shown: str, tags: f
     all_tags = stream.tags | src.tags
     lines = Lazy(lambda m: both.at(m), why, all_tags, src.lang)
     code = Lazy(lambda m: "0" if both.at(m) else "1", why, all_tags | tags, src.lang)
+    lines.leaves = code.leaves = both.leaves  # what the output depends on: the text searched
     lines.origin = code.origin = line or None
     if probe is not None:
         lines.probes = code.probes = (probe,)
