@@ -455,13 +455,13 @@ def _for_source(run, st, node, opts, line: int) -> tools.Stream:
     src = node.source.strip()
     literal_q, command_q = ("'", "`") if opts.usebackq else ('"', "'")
     if src[:1] == literal_q and src[-1:] == literal_q and len(src) > 1:
-        return tools.text_stream(expand(st, bp.parse_word(src[1:-1])))
+        return _fixed_text(expand(st, bp.parse_word(src[1:-1])), line)
     if "%" in src or "!" in src:
         value = settle(st, expand(st, bp.parse_word(src)))
         if isinstance(value, str):
             value = value.strip()
             if len(value) > 1 and value[0] == literal_q and value[-1] == literal_q:
-                return tools.text_stream(value[1:-1])
+                return _fixed_text(value[1:-1], line)
             if len(value) > 1 and value[0] == command_q and value[-1] == command_q:
                 sub = bp.Parser(bp.unescape_carets(value[1:-1]))
                 sub.line_starts = [0]
@@ -473,6 +473,23 @@ def _for_source(run, st, node, opts, line: int) -> tools.Stream:
                 return _capture(run, st, parsed)
         return read_file(st, value, line, src)
     return read_file(st, src, line)
+
+
+OS_TEXT = re.compile(r"(?i)\[version |microsoft windows|\b\d{1,2}\.\d{1,2}\.\d{3,5}\b")
+
+
+def _fixed_text(value, line: int) -> tools.Stream:
+    """for /f over a string: when it reads like ver's output ("Microsoft Windows [Version 6.1.7601]"),
+    the script parses a text written into it instead of asking the computer - the same answer
+    everywhere, which its tests then treat as the computer's. Kept as a value of every computer so
+    those tests are decisions whose proof says where the text came from."""
+    if not isinstance(value, str) or not OS_TEXT.search(value):
+        return tools.text_stream(value)
+    text = value
+    fixed = Lazy(lambda m: (text,), lambda m: f'the text "{text}" written into the script (line {line}), the same on '
+                 "every computer", frozenset({"fixed-text"}))
+    fixed.origin = line
+    return tools.Stream(fixed, fixed.why, tags=frozenset({"fixed-text"}))
 
 
 def _note_fork(st, ins, its) -> None:
