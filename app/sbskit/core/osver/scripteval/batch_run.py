@@ -332,6 +332,7 @@ class Runner:
             if dec is not None:
                 for name in ins.sets:  # the value it would have set stays what it was: remember why
                     st.var_misses[name] = st.var_misses.get(name, ())[-3:] + (dec,)
+                    st.origins.setdefault(name, (ins.line, (dec,), name))
             st.pc = ins.a if ins.op == "andor" else ins.b
 
     # -- calls ----------------------------------------------------------------------------

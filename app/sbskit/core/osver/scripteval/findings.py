@@ -587,7 +587,7 @@ def _classify(m, v, meant, lang_only, families, ok_builds, today, cell, matrix) 
         return None, rule  # it passed every guard: running on is what the script wants
     if r.id in families.holes and v.kind == "none":
         return "warning", "missing-default-branch"
-    dispatched = any(o.chain for o in cell.outcomes) or any(  # it went through a chain of gotos, none for it
+    dispatched = any(o.chain or o.fell for o in cell.outcomes) or any(  # it went through a chain, none for it
         h.via in ("default", "fall-through") and h.decisions and not kept(h) for h in cell.hits)
     if supported and ok_builds and r.build > min(ok_builds) and (families.sets_values or dispatched):
         return "warning", "missing-default-branch" if rule in ("wrong-branch", "goto-fallthrough") else rule

@@ -137,6 +137,7 @@ class Compiler:
             more = n + 1 < len(branches) or otherwise is not None
             ins = self.p.emit(sr.Ins("test", line, self.Test(self.hoisted(cond, line), text, line)))
             ins.has_else = more
+            ins.sets = assigned(body)
             tests.append(ins)
             self.guarded += 1
             self.block(body)
@@ -153,6 +154,8 @@ class Compiler:
             j.a = end
         for ins in tests:
             ins.b = end
+        if len(tests) >= 2 and otherwise is None:
+            tests[-1].last_case = True
 
     def switch(self, s) -> None:
         """Every clause whose condition holds runs, in order, until one says break; default runs
@@ -165,16 +168,21 @@ class Compiler:
         p.emit(sr.Ins("exec", s.line, MarkMisses(mark)))
         self.switch_ends.append([])
         default = None
+        case_tests = []
         for pat, body, line, text in s.cases:
             if pat is None:
                 default = (body, line)
                 continue
             ins = p.emit(sr.Ins("test", line, self.Test(pat, f"switch case {text}", line, subject, s.mode)))
+            ins.sets = assigned(body)
+            case_tests.append(ins)
             self.guarded += 1
             self.block(body)
             self.guarded -= 1
             p.emit(sr.Ins("exec", line, self.Exec(pp.Assign(line, text, matched, pp.Lit(True)))))
             ins.a = ins.b = p.here
+        if default is None and len(case_tests) >= 2:
+            case_tests[-1].last_case = True
         if default is not None:
             body, line = default
             test = self.Test(pp.UnOp("-not", pp.Var(matched)), "switch default", line)
@@ -186,6 +194,23 @@ class Compiler:
             ins.a = ins.b = p.here
         for j in self.switch_ends.pop():
             j.a = p.here
+
+
+def assigned(stmts) -> tuple:
+    """The variables some statement of a block (or a block inside it) assigns."""
+    out, stack = [], list(stmts)
+    while stack:
+        s = stack.pop()
+        if isinstance(s, pp.Assign):
+            out.append(s.var.lower())
+        elif isinstance(s, pp.IfStmt):
+            stack.extend(x for _c, body, _l, _t in s.branches for x in body)
+            stack.extend(s.otherwise or [])
+        elif isinstance(s, (pp.SwitchStmt,)):
+            stack.extend(x for _p, body, _l, _t in s.cases for x in body)
+        elif isinstance(s, pp.ForeachStmt):
+            stack.extend(s.body)
+    return tuple(dict.fromkeys(out))
 
 
 class MarkMisses:

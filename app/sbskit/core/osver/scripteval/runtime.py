@@ -62,6 +62,7 @@ class Outcome:
     finals: tuple = ()  # (variable, (line, desc, conditional, decisions)): who set each variable last
     misses: tuple = ()  # computer-dependent tests that were false and guarded no jump (batch)
     lacking: tuple = ()  # (line, command, {machine idx: what is missing}) run on releases that lack it
+    fell: tuple = ()  # the last tests of version switches (Select Case, elseif chains) that all failed here
 
     def because(self, m: Machine) -> str:
         """Why the run ended this way on ``m`` (for 'cmd stops' outcomes)."""

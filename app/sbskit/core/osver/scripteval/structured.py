@@ -27,6 +27,8 @@ class Ins:
     b: int = 0  # test: end of the whole statement (for the else region)
     has_else: bool = False
     effects: bool = True
+    sets: tuple = ()  # the variables the guarded statements assign
+    last_case: bool = False  # the last case of a switch / elseif chain with two or more cases
 
 
 class Stop(Exception):
@@ -64,6 +66,7 @@ class State:
     keymap: dict = field(default_factory=dict)  # shared by every clone: line -> first branch text there
     origins: dict = field(default_factory=dict)  # variable -> (line, decisions) when set under a test
     misses: tuple = ()  # computer-dependent tests that were false (their If had no Else), latest last
+    fell: tuple = ()  # last cases of switches that failed: the release matched none of the cases
     miss_count: int = 0  # how many there were in all (a switch's default takes those since it began)
 
     def clone(self, envs: list) -> "State":
@@ -129,9 +132,12 @@ class Program:
 
 
 def action(st: State, kind: str, key: str, line: int, desc: str) -> None:
-    """Something the script does; a branch when it runs under a computer-dependent test."""
+    """Something the script does; a branch when it runs under a computer-dependent test. A quit after
+    tests that all failed (``If ... Then WScript.Quit 99`` ... ``WScript.Quit 1``) is the default exit."""
     regs = [r for r in st.regions if r.decisions]
     if not regs:
+        if kind == "exit" and st.misses:
+            st.hits.append(Hit(key, kind, line, "default", tuple(st.misses[-3:]), desc, line))
         return
     if key.startswith("line "):
         key = inline_key(st.keymap, line, desc)
@@ -190,7 +196,7 @@ class Runner:
         if decision is None and status == "error" and st.trail:
             decision = st.trail[-1]
         self.outcomes.append(Outcome(tuple(m.idx for m in st.envs), status, line, note, tuple(st.hits),
-                                     st.assumptions, st.misses, decision))
+                                     st.assumptions, (), decision, misses=st.misses, fell=st.fell))
         if status == "not-evaluated":
             self.notes.append((line, f"not evaluated from line {line}: {note}"))
 
@@ -284,6 +290,11 @@ class Runner:
             elif dec is not None:
                 st.misses = st.misses[-7:] + (dec,)
                 st.miss_count += 1
+                if ins.last_case:
+                    st.fell = st.fell[-3:] + (dec,)
+            if dec is not None:  # what it would have set keeps its value because of this test
+                for name in getattr(ins, "sets", ()):
+                    st.origins.setdefault(name, (ins.line, (dec,), name))
             st.pc = ins.a
 
     def unknown(self, st: State, ins: Ins, unknown: Unknown) -> None:

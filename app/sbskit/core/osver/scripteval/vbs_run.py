@@ -128,11 +128,13 @@ class Compiler:
             self.branches[f"line {s.line}"] = {"line": s.line, "texts": [text], "inline": True}
 
     def chain(self, branches: list, otherwise) -> None:
-        jumps = []
+        jumps, tests = [], []
         for n, (cond, body, line, text, select) in enumerate(branches):
             more = n + 1 < len(branches) or otherwise is not None
             ins = self.test(cond, text, line, *(select or (None, None)))
+            tests.append(ins)
             ins.has_else = more
+            ins.sets = assigned(body)
             self.guarded += 1
             self.block(body)
             self.guarded -= 1
@@ -150,6 +152,8 @@ class Compiler:
         for ins in self.p.code:
             if ins.op == "test" and ins.b == 0 and ins.has_else:
                 ins.b = end
+        if len(branches) >= 2 and otherwise is None:
+            tests[-1].last_case = True
 
     def _proc_call(self, s):
         expr = s.expr
@@ -158,6 +162,23 @@ class Compiler:
         if isinstance(expr, vp.Name) and expr.name.lower() in self.procs:
             return expr.name, []
         return None
+
+
+def assigned(stmts) -> tuple:
+    """The variables some statement of a block (or a block inside it) assigns."""
+    out, stack = [], list(stmts)
+    while stack:
+        s = stack.pop()
+        if isinstance(s, vp.Assign) and isinstance(s.target, vp.Name):
+            out.append(s.target.name.lower())
+        elif isinstance(s, vp.IfStmt):
+            stack.extend(x for _c, body, _l, _t in s.branches for x in body)
+            stack.extend(s.otherwise or [])
+        elif isinstance(s, vp.SelectStmt):
+            stack.extend(x for _t, body, _l, _x in s.cases for x in body)
+        elif isinstance(s, (vp.ForEach, vp.ForTo, vp.DoLoop)):
+            stack.extend(s.body)
+    return tuple(dict.fromkeys(out))
 
 
 def read_names(test) -> list[str]:
