@@ -137,7 +137,7 @@ def judge(matrix: Matrix, cell: Cell, m: Machine) -> Verdict:
     # the way out of failed tests ("everything they did not look for") proves no wrong branch: a release
     # that one of them missed is judged as reaching nothing meant for it instead
     named = [(h, b) for h, b in meaningful if b.meaning is not None and not b.meaning.default and
-             not (b.meaning.derived and b.meaning.negated and m.release.id not in b.meaning.releases) and
+             not (b.meaning.derived and b.meaning.negated and m.release.id not in b.meaning.surely) and
              not (b.meaning.derived and not b.meaning.negated and len(b.meaning.surely) >= _near_all())]
     for h, b in named:
         if (m.release.id not in b.meaning.releases or _surely_elsewhere(matrix, b, m)) and not _beyond(h, b, m):
@@ -297,13 +297,14 @@ def _meant_elsewhere(matrix: Matrix, m: Machine, reached: Branch | None, tested:
                 for rid in b.meaning.surely:
                     index[0].setdefault(rid, []).append(b)
                 products = {r.product for r in _sim() if r.id in b.meaning.surely}
-                for r in _sim():  # the same product, loosely named: XP x64 for "XP"
+                for r in _sim():  # the same product, loosely named: XP x64 for "XP"; what a test means to find
                     if r.id in b.meaning.releases and r.id not in b.meaning.surely and \
-                            any(r.product.startswith(p) for p in products):
+                            (b.meaning.derived or any(r.product.startswith(p) for p in products)):
                         index[1].setdefault(r.id, []).append(b)
         matrix._meant_index = index
     rid = m.release.id
-    named_reach = reached is not None and reached.meaning is not None and not reached.meaning.default
+    named_reach = reached is not None and reached.meaning is not None and not reached.meaning.default and \
+        not reached.meaning.negated
     for level, table in enumerate(index):
         if level and named_reach:
             break

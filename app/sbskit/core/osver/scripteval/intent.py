@@ -46,6 +46,8 @@ def value_meaning(text: str, tags) -> tuple[frozenset, frozenset] | None:
             from sbskit.core.osver.scripteval.machines import _product_type
 
             ids = _ids(lambda r: _product_type(r) == role)
+            if role == 3:  # "= 3" is written to mean "a server"; a domain controller (2) is a server too
+                return _ids(lambda r: _product_type(r) in (2, 3)), ids
             return ids, ids
     return needle_meaning(text)
 
@@ -183,6 +185,8 @@ def side_meaning(cond, outcome) -> tuple[frozenset, frozenset, bool] | None:
 
 def _side_meaning(cond, outcome):
     probes = [p for p in getattr(cond, "probes", ()) if p.intended]
+    if len(probes) > 1:
+        return _conjunction(cond, probes, outcome)
     if len(probes) != 1:
         return None
     probe = probes[0]
@@ -215,3 +219,24 @@ def _side_meaning(cond, outcome):
         return (probe.intended, probe.core, False) if outcome else (everything - probe.core, everything - probe.intended,
                                                                     True)
     return None
+
+
+def _conjunction(cond, probes: list, outcome):
+    """``A And B``: when the test holds only where every probe holds, its true side is meant for what they
+    all name, its false side for the rest."""
+    ms = machines()
+    seen = 0
+    for idx, value in list(cond._cache.items()):
+        if ms[idx].lang != "en" or value is None:
+            continue
+        seen += 1
+        if value and not all(p.actual(ms[idx]) for p in probes):
+            return None
+    if not seen:
+        return None
+    intended = frozenset.intersection(*(p.intended for p in probes))
+    core = frozenset.intersection(*((p.core or p.intended) for p in probes))
+    if not intended:
+        return None
+    everything = frozenset(r.id for r in sim_releases())
+    return (intended, core, False) if outcome else (everything - core, everything - intended, True)
