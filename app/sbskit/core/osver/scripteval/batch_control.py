@@ -322,7 +322,7 @@ def control(run, st, node, name: str):
             st.hits.append(Hit(":" + label, "label", label_line, "condition", (dynamic,), f"goto {target}", line))
             st.chain = []
         else:
-            action(st, "label", ":" + label, label_line, f"goto {target}", at_line=line)
+            action(st, "label", ":" + label, label_line, f"goto {target}", at_line=line, jumped=True)
         run.goto(st, label, line)
         return None
     if name == "call":

@@ -134,7 +134,7 @@ def plain_args(st, node: bp.Simple, line: int) -> list[str]:
 
 
 # --- branches -----------------------------------------------------------------------------
-def action(st, kind: str, key: str, line: int, desc: str, at_line: int) -> None:
+def action(st, kind: str, key: str, line: int, desc: str, at_line: int, jumped: bool = False) -> None:
     """Something the script does; a branch when it runs under a computer-dependent test."""
     if key.startswith("line ") and (st.regions or st.chain):
         key = inline_key(st.keymap, line, desc)
@@ -144,7 +144,7 @@ def action(st, kind: str, key: str, line: int, desc: str, at_line: int) -> None:
         if top.hit is None:
             decisions = tuple(d for r in regs for d in r.decisions)
             top.hit = len(st.hits)
-            st.hits.append(Hit(key, kind, line, "condition", decisions, desc, at_line))
+            st.hits.append(Hit(key, kind, line, "condition", decisions, desc, at_line, after=tuple(st.chain)))
             st.chain = []
         elif kind != "label":
             st.hits[top.hit].details.append(desc)
@@ -153,7 +153,7 @@ def action(st, kind: str, key: str, line: int, desc: str, at_line: int) -> None:
         if kind in ("set", "cmd"):
             st.chain = []  # a guard test that did not jump, then the script's normal work
             return
-        via = "fall-through" if kind == "label" else "default"
+        via = "fall-through" if kind == "label" and not jumped else "default"  # goto X after the tests: default
         st.hits.append(Hit(key, kind, line, via, tuple(st.chain), desc, at_line))
         st.chain = []
 

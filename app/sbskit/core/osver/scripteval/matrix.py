@@ -239,11 +239,12 @@ def tested_meaning(hits: list[Hit]) -> Meaning | None:
             name = set_name(h)
             if name and f"%{name}" in d.text.lower():
                 return None  # it reads the tested value again (ProductName says 10, ask WMI): not a verdict
-            key = tuple(id(x.cond) for x in h.decisions)
+            key = tuple(id(x.cond) for x in h.decisions) + tuple(id(x.cond) for x in h.after)
             if key in seen:
                 continue
             seen.add(key)
-            sides = [x for x in (side_meaning(x.cond, x.outcome) for x in h.decisions if not x.assumed) if x]
+            path = list(h.decisions) + list(h.after)  # the tests it passed, and the chain tests it failed first
+            sides = [x for x in (side_meaning(x.cond, x.outcome) for x in path if not x.assumed) if x]
             if not sides or side_meaning(d.cond, d.outcome) is None:
                 return None  # some way into this branch does not say what it is for
             found |= frozenset.intersection(*(frozenset(x[0]) for x in sides))  # nested tests: all of them hold
@@ -261,6 +262,45 @@ def tested_meaning(hits: list[Hit]) -> Meaning | None:
         return None
     return Meaning(frozenset(found), source="what its test looks for", core=frozenset(core),
                    negated=bool(negated) and all(negated), derived=True)
+
+
+def _add_tested(b: Branch, hits: list[Hit]) -> None:
+    """A label the script jumps to from several tests (``find "XP"`` and ``find "2000"`` both ``goto
+    ver_xp``) is meant for what each of those tests looks for, whatever the label says."""
+    import dataclasses
+
+    jumps = [h for h in hits if h.via == "condition"]
+    if len({h.at_line for h in jumps}) < 2:
+        return  # one test, one label: the label says what that test is for ("10.0" -> :win10 stays a bug)
+    nt = sum(1 for r in sim_releases() if r.kind != "9x")
+    for at_line in sorted({h.at_line for h in jumps}):
+        tested = tested_meaning([h for h in jumps if h.at_line == at_line])
+        if tested is None or tested.negated or len(tested.surely) >= 0.5 * nt or tested.surely & b.meaning.surely:
+            continue  # says nothing in particular, or is the test the label is named after
+        b.meaning = dataclasses.replace(b.meaning, releases=b.meaning.releases | tested.releases,
+                                        core=frozenset(b.meaning.surely) | tested.surely)
+
+
+def _newest_default_or_later(branches: dict, reached: dict) -> None:
+    """The way out of a chain of failed tests, named for the newest Windows the script knows (``goto
+    Win2003`` after the 2000 and XP tests), means "that one and later": written before the later ones."""
+    import dataclasses
+
+    by_id = {r.id: r for r in sim_releases()}
+    named = {k: b for k, b in branches.items() if b.meaning is not None and not b.meaning.default and
+             not b.meaning.negated and not b.meaning.refusal and not b.meaning.derived and b.meaning.surely}
+    if len(named) < 2:
+        return
+    newest = {k: max(by_id[i].build for i in b.meaning.surely) for k, b in named.items()}
+    for key, b in named.items():
+        hits = reached.get(key, [])
+        if not hits or any(h.via != "default" or h.kind != "label" for h in hits) or \
+                newest[key] < max(newest.values()):
+            continue  # only an explicit "goto X" after the tests, not a fall-through or an echo
+        low = min(by_id[i].build for i in b.meaning.surely)
+        later = frozenset(r.id for r in sim_releases() if r.kind != "9x" and r.build >= low)
+        b.meaning = dataclasses.replace(b.meaning, releases=b.meaning.releases | later,
+                                        core=frozenset(b.meaning.surely) | later)
 
 
 def kept_defaults(outcomes: list[Outcome]) -> None:
@@ -305,11 +345,16 @@ def build(result: RunResult) -> Matrix:
                                            else f"goto {key[1:]}")
                 branches[key] = Branch(key, "inline" if sec.get("inline") else "label", sec["line"], desc, meaning,
                                        texts)
+    _newest_default_or_later(branches, reached)
     for key, b in branches.items():  # a branch that names no Windows is meant for what its test looks for
-        if b.meaning is None and key in reached and not END_LABEL.match(key):
+        if key not in reached or END_LABEL.match(key):
+            continue
+        if b.meaning is None:
             b.meaning = tested_meaning(reached[key])
             if b.meaning is not None:
                 b.tests = frozenset(id(d.cond) for h in reached[key] for d in h.decisions)
+        elif key.startswith(":") and not b.meaning.default and not b.meaning.negated and not b.meaning.refusal:
+            _add_tested(b, reached[key])
     ordered = dict(sorted(branches.items(), key=lambda kv: (kv[1].line, kv[0])))
     langs = tuple(result.languages)
     return Matrix(result.language, langs, len(langs) == 1, list(table), ordered, cells, list(result.notes))

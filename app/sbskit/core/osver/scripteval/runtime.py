@@ -45,6 +45,7 @@ class Hit:
     desc: str  # what runs there, as written
     at_line: int  # where the jump or command was executed
     details: list = field(default_factory=list)
+    after: tuple = ()  # tests that failed just before this one (a goto chain): they narrow what it is for
 
 
 @dataclass
