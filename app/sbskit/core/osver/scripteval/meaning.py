@@ -17,7 +17,8 @@ from sbskit.core.osver.releases import Release
 from sbskit.core.osver.scripteval.machines import sim_releases
 
 DEFAULT_WORDS = re.compile(
-    r"(?i)\b(unknown|unsupported|not (?:a )?supported|other|others|default|undetermined|undetected|not detected|fixme|tbd|"
+    r"(?i)\b(unknown|unsupported|not (?:a )?supported|(?:does not|doesn't|do not|cannot|can't) support|other|others|"
+    r"default|undetermined|undetected|not detected|fixme|todo|tbd|"
     r"notset|not set|cannot be determined|unexpected|"
     r"not a target|nothing done|"
     r"can ?not determine|unrecognized|unrecognised|not recogni[sz]ed|warn\w*|fallback|else)\b|^(warn\w*|unk\w*|other\w*)$")
