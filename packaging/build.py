@@ -32,6 +32,20 @@ def folder_size(path: Path) -> int:
 
 
 PROGRAMS = ("sbskit", "sbskit-cli")
+# zlib level of the bundle's archives (PyInstaller reads PYINSTALLER_ZLIB_COMPRESSION_LEVEL). 0 stores
+# them uncompressed: every start of a one-file program inflates all it carries, and every import from
+# the PYZ inflates a module; both are CPU on each call (measured: the one-file CLI's start costs ~80 ms
+# less, packaging/README.md). Uncompressed is the choice wherever size does not decide it: the one-folder
+# layout (both programs) and the one-file CLI (26 MB instead of 10). The one-file GUI stays compressed
+# (its Qt would triple its size).
+UNCOMPRESSED = "0"
+
+
+def zlib_level(mode: str, program: str) -> str | None:
+    """The archives' zlib level for one program of one layout (None: PyInstaller's default)."""
+    if mode == "onedir" or program == "sbskit-cli":
+        return UNCOMPRESSED
+    return None
 
 
 def outputs(mode: str, dist: Path, programs: tuple[str, ...] = PROGRAMS) -> list[Path]:
@@ -43,21 +57,31 @@ def outputs(mode: str, dist: Path, programs: tuple[str, ...] = PROGRAMS) -> list
 
 def build(mode: str, dist: Path, work: Path, lean: bool = True, quiet: bool = False,
           programs: tuple[str, ...] = PROGRAMS, clean: bool = False) -> list[Path]:
-    """Run PyInstaller with the spec; return the built paths. Raises CalledProcessError on failure."""
-    env = dict(os.environ, SBSKIT_BUNDLE=mode, SBSKIT_BUNDLE_LEAN="1" if lean else "0",
-               SBSKIT_BUNDLE_PROGRAMS=",".join(programs))
+    """Run PyInstaller with the spec; return the built paths. Raises CalledProcessError on failure.
+
+    One-folder: one run (the programs share ``_internal``). One-file: one run per program, so each
+    gets its own compression (see :func:`zlib_level`).
+    """
     for stale in outputs(mode, dist, programs):
         if stale.is_dir():
             shutil.rmtree(stale)
         elif stale.exists():
             stale.unlink()
-    command = [
-        sys.executable, "-m", "PyInstaller", "--noconfirm", *(["--clean"] if clean else []),
-        "--distpath", str(dist), "--workpath", str(work / mode),
-        "--log-level", "WARN" if quiet else "INFO",
-        str(SPEC),
-    ]
-    subprocess.run(command, check=True, env=env, cwd=REPO)
+    runs = [programs] if mode == "onedir" else [(program,) for program in programs]
+    for run_programs in runs:
+        env = dict(os.environ, SBSKIT_BUNDLE=mode, SBSKIT_BUNDLE_LEAN="1" if lean else "0",
+                   SBSKIT_BUNDLE_PROGRAMS=",".join(run_programs))
+        level = zlib_level(mode, run_programs[0]) if lean else None
+        env.pop("PYINSTALLER_ZLIB_COMPRESSION_LEVEL", None)
+        if level is not None:
+            env["PYINSTALLER_ZLIB_COMPRESSION_LEVEL"] = level
+        command = [
+            sys.executable, "-m", "PyInstaller", "--noconfirm", *(["--clean"] if clean else []),
+            "--distpath", str(dist), "--workpath", str(work / mode / "-".join(run_programs)),
+            "--log-level", "WARN" if quiet else "INFO",
+            str(SPEC),
+        ]
+        subprocess.run(command, check=True, env=env, cwd=REPO)
     built = outputs(mode, dist, programs)
     if mode == "onedir":
         built = [built[0] / f"{name}{EXE_SUFFIX}" for name in programs]

@@ -75,8 +75,16 @@ def smoke(folder: Path) -> list[str]:
 
         report = Path(tmp) / "paths.pdf"
         proc = run(cli, "paths", "--report", str(report), env=env)
-        ok = proc.returncode == 0 and report.is_file() and report.read_bytes()[:5] == b"%PDF-"
-        check(ok, "sbskit-cli paths --report FILE.pdf (Qt in the CLI bundle)", proc.stderr)
+        if (folder / "_internal").is_dir():  # one-folder: the CLI finds Qt in the shared _internal
+            ok = proc.returncode == 0 and report.is_file() and report.read_bytes()[:5] == b"%PDF-"
+            check(ok, "sbskit-cli paths --report FILE.pdf (Qt in the shared _internal)", proc.stderr)
+        else:  # one-file: built without Qt, it must say so in one line and write nothing
+            ok = proc.returncode == 3 and "built without Qt" in proc.stderr and not report.exists()
+            check(ok, "one-file sbskit-cli refuses --report FILE.pdf in one line (no Qt inside)", proc.stderr)
+        html = Path(tmp) / "paths.html"
+        proc = run(cli, "paths", "--report", str(html), env=env)
+        check(proc.returncode == 0 and html.is_file() and "<html" in html.read_text(encoding="utf-8", errors="replace").lower(),
+              "sbskit-cli paths --report FILE.html", proc.stderr)
 
         shots = Path(tmp) / "shots"
         proc = run(gui, "--screenshots", str(shots), env=env)

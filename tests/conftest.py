@@ -1,7 +1,11 @@
-"""Shared test setup: Qt offscreen, and every test's files isolated in its own folder.
+"""Shared test setup: Qt offscreen, every test's files isolated in its own folder, the markers.
 
 ``SBSKIT_HOME`` points at a fresh ``tmp_path`` for each test, which is the real
 portable-mode mechanism, so no test reads or writes the developer's own settings.
+
+Markers: a test that uses ``qtbot`` or ``qapp`` (directly or through another fixture) is
+marked ``gui`` here, so ``-m "not gui and not slow"`` never starts Qt; the server plugin marks
+tests that start BIND, Dovecot or Postfix ``servers``. tests/test_suite_rules.py checks both.
 """
 
 from __future__ import annotations
@@ -13,6 +17,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from sbskit.core import paths
+
+# Real BIND, Dovecot and Postfix on loopback: tests/servers (one plugin for every feature's tests)
+pytest_plugins = ("servers.plugin",)
+
+QT_FIXTURES = frozenset({"qtbot", "qapp"})
+
+
+def pytest_itemcollected(item):
+    """Mark every Qt test ``gui`` (before ``-m`` deselects), whether or not its author did."""
+    if QT_FIXTURES.intersection(getattr(item, "fixturenames", ())) and item.get_closest_marker("gui") is None:
+        item.add_marker(pytest.mark.gui)
 
 
 @pytest.fixture(autouse=True)
@@ -62,4 +77,4 @@ def triage_tab(qtbot):
     yield widget
     widget.shutdown()
     live = widget.wizard.live
-    qtbot.waitUntil(lambda: not (live.blacklist.busy or live.relay.busy), timeout=10000)
+    qtbot.waitUntil(lambda: not (live.blacklist.busy or live.relay.busy or live.maildns.busy), timeout=10000)

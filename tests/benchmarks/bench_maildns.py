@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "tests" / "maildns"), str(ROOT / "tests" / "blacklist"), str(ROOT / "app")]
+sys.path[:0] = [str(ROOT / "tests" / "maildns"), str(ROOT / "tests"), str(ROOT / "app")]
 
 DOMAINS = ["good.test", "nospf.test", "twospf.test", "plusall.test", "qall.test", "noall.test", "toomany.test",
            "voids.test", "loop.test", "deadinc.test", "macros.test", "redirect.test", "syntax.test", "nodmarc.test",
@@ -101,7 +101,7 @@ def main() -> int:
         print("needs checkdmarc: pip install checkdmarc (benchmark only)", file=sys.stderr)
         return 2
     import conftest
-    from blacklist_bind import BindServer
+    from servers.bind import BindServer
 
     from sbskit.core.maildns.engine import Options, Run
 

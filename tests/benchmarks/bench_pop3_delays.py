@@ -28,9 +28,10 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "app"))
-sys.path.insert(0, os.path.join(ROOT, "tests", "pop3"))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
 
-import conftest as fixtures  # noqa: E402  (the tests' own server helpers)
+from servers import postfix as fixtures  # noqa: E402  (the tests' own server helpers)
+from servers.certs import make_certs  # noqa: E402
 
 from sbskit.core.mailprobe import smtp  # noqa: E402
 from sbskit.core.mailprobe.netio import Conn  # noqa: E402
@@ -122,7 +123,7 @@ def drip_figures() -> None:
 
 
 def tarpit_figures(quick: bool) -> None:
-    certs = fixtures.make_certs()
+    certs = make_certs()
     server, out = fixtures.start_postfix(certs, False, {"smtpd_error_sleep_time": f"{TARPIT}s",
                                                         "smtpd_soft_error_limit": "1", "smtpd_hard_error_limit": "100"})
     try:

@@ -8,7 +8,7 @@ real DNS answers. Tests assert on the names and addresses below.
 
 from __future__ import annotations
 
-from blacklist_bind import BindServer
+from servers.bind import BindServer
 
 LISTED_IP = "192.0.2.10"  # listed on several lists with several codes
 CLEAN_IP = "192.0.2.11"
@@ -26,7 +26,7 @@ def _rev4(ip: str) -> str:
 def _rev6(ip: str) -> str:
     import ipaddress
 
-    return ".".join(reversed(ipaddress.IPv6Address(ip).exploded.replace(":", "")))
+    return ".".join(reversed(ipaddress.IPv6Address(ip).packed.hex()))  # .exploded has dots on 3.13
 
 
 def build_world(server: BindServer) -> None:
@@ -97,6 +97,12 @@ test A 127.0.0.2
 {t2} A 127.0.10.0
 {_rev4(LISTED_IP)} A 127.0.15.2
 """)
+    # answers that expire within a second: the shared answer cache expires while sweeps run
+    server.add_zone("ttl1.bl.test", f"""
+{t2} A 127.0.0.2
+{_rev4(LISTED_IP)} A 127.0.0.2
+{_rev4(LISTED_IP)} TXT "short-lived listing"
+""", negative_ttl=1, ttl=1)
     # a mail domain and reverse DNS
     server.add_zone(MAIL_DOMAIN, f"""
 @ MX 10 mx1

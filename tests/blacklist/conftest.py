@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from blacklist_bind import BindServer  # noqa: E402
+from servers.bind import BindServer  # noqa: E402
 from blacklist_world import build_world  # noqa: E402
 
 
@@ -28,3 +28,14 @@ def fresh_dns_cache():
 
     transport.clear_cache()
     yield
+
+
+@pytest.fixture(scope="session")
+def bad_resolvers(tmp_path_factory):
+    """Resolvers that answer nothing useful (see ``bad_resolvers.py``): REFUSED, hiding, SERVFAIL, rewriting."""
+    from bad_resolvers import MisbehavingResolvers
+
+    server = MisbehavingResolvers(tmp_path_factory.mktemp("bad-resolvers"))
+    server.start()
+    yield server
+    server.stop()

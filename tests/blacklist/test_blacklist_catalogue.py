@@ -44,11 +44,11 @@ def test_every_zone_is_complete_and_consistent():
         assert z.codes or z.ranges or z.bitmask, f"{z.zone} documents no listing code"
         for code, (meaning, category) in z.codes.items():
             assert IP4.match(code) and meaning and category in categories, (z.zone, code)
-        for _lo, _hi, meaning, category in z.ranges:
+        for _lo, _hi, _meaning, category in z.ranges:
             assert category in categories
-        for meaning, category in z.bitmask.values():
+        for _meaning, category in z.bitmask.values():
             assert category in categories
-        for code, (meaning, reason) in z.errors.items():
+        for code, (_meaning, reason) in z.errors.items():
             assert reason in CONTRACT_ERRORS, (z.zone, code)
             assert code not in z.codes, f"{z.zone}: {code} is both a listing and an error"
         for _meaning, reason in z.bitmask_errors.values():

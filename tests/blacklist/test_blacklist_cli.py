@@ -27,7 +27,7 @@ def test_listed_exit_1_and_contract_json(bind, run_cli):
 def test_clean_exit_0_and_text(bind, run_cli):
     proc = run_cli("blacklist", CLEAN_IP, "--resolver", bind.address, "--zone", "zen.spamhaus.org", "--no-ptr")
     assert proc.returncode == 0, proc.stderr
-    assert "Not listed on any of 1 lists." in proc.stdout
+    assert "Not listed on the 1 blocklist asked." in proc.stdout
     assert proc.stderr == ""
 
 
@@ -132,3 +132,56 @@ def test_only_the_named_subcommand_is_loaded(bind, isolated_home):
         os.path.abspath(__file__)))), "app"), SBSKIT_HOME=str(isolated_home))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert "OTHERS [] False 0" in proc.stderr, proc.stderr
+
+
+def test_dnspython_only_for_the_windows_resolver_list(bind, isolated_home, tmp_path):
+    """dnspython is imported in one place (the system resolvers on Windows) and by no CLI run here."""
+    import ast
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    app = Path(__file__).resolve().parents[2] / "app" / "sbskit"
+    importers = []
+    for path in app.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            if any(n == "dns" or n.startswith("dns.") for n in names):
+                importers.append((path.relative_to(app).as_posix(), node.lineno))
+    assert [p for p, _line in importers] == ["core/dnsbl/resolvers.py"], importers
+    resolv = tmp_path / "resolv.conf"
+    resolv.write_text("nameserver 127.0.0.1\n")
+    report = tmp_path / "bl.html"
+    code = (
+        "import sys\n"
+        "from sbskit.cli import main\n"
+        f"main(['blacklist', '{LISTED_IP}', '{MAIL_DOMAIN}', '--resolver', '{bind.address}', '--zone', 'good.bl.test'])\n"
+        f"main(['blacklist', '{CLEAN_IP}', '--resolver', '{bind.address}', '--zone', 'good.bl.test', '--report', "
+        f"{str(report)!r}])\n"
+        "from sbskit.core.dnsbl.resolvers import system_resolvers\n"
+        f"assert system_resolvers({str(resolv)!r}) == [('127.0.0.1', 53)]\n"
+        "print('DNS', sorted(m for m in sys.modules if m == 'dns' or m.startswith('dns.')), file=sys.stderr)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(app.parent), SBSKIT_HOME=str(isolated_home))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert "DNS []" in proc.stderr, proc.stderr
+    assert report.exists()
+
+
+def test_windows_resolver_list_comes_from_dnspython(monkeypatch):
+    """On Windows the registry holds the resolvers; dnspython reads it (here its reader is stood in for)."""
+    import sys
+    import types
+
+    from sbskit.core.dnsbl import resolvers
+
+    fake = types.ModuleType("dns.resolver")
+    fake.Resolver = lambda: types.SimpleNamespace(nameservers=["127.0.0.53", "::1", "not an address"])
+    package = types.ModuleType("dns")
+    package.resolver = fake
+    monkeypatch.setitem(sys.modules, "dns", package)
+    monkeypatch.setitem(sys.modules, "dns.resolver", fake)
+    monkeypatch.setattr(resolvers.sys, "platform", "win32")
+    assert resolvers.system_resolvers() == [("127.0.0.53", 53), ("::1", 53)]

@@ -59,7 +59,7 @@ def test_listing_streams_in_red_with_delisting(qtbot, tab):
     assert zen.background(0).color() == status_background("bad", tab.results)
     assert by_list["slow.bl.test"].text(COL_RESULT) == "Could not tell: timeout"
     assert by_list["slow.bl.test"].background(0).color() == status_background("unknown", tab.results)
-    assert "Listed on 2 of 3 lists" in tab.summary_label.text()
+    assert "Listed on 2 of 3 blocklists" in tab.summary_label.text()
     assert "1 could not answer (1 timeout)" in tab.summary_label.text()
     tab.results.setCurrentItem(zen)
     assert tab.delist_button.isEnabled()
@@ -87,7 +87,7 @@ def test_clean_is_green_and_history_is_kept(qtbot, tab, isolated_home):
     result_rows = [row for _g, row in rows(tab) if row.text(1) == "Spamhaus ZEN"]
     assert result_rows[0].text(COL_RESULT) == "Not listed"
     assert result_rows[0].background(0).color() == status_background("good", tab.results)
-    assert "Not listed on any of 1 lists" in tab.summary_label.text()
+    assert "Not listed on the 1 blocklist asked" in tab.summary_label.text()
     assert Settings().get("blacklist/history")[0] == CLEAN_IP
     assert tab.target_box.itemText(0) == CLEAN_IP
 

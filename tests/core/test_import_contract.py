@@ -12,9 +12,7 @@ The contract (README's layout section):
 
 "Lazy" means inside a function; imports under ``if TYPE_CHECKING:`` are not run and are ignored.
 Imports by string (``importlib.import_module``) are invisible here; the subprocess tests below and
-tests/core/test_core_without_qt.py cover what actually gets loaded. One cycle hides that way today:
-``core/osver/lint.py`` loads its ``lint_*`` language modules by name while they import ``lint`` back
-(left to the evaluator rewrite of issue 10, which replaces that module).
+tests/core/test_core_without_qt.py cover what actually gets loaded.
 """
 
 from __future__ import annotations
@@ -23,6 +21,7 @@ import ast
 import os
 import subprocess
 import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -240,9 +239,10 @@ sys.meta_path.insert(0, _BlockQt())
 
 
 def _cli_script() -> Path:
-    folder = Path(sys.executable).parent
+    """The console script pip installed for this Python (``bin/`` of a venv, ``Scripts\\`` on Windows)."""
+    folder = Path(sysconfig.get_path("scripts"))
     script = folder / ("sbskit-cli.exe" if os.name == "nt" else "sbskit-cli")
-    assert script.is_file(), f"no {script.name} next to {sys.executable}: install the kit with pip install -e ."
+    assert script.is_file(), f"no {script.name} in {folder}: install the kit with pip install -e ."
     return script
 
 

@@ -11,7 +11,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "blacklist"))
 
-from blacklist_bind import BindServer  # noqa: E402
+from servers.bind import BindServer  # noqa: E402
 from maildns_world import build_world  # noqa: E402
 from spf_cases import SCENARIOS, zone_records  # noqa: E402
 from zonefiles import add_zone  # noqa: E402

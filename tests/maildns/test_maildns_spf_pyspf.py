@@ -42,7 +42,7 @@ def pyspf_on_bind(bind):
         except dns.resolver.NXDOMAIN:
             pass
         except (dns.exception.Timeout, dns.resolver.NoNameservers) as exc:
-            raise spf.TempError(f"DNS {exc}")
+            raise spf.TempError(f"DNS {exc}") from exc
         return out
 
     saved = spf.DNSLookup

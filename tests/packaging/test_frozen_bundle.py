@@ -126,7 +126,8 @@ def test_frozen_resources_are_found_through_the_accessor(bundle, tmp_path):
     proc = run(bundle / f"sbskit-cli{EXE}", "paths", "--report", str(report), env=env)
     assert proc.returncode == 0, proc.stderr
     html = report.read_text(encoding="utf-8")
-    for name in names:
+    data_names = [name for name in names if not name.startswith("art/")]  # artwork is no data: not listed
+    for name in data_names:
         assert name in html, f"the frozen report does not list the data file {name}"
 
     # Control: the same bundle without its MANIFEST reports no data files, so the names above
@@ -136,7 +137,7 @@ def test_frozen_resources_are_found_through_the_accessor(bundle, tmp_path):
     report2 = tmp_path / "broken.html"
     proc = run(broken / f"sbskit-cli{EXE}", "paths", "--report", str(report2), env=env)
     assert proc.returncode == 0, proc.stderr
-    assert not any(name in report2.read_text(encoding="utf-8") for name in names)
+    assert not any(name in report2.read_text(encoding="utf-8") for name in data_names)
 
 
 def test_frozen_cli_writes_a_pdf_report_with_bundled_qt(bundle, tmp_path):
@@ -244,4 +245,108 @@ def test_onefile_cli_on_a_stick_is_portable_and_finds_its_unpacked_resources(one
     html = (stick / "sbskit-data" / "paths.html").read_text(encoding="utf-8")
     manifest = tomllib.loads((REPO / "resources" / "MANIFEST.toml").read_text(encoding="utf-8"))
     for name in manifest["files"]:
-        assert name in html, f"the one-file CLI did not find the data file {name}"
+        if not name.startswith("art/"):  # artwork is no data: the report's Data line leaves it out
+            assert name in html, f"the one-file CLI did not find the data file {name}"
+
+
+def test_onefile_cli_carries_no_qt_and_says_so_for_a_pdf(onefile_cli, tmp_path):
+    """The one-file CLI starts fast because it unpacks no Qt; a PDF is refused in one line, before any check."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    names = list(CArchiveReader(str(onefile_cli)).toc)
+    assert not [n for n in names if "PySide6" in n or "Qt6" in n or "shiboken" in n]
+    assert onefile_cli.stat().st_size < 35_000_000, onefile_cli.stat().st_size  # was 53 MB with Qt
+    env = frozen_env(tmp_path, SBSKIT_HOME=str(tmp_path / "home"), TMPDIR=str(tmp_path / "pc-tmp"))
+    (tmp_path / "pc-tmp").mkdir()
+    report = tmp_path / "r.pdf"
+    proc = run(onefile_cli, "osver", "--text", "Microsoft Windows [Version 6.0.6003]", "--report", str(report), env=env)
+    assert proc.returncode == 3 and proc.stdout == "" and not report.exists()  # refused before the check ran
+    assert proc.stderr.count("\n") == 1 and "built without Qt" in proc.stderr and "one-folder" in proc.stderr
+    proc = run(onefile_cli, "osver", "--text", "Microsoft Windows [Version 6.0.6003]", "--report",
+               str(tmp_path / "r.html"), env=env)
+    assert proc.returncode in (0, 1, 3) and "Windows Server 2008" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert list((tmp_path / "pc-tmp").iterdir()) == []  # the unpack folder went with the process
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="kills the bundle's Python child by its Linux process id")
+def test_onefile_cli_crash_leaves_no_unpack_folder(onefile_cli, tmp_path):
+    """A crash of the kit (its Python process dies) leaves nothing: the bootloader removes the unpack folder."""
+    import signal
+    import socket
+    import time
+
+    pc_tmp = tmp_path / "pc-tmp"
+    pc_tmp.mkdir()
+    env = frozen_env(tmp_path, SBSKIT_HOME=str(tmp_path / "home"), TMPDIR=str(pc_tmp))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:  # a resolver that never answers
+        silent.bind(("127.0.0.1", 0))
+        proc = subprocess.Popen([str(onefile_cli), "blacklist", "192.0.2.7", "--resolver",
+                                 f"127.0.0.1:{silent.getsockname()[1]}", "--timeout", "20", "--zone", "zen.spamhaus.org"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        child = None
+        while time.monotonic() < deadline and child is None:
+            kids = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+            if kids and list(pc_tmp.glob("_MEI*")):
+                child = int(kids[0])
+            time.sleep(0.05)
+        assert child is not None, "the one-file CLI never started its Python process"
+        os.kill(child, signal.SIGKILL)  # the crash
+        proc.wait(30)
+    assert list(pc_tmp.iterdir()) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/PID/maps")
+def test_onedir_cli_loads_qt_only_for_a_pdf(bundle, tmp_path):
+    """The one-folder CLI shares _internal with the GUI but maps no Qt library until a PDF is asked for."""
+    import socket
+
+    env = frozen_env(tmp_path, SBSKIT_HOME=str(tmp_path / "home"))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        proc = subprocess.Popen([str(bundle / "sbskit-cli"), "blacklist", "192.0.2.7", "--resolver",
+                                 f"127.0.0.1:{silent.getsockname()[1]}", "--timeout", "20", "--zone", "zen.spamhaus.org"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            # the check is under way once its first DNS query reaches the silent resolver (a builtin
+            # _socket, as in Debian's own Pythons, never shows in the maps, so that is no signal)
+            silent.settimeout(60)
+            silent.recvfrom(512)
+            maps = Path(f"/proc/{proc.pid}/maps").read_text()
+            assert "sbskit-cli" in maps, "the CLI ended before its maps could be read"
+            assert "libQt6" not in maps and "shiboken" not in maps
+        finally:
+            proc.kill()
+            proc.wait(30)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="probes a Linux abstract socket")
+def test_frozen_gui_second_start_brings_the_first_forward(bundle, tmp_path):
+    """QtNetwork is in the bundle: the frozen GUI keeps one window per data folder."""
+    import socket
+    import time
+
+    home = tmp_path / "home"
+    env = frozen_env(tmp_path, SBSKIT_HOME=str(home))
+    first = subprocess.Popen([str(bundle / f"sbskit{EXE}")], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, stdin=subprocess.DEVNULL)
+    try:
+        sys.path.insert(0, str(REPO / "app"))
+        from sbskit.core.paths import resolve_paths
+        from sbskit.ui.single_instance import server_name
+
+        name = server_name(resolve_paths({"SBSKIT_HOME": str(home)}).data)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            assert first.poll() is None, first.communicate()
+            with socket.socket(socket.AF_UNIX) as probe:
+                try:
+                    probe.connect("\0" + name)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+        second = run(bundle / f"sbskit{EXE}", env=env, timeout=60)
+        assert second.returncode == 0 and "already running" in second.stdout, second.stdout + second.stderr
+    finally:
+        first.terminate()
+        first.wait(30)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 
@@ -23,8 +22,8 @@ def tab(qtbot):
     qtbot.addWidget(widget)
     qtbot.waitUntil(lambda: widget.checklist.loaded, timeout=5000)
     yield widget
-    widget.shutdown()
-    for worker in (widget.probe.worker, widget.relay.worker, widget.memo_worker, widget.checklist._save_worker):
+    widget.shutdown()  # waits until the checklist's queued saves are done
+    for worker in (widget.probe.worker, widget.relay.worker, widget.memo_worker):
         if worker is not None:
             qtbot.waitUntil(lambda w=worker: not w.running, timeout=15000)
 
@@ -45,7 +44,10 @@ def test_checklist_edits_are_saved_to_the_profile(tab, qtbot):
     panel.client_edit.textEdited.emit("Contoso")
     qtbot.waitUntil(lambda: not panel.saving, timeout=5000)
     qtbot.waitUntil(lambda: panel.saved_label.text().startswith("Saved"), timeout=5000)
-    saved = json.loads(cl.checklist_path("default").read_text())
+    from sbskit.core.profiles import ProfileStore, checklists
+
+    with ProfileStore() as store:  # no client chosen: the answers are the "default" template's
+        _name, saved = checklists.load_template(store, "default")
     assert saved["client"] == "Contoso"
     assert saved["items"]["cleartext"] == {"status": "at-risk", "notes": "port 110 forwarded on the router"}
 
@@ -324,25 +326,22 @@ def test_prepare_screenshot_is_offline_and_real(qtbot):
     assert widget.pages.currentWidget() is widget.checklist
     assert widget.checklist.table.rowCount() == len(cl.catalogue()["items"])
     assert widget.probe.table.rowCount() == 0 and widget.probe.last is None  # no invented probe results
-    qtbot.waitUntil(lambda: widget.checklist._load_worker.running is False, timeout=5000)
+    qtbot.waitUntil(lambda: not widget.checklist.jobs.pending, timeout=5000)
 
 
-def test_profiles_keep_their_own_answers(tab, qtbot):
+def test_templates_keep_their_own_answers(tab, qtbot):
     panel = tab.checklist
     row = panel.row_of("devices")
     panel.status_combo(row).setCurrentIndex(cl.STATUSES.index("accepted"))
     qtbot.waitUntil(lambda: not panel.saving, timeout=5000)
-    worker = panel.switch_profile("Fabrikam")
+    panel.show_template("Fabrikam")
     qtbot.waitUntil(lambda: panel.loaded, timeout=5000)
-    assert panel.profile == "Fabrikam"
+    assert panel.owner == ("template", "Fabrikam")
     assert panel.status_combo(panel.row_of("devices")).currentData() == "not-assessed"
-    assert worker is not None
-    panel.switch_profile("default")
+    panel.show_template("default")
     qtbot.waitUntil(lambda: panel.loaded, timeout=5000)
     assert panel.status_combo(panel.row_of("devices")).currentData() == "accepted"
-    assert panel.profile_combo.findText("default") >= 0
-    assert panel.switch_profile("../escape") is None and panel.profile == "default"
-    assert "profile name" in panel.saved_label.text()
+    assert panel.owner_bar.template_combo.findText("default") >= 0
 
 
 def test_enter_in_the_host_field_runs_the_probe(tab, qtbot):
@@ -361,12 +360,13 @@ def test_enter_in_the_host_field_runs_the_probe(tab, qtbot):
 
 
 def test_tab_follows_the_client_and_reports_its_results(tab, qtbot):
-    from sbskit.ui.pop3.tab import checklist_profile_name
+    from sbskit.core.profiles import ProfileStore
 
-    assert checklist_profile_name("Müller & Söhne GmbH") == "Muller - Sohne GmbH"
-    assert checklist_profile_name("") == "default"
-    tab.client_changed("Contoso Dental")
-    qtbot.waitUntil(lambda: tab.checklist.loaded and tab.checklist.profile == "Contoso Dental", timeout=10000)
+    with ProfileStore() as store:
+        store.add("Contoso Dental")
+    tab.client_changed("contoso dental")  # any case, like the GUI's client list and the CLI's --profile
+    qtbot.waitUntil(lambda: tab.checklist.loaded and tab.checklist.owner == ("client", "Contoso Dental"),
+                    timeout=10000)
     assert tab.report_sections() == []  # nothing checked or assessed yet
     runs = []
     tab.run_completed.connect(lambda kind, doc: runs.append(kind))

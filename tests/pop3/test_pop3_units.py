@@ -117,36 +117,18 @@ def test_catalogue_has_every_version_and_command():
     assert set(data["statuses"]) == set(cl.STATUSES)
 
 
-def test_checklist_round_trip_in_the_data_folder(isolated_home):
-    sheet, warning = cl.load_checklist("Contoso")
-    assert warning is None and sheet.counts()["not-assessed"] == len(cl.catalogue()["items"])
-    sheet.client = "Contoso Ltd"
+def test_checklist_state_round_trips_through_its_dict():
+    """(Saving lives with the client profile now: tests/profiles/test_profiles_checklists.py.)"""
+    sheet = cl.Checklist(client="Contoso Ltd", exchange_version="2007-2010")
     sheet.set_status("cleartext", "at-risk")
     sheet.state("cleartext").notes = "port 110 open on the router"
-    sheet.exchange_version = "2007-2010"
-    path = cl.save_checklist(sheet, "Contoso")
-    assert path.is_relative_to(isolated_home) and path.name == "Contoso.json"
-    again, warning = cl.load_checklist("Contoso")
-    assert warning is None
+    again = cl.Checklist.from_dict(json.loads(json.dumps(sheet.to_dict())))
     assert again.client == "Contoso Ltd" and again.exchange_version == "2007-2010"
     assert again.state("cleartext").status == "at-risk" and "110" in again.state("cleartext").notes
     with pytest.raises(UserInputError):
         sheet.set_status("cleartext", "maybe")
-    with pytest.raises(UserInputError):
-        cl.checklist_path("../evil")
-
-
-@pytest.mark.parametrize("content", [b"\xff\xfe{\x00", b"{not json", b"[1, 2]", b'{"items": {"why": "x"}}'])
-def test_damaged_checklist_file_gives_a_fresh_list(content):
-    path = cl.checklist_path("default")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    sheet, warning = cl.load_checklist()
-    assert sheet.counts()["not-assessed"] == len(cl.catalogue()["items"])
-    if content.startswith(b'{"items"'):
-        assert warning is None
-    else:
-        assert warning and str(path) in warning
+    with pytest.raises(ValueError):
+        cl.Checklist.from_dict([1, 2])
 
 
 def test_memo_has_the_five_parts():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import pytest
 
 from sbskit.core.profiles import ProfileStore
@@ -30,3 +33,17 @@ def bl():
 def store():
     with ProfileStore() as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def bind(tmp_path_factory):
+    """The blacklist tests' real BIND world (tests/blacklist/blacklist_world.py), for partial real runs."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "blacklist"))
+    from servers.bind import BindServer
+    from blacklist_world import build_world
+
+    server = BindServer(tmp_path_factory.mktemp("bind"))
+    build_world(server)
+    server.start()
+    yield server
+    server.stop()

@@ -7,8 +7,8 @@ import json
 from sbskit.core.profiles import ProfileStore
 
 
-def ok(proc):
-    assert proc.returncode == 0, proc.stderr
+def ok(proc, code=0):
+    assert proc.returncode == code, proc.stderr
     assert "Traceback" not in proc.stderr
     return proc
 
@@ -83,18 +83,19 @@ def test_record_and_history(run_cli, tmp_path):
     for at, statuses in visits:
         proc = ok(run_cli("profile", "record", "acme", "-", "--at", at, input=blacklist_json(statuses)))
         assert "Saved blacklist run of 192.0.2.7" in proc.stdout
-    doc = json.loads(ok(run_cli("profile", "history", "acme", "--json")).stdout)
+    doc = json.loads(ok(run_cli("profile", "history", "acme", "--json"), 1).stdout)  # 1: still listed
     [comparison] = doc["comparisons"]
+    assert doc["state"] == comparison["state"] == "problem"
     assert comparison["counts"] == {"new": 0, "fixed": 1, "still_listed": 1, "still_clean": 0, "unknown": 1}
     assert [c["item"] for c in comparison["fixed"]] == ["zen.spamhaus.org"]
     assert [c["item"] for c in comparison["unknown"]] == ["b.example"]  # error before, clean now: not fixed
     assert comparison["still_listed"][0]["listed_since"].startswith("2026-03-03")
     assert [r["at"][:10] for r in doc["runs"]] == ["2026-04-07", "2026-03-03"]
-    text = ok(run_cli("profile", "history", "acme")).stdout
+    text = ok(run_cli("profile", "history", "acme"), 1).stdout
     assert "listed on bl.spamcop.net since 3 Mar 2026 (still listed)" in text
     assert "no longer listed on zen.spamhaus.org (fixed since last visit)" in text
-    other = json.loads(ok(run_cli("profile", "history", "acme", "--kind", "relaytest", "--json")).stdout)
-    assert other["runs"] == [] and other["comparisons"] == []
+    other = json.loads(ok(run_cli("profile", "history", "acme", "--kind", "relaytest", "--json"), 3).stdout)
+    assert other["runs"] == [] and other["comparisons"] == []  # nothing saved: nothing to call clean
 
 
 def test_record_from_a_file_with_kind_and_bad_documents(run_cli, tmp_path):
@@ -148,5 +149,5 @@ def test_damaged_database_is_a_clear_error(run_cli, isolated_home):
 def test_history_report(run_cli, tmp_path):
     ok(run_cli("profile", "add", "Acme"))
     out = tmp_path / "r.html"
-    ok(run_cli("profile", "history", "acme", "--report", str(out)))
+    ok(run_cli("profile", "history", "acme", "--report", str(out)), 3)
     assert "History of Acme" in out.read_text(encoding="utf-8")

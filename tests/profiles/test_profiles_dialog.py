@@ -66,10 +66,11 @@ def test_opening_with_a_current_client_selects_it_and_shows_history(qtbot, fille
     assert "New since last visit (1)" in summary and "zen.spamhaus.org" in summary
     assert "Fixed since last visit (1)" in summary and "dnsbl.example" in summary
     assert "Still listed (1)" in summary and "bl.spamcop.net - listed since 3 Mar 2026" in summary
-    assert "Unknown" in summary and "b.example" in summary  # error last visit, clean now: not "fixed"
+    assert "Could not be compared" in summary and "b.example" in summary  # error last visit, clean now: not "fixed"
     assert dialog.history.runs.topLevelItemCount() == 2
     first = dialog.history.runs.topLevelItem(0)
-    assert first.text(0).startswith("2026-04-07") and first.text(3) == "2" and first.text(5) == "0"
+    assert first.text(0).startswith("2026-04-07") and first.text(3) == "2 listed" and first.text(4) == "2"
+    assert first.text(6) == "0"
     dialog.history.copy_to_clipboard()
     copied = QApplication.clipboard().text()
     assert "History of Acme Dental" in copied and "fixed since last visit" in copied

@@ -102,7 +102,9 @@ def test_store_history_end_to_end(store, bl):
     assert names["still_clean"] == ["b.example"]
     assert names["unknown"] == ["c.example"]  # error last visit, clean now: NOT fixed
     assert names["fixed"] == [] and names["new"] == []
-    assert comparison.summary() == "since the last visit (7 Apr 2026): 0 new, 0 fixed, 2 still listed, 1 unknown"
+    assert comparison.summary() == (
+        "latest run: 2 listed (of 4 lists); since the last visit (7 Apr 2026): 3 lists answered in both runs: "
+        "0 new, 0 fixed, 2 still listed; 1 could not be compared (no answer last visit: timeout)")
     sentences = comparison.sentences()
     assert any(line.startswith(f"192.0.2.7: listed on {S} since 3 Mar 2026") for line in sentences)
     doc = comparison.to_json()
@@ -119,7 +121,7 @@ def test_compare_uses_the_previous_run_of_the_same_target(store, bl):
     assert comparison.target == "192.0.2.7" and comparison.previous.at.startswith("2026-01-01")
     assert [c.item for c in comparison.buckets["fixed"]] == [Z]
     other = store.compare_latest("acme", "blacklist", target="192.0.2.99")
-    assert other.previous is None and other.summary() == "first saved run: no problems found"
+    assert other.previous is None and other.summary() == "first saved run: no problems found (1 list answered)"
     assert [(c.kind, c.target) for c in store.comparisons("acme")] == [
         ("blacklist", "192.0.2.7"), ("blacklist", "192.0.2.99")]
 
@@ -130,7 +132,8 @@ def test_first_run_reports_what_is_listed_now(store, bl):
     comparison = store.compare_latest("acme", "blacklist")
     assert comparison.previous is None
     assert [c.item for c in comparison.listed_now] == [Z]
-    assert comparison.summary() == "first saved run: 1 listed"
+    assert comparison.summary() == "first saved run: 1 listed; incomplete (1 of 2 lists failed: timeout)"
+    assert comparison.state == "problem"
 
 
 def test_relaytest_history(store):

@@ -14,7 +14,7 @@ from sbskit.core.profiles import ProfileStore, db
 def test_new_file_gets_the_latest_schema(tmp_path):
     path = tmp_path / "p.sqlite3"
     with ProfileStore(path) as store:
-        assert db.schema_version(store.conn) == db.LATEST_VERSION == 2
+        assert db.schema_version(store.conn) == db.LATEST_VERSION == 4
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -47,7 +47,7 @@ def test_version_1_file_is_upgraded_with_its_data_and_history(tmp_path):
     path = tmp_path / "p.sqlite3"
     make_version_1(path)
     with ProfileStore(path) as store:
-        assert db.schema_version(store.conn) == 2
+        assert db.schema_version(store.conn) == db.LATEST_VERSION
         profile = store.get("ACME")
         assert profile.notes == "old notes" and profile.ips == ["192.0.2.7"] and profile.checklist == {}
         assert len(store.runs("acme")) == 3  # the unreadable run is kept, with no facts

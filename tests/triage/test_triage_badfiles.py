@@ -38,10 +38,22 @@ def test_bad_files_do_not_stop_the_good_ones(evidence_dir):
 
 def test_only_bad_files_is_a_clear_error(evidence_dir):
     with pytest.raises(UserInputError) as info:
-        analyse(_bad_files(evidence_dir))
+        analyse(_bad_files(evidence_dir)[:3])
     message = str(info.value)
     assert "none of the files could be used" in message and "screenshot.log" in message
     assert "\n" not in message
+
+
+def test_a_header_only_log_is_read_not_refused(evidence_dir):
+    """A recognised log without records is evidence of a kind (which mail system, no mail that day):
+    not enough to tell (exit 3), named for what it is, never 'bad input'."""
+    result = analyse(_bad_files(evidence_dir))
+    empty = result.inputs[3]
+    assert empty.empty and not empty.usable and empty.format_name == "Exchange message tracking log"
+    assert result.exit_code == 3 and "MSGTRK-empty.LOG holds no records" in result.coverage.gaps
+    assert "screenshot.log could not be read" in result.coverage.gaps
+    assert result.platform.id == "exchange-2016"
+    assert result.verdict().startswith("Not enough evidence to tell (")
 
 
 def test_truncated_utf16_export_still_counts(evidence_dir):

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication
-from PySide6.QtWidgets import QApplication
 
 from sbskit.core.triage import CAUSES
 from sbskit.ui.triage.tab import TriageTab
@@ -65,7 +64,7 @@ def test_walk_the_wizard_with_dropped_files(tab, qtbot, evidence_dir, tmp_path):
     wizard.next()
     assert wizard.currentId() == TriageWizard.LIVE
     live = wizard.live  # skipped: nothing runs, nothing is claimed
-    assert live.ip_edit.text() == "" and live.host_edit.text() == "192.168.1.10"  # a LAN IP is no public IP
+    assert live.ip_edit.text() == "" and live.host_edit.text() == ""  # a LAN IP is no public IP, no relay target
     assert "No live check has run" in live.skip_note.text()
     assert live.blacklist.result.text().startswith("Not run") and live.relay.result.text().startswith("Not run")
     runs = []

@@ -29,8 +29,26 @@ EXAMPLES: dict[str, list[str]] = {
     "client_not_authenticated_571": ["530 5.7.1 Client was not authenticated"],
     "starttls_required_530": ["530 5.7.0 Must issue a STARTTLS command first. x12sm345678wrt.4 - gsmtp",
                               "421 4.7.0 TLS required for RCPT domain, closing connection. a1si2 - gsmtp"],
-    "tls_unavailable": ["TLS is required, but was not offered by host smtp.isp.example[192.0.2.25]",
-                        "454 4.7.0 TLS not available due to local problem"],
+    "tls_unavailable": ["454 4.7.0 TLS not available due to local problem",
+                        "TLS is required, but our TLS engine is unavailable"],
+    "tls_policy_not_offered": ["TLS is required, but was not offered by host smtp.isp.example[192.0.2.25]"],
+    "tls_own_certificate": ["TLS negotiation failed with error UnknownCredentials"],
+    "sasl_no_mechanism": ["SASL authentication failed; cannot authenticate to server smtp.isp.example[192.0.2.25]: "
+                          "no mechanism available",
+                          "SASL authentication failed: server smtp.isp.example[192.0.2.25] offered no compatible "
+                          "authentication mechanisms for this type of connection security"],
+    "dnsbl_open_resolver": ["554 5.7.1 Service unavailable; Client host [192.0.2.20] blocked using zen.spamhaus.org; "
+                            "Error: open resolver; https://www.spamhaus.org/returnc/pub/203.0.113.53"],
+    "cloudmark_orange": ["550 mwinf ME Adresse IP source bloquee pour incident de spam. Client host blocked for "
+                         "spamming issues. OFR006_102 Ref http://csi.cloudmark.example/reset-request/?ip=198.51.100.7"],
+    "dns_no_data": ["Host or domain name not found. Name service error for name=mx.outlook.example type=A: Host found "
+                    "but no data record of requested type"],
+    "verify_local_agent_down": ["450 4.1.1 <bob@example.net>: Recipient address rejected: unverified address: "
+                                "connect to mx1.example.com[private/dovecot-lmtp]: No such file or directory"],
+    "unverified_address": ["450 4.1.1 <bob@example.net>: Recipient address rejected: unverified address: host "
+                           "mx.example.net[192.0.2.5] said: 451 4.3.0 try again later"],
+    "exo_directory_block": ["550 5.4.1 Recipient address rejected: Access denied. AS(201806281) "
+                            "[DB5EUR01FT012.eop-EUR01.prod.protection.outlook.com]"],
     "auth_required_530": ["530 Authentication required"],
     "app_password_required": ["534-5.7.9 Application-specific password required. Learn more at 534 5.7.9 "
                               "https://support.google.com/mail/?p=InvalidSecondFactor a2sm1 - gsmtp"],
@@ -134,7 +152,8 @@ EXAMPLES: dict[str, list[str]] = {
                                "450 4.7.1 Unverified Client host rejected: Access denied"],
     "cannot_find_hostname": ["450 4.7.1 Client host rejected: cannot find your hostname, [198.51.100.7]",
                              "550 5.7.1 Client host rejected: cannot find your reverse hostname, [198.51.100.7]",
-                             "550 5.7.25 Access denied, the sending IPv6 address [2001:db8::7] must have a reverse dns record"],
+                             "550 5.7.25 Access denied, the sending IPv6 address [2001:db8::7] must have a reverse dns record",
+                             "421 Refused. Your reverse DNS entry does not resolve to an IP."],
     "gmail_ptr": ["421-4.7.23 The sending IP address for this message doesn't have a PTR record, or the PTR record's "
                   "forward DNS entry doesn't match the sending IP address.",
                   "550-5.7.25 The IP address sending this message does not have a PTR record setup, or the corresponding "
@@ -187,7 +206,8 @@ EXAMPLES: dict[str, list[str]] = {
                          "550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; sender not authenticated for group"],
     "remote_busy": ["451 4.7.500 Server busy. Please try again later from [198.51.100.7]. (AS843)",
                     "421 4.7.0 Error: too many connections from 198.51.100.7",
-                    "450 4.2.1 The user you are trying to contact is receiving mail too quickly."],
+                    "450 4.2.1 The user you are trying to contact is receiving mail too quickly.",
+                    "450 4.7.3 Organization queue quota exceeded."],
     "service_unavailable": ["421 4.3.2 Service not available, closing transmission channel",
                             "451 4.3.0 Temporary system problem. Try again later."],
     "greylisted": ["450 4.7.1 <anna@customer.example>: Recipient address rejected: Greylisted, see "

@@ -4,7 +4,6 @@ import logging
 import sys
 
 import pytest
-from PySide6.QtCore import qWarning
 from PySide6.QtWidgets import QApplication
 
 from sbskit.ui.common.crash import CrashDialog, CrashHandler, install_qt_message_handler

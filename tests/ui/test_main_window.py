@@ -118,6 +118,7 @@ def test_export_report_writes_html_and_pdf_with_tab_sections(window, qtbot, tmp_
 
     tab = window.tab_widgets[1]
     tab.report_sections = lambda: [Section("Verdicts", "<p>listed on 1 of 3 lists</p>")]
+    tab.report_views = lambda: [("The results", tab.results)]  # pictured offscreen at the report's size
     window.ask_report_options = lambda: ReportOptions("Contoso", "HQ", "Alex", tmp_path / "visit")
     errors = []
     window.show_error = errors.append
@@ -126,10 +127,10 @@ def test_export_report_writes_html_and_pdf_with_tab_sections(window, qtbot, tmp_
     qtbot.waitUntil(lambda: not window.report_worker.running, timeout=30_000)
     assert errors == []
     html_text = (tmp_path / "visit.html").read_text(encoding="utf-8")
-    assert "Contoso" in html_text and "Blacklist lookup: Verdicts" in html_text
+    assert "Contoso" in html_text and ">Blacklist lookup</h2>" in html_text and "<h3>Verdicts</h3>" in html_text
     assert "listed on 1 of 3 lists" in html_text
-    assert "data:image/png;base64," in html_text  # the tab's screenshot is embedded
-    assert "OS version:" not in html_text  # unused tabs contribute nothing
+    assert "data:image/png;base64," in html_text  # the tab's result view is pictured
+    assert ">OS version</h2>" not in html_text  # unused tabs contribute nothing
     pdf = (tmp_path / "visit.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and b"/Image" in pdf
 
@@ -210,7 +211,6 @@ def test_only_the_visible_tab_is_built_before_the_first_paint_and_the_rest_follo
 
 
 def test_report_dialog_options_and_letter_pdf(qtbot, tmp_path):
-    from PySide6.QtGui import QPageSize
 
     from sbskit.core.report import Report
     from sbskit.documents.files import write_report_file

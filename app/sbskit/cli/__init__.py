@@ -1,4 +1,4 @@
-"""``sbskit-cli``: the checks of the kit without a window (see shared cli-contract.md).
+"""``sbskit-cli``: the checks of the kit without a window (the contract: docs/cli.md).
 
 Subcommands are the ``cmd_*.py`` modules of this package, found at start-up, so each
 feature adds its own module and nothing else. Module tops import only ``argparse``-level
@@ -45,9 +45,7 @@ def command_modules() -> list:
         except OSError:
             pass
     if not names:  # frozen bundle: no .py files on disk, ask the importers
-        import pkgutil
-
-        names = {m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("cmd_")}
+        names = {name for name in _frozen_module_names() if name.startswith("cmd_")}
     names = sorted(names)
     return [importlib.import_module(f"{__name__}.{name}") for name in names]
 
@@ -62,11 +60,37 @@ def named_module(argv: Sequence[str]):
         return None
     name = argv[0]
     filename = "cmd_" + name.replace("-", "_")
-    for folder in sys.modules[__name__].__path__:
-        if os.path.isfile(os.path.join(folder, filename + ".py")):
-            module = importlib.import_module(f"{__name__}.{filename}")
-            return module if getattr(module, "NAME", None) == name else None
+    if not filename.replace("_", "").isalnum() or not filename.isascii():
+        return None
+    if getattr(sys, "frozen", False):
+        exists = filename in _frozen_module_names()  # no .py files in a bundle
+    else:
+        exists = any(os.path.isfile(os.path.join(folder, filename + ".py")) for folder in sys.modules[__name__].__path__)
+    if exists:
+        module = importlib.import_module(f"{__name__}.{filename}")
+        return module if getattr(module, "NAME", None) == name else None
     return None
+
+
+def _frozen_module_names() -> set[str]:
+    """The modules of this package inside a PyInstaller bundle, from its archive's table of contents.
+
+    (PyInstaller's pkgutil hook would answer too, but importing pkgutil on every start of the
+    bundled CLI costs more than the rest of its start-up; the spec leaves that hook out.)
+    """
+    try:
+        import pyimod02_importers  # PyInstaller's bootstrap module, present only in a bundle
+
+        node = pyimod02_importers.get_pyz_toc_tree()
+        for part in __name__.split("."):
+            node = node.get(part, {}) if isinstance(node, dict) else {}
+        if isinstance(node, dict) and node:
+            return set(node)
+    except (ImportError, AttributeError):
+        pass
+    import pkgutil
+
+    return {m.name for m in pkgutil.iter_modules(sys.modules[__name__].__path__)}
 
 
 def build_parser(modules: list | None = None) -> argparse.ArgumentParser:
@@ -100,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
+        _pdf_possible(args)
         result: CommandResult = module.run(args)
         result.emit(args)
         return result.exit_code
@@ -120,6 +145,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _pdf_possible(args: argparse.Namespace) -> None:
+    """A PDF asked of a build that cannot make one (the one-file sbskit-cli has no Qt) fails before any
+    check runs: one line, exit 3, instead of a finished check and no report."""
+    wanted = [getattr(args, name, None) for name in ("report", "memo")]
+    if any(str(path).lower().endswith(".pdf") for path in wanted if path):
+        from sbskit.documents.files import check_pdf_possible
+
+        check_pdf_possible()
+
+
 def _log_internal_error(exc: BaseException) -> str:
     try:
         import logging  # only on this error path: logging costs start-up time
@@ -128,7 +163,7 @@ def _log_internal_error(exc: BaseException) -> str:
 
         path = setup_logging()
         logging.getLogger("sbskit.cli").error("internal error", exc_info=exc)
-        return str(path)
+        return str(path) if path else "no log: the kit's folder is read-only"
     except Exception:
         return "no log: the log folder cannot be written"
 

@@ -49,7 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "failed-login delays); one dialogue gets at most 3 times this")
     parser.add_argument("--no-ptr", action="store_true", help="skip the reverse-DNS check of the SMTP banner name")
     parser.add_argument("--memo", metavar="FILE", help="also write the management memo (.html or .pdf) with the saved checklist")
-    parser.add_argument("--profile", default="default", help="checklist profile for --memo (default: default)")
+    parser.add_argument("--profile", metavar="CLIENT",
+                        help="the client profile whose POP3 checklist goes into --memo (its name as in "
+                             "'sbskit-cli profile list', any case)")
+    parser.add_argument("--template", metavar="NAME",
+                        help="a checklist template for --memo instead of a client's checklist (default: 'default')")
 
 
 def run(args: argparse.Namespace):
@@ -67,6 +71,7 @@ def run(args: argparse.Namespace):
     if memo and memo.suffix.lower() not in (".html", ".htm", ".pdf"):
         raise UserInputError(f"--memo needs a file ending in .html or .pdf, not {memo.name!r}")
     ports = {key: getattr(args, f"port_{key}") for key, *_ in PORT_OPTIONS}
+    sheet = _memo_checklist(args) if memo else None  # a wrong client name fails before the probe runs
 
     def show(item) -> None:
         warn(f"{item.label}: {item.status}{' (' + item.error + ')' if item.error else ''}")
@@ -75,7 +80,7 @@ def run(args: argparse.Namespace):
                        ctx=JobContext(result=show), check_ptr=not args.no_ptr)
     doc = report.to_dict()
     if memo:
-        _write_memo(memo, doc, args.profile)
+        _write_memo(memo, doc, sheet)
         warn(f"memo written to {memo}")
     if report.risk in ("high", "medium"):
         code = EXIT_FOUND
@@ -86,15 +91,26 @@ def run(args: argparse.Namespace):
     return CommandResult(code, doc, probe_text(doc), title=f"Mail server exposure: {doc['host']}")
 
 
-def _write_memo(path, doc, profile: str) -> None:
-    from sbskit.core.mailprobe.checklist import load_checklist
+def _memo_checklist(args):
+    """The checklist for the memo, from profiles.sqlite3: a client's (names matched like the GUI) or a template."""
+    from sbskit.core.errors import UserInputError
+    from sbskit.core.mailprobe.checklist import Checklist
+    from sbskit.core.profiles import checklists
+    from sbskit.core.profiles.store import ProfileStore
+
+    if args.profile and args.template:
+        raise UserInputError("give --profile (a client's checklist) or --template, not both")
+    with ProfileStore() as store:
+        if args.profile:
+            _name, state = checklists.client_checklist(store, args.profile)
+        else:
+            _name, state = checklists.load_template(store, args.template or checklists.DEFAULT_TEMPLATE)
+    return Checklist.from_dict(state) if state else Checklist()
+
+
+def _write_memo(path, doc, sheet) -> None:
     from sbskit.core.mailprobe.memo import render_memo
     from sbskit.documents.files import write_document
 
-    sheet, warning = load_checklist(profile)
-    if warning:
-        from sbskit.cli.common import warn
-
-        warn(warning)
     html = render_memo(sheet, doc)
     write_document(html, path, what="memo")

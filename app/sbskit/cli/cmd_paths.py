@@ -19,6 +19,7 @@ def run(args: argparse.Namespace):
     paths = app_paths()
     doc = {
         "mode": paths.mode,
+        "read_only": paths.read_only,
         "root": str(paths.root) if paths.root else None,
         "settings": str(paths.settings),
         "data": str(paths.data),

@@ -67,7 +67,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("name", metavar="NAME")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    p = action("history", "saved runs and what changed since the last visit")
+    p = action("history", "saved runs and what changed since the last visit (exit 1: a latest run found a "
+                          "problem; 3: one could not check everything; 0: every latest run answered, nothing wrong)")
     p.add_argument("name", metavar="NAME")
     p.add_argument("--kind", help="only runs of this check (blacklist, mailprobe, relaytest, osver, triage)")
     p.add_argument("--limit", type=_positive_int, default=20, help="how many runs to list (default 20)")
@@ -111,7 +112,8 @@ def _positive_int(text: str) -> int:
 def run(args: argparse.Namespace):
     from sbskit.core.profiles import ProfileStore
 
-    with ProfileStore() as store:
+    # rerun on a write-protected stick: an in-memory copy, so the new results are compared, not kept
+    with ProfileStore(scratch=args.action == "rerun") as store:
         return _ACTIONS[args.action](store, args)
 
 
@@ -228,29 +230,41 @@ def _remove(store, args):
 
 
 def _history(store, args):
+    """Exit 1 when a latest run found a problem, 3 when one could not check everything (or there is
+    nothing to judge), 0 only when every latest run answered in full and found nothing."""
+    from sbskit.cli.common import EXIT_FOUND, EXIT_INCOMPLETE, EXIT_OK, CommandResult
+    from sbskit.core.profiles.history import run_result
+
     profile = store.get(args.name)
     kind = args.kind
     comparisons = store.comparisons(profile.name, kind=kind)
     runs = store.runs(profile.name, kind=kind, limit=args.limit)
+    states = {c.state for c in comparisons}
+    state = "problem" if "problem" in states else "unknown" if "unknown" in states or not comparisons else "ok"
     doc = {
         "profile": profile.name,
         "kind": kind,
+        "state": state,
         "comparisons": [c.to_json() for c in comparisons],
-        "runs": [r.to_json() for r in runs],
+        "runs": [{**r.to_json(), "result": run_result(r)} for r in runs],
     }
     lines = [f"History of {profile.name}" + (f" ({kind})" if kind else "")]
     if not runs:
         lines.append("No saved runs yet.")
+    elif not comparisons:
+        lines.append("No saved run of a check that keeps a history (blacklist, mailprobe, relaytest, triage): "
+                     "nothing to judge.")
     for comparison in comparisons:
         lines.append("")
-        lines.append(f"{comparison.kind} {comparison.target}: {comparison.summary()}")
+        lines.extend(comparison.report_lines()[:1])
         lines.extend(f"  {sentence}" for sentence in comparison.sentences())
     if runs:
         lines.append("")
-        rows = [[_when(r.at), r.kind, r.target, str(r.counts["problem"]), str(r.counts["ok"]), str(r.counts["error"])]
-                for r in runs]
-        lines.append(_table(["WHEN", "KIND", "TARGET", "PROBLEMS", "OK", "ERRORS"], rows))
-    return _result(doc, "\n".join(lines), title=f"Check history: {profile.name}")
+        rows = [[_when(r.at), r.kind, r.target, run_result(r), str(r.counts["problem"]), str(r.counts["ok"]),
+                 str(r.counts["error"])] for r in runs]
+        lines.append(_table(["WHEN", "KIND", "TARGET", "RESULT", "PROBLEMS", "OK", "ERRORS"], rows))
+    code = {"problem": EXIT_FOUND, "unknown": EXIT_INCOMPLETE}.get(state, EXIT_OK)
+    return CommandResult(code, doc, "\n".join(lines), title=f"Check history: {profile.name}")
 
 
 def _record(store, args):
@@ -302,11 +316,9 @@ def _rerun(store, args):
     result = rerun_saved_checks(store, args.name, blacklist_options=options, probe_mail_hosts=not args.no_probe,
                                 probe_timeout=args.probe_timeout)
     lines = [f"Re-ran {len(result.runs)} check(s) for {result.profile}."]
-    lines += [f"  {sentence}" for sentence in result.sentences] or ["  Nothing listed or changed since the last visit."]
-    lines += [f"  could not run: {problem}" for problem in result.problems]
-    code = EXIT_FOUND if result.problems_now else EXIT_INCOMPLETE if result.problems else EXIT_OK
-    return CommandResult(code, result.to_json(), "\n".join(lines),
-                         title=f"Re-check: {result.profile}")
+    lines += [f"  {line}" for line in result.lines()]
+    code = {"problem": EXIT_FOUND, "unknown": EXIT_INCOMPLETE}.get(result.state, EXIT_OK)
+    return CommandResult(code, result.to_json(), "\n".join(lines), title=f"Re-check: {result.profile}")
 
 
 _ACTIONS = {

@@ -60,8 +60,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     live = parser.add_argument_group("live checks (optional; they connect to the network)")
     live.add_argument("--check-blacklist", metavar="IP",
                       help="check the server's public IP against the DNS blocklists; a listing counts as 'IP listed'")
+    live.add_argument("--check-maildns", metavar="DOMAIN",
+                      help="check the sender domain's mail DNS (MX, SPF for the sending IP, DMARC, DKIM, PTR): records "
+                           "wrong now confirm a DNS cause, records in order weaken it")
+    live.add_argument("--ip", metavar="IP", default=None,
+                      help="the public sending IP for --check-maildns (default: the --check-blacklist IP, else a public "
+                           "--server-ip, else the domain's MX addresses)")
     live.add_argument("--resolver", action="append", default=[], metavar="IP[:PORT]",
-                      help="DNS resolver for --check-blacklist (repeatable; IPv6 as [::1]:5353); default: the system's")
+                      help="DNS resolver for --check-blacklist and --check-maildns (repeatable; IPv6 as [::1]:5353); "
+                           "default: the system's")
     live.add_argument("--zone", action="append", default=[], metavar="ZONE",
                       help="ask only this blocklist (repeatable); default: the shipped catalogue")
     live.add_argument("--dqs-key", metavar="KEY", default=None,
@@ -103,8 +110,13 @@ def run(args: argparse.Namespace):
         except OSError:
             return 0
 
-    if (args.resolver or args.zone or args.dqs_key) and not args.check_blacklist:
-        raise UserInputError("--resolver, --zone and --dqs-key belong to --check-blacklist IP")
+    if (args.zone or args.dqs_key) and not args.check_blacklist:
+        raise UserInputError("--resolver, --zone and --dqs-key belong to --check-blacklist IP "
+                             "(--resolver also to --check-maildns DOMAIN)")
+    if args.resolver and not (args.check_blacklist or args.check_maildns):
+        raise UserInputError("--resolver belongs to --check-blacklist IP or --check-maildns DOMAIN")
+    if args.ip and not args.check_maildns:
+        raise UserInputError("--ip belongs to --check-maildns DOMAIN")
     live = _live_checks(args, warn)
     # progress on stderr only for imports that take a while (tens of MB)
     big = sum(size(f.path) for f in files) >= PROGRESS_BYTES
@@ -117,17 +129,18 @@ def run(args: argparse.Namespace):
     return CommandResult(code, doc, to_text(result), title="Queue triage", report=make_report(result))
 
 
-def _live_checks(args: argparse.Namespace, warn):
+def _live_checks(args: argparse.Namespace, warn):  # noqa: C901 - one branch per check
     """Run the live checks the options ask for (None when none); their lines go to stderr."""
-    if not args.check_blacklist and not args.relay_test:
+    if not args.check_blacklist and not args.relay_test and not args.check_maildns:
         return None
     from sbskit.core.triage import live as lc
 
     checks = lc.LiveChecks()
+    maildns = _maildns_run(args) if args.check_maildns else None  # bad input fails before any check starts
     if args.check_blacklist:
         ip = lc.check_public_ip(args.check_blacklist)
         if args.relay_test:
-            lc.split_host_port(args.relay_test)  # bad input fails before any check starts
+            lc.split_host_port(args.relay_test)
         warn(f"Checking {ip} against the blocklists...")
         import os
 
@@ -139,4 +152,25 @@ def _live_checks(args: argparse.Namespace, warn):
         warn(f"Relay test of {host} port {port} (MAIL FROM/RCPT TO only, never DATA)...")
         checks.relay = lc.run_relay(host, port, args.timeout or 8.0)
         warn(lc.relay_summary(checks.relay)[1])
+    if maildns is not None:
+        from sbskit.core.triage.live_maildns import maildns_summary
+
+        warn(f"Checking the mail DNS of {maildns.domain}{' for ' + maildns.ip if maildns.ip else ''}...")
+        checks.maildns = maildns.run()
+        warn(maildns_summary(checks.maildns)[1])
     return checks
+
+
+def _maildns_run(args: argparse.Namespace):
+    """The Mail DNS run, validated (UserInputError for a bad domain, IP or resolver) but not started.
+
+    The sending IP: --ip, else the --check-blacklist IP, else the first public --server-ip."""
+    from sbskit.core.errors import UserInputError
+    from sbskit.core.maildns.engine import Options, Run
+    from sbskit.core.triage import live as lc
+
+    ip = args.ip or args.check_blacklist or next((s for s in args.server_ip if lc.is_public(s)), None)
+    timeout = args.timeout or 3.0
+    if timeout > 60:
+        raise UserInputError("the timeout must be at most 60 seconds for --check-maildns")
+    return Run(args.check_maildns, Options(ip=ip, resolvers=args.resolver, timeout=timeout))

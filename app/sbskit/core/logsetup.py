@@ -12,8 +12,14 @@ LOG_FILE = "sbskit.log"
 _FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
-def setup_logging(level: int = logging.INFO, log_dir: Path | None = None) -> Path:
-    """Attach one rotating file handler to the root logger (idempotent); return the file."""
+def setup_logging(level: int = logging.INFO, log_dir: Path | None = None) -> Path | None:
+    """Attach one rotating file handler to the root logger (idempotent); return the file.
+
+    On a read-only stick there is no log file (None): the kit writes nothing to the PC.
+    """
+    if log_dir is None and app_paths().read_only:
+        logging.getLogger().setLevel(min(logging.getLogger().level or level, level))
+        return None
     folder = log_dir or app_paths().logs
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOG_FILE

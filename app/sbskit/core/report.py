@@ -21,7 +21,20 @@ table.meta td { padding: 1pt 8pt 1pt 0; }
 pre { font-family: 'Consolas', 'DejaVu Sans Mono', monospace; font-size: 8.5pt; background: #f4f6f9;
       border: 1px solid #d5dce6; padding: 6pt; white-space: pre-wrap; }
 .muted { color: #5a6472; }
+h3 { font-size: 11pt; color: #1b1b1b; margin-top: 10pt; margin-bottom: 3pt; }
+table.grid { border-collapse: collapse; margin: 3pt 0 6pt 0; }
+table.grid th { background: #e8edf4; text-align: left; padding: 2pt 5pt; border: 1px solid #c5cfdc; }
+table.grid td { padding: 2pt 5pt; border: 1px solid #d5dce6; vertical-align: top; }
+p.verdict { font-size: 11pt; margin: 2pt 0 4pt 0; }
 """
+
+# traffic lights: (dot colour, word) - the word carries the meaning in print and for screen readers
+LIGHTS = {
+    "red": ("#c62828", "Problem"),
+    "amber": ("#b26a00", "Could not tell"),
+    "green": ("#2e7d32", "OK"),
+    "grey": ("#6b7280", "Not checked"),
+}
 
 
 IMAGE_SCHEME = "sbskit-img:"  # placeholder URL: a data URI in HTML, a document resource in PDF
@@ -32,6 +45,30 @@ IMAGE_WIDTH = 500  # CSS px, read as points in the PDF: fits A4 and Letter with 
 class Section:
     heading: str
     html_body: str
+    level: int = 2  # 2: a check or a chapter; 3: a part of a check
+
+
+@dataclass
+class CheckSummary:
+    """One line of the executive summary: a check, its light, its verdict, the one thing to do."""
+
+    check: str
+    light: str  # a key of LIGHTS
+    verdict: str
+    action: str
+
+
+def light_html(light: str) -> str:
+    colour, word = LIGHTS.get(light, LIGHTS["grey"])
+    return (f"<span style='color: {colour}; font-size: 13pt;'>&#9679;</span> "
+            f"<b style='color: {colour};'>{html.escape(word)}</b>")
+
+
+def html_table(headers: list[str], rows: list[list[str]], header: bool = True) -> str:
+    """Evidence as a table: every cell is plain text, escaped here."""
+    head = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in headers) + "</tr>" if header else ""
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table class='grid' cellspacing='0' cellpadding='3' border='1'>{head}{body}</table>"
 
 
 @dataclass
@@ -43,6 +80,7 @@ class Report:
     site: str = ""
     sections: list[Section] = field(default_factory=list)
     images: dict[str, bytes] = field(default_factory=dict)  # name -> PNG bytes
+    summaries: list[CheckSummary] = field(default_factory=list)  # page 1, when there are any
 
     def add_text_section(self, heading: str, text: str) -> None:
         self.sections.append(Section(heading, f"<pre>{html.escape(text)}</pre>"))
@@ -55,6 +93,21 @@ class Report:
         self.images[name] = png
         caption_html = f"<p class='muted'>{html.escape(caption)}</p>" if caption else ""
         return f"<p><img src='{IMAGE_SCHEME}{html.escape(name)}' width='{IMAGE_WIDTH}'></p>{caption_html}"
+
+
+def _is_artwork(name: str) -> bool:
+    return name.startswith("art/") or name.lower().endswith((".svg", ".png", ".ico", ".icns"))
+
+
+def _summary_html(report: Report) -> str:
+    rows = "".join(
+        f"<tr><td>{light_html(s.light)}</td><td><b>{html.escape(s.check)}</b></td>"
+        f"<td>{html.escape(s.verdict)}</td><td>{html.escape(s.action)}</td></tr>" for s in report.summaries)
+    return ("<h2>Summary</h2><table class='grid' cellspacing='0' cellpadding='4' border='1' width='100%'>"
+            "<tr><th>Status</th><th>Check</th><th>Finding</th><th>Most important action</th></tr>"
+            f"{rows}</table>"
+            "<p class='muted'>OK needs evidence that covers the question; anything less is 'Could not tell', "
+            "with what to collect in the check's own pages.</p>")
 
 
 def _meta_rows(report: Report) -> list[tuple[str, str]]:
@@ -72,8 +125,9 @@ def _meta_rows(report: Report) -> list[tuple[str, str]]:
         versions = data_versions()
     except (OSError, ValueError):
         versions = {}
-    if versions:
-        rows.append(("Data", ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))))
+    data = {k: v for k, v in versions.items() if not _is_artwork(k)}
+    if data:
+        rows.append(("Data", ", ".join(f"{k} {v}" for k, v in sorted(data.items()))))
     return rows
 
 
@@ -86,7 +140,12 @@ def render_html(report: Report, inline_images: bool = True) -> str:
     meta = "".join(
         f"<tr><td class='muted'>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in _meta_rows(report)
     )
-    body = "".join(f"<h2>{html.escape(s.heading)}</h2>\n{s.html_body}\n" for s in report.sections)
+    body = "".join(f"<h{s.level}>{html.escape(s.heading)}</h{s.level}>\n{s.html_body}\n" for s in report.sections)
+    if report.summaries:  # page 1 is the executive summary; the checks start on a new page
+        first = body.find("<h2>")
+        if first >= 0:
+            body = body[:first] + "<h2 style='page-break-before: always'>" + body[first + 4:]
+        body = _summary_html(report) + body
     if inline_images:
         for name, png in report.images.items():
             uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")

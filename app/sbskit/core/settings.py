@@ -1,7 +1,8 @@
 """Settings as one JSON file, with every default declared in one table.
 
 Writes are atomic (write a temporary file, flush, fsync, rename) so a USB stick pulled
-mid-write leaves the previous settings intact, never half a file.
+mid-write leaves the previous settings intact, never half a file. On a read-only stick
+the settings are read and changes live in memory for the session (``save`` writes nothing).
 """
 
 from __future__ import annotations
@@ -59,8 +60,9 @@ class Settings:
     another's saved choices.
     """
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, read_only: bool | None = None) -> None:
         self.path = path or app_paths().settings / SETTINGS_FILE
+        self.read_only = (path is None and app_paths().read_only) if read_only is None else read_only
         self._values: dict[str, Any] = {}
         self._changed: set[str] = set()
         self.load()
@@ -96,6 +98,8 @@ class Settings:
         self._changed.add(key)
 
     def save(self) -> None:
+        if self.read_only:
+            return  # a write-protected stick: the session's choices are kept in memory only
         merged = self._read()
         merged.update({key: self._values[key] for key in self._changed})
         atomic_write_text(self.path, json.dumps(merged, indent=2, sort_keys=True) + "\n")

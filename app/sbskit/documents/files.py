@@ -8,6 +8,7 @@ when a PDF is asked for, and an installation without a loadable QtGui gets one c
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from sbskit.core.errors import CannotCompleteError, UserInputError
@@ -41,11 +42,22 @@ def _pdf_renderer():
     try:
         from sbskit.documents.pdf import html_to_pdf
     except ImportError as exc:  # no PySide6, or its QtGui libraries (libEGL, fontconfig) are missing
+        if getattr(sys, "frozen", False) and "PySide6" in str(exc):  # the one-file sbskit-cli is built without Qt
+            raise CannotCompleteError(
+                "this one-file sbskit-cli is built without Qt, so it writes reports as .html only; for a PDF use "
+                "the sbskit-cli of the one-folder kit, or File > Export report in the sbskit window "
+                "(see packaging/README.md)"
+            ) from None
         raise CannotCompleteError(
             f"cannot write a PDF: it needs Qt (PySide6 QtGui), which this installation cannot load ({exc}); "
             "write the report as .html instead, or install PySide6-Essentials"
         ) from None
     return html_to_pdf
+
+
+def check_pdf_possible() -> None:
+    """Raise the one-line :class:`CannotCompleteError` now if a PDF cannot be made (before any check runs)."""
+    _pdf_renderer()
 
 
 def write_report_file(report: Report, path: Path, page: str = "A4") -> Path:

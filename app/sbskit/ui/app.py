@@ -49,10 +49,17 @@ def render_screenshots(window, folder: Path, force: bool) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+    from sbskit.ui.common.platform_check import split_qt_args, startup_problem
+
+    qt_args, own_args = split_qt_args(sys.argv[1:] if argv is None else argv)  # -platform, -style... are Qt's
+    args = parse_args(own_args)
     if args.screenshots and "QT_QPA_PLATFORM" not in os.environ and sys.platform.startswith("linux") \
-            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and not qt_args:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    problem = startup_problem(qt_args)
+    if problem:  # Qt would abort (exit 134) with the reason only in the log
+        print(problem, file=sys.stderr)
+        return 2
 
     from PySide6.QtWidgets import QApplication
 
@@ -73,16 +80,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     crash.install()
     log.info("%s %s starting (storage %s, logs %s)", APP_NAME, __version__, paths.mode, log_file)
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or QApplication(sys.argv[:1] + qt_args)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_ID)
     app.setApplicationVersion(__version__)
     apply_theme(app, args.theme)
 
+    instance = None
+    if not args.screenshots:
+        from sbskit.ui.single_instance import ask_running_copy, server_name
+
+        instance_name = server_name(paths.data)
+        answer = ask_running_copy(instance_name)
+        if answer == "raised":
+            print(f"sbskit: {APP_NAME} is already running with this data folder ({paths.data}); "
+                  "its window was brought forward.")
+            log.info("another copy is running with %s: brought it forward, exiting", paths.data)
+            return 0
+
     from sbskit.ui.shell.main_window import MainWindow, app_icon
 
     app.setWindowIcon(app_icon())
     window = MainWindow(paths=paths)
+    if not args.screenshots:
+        instance = start_instance_server(window, instance_name, answer)
     if args.screenshots:
         try:
             written = render_screenshots(window, args.screenshots, args.force)
@@ -97,7 +118,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.close()
         return 0
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        if instance is not None:
+            instance.close()
+
+
+def start_instance_server(window, name: str, answer: str):
+    """Listen for later starts of the kit on the same data folder; warn when another copy holds it."""
+    from sbskit.ui.single_instance import InstanceServer, bring_forward
+
+    server = InstanceServer(name, window)
+    server.raise_requested.connect(lambda: bring_forward(window))
+    if answer == "silent" or not server.listen():
+        window.show_warning("Another copy of the kit is using this data folder and did not answer. Both can work "
+                            "(every save is one transaction), but close one of them to avoid confusion.")
+    return server
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from sbskit.core.dnsbl.catalogue import load_catalogue
-from sbskit.core.dnsbl.summary import summary_line
+from sbskit.core.dnsbl.summary import doc_headline
 
 CSV_COLUMNS = ["target", "kind", "source", "zone", "list", "status", "verdict", "category", "codes", "meanings",
                "error", "detail", "txt", "delist_url"]
@@ -38,14 +38,34 @@ def _reverse_line(t: dict[str, Any]) -> str | None:
     return f"  reverse DNS: {', '.join(t['ptr'])} ({confirmed})"
 
 
+def _error_lines(errors: list[dict[str, Any]], width: int) -> list[str]:
+    """One line per list that could not answer; three or more with the same reason share one."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in errors:
+        groups.setdefault((r["error"], r["detail"]), []).append(r)
+    lines = []
+    for (error, detail), group in groups.items():
+        if len(group) >= 3:
+            text = f"{len(group)} lists: {error}: {detail}: " + ", ".join(r["zone"] for r in group)
+            lines.extend(textwrap.wrap(text, 100, initial_indent=f"  {'ERROR':<7} ", subsequent_indent=" " * 10))
+            continue
+        for r in group:
+            codes = f" ({', '.join(r['codes'])})" if r["codes"] else ""
+            lines.append(f"  {'ERROR':<7} {r['zone']:<{width}}  {error}{codes}: {detail}")
+    return lines
+
+
 def render_text(doc: dict[str, Any]) -> str:
     lines: list[str] = []
     catalogue = load_catalogue()
     resolver = ", ".join(doc["resolver"])
     lines.append(f"Resolver: {resolver} ({doc.get('resolver_kind', 'custom')}){'  Spamhaus via DQS' if doc.get('dqs') else ''}")
-    for problem in doc.get("problems", []):
-        lines.append("")
-        lines.extend(textwrap.wrap(f"Resolver problem: {problem['detail']}", 100, subsequent_indent="  "))
+    lines.append("")
+    lines.extend(textwrap.wrap(doc_headline(doc), 100))  # the verdict first, the resolver's trouble first of all
+    if not doc.get("resolver_problem"):  # else the headline has said it, once
+        for problem in doc.get("problems", []):
+            lines.append("")
+            lines.extend(textwrap.wrap(f"Resolver problem: {problem['detail']}", 100, subsequent_indent="  "))
     for t in doc["targets"]:
         lines.append("")
         lines.append(_target_heading(t))
@@ -78,18 +98,13 @@ def render_text(doc: dict[str, Any]) -> str:
                     lines.append(f"  {'':<7} {'':<{width}}  {r['detail']}")
                 if r.get("delist_url") and r.get("verdict") == "bad":
                     lines.append(f"  {'':<7} {'':<{width}}  delist: {r['delist_url']}")
-        for r in results:
-            if r["status"] == "error":
-                codes = f" ({', '.join(r['codes'])})" if r["codes"] else ""
-                lines.append(f"  {'ERROR':<7} {r['zone']:<{width}}  {r['error']}{codes}: {r['detail']}")
+        lines.extend(_error_lines([r for r in results if r["status"] == "error"], width))
         clean = [r["zone"] for r in results if r["status"] == "clean"]
         if clean:
             text = f"not listed on {len(clean)}: " + ", ".join(clean)
             lines.extend(textwrap.wrap(text, 100, initial_indent="  clean   ", subsequent_indent=" " * 10))
         if not results:
             lines.append("  no list in the selection takes this kind of target")
-    lines.append("")
-    lines.append(summary_line(doc["summary"], len(doc["targets"])))
     return "\n".join(lines)
 
 

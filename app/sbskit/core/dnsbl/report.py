@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 from sbskit.core.dnsbl.catalogue import load_catalogue
-from sbskit.core.dnsbl.summary import summarize, summary_line
+from sbskit.core.dnsbl.summary import doc_summary, summary_line
 
 ROW_BAD = "background:#fbe3e1"
 ROW_UNKNOWN = "background:#fdf0d5"
@@ -56,6 +56,21 @@ def _table(head: list[str], rows: list[tuple[str, list[str]]]) -> str:
     return f"<table cellspacing='0' cellpadding='3' border='1' width='100%'><tr>{cells}</tr>{body}</table>"
 
 
+def _collapsed(rows: list) -> list:
+    """Lists that failed the same way for the same target share one row: "32 lists" (visit report)."""
+    groups: dict[tuple, list] = {}
+    for style, cells in rows:
+        groups.setdefault((style, cells[0], cells[2], cells[3]), []).append(cells[1])
+    out = []
+    for (style, target, why, detail), names in groups.items():
+        if len(names) >= 3:
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            out.append((style, [target, f"{len(names)} lists ({shown})", why, detail]))
+        else:
+            out.extend((style, [target, name, why, detail]) for name in names)
+    return out
+
+
 def report_sections(doc: dict) -> list:
     """``Section`` items describing one sweep's document (the CLI's JSON)."""
     from sbskit.core.report import Section
@@ -64,14 +79,15 @@ def report_sections(doc: dict) -> list:
     targets = doc.get("targets") or []
     if not targets:
         return []
-    summary = doc.get("summary") or summarize(targets)
+    summary = doc_summary(doc)
     sections = []
     asked = ", ".join(_e(t["target"]) for t in targets[:20]) + (" ..." if len(targets) > 20 else "")
     intro = (f"<p><b>{_e(summary_line(summary, len(targets)))}</b></p>"
              f"<p>Checked: {asked}. Resolver: {_e(', '.join(doc.get('resolver') or []))}"
              f"{' (Spamhaus through DQS)' if doc.get('dqs') else ''}.</p>")
-    for problem in doc.get("problems") or []:
-        intro += f"<p style='{ROW_UNKNOWN}'>{_e(problem['detail'])}</p>"
+    if not doc.get("resolver_problem"):  # else the headline has said it, once
+        for problem in doc.get("problems") or []:
+            intro += f"<p style='{ROW_UNKNOWN}'>{_e(problem['detail'])}</p>"
     details = []
     for t in targets:
         bits = []
@@ -119,8 +135,9 @@ def report_sections(doc: dict) -> list:
     if unknown:
         sections.append(Section("Could not be checked", "<p>These lists gave no usable answer, so they are "
                                 "<b>not</b> counted as clean.</p>" + _table(["Target", "List", "Why", "Detail"],
-                                                                            unknown[:300])))
-    actions = [ADVICE.get(c, ADVICE["listed"]) for c in sorted(categories)]
+                                                                            _collapsed(unknown)[:300])))
+    actions = [doc["resolver_problem"]["advice"]] if doc.get("resolver_problem") else []
+    actions += [ADVICE.get(c, ADVICE["listed"]) for c in sorted(categories)]
     actions += [ERROR_ADVICE[r] for r in sorted(reasons) if r in ERROR_ADVICE]
     if actions:
         sections.append(Section("What to do", "<ul>" + "".join(f"<li>{_e(a)}</li>" for a in actions) + "</ul>"))

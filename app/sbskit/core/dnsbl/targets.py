@@ -68,7 +68,8 @@ def query_label(text: str, kind: str) -> str:
         a, b, c, d = text.split(".")
         return f"{d}.{c}.{b}.{a}"
     if kind == "ipv6":
-        return ".".join(reversed(ipaddress.IPv6Address(text).exploded.replace(":", "")))
+        # the 32 nibbles from the bytes: Python 3.13 writes IPv4-mapped addresses as ::ffff:1.2.3.4
+        return ".".join(reversed(ipaddress.IPv6Address(text).packed.hex()))
     return text
 
 

@@ -1,11 +1,13 @@
-"""Many DNS queries in flight over one UDP socket per address family.
+"""Many DNS queries in flight over one UDP socket per resolver, complete on slow and lossy links.
 
-A blocklist sweep is hundreds of tiny independent queries; waiting for each in turn (or
-spinning up a thread or an asyncio task per query) wastes most of the time. Here every
-query goes out at once, answers are matched back by id *and* question (so a stray or
-spoofed packet cannot answer the wrong query), each query is retransmitted once, and
-the whole sweep ends at a hard deadline. A per-zone cap on queries in flight keeps us
-polite to each list operator. Answers are cached by their TTL for the session.
+A blocklist sweep is hundreds of tiny independent queries: every one goes out at once,
+answers are matched by id *and* question (a stray or spoofed packet cannot answer the
+wrong query), and the sweep ends at a hard deadline. A lost query is asked again when
+its zone's own round trip says it is late (``timing``), with a fresh id per copy so each
+answer is an exact round-trip sample; a merely slow zone is waited for, not flooded. A
+global cap keeps the questions in flight to what a small office resolver bears (dnsmasq,
+the usual router resolver, forwards at most 150 at once), a per-zone cap keeps us polite
+to each list, and the slowest zones get free slots first. Answers are cached (``cache``).
 """
 
 from __future__ import annotations
@@ -22,14 +24,20 @@ if TYPE_CHECKING:  # typing is not imported at run time (CLI start-up time)
     from typing import Callable
 
 from sbskit.core.dnsbl import wire
+from sbskit.core.dnsbl.cache import MAX_CACHE_TTL, AnswerCache  # noqa: F401 - MAX_CACHE_TTL re-exported
+from sbskit.core.dnsbl.timing import MIN_RTO, Timing
 
 TIMEOUT = "timeout"
 MALFORMED = "malformed"
 UNREACHABLE = "unreachable"  # ICMP port unreachable: nothing listens for DNS there
+CANCELLED = "cancelled"  # asked, then the caller cancelled before the answer came
+NOT_ASKED = "not-asked"  # never sent: the caller cancelled first
+
+MAX_COPIES = 8  # ids per question, however long the timeout
 
 
 class Answer:
-    """The outcome of one query: a parsed ``msg`` or an ``error`` (timeout, malformed)."""
+    """The outcome of one query: a parsed ``msg`` or an ``error`` (timeout, malformed, ...)."""
 
     __slots__ = ("msg", "error", "detail", "cached")
 
@@ -46,10 +54,8 @@ class Answer:
 
 Callback = "Callable[[Answer], None]"
 
-# (server tuple, qname, qtype) -> (expires at, Answer); shared by every sweep in this process
-_CACHE: dict[tuple, tuple[float, Answer]] = {}
-_CACHE_LIMIT = 100_000
-MAX_CACHE_TTL = 3600
+# (server tuple, qname, qtype) -> parsed message; shared by every sweep in this process, thread-safe
+_CACHE = AnswerCache()
 
 
 def clear_cache() -> None:
@@ -57,20 +63,26 @@ def clear_cache() -> None:
 
 
 class _Query:
-    __slots__ = ("qname", "qtype", "key", "callbacks", "qid", "packet", "sent", "first_sent", "server", "retried", "question")
+    __slots__ = ("qname", "qtype", "key", "callbacks", "question", "first_sent", "last_sent", "server", "tries",
+                 "ids", "home", "blind")
 
     def __init__(self, qname: str, qtype: int, key: str) -> None:
         self.qname = qname
         self.qtype = qtype
         self.key = key
         self.callbacks: list[Callback] = []
-        self.qid = 0
-        self.packet = b""
-        self.sent = 0.0
-        self.first_sent = 0.0
-        self.server = 0
-        self.retried = False
         self.question = b""
+        self.first_sent = 0.0
+        self.last_sent = 0.0
+        self.server = 0  # counts up on every retransmit: the copy goes to the next resolver
+        self.tries = 0
+        self.ids: list[int] = []
+        self.home = 0  # the resolver the first copy went to
+        self.blind = 0  # copies sent before the zone's round trip was known
+
+    @property
+    def retried(self) -> bool:
+        return self.tries > 1
 
 
 class Transport:
@@ -78,7 +90,8 @@ class Transport:
 
     ``submit`` only queues; :meth:`run` does the work until every query (including those
     submitted by callbacks) is answered or the deadline passes. Not thread-safe: one
-    sweep, one thread.
+    sweep, one thread. ``on_slow(key)`` (optional) is called once for a key whose answers
+    are late compared with the rest; :meth:`is_slow` asks the same for new queries.
     """
 
     def __init__(
@@ -87,22 +100,17 @@ class Transport:
         timeout: float = 3.0,
         per_key_limit: int = 64,
         use_cache: bool = True,
-        max_inflight: int = 128,
+        max_inflight: int = 100,
     ) -> None:
         if not servers:
             raise ValueError("no DNS server to ask")
         self.servers = list(servers)
         self.timeout = timeout
-        # retransmit early enough to matter within the deadline, late enough not to pile on;
-        # once answers arrive, an RTT estimate (as TCP's RTO) shortens it: on a fast local
-        # resolver a lost packet then costs a few milliseconds, not a second
-        self.retry_after = min(max(0.25, timeout * 0.25), 1.0, timeout * 0.6)
-        self._retry_ceiling = self.retry_after
-        self._srtt: float | None = None
-        self._rttvar = 0.0
+        self.timing = Timing(timeout)
         self.per_key_limit = max(1, per_key_limit)
         self.max_inflight = max(1, max_inflight)
         self.use_cache = use_cache
+        self.on_slow: Callable[[str], None] | None = None
         self._server_key = tuple(self.servers)
         self._sockaddrs: list[tuple[int, tuple]] = [self._sockaddr(h, p) for h, p in self.servers]
         # one connected socket per server: the kernel drops packets from anyone else, send()
@@ -110,30 +118,37 @@ class Transport:
         self._sockets: dict[int, socket.socket] = {}  # by server index
         self._socket_index: dict[socket.socket, int] = {}
         self._dead: dict[int, str] = {}  # server index -> why it cannot be used
+        self._count = len(self._sockaddrs)
+        self._first = 0  # the first usable server (recomputed when one turns out dead)
         self._ready: list[tuple[Callback, Answer]] = []
         self._waiting: dict[str, deque[_Query]] = {}  # per key, not yet sent
         self._inflight_by_key: dict[str, int] = {}
-        self._inflight: dict[int, _Query] = {}  # by id
+        self._active: dict[_Query, None] = {}  # questions asked and not yet answered, oldest first
+        self._by_id: dict[int, tuple[_Query, float, int]] = {}  # every copy: id -> (query, sent at, server)
         self._pending: dict[tuple[str, int], _Query] = {}  # coalesce identical questions
         self._expired = False
         self._timer_due = 0.0
         self._ids: list[int] = []
         self.sent_packets = 0
         self.received_packets = 0
+        self.retransmits = 0
 
     # --- public -------------------------------------------------------------------------
+    @property
+    def retry_after(self) -> float:
+        """The first retransmit interval before anything is known (kept for callers of old)."""
+        return self.timing.default_rto
+
     def submit(self, qname: str, qtype: int, callback: Callback, key: str = "") -> None:
         qname = qname.rstrip(".").lower()
         ident = (qname, qtype)
         if self.use_cache:
-            hit = _CACHE.get((self._server_key, qname, qtype))
-            if hit is not None:
-                if hit[0] > time.monotonic():
-                    answer = Answer(hit[1].msg)
-                    answer.cached = True
-                    self._ready.append((callback, answer))
-                    return
-                del _CACHE[(self._server_key, qname, qtype)]
+            msg = _CACHE.get((self._server_key, qname, qtype))
+            if msg is not None:
+                answer = Answer(msg)
+                answer.cached = True
+                self._ready.append((callback, answer))
+                return
         pending = self._pending.get(ident)
         if pending is not None:
             pending.callbacks.append(callback)
@@ -155,32 +170,73 @@ class Transport:
             queue = self._waiting[key] = deque()
         queue.append(query)
 
+    def withdraw(self, qname: str, qtype: int, callback: Callback) -> None:
+        """Take back a question asked with ``callback`` whose answer is no longer needed.
+
+        Other askers of the same question keep it; with none left it stops being asked and
+        no longer holds up :meth:`run` (a TXT reason asked early for a name that is, as it
+        turns out, not listed).
+        """
+        query = self._pending.get((qname.rstrip(".").lower(), qtype))
+        if query is None or callback not in query.callbacks:
+            return
+        query.callbacks.remove(callback)
+        if query.callbacks:
+            return
+        queue = self._waiting.get(query.key)
+        if queue is not None and query in queue:
+            queue.remove(query)
+            if not queue:
+                del self._waiting[query.key]
+            self._pending.pop((query.qname, query.qtype), None)
+            return
+        self._finish(query, Answer(error=CANCELLED, detail="no longer needed"))
+
     def queued(self) -> int:
         """Questions submitted and not yet answered."""
         return len(self._pending)
 
+    def is_slow(self, key: str) -> bool:
+        """True when ``key``'s answers take long (or have not come back while others have)."""
+        return self.timing.is_slow(self._first, key)
+
+    def key_rtt(self, key: str) -> float | None:
+        """The smoothed round trip of ``key`` on the first usable resolver, if measured."""
+        est = self.timing.estimate(self._first, key)
+        return est.srtt if est.samples else None
+
     def run(self, deadline: float, is_cancelled: Callable[[], bool] | None = None) -> None:
-        """Work until nothing is left or ``deadline`` (``time.monotonic()``) passes."""
+        """Work until nothing is left or ``deadline`` (``time.monotonic()``) passes.
+
+        When ``is_cancelled()`` turns true, questions in flight are answered ``CANCELLED``
+        and those never sent ``NOT_ASKED`` (neither is a timeout: nothing was waited for).
+        """
         while True:
             self._drain_ready()
             if is_cancelled is not None and is_cancelled():
-                self._expire_all("cancelled")
+                self._stop_all(CANCELLED, "cancelled while waiting for the answer",
+                               NOT_ASKED, "not asked: the check was cancelled first")
                 self._drain_ready()
                 return
             now = time.monotonic()
             if now >= deadline:
-                self._expire_all("the overall time limit was reached")
+                why = "the overall time limit was reached"
+                self._stop_all(TIMEOUT, why, TIMEOUT, why + " before this question could be sent")
                 self._drain_ready()
-                if not self._ready and not self._inflight and not self._waiting:
+                if not self._ready and not self._active and not self._waiting:
                     return
                 continue
             self._pump(now)
-            if not self._inflight and not self._waiting and not self._ready:
+            if not self._active and not self._waiting and not self._ready:
                 return
             if self._ready:
                 continue
-            wake = min(deadline, max(self._timer_due, now + 0.001))
-            wait = max(0.0, min(wake - now, 0.1))  # wake at least every 0.1 s to notice a cancel
+            if now >= self._timer_due:
+                self._timers(now)
+                if self._ready:
+                    continue
+            wait = max(0.0, min(deadline, self._timer_due) - now)
+            wait = min(max(wait, 0.001), 0.1)  # wake at least every 0.1 s to notice a cancel
             socks = list(self._socket_index)
             if socks:
                 readable, _, _ = select.select(socks, [], [], wait)
@@ -207,7 +263,7 @@ class Transport:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    # --- internals ------------------------------------------------------------------------
+    # --- sockets --------------------------------------------------------------------------
     @staticmethod
     def _sockaddr(host: str, port: int) -> tuple[int, tuple]:
         if ":" in host:
@@ -240,43 +296,82 @@ class Transport:
                 block = os.urandom(1024)
                 self._ids = [block[i] << 8 | block[i + 1] for i in range(0, 1024, 2)]
             qid = self._ids.pop()
-            if qid not in self._inflight:
+            if qid not in self._by_id:
                 return qid
 
+    def _mark_dead(self, index: int, why: str) -> None:
+        self._dead.setdefault(index, why)
+        self._first = next((i for i in range(self._count) if i not in self._dead), 0)
+
+    def _name(self, index: int) -> str:
+        host, port = self.servers[index]
+        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+    # --- sending --------------------------------------------------------------------------
+    def _urgency(self, key: str, now: float) -> tuple[int, float, int]:
+        """Sort key for the pump: zones never asked first, then the slowest (the critical path),
+        then the one with fewest questions out (so equally slow zones share the free slots)."""
+        est = self.timing.estimate(self._first, key)
+        inflight = self._inflight_by_key.get(key, 0)
+        if est.samples:
+            return (1, -round(est.srtt, 2), inflight)
+        if est.silent_since is not None:
+            return (1, -round(now - est.silent_since, 2), inflight)
+        return (0, 0.0, 0)
+
     def _pump(self, now: float) -> None:
-        if not self._waiting:
+        room = self.max_inflight - len(self._active)
+        if not self._waiting or room <= 0:
             return
-        done_keys = []
-        for key, queue in self._waiting.items():
-            room = self.per_key_limit - self._inflight_by_key.get(key, 0)
-            while room > 0 and queue and len(self._inflight) < self.max_inflight:
+        keys = list(self._waiting)
+        if len(keys) > 1 and sum(len(q) for q in self._waiting.values()) > room:  # not all fit: who goes first
+            keys.sort(key=lambda k: self._urgency(k, now))
+        while room > 0 and keys:
+            sent_any = False
+            for key in keys:  # one question per zone per pass: every zone gets going at once
+                queue = self._waiting[key]
+                if not queue or self._inflight_by_key.get(key, 0) >= self.per_key_limit:
+                    continue
                 query = queue.popleft()
-                query.qid = self._new_id()
-                query.packet = wire.query_packet(query.qid, query.question)
                 query.first_sent = now
-                query.server = 0
-                self._inflight[query.qid] = query
+                query.server = query.home = self._first
+                self._active[query] = None
                 self._inflight_by_key[key] = self._inflight_by_key.get(key, 0) + 1
                 self._send(query, now)
+                sent_any = True
                 room -= 1
-            if not queue:
-                done_keys.append(key)
-        for key in done_keys:
-            del self._waiting[key]
+                if room <= 0:
+                    break
+            for key in [k for k in keys if not self._waiting[k]]:
+                del self._waiting[key]
+            keys = [k for k in keys if k in self._waiting]
+            if not sent_any:
+                break
 
     def _send(self, query: _Query, now: float) -> None:
-        count = len(self._sockaddrs)
-        for _ in range(count):  # skip servers known to be unusable
-            if query.server % count not in self._dead:
-                break
-            query.server += 1
+        """Send a copy of ``query`` (with a fresh id) to its current resolver."""
+        count = self._count
         index = query.server % count
-        query.sent = now
+        if self._dead:
+            for _ in range(count):  # skip servers known to be unusable
+                if query.server % count not in self._dead:
+                    break
+                query.server += 1
+            index = query.server % count
+        query.last_sent = now
+        query.tries += 1
         if index in self._dead:
             self._finish(query, Answer(error=UNREACHABLE, detail=self._dead[index]))
             return
+        qid = self._new_id()
+        if len(query.ids) >= MAX_COPIES:
+            self._by_id.pop(query.ids.pop(0), None)
+        query.ids.append(qid)
+        self._by_id[qid] = (query, now, index)
+        if not self.timing.sent(index, query.key, now):
+            query.blind += 1  # sent before the zone's round trip was known
         try:
-            self._socket(index).send(query.packet)
+            self._socket(index).send(wire.query_packet(qid, query.question))
             self.sent_packets += 1
         except BlockingIOError:
             pass  # the retransmit (or the timeout) takes care of it
@@ -285,22 +380,19 @@ class Transport:
         except OSError as exc:
             if exc.errno in (errno.ENOBUFS, errno.EAGAIN):
                 return
-            self._dead[index] = f"cannot send to {self._name(index)}: {exc.strerror or exc}"
+            self._mark_dead(index, f"cannot send to {self._name(index)}: {exc.strerror or exc}")
             self._server_down(index)
-
-    def _name(self, index: int) -> str:
-        host, port = self.servers[index]
-        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
     def _server_down(self, index: int) -> None:
         """Nothing listens at this server: move its queries to the next one, or fail them now."""
-        self._dead.setdefault(index, f"nothing answers DNS at {self._name(index)} (connection refused)")
+        self._mark_dead(index, f"nothing answers DNS at {self._name(index)} (connection refused)")
         now = time.monotonic()
-        for query in list(self._inflight.values()):
-            if query.server % len(self._sockaddrs) == index:
+        for query in list(self._active):
+            if query.server % self._count == index and query in self._active:
                 query.server += 1
                 self._send(query, now)
 
+    # --- receiving ------------------------------------------------------------------------
     def _receive(self, sock: socket.socket, index: int) -> None:
         for _ in range(4096):
             try:
@@ -315,67 +407,88 @@ class Transport:
             self.received_packets += 1
             if len(data) < 12:
                 continue
-            qid = (data[0] << 8) | data[1]
-            query = self._inflight.get(qid)
-            if query is None:
+            entry = self._by_id.get((data[0] << 8) | data[1])
+            if entry is None or entry[2] != index:  # unknown id, or not from the server we asked
                 continue
+            query, sent_at, _server = entry
             try:
                 msg = wire.parse_response(data, query.question, query.qname, query.qtype)
             except wire.WireError as exc:
                 # a garbled answer to this id: do not trust it, let the retransmit try again
-                if query.retried:
+                if query.tries > 1:
                     self._finish(query, Answer(error=MALFORMED, detail=f"garbled answer: {exc}"))
                 continue
             if msg.qname.lower() != query.qname or msg.qtype != query.qtype:
                 continue
-            if not query.retried:
-                self._sample_rtt(time.monotonic() - query.sent)
+            # every copy has its own id, so this is the exact round trip of the copy answered
+            self.timing.sample(index, query.key, time.monotonic() - sent_at)
             self._finish(query, Answer(msg))
 
-    def _sample_rtt(self, rtt: float) -> None:
-        if self._srtt is None:
-            self._srtt, self._rttvar = rtt, rtt / 2
-        else:
-            self._rttvar = 0.75 * self._rttvar + 0.25 * abs(self._srtt - rtt)
-            self._srtt = 0.875 * self._srtt + 0.125 * rtt
-        self.retry_after = min(self._retry_ceiling, max(0.05, self._srtt + 4 * self._rttvar))
-
     def _finish(self, query: _Query, answer: Answer) -> None:
-        if self._inflight.get(query.qid) is query:
-            del self._inflight[query.qid]
+        if query in self._active:
+            del self._active[query]
             self._inflight_by_key[query.key] -= 1
+        for qid in query.ids:
+            self._by_id.pop(qid, None)
+        query.ids = []
         self._pending.pop((query.qname, query.qtype), None)
         msg = answer.msg
         if self.use_cache and msg is not None and msg.rcode in (wire.NOERROR, wire.NXDOMAIN) and not msg.truncated:
-            ttl = min(msg.min_ttl(), MAX_CACHE_TTL)
-            if ttl > 0:
-                if len(_CACHE) >= _CACHE_LIMIT:
-                    _CACHE.clear()
-                _CACHE[(self._server_key, query.qname, query.qtype)] = (time.monotonic() + ttl, answer)
+            _CACHE.put((self._server_key, query.qname, query.qtype), msg, msg.min_ttl())
         for callback in query.callbacks:
             self._ready.append((callback, answer))
 
+    # --- timers -----------------------------------------------------------------------------
     def _timers(self, now: float) -> None:
-        self._timer_due = now + 0.02
-        for query in list(self._inflight.values()):
-            if query.retried:
-                if now >= query.first_sent + self.timeout:
-                    self._finish(query, Answer(error=TIMEOUT, detail=f"no answer within {self.timeout:g} s"))
-            elif now >= query.sent + self.retry_after:
-                query.retried = True
-                query.server += 1
-                self._send(query, now)
+        due_next = now + 0.25
+        timing = self.timing
+        count = self._count
+        for query in list(self._active):
+            give_up = query.first_sent + self.timeout
+            if now >= give_up:
+                self._finish(query, Answer(error=TIMEOUT, detail=f"no answer within {self.timeout:g} s"))
+                continue
+            if now - query.last_sent < MIN_RTO:  # no interval is shorter: nothing to work out yet
+                due_next = min(due_next, query.last_sent + MIN_RTO)
+                continue
+            interval = timing.interval(query.server % count, query.key, query.tries, query.blind)
+            due = give_up if interval is None else query.last_sent + interval
+            if now >= due:
+                self._retransmit(query, now)
+                if query not in self._active:
+                    continue
+                interval = timing.interval(query.server % count, query.key, query.tries, query.blind)
+                due = give_up if interval is None else query.last_sent + interval
+            due_next = min(due_next, due, give_up)
+        keys = [key for key, inflight in self._inflight_by_key.items() if inflight and key[:1] != "#"]
+        for key in timing.newly_slow(self._first, keys, now):
+            # an outlier zone's questions finish last: a lost one would cost a whole extra round
+            # trip, so each gets its one speculative copy now rather than at the usual time
+            settled = self.timing.server(self._first)
+            young = settled.srtt if settled is not None else 0.0
+            for query in [q for q in self._active if q.key == key and q.tries == 1 and now - q.last_sent >= young]:
+                self._retransmit(query, now)
+            if self.on_slow is not None:
+                self.on_slow(key)
+        due_next = min(due_next, now + 0.05)
+        self._timer_due = max(due_next, now + 0.005)
 
-    def _expire_all(self, why: str) -> None:
+    def _stop_all(self, error: str, why: str, unsent_error: str, unsent_why: str) -> None:
+        """Answer every open question now: those asked with ``error``, those never sent with ``unsent_error``."""
         self._expired = True
-        for query in list(self._inflight.values()):
-            self._finish(query, Answer(error=TIMEOUT, detail=why))
+        for query in list(self._active):
+            self._finish(query, Answer(error=error, detail=why))
         for queue in self._waiting.values():
             for query in queue:
                 self._pending.pop((query.qname, query.qtype), None)
                 for callback in query.callbacks:
-                    self._ready.append((callback, Answer(error=TIMEOUT, detail=why)))
+                    self._ready.append((callback, Answer(error=unsent_error, detail=unsent_why)))
         self._waiting.clear()
+
+    def _retransmit(self, query: _Query, now: float) -> None:
+        self.retransmits += 1
+        query.server += 1  # the next resolver, if there are several
+        self._send(query, now)
 
     def _drain_ready(self) -> None:
         # callbacks may submit follow-up queries (TXT reasons, MX addresses); those queue up

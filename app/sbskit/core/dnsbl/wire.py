@@ -209,18 +209,24 @@ def parse_response(data: bytes, expect: bytes | None = None, expect_name: str = 
                     raise WireError("AAAA record with a bad length")
                 value = _ip6_text(data[pos:rdata_end])
             elif rtype in (CNAME, PTR, NS):
-                value, _ = _read_name(data, pos)
+                value, end = _read_name(data, pos)
+                if end > rdata_end:
+                    raise WireError("name runs past its record")
             elif rtype == MX:
                 if rdlength < 3:
                     raise WireError("MX record too short")
                 pref = struct.unpack_from("!H", data, pos)[0]
-                host, _ = _read_name(data, pos + 2)
+                host, end = _read_name(data, pos + 2)
+                if end > rdata_end:
+                    raise WireError("MX host name runs past its record")
                 value = (pref, host)
             elif rtype == TXT:
                 parts = []
                 p = pos
                 while p < rdata_end:
                     n = data[p]
+                    if p + 1 + n > rdata_end:  # else the next record's bytes would read as text
+                        raise WireError("TXT string runs past its record")
                     parts.append(data[p + 1 : p + 1 + n].decode("utf-8", "replace"))
                     p += 1 + n
                 value = "".join(parts)

@@ -103,9 +103,9 @@ def check(resolver: Resolver, addresses: list[str], from_mx: bool, helo: str = "
     detail = detail[0].upper() + detail[1:] if detail else detail
     fix = ""
     if status in (PROBLEM, WARNING) and key:
-        fix = (f"Ask whoever owns the address (the ISP or hosting provider; a PTR cannot be set in your own DNS zone) "
-               f"to set its PTR to a name such as mail.<your domain>, and publish that name's A record with the same "
-               f"address. The server's HELO/EHLO name should be that name too.")
+        fix = ("Ask whoever owns the address (the ISP or hosting provider; a PTR cannot be set in your own DNS zone) "
+               "to set its PTR to a name such as mail.<your domain>, and publish that name's A record with the same "
+               "address. The server's HELO/EHLO name should be that name too.")
     return make_check("ptr", status, title + source, detail, evidence, fix,
                       advice.receivers(key, "", ", ".join(addresses)) if key and status != OK else None,
                       addresses=[str(ip) for ip in ips])

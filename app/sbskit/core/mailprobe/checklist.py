@@ -2,17 +2,13 @@
 
 The catalogue (risks, mitigations, per-Exchange-version commands) is a data file in
 ``resources/`` so it can be corrected without code changes; the answers (status and
-notes per item) are saved as JSON in the kit's data folder, one file per client
-profile, written atomically so a pulled USB stick never leaves half a file.
+notes per item, :meth:`Checklist.to_dict`) are kept with the client's profile in
+profiles.sqlite3 (see ``sbskit.core.profiles.checklists``), or in a named template.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import json
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sbskit.core.errors import UserInputError
@@ -20,7 +16,6 @@ from sbskit.core.errors import UserInputError
 CATALOGUE = "pop3-checklist.json"
 STATUSES = ("not-assessed", "fine", "at-risk", "accepted")
 DEFAULT_VERSION = "2013-2019"
-_PROFILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$")
 
 
 def catalogue() -> dict[str, Any]:
@@ -112,48 +107,3 @@ class Checklist:
                 notes = value.get("notes") if isinstance(value.get("notes"), str) else ""
                 cl.states[str(key)] = ItemState(status, notes[:20000])
         return cl
-
-
-def checklist_path(profile: str = "default") -> Path:
-    from sbskit.core.paths import app_paths
-
-    if not _PROFILE.match(profile or ""):
-        raise UserInputError(f"a profile name uses letters, digits, space, dot, dash or underscore: {profile[:40]!r}")
-    return app_paths().data / "pop3-risk" / f"{profile}.json"
-
-
-def list_profiles() -> list[str]:
-    """Names of the saved client profiles, sorted; ``default`` is always offered."""
-    from sbskit.core.paths import app_paths
-
-    folder = app_paths().data / "pop3-risk"
-    names = {"default"}
-    try:
-        names.update(p.stem for p in folder.glob("*.json") if _PROFILE.match(p.stem))
-    except OSError:
-        pass
-    return sorted(names, key=str.lower)
-
-
-def load_checklist(profile: str = "default") -> tuple[Checklist, str | None]:
-    """(checklist, warning): a missing file gives a fresh list; a damaged one too, with a warning."""
-    path = checklist_path(profile)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Checklist(), None
-    except (OSError, UnicodeDecodeError) as exc:
-        return Checklist(), f"cannot read the saved checklist {path}: {exc}; starting a fresh one"
-    try:
-        return Checklist.from_dict(json.loads(raw)), None
-    except ValueError:
-        return Checklist(), f"the saved checklist {path} is damaged; starting a fresh one"
-
-
-def save_checklist(checklist: Checklist, profile: str = "default") -> Path:
-    from sbskit.core.settings import atomic_write_text
-
-    path = checklist_path(profile)
-    checklist.updated = _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
-    atomic_write_text(path, json.dumps(checklist.to_dict(), indent=2, ensure_ascii=False) + "\n")
-    return path

@@ -82,7 +82,7 @@ def render_memo(checklist: Checklist, probe: dict[str, Any] | None = None, autho
     mitigations = [i for i in items if i["kind"] == "mitigation"]
     out = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>POP3 risk memo</title>"
            f"<style>{MEMO_CSS}</style></head><body>"]
-    out.append("<h1>Memo: request to enable POP3 e-mail access</h1>")
+    out.append("<h1>Memo: request to enable POP3 email access</h1>")  # no hyphen to break the title at
     meta = [("Date", today.isoformat()), ("Client", checklist.client), ("Requested by", checklist.requested_by),
             ("Prepared by", author)]
     out.append("<table>" + "".join(f"<tr><td class='muted'>{_e(k)}</td><td>{_e(v) or '&nbsp;'}</td></tr>"

@@ -45,7 +45,7 @@ def check(lines: list[str], out: Collector, first_line: int = 1, language: str =
                 report_version_literal(out, n, construct, pattern, "like", "wql", tested)
             elif pattern.rstrip("%.") in ("10", "10.0") and not re.search(r"(?i)buildnumber", "\n".join(lines)):
                 report_major10(out, n, construct)
-        for m in CMP.finditer(line):
+        for _m in CMP.finditer(line):
             version_line = version_line or n
         for m in PRODUCT_TYPE.finditer(line):
             if m.group(1) == "=" and m.group(2) == "3":

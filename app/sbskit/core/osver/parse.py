@@ -45,7 +45,7 @@ WMI_COLUMNS = {
     "buildnumber", "caption", "csdversion", "operatingsystemsku", "producttype", "servicepackmajorversion",
     "servicepackminorversion", "version", "name", "osarchitecture", "buildtype", "systemdirectory", "organization",
     "registereduser", "serialnumber", "manufacturer", "lastbootuptime", "installdate", "locale", "oslanguage",
-    "countrycode", "csname", "producttype", "suitemask", "ostype", "status", "description", "freephysicalmemory",
+    "countrycode", "csname", "suitemask", "ostype", "status", "description", "freephysicalmemory",
 }
 
 def _int(text: str | None) -> int | None:

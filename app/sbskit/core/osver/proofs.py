@@ -116,7 +116,7 @@ def _prove_match(literal: str, mode: str) -> dict[str, tuple[str, ...]]:
     meant = intended(literal)
     meant_ids = {r.id for r in meant}
     products = {r.product for r in meant}
-    also = [r for r in hit if r.id not in meant_ids and not (r.build in {m.build for m in meant})]
+    also = [r for r in hit if r.id not in meant_ids and r.build not in {m.build for m in meant}]
     missed = [r for r in rels if r.product in products and not test(r.version_text)]
     # ver prints the UBR on 10.0 (10.0.19045.5131): the pattern may match across or inside it
     tails = {p for p in re.findall(r"(?<=\.)\d+", literal)} | ({literal} if literal.isdigit() else set())

@@ -24,6 +24,15 @@ network share). We open it with ``journal_mode=DELETE`` and ``synchronous=FULL``
 The one thing no software can fix is a stick whose own controller acknowledges writes it
 has only cached; ``synchronous=FULL`` is the most we can ask of the operating system.
 
+A write-protected stick
+-----------------------
+:func:`connect_read_only` opens the file with ``mode=ro`` (``immutable=1`` where even a shared
+lock cannot be taken), so every client is shown and nothing is written. A file from an older
+kit is copied into memory and upgraded there (the stick is never touched); so is a *scratch*
+store, which takes writes (a re-run compared with the saved history) and forgets them on close.
+A hot journal (the stick was pulled mid-write, then write-protected) is refused with a sentence:
+reading past it would show half a transaction.
+
 Schema versions live in ``PRAGMA user_version``. :data:`MIGRATIONS` holds one function per
 step; :func:`migrate` runs each step and its version bump in the same transaction, so a
 pulled stick during an upgrade leaves the file at the old version, intact.
@@ -119,7 +128,49 @@ def _step2(conn: sqlite3.Connection) -> None:
         insert_facts(conn, (run_id, profile_id, kind, at), facts)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step1, _step2]
+def _step3(conn: sqlite3.Connection) -> None:
+    """Version 3: history facts for the mail probe and the triage (kept without facts before), and the
+    triage's target is the mail server (stable between visits) instead of the names of its log files."""
+    import json
+
+    from sbskit.core.profiles.kinds import extract, target_of
+
+    rows = conn.execute("SELECT id, profile_id, kind, at, document FROM runs WHERE kind IN ('mailprobe', 'triage')")
+    for run_id, profile_id, kind, at, document in rows.fetchall():
+        try:
+            doc = json.loads(document)
+            facts = extract(kind, doc)
+            target = target_of(kind, doc) if kind == "triage" else None
+        except (UserInputError, ValueError, TypeError, AttributeError):
+            continue  # an old document this version cannot read: keep the run as it was
+        conn.execute("DELETE FROM facts WHERE run_id = ?", (run_id,))
+        if target is not None:
+            conn.execute("UPDATE runs SET target = ? WHERE id = ?", (target, run_id))
+        insert_facts(conn, (run_id, profile_id, kind, at), facts)
+
+
+def _step4(conn: sqlite3.Connection) -> None:
+    """Version 4: POP3 checklist templates (presets any client's checklist can start from), and a
+    small key/value table for one-time jobs such as importing the old per-client checklist files."""
+    _run_statements(
+        conn,
+        """
+        CREATE TABLE checklist_templates (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL UNIQUE,
+            state TEXT NOT NULL DEFAULT '{}',
+            updated TEXT NOT NULL
+        );
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step1, _step2, _step3, _step4]
 LATEST_VERSION = len(MIGRATIONS)
 
 
@@ -196,6 +247,55 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             f"the profiles database could not be written ({exc}); is the stick read-only or full, "
             "or is another copy of the kit saving at the same moment?"
         ) from None
+
+
+def connect_read_only(path: Path, scratch: bool = False) -> sqlite3.Connection:
+    """Open ``path`` without ever writing to it (see the module notes); ``scratch``: an in-memory copy."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserInputError(f"there is no profiles database in {path.parent} (the folder is read-only, so none "
+                             "can be created)")
+    journal = path.with_name(path.name + "-journal")
+    if journal.is_file() and journal.stat().st_size > 0:
+        raise UserInputError(
+            f"the profiles database {path} was being saved when the stick was last pulled; make the stick writable "
+            "and start the kit once so it can finish that save (nothing is lost), then write-protect it again")
+    uri = path.resolve().as_uri()
+    conn = None
+    try:
+        for flags in ("?mode=ro", "?immutable=1"):  # immutable: read-only media without file locks
+            try:
+                conn = sqlite3.connect(uri + flags, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+                version = schema_version(conn)
+                break
+            except sqlite3.OperationalError:
+                if conn is not None:
+                    conn.close()
+                conn = None
+                if flags == "?immutable=1":
+                    raise
+        if version > LATEST_VERSION:
+            raise UserInputError(
+                f"the profiles database was written by a newer version of the kit (schema {version}, this kit knows "
+                f"up to {LATEST_VERSION}); use the newer kit")
+        if scratch or version < LATEST_VERSION:
+            memory = sqlite3.connect(":memory:", isolation_level=None)
+            conn.backup(memory)
+            conn.close()
+            conn = memory
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn)  # in memory only
+        else:
+            conn.execute("PRAGMA query_only = ON")
+        return conn
+    except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
+        raise UserInputError(f"the profiles database {path} cannot be read ({exc})") from None
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
 
 
 def connect(path: Path) -> sqlite3.Connection:

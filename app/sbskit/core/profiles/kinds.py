@@ -2,13 +2,20 @@
 
 A saved run keeps its whole JSON document (exactly what ``sbskit-cli <kind> --json``
 prints). For history we also pull out small per-item *facts* - for a blacklist run one
-per (target, zone) - each with a ``state``: ``problem`` (listed, open relay ...), ``ok``
-or ``error`` (the check did not give an answer). History logic only looks at states, so
-another check adds its history by registering a :class:`KindSpec` here, nothing else.
+per (target, list) - each with a ``state``: ``problem`` (listed, open relay ...), ``ok``
+(a real answer that found nothing wrong) or ``error`` (the check gave no answer: a
+refused query, a timeout, not enough evidence). History logic only looks at states, so
+every kind gets the same honest verdicts: a run whose every item is an error "could not
+check", never "no problems".
+
+Adding a kind (e.g. ``maildns``): write a module that builds a :class:`KindSpec` and calls
+:func:`register_kind`, and name the module in :data:`KIND_MODULES`. Nothing else changes:
+the CLI, the History view, the re-run and the report all read the spec.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -19,6 +26,14 @@ PROBLEM, OK, ERROR = "problem", "ok", "error"
 STATES = (PROBLEM, OK, ERROR)
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 
+#: Modules that register the built-in kinds, imported the first time the registry is used.
+KIND_MODULES = (
+    "sbskit.core.profiles.kind_blacklist",
+    "sbskit.core.profiles.kind_mail",
+    "sbskit.core.profiles.kind_triage",
+    "sbskit.core.profiles.kind_maildns",
+)
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -28,7 +43,7 @@ class Fact:
     item: str
     status: str  # the check's own word: listed, clean, error, open, closed ...
     state: str  # problem | ok | error
-    detail: str = ""
+    detail: str = ""  # for errors: the reason (refused, timeout ...); for problems: what was found
 
     @property
     def key(self) -> tuple[str, str]:
@@ -37,17 +52,53 @@ class Fact:
 
 @dataclass(frozen=True)
 class KindSpec:
-    """How to read one kind of result document."""
+    """How to read one kind of result document, and the words its history is told in.
+
+    ``problem_text`` and ``fixed_text`` are ``str.format`` templates with ``{target}``,
+    ``{item}`` (through ``item_name``), ``{status}`` and ``{detail}``.
+    """
 
     kind: str
     label: str
     target_of: Callable[[dict[str, Any]], str]
-    facts: Callable[[dict[str, Any]], list[Fact]] | None  # None: documents kept, no history facts
-    item_label: str = "item"
+    facts: Callable[[dict[str, Any]], list[Fact]] | None = None  # None: documents kept, no history facts
+    item_label: str = "item"  # one checked thing: "list", "service", "cause"
+    items_label: str = ""  # plural; default item_label + "s"
     problem_word: str = "problem"  # "listed" reads better than "problem" in summaries
+    problem_text: str = "{target}: {item} {status}"
+    fixed_text: str = "{target}: {item} no longer {status}"
+    item_name: Callable[[str], str] | None = None  # how an item id reads (triage: cause id -> title)
+    recognise: Callable[[dict[str, Any]], bool] | None = None  # "is this document mine?" (profile record)
+    failed_word: str = "failed"  # "32 of 32 lists failed"; a triage cause is "undecided"
+
+    def items(self, count: int) -> str:
+        """``1 list`` / ``32 lists``."""
+        plural = self.items_label or f"{self.item_label}s"
+        return f"{count} {self.item_label if count == 1 else plural}"
+
+    def plural(self) -> str:
+        return self.items_label or f"{self.item_label}s"
+
+    def name(self, item: str) -> str:
+        return self.item_name(item) if self.item_name else item
+
+    def problem_sentence(self, target: str, item: str, status: str, detail: str = "") -> str:
+        return self.problem_text.format(target=target, item=self.name(item), status=status, detail=detail)
+
+    def fixed_sentence(self, target: str, item: str, status: str) -> str:
+        return self.fixed_text.format(target=target, item=self.name(item), status=status, detail="")
 
 
 _REGISTRY: dict[str, KindSpec] = {}
+_loaded = False
+
+
+def _load_builtin() -> None:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        for module in KIND_MODULES:
+            importlib.import_module(module)
 
 
 def register_kind(spec: KindSpec) -> None:
@@ -57,10 +108,17 @@ def register_kind(spec: KindSpec) -> None:
 
 
 def kind_spec(kind: str) -> KindSpec | None:
+    _load_builtin()
     return _REGISTRY.get(kind)
 
 
+def spec_or_generic(kind: str) -> KindSpec:
+    """The kind's spec, or a generic one (an unknown kind from a newer kit's export)."""
+    return kind_spec(kind) or KindSpec(kind, kind, lambda _doc: "")
+
+
 def known_kinds() -> list[str]:
+    _load_builtin()
     return sorted(_REGISTRY)
 
 
@@ -75,24 +133,25 @@ def check_kind(kind: str) -> str:
 
 def extract(kind: str, document: dict[str, Any]) -> list[Fact]:
     """The facts of one result document; kinds without an extractor have none."""
-    spec = _REGISTRY.get(kind)
+    spec = kind_spec(kind)
     return spec.facts(document) if spec and spec.facts else []
 
 
 def has_history(kind: str) -> bool:
     """True when runs of ``kind`` leave facts, so "since last visit" comparisons mean something."""
-    spec = _REGISTRY.get(kind)
+    spec = kind_spec(kind)
     return bool(spec and spec.facts)
 
 
 def target_of(kind: str, document: dict[str, Any]) -> str:
-    spec = _REGISTRY.get(kind)
+    spec = kind_spec(kind)
     if spec is None:
         return ""
     return spec.target_of(document)
 
 
-def _text(value: Any, limit: int = 500) -> str:
+def text(value: Any, limit: int = 500) -> str:
+    """A document value as short text (lists joined with commas)."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
@@ -100,128 +159,18 @@ def _text(value: Any, limit: int = 500) -> str:
     return str(value)[:limit]
 
 
-def _need(condition: bool, kind: str) -> None:
+def need(condition: bool, kind: str) -> None:
+    """Refuse a document that is not what ``sbskit-cli <kind> --json`` prints."""
     if not condition:
         raise UserInputError(f"this is not a {kind} result document (the JSON that 'sbskit-cli {kind} --json' prints)")
 
 
-# --- blacklist ------------------------------------------------------------------------
-_BL_STATE = {"listed": PROBLEM, "clean": OK}
-
-
-def _blacklist_targets(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    targets = doc.get("targets")
-    _need(isinstance(targets, list) and all(isinstance(t, dict) for t in targets), "blacklist")
-    return targets
-
-
-def _blacklist_target(doc: dict[str, Any]) -> str:
-    names = [str(t.get("target", "")) for t in _blacklist_targets(doc)]
-    return ", ".join(n for n in names if n)
-
-
-def _blacklist_facts(doc: dict[str, Any]) -> list[Fact]:
-    facts = []
-    for entry in _blacklist_targets(doc):
-        target = entry.get("target")
-        results = entry.get("results")
-        _need(isinstance(target, str) and isinstance(results, list), "blacklist")
-        for result in results:
-            _need(isinstance(result, dict) and isinstance(result.get("zone"), str), "blacklist")
-            status = str(result.get("status") or "error")
-            state = _BL_STATE.get(status, ERROR)  # anything but listed/clean is not an answer
-            if state == PROBLEM and result.get("verdict") not in (None, "bad"):
-                state = OK  # on an allow-list or a good reputation list: listed, but not a problem
-            if state == ERROR:
-                detail = _text(result.get("error") or result.get("detail") or status)
-            elif state == PROBLEM:
-                detail = _text(result.get("meanings") or result.get("codes"))
-            else:
-                detail = ""
-            facts.append(Fact(target, result["zone"].lower().rstrip("."), status, state, detail))
-    return facts
-
-
-register_kind(KindSpec("blacklist", "Blacklist check", _blacklist_target, _blacklist_facts, "zone", "listed"))
-
-
-# --- relaytest ------------------------------------------------------------------------
-def _relay_target(doc: dict[str, Any]) -> str:
-    _need(isinstance(doc.get("host"), str), "relaytest")
-    port = doc.get("port")
-    return f"{doc['host']}:{port}" if isinstance(port, int) else doc["host"]
-
-
-def _relay_facts(doc: dict[str, Any]) -> list[Fact]:
-    target = _relay_target(doc)
-    verdict = doc.get("open_relay")
-    if verdict is True:
-        return [Fact(target, "open_relay", "open", PROBLEM, "the server accepted mail for a foreign domain")]
-    if verdict is False:
-        return [Fact(target, "open_relay", "closed", OK)]
-    return [Fact(target, "open_relay", "unknown", ERROR, "the test could not be completed")]
-
-
-register_kind(KindSpec("relaytest", "Open-relay test", _relay_target, _relay_facts, "test", "open relay"))
-
-
-# --- maildns (facts from sbskit.core.maildns.history) -------------------------------------
-def _maildns_target(doc: dict[str, Any]) -> str:
-    from sbskit.core.maildns.history import target
-
-    return target(doc)
-
-
-def _maildns_facts(doc: dict[str, Any]) -> list[Fact]:
-    from sbskit.core.maildns.history import facts
-
-    return [Fact(*fact) for fact in facts(doc)]
-
-
-register_kind(KindSpec("maildns", "Mail DNS health", _maildns_target, _maildns_facts, "check", "a problem"))
-
-
-# --- kinds stored without facts yet (their documents are kept whole) -------------------
-register_kind(KindSpec("mailprobe", "Mail server probe", lambda doc: _text(doc.get("host"), 200), None))
-register_kind(KindSpec("osver", "Windows version", lambda doc: _text(doc.get("version"), 200), None))
-def _triage_target(doc: dict[str, Any]) -> str:
-    inputs = doc.get("inputs")
-    if not isinstance(inputs, list):
-        return ""
-    return _text([i.get("file", "") for i in inputs if isinstance(i, dict)], 200)
-
-
-def _triage_facts(doc: dict[str, Any]) -> list[Fact]:
-    """One fact per triage run, its outcome: a cause is a problem, healthy is ok, anything else
-    (not enough evidence, or an older document without an outcome) could not tell."""
-    outcome = doc.get("outcome")
-    verdict = _text(doc.get("verdict"), 300)
-    target = _triage_target(doc) or "(answers only)"
-    if outcome == "cause":
-        return [Fact(target, "outcome", "cause found", PROBLEM, verdict)]
-    if outcome == "healthy":
-        return [Fact(target, "outcome", "healthy", OK, verdict)]
-    return [Fact(target, "outcome", "not enough evidence", ERROR, verdict or "the triage could not tell")]
-
-
-register_kind(KindSpec("triage", "Spam triage", _triage_target, _triage_facts, "outcome", "cause found"))
-
-
 def guess_kind(document: Any) -> str | None:
-    """Which check printed this JSON document, from its top-level keys (None: cannot tell)."""
+    """Which check printed this JSON document (None: cannot tell); asks each kind in registration order."""
     if not isinstance(document, dict):
         return None
-    keys = set(document)
-    if "targets" in keys:
-        return "blacklist"
-    if "open_relay" in keys:
-        return "relaytest"
-    if "services" in keys and "host" in keys:
-        return "mailprobe"
-    if "matches" in keys:
-        return "osver"
-    if "findings" in keys and "inputs" in keys:
-        return "triage"
-    if "checks" in keys and "domain" in keys:
-        return "maildns"
+    _load_builtin()
+    for spec in list(_REGISTRY.values()):
+        if spec.recognise is not None and spec.recognise(document):
+            return spec.kind
     return None

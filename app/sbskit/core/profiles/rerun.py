@@ -19,14 +19,37 @@ from sbskit.core.jobs import JobContext, null_context
 class RerunResult:
     profile: str
     runs: list[tuple[str, str]] = field(default_factory=list)  # (kind, target) saved
-    sentences: list[str] = field(default_factory=list)  # what changed since the last visit
+    sentences: list[str] = field(default_factory=list)  # per check: its verdict, then what changed
     problems: list[str] = field(default_factory=list)  # checks that could not run, in plain words
     problems_now: int = 0  # listings, risky findings ... in the runs just made
+    incomplete: int = 0  # runs just made that could not check everything (some or all items failed)
+    saved: bool = True  # False on a write-protected stick: compared with the history, not kept
+
+    @property
+    def state(self) -> str:
+        """``problem``, ``unknown`` (something could not be checked) or ``ok`` (every item answered, none wrong)."""
+        if self.problems_now:
+            return "problem"
+        if self.problems or self.incomplete or not self.runs:
+            return "unknown"
+        return "ok"
+
+    def lines(self) -> list[str]:
+        """What the CLI prints and the GUI shows: never "nothing changed" unless every check answered."""
+        lines = list(self.sentences)
+        if self.state == "ok" and not lines:
+            lines.append("Nothing listed or changed since the last visit.")
+        lines += [f"Could not run: {problem}" for problem in self.problems]
+        if not self.saved:
+            lines.append("Not saved: the kit's folder is write-protected (compared with the saved history only).")
+        if self.state == "unknown":
+            lines.append("Not every check could answer: this visit cannot say the client is clean.")
+        return lines
 
     def to_json(self) -> dict[str, Any]:
         return {"profile": self.profile, "runs": [{"kind": k, "target": t} for k, t in self.runs],
-                "since_last_visit": self.sentences, "problems": self.problems,
-                "problems_now": self.problems_now}
+                "state": self.state, "since_last_visit": self.sentences, "problems": self.problems,
+                "problems_now": self.problems_now, "incomplete": self.incomplete, "saved": self.saved}
 
 
 def split_blacklist_doc(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -40,7 +63,7 @@ def rerun_saved_checks(store, name: str, *, blacklist_options=None, probe_mail_h
     """Run the profile's checks, save every run to ``store``, and compare with the last visit."""
     ctx = ctx or null_context()
     profile = store.get(name)
-    result = RerunResult(profile.name)
+    result = RerunResult(profile.name, saved=not getattr(store, "read_only", False))
     targets = list(profile.ips) + list(profile.domains)
     hosts = list(profile.mail_hosts) if probe_mail_hosts else []
     if not targets and not hosts:
@@ -76,6 +99,7 @@ def rerun_saved_checks(store, name: str, *, blacklist_options=None, probe_mail_h
     ctx.progress(steps, steps, "Comparing with the last visit")
     for comparison in store.comparisons(profile.name):
         if (comparison.kind, comparison.target) in result.runs:
-            result.sentences.extend(comparison.sentences())
+            result.sentences.extend(comparison.report_lines())
             result.problems_now += len(comparison.listed_now)
+            result.incomplete += comparison.coverage.state != "complete"
     return result

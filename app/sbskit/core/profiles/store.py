@@ -4,6 +4,11 @@ Every method that writes does so in exactly one transaction (see :mod:`.db` for 
 that, with a rollback journal, survives a pulled USB stick). Names are found
 case-insensitively. The store is not shared between threads: open one per thread (it is
 cheap), e.g. one per GUI background job.
+
+On a write-protected stick the store opens read-only (:attr:`ProfileStore.read_only`):
+everything reads as usual and every write is a clear :class:`UserInputError`. A *scratch*
+store (``scratch=True``) is an in-memory copy that takes writes and forgets them on close,
+for a re-run that compares new results with the saved history without saving them.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any, Iterable
 
 from sbskit.core.errors import UserInputError
 from sbskit.core.profiles import db
-from sbskit.core.profiles.history import Change, Comparison, ListedSince, compare_facts
+from sbskit.core.profiles.history import Change, Comparison, Coverage, ListedSince, compare_facts
 from sbskit.core.profiles.kinds import PROBLEM, Fact, check_kind, extract, has_history, target_of
 from sbskit.core.profiles.model import (
     FIELD_DB,
@@ -33,6 +38,8 @@ from sbskit.core.profiles.model import (
 )
 
 MAX_TARGET = 1000
+READ_ONLY = ("the kit's folder is write-protected, so nothing can be saved to the client profiles "
+             "(every client is shown read-only)")
 
 
 def default_path() -> Path:
@@ -41,12 +48,58 @@ def default_path() -> Path:
     return app_paths().data / db.DB_FILE_NAME
 
 
+def store_is_read_only(path: Path | None = None) -> bool:
+    """Whether :class:`ProfileStore` would open ``path`` (default: the kit's own) read-only."""
+    return _is_read_only(path if path is not None else default_path(), default=path is None)
+
+
+def _is_read_only(path: Path, default: bool) -> bool:
+    """The kit's own folder says so (``default``), or the file (or the folder it would go in) cannot be written."""
+    if default:
+        from sbskit.core.paths import app_paths
+
+        if app_paths().read_only:
+            return True
+    import os
+
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if path.exists():
+        return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+    return not os.access(folder, os.W_OK)
+
+
 class ProfileStore:
     """Open with ``ProfileStore()`` (the data folder) or ``ProfileStore(path)``; use as a context manager."""
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(self, path: Path | str | None = None, *, read_only: bool | None = None, scratch: bool = False) -> None:
         self.path = Path(path) if path is not None else default_path()
-        self.conn: sqlite3.Connection = db.connect(self.path)
+        if read_only is None:
+            read_only = _is_read_only(self.path, default=path is None)
+        self.read_only = read_only
+        self.scratch = read_only and scratch
+        if not read_only:
+            self.conn: sqlite3.Connection = db.connect(self.path)
+        else:
+            from sbskit.core.profiles.checklists import legacy_import_pending
+
+            self.conn = db.connect_read_only(self.path, scratch=self.scratch or legacy_import_pending(self.path))
+        if self.read_only and not self.in_memory:
+            return
+        try:
+            from sbskit.core.profiles.checklists import import_legacy_once
+
+            import_legacy_once(self)  # the old data/pop3-risk/*.json, once (a no-op lookup after that)
+        except UserInputError:
+            pass  # locked by another copy of the kit: the next open imports them
+        except BaseException:
+            self.conn.close()
+            raise
+
+    @property
+    def in_memory(self) -> bool:
+        return all(not row[2] for row in self.conn.execute("PRAGMA database_list"))
 
     def close(self) -> None:
         self.conn.close()
@@ -59,6 +112,8 @@ class ProfileStore:
 
     def transaction(self):
         """Group several writes into one atomic unit (nested calls become savepoints)."""
+        if self.read_only and not self.in_memory:
+            raise UserInputError(READ_ONLY)
         return db.transaction(self.conn)
 
     # --- profiles ------------------------------------------------------------------------
@@ -316,7 +371,7 @@ class ProfileStore:
         before = self.runs(name, kind=kind, target=latest.target, limit=2)
         previous = before[1] if len(before) > 1 else None
         now_facts = self.facts(latest.id)
-        comparison = Comparison(kind, latest.target, latest, previous)
+        comparison = Comparison(kind, latest.target, latest, previous, coverage=Coverage.of(now_facts))
         comparison.buckets = compare_facts(self.facts(previous.id) if previous else None, now_facts)
         since_cache: dict[tuple[str, str], ListedSince | None] = {}
 

@@ -54,8 +54,12 @@ def questions() -> list[dict]:
     return list(load_json("triage-actions.json")["questions"])
 
 
-def prior_logits(answers: Answers) -> dict[str, tuple[float, list[str]]]:
-    """{cause: (prior log-odds, reasons)} from the answers given (and derived)."""
+def prior_logits(answers: Answers, verbatim: frozenset[str] | set[str] = frozenset()) -> dict[str, tuple[float, list[str]]]:
+    """{cause: (prior log-odds, reasons)} from the answers given (and derived).
+
+    ``verbatim``: causes a receiver spelled out in the evidence (a 535 from the relay host, a
+    blocklist refusal naming the list). An answer that argues against such a cause is shown
+    but not counted: "is the IP listed?" is about public lists, not Microsoft's own."""
     data = load_json("triage-actions.json")
     base = float(data["base_logit"])
     cap = float(data["answer_logit_cap"])
@@ -66,10 +70,13 @@ def prior_logits(answers: Answers) -> dict[str, tuple[float, list[str]]]:
         if value is None:
             continue
         for cause, (weight, why) in question.get(value, {}).items():
-            shift[cause] += float(weight)
             sign = "+" if weight > 0 else "\u2212"
             source = answers.derived.get(question["id"])
             said = f"the evidence says so: {source}" if source else f"you answered {value!r} to: {question['text']}"
+            if weight < 0 and cause in verbatim:
+                reasons[cause].append(f"{sign} {why} ({said}; not counted: the evidence states this cause verbatim)")
+                continue
+            shift[cause] += float(weight)
             reasons[cause].append(f"{sign} {why} ({said})")
     for rule in data.get("interactions", []):
         if all(answers.get(q) == v for q, v in rule["when"].items()):

@@ -7,6 +7,7 @@ mail server's own address, learnt from the Exchange logs, is not named as a culp
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -16,16 +17,19 @@ from sbskit.core.jobs import JobContext
 from sbskit.core.triage import outcome as outcomes
 from sbskit.core.triage import plan as plans
 from sbskit.core.triage.answers import Answers, prior_logits
+from sbskit.core.triage.contradict import SMART_HOST_KINDS, contradicted
 from sbskit.core.triage.detectors import DETECTORS
 from sbskit.core.triage.evidence import Evidence, ip_kind
 from sbskit.core.triage.live import LiveChecks, effects, listed_answer
+from sbskit.core.triage.live_maildns import maildns_effect
 from sbskit.core.triage.model import CAUSES, DIAGNOSIS_THRESHOLD, FINDING_THRESHOLD, Finding, InputSummary, sigmoid
 from sbskit.core.triage.notes import noteworthy
 from sbskit.core.triage.outcome import Coverage
-from sbskit.core.triage.platform import Platform, detect_platform
+from sbskit.core.triage.platform import EX2003_FORMATS, Platform, detect_platform, platform_for
 from sbskit.core.triage.read_ex2003 import read_ex2003
 from sbskit.core.triage.read_firewall import read_filterlog, read_firewall_csv, read_windows_firewall
 from sbskit.core.triage.read_protocol import read_iis_smtp, read_receive_log, read_send_log
+from sbskit.core.triage.read_lasterror import read_lasterror
 from sbskit.core.triage.read_ndr import read_ndr
 from sbskit.core.triage.read_pasted import read_pasted
 from sbskit.core.triage.read_postfix_text import read_mailq, read_maillog
@@ -37,6 +41,7 @@ from sbskit.core.triage.textio import Progress, TextSource
 from sbskit.core.triage.versions import VERSION_CHOICES, exchange_version_from_build
 
 MAX_REPLY_GROUPS_SHOWN = 60
+RELAY_NAMED = re.compile(r"(?:\bserver |\bhost |\brelay=)([A-Za-z0-9][\w.-]*\.[A-Za-z]{2,})\[")
 SPAM_SOURCES = {"authenticated_relay", "open_relay", "compromised_workstation", "ndr_backscatter"}
 
 READERS = {
@@ -58,6 +63,7 @@ READERS = {
     "postfix_mailq": read_mailq,
     "postfix_maillog": read_maillog,
     "ndr_text": read_ndr,
+    "queue_lasterror": read_lasterror,
 }
 FIREWALL_FORMATS = {"windows_firewall_log", "filterlog", "firewall_csv"}
 
@@ -137,10 +143,14 @@ class TriageResult:
 
 def _read_one(info: Sniffed, ev: Evidence, progress: Progress) -> ReadResult:
     reader = READERS[info.format]
+    before = dict(ev.platforms)
     with TextSource(info.path, info.encoding.codec, info.indent) as source:
         progress.start_file(source, info.path.name)
         result = reader(source, info, ev, progress, str(info.path))  # evidence names the file as given
     progress.end_file(info.size)
+    grown = [family for family in ("postfix", "exchange") if ev.platforms[family] > before.get(family, 0)]
+    if len(grown) == 1:  # which mail system this file's evidence comes from: its causes get that one's commands
+        ev.file_platforms[str(info.path)] = grown[0]
     return result
 
 
@@ -169,11 +179,13 @@ def read_evidence(
             except OSError as exc:
                 problems.append(f"reading stopped: {exc.strerror or exc}")
             problems.extend(result.problems)
-            if result.records:
+            if result.records or not result.skipped:  # a header-only log still names its mail system
                 ev.formats[info.format] += result.records
                 version = exchange_version_from_build(info.version)
                 if version:
                     ev.versions[version] += 1
+                elif info.format in EX2003_FORMATS and not result.records:
+                    ev.versions["2003"] += 1
             kind = FORMAT_KIND[info.format]
             if info.indent:
                 problems.append("every line was indented or quoted (pasted from a mail?): read without the indent")
@@ -222,20 +234,27 @@ def diagnose(
     if settled and (settled[0] == "yes" or answers.get("ip_listed") is None):
         answers.values["ip_listed"], answers.derived["ip_listed"] = settled
     live_effects = effects(live)
-    priors = prior_logits(answers)
+    assessments = [detector.detect(ev) for detector in DETECTORS]
+    verbatim = {a.cause for a in assessments if a.verbatim}
+    priors = prior_logits(answers, verbatim)
     # the refusals that answered "is the IP listed?" are the blocklisted detector's own evidence: not twice
-    priors["blocklisted"] = prior_logits(Answers(given))["blocklisted"]
+    priors["blocklisted"] = prior_logits(Answers(given), verbatim)["blocklisted"]
+    contradictions = contradicted(ev, Answers(given))
     platform = detect_platform(ev, exchange_version)
     evidence_used = any(i.usable for i in inputs)
     has_live = live is not None and live.any()
     findings: list[Finding] = []
     scores: dict[str, dict] = {}
     confirmed: set[str] = set()
-    for detector in DETECTORS:
-        assessment = detector.detect(ev)
+    platform_of: dict[str, Platform] = {}
+    for assessment in assessments:
         cause = assessment.cause
         _add_live(assessment, [e for e in live_effects if e.cause == cause])
+        if cause == "mail_dns" and live is not None:
+            _add_maildns(assessment, maildns_effect(live.maildns, assessment.kinds))
         prior, prior_reasons = priors[cause]
+        if cause in verbatim:
+            prior_reasons = contradictions.get(cause, []) + prior_reasons
         confidence = sigmoid(prior + assessment.logit)
         scores[cause] = {
             "confidence": round(confidence, 2),
@@ -249,7 +268,8 @@ def diagnose(
             continue
         info = plans.cause_info(cause)
         fills = _fills(cause, assessment, ev, live)
-        steps = plans.plan_for(cause, platform.plan_version, fills, assessment.kinds)
+        own = platform_of[cause] = _finding_platform(assessment, ev, exchange_version, platform)
+        steps = plans.plan_for(cause, own.plan_version, fills, assessment.kinds)
         strong = assessment.facts[:3]
         if strong:
             summary = " ".join(strong)
@@ -267,6 +287,7 @@ def diagnose(
                 actions=plans.action_lines(steps),
                 plan=steps,
                 confirmed=cause in confirmed,
+                platform=own.name,
             )
         )
     sources = confirmed & SPAM_SOURCES
@@ -278,8 +299,9 @@ def diagnose(
                                  + ": stop that first, then delist.")
     findings.sort(key=lambda f: (f.cause not in confirmed, f.cause == "blocklisted" and bool(sources),
                                  -f.confidence, CAUSES.index(f.cause)))
-    unreadable = [Path(i.file).name for i in inputs if not i.usable]
-    cov = outcomes.coverage(ev, unreadable, given, live is not None and live.incomplete())
+    unreadable = [Path(i.file).name for i in inputs if not i.usable and not i.empty]
+    empty = [Path(i.file).name for i in inputs if i.empty]
+    cov = outcomes.coverage(ev, unreadable, given, live is not None and live.incomplete(), empty)
     if confirmed:
         outcome = "cause"
     elif not findings and not cov.gaps:
@@ -288,7 +310,9 @@ def diagnose(
         outcome = "not_enough_evidence"
     present = {fmt for fmt, n in ev.formats.items() if n}
     wanted = [f.cause for f in findings] or list(CAUSES)
-    missing = plans.missing_evidence(wanted, present, platform.plan_version)
+    # the evidence to collect next, in the words of the mail system behind the leading cause
+    lead = platform_of[findings[0].cause] if findings else platform
+    missing = plans.missing_evidence(wanted, present, lead.plan_version)
     return TriageResult(
         inputs=inputs,
         findings=findings,
@@ -305,9 +329,31 @@ def diagnose(
         coverage=cov,
         platform=platform,
         noteworthy=noteworthy(ev),
-        replies=[g.as_dict() for g in ev.replies.ordered()[:MAX_REPLY_GROUPS_SHOWN]],
-        answers_only=not evidence_used and not has_live,
+        replies=[g.as_dict(platform.id if platform.id == "postfix" else "")
+                 for g in ev.replies.ordered()[:MAX_REPLY_GROUPS_SHOWN]],
+        answers_only=not any(i.usable or i.empty for i in inputs) and not has_live,
     )
+
+
+def _finding_platform(assessment, ev: Evidence, given: str | None, overall: Platform) -> Platform:
+    """In a mixed set (Exchange logs next to a Postfix queue), a cause found only in one mail system's
+    evidence gets that system's commands, whatever most of the evidence comes from."""
+    families = {ev.file_platforms[line.file] for line in assessment.evidence if line.file in ev.file_platforms}
+    if len(families) != 1:
+        return overall
+    family = families.pop()
+    if (family == "postfix") == (overall.plan_version == "postfix"):
+        return overall
+    return platform_for(family, ev, given, overall)
+
+
+def _add_maildns(assessment, effect) -> None:
+    """The live Mail DNS check confirms (records wrong now) or weakens (in order now) the DNS cause."""
+    if effect is None:
+        return
+    assessment.logit += effect.logit
+    assessment.facts.insert(0, effect.fact)
+    assessment.evidence[:0] = effect.lines
 
 
 def _add_live(assessment, live_effects) -> None:
@@ -330,12 +376,19 @@ def _fills(cause: str, assessment, ev: Evidence, live: LiveChecks | None) -> dic
             fills["<DOMAIN>"] = senders[0][0].rsplit("@", 1)[1]
     if live is not None and live.blacklist and live.blacklist.get("targets"):
         fills["<PUBLIC-IP>"] = live.blacklist["targets"][0].get("target", "")
+    if live is not None and live.maildns:  # the domain and address the Mail DNS check was run for
+        fills.setdefault("<DOMAIN>", live.maildns.get("domain") or "")
+        if live.maildns.get("ip") and not fills.get("<PUBLIC-IP>"):
+            fills["<PUBLIC-IP>"] = live.maildns["ip"]
     if cause == "configuration_error":
         own = [s for s in assessment.subjects if "." in s and not s[:1].isdigit()]
         if "relay_denied_own" in assessment.kinds and own:
             fills["<DOMAIN>"] = own[-1]
         hops = [r["next_hop"].strip("[]") for r in ev.queue_rows
                 if r.get("delivery", "").startswith("SmartHost") and r.get("next_hop")]
+        # Postfix names the relay host in its reason: 'SASL authentication failed; server smtp.x[192.0.2.7] said: 535'
+        hops += [m.group(1) for g in ev.replies.supporting(cause) if g.reply.category in SMART_HOST_KINDS
+                 for text in [g.example] + [line.text for line in g.samples] for m in [RELAY_NAMED.search(text)] if m]
         if hops:
             fills["<SMARTHOST>"] = hops[0]
     subjects = assessment.subjects
@@ -379,7 +432,7 @@ def analyse(
         raise UserInputError("nothing to analyse: give evidence files, answer the symptom questions or run a live check")
     ev = Evidence(server_ips=ips, declared_local={d.strip().lower() for d in local_domains if d.strip()})
     inputs = read_evidence(files, ev, ctx)
-    if files and not any(i.usable for i in inputs) and not answers.any_given() and not has_live:
+    if files and not any(i.usable or i.empty for i in inputs) and not answers.any_given() and not has_live:
         reasons = "; ".join(f"{Path(i.file).name}: {i.problems[0] if i.problems else 'no records'}" for i in inputs)
         raise UserInputError(f"none of the files could be used ({reasons})")
     return diagnose(ev, inputs, answers, exchange_version, live)

@@ -169,6 +169,7 @@ class Evidence:
     fail_hours: Counter = field(default_factory=Counter)  # delivery failures per hour ("2026-11-27T06")
     server_names: Counter = field(default_factory=Counter)  # our server's FQDN from banners and headers
     platforms: Counter = field(default_factory=Counter)  # "exchange" / "postfix" -> records read
+    file_platforms: dict[str, str] = field(default_factory=dict)  # file -> "exchange" / "postfix" it came from
 
     def note(self, signal: str, file: str, line: int, text: str | None = None, n: int = 1) -> None:
         """Count ``signal`` and keep the line as evidence while fewer than MAX_SAMPLES are kept."""
@@ -222,8 +223,8 @@ class Evidence:
         """Classify, group and count one reason text (see tally.ReplyTally.add)."""
         return self.replies.add(text, direction, source, label, line, weight, subject, shown, counted)
 
-    def add_span(self, kind: str, file: str, first_text: str, last_text: str) -> None:
-        span = make_span(kind, file, first_text, last_text)
+    def add_span(self, kind: str, file: str, first_text: str, last_text: str, marks=()) -> None:
+        span = make_span(kind, file, first_text, last_text, marks)
         if span is not None:
             self.spans.append(span)
 

@@ -54,14 +54,18 @@ class LiveChecks:
 
     blacklist: dict | None = None  # as `sbskit-cli blacklist --json` prints it
     relay: dict | None = None  # as `sbskit-cli relaytest --json` prints it
+    maildns: dict | None = None  # as `sbskit-cli maildns --json` prints it (live_maildns)
 
     def any(self) -> bool:
-        return self.blacklist is not None or self.relay is not None
+        return self.blacklist is not None or self.relay is not None or self.maildns is not None
 
     def incomplete(self) -> bool:
         """A check that ran but could not tell."""
+        from sbskit.core.triage.live_maildns import maildns_state
+
         return (self.blacklist is not None and blacklist_state(self.blacklist) == "unknown") or (
-            self.relay is not None and relay_state(self.relay) == "unknown")
+            self.relay is not None and relay_state(self.relay) == "unknown") or (
+            self.maildns is not None and maildns_state(self.maildns) == "unknown")
 
     def as_dict(self) -> dict:
         out: dict = {}
@@ -69,6 +73,10 @@ class LiveChecks:
             out["blacklist"] = blacklist_brief(self.blacklist)
         if self.relay is not None:
             out["relay"] = relay_brief(self.relay)
+        if self.maildns is not None:
+            from sbskit.core.triage.live_maildns import maildns_brief
+
+            out["maildns"] = maildns_brief(self.maildns)
         return out
 
 

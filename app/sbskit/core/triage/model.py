@@ -37,6 +37,7 @@ class Assessment:
     evidence: list[Line] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)  # named hosts, accounts, addresses
     kinds: list[str] = field(default_factory=list)  # reply categories behind the cause: pick the plan's steps
+    verbatim: bool = False  # a receiver stated this cause in its reply: answers cannot argue it away
 
     def add(self, logit: float, fact: str) -> None:
         self.logit += logit
@@ -55,6 +56,7 @@ class Finding:
     actions: list[str]
     plan: list[dict]
     confirmed: bool = False  # the evidence supports it and it reaches the diagnosis threshold
+    platform: str = ""  # the mail system whose commands the plan gives (that of the evidence behind it)
 
     def as_dict(self) -> dict:
         return {
@@ -68,6 +70,7 @@ class Finding:
             "actions": self.actions,
             "plan": self.plan,
             "confirmed": self.confirmed,
+            "platform": self.platform,
         }
 
 
@@ -86,6 +89,11 @@ class InputSummary:
     @property
     def usable(self) -> bool:
         return self.format is not None and self.records > 0
+
+    @property
+    def empty(self) -> bool:
+        """Recognised and read cleanly, but without a single record (a log of a day without mail, a header)."""
+        return self.format is not None and self.records == 0 and self.skipped == 0
 
     def as_dict(self) -> dict:
         return {

@@ -64,6 +64,8 @@ def _relay_refusals(ev: Evidence) -> dict | None:
 
 def _queues(ev: Evidence) -> dict | None:
     if not ev.queue_rows and not ev.counts["queued_messages"]:
+        if ev.counts["queues"]:  # 'Mail queue is empty': a reading, and worth saying
+            return _note("queues", "The queue is empty", ["No message waits in the queue the snapshot shows."], [])
         return None
     total = ev.counts["queued_messages"]
     retry = ev.counts["queue_retry_messages"]
@@ -80,7 +82,9 @@ def _queues(ev: Evidence) -> dict | None:
         newest = max(ev.counts["queue_newest"], oldest)
         hours = (newest - oldest) / 3600
         when = datetime.fromtimestamp(oldest, timezone.utc).strftime("%Y-%m-%d %H:%M")
-        growth = f", about {dated / hours:.0f} per hour" if hours >= 0.25 and dated >= 5 else ""
+        rate = dated / hours if hours else 0.0
+        shown = f"{rate:.0f}" if rate >= 1 else f"{rate:.1f}"  # 7 messages in 29.7 h: 'about 0.2', not 'about 0'
+        growth = f", about {shown} per hour" if hours >= 0.25 and dated >= 5 else ""
         lines.append(f"The {plural(dated, 'queued message')} arrived over {hours:.1f} h since {when}{growth}")
     level = "warning" if total > 20 or retry > 5 else "info"
     title = f"{plural(total, 'message')} in the queues, {retry} waiting for a retry"
@@ -106,7 +110,8 @@ def _ndrs(ev: Evidence) -> dict | None:
         return None
     stat = ev.table("ndr_to").get("all")
     domains = stat.distinct() if stat else 0
-    return _note("ndrs", f"{plural(n, 'non-delivery report')} generated, to {plural(domains, 'domain')}", [],
+    to = f", to {plural(domains, 'domain')}" if domains else ""
+    return _note("ndrs", f"{plural(n, 'non-delivery report')} generated{to}", [],
                  ev.sample("dsn")[:2] + ev.sample("ndr_sent")[:1])
 
 

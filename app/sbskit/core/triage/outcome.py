@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sbskit.core.triage.evidence import Evidence
-from sbskit.core.triage.tally import covered_hours
+from sbskit.core.triage.tally import covered_hours, largest_gap
 
 MIN_HOURS = 8.0  # a working day
 MIN_MESSAGES = 20  # delivered or sent in the covered time
@@ -71,7 +71,8 @@ def _when(dt: datetime | None) -> str:
     return dt.strftime("%d %b %H:%M") if dt.year in (2000, 2001) else dt.strftime("%d %b %Y %H:%M")
 
 
-def coverage(ev: Evidence, unreadable: list[str], answers: dict, live_incomplete: bool) -> Coverage:
+def coverage(ev: Evidence, unreadable: list[str], answers: dict, live_incomplete: bool,
+             empty: list[str] | None = None) -> Coverage:
     cov = Coverage()
     delivery = [s for s in ev.spans if s.kind == "delivery"]
     cov.hours = covered_hours(ev.spans, "delivery")
@@ -94,7 +95,12 @@ def coverage(ev: Evidence, unreadable: list[str], answers: dict, live_incomplete
     elif not delivery:
         gaps.append("the delivery logs carry no readable timestamps, so the time they cover is not known")
     elif cov.hours < MIN_HOURS:
-        gaps.append(f"the delivery logs cover only {cov.hours:.1f} h; at least a working day ({MIN_HOURS:.0f} h) is needed")
+        hole = largest_gap(ev.spans, "delivery")
+        if hole:
+            gaps.append(f"the delivery logs have a {hole:.1f} h gap with no lines: they cover only {cov.hours:.1f} h; "
+                        f"at least a working day ({MIN_HOURS:.0f} h) of lines is needed")
+        else:
+            gaps.append(f"the delivery logs cover only {cov.hours:.1f} h; at least a working day ({MIN_HOURS:.0f} h) is needed")
     if ev.has_any(*DELIVERY_LOGS) and cov.messages < MIN_MESSAGES:
         gaps.append(f"only {cov.messages} message(s) were delivered or sent in the logs; at least {MIN_MESSAGES} are needed")
     if cov.messages and cov.failure_share > MAX_FAILURE_SHARE:
@@ -104,6 +110,7 @@ def coverage(ev: Evidence, unreadable: list[str], answers: dict, live_incomplete
     if cov.queued is not None and (cov.queued > QUEUE_NEAR_EMPTY or cov.retry > RETRY_NEAR_EMPTY):
         gaps.append(f"{cov.queued} message(s) wait in the queues ({cov.retry} waiting for a retry)")
     gaps.extend(f"{name} could not be read" for name in unreadable)
+    gaps.extend(f"{name} holds no records" for name in empty or [])
     reported = {"queues_long": "you report long queues", "users_get_ndrs": "you report users getting NDRs",
                 "ip_listed": "you report the IP on a blocklist"}
     for qid, said in reported.items():

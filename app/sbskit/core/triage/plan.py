@@ -118,9 +118,10 @@ def plan_for(cause: str, version: str | None, fills: dict[str, str] | None = Non
                 command = _fill(commands[key], fills)
             else:
                 continue  # no such step on this platform (an Exchange cmdlet for Postfix, or the reverse)
+        postfix = key == POSTFIX
         steps.append({
-            "title": step["title"],
-            "detail": step.get("detail", ""),
+            "title": step.get("title_postfix", step["title"]) if postfix else step["title"],
+            "detail": step.get("detail_postfix", step.get("detail", "")) if postfix else step.get("detail", ""),
             "command": command,
             "prompt": "$" if commands.get(ANY) else (prompt(key, command) if command else ""),
             "alternatives": alternatives,

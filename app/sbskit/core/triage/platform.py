@@ -29,6 +29,10 @@ class Platform:
         return {"id": self.id, "name": self.name, "version_source": self.version_source, "note": self.note}
 
 
+MIXED = ("The evidence comes from Postfix and from Exchange: each cause's commands follow the mail system of the "
+         "evidence behind it.")
+
+
 def detect_platform(ev: Evidence, given_version: str | None = None) -> Platform:
     postfix = ev.platforms.get("postfix", 0)
     exchange = ev.platforms.get("exchange", 0) + sum(ev.formats.get(f, 0) for f in EX2003_FORMATS)
@@ -38,8 +42,27 @@ def detect_platform(ev: Evidence, given_version: str | None = None) -> Platform:
             note = (f"You chose Exchange {given_version}, but the evidence comes from Postfix: the plan gives "
                     "Postfix commands.")
         elif exchange:
-            note = "The evidence comes from Postfix and from Exchange; the plan follows Postfix (most records)."
+            note = MIXED
         return Platform("postfix", "Postfix", "postfix", "evidence", note)
+    found = exchange_platform(ev, given_version)
+    if postfix and found.id != "unknown":
+        found.note = (found.note + " " + MIXED).strip()
+    return found
+
+
+def platform_for(family: str, ev: Evidence, given_version: str | None, overall: Platform) -> Platform:
+    """The platform whose commands fit evidence of one family ('postfix' or 'exchange') in a mixed set."""
+    if family == "postfix":
+        return Platform("postfix", "Postfix", "postfix", "evidence")
+    if overall.id.startswith("exchange"):
+        return overall
+    found = exchange_platform(ev, None if given_version == "postfix" else given_version)
+    return found if found.id != "unknown" else Platform("exchange", "Exchange (version not known)", None, "not known")
+
+
+def exchange_platform(ev: Evidence, given_version: str | None = None) -> Platform:
+    """The Exchange version the admin chose, the log headers or formats show, or 'version not known'."""
+    exchange = ev.platforms.get("exchange", 0) + sum(ev.formats.get(f, 0) for f in EX2003_FORMATS)
     if given_version:
         return Platform(f"exchange-{given_version.lower()}", NAMES.get(given_version, f"Exchange {given_version}"),
                         given_version, "given")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind, is_null_sender
 from sbskit.core.triage.readers_base import NumberedLines, ReadResult, column_map
 from sbskit.core.triage.sniff import Sniffed, norm
+from sbskit.core.triage.tally import TimeMarks
 from sbskit.core.triage.textio import Progress, TextSource
 
 ALIASES = {
@@ -31,6 +32,7 @@ def read_ex2003(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress
     width = 0
     msgid_ip: dict[str, str] = {}
     first_time = last_time = ""
+    marks = TimeMarks(13)  # '2026-11-27 6:' (an hour: the fields are not zero-padded) - holes of 2 h still show
     lines = NumberedLines(src, progress)
     for line_no, raw in lines:
         line = raw.rstrip("\r\n")
@@ -59,6 +61,7 @@ def read_ex2003(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress
         if "date" in cols and "time" in cols:  # '2026-11-27' and '6:0:1 GMT'
             last_time = f"{parts[cols['date']].strip()} {parts[cols['time']].replace('GMT', '').strip()}"
             first_time = first_time or last_time
+            marks.add(last_time)
         event = parts[cols["event"]].strip()
         rcpt = parts[cols["recipient"]].strip().lower()
         sender = parts[cols["sender"]].strip().lower()
@@ -101,7 +104,7 @@ def read_ex2003(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress
         result.problems.append("no column header with Event-ID found")
         return result
     if first_time:
-        ev.add_span("delivery", label, first_time, last_time)
+        ev.add_span("delivery", label, first_time, last_time, marks.values())
     ev.platforms["exchange"] += result.records
     result.finish(lines.ended_cleanly(lambda last: len(last.split("\t")) >= width), lines.count)
     return result

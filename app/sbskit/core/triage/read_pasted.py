@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from sbskit.core.triage.direction import inbound_refusal
 from sbskit.core.triage.errtext import is_not_found
 from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, is_null_sender
 from sbskit.core.triage.read_queues import message_row, queue_row
@@ -37,8 +38,8 @@ EXPORT = {
                        "-join ';'}},@{n='RecipientStatus';e={$_.RecipientStatus -join ';'}},Sender,ReturnPath,"
                        "MessageSubject | Export-Csv -Encoding UTF8 -NoTypeInformation C:\\Triage\\tracking.csv"),
 }
-NEEDED = {"get_queue_table": ("lasterror", "LastError"), "get_message_table": ("lasterror", "LastError"),
-          "tracking_table": ("timestamp", "Timestamp")}
+NEEDED = {"get_queue_table": {"lasterror": "LastError"}, "get_message_table": {"lasterror": "LastError"},
+          "tracking_table": {"eventid": "EventId", "timestamp": "Timestamp"}}
 
 
 def _truncated(value: str) -> bool:
@@ -139,10 +140,10 @@ def read_pasted(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress
         else:
             _tracking_record(ev, label, line_no, row)
         result.records += 1
-    needed, shown = NEEDED.get(kind or "", ("", ""))
-    if kind and needed not in seen:
-        result.problems.append(f"PowerShell {'table' if style == 'table' else 'list'} output without {shown}: "
-                               f"for the full picture run {EXPORT[kind]}")
+    lacking = [shown for column, shown in NEEDED.get(kind or "", {}).items() if column not in seen]
+    if kind and lacking:
+        result.problems.append(f"PowerShell {'table' if style == 'table' else 'list'} output without "
+                               f"{' and '.join(lacking)}: for the full picture run {EXPORT[kind]}")
     elif truncated:
         result.problems.append(f"some cells are cut off ('...'): for the full text run {EXPORT[kind]}")
     if not result.records:
@@ -152,10 +153,11 @@ def read_pasted(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress
 
 def _tracking_record(ev: Evidence, label: str, line: int, row: dict[str, str]) -> None:
     """One Get-MessageTrackingLog record from a table or list paste (few columns, no hot path)."""
-    event = row.get("eventid", "").upper()
     sender = row.get("sender", "").lower()
     rcpts = [r.strip(" {}") for r in re.split(r"[,;]", row.get("recipients", "")) if "@" in r]
     status = row.get("recipientstatus", "").strip(" {}")
+    # a table pasted without EventId: a refusal in RecipientStatus is a FAIL (4xx: DEFER)
+    event = row.get("eventid", "").upper() or {"5": "FAIL", "4": "DEFER"}.get(status[:1], "")
     text = clip(" ".join(f"{k}={v}" for k, v in row.items() if v))
     ev.platforms["exchange"] += 1
     rdom = domain_of(rcpts[0]) if rcpts else ""
@@ -175,7 +177,8 @@ def _tracking_record(ev: Evidence, label: str, line: int, row: dict[str, str]) -
         for r in rcpts:
             stat.add(domain_of(r))
     elif event in ("FAIL", "DEFER") and status:
-        inbound = rdom in local
+        inbound = rdom in local or inbound_refusal(ev, row.get("sourcecontext", ""), row.get("clientip", ""),
+                                                   row.get("serverip", ""))
         if event == "FAIL" and is_not_found(status):
             source = row.get("clientip") or f"sender {sender}"
             stat = ev.group("not_found_by_source", source)

@@ -16,14 +16,17 @@ from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind
 from sbskit.core.triage.read_queues import PostfixDestinations, postfix_message
 from sbskit.core.triage.readers_base import NumberedLines, ReadResult
 from sbskit.core.triage.sniff import Sniffed
-from sbskit.core.triage.sniff_text import MAILLOG, MAILQ_HEAD
+from sbskit.core.triage.sniff_text import DELIVERY_FRAGMENT, MAILLOG, MAILQ_HEAD
+from sbskit.core.triage.tally import TimeMarks
 from sbskit.core.triage.textio import Progress, TextSource
 
 LOCAL_RELAYS = ("local", "virtual", "dovecot", "private/dovecot-lmtp", "lmtp", "none", "maildrop", "procmail")
-_DELIVERY = re.compile(r"^(?P<qid>\w+): to=<(?P<to>[^>]*)>,(?:.*?\borig_to=<[^>]*>,)?.*?\brelay=(?P<relay>[^,\s]+),"
-                       r".*?\bstatus=(?P<status>\w+)(?: \((?P<reason>.*)\))?$")
+# 'to=<bob@<redacted>>': admins redact addresses with a nested <...>; a fragment may lack the queue id and to=
+_ADDR = r"(?:[^<>]|<[^<>]*>)*"
+_DELIVERY = re.compile(rf"^(?:(?P<qid>\w+): )?(?:to=<(?P<to>{_ADDR})>,\s*)?(?:orig_to=<{_ADDR}>,\s*)?.*?"
+                       r"\brelay=(?P<relay>[^,\s]+),.*?\bstatus=(?P<status>\w+)(?: \((?P<reason>.*)\))?$")
 _REJECT = re.compile(r"^(?:\w+|NOQUEUE): (?:reject|milter-reject): (?P<stage>\w+) from (?P<client>[^:]*?\[?[\w.:]+\]?)(?::\d+)?: "
-                     r"(?P<reply>.*?)(?:; from=<(?P<from>[^>]*)>)?(?: to=<(?P<to>[^>]*)>)?(?: proto=.*)?$")
+                     r"(?P<reply>.*?)(?:; from=<(?P<from>[^>]*)>,?)?(?: to=<(?P<to>[^>]*)>,?)?(?: proto=.*)?$")
 _SASL_FAIL = re.compile(r"^warning: (?P<client>\S*?)\[(?P<ip>[^\]]+)\]: SASL (?P<mech>\S+) authentication failed: "
                         r"(?P<why>[^,]*)(?:, sasl_username=(?P<user>\S+))?")
 _CLIENT = re.compile(r"^(?P<qid>\w+): client=(?P<client>\S*?)\[(?P<ip>[^\]]+)\](?:.*?sasl_username=(?P<user>\S+))?")
@@ -51,32 +54,49 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
     lines = NumberedLines(src, progress)
     ids = _Ids()
     first_ts = last_ts = ""
+    marks = TimeMarks()  # one time stamp per 10 minutes with lines
     local_seen = set(ev.local_domains())
+    undated = 0
     for line_no, raw in lines:
         m = MAILLOG.match(raw.rstrip("\r\n"))
-        if not m:
+        if m:
+            prog, msg, stamp = m.group("prog"), m.group("msg").rstrip(), m.group("ts")
+        elif DELIVERY_FRAGMENT.match(raw):  # ' to=<...>, relay=..., status=...' pasted without its start
+            prog, msg, stamp = "smtp", raw.strip(), None
+        else:
             if raw.strip() and "postfix" in raw:
                 result.skip(line_no)
             continue
-        result.records += 1
-        last_ts = m.group("ts")
-        first_ts = first_ts or last_ts
-        prog, msg = m.group("prog"), m.group("msg")
-        if "/smtpd" in prog or "/postscreen" in prog or "/submission" in prog:
+        if stamp:
+            last_ts = stamp
+            if not first_ts:
+                first_ts = stamp
+                marks.width = 15 if stamp[:1].isdigit() else 11  # '2021-04-21T17:1' or 'Nov 27 06:1'
+            marks.add(stamp)
+        else:
+            undated += 1
+        daemon = prog[prog.rfind("/") + 1:]
+        if daemon in ("smtpd", "postscreen"):
             _smtpd_line(ev, msg, ids, label, line_no)
-        elif "/qmgr" in prog:
+        elif daemon == "qmgr":
             f = _FROM.match(msg)
             if f:
                 ids.remember(ids.sender, f.group("qid"), f.group("from").lower())
-        elif "/bounce" in prog:
+        elif daemon == "bounce":
             if _BOUNCE.match(msg):
                 ev.note("ndr_sent", label, line_no, msg)
-        else:
-            _delivery_line(ev, msg, ids, label, line_no, last_ts, local_seen)
+        elif not _delivery_line(ev, msg, ids, label, line_no, last_ts, local_seen):
+            result.skip(line_no)  # a delivery line we could not take apart: said, never silently dropped
+            continue
+        result.records += 1
+    if undated:
+        result.problems.append(f"{undated} line(s) carry no date and time (copied from 'docker logs' or "
+                               "'journalctl -o cat'?): the time the log covers is not known")
     ev.platforms["postfix"] += result.records
     if first_ts:
-        ev.add_span("delivery", label, first_ts, last_ts)
-    result.finish(lines.ended_cleanly(lambda last: MAILLOG.match(last) is not None), lines.count)
+        ev.add_span("delivery", label, first_ts, last_ts, marks.values())
+    result.finish(lines.ended_cleanly(lambda last: MAILLOG.match(last) is not None
+                                      or DELIVERY_FRAGMENT.match(last) is not None), lines.count)
     return result
 
 
@@ -122,15 +142,16 @@ def _smtpd_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int) -> 
             ev.group("auth_user", c.group("user")).ips.add(c.group("ip"))
 
 
-def _delivery_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int, ts: str, local_seen: set[str]) -> None:
+def _delivery_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int, ts: str, local_seen: set[str]) -> bool:
+    """Read one smtp/lmtp/local delivery line; False when it names a status we could not take apart."""
     d = _DELIVERY.match(msg)
     if d is None:
         sasl = _CLIENT_SASL.match(msg)
         if sasl:  # our smtp client could not log on to the relay host
             ev.reply(sasl.group("reason"), "outbound", "maillog", label, line_no, shown=msg)
             ev.counts["delivery_failures"] += 1
-        return
-    qid, to, relay, status = d.group("qid"), d.group("to").lower(), d.group("relay"), d.group("status")
+        return " status=" not in msg
+    qid, to, relay, status = d.group("qid") or "", (d.group("to") or "").lower(), d.group("relay"), d.group("status")
     rdom = domain_of(to)
     local = relay.split("[", 1)[0] in LOCAL_RELAYS or relay.startswith(("private/", "127.0.0.1", "[127.0.0.1]"))
     if status == "sent":
@@ -148,14 +169,18 @@ def _delivery_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int, 
                 stat.add(rdom)
                 if stat.want_sample():
                     stat.samples.append(Line(label, line_no, clip(msg)))
-        return
+        return True
     reason = d.group("reason") or status
     sender = ids.sender.get(qid, "?")
     bounce = sender != "?" and is_null_sender(sender)
     ev.reply(reason, "outbound", "maillog", label, line_no, subject=rdom, shown=msg, counted=not bounce)
+    if status == "bounced" and not bounce:
+        ev.counts["bounced_own"] += 1  # a non-delivery report goes back to our sender
     if not local:
         ev.counts["delivery_failures"] += 1
-        ev.fail_hours[ts[:13] if ts[:1].isdigit() else ts[:9]] += 1
+        if ts:
+            ev.fail_hours[ts[:13] if ts[:1].isdigit() else ts[:9]] += 1
+    return True
 
 
 _ENTRY = re.compile(r"^(?P<qid>[0-9A-Za-z]{5,})(?P<flag>[*!#]?)\s+(?P<size>\d+)\s+(?P<when>\w{3} \w{3}\s+\d+ \d\d:\d\d:\d\d)"

@@ -192,9 +192,11 @@ def read_postfix_queue(src: TextSource, info: Sniffed, ev: Evidence, progress: P
             arrival = int(item.get("arrival_time") or 0)
         except (TypeError, ValueError):
             arrival = 0
-        postfix_message(ev, label, line_no, clip(raw.strip()), queue, sender, arrival,
-                        [(str(r.get("address", "")), str(r.get("delay_reason", "") or "")) for r in recipients],
-                        destinations, "postfix_queue")
+        rcpts = [(str(r.get("address", "")), str(r.get("delay_reason", "") or "")) for r in recipients]
+        # shown as evidence: the reason first, not cut off behind the JSON's other keys
+        shown = f"{queue} {item.get('queue_id', '')} from <{sender}>: " + "; ".join(
+            f"{address}: {reason}" if reason else address for address, reason in rcpts[:3])
+        postfix_message(ev, label, line_no, clip(shown), queue, sender, arrival, rcpts, destinations, "postfix_queue")
     destinations.flush(ev)
     result.finish(lines.ended_cleanly(lambda last: last.strip().endswith("}")), lines.count)
     return result

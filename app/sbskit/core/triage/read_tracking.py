@@ -12,9 +12,11 @@ from __future__ import annotations
 import csv
 import itertools
 
+from sbskit.core.triage.direction import inbound_refusal
 from sbskit.core.triage.errtext import is_not_found
 from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind, is_null_sender
 from sbskit.core.triage.readers_base import ReadResult, fields_header, safe_rows
+from sbskit.core.triage.tally import MAX_MARKS
 from sbskit.core.triage.sniff import Sniffed
 from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
 
@@ -29,6 +31,7 @@ ALIASES = {
     "status": ("recipientstatus",),
     "sender": ("senderaddress", "sender"),
     "return_path": ("returnpath",),
+    "context": ("sourcecontext",),
 }
 REQUIRED = ("event", "recipients", "sender")
 MSGID_MEMORY = 200_000  # internal message ids remembered to link FAIL events to the sending IP
@@ -87,6 +90,7 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
     i_rp = cols.get("return_path", -1)
     i_mid = cols.get("internal_id", -1)
     i_time = cols.get("time", -1)
+    i_ctx = cols.get("context", -1)
     first_time = pending[i_time] if pending is not None and 0 <= i_time < len(pending) else ""
     last_time = first_time
     if pending is not None and i_sip >= 0 and len(pending) > i_sip and ip_kind(pending[i_sip]) in ("lan", "public"):
@@ -99,6 +103,9 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
     note, wants, group, counts, fail_hours = ev.note, ev.wants, ev.group, ev.counts, ev.fail_hours
     reply = ev.replies.add
     records = delivered = sent = failures = 0
+    marks: list[str] = []
+    mark_key, previous_stamp = "\0", ""
+    starts = str.startswith
     n = 0
     row: list[str] = []
     last_ok: list[str] = pending if pending is not None else []
@@ -115,6 +122,14 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                     continue
                 records += 1
                 last_ok = row
+                if i_time >= 0:  # first and last stamp of each 10 minutes with lines: holes are no coverage
+                    stamp = row[i_time]
+                    if not starts(stamp, mark_key):  # no slice per row: the hot loop
+                        mark_key = stamp[:15] or "\0"  # an empty stamp must not match every later one
+                        if len(marks) < MAX_MARKS:
+                            marks.append(previous_stamp)
+                            marks.append(stamp)
+                    previous_stamp = stamp
                 e = row[i_ev]
                 if e == "RECEIVE":
                     if i_cip < 0 or (i_src >= 0 and row[i_src] != "SMTP"):
@@ -176,6 +191,9 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                     status = row[i_stat] if i_stat >= 0 else ""
                     rcpts = row[i_rcpt]
                     rdom = rcpts[rcpts.rfind("@") + 1:].split(";", 1)[0].lower()
+                    # our own agents refusing an inbound sender: the filters work, no cause of ours
+                    ours = inbound_refusal(ev, row[i_ctx] if i_ctx >= 0 else "", row[i_cip] if i_cip >= 0 else "",
+                                           row[i_sip] if i_sip >= 0 else "")
                     if e == "FAIL" and is_not_found(status):
                         source = msgid_ip.get(row[i_mid], "") if i_mid >= 0 else ""
                         if not source:
@@ -190,11 +208,11 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                             stat.samples.append(_line(label, reader.line_num, row))
                         note("rcpt_not_found", label, reader.line_num)
                         # our categorizer's RecipNotFound is about our own recipients; a remote 5.1.1 comes via SMTP
-                        remote = i_src >= 0 and row[i_src] == "SMTP" and rdom not in local_seen
+                        remote = i_src >= 0 and row[i_src] == "SMTP" and rdom not in local_seen and not ours
                         reply(status, "outbound" if remote else "inbound", "tracking", label, reader.line_num, 1,
                               rdom, row)
                     elif status:
-                        inbound = rdom in local_seen
+                        inbound = ours or rdom in local_seen
                         reply(status, "inbound" if inbound else "outbound", "tracking", label, reader.line_num, 1,
                               rdom, row)
                         if not inbound:
@@ -214,6 +232,6 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
         ev.platforms["exchange"] += records
         last_time = last_ok[i_time] if 0 <= i_time < len(last_ok) else last_time
         if first_time:
-            ev.add_span("delivery", label, first_time, last_time)
+            ev.add_span("delivery", label, first_time, last_time, [m for m in marks if m] + [previous_stamp])
     result.finish(ended, reader.line_num)
     return result

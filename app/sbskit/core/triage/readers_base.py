@@ -31,7 +31,7 @@ class ReadResult:
                 f"{self.skipped} line(s) could not be read (first at line {self.first_skipped}) and were skipped"
             )
         if self.records == 0:
-            self.problems.append("no records: the file holds only headers")
+            self.problems.append("no records: only the header lines (the day had no mail, or the copy is cut)")
 
 
 def column_map(names: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, int]:

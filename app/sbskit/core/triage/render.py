@@ -66,8 +66,13 @@ def plan_text(steps: list[dict], indent: str = "    ") -> list[str]:
 def live_lines(result: TriageResult) -> list[str]:
     """One sentence per live check that ran ('... is listed on 2 of 9 lists: ...')."""
     live = result.live.as_dict() if result.live is not None else {}
-    names = {"blacklist": "Blocklist check", "relay": "Relay test"}
-    return [f"{names[key]}: {entry['summary']}" for key, entry in live.items()]
+    names = {"blacklist": "Blocklist check", "relay": "Relay test", "maildns": "Mail DNS check"}
+    lines = []
+    for key, entry in live.items():
+        lines.append(f"{names[key]}: {entry['summary']}")
+        lines.extend(f"  {c['id']}: {c['status']} \u2014 {c['title']}" + (f": {c['detail']}" if c["detail"] else "")
+                     for c in entry.get("checks", []) if c["status"] != "ok")
+    return lines
 
 
 def reply_lines(reply: dict) -> list[str]:
@@ -78,7 +83,7 @@ def reply_lines(reply: dict) -> list[str]:
     lines = [f"  {reply['count']:>5} \u00d7 {reply['code'] or '---'}  {reply['title']}  [{direction}; {where}{subjects}]",
              f"          \u201c{reply['text']}\u201d",
              f"          Means: {reply['meaning']}"]
-    if reply["fix"] and reply["direction"] == "outbound":
+    if reply["fix"]:
         lines.append(f"          Fix: {reply['fix']}")
     if reply.get("aside"):
         lines.append(f"          ({reply['aside']} of them are bounces to made-up addresses: no cause of ours)")
@@ -126,7 +131,7 @@ def to_text(result: TriageResult) -> str:
         if finding.evidence:
             out.append("   Evidence:")
             out.extend(f"     {line.where()}: {line.text}" for line in finding.evidence)
-        out.append(f"   Action plan ({result.platform.name if result.platform else 'platform not known'}):")
+        out.append(f"   Action plan ({finding.platform or (result.platform.name if result.platform else 'platform not known')}):")
         out.extend(plan_text(finding.plan, "     "))
         out.append("")
     if result.missing:
@@ -165,7 +170,7 @@ def _replies_html(result: TriageResult) -> str:
     esc = html.escape
     rows = "".join(
         f"<tr><td>{r['count']}</td><td>{esc(r['code'])}</td><td><b>{esc(r['title'])}</b><br>{esc(r['text'])}</td>"
-        f"<td>{esc(r['meaning'])}{('<br><i>Fix:</i> ' + esc(r['fix'])) if r['fix'] and r['direction'] == 'outbound' else ''}</td>"
+        f"<td>{esc(r['meaning'])}{('<br><i>Fix:</i> ' + esc(r['fix'])) if r['fix'] else ''}</td>"
         f"<td>{esc(', '.join(r['sources']))}</td></tr>"
         for r in result.replies[:25]
     )
@@ -203,7 +208,7 @@ def add_to_report(report: Report, result: TriageResult) -> None:
         label = "" if result.outcome == "cause" else " \u2014 possible, not confirmed"
         body = (f"<p>{esc(f.summary)}</p><ul>{reasons}</ul>"
                 + (f"<p><b>Evidence</b></p><pre>{esc(evidence)}</pre>" if evidence else "")
-                + f"<p><b>Action plan</b></p>{_plan_html(f.plan)}")
+                + f"<p><b>Action plan</b>{(' (' + esc(f.platform) + ')') if f.platform else ''}</p>{_plan_html(f.plan)}")
         report.add_html_section(f"{rank}. {f.title} ({_pct(f.confidence)}){label}", body)
     if result.missing:
         items = "".join(

@@ -41,7 +41,9 @@ class Pattern:
     category: str
     cause: str | None
     meaning: str
-    fix: str
+    fix: str  # what to do when a receiver says it about our mail (Exchange wording)
+    fix_postfix: str  # the same for a Postfix server ('' : the fix above fits both)
+    inbound_fix: str  # what to do when our own server says it and that is our problem ('' : nothing)
     inbound: str
     inbound_cause: str | None
     lists: str
@@ -79,6 +81,8 @@ def _compile(entry: dict) -> Pattern:
         cause=entry.get("cause"),
         meaning=entry["meaning"],
         fix=entry["fix"],
+        fix_postfix=entry.get("fix_postfix", ""),
+        inbound_fix=entry.get("inbound_fix", ""),
         inbound=entry.get("inbound", ""),
         inbound_cause=entry.get("inbound_cause"),
         lists=entry.get("list", ""),
@@ -122,6 +126,16 @@ class Reply:
         if self.pattern is None:
             return None
         return self.pattern.inbound_cause if direction == "inbound" else self.pattern.cause
+
+    def fix(self, direction: str, platform: str = "") -> str:
+        """The fix for our side: the Postfix wording on Postfix; for our own server's answers only when
+        that answer is our problem (an inbound fix), else '' (the filter works, nothing to do)."""
+        p = self.pattern
+        if p is None:
+            return ""
+        if direction == "inbound":
+            return p.inbound_fix
+        return p.fix_postfix if platform == "postfix" and p.fix_postfix else p.fix
 
     def meaning(self, direction: str) -> str:
         if self.pattern is None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -89,8 +88,9 @@ class TrackingLog:
 
     def add(self, event: str, source: str, sender: str, recipients: list[str], client_ip: str = "",
             status: str = "", return_path: str | None = None, subject: str = "", connector: str = "",
-            internal_id: int | None = None) -> int:
-        """Append one event; events of one message share ``internal_id`` (returned for the next call)."""
+            internal_id: int | None = None, context: str | None = None, server_ip: str | None = None) -> int:
+        """Append one event; events of one message share ``internal_id`` (returned for the next call).
+        ``context`` and ``server_ip`` override the source-context and server-ip columns."""
         if internal_id is None:
             self.counter += 1
             internal_id = self.counter
@@ -98,9 +98,9 @@ class TrackingLog:
             "date-time": self.clock.tick(self.rng, self.gap),
             "client-ip": client_ip,
             "client-hostname": "" if not client_ip else ("mail." + outside_domain(self.rng) if not client_ip.startswith("192.168.") else "PC-" + client_ip.rsplit(".", 1)[1]),
-            "server-ip": SERVER_IP,
+            "server-ip": SERVER_IP if server_ip is None else server_ip,
             "server-hostname": SERVER_NAME,
-            "source-context": "08DB1C2A3F4E5D6C;250 2.6.0" if source == "SMTP" else "",
+            "source-context": context if context is not None else ("08DB1C2A3F4E5D6C;250 2.6.0" if source == "SMTP" else ""),
             "connector-id": connector or (f"{SERVER_NAME}\\Default Frontend {SERVER_NAME}" if event == "RECEIVE" and source == "SMTP" else ""),
             "source": source,
             "event-id": event,
@@ -269,7 +269,7 @@ def scenario_authenticated_relay(folder: Path, seed: int = 7) -> list[Path]:
         [{"Identity": f"{SERVER_NAME}\\{100 + i}", "DeliveryType": "DnsConnectorDelivery", "Status": "Retry",
           "MessageCount": rng.randint(20, 300), "NextHopDomain": d, "Velocity": 0,
           "LastError": "451 4.7.0 Temporary server error. Please try again later. PRX5" if i % 2 else
-          f"550 5.7.1 Service unavailable; Client host [198.51.100.77] blocked using zen.spamhaus.org"}
+          "550 5.7.1 Service unavailable; Client host [198.51.100.77] blocked using zen.spamhaus.org"}
          for i, d in enumerate(("gmail.example.com", "yahoo.example.com", "outlook.example.com", "web.example.de"))]
     )
     return [

@@ -38,6 +38,7 @@ FORMAT_NAMES = {
     "postfix_mailq": "Postfix queue (mailq)",
     "postfix_maillog": "Postfix maillog",
     "ndr_text": "Non-delivery report (bounce text)",
+    "queue_lasterror": "Exchange queue LastError (pasted)",
 }
 
 # which kind of evidence each format is (the CLI options name these kinds)
@@ -60,6 +61,7 @@ FORMAT_KIND = {
     "postfix_mailq": "queue-export",
     "postfix_maillog": "tracking-log",
     "ndr_text": "ndr",
+    "queue_lasterror": "queue-export",
 }
 
 
@@ -118,28 +120,6 @@ def _classify_csv(header: list[str]) -> str | None:
 
 
 _FILTERLOG = re.compile(r"(?:filterlog(?:\[\d+\])?:\s*)?\d+,[^,]*,[^,]*,[^,]*,[^,]+,\w+,(?:pass|block|reject),(?:in|out),[46],")
-_PROTO_COMMANDS = ("EHLO", "HELO", "MAIL FROM", "RCPT TO", "AUTH", "STARTTLS", "DATA", "QUIT")
-
-
-def _protocol_direction(lines: list[str]) -> str:
-    """'send' when our side issues the SMTP commands, else 'receive'."""
-    sent = received = 0
-    for line in lines:
-        if line.startswith("#"):
-            continue
-        try:
-            row = next(csv.reader([line]))
-        except (csv.Error, StopIteration):
-            continue
-        if len(row) < 8:
-            continue
-        event, data = row[6], row[7].upper()
-        if data.startswith(_PROTO_COMMANDS):
-            if event == ">":
-                sent += 1
-            elif event == "<":
-                received += 1
-    return "send" if sent > received else "receive"
 
 
 def classify_text(lines: list[str]) -> tuple[str | None, str]:
@@ -180,7 +160,7 @@ def classify_text(lines: list[str]) -> tuple[str | None, str]:
         if "eventid" in fields and ("recipientaddress" in fields or "senderaddress" in fields):
             return ("exchange_tracking" if fields_sep == "," else "exchange2003_tracking"), version
         if "sessionid" in fields and "event" in fields and "data" in fields:
-            direction = _protocol_direction(lines)
+            direction = shapes.protocol_direction(lines)
             return ("smtp_send_log" if direction == "send" else "smtp_receive_log"), version
         if "csmethod" in fields and ("cip" in fields or "sip" in fields):
             methods = set()
@@ -214,8 +194,11 @@ def classify_text(lines: list[str]) -> tuple[str | None, str]:
     postfix = shapes.postfix_kind(data)
     if postfix:
         return postfix, version
+    if shapes.has_lasterror(data) and not shapes.powershell_kind(data)[0]:  # a LastError pasted alone or with a few
+        # header-less protocol lines (a whole Get-Queue table or list is read as one)
+        return "queue_lasterror", version
     if shapes.headerless_protocol(data):
-        direction = _protocol_direction(data)
+        direction = shapes.protocol_direction(data)
         return ("smtp_send_log" if direction == "send" else "smtp_receive_log"), "headerless"
     pasted, _style = shapes.powershell_kind(data)
     if pasted:

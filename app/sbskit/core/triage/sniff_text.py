@@ -14,20 +14,34 @@ import re
 _ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 _DASHES = re.compile(r"^\s*-{2,}(?:\s+-{2,})*\s*$")
 _LIST_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9]*)\s+:(?:\s(.*))?$")
+# Postfix's daemons: a syslog name that ends in one of them is Postfix whatever comes before the last '/'
+# (postfix/smtp, postfix/submission/smtpd, postfix-out/smtp, example.com/smtp, server1-1/smtp)
+POSTFIX_DAEMONS = ("smtp|smtpd|lmtp|qmgr|oqmgr|cleanup|bounce|defer|trace|pickup|local|virtual|pipe|error|retry|discard|"
+                   "postscreen|dnsblog|tlsproxy|anvil|master|scache|showq|verify|proxymap|tlsmgr|trivial-rewrite|"
+                   "flush|spawn|sendmail|postdrop|postqueue|postsuper|postfix-script|postlog|qmqpd")
+# the date and host are optional: 'docker logs' and 'journalctl -o cat' print lines without them; a
+# 'docker compose logs' line starts with the service name and a bar
 MAILLOG = re.compile(
-    r"^(?P<ts>[A-Z][a-z]{2}\s+\d{1,2}\s\d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)"
-    r"\s+(?P<host>\S+)\s+(?P<prog>postfix[\w.-]*(?:/[\w./-]+)?)\[\d+\]:\s(?P<msg>.*)$")
+    r"^(?:[\w.-]+\s+\|\s+)?"
+    r"(?:(?P<ts>[A-Z][a-z]{2}\s+\d{1,2}\s\d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)"
+    r"\s+(?P<host>\S+)\s+)?"
+    rf"(?P<prog>(?:[\w.-]+/)+(?:{POSTFIX_DAEMONS})|postfix[\w.-]*(?:/[\w./-]+)?)\[\d+\]:\s(?P<msg>.*)$")
+# a piece of a delivery line pasted without its start: ' to=<a@b>, relay=..., status=deferred (...)' or 'relay=...'
+DELIVERY_FRAGMENT = re.compile(r"^\s*(?:[0-9A-Za-z]{5,}:\s+)?(?:to=<.*?>,\s*(?:orig_to=<.*?>,\s*)?)?relay=[^,\s]+,.*?\bstatus=\w+")
 MAILQ_HEAD = re.compile(r"^-Queue ID-\s+--Size--")
 NDR_MARKERS = ("diagnostic-code:", "remote server returned", "the mail system", "delivery has failed to these recipients",
                "permanent fatal errors", "created automatically by mail delivery software", "smtp error from remote",
                "the error that the other server returned was", "undeliverable", "delivery status notification",
                "i'm sorry to have to inform you", "could not be delivered to one or more recipients",
                "diagnostic information for administrators", "generating server:", "rejected your message",
-               "#smtp#", "final-recipient:")
+               "#smtp#", "final-recipient:", "could not be reached", "did not reach some or all of the intended recipients")
 
 QUEUE_COLUMNS = {"identity", "deliverytype", "status", "messagecount", "nexthopdomain"}
 MESSAGE_COLUMNS = {"fromaddress", "status", "queue"}
 TRACKING_COLUMNS = {"eventid", "sender"}
+# properties only Get-MessageTrackingLog prints (a table with other columns than EventId is still one)
+TRACKING_ONLY = {"eventid", "sourcecontext", "recipientstatus", "internalmessageid", "messagesubject", "clienthostname",
+                 "serverhostname", "totalbytes", "connectorid"}
 
 
 def _norm(name: str) -> str:
@@ -81,7 +95,8 @@ def powershell_kind(lines: list[str]) -> tuple[str | None, str]:
             return "get_queue_table", style
         if MESSAGE_COLUMNS <= names or {"fromaddress", "identity"} <= names:
             return "get_message_table", style
-        if TRACKING_COLUMNS <= names or {"eventid", "recipients"} <= names:
+        if TRACKING_COLUMNS <= names or {"eventid", "recipients"} <= names or (
+                names & TRACKING_ONLY and names & {"sender", "recipients", "recipientstatus"}):
             return "tracking_table", style
     return None, ""
 
@@ -109,21 +124,91 @@ def postfix_kind(lines: list[str]) -> str | None:
     first = body[0].strip()
     if MAILQ_HEAD.match(first) or first.startswith("Mail queue is empty"):
         return "postfix_mailq"
-    hits = sum(1 for ln in body if MAILLOG.match(ln))
+    hits = sum(1 for ln in body if MAILLOG.match(ln) or DELIVERY_FRAGMENT.match(ln))
     if hits and hits >= len(body) // 5:
         return "postfix_maillog"
     return None
 
 
+# Postfix's reply of a remote server in a bounce, however the text was wrapped: 'host mx.x[192.0.2.5] said: 550'
+POSTFIX_SAID = re.compile(r"\bhost\s+[^\s\[]+\s*\[[^\]]*\]\s*(?:said|refused to talk to me):\s*[45]\d\d\b", re.I)
+EX2003_REPLY = re.compile(r"<[^\s<>#]+\s+#[45]\.\d{1,3}\.\d{1,3}>")
+
+
 def is_ndr(lines: list[str]) -> bool:
     text = "\n".join(lines[:400]).lower()
+    flat = " ".join(text.split())
+    if POSTFIX_SAID.search(flat) or (EX2003_REPLY.search(flat) and "could not be reached" in flat):
+        return True  # a bounce or a fragment of one: the reply itself is the evidence
     marks = sum(1 for m in NDR_MARKERS if m in text)
-    has_reply = re.search(r"\b[45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b|\b[45]\d\d [A-Za-z]", text) is not None
+    has_reply = re.search(r"\b[45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b|\b[45]\d\d [A-Za-z]", flat) is not None
     return has_reply and (marks >= 2 or "diagnostic-code:" in text or "remote server returned" in text)
 
 
+_SYSLOG_LINE = re.compile(r"^(?:[A-Z][a-z]{2}\s+\d{1,2}\s\d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\S*)\s+\S+\s+"
+                          r"(?P<prog>[^\s\[:]+)(?:\[\d+\])?:\s")
+_EXIM_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? (?:[+-]\d{4} )?(?:\[\d+\] )?\w{6}-\w{6}-\w{2,4} ")
+_XML_START = re.compile(r"^<(?:\?xml|[A-Za-z][\w:.-]*(?:\s[^>]*)?/?>)")
+
+_PROTO_COMMANDS = ("EHLO", "HELO", "MAIL FROM", "RCPT TO", "AUTH", "STARTTLS", "DATA", "QUIT")
+_LISTENING_PORTS = ("25", "587", "465", "2525", "717")
+
+
+def _port(endpoint: str) -> str:
+    return endpoint.rsplit(":", 1)[1] if ":" in endpoint else ""
+
+
+def protocol_direction(lines: list[str]) -> str:
+    """'send' when our side issues the SMTP commands, else 'receive'.
+
+    Lines without commands (a pasted TLS failure) still tell: the side on port 25/587 is the
+    server (our local endpoint there: a receive log), and receive connectors are named
+    'SERVER\\Connector' while send connectors carry a plain name ('Outbound to Office 365')."""
+    sent = received = 0
+    send_hints = receive_hints = 0
+    for line in lines:
+        if line.startswith("#"):
+            continue
+        try:
+            row = next(csv.reader([line]))
+        except (csv.Error, StopIteration):
+            continue
+        if len(row) < 8:
+            continue
+        event, data = row[6], row[7].upper()
+        if data.startswith(_PROTO_COMMANDS):
+            if event == ">":
+                sent += 1
+            elif event == "<":
+                received += 1
+        local, remote = _port(row[4]), _port(row[5])
+        if local in _LISTENING_PORTS and remote not in _LISTENING_PORTS:
+            receive_hints += 1
+        elif remote in _LISTENING_PORTS and local not in _LISTENING_PORTS:
+            send_hints += 1
+        elif row[1]:
+            if "\\" in row[1]:
+                receive_hints += 1
+            else:
+                send_hints += 1
+    if sent != received:
+        return "send" if sent > received else "receive"
+    return "send" if send_hints > receive_hints else "receive"
+
+
+# Exchange's queue LastError wordings (Queue Viewer, Get-Queue): the outer code, then the next hop's answer
+LASTERROR = re.compile(
+    r"^\s*(?:LastError\s*:\s*)?[45]\d\d[ .][45]\.\d{1,3}\.\d{1,3}\s.*?(?:primary target IP address responded with"
+    r"|attempted failover to alternate host|the last endpoint attempted was|DNS query failed\. The error was"
+    r"|error encountered while communicating with primary target|SMTPSEND\.)", re.I)
+
+
+def has_lasterror(lines: list[str]) -> bool:
+    return any(LASTERROR.match(line) for line in lines[:400])
+
+
 def looks_like(lines: list[str]) -> str:
-    """One line naming what a file the triage cannot read looks like."""
+    """One line naming what a file the triage cannot read looks like (what it is, not a guess at a format)."""
     body = [ln.strip() for ln in lines[:100] if ln.strip()]
     first = body[0] if body else ""
     low = "\n".join(body).lower()
@@ -131,17 +216,29 @@ def looks_like(lines: list[str]) -> str:
         return "an RTF document: save it as plain text (.txt) and add that"
     if low.startswith(("<!doctype html", "<html")) or "<body" in low[:2000]:
         return "a web page (HTML), not a log: save the log itself"
-    if first.startswith("<?xml") or first.startswith("<"):
+    if _XML_START.match(first) and "</" in low:
         return "an XML file, not a log or export the triage reads (export the events as CSV)"
     if first.startswith(("{", "[")):
         return "JSON, but not 'postqueue -j' output (one object per line with queue_id and recipients)"
+    syslog = [m.group("prog") for m in map(_SYSLOG_LINE.match, body) if m]
+    if syslog and len(syslog) >= len(body) // 2:
+        programs = ", ".join(sorted(set(syslog))[:4])
+        return (f"a syslog file, but its lines come from {programs}, not from Postfix's smtp/smtpd: add the mail log "
+                "(/var/log/mail.log, or 'journalctl -u postfix')")
+    if sum(1 for line in body if _EXIM_LINE.match(line)) >= max(1, len(body) // 2):
+        return ("an Exim main log: the triage reads Exchange and Postfix logs; add the bounce messages (with the "
+                "remote server's SMTP error) instead")
     if re.search(r"^(received|from|to|subject|date|message-id|mime-version):", low, re.M):
         return "an e-mail message, but not a non-delivery report (no SMTP error in it): add the bounce itself"
     if "event id" in low or "eventid" in low and "level" in low:
         return "a Windows event log export: the triage reads message tracking and protocol logs, not events"
     if re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ", first) and " get " in low:
         return "an IIS web-site log, not the SMTP service's log"
-    if "," in first and len(first.split(",")) >= 3:
+    try:
+        columns = [len(next(csv.reader([line]), [])) for line in body[:20] if "," in line]
+    except csv.Error:
+        columns = []
+    if columns and columns[0] >= 3 and (len(body) == 1 or columns.count(columns[0]) >= 2):
         return f"a CSV file whose columns are not a known export (first line {first[:60]!r})"
     return f"text the triage does not know (it starts with {first[:60]!r})"
 

@@ -32,6 +32,10 @@ SOURCE_NAMES = {
 }
 
 
+SOURCE_PLATFORM = {"queue": "exchange", "message": "exchange", "tracking": "exchange", "send": "exchange",
+                   "receive": "exchange", "postfix_queue": "postfix", "maillog": "postfix"}
+
+
 @dataclass
 class ReplyGroup:
     """All occurrences of one reply (same code and text pattern, same direction)."""
@@ -50,7 +54,14 @@ class ReplyGroup:
     def cause(self) -> str | None:
         return self.reply.cause(self.direction)
 
-    def as_dict(self) -> dict:
+    @property
+    def platform(self) -> str:
+        """'postfix' or 'exchange' when the sources say which mail system logged the reply, else ''."""
+        kinds = {SOURCE_PLATFORM.get(s, "") for s in self.sources} - {""}
+        return kinds.pop() if len(kinds) == 1 else ""
+
+    def as_dict(self, platform: str = "") -> dict:
+        """``platform``: the mail system of the evidence as a whole, for replies whose source does not say."""
         p = self.reply.pattern
         return {
             "code": self.reply.code,
@@ -65,7 +76,8 @@ class ReplyGroup:
             "title": p.title if p else "Unknown reply",
             "meaning": self.reply.meaning(self.direction),
             "cause": self.cause,
-            "fix": p.fix if p else "",
+            "fix": self.reply.fix(self.direction, self.platform or platform),
+            "platform": self.platform or platform,
             "list": p.lists if p else "",
             "mail_dns_check": bool(p and p.mail_dns_check and self.direction == "outbound"),
             "subjects": sorted(self.subjects)[:MAX_SUBJECTS],
@@ -196,39 +208,87 @@ def parse_times(text: str) -> list[datetime]:
     return []
 
 
+GAP_HOURS = 2.0  # a stretch without any line longer than this is a hole in the log, not coverage
+MAX_MARKS = 100_000  # time marks kept per log file (one per 10 minutes that has lines)
+
+
 @dataclass
 class Span:
-    """The first and last moment one log file covers."""
+    """The time one log file covers: first and last moment, and the stretches that have lines.
+
+    ``pieces`` are the runs of lines with no hole longer than GAP_HOURS between them: two
+    excerpts pasted into one file (08:00-08:09 and 17:30-17:44) cover 0.4 h, not 9.7 h."""
 
     kind: str  # "delivery" (tracking, maillog), "protocol", "queue"
     file: str
     first: datetime
     last: datetime
+    pieces: list[tuple[datetime, datetime]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.pieces:
+            self.pieces = [(self.first, self.last)]
 
     @property
     def hours(self) -> float:
-        return (self.last - self.first) / timedelta(hours=1)
+        return sum(((b - a) for a, b in self.pieces), timedelta()) / timedelta(hours=1)
+
+    @property
+    def largest_gap(self) -> float:
+        """Hours of the longest hole between two pieces (0 when the lines run without one)."""
+        gaps = [(self.pieces[i + 1][0] - self.pieces[i][1]) / timedelta(hours=1) for i in range(len(self.pieces) - 1)]
+        return max(gaps, default=0.0)
 
 
-def make_span(kind: str, file: str, first_text: str, last_text: str) -> Span | None:
+def _readings(text: str, first: datetime, last: datetime, order: int) -> datetime | None:
+    """The reading of a mark inside [first, last], day/month order as the first line was read."""
+    found = parse_times(text)
+    if len(found) > 1 and 0 <= order < len(found):
+        found = [found[order]] + found[:order] + found[order + 1:]
+    for t in found:
+        if t.year == 2000 and t < first:  # syslog: no year, the log ran over New Year
+            t = t.replace(year=2001)
+        if first <= t <= last:
+            return t
+    return None
+
+
+def make_span(kind: str, file: str, first_text: str, last_text: str, marks=()) -> Span | None:
     """The span between two timestamps; with ambiguous dates the shortest non-negative reading
-    (never overstate how much a log covers). Syslog times without a year may wrap at New Year."""
+    (never overstate how much a log covers). Syslog times without a year may wrap at New Year.
+    ``marks``: timestamps seen along the way (one per 10 minutes with lines); holes between them
+    longer than GAP_HOURS are cut out of the coverage."""
     firsts, lasts = parse_times(first_text), parse_times(last_text)
     best: Span | None = None
-    for f in firsts:
+    order = 0
+    for index, f in enumerate(firsts):
         for l in lasts:
             if f.year == 2000 and l < f:  # syslog: no year, the log ran over New Year
                 l = l.replace(year=2001)
             if l < f:
                 continue
             if best is None or (l - f) < (best.last - best.first):
-                best = Span(kind, file, f, l)
+                best, order = Span(kind, file, f, l), index
+    if best is None or not marks:
+        return best
+    times = sorted({t for t in (_readings(m, best.first, best.last, order) for m in marks) if t is not None}
+                   | {best.first, best.last})
+    pieces: list[tuple[datetime, datetime]] = []
+    start = previous = times[0]
+    hole = timedelta(hours=GAP_HOURS)
+    for t in times[1:]:
+        if t - previous > hole:
+            pieces.append((start, previous))
+            start = t
+        previous = t
+    pieces.append((start, previous))
+    best.pieces = pieces
     return best
 
 
 def covered_hours(spans: list[Span], kind: str = "delivery") -> float:
-    """Hours covered by the union of the spans of one kind (overlapping files count once)."""
-    parts = sorted((s.first, s.last) for s in spans if s.kind == kind)
+    """Hours covered by the union of the spans' pieces of one kind (overlapping files count once)."""
+    parts = sorted(piece for s in spans if s.kind == kind for piece in s.pieces)
     total = timedelta()
     current: list[datetime] | None = None
     for first, last in parts:
@@ -241,3 +301,33 @@ def covered_hours(spans: list[Span], kind: str = "delivery") -> float:
     if current is not None:
         total += current[1] - current[0]
     return total / timedelta(hours=1)
+
+
+def largest_gap(spans: list[Span], kind: str = "delivery") -> float:
+    """The longest hole (hours) inside any one log of this kind."""
+    return max((s.largest_gap for s in spans if s.kind == kind), default=0.0)
+
+
+class TimeMarks:
+    """The first and last timestamp of every 10 minutes that have lines (texts, parsed at the end):
+    what make_span needs to find holes, at the cost of a slice and a comparison per line."""
+
+    __slots__ = ("width", "last", "previous", "texts")
+
+    def __init__(self, width: int = 15) -> None:
+        self.width = width  # '2026-11-27T06:1' (ISO) or 'Nov 27 06:1' (syslog, width 11)
+        self.last = ""
+        self.previous = ""  # the line before: the last one of its 10 minutes, where a hole starts
+        self.texts: list[str] = []
+
+    def add(self, text: str) -> None:
+        key = text[: self.width]
+        if key != self.last:
+            self.last = key
+            if len(self.texts) < MAX_MARKS:
+                self.texts.append(self.previous)
+                self.texts.append(text)
+        self.previous = text
+
+    def values(self):
+        return [t for t in self.texts if t] + ([self.previous] if self.previous else [])

@@ -38,7 +38,7 @@ KIND = {"ok": "good", "warning": "unknown", "problem": "bad", "error": "info"}
 LABEL = {"ok": "OK", "warning": "Warning", "problem": "PROBLEM", "error": "Could not tell"}
 COLUMNS = ["Status", "Check", "Finding"]
 COL_STATUS, COL_CHECK, COL_FINDING = range(3)
-PAGE_TITLE = "Mail DNS &health"
+PAGE_TITLE = "M&ail DNS health"  # Alt+H is the Help menu
 SHORT = {"mx": "MX", "spf": "SPF record", "spf-ip": "SPF for the sending IP", "dmarc": "DMARC", "dkim": "DKIM keys",
          "ptr": "Reverse DNS (PTR)", "mta-sts": "MTA-STS (info)", "tls-rpt": "TLS-RPT (info)", "bimi": "BIMI (info)"}
 
@@ -136,7 +136,7 @@ class MailDnsPanel(QWidget):
         self.selectors_edit.setAccessibleName("DKIM selectors")
         self.selectors_edit.setToolTip("DKIM selectors to check, separated by spaces or commas (the s= value in a "
                                        "sent message's DKIM-Signature header). Common ones are always tried.")
-        for label, edit in (("Mail domai&n:", self.domain_edit), ("Sending I&P:", self.ip_edit),
+        for label, edit in (("Mail domai&n:", self.domain_edit), ("Sendin&g IP:", self.ip_edit),
                             ("DKIM &selectors:", self.selectors_edit)):
             buddy = QLabel(label)
             buddy.setBuddy(edit)
@@ -145,7 +145,7 @@ class MailDnsPanel(QWidget):
             edit.textChanged.connect(lambda _t: self._validate_timer.start())
         row.addLayout(form, 1)
         buttons = QVBoxLayout()
-        self.check_button = QPushButton("Chec&k mail DNS")
+        self.check_button = QPushButton("Ch&eck mail DNS")
         self.check_button.setToolTip("Run every mail DNS check now (Enter in a field)")
         self.check_button.clicked.connect(self.start)
         self.cancel_button = QPushButton("Cancel")
@@ -186,10 +186,10 @@ class MailDnsPanel(QWidget):
         layout.addWidget(splitter, 1)
         self.tree.currentItemChanged.connect(lambda item, _prev: self.show_details(item))
         actions = QHBoxLayout()
-        self.copy_records_button = QPushButton("Cop&y records to publish")
+        self.copy_records_button = QPushButton("Copy records to pu&blish")
         self.copy_records_button.setToolTip("Copy the suggested DNS records (zone-file form) to the clipboard")
         self.copy_records_button.clicked.connect(self.copy_records)
-        self.copy_text_button = QPushButton("Copy &as text")
+        self.copy_text_button = QPushButton("Cop&y as text")
         self.copy_text_button.setToolTip("Copy every check, what receivers do, and the fixes as plain text")
         self.copy_text_button.clicked.connect(self.copy_text)
         actions.addWidget(self.copy_records_button)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from sbskit.core.dnsbl.catalogue import load_catalogue
+from sbskit.core.dnsbl.summary import Tally
 from sbskit.ui.common.theme import status_background, status_foreground
 
 COLUMNS = ["Target", "List", "Result", "Codes and meaning", "Reason (TXT) / detail", "Delist"]
@@ -35,7 +36,7 @@ def status_kind(result: dict[str, Any]) -> str:
 def result_label(result: dict[str, Any]) -> str:
     catalogue = load_catalogue()
     if result["status"] == "clean":
-        return "Not listed"
+        return "Not on this allow-list" if result.get("list_kind") == "allow-list" else "Not listed"
     if result["status"] == "listed":
         label = catalogue.category_label(result.get("category") or "listed")
         if result.get("verdict") == "good":
@@ -77,7 +78,7 @@ class ResultsTree(QTreeWidget):
         self._details: dict[str, QTreeWidgetItem] = {}
         self.items: list[dict[str, Any]] = []  # every streamed result, in arrival order
         self._news: dict[str, int] = {}  # rows that are not "clean", per group (they go first)
-        self.summary = self._empty_summary()
+        self.tally = Tally()
         self.targets: dict[str, dict[str, Any]] = {}  # target info (PTR, MX) by target
         QShortcut(QKeySequence.StandardKey.Copy, self, activated=self._copy_selection_signal)
         self.copy_selection = None  # set by the tab: a callable copying the selection
@@ -86,29 +87,14 @@ class ResultsTree(QTreeWidget):
         if self.copy_selection is not None:
             self.copy_selection()
 
-    @staticmethod
-    def _empty_summary() -> dict[str, Any]:
-        return {"lists": 0, "results": 0, "listed": 0, "allow_or_reputation": 0, "clean": 0, "errors": 0,
-                "error_reasons": {}, "_zones": set(), "_targets": set()}
-
-    def _count(self, item: dict[str, Any]) -> None:
-        """Running totals in the shape of ``engine.summarize`` (no re-scan per row)."""
-        s = self.summary
-        s["results"] += 1
-        s["_zones"].add(item["zone"])
-        s["_targets"].add(item["target"])
-        s["lists"] = len(s["_zones"])
-        if item["status"] == "clean":
-            s["clean"] += 1
-        elif item["status"] == "listed":
-            s["listed" if item.get("verdict") == "bad" else "allow_or_reputation"] += 1
-        else:
-            s["errors"] += 1
-            s["error_reasons"][item["error"]] = s["error_reasons"].get(item["error"], 0) + 1
+    @property
+    def summary(self) -> dict[str, Any]:
+        """Running totals in the shape of ``summary.summarize`` (counted as rows arrive, no re-scan)."""
+        return self.tally.summary()
 
     def clear_results(self) -> None:
         self._news.clear()
-        self.summary = self._empty_summary()
+        self.tally = Tally()
         self.clear()
         self._groups.clear()
         self._details.clear()
@@ -169,7 +155,22 @@ class ResultsTree(QTreeWidget):
             self._news[group] = position + 1
         else:
             parent.addChild(row)
-        self._count(item)
+        self.tally.add(item, item["target"])
+
+    def show_document(self, doc: dict[str, Any]) -> None:
+        """Show a finished sweep's final words (the resolver diagnosis relabels rows at the end)."""
+        infos = list(self.targets.values())
+        self.setUpdatesEnabled(False)
+        try:
+            self.clear_results()
+            for target in doc["targets"]:
+                for result in target["results"]:
+                    self.add_result({"type": "result", "target": target["target"], "kind": target["kind"],
+                                     "source": target.get("source"), **result})
+            for info in infos:
+                self.update_target(info)
+        finally:
+            self.setUpdatesEnabled(True)
 
     def update_target(self, info: dict[str, Any]) -> None:
         text = info["target"]

@@ -12,14 +12,10 @@ from typing import Any, Callable
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QTabWidget,
@@ -29,18 +25,22 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.dnsbl.catalogue import load_catalogue
 from sbskit.core.dnsbl.engine import Options, Sweep
-from sbskit.core.dnsbl.summary import summarize, summary_line
+from sbskit.core.dnsbl.summary import doc_summary, headline_parts, summarize, summary_line
 from sbskit.core.dnsbl.targets import parse_targets
 from sbskit.core.errors import UserInputError
 from sbskit.core.settings import Settings, atomic_write_text
 from sbskit.ui.blacklist.catalogue import CatalogueTree
+from sbskit.ui.blacklist.form import SweepOptionsForm
 from sbskit.ui.blacklist.maildns import attach_mail_dns
 from sbskit.ui.blacklist.results import ResultsTree
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.common.theme import status_foreground
 from sbskit.ui.common.workers import JobWorker
+from sbskit.ui.common.remembered import worth_remembering
+from sbskit.ui.common.save_paths import in_reports
 
 HISTORY_KEY = "blacklist/history"
+VERDICT_COLOURS = {"listed": "bad", "not-listed": "good"}  # could not tell, resolver problem, cancelled: amber
 HISTORY_SIZE = 20
 RESULTS_PAGE, LISTS_PAGE = 0, 1
 
@@ -54,6 +54,9 @@ class BlacklistTab(KitTab):
         self.settings = settings or Settings()
         self.worker: JobWorker | None = None
         self.last_doc: dict[str, Any] | None = None
+        self._counts = (0, 0)  # lookups answered, lookups in the sweep (from the progress signal)
+        self._cancel_counts: dict | None = None
+        self._cancelled_summary: dict | None = None
         # injectable for tests: no real browser or file dialog in a test run
         self.open_url: Callable[[str], object] = lambda url: QDesktopServices.openUrl(QUrl(url))
         self.ask_save_path: Callable[[str], str] = self._ask_save_path
@@ -76,6 +79,7 @@ class BlacklistTab(KitTab):
         self.target_box = QComboBox()
         self.target_box.setEditable(True)
         self.target_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.target_box.setCompleter(None)  # a single IP must not complete into an old multi-target line
         self.target_box.setMinimumContentsLength(36)
         self.target_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.target_box.lineEdit().setPlaceholderText("IP address, domain, or several (spaces, commas); CIDR up to /24")
@@ -86,11 +90,11 @@ class BlacklistTab(KitTab):
         self.target_box.setCurrentIndex(-1)
         self.target_box.lineEdit().textChanged.connect(lambda _t: self._validate_timer.start())
         self.target_box.lineEdit().returnPressed.connect(self.start)
-        targets_label = QLabel("&Targets:")
+        targets_label = QLabel("&Targets:")  # mnemonics: unique on this tab and against the menus (F, C, V, H)
         targets_label.setBuddy(self.target_box)
         row.addWidget(targets_label)
         row.addWidget(self.target_box, 1)
-        self.check_button = QPushButton("&Check")
+        self.check_button = QPushButton("Chec&k")  # Alt+C is the Client menu
         self.check_button.setDefault(True)
         self.check_button.setToolTip("Check now (Enter)")
         self.check_button.clicked.connect(self.start)
@@ -107,55 +111,11 @@ class BlacklistTab(KitTab):
         self.validation_label.setWordWrap(True)
         layout.addWidget(self.validation_label)
 
-        options = QHBoxLayout()
-        form = QFormLayout()
-        resolver = self.settings.get("blacklist/resolver", "")
-        self.resolver_edit = QLineEdit(resolver if isinstance(resolver, str) else "")
-        self.resolver_edit.setPlaceholderText("this computer's resolver")
-        self.resolver_edit.setAccessibleName("DNS resolver")
-        self.resolver_edit.setToolTip("The DNS server that asks the lists: IP or IP:PORT, IPv6 as [::1]:5353. Leave empty "
-                                      "for this computer's. Public resolvers (Google, Cloudflare) are refused by Spamhaus "
-                                      "and others: use your own server's DNS, or a Spamhaus DQS key.")
-        self.resolver_edit.textChanged.connect(lambda _t: self._validate_timer.start())
-        form.addRow("&Resolver:", self.resolver_edit)
-        self.dqs_edit = QLineEdit()
-        self.dqs_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.dqs_edit.setPlaceholderText("optional")
-        self.dqs_edit.setAccessibleName("Spamhaus DQS key")
-        self.dqs_edit.setToolTip("Spamhaus Data Query Service key (free for low volume): Spamhaus lists are then asked "
-                                 "through DQS, which works from any resolver. The key is not saved.")
-        form.addRow("Spamhaus &DQS key:", self.dqs_edit)
-        self.zones_edit = QLineEdit()
-        self.zones_edit.setPlaceholderText("all default lists for each kind of target")
-        self.zones_edit.setAccessibleName("Only these lists")
-        self.zones_edit.setToolTip("Optional: ask only these list zones (e.g. zen.spamhaus.org, bl.spamcop.net), "
-                                   "separated by spaces or commas. Lists not in the catalogue follow RFC 5782.")
-        form.addRow("Only these &lists:", self.zones_edit)
-        options.addLayout(form, 2)
-        side = QFormLayout()
-        self.timeout_spin = QDoubleSpinBox()
-        self.timeout_spin.setRange(0.5, 30.0)
-        self.timeout_spin.setSingleStep(0.5)
-        self.timeout_spin.setSuffix(" s")
-        try:
-            self.timeout_spin.setValue(float(self.settings.get("blacklist/timeout", 3.0) or 3.0))
-        except (TypeError, ValueError):  # a hand-edited settings file
-            self.timeout_spin.setValue(3.0)
-        self.timeout_spin.setMaximumWidth(110)
-        self.timeout_spin.setAccessibleName("Timeout per query")
-        self.timeout_spin.setToolTip("How long to wait for each list; the whole check ends shortly after.")
-        side.addRow("T&imeout:", self.timeout_spin)
-        self.mx_check = QCheckBox("Check a domain's &mail servers (MX)")
-        self.mx_check.setChecked(True)
-        self.mx_check.setToolTip("For a domain, also check the addresses of its MX hosts, where its mail comes from.")
-        self.ptr_check = QCheckBox("Reverse &DNS (PTR, forward-confirmed)")
-        self.ptr_check.setChecked(True)
-        self.ptr_check.setToolTip("Look up the PTR name of each address and whether it points back (FCrDNS); many "
-                                  "receivers reject mail from addresses without it.")
-        side.addRow(self.mx_check)
-        side.addRow(self.ptr_check)
-        options.addLayout(side, 1)
-        layout.addLayout(options)
+        self.form = SweepOptionsForm(self.settings)
+        self.form.changed.connect(lambda: self._validate_timer.start())
+        for name in ("resolver_edit", "dqs_edit", "zones_edit", "timeout_spin", "mx_check", "ptr_check"):
+            setattr(self, name, getattr(self.form, name))
+        layout.addWidget(self.form)
 
         status = QHBoxLayout()
         self.progress = QProgressBar()
@@ -167,6 +127,9 @@ class BlacklistTab(KitTab):
         self.summary_label = QLabel()
         self.summary_label.setAccessibleName("Summary")
         self.summary_label.setWordWrap(True)
+        bold = self.summary_label.font()
+        bold.setBold(True)
+        self.summary_label.setFont(bold)
         status.addWidget(self.progress)
         status.addWidget(self.summary_label, 1)
         layout.addLayout(status)
@@ -183,7 +146,7 @@ class BlacklistTab(KitTab):
         self.results.delist_requested.connect(self.open_delisting)
         self.catalogue_view = CatalogueTree()
         active, dead = self.catalogue_view.counts()
-        self.pages.addTab(self.results, "&Results")
+        self.pages.addTab(self.results, "Res&ults")
         self.pages.addTab(self.catalogue_view, f"&Lists ({active} active, {dead} dead)")
         self.pages.setTabToolTip(LISTS_PAGE, "Every list the kit knows, with terms, and the dead ones it never asks")
         attach_mail_dns(self)  # the "Mail DNS health" page (ui/blacklist/maildns.py)
@@ -196,15 +159,16 @@ class BlacklistTab(KitTab):
         self.copy_button = QPushButton("C&opy results")
         self.copy_button.setToolTip("Copy the selected rows, or the whole result as text (Ctrl+C in the table)")
         self.copy_button.clicked.connect(self.copy_results)
-        self.export_button = QPushButton("&Export CSV...")
-        self.export_button.setToolTip("Save every result as a CSV file (Ctrl+E)")
+        self.export_button = QPushButton("E&xport CSV...")
+        self.export_button.setToolTip("Save every result as a CSV file (Ctrl+Shift+E; Ctrl+E exports the client report)")
         self.export_button.clicked.connect(self.export_csv)
         for button in (self.delist_button, self.copy_button, self.export_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.results.itemSelectionChanged.connect(self._update_buttons)
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.export_csv)
+        # Ctrl+E is File > Export report, window-wide: a second Ctrl+E here made both ambiguous (neither ran)
+        QShortcut(QKeySequence("Ctrl+Shift+E"), self, activated=self.export_csv)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.start)
         self._update_buttons()
         self._set_summary("Ready. Type an address or a domain and press Enter.", "info")
@@ -255,8 +219,10 @@ class BlacklistTab(KitTab):
         self.validation_label.setStyleSheet(f"color: {color};")
 
     def _set_summary(self, text: str, kind: str) -> None:
+        # colour by style sheet, bold by font: a style-sheet font is not in QLabel's height-for-width,
+        # and a long headline was cut off after two lines
+        self.summary_label.setStyleSheet(f"color: {status_foreground(kind, self).name()};")
         self.summary_label.setText(text)
-        self.summary_label.setStyleSheet(f"color: {status_foreground(kind, self).name()}; font-weight: bold;")
 
     def _settings(self) -> Settings:
         """The main window's Settings when docked in it (one writer per file), else our own."""
@@ -270,7 +236,8 @@ class BlacklistTab(KitTab):
 
     def _remember(self, text: str) -> None:
         settings = self._settings()
-        history = [text] + [h for h in self._history(settings) if h != text]
+        keep = [text] if worth_remembering(text) else []  # a 10,000-character paste stays out of settings.json
+        history = keep + [h for h in self._history(settings) if h != text]
         history = history[:HISTORY_SIZE]
         settings.set(HISTORY_KEY, history)
         settings.set("blacklist/resolver", self.resolver_edit.text().strip())
@@ -282,15 +249,12 @@ class BlacklistTab(KitTab):
         self.target_box.blockSignals(True)
         self.target_box.clear()
         self.target_box.addItems(history)
-        self.target_box.setCurrentIndex(0)
+        self.target_box.setCurrentIndex(0 if keep else -1)
+        self.target_box.setEditText(text)
         self.target_box.blockSignals(False)
 
     def options(self) -> Options:
-        resolver = self.resolver_edit.text().strip()
-        zones = [z for z in self.zones_edit.text().replace(",", " ").split() if z]
-        return Options(resolvers=[resolver] if resolver else [], zones=zones, timeout=self.timeout_spin.value(),
-                       dqs_key=self.dqs_edit.text().strip() or None, include_mx=self.mx_check.isChecked(),
-                       reverse_dns=self.ptr_check.isChecked())
+        return self.form.options()
 
     # --- running -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -305,6 +269,9 @@ class BlacklistTab(KitTab):
         self._remember(text)
         self.results.clear_results()
         self.last_doc = None
+        self._cancel_counts = None
+        self._cancelled_summary = None
+        self._counts = (0, 0)
         self.problem_label.setVisible(False)
         self.pages.setCurrentIndex(RESULTS_PAGE)
         self.progress.setRange(0, 0)
@@ -341,13 +308,18 @@ class BlacklistTab(KitTab):
         self.mail_dns.shutdown()
 
     def _on_progress(self, done: int, total: int, _message: str) -> None:
+        self._counts = (done, total)
         if total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
             self.progress.setFormat(f"{done} / {total}")
 
     def _on_result(self, item: dict) -> None:
-        if item.get("type") == "target":
+        kind = item.get("type")
+        if kind == "cancelled":  # how many lookups really ran before the cancel
+            self._cancel_counts = item
+            return
+        if kind == "target":
             self.results.update_target(item)
             return
         self.results.add_result(item)
@@ -355,32 +327,42 @@ class BlacklistTab(KitTab):
             self._summary_timer.start()
 
     def _live_summary(self) -> None:
+        """Progress, not a verdict: no "not listed" before every list has answered."""
         if self.worker is None:
             return
-        summary = self.results.summary
-        if summary["results"]:
-            text = summary_line(summary, len(summary["_targets"]))
-            self._set_summary(text[:-1] + " so far...", "info")
+        s = self.results.summary
+        done, total = self._counts
+        self._set_summary(f"Checking: {done} of {total} lookups answered so far ({s['listed']} listed, "
+                          f"{s['errors']} could not answer)...", "info")
 
     def _on_finished(self, doc: dict) -> None:
         self.last_doc = doc
-        summary = doc["summary"]
-        kind = "bad" if summary["listed"] else ("unknown" if summary["errors"] else "good")
-        text = summary_line(summary, len(doc["targets"]))
-        self._set_summary(text, kind)
+        summary = doc_summary(doc)
+        if doc.get("resolver_problem"):  # rows were relabelled at the end: show the final words
+            self.results.show_document(doc)
+        found, advice = headline_parts(summary, len(doc["targets"]))
+        self._set_summary(found, VERDICT_COLOURS.get(summary["verdict"], "unknown"))
         problems = doc.get("problems") or []
-        if problems:  # resolver trouble explained once, in plain words, under the summary
-            self.problem_label.setText("Resolver problem: " + " ".join(dict.fromkeys(p["detail"] for p in problems)))
+        if not advice and problems:  # Spamhaus trouble explained once, under the summary
+            advice = "Resolver problem: " + " ".join(dict.fromkeys(p["detail"] for p in problems))
+        if advice:  # what to do, under the headline (a resolver that cannot reach the lists: said once, there)
+            self.problem_label.setText(advice)
             self.problem_label.setStyleSheet(f"color: {status_foreground('unknown', self).name()};")
             self.problem_label.setVisible(True)
-        self.status_message.emit(summary_line(summary, len(doc["targets"])))
+        self.status_message.emit(found)
         self.run_completed.emit("blacklist", doc)  # the main window keeps it in the client's history
 
     def _on_failed(self, message: str, _details: str) -> None:
         self._set_summary(f"The check failed: {message}", "bad")
 
     def _on_cancelled(self) -> None:
-        self._set_summary(f"Cancelled; {len(self.results.items)} answers so far are shown.", "unknown")
+        counts = self._cancel_counts or {}
+        done, total = self._counts
+        not_asked = counts.get("not_asked", max(0, total - len(self.results.items)))
+        self._cancelled_summary = self.results.tally.summary(not_asked=not_asked, cancelled=True)
+        text = summary_line(self._cancelled_summary, max(1, len(self.results.tally.targets)))
+        self._set_summary(text, "unknown")
+        self.status_message.emit(text)
 
     def _on_ended(self) -> None:
         self.worker = None
@@ -407,8 +389,10 @@ class BlacklistTab(KitTab):
         if self.last_doc is not None:
             return self.last_doc
         doc = self.results.as_document()
-        doc.update({"resolver": [self.resolver_edit.text().strip() or "system"], "problems": [],
-                    "summary": summarize(doc["targets"])})
+        cancelled = self._cancelled_summary or {}
+        summary = summarize(doc["targets"], not_asked=cancelled.get("not_asked", 0), cancelled=bool(cancelled))
+        doc.update({"resolver": [self.resolver_edit.text().strip() or "system"], "problems": [], "summary": summary,
+                    "headline": summary_line(summary, len(doc["targets"]))})
         return doc
 
     def copy_results(self) -> None:
@@ -424,7 +408,7 @@ class BlacklistTab(KitTab):
     def export_csv(self) -> None:
         if not self.results.items:
             return
-        path = self.ask_save_path("blacklist-results.csv")
+        path = self.ask_save_path(in_reports("blacklist-results.csv"))
         if not path:
             return
         from pathlib import Path
@@ -452,6 +436,14 @@ class BlacklistTab(KitTab):
         return report_sections(self.current_document()) + mail_dns
 
     # --- screenshots -------------------------------------------------------------------------
+    def report_summary(self):
+        from sbskit.core.visit_summary import blacklist_summary
+
+        return blacklist_summary(self.current_document())
+
+    def report_views(self) -> list:
+        return [("The blocklist results", self.results)] if self.results.items else []
+
     def prepare_screenshot(self) -> None:
         """Offline and real: the catalogue page, with a typed (not yet checked) target."""
         self.target_box.setEditText("mail.example.com")

@@ -32,6 +32,11 @@ _QT_LEVELS = {
 
 def qt_message_handler(mode: QtMsgType, context, message: str) -> None:
     qt_log.log(_QT_LEVELS.get(mode, logging.WARNING), "%s", message)
+    # why Qt cannot start (a platform plugin that does not load) must reach the terminal too:
+    # Qt aborts right after a fatal message, before the log is ever read
+    category = getattr(context, "category", "") or ""
+    if mode in (QtMsgType.QtFatalMsg, QtMsgType.QtCriticalMsg) or category.startswith("qt.qpa.plugin"):
+        print(f"Qt: {message}", file=sys.stderr, flush=True)
 
 
 def install_qt_message_handler() -> None:

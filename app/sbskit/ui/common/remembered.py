@@ -33,3 +33,11 @@ def remember(values: dict[str, object]) -> None:
         settings.save()
     except OSError as exc:  # read-only stick: the form simply forgets
         log.warning("could not remember %s: %s", ", ".join(values), exc)
+
+
+MAX_REMEMBERED_TEXT = 512  # characters: a line a person typed, not a pasted list
+
+
+def worth_remembering(text: str) -> bool:
+    """Typed input is offered again next time; a long paste is not kept in settings.json."""
+    return 0 < len(text) <= MAX_REMEMBERED_TEXT and "\n" not in text

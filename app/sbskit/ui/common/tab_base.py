@@ -27,7 +27,21 @@ class KitTab(QWidget):
 
     def report_sections(self) -> list:
         """``sbskit.core.report.Section`` items for File > Export report: what was checked,
-        the verdicts, the evidence, the recommended actions. Empty when the tab was not used."""
+        the verdicts, the evidence (as tables), the recommended actions. Empty when the tab was
+        not used."""
+        return []
+
+    # --- the visit report: what a check offers File > Export report ----------------------
+    # A new check plugs in with these two and ``report_sections``; the shell does the rest
+    # (page 1 summary line, the check's chapter, its result views rendered at a fixed size).
+    def report_summary(self):
+        """A ``sbskit.core.report.CheckSummary`` (light, verdict, the one action), or None when
+        nothing was checked. Helpers for the built-in tabs: ``sbskit.core.visit_summary``."""
+        return None
+
+    def report_views(self) -> list[tuple[str, QWidget]]:
+        """(caption, widget) for each view that shows the RESULT (not a form), rendered offscreen
+        for the report at a fixed size whatever sub-page is open. Empty: no picture."""
         return []
 
 

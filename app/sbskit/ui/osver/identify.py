@@ -26,6 +26,7 @@ from sbskit.core.osver.identify import Identification, identify_text, match_doc,
 from sbskit.core.osver.report import KIND_NAMES, identification_text
 from sbskit.ui.osver.panel import JobPanel
 from sbskit.ui.osver.widgets import BusyBar, GuardedTextEdit, MessageLine, mono_font, read_only_table, tint
+from sbskit.ui.common.save_paths import in_reports
 
 EXAMPLES = {
     "ver (Windows 7 / 2008 R2 era)": "Microsoft Windows [Version 6.1.7601]",
@@ -56,7 +57,7 @@ class IdentifyPanel(JobPanel):
         self.result: Identification | None = None
         self.ask_open_path = lambda: QFileDialog.getOpenFileName(self, "Open version output", "",
                                                                  "Text files (*.txt *.log *.reg);;All files (*)")[0]
-        self.ask_save_path = lambda: QFileDialog.getSaveFileName(self, "Export", "windows-version.txt",
+        self.ask_save_path = lambda: QFileDialog.getSaveFileName(self, "Export", in_reports("windows-version.txt"),
                                                                  "Text files (*.txt)")[0]
 
         self.input = GuardedTextEdit()
@@ -74,7 +75,7 @@ class IdentifyPanel(JobPanel):
         self.identify_button = QPushButton("I&dentify")
         self.identify_button.setToolTip("Name the Windows release in the text (Ctrl+Enter)")
         self.identify_button.setDefault(True)
-        self.local_button = QPushButton("This &computer")
+        self.local_button = QPushButton("This co&mputer")
         self.local_button.setToolTip("Read this computer's real version from the 64-bit registry view (Windows only)")
         self.open_button = QPushButton("&Open file...")
         self.open_button.setToolTip("Read saved output (UTF-8, UTF-16 as wmic writes it, or ANSI)")

@@ -29,6 +29,7 @@ from sbskit.core.osver.lint import SEVERITY_ORDER, LintResult, lint_file, lint_t
 from sbskit.ui.osver.lint_matrix import MatrixView
 from sbskit.ui.osver.panel import JobPanel
 from sbskit.ui.osver.widgets import SEVERITY_KIND, BusyBar, CodeEditor, MessageLine, read_only_table, tint
+from sbskit.ui.common.save_paths import in_reports
 
 SAMPLE = r"""@echo off
 rem Logon script: map drives by Windows version (the classic, fragile way)
@@ -72,7 +73,7 @@ class LintPanel(JobPanel):
         self.today = None  # support status is judged today (tests fix a date)
         self.ask_open_path = lambda: QFileDialog.getOpenFileName(
             self, "Open logon script", "", "Scripts (*.bat *.cmd *.vbs *.ps1 *.wql *.txt);;All files (*)")[0]
-        self.ask_save_path = lambda: QFileDialog.getSaveFileName(self, "Export findings", "script-findings.csv",
+        self.ask_save_path = lambda: QFileDialog.getSaveFileName(self, "Export findings", in_reports("script-findings.csv"),
                                                                  "CSV (*.csv)")[0]
         self.ask_matrix_path = lambda: QFileDialog.getSaveFileName(self, "Export matrix", "script-matrix.csv",
                                                                    "CSV (*.csv)")[0]
@@ -127,7 +128,7 @@ class LintPanel(JobPanel):
         findings.setStretchFactor(1, 2)
         self.matrix_view = MatrixView()
         self.views = QTabWidget()
-        self.views.addTab(findings, "&Findings")
+        self.views.addTab(findings, "Fi&ndings")
         self.views.addTab(self.matrix_view, "&Matrix")
         self.views.setTabToolTip(1, "Releases down, branches across: where each Windows goes, per language where "
                                     "they differ")

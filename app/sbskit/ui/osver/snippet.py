@@ -25,6 +25,7 @@ from sbskit.core.errors import UserInputError
 from sbskit.core.osver.snippet import PRESETS, Snippet, custom_target, generate
 from sbskit.ui.osver.panel import save_text
 from sbskit.ui.osver.widgets import MessageLine, mono_font, read_only_table, tint
+from sbskit.ui.common.save_paths import in_reports
 
 LANGS = [("PowerShell", "powershell"), ("Batch (.cmd)", "batch"), ("VBScript", "vbscript"), ("WQL (GPO WMI filter)", "wql")]
 SUFFIX = {"powershell": "ps1", "batch": "cmd", "vbscript": "vbs", "wql": "wql"}
@@ -36,7 +37,7 @@ class SnippetPanel(QWidget):
         super().__init__(parent)
         self.snippet: Snippet | None = None
         self.ask_save_path = lambda suffix: QFileDialog.getSaveFileName(
-            self, "Save snippet", f"os-test.{suffix}", "All files (*)")[0]
+            self, "Save snippet", in_reports(f"os-test.{suffix}"), "All files (*)")[0]
         self.target = QComboBox()
         for key, t in PRESETS.items():
             self.target.addItem(t.title, key)

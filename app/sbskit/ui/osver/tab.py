@@ -24,7 +24,7 @@ class OsVersionTab(KitTab):
         self.snippets = SnippetPanel(self)
         self.sections = QTabWidget()
         self.sections.addTab(self.identify, "&Identify")
-        self.sections.addTab(self.lint, "Script &checker")
+        self.sections.addTab(self.lint, "Sc&ript checker")
         self.sections.addTab(self.snippets, "Snippet &generator")
         self.sections.setTabToolTip(0, "Name the Windows release from ver, systeminfo, wmic, registry or PowerShell text")
         self.sections.setTabToolTip(1, "Find fragile OS detection in logon scripts and WMI filters")
@@ -55,18 +55,19 @@ class OsVersionTab(KitTab):
         self.lint.table.selectRow(errors[0] if errors else 0)
 
     def report_sections(self) -> list:
-        """The identified release(s) and the script findings, for the visit report."""
-        import html
+        """The identified release(s) and the script findings, as tables, for the visit report."""
+        from sbskit.core.visit_summary import osver_sections
 
-        from sbskit.core.osver.lint_report import lint_text_report
-        from sbskit.core.report import Section
+        return osver_sections(self.identify.result, self.lint.result)
 
-        sections = []
-        if self.identify.result is not None:
-            sections.append(Section("Windows version", f"<pre>{html.escape(self.identify.result_text())}</pre>"))
-        if self.lint.result is not None:
-            sections.append(Section("Login script check", f"<pre>{html.escape(lint_text_report(self.lint.result))}</pre>"))
-        return sections
+    def report_summary(self):
+        from sbskit.core.visit_summary import osver_summary
+
+        return osver_summary(self.identify.result, self.lint.result)
+
+    def report_views(self) -> list:
+        views = [("The identified Windows release", self.identify)] if self.identify.result is not None else []
+        return views + ([("The login script findings", self.lint)] if self.lint.result is not None else [])
 
     def shutdown(self) -> None:
         self.identify.shutdown()

@@ -43,6 +43,7 @@ from sbskit.core.mailprobe.textout import cert_summary, login_cell, probe_text, 
 from sbskit.ui.common.remembered import recall, remember
 from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.common.workers import JobWorker
+from sbskit.ui.common.save_paths import in_reports
 from sbskit.ui.pop3.probe_details import details_html
 
 COLUMNS = ["Service", "Port", "State", "TLS", "Login before TLS", "How we know", "Certificate", "Findings"]
@@ -177,7 +178,7 @@ class ProbePanel(QWidget):
         self.copy_button = QPushButton("Copy as &text")
         self.copy_button.setEnabled(False)
         self.copy_button.clicked.connect(self.copy_text)
-        self.csv_button = QPushButton("Save CS&V...")
+        self.csv_button = QPushButton("S&ave CSV...")
         self.csv_button.setEnabled(False)
         self.csv_button.clicked.connect(self.save_csv)
         for w in (self.run_button, self.cancel_button):
@@ -383,7 +384,8 @@ class ProbePanel(QWidget):
         worker.start()
 
     def _ask_csv_path(self) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, "Save probe result", "mail-probe.csv", "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, "Save probe result", in_reports("mail-probe.csv"),
+                                              "CSV files (*.csv)")
         return path
 
     def _browse_ca(self) -> None:

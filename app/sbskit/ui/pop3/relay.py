@@ -88,7 +88,7 @@ class RelayPanel(QWidget):
         self.deadline_spin.setAccessibleName("Deadline for the whole test")
         self.deadline_spin.setToolTip(f"The whole test ends by then; variants not answered are listed as open. "
                                       f"Up to {MAX_LANES} connections run at once, so a 5 s tarpit costs about 20 s.")
-        for label, widget in (("&Server:", self.host_edit), ("&Port:", self.port_spin), ("MAIL &FROM:", self.from_edit),
+        for label, widget in (("&Server:", self.host_edit), ("&Port:", self.port_spin), ("MAIL F&ROM:", self.from_edit),
                               ("RCPT &TO:", self.to_edit), ("Time&out:", self.timeout_spin),
                               ("Dead&line:", self.deadline_spin)):
             form.addRow(label, widget)

@@ -7,8 +7,6 @@ dialogs are attributes so tests can answer them.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 from typing import Callable
 
@@ -20,20 +18,14 @@ from sbskit.ui.pop3.probe import ProbePanel
 from sbskit.ui.pop3.relay import RelayPanel
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.common.workers import JobWorker
-
-
-def checklist_profile_name(client: str) -> str:
-    """A client name as a checklist file name: "Müller & Söhne" -> "Muller - Sohne"."""
-    ascii_name = unicodedata.normalize("NFKD", client).encode("ascii", "ignore").decode("ascii")
-    safe = re.sub(r"[^A-Za-z0-9 ._-]+", "-", ascii_name).strip(" .-_")[:64]
-    return safe or "default"
+from sbskit.ui.common.save_paths import in_reports, is_lan_address
 
 
 class Pop3RiskTab(KitTab):
     slug = "pop3-risk"
     title = "POP3 risk"
 
-    def __init__(self, parent: QWidget | None = None, profile: str = "default") -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ask_memo_path: Callable[[str], str] = self._ask_memo_path
         self.memo_worker: JobWorker | None = None
@@ -43,7 +35,7 @@ class Pop3RiskTab(KitTab):
                        "and give management a memo to decide on.")
         intro.setWordWrap(True)
         top.addWidget(intro, 1)
-        self.memo_html_button = QPushButton("Memo as &HTML...")
+        self.memo_html_button = QPushButton("Memo as HT&ML...")
         self.memo_html_button.setToolTip("One-page memo for management from the checklist and the last probe")
         self.memo_html_button.clicked.connect(lambda: self.export_memo("html"))
         self.memo_pdf_button = QPushButton("Memo as P&DF...")
@@ -54,7 +46,7 @@ class Pop3RiskTab(KitTab):
         layout.addLayout(top)
 
         self.pages = QTabWidget()
-        self.checklist = ChecklistPanel(profile)
+        self.checklist = ChecklistPanel()
         self.probe = ProbePanel()
         self.relay = RelayPanel()
         self.pages.addTab(self.checklist, "1  Checklist")
@@ -68,26 +60,28 @@ class Pop3RiskTab(KitTab):
         self.relay.relay_done.connect(lambda doc: self.run_completed.emit("relaytest", doc))
         for index in range(3):
             QShortcut(QKeySequence(f"Alt+{index + 1}"), self, lambda i=index: self.pages.setCurrentIndex(i))
-        self.checklist.load_async()
+        self.checklist.load_async()  # deferred: a client_changed() right after construction makes it the only load
 
     def _probe_done(self, doc: dict) -> None:
-        if not self.relay.host_edit.text():
-            self.relay.host_edit.setText(doc["host"])
+        if not self.relay.host_edit.text() and not is_lan_address(doc["host"]):
+            self.relay.host_edit.setText(doc["host"])  # never a LAN address: the relay test is run from outside
 
     # --- memo --------------------------------------------------------------------------
     def memo_html(self) -> str:
         from sbskit.core.mailprobe.memo import render_memo
         from sbskit.core.settings import Settings
 
+        settings = getattr(self.window(), "settings", None)  # the main window's: the name typed this session
         try:
-            author = Settings().get("report/consultant", "")
+            author = (settings if isinstance(settings, Settings) else Settings()).get("report/consultant", "")
         except OSError:
             author = ""
         return render_memo(self.checklist.sheet, self.probe.last, author=author)
 
     def _ask_memo_path(self, kind: str) -> str:
         filters = {"html": "HTML files (*.html)", "pdf": "PDF files (*.pdf)"}
-        path, _ = QFileDialog.getSaveFileName(self, "Save the POP3 memo", f"pop3-memo.{kind}", filters[kind])
+        path, _ = QFileDialog.getSaveFileName(self, "Save the POP3 memo", in_reports(f"pop3-memo.{kind}"),
+                                              filters[kind])
         return path
 
     def export_memo(self, kind: str) -> JobWorker | None:
@@ -114,8 +108,8 @@ class Pop3RiskTab(KitTab):
 
     # --- shell hooks ---------------------------------------------------------------------
     def client_changed(self, name: str) -> None:
-        """Each client keeps its own checklist: follow the consultant's current client."""
-        self.checklist.switch_profile(checklist_profile_name(name))
+        """Each client keeps its own checklist: follow the consultant's current client (the owner bar says whose)."""
+        self.checklist.show_client(name)
 
     def report_sections(self) -> list:
         """What the probe and the relay test found, and the checklist, for the visit report."""
@@ -130,18 +124,31 @@ class Pop3RiskTab(KitTab):
             sections.append(Section("Mail server exposure", f"<pre>{html.escape(probe_text(self.probe.last))}</pre>"))
         if self.relay.last:
             sections.append(Section("Open-relay test", f"<pre>{html.escape(relay_text(self.relay.last))}</pre>"))
-        sheet = self.checklist.sheet
+        sheet = self.checklist.sheet if self.checklist.loaded else None  # never another owner's answers
         assessed = [i for i in sheet.items() if i.get("status", "not-assessed") != "not-assessed"] if sheet else []
         if assessed:
             rows = "".join(
                 f"<tr><td>{html.escape(i['title'])}</td><td>{html.escape(status_label(i['status']))}</td>"
                 f"<td>{html.escape(i.get('notes') or '')}</td></tr>" for i in assessed)
-            sections.append(Section("POP3 checklist", "<table border='1' cellpadding='3' cellspacing='0'>"
+            from sbskit.ui.pop3.checklist_owner import owner_text
+
+            sections.append(Section(f"POP3 checklist: {owner_text(*self.checklist.owner)}",
+                                    "<table border='1' cellpadding='3' cellspacing='0'>"
                                     f"<tr><th>Item</th><th>Status</th><th>Notes</th></tr>{rows}</table>"))
         return sections
 
+    def report_summary(self):
+        from sbskit.core.visit_summary import pop3_summary
+
+        return pop3_summary(self.checklist.sheet if self.checklist.loaded else None, self.probe.last, self.relay.last)
+
+    def report_views(self) -> list:
+        views = [("The POP3 checklist", self.checklist)] if self.checklist.loaded else []
+        views += [("The live probe", self.probe)] if self.probe.last else []
+        return views + ([("The relay test", self.relay)] if self.relay.last else [])
+
     def prepare_screenshot(self) -> None:
-        """The checklist as loaded from the profile, with the Exchange commands: real and offline."""
+        """The checklist as loaded from profiles.sqlite3, with the Exchange commands: real and offline."""
         if not self.checklist.loaded:
             self.checklist.load_now()
         self.pages.setCurrentWidget(self.checklist)
@@ -150,4 +157,4 @@ class Pop3RiskTab(KitTab):
     def shutdown(self) -> None:
         self.probe.shutdown()
         self.relay.shutdown()
-        self.checklist.flush()
+        self.checklist.shutdown()

@@ -18,15 +18,11 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -35,20 +31,16 @@ from PySide6.QtWidgets import (
 )
 
 from sbskit.core.errors import UserInputError
-from sbskit.core.profiles.model import clean_list, clean_name, clean_notes, split_entries
-from sbskit.core.profiles.store import ProfileStore, default_path
+from sbskit.core.profiles.store import ProfileStore, default_path, store_is_read_only
 from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.common.workers import JobWorker
+from sbskit.ui.profiles.actions import ProfileActions, checklist_summary
+from sbskit.ui.profiles.form import ProfileForm
 
 HISTORY_LIMIT = 200
-LIST_FIELDS = (
-    ("ips", "Public &IPs", "The client's public IPv4/IPv6 addresses, one per line (used for blocklist checks)"),
-    ("domains", "&Domains", "The client's mail domains, one per line, e.g. example.com"),
-    ("mail_hosts", "&Mail hosts", "Mail servers to probe: host names or IP addresses, one per line"),
-)
 
 
-class ProfilesDialog(QDialog):
+class ProfilesDialog(ProfileForm, ProfileActions, QDialog):
     """List, filter, add, edit and delete client profiles; show a client's check history."""
 
     profile_selected = Signal(str)  # the client chosen with "Use this client"
@@ -58,6 +50,7 @@ class ProfilesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Client profiles")
         self.path = Path(path) if path is not None else default_path()
+        self.read_only = store_is_read_only(Path(path) if path is not None else None)
         self.confirm_delete: Callable[[str, int], bool] = self._ask_delete
         self.confirm_discard: Callable[[str], bool] = self._ask_discard
         self.confirm_replace: Callable[[str], bool] = self._ask_replace
@@ -80,6 +73,17 @@ class ProfilesDialog(QDialog):
     # --- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
         outer = QVBoxLayout(self)
+        self.read_only_banner = QLabel(
+            "Read-only: the kit's folder is write-protected. Every client and its history are shown; nothing can "
+            "be added, changed or deleted. Export still works (to a folder you choose).")
+        self.read_only_banner.setObjectName("readOnlyBanner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setContentsMargins(8, 6, 8, 6)
+        self.read_only_banner.setVisible(self.read_only)
+        if self.read_only:
+            bg, fg = status_background("unknown", self).name(), status_foreground("unknown", self).name()
+            self.read_only_banner.setStyleSheet(f"#readOnlyBanner {{ background: {bg}; color: {fg}; }}")
+        outer.addWidget(self.read_only_banner)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         outer.addWidget(splitter, 1)
 
@@ -99,13 +103,13 @@ class ProfilesDialog(QDialog):
         self.client_list.setAccessibleName("Clients")
         self.client_list.currentItemChanged.connect(self._on_current_changed)
         self.client_list.itemActivated.connect(lambda _item: self.use_selected())
-        self.new_button = QPushButton("&New")
+        self.new_button = QPushButton("Ne&w")
         self.new_button.setToolTip("Add a client profile (Ctrl+N)")
         self.delete_button = QPushButton("Delete...")
         self.delete_button.setToolTip("Delete the selected client and all its saved runs (Del)")
         self.new_button.clicked.connect(self.new_profile)
         self.delete_button.clicked.connect(self.delete_selected)
-        self.import_button = QPushButton("&Import...")
+        self.import_button = QPushButton("Im&port...")
         self.import_button.setToolTip("Add a client from a profile file exported on another stick")
         self.export_button = QPushButton("E&xport...")
         self.export_button.setToolTip("Save the selected client and its history as a JSON file (to move it to another stick)")
@@ -163,69 +167,15 @@ class ProfilesDialog(QDialog):
         self.resize(900, 600)
         self._update_buttons()
 
-    def _build_details(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        form = QFormLayout()
-        self.name_edit = QLineEdit()
-        self.name_edit.setAccessibleName("Client name")
-        self.name_edit.setToolTip("Unique; upper and lower case count as the same name")
-        self.name_edit.setMaxLength(100)
-        name_label = QLabel("&Name")
-        name_label.setBuddy(self.name_edit)
-        form.addRow(name_label, self.name_edit)
-        self.list_edits: dict[str, QPlainTextEdit] = {}
-        for key, label_text, tip in LIST_FIELDS:
-            edit = QPlainTextEdit()
-            edit.setTabChangesFocus(True)
-            edit.setToolTip(tip)
-            edit.setAccessibleName(label_text.replace("&", ""))
-            edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 4 + 12)
-            label = QLabel(label_text)
-            label.setBuddy(edit)
-            label.setToolTip(tip)
-            form.addRow(label, edit)
-            self.list_edits[key] = edit
-        self.notes_edit = QPlainTextEdit()
-        self.notes_edit.setTabChangesFocus(True)
-        self.notes_edit.setAccessibleName("Notes")
-        self.notes_edit.setPlaceholderText("Contacts, server names, where the router is ...")
-        notes_label = QLabel("N&otes")
-        notes_label.setBuddy(self.notes_edit)
-        form.addRow(notes_label, self.notes_edit)
-        layout.addLayout(form, 1)
-        self.validation_label = QLabel()
-        self.validation_label.setObjectName("validation")
-        self.validation_label.setWordWrap(True)
-        self.validation_label.setAccessibleName("Validation messages")
-        self.validation_label.setVisible(False)
-        layout.addWidget(self.validation_label)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.revert_button = QPushButton("&Revert")
-        self.revert_button.setToolTip("Throw away the changes in this form")
-        self.save_button = QPushButton("&Save")
-        self.save_button.setToolTip("Save this client profile (Ctrl+S)")
-        self.revert_button.clicked.connect(self.revert)
-        self.save_button.clicked.connect(self.save)
-        row.addWidget(self.revert_button)
-        row.addWidget(self.save_button)
-        layout.addLayout(row)
-        for widget in (self.name_edit,):
-            widget.textChanged.connect(self._on_edited)
-        for widget in (*self.list_edits.values(), self.notes_edit):
-            widget.textChanged.connect(self._on_edited)
-        return page
-
     # --- background jobs ----------------------------------------------------------------------
     def _submit(self, name: str, work: Callable[[ProfileStore], Any], on_done: Callable[[Any], None]) -> None:
         """Run ``work(store)`` off the GUI thread; only the newest job of each name is answered."""
         generation = self._generation.get(name, 0) + 1
         self._generation[name] = generation
-        path = self.path
+        path, read_only = self.path, self.read_only
 
         def job(_ctx):
-            with ProfileStore(path) as store:
+            with ProfileStore(path, read_only=read_only) as store:
                 return work(store)
 
         worker = JobWorker(job, f"profiles-{name}")
@@ -336,6 +286,7 @@ class ProfilesDialog(QDialog):
         for key, edit in self.list_edits.items():
             edit.setPlainText("\n".join(getattr(profile, key)))
         self.notes_edit.setPlainText(profile.notes)
+        self.checklist_label.setText(checklist_summary(profile.checklist))
         self._filling = False
         self._loaded = profile.name
         self._run_count = total
@@ -346,6 +297,8 @@ class ProfilesDialog(QDialog):
         self._update_buttons()
 
     def new_profile(self) -> None:
+        if self.read_only:
+            return
         if self._dirty and not self.confirm_discard(self._loaded or "the new client"):
             return
         self.client_list.blockSignals(True)
@@ -356,6 +309,7 @@ class ProfilesDialog(QDialog):
         self.name_edit.clear()
         for edit in (*self.list_edits.values(), self.notes_edit):
             edit.clear()
+        self.checklist_label.setText(checklist_summary({}))
         self._filling = False
         self._loaded = None
         self._dirty = True
@@ -367,50 +321,12 @@ class ProfilesDialog(QDialog):
         self._validate()
         self._update_buttons()
 
-    def form_values(self) -> dict[str, Any]:
-        """The form, validated by the same rules as the store; raises on the first problem."""
-        problems = self.form_problems()
-        if problems:
-            raise UserInputError(problems[0])
-        return {
-            "name": clean_name(self.name_edit.text()),
-            **{key: clean_list(key, split_entries(edit.toPlainText())) for key, edit in self.list_edits.items()},
-            "notes": clean_notes(self.notes_edit.toPlainText()),
-        }
-
-    def form_problems(self) -> list[str]:
-        problems = []
-        checks = [("Name", lambda: clean_name(self.name_edit.text()))]
-        for key, label, _tip in LIST_FIELDS:
-            edit = self.list_edits[key]
-            checks.append((label.replace("&", ""), lambda k=key, e=edit: clean_list(k, split_entries(e.toPlainText()))))
-        checks.append(("Notes", lambda: clean_notes(self.notes_edit.toPlainText())))
-        for label, check in checks:
-            try:
-                check()
-            except UserInputError as exc:
-                problems.append(f"{label}: {exc}")
-        return problems
-
     def _on_edited(self) -> None:
         if self._filling:
             return
         self._dirty = True
         self._validate()
         self._update_buttons()
-
-    def _validate(self) -> bool:
-        problems = self.form_problems()
-        self._show_validation(problems)
-        return not problems
-
-    def _show_validation(self, problems: list[str]) -> None:
-        self.validation_label.setVisible(bool(problems))
-        if problems:
-            bg = status_background("bad", self).name()
-            fg = status_foreground("bad", self).name()
-            self.validation_label.setStyleSheet(f"#validation {{ background: {bg}; color: {fg}; padding: 6px; }}")
-            self.validation_label.setText("\n".join(problems))
 
     def save(self) -> None:
         if not self.save_button.isEnabled():
@@ -467,67 +383,6 @@ class ProfilesDialog(QDialog):
 
         self._submit("delete", lambda store: store.delete(name), done)
 
-    def show_run(self, run_id: int) -> None:
-        """Show one saved run's whole result document (the evidence behind the counts)."""
-        import json
-
-        from sbskit.core.profiles.model import local_datetime
-        from sbskit.ui.profiles.history import kind_label
-
-        def work(store: ProfileStore):
-            run = store.load_run(run_id)
-            title = f"{kind_label(run.kind)} {run.target} - {local_datetime(run.at)}"
-            return title, json.dumps(run.document, indent=2, ensure_ascii=False)
-
-        self._submit("run", work, lambda answer: self.show_document(*answer))
-
-    def export_selected(self) -> None:
-        name = self.current_name()
-        if name is None:
-            return
-        from sbskit.core.paths import app_paths
-
-        safe = "".join(ch if ch.isalnum() or ch in " -_." else "_" for ch in name).strip() or "client"
-        chosen = self.ask_export_path(str(app_paths().reports / f"{safe}.sbskit-profile.json"))
-        if not chosen:
-            return
-
-        def work(store: ProfileStore) -> int:
-            from sbskit.core.profiles.transfer import export_to_file
-
-            return export_to_file(store, name, Path(chosen))  # creates the reports folder if needed
-
-        self._submit("export", work, lambda runs: self._show_status(
-            f"Exported {name} with {runs} saved runs to {chosen}.", "good"))
-
-    def import_profile(self, _checked: bool = False, replace: bool = False, path: str | None = None) -> None:
-        chosen = path or self.ask_import_path()
-        if not chosen:
-            return
-
-        def work(store: ProfileStore):
-            from sbskit.core.profiles.transfer import import_profile, read_json_file
-
-            doc = read_json_file(Path(chosen), "profile export")
-            profile = doc.get("profile") if isinstance(doc, dict) else None
-            name = profile.get("name") if isinstance(profile, dict) else None
-            if not replace and isinstance(name, str) and store.exists(name):
-                return ("exists", store.get(name).name)
-            return ("imported", *import_profile(store, doc, replace=replace))
-
-        def done(answer) -> None:
-            if answer[0] == "exists":
-                if self.confirm_replace(answer[1]):
-                    self.import_profile(replace=True, path=chosen)
-                return
-            _kind, name, runs = answer
-            self._show_status(f"Imported {name} with {runs} saved runs.", "good")
-            self._loaded = None
-            self._dirty = False
-            self.reload(select=name)
-
-        self._submit("import", work, done)
-
     def use_selected(self) -> None:
         name = self._loaded if self._loaded is not None else self.current_name()
         if name is None:
@@ -539,19 +394,17 @@ class ProfilesDialog(QDialog):
         self.accept()
 
     # --- state -------------------------------------------------------------------------------
-    def _set_form_enabled(self, enabled: bool) -> None:
-        for widget in (self.name_edit, *self.list_edits.values(), self.notes_edit):
-            widget.setEnabled(enabled)
-
     def _update_buttons(self) -> None:
         has_current = self.current_name() is not None
         writing = any(w.name in ("profiles-save", "profiles-delete", "profiles-import") for w in self._workers)
         form_ok = self.name_edit.isEnabled() and not self.validation_label.isVisible()
-        self.save_button.setEnabled(self._dirty and form_ok and not writing)
-        self.revert_button.setEnabled(self._dirty and not writing)
-        self.delete_button.setEnabled(has_current and not writing)
+        can_write = not self.read_only
+        self.save_button.setEnabled(can_write and self._dirty and form_ok and not writing)
+        self.revert_button.setEnabled(can_write and self._dirty and not writing)
+        self.delete_button.setEnabled(can_write and has_current and not writing)
+        self.new_button.setEnabled(can_write)
         self.export_button.setEnabled(has_current and not self._dirty)
-        self.import_button.setEnabled(not writing)
+        self.import_button.setEnabled(can_write and not writing)
         self.use_button.setEnabled((has_current or self._loaded is not None) and not writing)
 
     def _show_status(self, text: str, kind: str) -> None:
@@ -561,51 +414,6 @@ class ProfilesDialog(QDialog):
             self.status_label.setStyleSheet(f"#profilesStatus {{ color: {fg}; }}")
         else:
             self.status_label.setStyleSheet("")
-
-    def _ask_delete(self, name: str, runs: int) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "Delete client profile",
-            f"Delete the client profile {name!r} and its {runs} saved runs? This cannot be undone "
-            "(export the profile first to keep a copy).",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def _ask_replace(self, name: str) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "Client already here",
-            f"There is already a client profile {name!r} on this stick. Replace it and its saved runs "
-            "with the imported one?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def _ask_export_path(self, default: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, "Export client profile", default, "Profile files (*.json)")
-        return path
-
-    def _ask_import_path(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self, "Import client profile", "", "Profile files (*.json);;All files (*)")
-        return path
-
-    def _show_document(self, title: str, text: str) -> None:
-        from sbskit.ui.profiles.history import DocumentDialog
-
-        DocumentDialog(title, text, self).exec()
-
-    def _ask_discard(self, name: str) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "Unsaved changes",
-            f"Discard the unsaved changes to {name!r}?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Discard
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         if self._closed:  # shown again after being closed: answers count again

@@ -25,18 +25,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sbskit.core.profiles.history import Comparison
-from sbskit.core.profiles.kinds import kind_spec
+from sbskit.core.profiles.history import Comparison, Coverage, run_result
+from sbskit.core.profiles.kinds import kind_spec, spec_or_generic
 from sbskit.core.profiles.model import Run, local_date, local_datetime
 from sbskit.ui.common.theme import status_background, status_foreground
 
-RUN_COLUMNS = ["When", "Check", "Target", "Problems", "OK", "Errors"]
+RUN_COLUMNS = ["When", "Check", "Target", "Result", "Problems", "OK", "Errors"]
+COL_RESULT, COL_PROBLEMS, COL_OK, COL_ERRORS = 3, 4, 5, 6
+STATE_STYLE = {"problem": "bad", "unknown": "unknown", "ok": "good"}
 BUCKET_STYLE = {"new": "bad", "still_listed": "bad", "fixed": "good", "unknown": "unknown"}
 BUCKET_TEXT = {
     "new": "New since last visit",
     "fixed": "Fixed since last visit",
     "still_listed": "Still listed",
-    "unknown": "Unknown (no answer on one of the visits)",
+    "unknown": "Could not be compared (no answer on one of the visits)",
 }
 
 
@@ -68,8 +70,11 @@ class HistoryView(QWidget):
         self.runs.itemActivated.connect(
             lambda item, _column: self.run_activated.emit(int(item.data(0, Qt.ItemDataRole.UserRole)))
         )
-        self.runs.headerItem().setToolTip(3, "Items with a problem: listed on a blocklist, an open relay ...")
-        self.runs.headerItem().setToolTip(5, "Items that gave no answer (timeouts, refused queries): never counted as fixed")
+        self.runs.headerItem().setToolTip(COL_RESULT, "What the run could tell: a run where items failed is "
+                                          "'could not check' or 'incomplete', never 'no problems'")
+        self.runs.headerItem().setToolTip(COL_PROBLEMS, "Items with a problem: listed on a blocklist, an open relay ...")
+        self.runs.headerItem().setToolTip(COL_ERRORS, "Items that gave no answer (timeouts, refused queries): never "
+                                          "counted as fixed")
         header = self.runs.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -110,22 +115,26 @@ class HistoryView(QWidget):
         for comparison in comparisons:
             parts.append(self._comparison_html(comparison))
             lines.append("")
-            lines.append(f"{kind_label(comparison.kind)} {comparison.target}: {comparison.summary()}")
+            lines.extend(comparison.report_lines()[:1])
             lines.extend(f"  {s}" for s in comparison.sentences())
         self.summary.setHtml("".join(parts))
         lines.append("")
         for run in runs:
             c = run.counts
-            values = [local_datetime(run.at), kind_label(run.kind), run.target, str(c["problem"]), str(c["ok"]),
-                      str(c["error"])]
+            result = run_result(run)
+            values = [local_datetime(run.at), kind_label(run.kind), run.target, result, str(c["problem"]),
+                      str(c["ok"]), str(c["error"])]
             item = QTreeWidgetItem(values)
-            clean_run = not c["problem"] and not c["error"] and c["ok"]
-            for column, style in ((3, "bad" if c["problem"] else None), (4, "good" if clean_run else None),
-                                  (5, "unknown" if c["error"] else None)):
+            state = Coverage.of_counts(c).state
+            clean_run = state == "complete" and not c["problem"]
+            result_style = None if result == "-" else "bad" if c["problem"] else "good" if clean_run else "unknown"
+            for column, style in ((COL_RESULT, result_style), (COL_PROBLEMS, "bad" if c["problem"] else None),
+                                  (COL_OK, "good" if clean_run else None),
+                                  (COL_ERRORS, "unknown" if c["error"] else None)):
                 if style:
                     item.setBackground(column, status_background(style, self))
                     item.setForeground(column, status_foreground(style, self))
-            for column in (3, 4, 5):
+            for column in (COL_PROBLEMS, COL_OK, COL_ERRORS):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setToolTip(2, run.target)
             item.setData(0, Qt.ItemDataRole.UserRole, run.id)
@@ -141,26 +150,34 @@ class HistoryView(QWidget):
     def _comparison_html(self, comparison: Comparison) -> str:
         title = f"{kind_label(comparison.kind)}: {comparison.target or '-'}"
         when = local_datetime(comparison.latest.at)
-        out = [f"<p><b>{html.escape(title)}</b><br>Latest run {when}: {html.escape(comparison.summary())}</p>"]
+        style = STATE_STYLE[comparison.state]
+        fg = status_foreground(style, self).name()
+        verdict = f"<span style='color:{fg}; font-weight:bold'>{html.escape(comparison.verdict())}</span>"
+        out = [f"<p><b>{html.escape(title)}</b><br>Latest run {when}: {verdict}"]
+        if comparison.previous is not None:
+            out.append(f"<br>Since the last visit ({local_date(comparison.previous.at)}): "
+                       f"{html.escape(comparison.change_summary())}")
+        out.append("</p>")
         spec = kind_spec(comparison.kind)
         word = spec.problem_word if spec else "problem"
         if comparison.previous is None:
             if comparison.listed_now:
-                out.append(self._list_html("new", "Listed now (first saved run)", comparison.listed_now, word))
+                heading = f"{word[:1].upper()}{word[1:]} now (first saved run)"
+                out.append(self._list_html("new", heading, comparison.listed_now, word, comparison.kind))
             return "".join(out)
         for bucket in ("new", "fixed", "still_listed", "unknown"):
             changes = comparison.buckets[bucket]
             if changes:
-                out.append(self._list_html(bucket, BUCKET_TEXT[bucket], changes, word))
+                out.append(self._list_html(bucket, BUCKET_TEXT[bucket], changes, word, comparison.kind))
         return "".join(out)
 
-    def _list_html(self, bucket: str, heading: str, changes, word: str) -> str:
+    def _list_html(self, bucket: str, heading: str, changes, word: str, kind: str = "") -> str:
         style = BUCKET_STYLE[bucket]
         fg = status_foreground(style, self).name()
         bg = status_background(style, self).name()
         items = []
         for change in changes:
-            text = f"{change.target}: {change.item}"
+            text = f"{change.target}: {spec_or_generic(kind).name(change.item)}"
             if change.listed_since is not None:
                 text += f" - {word} since {local_date(change.listed_since.since)}"
             if change.reason:

@@ -13,14 +13,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, QUrl
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -28,14 +30,18 @@ from PySide6.QtWidgets import (
 
 from sbskit import APP_NAME, __version__
 from sbskit.core.paths import AppPaths, app_paths
-from sbskit.core.report import Report, Section
+from sbskit.core.report import Report
 from sbskit.core.resources import data_versions, resource_path
 from sbskit.core.settings import Settings
 from sbskit.documents.files import write_report_file
 from sbskit.ui.shell.report_dialog import ReportDialog, ReportOptions
+from sbskit.ui.shell.report_views import add_check_chapter
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.shell.tabs import TABS
 from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.common.screen_fit import all_available_rects, available_rect, fit_rect, fits_any, install_dialog_fitter
+from sbskit.ui.common.text_dialog import show_text
+from sbskit.ui.common.wheel_guard import install_wheel_guard
 from sbskit.ui.common.workers import JobWorker
 
 log = logging.getLogger(__name__)
@@ -55,7 +61,8 @@ def add_history_section(report: Report, client: str) -> None:
     try:
         store = ProfileStore()
         try:
-            lines = [line for comparison in store.comparisons(client) for line in comparison.sentences()]
+            # each check's verdict first ("could not check (32 of 32 lists failed: refused)"), then its changes
+            lines = [line for comparison in store.comparisons(client) for line in comparison.report_lines()]
         finally:
             store.close()
     except UserInputError as exc:
@@ -65,16 +72,12 @@ def add_history_section(report: Report, client: str) -> None:
         report.add_html_section("Since the last visit", f"<ul>{items}</ul>")
 
 
-def pixmap_png(pixmap: QPixmap) -> bytes:
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    pixmap.save(buffer, "PNG")
-    return bytes(buffer.data())
-
-
 class MainWindow(QMainWindow):
+    PREFERRED_SIZE = (1100, 740)  # logical pixels, on a screen with room for it
     def __init__(self, settings: Settings | None = None, paths: AppPaths | None = None) -> None:
         super().__init__()
+        install_wheel_guard()  # before any tab builds its combo boxes
+        install_dialog_fitter()
         self.settings = settings or Settings()
         self.paths = paths or app_paths()
         self.setWindowTitle(APP_NAME)
@@ -83,7 +86,7 @@ class MainWindow(QMainWindow):
         self.show_about: Callable[[], None] = self._show_about
         self.ask_report_options: Callable[[], ReportOptions | None] = self._ask_report_options
         self.show_error: Callable[[str], None] = lambda text: QMessageBox.warning(self, APP_NAME, text)
-        self.show_info: Callable[[str, str], None] = lambda title, text: QMessageBox.information(self, title, text)
+        self.show_info: Callable[[str, str], None] = lambda title, text: show_text(self, title, text)
         self.recheck_worker: JobWorker | None = None
         self.report_worker: JobWorker | None = None
 
@@ -108,7 +111,12 @@ class MainWindow(QMainWindow):
             holder = QWidget()
             holder_layout = QVBoxLayout(holder)
             holder_layout.setContentsMargins(0, 0, 0, 0)
-            self.tabs.addTab(holder, spec.title)
+            # a small or scaled screen scrolls a tab instead of cutting off its bottom
+            scroller = QScrollArea()
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            scroller.setWidget(holder)
+            self.tabs.addTab(scroller, spec.title)
             self._holders.append(holder)
         self.tabs.currentChanged.connect(self.ensure_tab)
 
@@ -291,7 +299,7 @@ class MainWindow(QMainWindow):
             from sbskit.core.profiles.rerun import rerun_saved_checks
             from sbskit.core.profiles.store import ProfileStore
 
-            store = ProfileStore()
+            store = ProfileStore(scratch=True)  # write-protected stick: compared in memory, not saved
             try:
                 return rerun_saved_checks(store, client, ctx=ctx, probe_timeout=probe_timeout,
                                           blacklist_options=Options(resolvers=[resolver] if resolver else None,
@@ -308,15 +316,17 @@ class MainWindow(QMainWindow):
         worker.start()
 
     def _recheck_done(self, result) -> None:
-        lines = result.sentences or ["Nothing listed or changed since the last visit."]
-        lines += [f"Could not run: {problem}" for problem in result.problems]
-        self.statusBar().showMessage(f"Re-ran {len(result.runs)} check(s) for {result.profile}", 10000)
-        self.show_info(f"{result.profile}: {len(result.runs)} check(s) re-run", "\n".join(lines))
+        outcome = {"problem": "problems found", "unknown": "could not check everything"}.get(result.state, "nothing wrong")
+        self.statusBar().showMessage(f"Re-ran {len(result.runs)} check(s) for {result.profile}: {outcome}", 10000)
+        self.show_info(f"{result.profile}: {len(result.runs)} check(s) re-run, {outcome}", "\n".join(result.lines()))
 
     def record_run(self, kind: str, document: dict) -> None:
         """Save a finished check to the current client's history, off the GUI thread."""
         client = self.current_client
         if not client:
+            return
+        if self.paths.read_only:
+            self.statusBar().showMessage(f"Not saved to {client}'s history: the kit's folder is write-protected", 10000)
             return
 
         def save(_ctx):
@@ -347,26 +357,14 @@ class MainWindow(QMainWindow):
         return dialog.options()
 
     def build_report(self, options: ReportOptions) -> Report:
-        """Collect every used tab's sections (and screenshots) into one report, on the GUI thread."""
+        """Page 1: one line per check (light, finding, action); then per check its verdict, its
+        evidence and pictures of its result views, rendered at a fixed size (on the GUI thread)."""
         report = Report(title="SBS Admin Kit visit report", client=options.client, site=options.site,
                         consultant=options.consultant)
-        current = self.tabs.currentIndex()
-        used = 0
-        for index, tab in enumerate(self._built):
-            if tab is None:
-                continue
-            sections = tab.report_sections()
-            if not sections:
-                continue
-            used += 1
-            for section in sections:
-                report.sections.append(Section(f"{tab.title}: {section.heading}", section.html_body))
-            if options.screenshots:
-                png = pixmap_png(self.grab_tab(index))
-                image = report.add_image(tab.slug, png, f"The {tab.title} tab at the time of the report")
-                report.sections[-1] = Section(report.sections[-1].heading, report.sections[-1].html_body + image)
-        self.tabs.setCurrentIndex(current)
-        if not used:
+        for tab in self._built:
+            if tab is not None:
+                add_check_chapter(report, tab, options.screenshots)
+        if not report.summaries:
             report.add_html_section("Checks", "<p>No checks were run in this session.</p>")
         return report
 
@@ -406,9 +404,8 @@ class MainWindow(QMainWindow):
             versions = {"(data files)": f"unreadable: {exc}"}
         rows = "".join(f"<tr><td>{name}</td><td>{ver}</td></tr>" for name, ver in sorted(versions.items()))
         p = self.paths
-        mode = {"portable": "portable (USB)", "temporary": "temporary folder (portable folder read-only)"}.get(
-            p.mode, "installed"
-        )
+        mode = {"portable": "portable (USB)",
+                "read-only": "read-only (the portable folder is write-protected: nothing is saved)"}.get(p.mode, "installed")
         return (
             f"<h3>{APP_NAME} {__version__}</h3>"
             "<p>Offline checks for small-business Windows and Exchange servers.</p>"
@@ -429,7 +426,8 @@ class MainWindow(QMainWindow):
             self.open_log_folder()
 
     def open_log_folder(self) -> None:
-        self.paths.logs.mkdir(parents=True, exist_ok=True)
+        if not self.paths.read_only:  # a write-protected stick: open what is there, create nothing
+            self.paths.logs.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.paths.logs)))
 
     # --- state -------------------------------------------------------------------------
@@ -441,8 +439,11 @@ class MainWindow(QMainWindow):
                 restored = self.restoreGeometry(QByteArray(base64.b64decode(geometry)))
             except (ValueError, TypeError):
                 restored = False
+        # the saved rectangle was on screen once (frame included): its client area must fit now
+        if restored and not fits_any((self.x(), self.y(), self.width(), self.height()), all_available_rects(), (0, 0)):
+            restored = False  # saved on a larger or a missing screen: it would open cut off
         if not restored:
-            self.resize(1100, 740)
+            self.setGeometry(*fit_rect(available_rect(self), self.PREFERRED_SIZE, (640, 420)))
         index = self.settings.get("window/last_tab", 0)
         if isinstance(index, int) and 0 <= index < self.tabs.count():
             self.tabs.setCurrentIndex(index)

@@ -75,7 +75,7 @@ class ReportDialog(QDialog):
         self.page.addItems(["A4", "Letter"])
         self.page.setCurrentText(default_page_size())
         self.page.setAccessibleName("PDF page size")
-        self.screenshots = QCheckBox("Embed screenshots of the tabs used")
+        self.screenshots = QCheckBox("Include pictures of the results")
         self.screenshots.setChecked(True)
         formats = QHBoxLayout()
         formats.addWidget(self.html)

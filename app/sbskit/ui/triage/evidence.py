@@ -114,7 +114,7 @@ class EvidencePage(QWizardPage):
         self.add_button.setToolTip("Choose evidence files (Ctrl+O)")
         self.remove_button = QPushButton("&Remove")
         self.remove_button.setToolTip("Remove the selected files from the analysis (Delete)")
-        self.cancel_button = QPushButton("&Cancel import")
+        self.cancel_button = QPushButton("Cancel i&mport")
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -238,7 +238,7 @@ class EvidencePage(QWizardPage):
         problems = "; ".join(summary.problems)
         values = (summary.format_name if summary.format else "not used", summary.encoding or "-",
                   f"{summary.records:,}" if summary.format else "-", problems or "none")
-        kind = "bad" if not summary.usable else ("unknown" if summary.problems else "good")
+        kind = "bad" if not (summary.usable or summary.empty) else ("unknown" if summary.problems else "good")
         for col, text in enumerate(values, 1):
             item = QTableWidgetItem(text)
             item.setToolTip(text)

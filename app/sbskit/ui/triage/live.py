@@ -1,6 +1,7 @@
-"""The wizard's optional live checks: the public IP through the blocklists, the safe relay test.
+"""The wizard's optional live checks: the public IP through the blocklists, the sender domain's
+Mail DNS health, the safe relay test.
 
-Both talk to the network, so neither runs unless the admin clicks; the relay test also
+All talk to the network, so none runs unless the admin clicks; the relay test also
 asks for confirmation (``confirm`` is an attribute so tests answer it without a modal
 window). Work runs on a JobWorker with progress and Cancel; what finished goes into
 ``state.live`` and from there into the diagnosis. Skipping the page is fine: the page
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -34,6 +34,7 @@ from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.triage.state import TriageState
 from sbskit.core.errors import UserInputError
 from sbskit.ui.common.workers import JobWorker
+from sbskit.ui.common.save_paths import is_lan_address
 
 NOT_RUN = "Not run: the diagnosis does not use this check."
 
@@ -148,6 +149,7 @@ class LiveChecksPage(QWizardPage):
                          "press Next to skip them.")
         layout = QVBoxLayout(self)
         layout.addWidget(self._blacklist_box())
+        layout.addWidget(self._maildns_box())
         layout.addWidget(self._relay_box())
         self.skip_note = QLabel()
         self.skip_note.setWordWrap(True)
@@ -175,11 +177,37 @@ class LiveChecksPage(QWizardPage):
         self.resolver_edit.installEventFilter(_EnterRuns(self.run_blacklist, self))
         form = QFormLayout()
         form.addRow("Public &IP:", self.ip_edit)
-        form.addRow("Resol&ver:", self.resolver_edit)
+        form.addRow("R&esolver:", self.resolver_edit)
         inner = QVBoxLayout(box)
         inner.addLayout(form)
         inner.addLayout(self.blacklist.row())
         inner.addWidget(self.blacklist.result)
+        return box
+
+    def _maildns_box(self) -> QGroupBox:
+        box = QGroupBox("Mail DNS health of the sender domain")
+        self.domain_edit = QLineEdit()
+        self.domain_edit.setPlaceholderText("e.g. example.com (the part after @ of your senders)")
+        self.domain_edit.setAccessibleName("Sender domain for the Mail DNS check")
+        self.domain_edit.setToolTip("The domain your mail is sent from: its MX, SPF, DMARC and DKIM records are "
+                                    "checked, with the resolver above")
+        self.sending_ip_edit = QLineEdit()
+        self.sending_ip_edit.setPlaceholderText("the public IP above, or empty: the domain's MX addresses")
+        self.sending_ip_edit.setAccessibleName("Sending IP for the Mail DNS check")
+        self.sending_ip_edit.setToolTip("The public address the server sends from: SPF must allow it and its PTR "
+                                        "must name the server")
+        self.maildns = _Check(self, "mail DNS check", "Check m&ail DNS",
+                              "Ask the DNS for the records receivers verify (DNS queries only)")
+        self.maildns.run.clicked.connect(self.run_maildns)
+        self.domain_edit.installEventFilter(_EnterRuns(self.run_maildns, self))
+        self.sending_ip_edit.installEventFilter(_EnterRuns(self.run_maildns, self))
+        form = QFormLayout()
+        form.addRow("Sen&der domain:", self.domain_edit)
+        form.addRow("Sendin&g IP:", self.sending_ip_edit)
+        inner = QVBoxLayout(box)
+        inner.addLayout(form)
+        inner.addLayout(self.maildns.row())
+        inner.addWidget(self.maildns.result)
         return box
 
     def _relay_box(self) -> QGroupBox:
@@ -220,26 +248,31 @@ class LiveChecksPage(QWizardPage):
         if not self.ip_edit.text().strip():
             public = next((ip for ip in ips if lc.is_public(ip)), "")
             self.ip_edit.setText(public)
-        if not self.host_edit.text().strip() and ips:
-            self.host_edit.setText(ips[0])
+        # the relay test belongs outside the LAN: never offer the server's LAN address
+        outside = [ip for ip in ips if not is_lan_address(ip)]
+        if not self.host_edit.text().strip() and outside:
+            self.host_edit.setText(outside[0])
         if not self.resolver_edit.text().strip():
             self.resolver_edit.setText(str(self._settings().get("blacklist/resolver", "") or ""))
+        if not self.domain_edit.text().strip():
+            known = list(self.state.local_domains) or sorted(self.state.evidence.local_domains())
+            self.domain_edit.setText(known[0] if known else "")
         self._update_note()
 
     def isComplete(self) -> bool:
-        return not (self.blacklist.busy or self.relay.busy)  # a running check would miss the diagnosis
+        return not (self.blacklist.busy or self.relay.busy or self.maildns.busy)  # a running check would miss it
 
     def shutdown(self) -> None:
-        for check in (self.blacklist, self.relay):
+        for check in (self.blacklist, self.maildns, self.relay):
             if check.busy:
                 check.worker.cancel()
 
     def reset(self) -> None:
         self.shutdown()
-        for edit in (self.ip_edit, self.resolver_edit, self.host_edit):
+        for edit in (self.ip_edit, self.resolver_edit, self.host_edit, self.domain_edit, self.sending_ip_edit):
             edit.clear()
         self.port_spin.setValue(25)
-        for check in (self.blacklist, self.relay):
+        for check in (self.blacklist, self.maildns, self.relay):
             check.show(None, NOT_RUN)
         self._update_note()
 
@@ -253,9 +286,11 @@ class LiveChecksPage(QWizardPage):
 
     def _update_note(self) -> None:
         live = self.state.live
-        used = [name for name, doc in (("the blocklist check", live.blacklist), ("the relay test", live.relay)) if doc]
+        used = [name for name, doc in (("the blocklist check", live.blacklist), ("the Mail DNS check", live.maildns),
+                                       ("the relay test", live.relay)) if doc]
         if used:
-            self.skip_note.setText(f"The diagnosis will use {' and '.join(used)}. Press <b>Next</b> for it.")
+            said = " and ".join(used) if len(used) < 3 else ", ".join(used[:-1]) + " and " + used[-1]
+            self.skip_note.setText(f"The diagnosis will use {said}. Press <b>Next</b> for it.")
         else:
             self.skip_note.setText("No live check has run: the diagnosis rests on your answers and the files. "
                                    "Press <b>Next</b> for it.")
@@ -291,6 +326,42 @@ class LiveChecksPage(QWizardPage):
         kind, text = lc.blacklist_summary(doc)
         self.blacklist.show(kind, _esc(text))
         self._update_note()
+
+    # --- mail DNS -----------------------------------------------------------------------------
+    def run_maildns(self) -> None:
+        if self.maildns.busy:
+            return
+        from sbskit.core.maildns.engine import Options, Run
+        from sbskit.core.triage.live_maildns import maildns_summary
+
+        domain = self.domain_edit.text().strip()
+        if not domain:
+            self.maildns.show("bad", "Enter the sender domain first (the part after @ of your senders).")
+            return
+        ip = self.sending_ip_edit.text().strip() or self.ip_edit.text().strip()
+        if ip and not lc.is_public(ip):
+            ip = ""  # a LAN address: receivers never see it; the check uses the domain's MX addresses then
+        resolver = self.resolver_edit.text().strip()
+        try:
+            timeout = min(float(self._settings().get("blacklist/timeout", 3.0) or 3.0), 60.0)
+        except (TypeError, ValueError):
+            timeout = 3.0
+        try:
+            run = Run(domain, Options(ip=ip or None, resolvers=[resolver] if resolver else [], timeout=timeout))
+        except UserInputError as exc:
+            self.maildns.show("bad", _esc(str(exc)))
+            return
+        self.state.live.maildns = None
+        self._update_note()
+        self.maildns.show("info", f"Asking the DNS about {_esc(run.domain)}{' for ' + _esc(ip) if ip else ''}...")
+
+        def done(doc: object) -> None:
+            self.state.live.maildns = doc
+            kind, text = maildns_summary(doc)
+            self.maildns.show(kind, _esc(text))
+            self._update_note()
+
+        self.maildns.start(run.run, "triage mail DNS check", done)
 
     # --- relay ------------------------------------------------------------------------------
     def _confirm(self, host: str, port: int) -> bool:

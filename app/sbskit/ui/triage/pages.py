@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 from sbskit.core.triage.answers import questions
 from sbskit.core.triage.evidence import ip_kind
 from sbskit.core.triage.versions import VERSION_CHOICES
+from sbskit.ui.common.theme import status_foreground
 from sbskit.ui.triage.state import TriageState
 
-CHOICES = (("yes", "&Yes"), ("no", "&No"), ("", "Don't know"))
+CHOICES = (("yes", "&Yes"), ("no", "N&o"), ("", "Don't know"))
 
 
 class SymptomsPage(QWizardPage):
@@ -70,11 +71,11 @@ class SymptomsPage(QWizardPage):
                                 "say it, each step lists the command per version. Postfix evidence gets Postfix commands.")
         self.version.setAccessibleName("Exchange version")
         self.error = QLabel()
-        self.error.setStyleSheet("color: #c0392b;")
+        self.error.setStyleSheet(f"color: {status_foreground('bad', self).name()};")  # readable in dark mode too
         form = QFormLayout()
         form.addRow("Mail server &IP:", self.server_ip)
         form.addRow("Own mail &domains:", self.local_domain)
-        form.addRow("Exchange &version:", self.version)
+        form.addRow("E&xchange version:", self.version)
         for edit in (self.server_ip, self.local_domain):
             edit.textChanged.connect(self.completeChanged)
         layout = QVBoxLayout(self)

@@ -9,6 +9,7 @@ from typing import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -85,7 +86,7 @@ class DiagnosisPage(QWizardPage):
         self.details.setAccessibleName("Reasons and evidence of the selected cause")
         self.details.setOpenExternalLinks(False)
         self.tree.currentItemChanged.connect(self._show_details)
-        self.copy_button = QPushButton("&Copy diagnosis")
+        self.copy_button = QPushButton("Co&py diagnosis")
         self.copy_button.setToolTip("Copy the diagnosis with its evidence as text (Ctrl+Shift+C)")
         self.copy_button.clicked.connect(self.copy)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.copy)
@@ -99,7 +100,7 @@ class DiagnosisPage(QWizardPage):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Diagnosis views")
         self.tabs.addTab(splitter, "Ca&uses")
-        self.tabs.addTab(self.says, "What the e&vidence says")
+        self.tabs.addTab(self.says, "What the evidence &says")
         self.tabs.setTabToolTip(0, "Every cause ranked by confidence, with its reasons and evidence lines")
         self.tabs.setTabToolTip(1, "Every refusal and deferral reason grouped with its meaning, failed logons, relay "
                                    "refusals, the queues, and what the verdict rests on")
@@ -180,6 +181,11 @@ class DiagnosisPage(QWizardPage):
             QGuiApplication.clipboard().setText(to_text(self.state.result))
 
 
+ASK_VERSIONS = (("2007", "Exchange 2007 (SBS 2008)"), ("2010", "Exchange 2010 (SBS 2011)"),
+                ("2003", "Exchange 2003 (SBS 2003)"), ("2013", "Exchange 2013"), ("2016", "Exchange 2016"),
+                ("2019", "Exchange 2019"), ("SE", "Exchange Server SE"))
+
+
 class PlanPage(QWizardPage):
     """The ordered plan per cause (stop the bleeding first) and the evidence still missing."""
 
@@ -193,19 +199,35 @@ class PlanPage(QWizardPage):
         self.text.setOpenExternalLinks(True)
         self.text.setAccessibleName("Action plan")
         self.plain = ""
-        self.copy_button = QPushButton("&Copy plan")
+        self.copy_button = QPushButton("Co&py plan")
         self.copy_button.setToolTip("Copy the whole plan with its PowerShell commands as text")
         self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.plain))
+        # no log says which Exchange runs: ask (SBS sites run 2007 and 2010) instead of assuming one
+        self.ask_version = QComboBox()
+        self.ask_version.setAccessibleName("Which Exchange version runs on the server")
+        self.ask_version.addItem("Which Exchange version? (until chosen: the command for each)", None)
+        for version, label in ASK_VERSIONS:
+            self.ask_version.addItem(label, version)
+        self.ask_version.activated.connect(self._version_chosen)
         row = QHBoxLayout()
         row.addWidget(self.version, 1)
+        row.addWidget(self.ask_version)
         row.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.text, 1)
 
+    def _version_chosen(self, _index: int) -> None:
+        version = self.ask_version.currentData()
+        if version:
+            self.state.exchange_version = version
+            self.state.run_diagnosis()
+            self.initializePage()
+
     def initializePage(self) -> None:
         result = self.state.result or self.state.run_diagnosis()
         platform = result.platform
+        self.ask_version.setVisible(platform is not None and platform.plan_version is None)
         self.version.setText(f"Commands for {platform.name}" + (f" \u2014 {platform.note}" if platform and platform.note else "")
                              if platform else "Commands per Exchange version")
         self.version.setWordWrap(True)
@@ -224,7 +246,9 @@ class PlanPage(QWizardPage):
                     f"<code>{esc(command)}</code></td></tr></table>")
 
         for rank, finding in enumerate(result.findings, 1):
-            lines.append(f"{rank}. {finding.title} ({round(finding.confidence * 100)}%)")
+            lines.append(f"{rank}. {finding.title} ({round(finding.confidence * 100)}%)"
+                         + (f" \u2014 commands for {finding.platform}" if platform and finding.platform
+                            and finding.platform != platform.name else ""))
             lines.extend(plan_text(finding.plan, "   "))
             lines.append("")
             steps = []
@@ -238,7 +262,10 @@ class PlanPage(QWizardPage):
                     body += block(alt["command"], alt["versions"])
                 body += "".join(f"<br><a href='{esc(u)}'>{esc(u)}</a>" for u in step["links"])
                 steps.append(f"<li style='margin-bottom: 6px;'>{body}</li>")
-            parts.append(f"<h3>{rank}. {esc(finding.title)} ({round(finding.confidence * 100)}%)</h3><ol>{''.join(steps)}</ol>")
+            own = (f" \u2014 commands for {esc(finding.platform)}"
+                   if platform and finding.platform and finding.platform != platform.name else "")
+            parts.append(f"<h3>{rank}. {esc(finding.title)} ({round(finding.confidence * 100)}%){own}</h3>"
+                         f"<ol>{''.join(steps)}</ol>")
         if not result.findings:
             text = ("Nothing to fix: " + result.verdict()) if result.outcome == "healthy" else (
                 "No cause reaches the reporting threshold on this evidence; collect what is listed below.")
@@ -274,7 +301,7 @@ class ExportPage(QWizardPage):
         self.setTitle("Export")
         self.setSubTitle("Keep the diagnosis, the evidence and the plan for the client file or a colleague.")
         self.ask_save_path: Callable[[str], str] = self._ask_save_path  # replaced in tests
-        self.save_button = QPushButton("&Save report\u2026")
+        self.save_button = QPushButton("Save &report\u2026")
         self.save_button.setToolTip("HTML or PDF, by the file name's ending")
         self.copy_button = QPushButton("Copy as &text")
         self.status = QLabel()

@@ -41,7 +41,7 @@ def _reply_rows(result, muted: str) -> str:
     for r in result.replies[:30]:
         who = "our server answered" if r["direction"] == "inbound" else "answer to our mail"
         subjects = f" \u2014 {esc(', '.join(r['subjects'][:3]))}" if r["subjects"] else ""
-        fix = (f"<br><b>Fix:</b> {esc(r['fix'])}" if r["fix"] and r["direction"] == "outbound" else "")
+        fix = f"<br><b>Fix:</b> {esc(r['fix'])}" if r["fix"] else ""
         aside = (f"<br><i>{r['aside']} of them are bounces to made-up addresses: no cause of ours.</i>"
                  if r.get("aside") else "")
         code = esc(r["code"] or "\u2014")
@@ -53,6 +53,29 @@ def _reply_rows(result, muted: str) -> str:
     head = ("<tr><th align='right'>Messages</th><th align='left'>Code</th><th align='left'>Reply</th>"
             "<th align='left'>Meaning</th><th align='left'>Found in</th></tr>")
     return f"<table width='100%' cellspacing='0' cellpadding='4'>{head}{''.join(rows)}</table>"
+
+
+STATUS_WORDS = {"ok": "OK", "warning": "Warning", "problem": "Problem", "error": "Could not tell"}
+
+
+def _live_html(result) -> str:
+    """What the live checks found: one line each, and the Mail DNS check's records one by one."""
+    live = result.live.as_dict() if result.live is not None else {}
+    if not live:
+        return ""
+    esc = html.escape
+    names = {"blacklist": "Blocklist check", "maildns": "Mail DNS check", "relay": "Relay test"}
+    items = []
+    for key in ("blacklist", "maildns", "relay"):
+        entry = live.get(key)
+        if not entry:
+            continue
+        dash = " \u2014 "
+        rows = "".join(f"<li><b>{esc(STATUS_WORDS.get(c['status'], c['status']))}</b> {esc(c['id'])}: "
+                       f"{esc(c['title'])}{(dash + esc(c['detail'])) if c['detail'] else ''}</li>"
+                       for c in entry.get("checks", []))
+        items.append(f"<li><b>{names[key]}:</b> {esc(entry['summary'])}{('<ul>' + rows + '</ul>') if rows else ''}</li>")
+    return f"<h3>Live checks</h3><ul>{''.join(items)}</ul>"
 
 
 def says_html(result, muted: str) -> str:
@@ -67,14 +90,19 @@ def says_html(result, muted: str) -> str:
     if result.platform is not None:
         note = f" {esc(result.platform.note)}" if result.platform.note else ""
         parts.append(f"<p><b>Mail system:</b> {esc(result.platform.name)}.{note}</p>")
+    parts.append(_live_html(result))
     if result.replies:
         parts.append("<h3>Replies in the evidence, grouped</h3>" + _reply_rows(result, muted))
     for note in result.noteworthy:
         lines = "".join(f"<li>{esc(line)}</li>" for line in note["lines"])
         parts.append(f"<h3>{esc(note['title'])}</h3>" + (f"<ul>{lines}</ul>" if lines else ""))
     if not result.replies and not result.noteworthy:
-        parts.append("<p>The files hold no refusals, deferrals, failed logons or queued mail.</p>"
-                     if result.evidence_used else "<p>No evidence files: nothing to show yet.</p>")
+        if result.evidence_used:
+            parts.append("<p>The files hold no refusals, deferrals, failed logons or queued mail.</p>")
+        elif result.live is not None and result.live.any():
+            parts.append("<p>No evidence files: the live checks above are all the diagnosis rests on.</p>")
+        else:
+            parts.append("<p>No evidence files: nothing to show yet.</p>")
     return "".join(parts)
 
 

@@ -93,7 +93,7 @@ class TriageTab(KitTab):
             # the live checks are blocklist and relay runs in their own right: the client's
             # history can then say "new since last visit" for them too
             live = state.live
-            for kind, doc in (("blacklist", live.blacklist), ("relaytest", live.relay)):
+            for kind, doc in (("blacklist", live.blacklist), ("maildns", live.maildns), ("relaytest", live.relay)):
                 if doc is not None and id(doc) not in self._recorded_live:
                     self._recorded_live.add(id(doc))
                     self.run_completed.emit(kind, doc)
@@ -106,6 +106,16 @@ class TriageTab(KitTab):
         from sbskit.core.triage.render import make_report
 
         return make_report(state.result, "Queue triage").sections
+
+    def report_summary(self):
+        from sbskit.core.visit_summary import triage_summary
+
+        state = self.wizard.state
+        return None if state.sample else triage_summary(state.result)
+
+    def report_views(self) -> list:
+        state = self.wizard.state
+        return [] if state.result is None or state.sample else [("The diagnosis", self.wizard.diagnosis)]
 
     def prepare_screenshot(self) -> None:
         self.load_sample()

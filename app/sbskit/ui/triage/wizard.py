@@ -35,6 +35,19 @@ class TriageWizard(QWizard):
             self.setPage(page_id, page)
         self.setStartId(self.SYMPTOMS)
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Keep the keyboard focus while the wizard refreshes its buttons.
+
+        Every ``completeChanged`` (typing into a validated field, an import starting or ending)
+        makes QWizard hide its page container for a moment; Qt then moves the focus out of the
+        hidden widget, and embedded in the tab widget the next one is the tab bar, so typing
+        stopped after one key. While the current page is only hidden by that refresh, stay put.
+        """
+        page = self.currentPage()
+        if self.isVisible() and page is not None and not page.isVisible():
+            return True
+        return super().focusNextPrevChild(next)
+
     def accept(self) -> None:
         """Finish: keep the widget, clear everything for the next triage."""
         self.start_over()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sbskit.core.triage.detectors._util import samples_of, top
-from sbskit.core.triage.detectors.formats import QUEUE, RECEIVE
+from sbskit.core.triage.detectors.formats import RECEIVE
 from sbskit.core.triage.evidence import Evidence, GroupStat, domain_of
 from sbskit.core.triage.model import Assessment
 

@@ -15,6 +15,7 @@ def detect(ev: Evidence) -> Assessment:
     a = Assessment(CAUSE)
     groups = ev.replies.supporting(CAUSE)
     total = sum(counted(g) for g in groups)
+    a.verbatim = total > 0  # the receivers said so in their replies
     lists = sorted({g.reply.pattern.lists for g in groups if g.reply.pattern and g.reply.pattern.lists})
     if total:
         a.add(3.0 if total >= 3 else 2.2,

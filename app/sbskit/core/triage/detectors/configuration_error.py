@@ -11,7 +11,8 @@ from sbskit.core.triage.model import Assessment
 CAUSE = "configuration_error"
 # replies that name a configuration problem of ours outright: one is enough
 DECISIVE = frozenset({"smarthost_auth", "starttls_required", "relay_denied", "smarthost_sender", "no_route",
-                      "mail_loop", "internal_auth", "policy_listed", "resources"})
+                      "mail_loop", "internal_auth", "policy_listed", "resources", "sasl_mechanism", "tls_policy",
+                      "tls_certificate", "dnsbl_query", "local_delivery"})
 
 
 def detect(ev: Evidence) -> Assessment:
@@ -22,6 +23,7 @@ def detect(ev: Evidence) -> Assessment:
     destinations = len({s for g in groups for s in g.subjects})
     sent = ev.counts["sent"]
     noticeable = sent == 0 or total >= 0.05 * sent
+    a.verbatim = decisive > 0
     if decisive >= 3:
         lead = next(g for g in groups if g.reply.category in DECISIVE)
         a.add(3.0, f"{plural(decisive, 'message')} cannot leave because of a setting on our side: "

@@ -8,5 +8,5 @@ TRACKING = ("exchange_tracking", "exchange_tracking_csv", "exchange2003_tracking
 RECEIVE = ("smtp_receive_log", "iis_smtp_log", "postfix_maillog")
 SEND = ("smtp_send_log", "postfix_maillog")
 QUEUE = ("get_queue_csv", "get_message_csv", "postfix_queue_json", "get_queue_table", "get_message_table", "postfix_mailq")
-DELIVERY = QUEUE + SEND + TRACKING + ("ndr_text",)  # anything that shows whether mail gets out
+DELIVERY = QUEUE + SEND + TRACKING + ("ndr_text", "queue_lasterror")  # anything that shows whether mail gets out
 FIREWALL = ("windows_firewall_log", "filterlog", "firewall_csv")

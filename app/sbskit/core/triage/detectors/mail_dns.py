@@ -15,6 +15,7 @@ def detect(ev: Evidence) -> Assessment:
     a = Assessment(CAUSE)
     groups = ev.replies.supporting(CAUSE)
     total = sum(counted(g) for g in groups)
+    a.verbatim = total > 0  # the receivers said so in their replies
     if total:
         what = groups[0].reply.pattern.title if groups[0].reply.pattern else "verification failed"
         a.add(3.0 if total >= 3 else 2.2,

@@ -1,0 +1,81 @@
+"""A queue's LastError pasted as text, alone or next to a few protocol-log lines.
+
+Admins copy the one line Queue Viewer shows ("451 4.4.0 Primary target IP address responded
+with: ... Attempted failover to alternate host, but that did not succeed") and perhaps the
+send-log lines of the failing session, without any header. The wording is Exchange
+2007-2019's own. Each LastError is a reply about our outbound mail; the protocol lines are
+read one by one (no sessions to follow in a paste): failures ('TLS negotiation failed with
+error UnknownCredentials') and error replies, in the direction the lines show.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+
+from sbskit.core.triage.evidence import Evidence, split_endpoint
+from sbskit.core.triage.readers_base import NumberedLines, ReadResult
+from sbskit.core.triage.sniff import Sniffed
+from sbskit.core.triage.sniff_text import LASTERROR, protocol_direction
+from sbskit.core.triage.textio import Progress, TextSource
+
+MAX_PASTE_LINES = 200_000
+_ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+_TROUBLE = ("fail", "error", "timed out", "refused", "unreachable", "denied")
+
+
+def read_lasterror(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
+    result = ReadResult()
+    lines: list[tuple[int, str]] = []
+    for line_no, raw in NumberedLines(src, progress):
+        if line_no > MAX_PASTE_LINES:
+            result.problems.append(f"only the first {MAX_PASTE_LINES:,} lines were read")
+            break
+        lines.append((line_no, raw.strip()))
+    rows = [(n, text) for n, text in lines if _ISO.match(text)]
+    direction = "outbound" if protocol_direction([t for _, t in rows]) == "send" else "inbound"
+    source = "send" if direction == "outbound" else "receive"
+    for line_no, text in lines:
+        if not text:
+            continue
+        if LASTERROR.match(text):
+            error = re.sub(r"^LastError\s*:\s*", "", text, flags=re.I)
+            ev.reply(error, "outbound", "queue", label, line_no, shown=error)
+            ev.counts["delivery_failures"] += 1
+            result.records += 1
+        elif _ISO.match(text):
+            _protocol_line(ev, text, direction, source, label, line_no)
+            result.records += 1
+        else:
+            result.skip(line_no)
+    if result.records:
+        ev.platforms["exchange"] += result.records
+    if rows:
+        result.problems.append("protocol-log lines without their #Fields header (pasted?): read one by one in "
+                               "Exchange's standard column order")
+    if not result.records:
+        result.problems.append("no LastError line found")
+    return result
+
+
+def _protocol_line(ev: Evidence, text: str, direction: str, source: str, label: str, line_no: int) -> None:
+    """One header-less protocol-log line: a failure note or an error reply, without session context."""
+    from sbskit.core.triage.replies import classify
+
+    try:
+        row = next(csv.reader([text]))
+    except (csv.Error, StopIteration):
+        return
+    if len(row) < 8:
+        return
+    event, data = row[6], row[7]
+    context = row[8] if len(row) > 8 else ""
+    remote = split_endpoint(row[5]) if row[5] else ""
+    if event == "*":
+        note = f"{data} {context}".strip()
+        if any(word in note.lower() for word in _TROUBLE):
+            reply = classify(note)
+            if reply is not None and reply.pattern is not None:
+                ev.reply(note, direction, source, label, line_no, subject=remote, shown=text)
+    elif data[:1] in ("4", "5") and event == ("<" if direction == "outbound" else ">"):
+        ev.reply(data, direction, source, label, line_no, subject=remote, shown=text)

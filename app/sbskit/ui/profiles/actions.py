@@ -1,0 +1,145 @@
+"""The Client profiles dialog's actions that reach outside the form: a run's evidence, export and
+import (files the admin picks), and the questions it asks (attributes on the dialog, so tests answer
+them without modal boxes). A mix-in of :class:`~sbskit.ui.profiles.dialog.ProfilesDialog`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from sbskit.core.profiles.store import ProfileStore
+
+
+class ProfileActions:
+    """Uses the dialog's ``_submit``, ``current_name``, ``_show_status``, ``reload`` and ``ask_*`` attributes."""
+
+    def show_run(self, run_id: int) -> None:
+        """Show one saved run's whole result document (the evidence behind the counts)."""
+        import json
+
+        from sbskit.core.profiles.model import local_datetime
+        from sbskit.ui.profiles.history import kind_label
+
+        def work(store: ProfileStore):
+            run = store.load_run(run_id)
+            title = f"{kind_label(run.kind)} {run.target} - {local_datetime(run.at)}"
+            return title, json.dumps(run.document, indent=2, ensure_ascii=False)
+
+        self._submit("run", work, lambda answer: self.show_document(*answer))
+
+    def export_selected(self) -> None:
+        name = self.current_name()
+        if name is None:
+            return
+        from sbskit.core.paths import app_paths
+
+        safe = "".join(ch if ch.isalnum() or ch in " -_." else "_" for ch in name).strip() or "client"
+        chosen = self.ask_export_path(str(app_paths().reports / f"{safe}.sbskit-profile.json"))
+        if not chosen:
+            return
+
+        def work(store: ProfileStore) -> int:
+            from sbskit.core.profiles.transfer import export_to_file
+
+            return export_to_file(store, name, Path(chosen))  # creates the reports folder if needed
+
+        self._submit("export", work, lambda runs: self._show_status(
+            f"Exported {name} with {runs} saved runs to {chosen}.", "good"))
+
+    def import_profile(self, _checked: bool = False, replace: bool = False, path: str | None = None) -> None:
+        if self.read_only:
+            return
+        chosen = path or self.ask_import_path()
+        if not chosen:
+            return
+
+        def work(store: ProfileStore):
+            from sbskit.core.profiles.transfer import import_profile, read_json_file
+
+            doc = read_json_file(Path(chosen), "profile export")
+            profile = doc.get("profile") if isinstance(doc, dict) else None
+            name = profile.get("name") if isinstance(profile, dict) else None
+            if not replace and isinstance(name, str) and store.exists(name):
+                return ("exists", store.get(name).name)
+            return ("imported", *import_profile(store, doc, replace=replace))
+
+        def done(answer) -> None:
+            if answer[0] == "exists":
+                if self.confirm_replace(answer[1]):
+                    self.import_profile(replace=True, path=chosen)
+                return
+            _kind, name, runs = answer
+            self._show_status(f"Imported {name} with {runs} saved runs.", "good")
+            self._loaded = None
+            self._dirty = False
+            self.reload(select=name)
+
+        self._submit("import", work, done)
+
+    def _ask_delete(self, name: str, runs: int) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Delete client profile",
+            f"Delete the client profile {name!r} and its {runs} saved runs? This cannot be undone "
+            "(export the profile first to keep a copy).",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _ask_replace(self, name: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Client already here",
+            f"There is already a client profile {name!r} on this stick. Replace it and its saved runs "
+            "with the imported one?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _ask_export_path(self, default: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, "Export client profile", default, "Profile files (*.json)")
+        return path
+
+    def _ask_import_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, "Import client profile", "", "Profile files (*.json);;All files (*)")
+        return path
+
+    def _show_document(self, title: str, text: str) -> None:
+        from sbskit.ui.profiles.history import DocumentDialog
+
+        DocumentDialog(title, text, self).exec()
+
+    def _ask_discard(self, name: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"Discard the unsaved changes to {name!r}?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
+
+
+
+def checklist_summary(state: dict) -> str:
+    """``5 of 14 items assessed (2 at risk), saved 2026-12-01 14:02`` or ``no answers yet``."""
+    from sbskit.core.mailprobe.checklist import Checklist
+
+    if not state:
+        return "no answers yet (POP3 risk tab)"
+    try:
+        sheet = Checklist.from_dict(state)
+        counts = sheet.counts()
+    except (ValueError, OSError):
+        return "saved, but not readable by this kit"
+    total = sum(counts.values())
+    text = f"{total - counts['not-assessed']} of {total} items assessed"
+    if counts["at-risk"]:
+        text += f" ({counts['at-risk']} at risk)"
+    return text + (f", saved {sheet.updated}" if sheet.updated else "")
+
+

@@ -1,0 +1,180 @@
+"""Item 9: the visit report a consultant sends as is. Every tab is used for real with keys
+(offline, or loopback only: the blocklist resolver is 127.0.0.1 where nothing answers), other
+sub-pages are left open, then File > Export report (Ctrl+E) writes HTML and PDF."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+
+from sbskit.core.report import CheckSummary, LIGHTS
+from sbskit.core.visit_summary import blacklist_summary, pop3_summary, worst
+from sbskit.ui.shell.report_dialog import ReportOptions
+from sbskit.ui.shell.report_views import PIXEL_RATIO, VIEW_SIZE, png_bytes, render_view
+from window_keys import press, type_keys
+
+pytestmark = pytest.mark.gui
+
+
+def _click_into(widget, qtbot):
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(widget.hasFocus)
+
+
+def use_every_tab(window, qtbot, tmp_path):
+    tabs = window.tabs
+    # OS version: paste-free, typed, identified with Ctrl+Enter
+    tabs.setCurrentIndex(0)
+    osver = window.ensure_tab(0)
+    qtbot.waitUntil(osver.identify.input.isVisible)
+    _click_into(osver.identify.input, qtbot)
+    type_keys(window, "Microsoft Windows [Version 6.1.7601]")
+    press(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: osver.identify.result is not None, timeout=10000)
+    osver.sections.setCurrentIndex(2)  # leave the snippet generator open: the report must not show it
+    # Blacklist: one IP, a resolver on loopback that refuses everything
+    tabs.setCurrentIndex(1)
+    blacklist = window.ensure_tab(1)
+    qtbot.waitUntil(blacklist.resolver_edit.isVisible)
+    blacklist.resolver_edit.setText("127.0.0.1:9")
+    blacklist.timeout_spin.setValue(1)
+    _click_into(blacklist.target_box.lineEdit(), qtbot)
+    type_keys(window, "203.0.113.7")
+    press(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: blacklist.worker is None and bool(blacklist.results.items), timeout=60000)
+    # Queue triage: the admin's files, then back to the form (a blank form must not be pictured)
+    from sbskit.core.triage.samples import scenario_authenticated_relay
+
+    tabs.setCurrentIndex(2)
+    wizard = window.ensure_tab(2).wizard
+    qtbot.waitUntil(lambda: wizard.currentPage() is not None and wizard.currentPage().isVisible())
+    wizard.symptoms.set_answer("queues_long", "yes")
+    wizard.next()
+    wizard.evidence.add_paths(scenario_authenticated_relay(tmp_path / "evidence"))
+    qtbot.waitUntil(lambda: not wizard.evidence.busy, timeout=30000)
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.state.result is not None)
+    wizard.restart()
+    # POP3: two answers chosen with keys on the focused Status combos
+    tabs.setCurrentIndex(3)
+    pop3 = window.ensure_tab(3)
+    checklist = pop3.checklist
+    qtbot.waitUntil(lambda: checklist.loaded and checklist.table.isVisible(), timeout=5000)
+    for row in (1, 2):
+        combo = checklist.status_combo(row)
+        combo.setFocus()
+        qtbot.waitUntil(combo.hasFocus)
+        press(window, Qt.Key.Key_Down)
+        press(window, Qt.Key.Key_Down)  # Not assessed -> Fine -> At risk
+    assert checklist.sheet.state(checklist.item_id(1)).status == "at-risk"
+    pop3.pages.setCurrentIndex(2)  # the relay form open, never run
+    return osver, blacklist, wizard, pop3
+
+
+@pytest.fixture
+def exported(main_window, qtbot, tmp_path):
+    osver, blacklist, wizard, pop3 = use_every_tab(main_window, qtbot, tmp_path)
+    options = ReportOptions(client="Acme Dental", site="Main office", consultant="Dana Consultant",
+                            base_path=tmp_path / "visit", html=True, pdf=True, screenshots=True, page="A4")
+    main_window.ask_report_options = lambda: options
+    press(main_window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: main_window.report_worker is not None and not main_window.report_worker.running,
+                    timeout=60000)
+    html = (tmp_path / "visit.html").read_text(encoding="utf-8")
+    return html, tmp_path / "visit.pdf", (osver, blacklist, wizard, pop3)
+
+
+def test_page_one_is_an_executive_summary(exported):
+    html, pdf, _ = exported
+    summary = html[html.index("<h2>Summary</h2>"):html.index("page-break-before")]
+    rows = re.findall(r"<tr><td>.*?</tr>", summary)
+    assert len(rows) == 4  # one line per check that was used
+    for check in ("OS version", "Blacklist lookup", "Queue triage", "POP3 risk"):
+        assert f"<b>{check}</b>" in summary
+    assert "Could not tell" in summary  # every list failed: never "OK", never "Not listed" first
+    assert "Out of support" in summary and "Problem" in summary
+    assert html.index("Acme Dental") < html.index("<h2>Summary</h2>")
+    assert pdf.exists() and pdf.read_bytes().count(b"/Type /Page\n") + pdf.read_bytes().count(b"/Type /Page ") >= 3
+
+
+def test_the_data_line_names_data_files_not_artwork(exported):
+    html, _, _ = exported
+    data = re.search(r"Data</td><td>(.*?)</td>", html).group(1)
+    assert "windows-releases.json" in data
+    assert ".svg" not in data and "art/" not in data and ".png" not in data
+
+
+def test_evidence_is_tables_and_identical_failures_are_collapsed(exported):
+    html, _, _ = exported
+    chapter = html[html.index(">OS version</h2>"):html.index(">Blacklist lookup</h2>")]
+    assert "<table class='grid'" in chapter and "Windows Server 2008 R2 SP1" in chapter
+    assert "<pre>" not in chapter
+    start = html.index("Could not be checked")
+    failed = html[start:html.index("<h", start + 30)]  # up to the next heading
+    assert re.search(r"\d{2} lists \(", failed)  # "32 lists (Spamhaus ZEN, ...)" in one row
+    assert failed.count("<tr") < 10
+
+
+def _embedded_images(html: str) -> list[QImage]:
+    return [QImage.fromData(base64.b64decode(data), "PNG")
+            for data in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", html)]
+
+
+def test_pictures_are_the_result_views_at_a_fixed_size(exported):
+    html, _, (osver, _blacklist, wizard, _pop3) = exported
+    images = _embedded_images(html)
+    assert len(images) == 4  # identify, blocklist results, diagnosis, checklist (nothing for the unused relay)
+    expected = (int(VIEW_SIZE.width() * PIXEL_RATIO), int(VIEW_SIZE.height() * PIXEL_RATIO))
+    assert all((image.width(), image.height()) == expected for image in images)
+    assert osver.sections.currentIndex() == 2 and wizard.currentId() == wizard.SYMPTOMS  # left as they were
+    first = images[0]
+    identify = QImage.fromData(png_bytes(render_view(osver.identify)), "PNG")
+    assert first == identify  # the Identify result, although the Snippet generator was open
+
+
+def test_the_pop3_memo_names_the_consultant_from_the_settings(exported, main_window):
+    _, _, (_, _, _, pop3) = exported
+    memo = pop3.memo_html()
+    assert "Dana Consultant" in memo  # typed in the report dialog this session
+    assert "e-mail" not in re.search(r"<h1>(.*?)</h1>", memo).group(1)
+
+
+# --- the lights, from the results alone ---------------------------------------------------
+def _bl_doc(statuses):
+    results = [{"zone": f"z{i}.example", "name": f"List {i}", "status": s, "verdict": "bad" if s == "listed" else None,
+                "error": "timeout" if s == "error" else None, "meanings": [], "txt": [], "detail": ""}
+               for i, s in enumerate(statuses)]
+    return {"targets": [{"target": "203.0.113.7", "results": results}]}
+
+
+def test_blacklist_light_is_green_only_when_blocklists_answered():
+    assert blacklist_summary(_bl_doc(["clean"] * 5)).light == "green"
+    assert blacklist_summary(_bl_doc(["error"] * 5)).light == "amber"
+    assert blacklist_summary(_bl_doc(["clean"] * 4 + ["error"])).light == "amber"
+    assert blacklist_summary(_bl_doc(["clean", "listed"])).light == "red"
+    assert blacklist_summary({"targets": []}) is None
+
+
+def test_pop3_light_and_worst():
+    assert pop3_summary(None, None, {"open_relay": True}).light == "red"
+    assert pop3_summary(None, {"risk": "low", "host": "x"}, {"open_relay": None, "error": "timeout"}).light == "amber"
+    assert pop3_summary(None, None, None) is None
+    assert worst(["green", "amber"]) == "amber" and worst([]) == "grey"
+    assert set(LIGHTS) == {"red", "amber", "green", "grey"}
+    assert CheckSummary("x", "red", "v", "a").light in LIGHTS
+
+
+def test_a_resolver_problem_is_the_summary_and_its_fix_the_action():
+    doc = _bl_doc(["error"] * 5)
+    doc["resolver_problem"] = {"headline": "Your resolver (127.0.0.1:9) cannot reach the blocklists: it refuses.",
+                               "advice": "Use another resolver: the mail server's own. For Spamhaus a DQS key works."}
+    summary = blacklist_summary(doc)
+    assert summary.light == "amber"
+    assert summary.verdict.startswith("Your resolver (127.0.0.1:9)") and "Could not tell" in summary.verdict
+    assert summary.action == "Use another resolver: the mail server's own."
