@@ -1,4 +1,5 @@
-"""A search that matches Windows only by accident: ``find "7"`` finds the 7 in build 17763, ``find
+"""Findings about single tests rather than branches. A comparison answered as text where the numbers
+say otherwise. A search that matches Windows only by accident: ``find "7"`` finds the 7 in build 17763, ``find
 "5.2"`` the "5.2" in 10.0.19045.2006, ``find "2000"`` the 2000 in 22000. When such a match decides
 where a release goes (and nothing later undoes it), that release answers the test by accident."""
 
@@ -101,5 +102,34 @@ def edge_findings(matrix: Matrix, today: _dt.date, reported: set) -> list[Findin
         f.proof = f"{m.name}: {d.because(m)}; its version equals {probe.text}"
         f.proof_doc = {"release": m.release.label, "version": m.full_version, "language": m.lang,
                        "reached": hit.key, "line": line, "because": f.proof}
+        out.append(f)
+    return out
+
+
+def intent_findings(matrix: Matrix, decisions: list, reported: set, fix: str) -> list[Finding]:
+    """A comparison that cmd/VBScript/PowerShell answers as text where the numbers say otherwise
+    ("10.0" LSS "6.1"), proven on the computers that took it, whatever branch follows."""
+    ms = machines()
+    by_line: dict[int, list] = {}
+    for d in decisions:
+        for idx in d.envs:
+            m = ms[idx]
+            if m.lang not in matrix.languages[:1]:
+                continue
+            got = d.cond.intent(m)
+            if got is not None and got[0] != got[1] and (d.line, m.release.label) not in reported:
+                by_line.setdefault(d.line, []).append((m, d, got))
+    out = []
+    for line, rows in sorted(by_line.items()):
+        names = list(dict.fromkeys(m.release.label for m, _d, _g in rows))
+        m, d, got = rows[0]
+        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+        f = Finding(line, "version-string-compare", "error",
+                    f"`{d.text}` compares text, not numbers: on {shown} it is {'true' if got[0] else 'false'} "
+                    f"where the numbers say {'true' if got[1] else 'false'}.",
+                    fix, {"releases": names})
+        f.proof = f"On {m.name}: {d.because(m)}; compared as numbers it would be {'true' if got[1] else 'false'}"
+        f.proof_doc = {"release": m.release.label, "version": m.full_version, "language": m.lang, "reached": None,
+                       "line": d.line, "because": f.proof.split(": ", 1)[1]}
         out.append(f)
     return out
