@@ -196,3 +196,13 @@ if ($os.Version -eq "5.2.3790") { 'Server 2003' }
 def test_a_parse_failure_is_never_a_clean_result():
     r = check("if ($x -eq {\n", "powershell")
     assert exit_code(r) == 3 and r.findings[0].rule == "not-evaluated"
+
+
+def test_a_skipped_loop_is_not_a_clean_result():
+    script = """while ($true) {
+    if ((Get-CimInstance Win32_OperatingSystem).BuildNumber -ge 22000) { 'Windows 11' }
+    break
+}
+"""
+    r = check(script, "powershell")
+    assert exit_code(r) == 3 and "while" in r.findings[0].message

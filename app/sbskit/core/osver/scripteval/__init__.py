@@ -121,7 +121,8 @@ def _assumed(notes, seen: set[int]) -> list:
 
     out = []
     for line, text in dict.fromkeys(notes):
-        if line in seen or "both ways are followed" not in text:
+        # followed both ways, or skipped (a loop, try/catch): either way not proven, so never a clean result
+        if line in seen or not text.startswith("not evaluated from line"):
             continue
         seen.add(line)
         f = Finding(line, "not-evaluated", "warning", text[:1].upper() + text[1:] + ".",
