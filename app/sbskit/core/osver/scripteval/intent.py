@@ -84,7 +84,11 @@ def needle_meaning(text: str) -> tuple[frozenset, frozenset] | None:
 
 def order_meaning(op: str, literal) -> tuple[frozenset, frozenset] | None:
     """The releases on which ``version OP literal`` is meant to hold: "6.1" is a version, 9200 a build."""
-    text = str(literal).strip().strip('"')
+    return _order_meaning(op, str(literal).strip().strip('"'))
+
+
+@functools.lru_cache(maxsize=2048)
+def _order_meaning(op: str, text: str) -> tuple[frozenset, frozenset] | None:
     m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})(?:\.(\d+))?(?:\.\d+)?", text)
     if m:
         bound = (int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
@@ -208,7 +212,7 @@ def _side_meaning(cond, outcome):
                 true_only += 1
     if agree + disagree == 0:
         return None
-    everything = frozenset(r.id for r in sim_releases())  # 9x too: "not XP" is everything else
+    everything = _everything()  # 9x too: "not XP" is everything else
     if disagree == 0:  # the test is the probe
         return (probe.intended, probe.core, False) if outcome else (everything - probe.core, everything - probe.intended,
                                                                     True)
@@ -238,5 +242,10 @@ def _conjunction(cond, probes: list, outcome):
     core = frozenset.intersection(*((p.core or p.intended) for p in probes))
     if not intended:
         return None
-    everything = frozenset(r.id for r in sim_releases())
+    everything = _everything()
     return (intended, core, False) if outcome else (everything - core, everything - intended, True)
+
+
+@functools.lru_cache(maxsize=1)
+def _everything() -> frozenset:
+    return frozenset(r.id for r in sim_releases())
