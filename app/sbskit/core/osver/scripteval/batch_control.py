@@ -11,16 +11,9 @@ from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval import batch_text as bt
 from sbskit.core.osver.scripteval.batch_exec import action, expand, lookup
 from sbskit.core.osver.scripteval.batch_state import Frame, Stop
+from sbskit.core.osver.scripteval.batch_state import old_shell as _old_shell
 from sbskit.core.osver.scripteval.runtime import RunLimits
 from sbskit.core.osver.scripteval.values import Lazy, Unknown, Value, lift, merge_why
-
-COMMAND_COM = "Windows 9x runs batch files with command.com, which has no {what}"
-
-
-def _old_shell(st, line: int, what: str) -> None:
-    if st.dialect == "command.com":
-        raise Stop("not-evaluated", line, COMMAND_COM.format(what=what))
-
 
 def test_text(ins) -> str:
     node = ins.node

@@ -9,15 +9,11 @@ import re
 from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval import batch_text as bt
 from sbskit.core.osver.scripteval import batch_tools as tools
-from sbskit.core.osver.scripteval.batch_exec import expand, lookup, read_file, run_command, settle
+from sbskit.core.osver.scripteval.batch_cmd import run_command
+from sbskit.core.osver.scripteval.batch_exec import expand, lookup, read_file, settle
 from sbskit.core.osver.scripteval.batch_state import Loop, Stop
+from sbskit.core.osver.scripteval.batch_state import old_shell as _old_shell
 from sbskit.core.osver.scripteval.values import Lazy, Unknown, Value, lift
-
-
-def _old_shell(st, line: int, what: str) -> None:
-    from sbskit.core.osver.scripteval.batch_control import _old_shell as check
-
-    check(st, line, what)
 
 
 # --- for -------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sbskit.core.osver.scripteval import batch_control as ctl
+from sbskit.core.osver.scripteval import batch_cmd as cmds
 from sbskit.core.osver.scripteval import batch_exec as ex
 from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval.batch_state import State, Stop
@@ -279,7 +280,7 @@ class Runner:
                 ex.action(st, "label", ":" + ins.node.name, ins.line, ins.node.text.strip(), at_line=ins.line)
                 st.pc += 1
             elif op == "exec":
-                ex.exec_node(self, st, ins.node)
+                cmds.exec_node(self, st, ins.node)
             elif op == "jmp":
                 st.pc = ins.a
             elif op == "unreadable":

@@ -112,3 +112,10 @@ class Stop(Exception):
         self.status, self.line, self.note, self.decision = status, line, note, decision
 
 
+COMMAND_COM = "Windows 9x runs batch files with command.com, which has no {what}"
+
+
+def old_shell(st, line: int, what: str) -> None:
+    """Stop a command.com run at a feature only cmd.exe has."""
+    if st.dialect == "command.com":
+        raise Stop("not-evaluated", line, COMMAND_COM.format(what=what))

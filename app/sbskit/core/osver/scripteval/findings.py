@@ -26,6 +26,8 @@ from sbskit.core.osver.scripteval.findings_context import (  # noqa: F401 - shar
     _holes,
     _meant_elsewhere,
     _near_all,
+    focus,
+    os_aware,
     _same_place,
     _sim,
     path_tests,
@@ -86,22 +88,6 @@ def judge_all(matrix: Matrix, cell: Cell, m: Machine) -> list[Verdict]:
         if m.release.id not in b.meaning.releases:
             out.append(Verdict("wrong", h, b, cell.assumed))
     return out
-
-
-def os_aware(o) -> bool:
-    """Whether a run's path depended on the Windows at all (a usage or help path behind an argument
-    test does not: it says nothing about the OS test and is not judged)."""
-    if o.status in ("not-evaluated", "not-run"):
-        return True
-    if o.decision is not None and not o.decision.assumed:
-        return True
-    return any(not d.assumed for h in o.hits for d in h.decisions) or any(not d.assumed for d in o.chain)
-
-
-def focus(cell: Cell) -> Cell:
-    """The runs of a cell worth judging: those whose path depended on Windows, when there are any."""
-    aware = [o for o in cell.outcomes if os_aware(o)]
-    return Cell(aware) if aware and len(aware) < len(cell.outcomes) else cell
 
 
 def _surely_elsewhere(matrix: Matrix, b: Branch, m: Machine) -> bool:

@@ -185,10 +185,25 @@ def _same_place(matrix: Matrix, reached: Branch, m: Machine) -> bool:
     return bool(own) and all(target_of(b) == target_of(reached) for b in own)
 
 
+def os_aware(o) -> bool:
+    """Whether a run's path depended on the Windows at all (a usage or help path behind an argument
+    test does not: it says nothing about the OS test and is not judged)."""
+    if o.status in ("not-evaluated", "not-run"):
+        return True
+    if o.decision is not None and not o.decision.assumed:
+        return True
+    return any(not d.assumed for h in o.hits for d in h.decisions) or any(not d.assumed for d in o.chain)
+
+
+def focus(cell: Cell) -> Cell:
+    """The runs of a cell worth judging: those whose path depended on Windows, when there are any."""
+    aware = [o for o in cell.outcomes if os_aware(o)]
+    return Cell(aware) if aware and len(aware) < len(cell.outcomes) else cell
+
+
 def _argument_only(cell: Cell) -> bool:
     """The only things assumed are the script's command-line arguments (its typical invocation)."""
     from sbskit.core.osver.scripteval.batch_state import ARGUMENT_WHY
-    from sbskit.core.osver.scripteval.findings import focus
 
     texts = [a for o in focus(cell).outcomes for _line, a in o.assumptions]
     return bool(texts) and all(ARGUMENT_WHY in a for a in texts)
