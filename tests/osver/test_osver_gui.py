@@ -206,7 +206,7 @@ def test_dropping_a_file_opens_it(tab, qtbot, tmp_path):
     tab.sections.setCurrentIndex(1)
     script = tmp_path / "dropped.vbs"
     script.write_text('Set os = GetObject("winmgmts:").ExecQuery("SELECT * FROM Win32_OperatingSystem").ItemIndex(0)\n'
-                      'If InStr(os.Version, "6.0") > 0 Then WScript.Echo "Windows Vista"\n')
+                      'If InStr(os.Version, "2000") > 0 Then WScript.Echo "Windows 2000"\n')
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(script))])
     tab.lint.editor.insertFromMimeData(mime)

@@ -46,7 +46,7 @@ BATCH_CASES = [
     ("ver-token-position", branch("for /f \"tokens=4 delims=] \" %%a in ('ver') do set V=%%a\n"
                                   'if "%V:~0,4%"=="5.1." goto xp', "xp", "Windows XP"),
      branch("for /f \"tokens=2 delims=[]\" %%a in ('ver') do set V=%%a\n"
-            'for /f "tokens=2" %%b in ("%V%") do set N=%%b\nif "%N:~0,4%"=="5.1." goto xp', "xp", "Windows XP")),
+            'for /f "tokens=2" %%b in ("%V%") do set N=%%b\nif "%N:~0,4%"=="5.1." goto xp32', "xp32", "Windows XP x86")),
     ("version-string-compare", branch(BUILD_BAT + 'if "%BUILD%" GEQ "9600" goto w81', "w81", "Windows 8.1 or later"),
      branch(BUILD_BAT + 'if %BUILD% GEQ 9600 goto w81', "w81", "Windows 8.1 or later")),
     ("os-env-version-test", branch('if "%OS%"=="Windows_NT" goto xp', "xp", "Windows XP"),
@@ -86,6 +86,9 @@ VBS_SH = 'Set sh = CreateObject("WScript.Shell")\n'
 VBS_BUILD = VBS_SH + 'b = CLng(sh.RegRead("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\CurrentBuildNumber"))\n'
 
 
+VBS_S2022 = 'If objOS.ProductType = 2 Then WScript.Echo "a domain controller"\n'
+
+
 def vbs_if(cond: str, text: str, pre: str = VBS_OS) -> str:
     return f'{pre}If {cond} Then\n    WScript.Echo "{text}"\nElse\n    WScript.Echo "other Windows"\nEnd If\n'
 
@@ -104,8 +107,9 @@ VBS_CASES = [
      vbs_if('Left(objOS.Version, 2) = "10"', "Windows 10, 11 or Server 2016 and later")),
     ("locale-bound-parsing", vbs_if('CDbl(Left(objOS.Version, 3)) = 6.1', "Windows 7 or 2008 R2"),
      vbs_if('Left(objOS.Version, 4) = "6.1."', "Windows 7 or 2008 R2")),
-    ("no-family-guard", vbs_if("CLng(objOS.BuildNumber) >= 22000", "Windows 11"),
-     vbs_if("objOS.ProductType = 1 And CLng(objOS.BuildNumber) >= 22000", "Windows 11")),
+    # a family finding needs a script that tells the families apart elsewhere (here: a ProductType test)
+    ("no-family-guard", vbs_if("CLng(objOS.BuildNumber) >= 22000", "Windows 11", pre=VBS_OS + VBS_S2022),
+     vbs_if("objOS.ProductType = 1 And CLng(objOS.BuildNumber) >= 22000", "Windows 11", pre=VBS_OS + VBS_S2022)),
 ]
 
 
@@ -122,7 +126,9 @@ PS_CASES = [
      ps_if('$os.Version -like "5.0.*"', "Windows 2000")),
     ("regex-unescaped-dot", ps_if('$os.Version -match "6.0"', "Vista or Server 2008"),
      ps_if('$os.Version -match "^6\\.0\\."', "Vista or Server 2008")),
-    ("product-name-match", ps_if('$os.Caption -like "*Windows 8*"', "Windows 8"),
+    # "Windows 8" may well cover 8.1, unless the script has an 8.1 branch that the test order makes unreachable
+    ("product-name-match", PS_CIM + "if ($os.Caption -like '*Windows 8*') { 'Windows 8' }\n"
+                           "elseif ($os.Caption -like '*Windows 8.1*') { 'Windows 8.1' }\n",
      ps_if('[int]$os.BuildNumber -eq 9200 -and $os.ProductType -eq 1', "Windows 8")),
     ("version-string-compare", ps_if("$os.BuildNumber -ge 9200", "Windows 8 or later"),
      ps_if("[int]$os.BuildNumber -ge 9200", "Windows 8 or later")),

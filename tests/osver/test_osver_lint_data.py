@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sbskit.core.osver.releases import load_table
-from sbskit.core.osver.scripteval.machines import LANGUAGES, data, machines
+from sbskit.core.osver.scripteval.machines import LANGUAGES, data, machines, sim_releases
 from sbskit.core.osver.scripteval.meaning import meaning_of
 
 ALL = machines()
@@ -14,7 +14,9 @@ NT = [m for m in ALL if m.is_nt]
 
 
 def test_every_release_in_every_language():
-    assert len(ALL) == len(load_table().releases) * len(LANGUAGES)
+    dcs = data()["domain_controllers"]["releases"]
+    assert len(sim_releases()) == len(load_table().releases) + len(dcs)
+    assert len(ALL) == len(sim_releases()) * len(LANGUAGES)
     assert set(data()["languages"]) == set(LANGUAGES)
     assert [m.idx for m in ALL] == list(range(len(ALL)))
 
@@ -24,8 +26,34 @@ def test_ver_line_has_the_word_and_the_version(lang):
     word = data()["languages"][lang]["ver_word"]
     for m in (m for m in NT if m.lang == lang and m.release.build != 1381):
         assert f"[{word} {m.release.version_text}" in m.ver_line, m.ver_line
-        if m.release.major >= 10:
+        if m.release.major >= 10 and m.release.build >= 16299:
             assert m.ver_line.endswith(f".{m.ubr}]")
+        elif m.release.major >= 10:  # 1507-1703 print no patch level: "[Version 10.0.10586]"
+            assert m.ver_line.endswith(f"{m.release.version_text}]") and m.ubr is not None
+
+
+def test_ver_shapes_of_real_captures():
+    by = {m.release.id: m for m in NT if m.lang == "en"}
+    assert by["w2k-pro"].ver_line == "Microsoft Windows 2000 [Version 5.00.2195]"
+    assert by["nt4-ws"].ver_line == "Windows NT Version 4.0"
+    assert by["xp-x64"].ver_line == "Microsoft Windows [Version 5.2.3790]"
+    assert by["win10-1511"].ver_line == "Microsoft Windows [Version 10.0.10586]"
+    assert by["ws2016"].ver_line == "Microsoft Windows [Version 10.0.14393]"
+    assert by["win10-1709"].ver_line == "Microsoft Windows [Version 10.0.16299.125]"
+    ru = next(m for m in NT if m.lang == "ru" and m.release.id == "win7-sp1")
+    assert "\u0412\u0435\u0440\u0441\u0438\u044f 6.1.7601" in ru.ver_line  # "Версия"
+
+
+def test_xp_x64_is_64_bit_in_every_service_pack_and_servers_can_be_domain_controllers():
+    by = {m.release.id: m for m in NT if m.lang == "en"}
+    for rid in ("xp-x64", "xp-x64-sp2"):
+        assert by[rid].env()["PROCESSOR_ARCHITECTURE"] == "AMD64"
+    assert by["xp-sp3"].env()["PROCESSOR_ARCHITECTURE"] == "x86"
+    dc, member = by["ws2003-sp2-dc"], by["ws2003-sp2"]
+    assert dc.product_type == 2 and member.product_type == 3 and dc.wmi()["producttype"] == 2
+    assert dc.release.label == "Windows Server 2003 SP2 (domain controller)"
+    assert dc.reg_value("HKLM\\SYSTEM\\CurrentControlSet\\Control\\ProductOptions", "ProductType")[1] == "LanmanNT"
+    assert dc.caption == member.caption and dc.ver_line == member.ver_line
 
 
 def test_captions_name_their_own_release():

@@ -164,7 +164,13 @@ If OsName() = "Windows 11" Then
 End If
 """
     r = check(script)
-    assert keys(r, "win11-23h2") == ("line 11",) and keys(r, "win10-22h2") == ()
+    # the Function runs where it is called: its own assignment is a branch, and so is what the caller
+    # does with the value it returned (a test on it is a decision proven by the Function's test)
+    assert keys(r, "win11-23h2") == ("line 5", "line 11") and keys(r, "win10-22h2") == ("line 7",)
+    proof = r.matrix.cell("win11-23h2", "en").hits[1].decisions[-1].because(
+        next(m for m in __import__("sbskit.core.osver.scripteval.machines", fromlist=["machines"]).machines()
+             if m.release.id == "win11-23h2" and m.lang == "en"))
+    assert "line 5" in proof and "22000" in proof
     from sbskit.core.osver.snippet import PRESETS, generate
 
     for target in PRESETS.values():

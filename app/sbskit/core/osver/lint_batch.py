@@ -133,9 +133,11 @@ def _span(lines: list[int]) -> str:
 
 def _check_literal(n, tool, word, regex, low, out, version_lines, tested) -> None:
     construct = f'{tool} "{word}"'
-    if report_version_literal(out, n, construct, word, "regex" if regex else "substring", "batch", tested):
+    from_ver = re.search(r"\bver\b", low) is not None and "wmic" not in low
+    if report_version_literal(out, n, construct, word, "regex" if regex else "substring", "batch", tested,
+                              patch_level=from_ver):
         version_lines.append(n)
-    elif report_product_name(out, n, construct, word):
+    elif report_product_name(out, n, construct, word, in_ver=from_ver):
         version_lines.append(n)
     if LABEL_WORDS.search(word) and re.search(r"(?i)\bver\b|systeminfo", low):
         key = "OS Name" if "name" in word.lower() else "Version"

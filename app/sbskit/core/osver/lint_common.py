@@ -136,16 +136,21 @@ SAFE_FIX = {
 
 
 def report_version_literal(out: Collector, n: int, construct: str, literal: str, mode: str, language: str,
-                           tested: list | None = None) -> bool:
-    """A version/build looked for as text. Returns True when the literal was a version."""
+                           tested: list | None = None, patch_level: bool = True) -> bool:
+    """A version/build looked for as text. Returns True when the literal was a version. ``patch_level``:
+    the text searched shows the UBR (ver does from Windows 10 1709 on; wmic's and WMI's Version never)."""
     from sbskit.core.osver import proofs
 
     vm = VERSION_IN.search(literal)
     if not vm or not proofs.is_version_literal(vm.group(0)) or PRODUCT_WORDS.search(literal):
         return False
     version = vm.group(0)
+    if mode not in ("wildcard", "like", "regex") and literal.replace(version, "").strip(' ."*%'):
+        return True  # "NT 4.0", "Version 6.1": letters around it; it cannot hide in a build or patch number
     pattern = literal if mode in ("wildcard", "like") else version
     evidence = proofs.prove_match(pattern, mode)
+    if not patch_level:
+        evidence.pop("also_matches_by_revision", None)
     if tested is not None:
         tested.extend(proofs.intended(version))
     if any(evidence.get(k) for k in ("also_matches", "misses", "also_matches_by_revision")):
@@ -174,16 +179,20 @@ def report_major10(out: Collector, n: int, construct: str) -> None:
             matches=proofs.ten_point_zero())
 
 
-def report_product_name(out: Collector, n: int, construct: str, word: str) -> bool:
+def report_product_name(out: Collector, n: int, construct: str, word: str, in_ver: bool = False) -> bool:
+    """A search for a product name. ``in_ver``: the text searched is ver's, which names only 2000, XP and
+    the 9x releases (XP x64 and Server 2003 print "Microsoft Windows [Version 5.2.3790]")."""
     from sbskit.core.osver import proofs
 
     if not PRODUCT_WORDS.search(word):
         return False
     needle = word.strip("*%").lower()
-    products = sorted({r.product for r in proofs.nt_releases() if needle in ("microsoft " + r.product).lower()})
+    products = [] if in_ver else \
+        sorted({r.product for r in proofs.nt_releases() if needle in ("microsoft " + r.product).lower()})
     out.add(n, "product-name-match", "warning",
-            f"{construct} recognises Windows by its name; names are localized in systeminfo and captions, and the "
-            "registry ProductName says 'Windows 10' on Windows 11"
+            f"{construct} recognises Windows by its name, which is fragile: the registry ProductName says "
+            "'Windows 10' on Windows 11, captions read 'Windows Server® 2008' on Server 2008, ver names no release "
+            "after XP"
             + (f"; \"{needle}\" also matches {', '.join(products)}" if len(products) > 1 else "") + ".",
             "Test the build number and ProductType instead of the product name.", also_matches=products)
     return True

@@ -49,8 +49,10 @@ def check(lines: list[str], out: Collector) -> None:
             continue
         for m in INSTR.finditer(line):
             construct = f'InStr(..., "{m.group(1)}")'
-            if report_version_literal(out, n, construct, m.group(1), "substring", "vbscript", tested) or \
-                    report_product_name(out, n, construct, m.group(1)):
+            # InStr(v, "5.2") = 1 is anchored at the start: a prefix test, not a search anywhere in the text
+            anchored = re.match(r"\s*=\s*1\b", line[m.end():]) is not None
+            if report_version_literal(out, n, construct, m.group(1), "prefix" if anchored else "substring", "vbscript",
+                                      tested) or report_product_name(out, n, construct, m.group(1)):
                 version_lines.append(n)
             report_locale_words(out, n, construct, m.group(1), line)
         for m in LEFT.finditer(line):

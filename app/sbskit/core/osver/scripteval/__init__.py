@@ -41,23 +41,49 @@ def evaluate_script(text: str, lines: list[str], language: str, today: _dt.date 
     from sbskit.core.errors import UserInputError
     from sbskit.core.osver.releases import today as real_today
     from sbskit.core.osver.scripteval.findings import derive
+    from sbskit.core.osver.scripteval.machines import machines
     from sbskit.core.osver.scripteval.matrix import build
 
     today = today or real_today()
     try:
         result = run(text, language)
     except UserInputError as exc:
-        return None, _fallback(pattern_findings, lines, language, set(), [(1, f"not evaluated from line 1: {exc}")])
+        note = (_line_of(str(exc)), f"not evaluated: {exc}")
+        return None, [_unread(note)] + _fallback(pattern_findings, lines, language, set(), [note])
     except Exception as exc:  # noqa: BLE001 - a script the evaluator chokes on still gets the pattern rules
         log.exception("script evaluator failed")
-        return None, _fallback(pattern_findings, lines, language, set(),
-                               [(1, f"not evaluated from line 1: the evaluator could not follow this script ({exc})")])
+        note = (1, f"not evaluated: the evaluator could not follow this script ({exc})")
+        return None, [_unread(note)] + _fallback(pattern_findings, lines, language, set(), [note])
     matrix = build(result)
     findings = derive(matrix, language, today, result.branches, result.decisions)
     findings.extend(_not_evaluated(matrix, result.notes))
     findings.extend(_assumed(result.notes, {f.line for f in findings if f.rule == "not-evaluated"}))
-    findings.extend(_fallback(pattern_findings, lines, language, result.covered, result.notes, only_uncovered=True))
+    nt = {m.idx for m in machines() if m.is_nt}
+    stopped = [(o.line, o.note) for o in result.outcomes if o.status == "not-evaluated" and set(o.machines) & nt]
+    if stopped:  # the pattern rules speak only for lines no run could get to; a complete run needs no hints
+        findings.extend(_fallback(pattern_findings, lines, language, result.covered,
+                                  [(line, f"not evaluated from line {line}: {note}") for line, note in stopped],
+                                  only_uncovered=True))
     return matrix, findings
+
+
+def _line_of(message: str) -> int:
+    import re
+
+    m = re.search(r"\bline (\d+)", message)
+    return int(m.group(1)) if m else 1
+
+
+def _unread(note) -> Any:
+    """The script could not be run at all: that is never a clean result (exit 3, not 0)."""
+    from sbskit.core.osver.lint_common import Finding
+
+    line, text = note
+    f = Finding(line, "not-evaluated", "warning", text[:1].upper() + text[1:] + ". Nothing was run, so nothing is "
+                "proven either way; the pattern rules below are only hints.",
+                "Send the script to the kit's maintainers if it is valid; meanwhile check it by hand.")
+    f.proof = text
+    return f
 
 
 def _not_evaluated(matrix, notes) -> list:
@@ -95,7 +121,8 @@ def _assumed(notes, seen: set[int]) -> list:
 
     out = []
     for line, text in dict.fromkeys(notes):
-        if line in seen or "both ways are followed" not in text:
+        # followed both ways, or skipped (a loop, try/catch): either way not proven, so never a clean result
+        if line in seen or not text.startswith("not evaluated from line"):
             continue
         seen.add(line)
         f = Finding(line, "not-evaluated", "warning", text[:1].upper() + text[1:] + ".",

@@ -21,12 +21,22 @@ def label_sections(statements: list) -> dict[str, dict]:
     up to the next label or the first unconditional goto/exit. These give a branch its meaning."""
     out: dict[str, dict] = {}
     current = None
+    stacked = None  # the label right above, when no command separates them: they share one body
     for stmt in statements:
         if isinstance(stmt, bp.Label):
             if not stmt.name:
-                continue
+                continue  # a :: comment
             current = out.setdefault(":" + stmt.name, {"line": stmt.line, "name": stmt.name, "texts": [], "closed": False})
+            if stacked is not None and stacked is not current:
+                current["texts"], current["stack"] = stacked["texts"], stacked["stack"]
+            current.setdefault("stack", [])
+            current["stack"].append(stmt.name)
+            words = stmt.text.strip().lstrip(":").strip()
+            if " " in words:  # ":Run Windows 2000/XP specific commands here" is a comment cmd reads as a label
+                current["texts"].append(("label", words))
+            stacked = current
             continue
+        stacked = None
         if current is None or current["closed"]:
             continue
         if isinstance(stmt, (bp.If, bp.AndOr)):
@@ -51,6 +61,7 @@ def label_sections(statements: list) -> dict[str, dict]:
                 current.setdefault("commands", []).append(node.text)
         if len(current["texts"]) > 8:
             current["closed"] = True
+    _inline_branches(statements, out)
     for stmt in statements:
         for node in _simple_nodes(stmt):
             if node.name in ("goto", "call") and node.args:
@@ -65,6 +76,57 @@ def label_sections(statements: list) -> dict[str, dict]:
                 if sec is not None:
                     sec.setdefault("targets", []).append(node.line)
     return out
+
+
+def _inline_branches(statements: list, out: dict) -> None:
+    """Commands run under a test (``find "NT 4.0" && call :old Windows NT 4.0``, ``if ... set OS=XP``),
+    registered even when no release reaches them, so "the branch meant for it" can be named."""
+    from sbskit.core.osver.scripteval.meaning import meaning_of, setting_text
+
+    for stmt in statements:
+        for node in _walk_guarded(stmt, False):
+            key = f"line {node.line}"
+            if key in out:
+                continue
+            rest = bp.word_text(node.rest).strip()
+            text = None
+            if node.name == "echo" and rest.lower() not in ("", "off", "on", "."):
+                text = ("echo", rest.lstrip(".:(/"))
+            elif node.name == "set" and "=" in rest and not rest.lower().startswith(("/a", "/p")):
+                name, _, value = rest.strip('"').partition("=")
+                said = setting_text(name, value)
+                text = ("set", said) if said else None
+            elif node.name == "call" and len(node.args) > 1 and rest.startswith(":"):
+                label, _, args = rest.partition(" ")
+                sub = out.get(label.lower(), {})
+                said = [("call", args)] if meaning_of(args) is not None else sub.get("texts", [])[:4]
+                out[key] = {"line": node.line, "texts": said, "inline": True, "desc": node.text}
+                continue
+            if text is not None:
+                out[key] = {"line": node.line, "texts": [text], "inline": True, "desc": node.text}
+
+
+def _walk_guarded(node, guarded: bool):
+    """The simple commands of a statement, with whether a test guards them."""
+    if isinstance(node, bp.Simple):
+        if guarded:
+            yield node
+        return
+    if isinstance(node, bp.If):
+        for child in (node.then, node.otherwise):
+            if child is not None:
+                yield from _walk_guarded(child, True)
+        return
+    if isinstance(node, bp.AndOr):
+        yield from _walk_guarded(node.left, guarded)
+        yield from _walk_guarded(node.right, True)
+        return
+    for attr in ("items", "commands"):
+        for child in getattr(node, attr, None) or []:
+            yield from _walk_guarded(child, guarded)
+    body = getattr(node, "body", None)
+    if body is not None:
+        yield from _walk_guarded(body, guarded)
 
 
 def _simple_nodes(node):

@@ -88,6 +88,17 @@ class For:
     text: str
     source_parsed: object | None = None  # for /f ('command'): the parsed command
     extra: dict = field(default_factory=dict)
+    options_word: tuple | None = None  # for /f %OPTS% ...: the options come from a variable
+
+
+@dataclass
+class Unreadable:
+    """A line the parser cannot read (a bash line in a bash/cmd polyglot, a typo). cmd reads lines
+    only when it reaches them, so this matters only if the run gets here."""
+
+    line: int
+    text: str
+    why: str
 
 
 class ParseError(ValueError):

@@ -9,25 +9,17 @@ import re
 
 from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval import batch_text as bt
-from sbskit.core.osver.scripteval import batch_tools as tools
-from sbskit.core.osver.scripteval.batch_exec import action, expand, lookup, read_file, run_command
-from sbskit.core.osver.scripteval.batch_state import Frame, Loop, Stop
+from sbskit.core.osver.scripteval.batch_exec import action, expand, lookup
+from sbskit.core.osver.scripteval.batch_state import Frame, Stop
+from sbskit.core.osver.scripteval.batch_state import old_shell as _old_shell
 from sbskit.core.osver.scripteval.runtime import RunLimits
 from sbskit.core.osver.scripteval.values import Lazy, Unknown, Value, lift, merge_why
-
-COMMAND_COM = "Windows 9x runs batch files with command.com, which has no {what}"
-
-
-def _old_shell(st, line: int, what: str) -> None:
-    if st.dialect == "command.com":
-        raise Stop("not-evaluated", line, COMMAND_COM.format(what=what))
-
 
 def test_text(ins) -> str:
     node = ins.node
     if ins.op == "andor":
         return f"{_left_text(node.left)} {node.op}"
-    return node.text.split(" goto ")[0].split("(")[0].strip() if node.kind == "compare" else _if_head(node)
+    return _compare_head(node) if node.kind == "compare" else _if_head(node)
 
 
 def _left_text(node) -> str:
@@ -89,9 +81,11 @@ def condition(run, st, ins) -> Value:
 
         cond = lift(test, a, b)
         if isinstance(cond, Lazy):
+            _compare_probe(cond, a, op, b, node.ignore_case)
             if op not in ("==", "EQU", "NEQ"):
                 cond.tags = cond.tags | {"compare-order"}
                 cond.intent = _intent(a, op, b, node.negate)
+                cond.order = ORDER_FLIP[ORDER[op]] if node.negate else ORDER[op]
             cond = _explain(cond, (a, b), _compare_head(node), ins.line)
             run.memo[memo_key] = (cond, a, b)  # the same test on the same values: reuse the answers
         return cond
@@ -121,6 +115,16 @@ def condition(run, st, ins) -> Value:
     # exist
     if isinstance(arg, Unknown):
         return arg
+    if isinstance(arg, Lazy) and all(m.file_exists(arg.at(m).strip('"')) is not None for m in st.envs):
+        where = arg  # %SystemRoot%\system32\systeminfo.exe: a known system file, on each computer its own path
+
+        def exists(m) -> bool:
+            return bool(m.file_exists(where.at(m).strip('"'))) != node.negate
+
+        cond = Lazy(exists, None, frozenset({"file-exists"}))
+        cond.why = lambda m: (f"{where.at(m).strip(chr(34))} {'exists' if m.file_exists(where.at(m).strip(chr(34))) else 'does not exist'}"
+                              f" there (line {ins.line})")
+        return cond
     if not isinstance(arg, str):
         return Unknown(f"whether a file whose name differs between computers exists ({bp.word_text(node.args[0])})",
                        ins.line)
@@ -136,7 +140,40 @@ def condition(run, st, ins) -> Value:
     return cond
 
 
+def _compare_probe(cond: Lazy, a, op: str, b, icase: bool) -> None:
+    """``if "%V%"=="6.1"`` is a test for 6.1; ``if %BUILD% GEQ 9200`` one for 9200 and later."""
+    from sbskit.core.osver.scripteval.intent import Probe, order_meaning, value_meaning
+
+    if isinstance(a, str) and isinstance(b, Lazy):
+        literal, var, flip = a, b, True
+    elif isinstance(b, str) and isinstance(a, Lazy):
+        literal, var, flip = b, a, False
+    else:
+        return
+    text = literal.strip('"')
+    if op in ("==", "EQU", "NEQ"):
+        meant = value_meaning(text, var.tags)
+    else:
+        order = ORDER[op]
+        meant = order_meaning(ORDER_FLIP[ORDER_FLIP[order]] if not flip else
+                              {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt"}[order], text)
+    if meant is None:
+        return
+    if op == "NEQ":
+        shown = "EQU"
+    else:
+        shown = op
+
+    def actual(m) -> bool:
+        x, y = (literal, var.at(m)) if flip else (var.at(m), literal)
+        return bt.cmd_compare(str(x), shown, str(y), icase)
+
+    cond.probes = cond.probes + (Probe(f'{op} {literal}', meant[0], meant[1], actual),)
+
+
 VERSIONISH = re.compile(r"\d+(\.\d+)*")
+ORDER = {"GEQ": "ge", "GTR": "gt", "LEQ": "le", "LSS": "lt"}
+ORDER_FLIP = {"ge": "lt", "gt": "le", "le": "gt", "lt": "ge"}
 
 
 def _intent(a: Value, op: str, b: Value, negate: bool):
@@ -173,6 +210,16 @@ def unknown_test(run, st, ins, unknown: Unknown) -> None:
             st.errorlevel = Unknown(f"the result of what `{head}` (line {ins.line}) guards", ins.line)
         run.take(st, ins, False, None)
         return
+    targets = _merge_targets(ins, run.program.ctx)
+    if targets is not None:  # it only sets variables: they become unknown, no need to follow both ways
+        from sbskit.core.osver.scripteval.batch_exec import set_var
+
+        for name in targets:
+            set_var(st, name, Unknown(f"%{name}%, which `{head}` (line {ins.line}) may set ({unknown.why})", ins.line))
+        st.errorlevel = Unknown(f"the result of what `{head}` (line {ins.line}) guards", ins.line)
+        st.last_ok = st.errorlevel
+        st.pc = ins.a if ins.op == "andor" else ins.b
+        return
     if run.forks >= RunLimits.max_unknown_forks:
         raise Stop("not-evaluated", ins.line, f"`{head}` depends on {unknown.why}, and the script has too many such tests")
     run.forks += 1
@@ -188,6 +235,34 @@ def unknown_test(run, st, ins, unknown: Unknown) -> None:
                                                                  f"({unknown.why})")
         run.take(state, ins, answer, Decision(ins.line, head, cond, answer, assumed=True))
     run.pending.append(child)
+
+
+def _merge_targets(ins, ctx: dict) -> list[str] | None:
+    """The variables the guarded commands set, when setting variables is all they do that the script
+    can notice later (no goto, call, exit, setlocal, no file it reads back); else None."""
+    node = ins.node
+    bodies = [node.right] if ins.op == "andor" else [node.then, node.otherwise]
+    stack = [b for b in bodies if b is not None]
+    read = ctx.get("read", set())
+    while stack:
+        n = stack.pop()
+        if isinstance(n, bp.Simple):
+            if n.name in ("goto", "call", "exit", "setlocal", "endlocal", "shift") or not n.name:
+                return None
+            for r in n.redirects:
+                if r.op in (">", ">>") and (bp.literal(r.target) or "?").strip('"').lower() in read | {"?"}:
+                    return None
+        for attr in ("items", "commands"):
+            stack.extend(getattr(n, attr, None) or [])
+        for attr in ("left", "right", "then", "otherwise", "body"):
+            child = getattr(n, attr, None)
+            if child is not None:
+                stack.append(child)
+    targets = []
+    for b in bodies:
+        if b is not None:
+            targets += [t for t in _set_targets(b) if t not in targets]
+    return targets
 
 
 # --- goto / call / exit --------------------------------------------------------------------
@@ -239,7 +314,7 @@ def control(run, st, node, name: str):
             st.hits.append(Hit(":" + label, "label", label_line, "condition", (dynamic,), f"goto {target}", line))
             st.chain = []
         else:
-            action(st, "label", ":" + label, label_line, f"goto {target}", at_line=line)
+            action(st, "label", ":" + label, label_line, f"goto {target}", at_line=line, jumped=True)
         run.goto(st, label, line)
         return None
     if name == "call":
@@ -251,7 +326,9 @@ def control(run, st, node, name: str):
             target = run.program.find_label(label, st.pc)
             if target is None:
                 raise Stop("error", line, f"cmd stops: the label :{label} does not exist")
-            action(st, "call", ":" + label, run.program.label_lines.get(label, line), node.text, at_line=line)
+            key = ":" + label if len(node.args) <= 1 else f"line {line}"  # call :sub WORDS: the words tell the branch
+            action(st, "call", key, run.program.label_lines.get(label, line) if len(node.args) <= 1 else line,
+                   node.text, at_line=line)
             args = [first] + [expand(st, w) for w in node.args[1:]]
             st.frames.append(Frame(st.pc + 1, st.args, st.snap, st.snap_el, st.loops, st.regions, len(st.locals)))
             st.args = args
@@ -278,195 +355,4 @@ def control(run, st, node, name: str):
     raise Stop("end", line, "exit")
 
 
-# --- for -------------------------------------------------------------------------------------
-def _items(text: str) -> tuple:
-    out, buf, quote = [], [], False
-    for ch in text:
-        if ch == '"':
-            quote = not quote
-            buf.append(ch)
-        elif ch in " \t,;=" and not quote:
-            if buf:
-                out.append("".join(buf))
-                buf = []
-        else:
-            buf.append(ch)
-    if buf:
-        out.append("".join(buf))
-    return tuple((item,) for item in out)
-
-
-def for_init(run, st, ins) -> None:
-    node = ins.node
-    line = ins.line
-    phrase, tags = None, frozenset()
-    if st.resume is not None:
-        (count, payload), st.resume = st.resume, None
-        its, phrase, tags, letters, lang = payload
-        _note_fork(st, ins, its)
-        if count == 0 and its.counted is not None:
-            _taint(st, ins, its.counted)
-        _push_loop(st, ins, its, count, phrase, tags, letters, lang)
-        return
-    if node.mode in ("f", "l", "dir"):
-        _old_shell(st, line, "for /f, for /l, for /d or for /r")
-    if node.mode == "f":
-        opts = bt.parse_for_options(node.options)
-        src = node.source.strip()
-        if node.source_parsed is not None:
-            stream = _capture(run, st, node.source_parsed)
-        elif (src.startswith('"') and not opts.usebackq) or (src.startswith("'") and opts.usebackq):
-            value = expand(st, bp.parse_word(src[1:-1]))
-            stream = tools.text_stream(value)
-        else:
-            stream = read_file(st, expand(st, bp.parse_word(src.strip('"'))), line)
-        its = lift(lambda lines: bt.for_iterations(lines, opts), stream.lines)
-        phrase, tags = stream.phrase, stream.tags | (stream.lines.tags if isinstance(stream.lines, Lazy) else frozenset())
-        letters = _letters(node.letter, len(opts.tokens) + (1 if opts.rest else 0))
-    elif node.mode == "list":
-        value = expand(st, bp.parse_word(node.source))
-        its = lift(_items, value)
-        if isinstance(its, tuple) and any(re.search(r"[*?]", i[0]) for i in its):
-            its = Unknown(f"the files matching {node.source.strip()}", line)
-        letters = (node.letter,)
-    elif node.mode == "l":
-        nums = [bt.cmd_number(x.strip()) for x in node.source.split(",")]
-        if len(nums) != 3 or None in nums or nums[1] == 0:
-            raise Stop("not-evaluated", line, f"cannot read '{node.text}'")
-        start, step, end = nums
-        its = tuple((str(i),) for i in range(start, end + (1 if step > 0 else -1), step))[:1000]
-        letters = (node.letter,)
-    else:
-        its = Unknown(f"the files and folders '{node.text}' walks", line)
-        letters = (node.letter,)
-    if isinstance(its, Unknown):
-        _push_loop(st, ins, its, 1, phrase, tags, letters)
-        return
-    if isinstance(its, Lazy):
-        counted = lift(len, its)
-        count = counted
-        if isinstance(counted, Lazy):
-            src = phrase
-            counted.why = lambda m: (f"for (line {line}) finds {counted.at(m)} line(s) with tokens in "
-                                     f"{src(m) if src else 'its input'}")
-            its.counted = counted
-            count = run.fork(st, counted, payload=(its, phrase, tags | its.tags, letters, its.lang))
-            _note_fork(st, ins, its)
-            if count == 0:
-                _taint(st, ins, counted)
-        _push_loop(st, ins, its, count, phrase, tags | its.tags, letters, its.lang)
-        return
-    _push_loop(st, ins, its, len(its), phrase, tags, letters)
-
-
-def _note_fork(st, ins, its) -> None:
-    """Remember that the loop ran a different number of times on these computers (for proofs)."""
-    from sbskit.core.osver.scripteval.runtime import Decision
-
-    counted = getattr(its, "counted", None)
-    if counted is not None:
-        st.trail = st.trail[-7:] + (Decision(ins.line, f"for (line {ins.line})", counted, counted.at(st.envs[0])),)
-
-
-def _taint(st, ins, counted: Lazy) -> None:
-    """The loop body never ran on these computers: the variables it would have set stay empty,
-    and that emptiness is computer-dependent (so later tests on them are proofs, not constants)."""
-    from sbskit.core.osver.scripteval.batch_exec import set_var
-
-    for name in _set_targets(ins.node.body):
-        if lookup(st, name, live=True) == "":
-            set_var(st, name, Lazy(lambda m: "", lambda m: counted.why(m), counted.tags, counted.lang))
-
-
-def _set_targets(node) -> list[str]:
-    out = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if n is None:
-            continue
-        if isinstance(n, bp.Simple) and n.name == "set":
-            text = bp.word_text(n.rest).strip()
-            text = re.sub(r"(?i)^/[ap]\s*", "", text).strip('"')
-            if "=" in text:
-                out.append(text.split("=", 1)[0].strip())
-        for attr in ("items", "commands"):
-            stack.extend(getattr(n, attr, None) or [])
-        for attr in ("left", "right", "then", "otherwise", "body"):
-            stack.append(getattr(n, attr, None))
-    return out
-
-
-def _show(text: str) -> str:
-    """A value as the proofs print it: a stray carriage return is made visible."""
-    return "<CR>" if text == "\r" else text.replace("\r", "<CR>")
-
-
-def _letters(first: str, n: int) -> tuple:
-    return tuple(chr(ord(first) + i) for i in range(max(n, 1)))
-
-
-def _push_loop(st, ins, its, count, phrase, tags, letters=None, lang=False) -> None:
-    letters = letters or (ins.node.letter,)
-    st.loops.append(Loop(st.pc, its, count, 0, letters, st.depth, phrase, tags, lang))
-    st.pc += 1
-
-
-def _capture(run, st, node) -> tools.Stream:
-    """Output of the command in for /f ('...'), without running it as a branch."""
-    commands = node.commands if isinstance(node, bp.Pipe) else [node]
-    stream = None
-    for cmd in commands:
-        if not isinstance(cmd, bp.Simple) or cmd.name in ("goto", "call", "exit", "set"):
-            return tools.Stream(Unknown("a for /f command that is not a simple pipe", cmd.line))
-        if cmd.name not in ("ver", "systeminfo", "wmic", "wmic.exe", "reg", "reg.exe", "find", "findstr", "echo",
-                            "type", "more", "sort", "find.exe", "findstr.exe"):
-            return tools.Stream(Unknown(f"the output of {cmd.text} (line {cmd.line}), a program outside the script",
-                                        cmd.line))
-        result = run_command(run, st, cmd, stream, piped=True)
-        stream = result.out
-    return stream
-
-
-def for_next(run, st, ins) -> None:
-    lp = st.loops[-1] if st.loops else None
-    if lp is None or lp.init_pc != st.pc - 1:
-        st.pc = ins.a
-        return
-    if lp.i >= lp.count:
-        st.loops.pop()
-        st.pc = ins.a
-        return
-    i = lp.i
-    lp.i += 1
-    for k, letter in enumerate(lp.letters):
-        st.forvars[letter] = _element(lp, i, k, letter, ins.line)
-    st.pc += 1
-
-
-def _element(lp: Loop, i: int, k: int, letter: str, line: int) -> Value:
-    its = lp.its
-    if isinstance(its, Unknown):
-        return its
-    if isinstance(its, tuple):
-        row = its[i] if i < len(its) else ()
-        return row[k] if k < len(row) else ""
-
-    def get(m) -> str:
-        rows = its.at(m)
-        row = rows[i] if i < len(rows) else ()
-        return row[k] if k < len(row) else ""
-
-    phrase = lp.why
-    letters = lp.letters
-
-    def why(m) -> str:
-        src = phrase(m) if phrase else "its input"
-        rows = its.at(m)
-        row = rows[i] if i < len(rows) else ()
-        took = " ".join(f'%%{ch}="{_show(row[n] if n < len(row) else "")}"' for n, ch in enumerate(letters))
-        return f"for (line {line}) takes {took} from {src}"
-
-    out = Lazy(get, why, lp.tags | {"tokens"}, lp.lang)
-    out.origin = line
-    return out
+from sbskit.core.osver.scripteval.batch_for import _set_targets, for_init, for_next  # noqa: E402,F401 - runner API

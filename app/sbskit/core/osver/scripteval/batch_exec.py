@@ -1,5 +1,7 @@
-"""The batch evaluator's commands: variable expansion, tests, loops, set, goto/call and the
-tools of :mod:`batch_tools`, each on a state that stands for a group of computers.
+"""The batch evaluator's ground floor: variable expansion, script arguments, files and the record
+of what each state did (the commands themselves are in :mod:`batch_cmd`, set in :mod:`batch_set`,
+tests and goto/call in :mod:`batch_control`, loops in :mod:`batch_for`), each on a state that
+stands for a group of computers.
 
 A command run under a test whose answer depended on the computer is a *branch*: the label a
 ``goto``/``call`` reaches, or the ``echo``/``set``/other command itself. When a chain of such
@@ -9,18 +11,14 @@ tests all fail, whatever the script does next (the next label it falls into, the
 
 from __future__ import annotations
 
-import re
 
 from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval import batch_text as bt
 from sbskit.core.osver.scripteval import batch_tools as tools
-from sbskit.core.osver.scripteval.batch_state import Stop
+from sbskit.core.osver.scripteval.batch_state import ARGUMENT_WHY, COMMAND_LINE, Stop
 from sbskit.core.osver.scripteval.runtime import Hit, inline_key
-from sbskit.core.osver.scripteval.values import Lazy, Unknown, Value, concat, first_unknown, lift, merge_why
+from sbskit.core.osver.scripteval.values import Lazy, Unknown, Value, concat, lift
 
-HOUSEKEEPING = {"rem", "cls", "title", "color", "pause", "prompt", "chcp", "mode", "cd", "chdir", "pushd", "popd",
-                "verify", "break", "setlocal", "endlocal", "shift", "ver", ""}
-FILTERS = {"find", "findstr", "more", "sort", "type"}
 MACHINE_VARS = ("OS", "PROCESSOR_ARCHITECTURE", "SystemRoot", "windir", "SystemDrive", "ComSpec", "ProgramFiles(x86)")
 CONSTANT_VARS = {"TEMP": "C:\\Users\\user\\AppData\\Local\\Temp", "TMP": "C:\\Users\\user\\AppData\\Local\\Temp",
                  "ProgramFiles": "C:\\Program Files", "HOMEDRIVE": "C:", "CMDEXTVERSION": "2"}
@@ -86,13 +84,34 @@ def expand(st, word: bp.Word) -> Value:
             else:
                 parts.append("%" + p[1])
         else:  # arg
-            if p[1] == "*":
-                parts.append(" ".join(a for a in st.args[1:] if isinstance(a, str)))
-            else:
-                n = int(p[1])
-                value = st.args[n] if n < len(st.args) else ""
-                parts.append(lift(lambda s: s.strip('"'), value) if "~" in p[2] else value)
+            parts.append(_argument(st, p[1], p[2]))
     return concat(parts)
+
+
+def _argument(st, which: str, mods: str) -> Value:
+    """%0-%9 and %*: the script's own command line is unknown (both ways of a test on it are followed);
+    a ``call :sub a b`` passes known values."""
+    args = st.args
+    open_ended = bool(args) and args[-1] is COMMAND_LINE
+    given = args[:-1] if open_ended else args
+    if which == "*":
+        if open_ended:
+            return Unknown(f"%* ({ARGUMENT_WHY})", 0)
+        return " ".join(a for a in given[1:] if isinstance(a, str))
+    n = int(which)
+    if n == 0:
+        name = given[0] if given else "logon.bat"
+        low = mods.lower()
+        if "d" in low or "p" in low or "f" in low:
+            return "C:\\Scripts\\" + (name if "n" in low or "f" in low else "")
+        return name.strip('"') if "~" in mods else name
+    if n < len(given):
+        value = given[n]
+    elif open_ended:
+        return Unknown(f"%{n} ({ARGUMENT_WHY})", 0)
+    else:
+        value = ""
+    return lift(lambda s: s.strip('"'), value) if "~" in mods else value
 
 
 def expand_args(st, words: list) -> list[Value]:
@@ -113,7 +132,7 @@ def plain_args(st, node: bp.Simple, line: int) -> list[str]:
 
 
 # --- branches -----------------------------------------------------------------------------
-def action(st, kind: str, key: str, line: int, desc: str, at_line: int) -> None:
+def action(st, kind: str, key: str, line: int, desc: str, at_line: int, jumped: bool = False) -> None:
     """Something the script does; a branch when it runs under a computer-dependent test."""
     if key.startswith("line ") and (st.regions or st.chain):
         key = inline_key(st.keymap, line, desc)
@@ -123,7 +142,7 @@ def action(st, kind: str, key: str, line: int, desc: str, at_line: int) -> None:
         if top.hit is None:
             decisions = tuple(d for r in regs for d in r.decisions)
             top.hit = len(st.hits)
-            st.hits.append(Hit(key, kind, line, "condition", decisions, desc, at_line))
+            st.hits.append(Hit(key, kind, line, "condition", decisions, desc, at_line, after=tuple(st.chain)))
             st.chain = []
         elif kind != "label":
             st.hits[top.hit].details.append(desc)
@@ -132,7 +151,7 @@ def action(st, kind: str, key: str, line: int, desc: str, at_line: int) -> None:
         if kind in ("set", "cmd"):
             st.chain = []  # a guard test that did not jump, then the script's normal work
             return
-        via = "fall-through" if kind == "label" else "default"
+        via = "fall-through" if kind == "label" and not jumped else "default"  # goto X after the tests: default
         st.hits.append(Hit(key, kind, line, via, tuple(st.chain), desc, at_line))
         st.chain = []
 
@@ -162,50 +181,8 @@ def _named(name: str, value: Lazy) -> Lazy:
     out = Lazy(value.at, why, value.tags, value.lang)
     out.origin = value.origin
     out.intent = value.intent
+    out.probes = value.probes
     return out
-
-
-# --- commands ------------------------------------------------------------------------------
-def exec_node(run, st, node) -> None:
-    line = node.line
-    if isinstance(node, bp.Pipe):
-        stream = None
-        result = None
-        for cmd in node.commands:
-            result = run_command(run, st, cmd, stream, piped=True)
-            if result is None:
-                return
-            stream = result.out
-        last = node.commands[-1]
-        finish_output(st, last, result, line)
-        if isinstance(last, bp.Simple) and last.name not in FILTERS | {"ver", "echo"}:
-            action(st, "cmd", f"line {line}", line, node.text, at_line=line)
-        st.pc += 1
-        return
-    result = run_command(run, st, node, None, piped=False)
-    if result is not None:
-        finish_output(st, node, result, line)
-        st.pc += 1
-
-
-def finish_output(st, node, result, line: int) -> None:
-    st.errorlevel = result.errorlevel
-    st.last_ok = lift(lambda c: c == "0", result.errorlevel)
-    if not isinstance(node, bp.Simple):
-        return
-    for r in node.redirects:
-        if r.op in (">", ">>"):
-            target = settle(st, expand(st, r.target))
-            if isinstance(target, str):
-                path = target.strip('"').lower()
-                if path in ("nul", "con", ""):
-                    continue
-                if r.op == ">>" and path in st.fs:
-                    old = st.fs[path]
-                    st.fs[path] = tools.Stream(lift(lambda a, b: a + b, old.lines, result.out.lines), old.phrase,
-                                               old.focus, old.tags | result.out.tags)
-                else:
-                    st.fs[path] = result.out
 
 
 def settle(st, value: Value) -> Value:
@@ -217,242 +194,20 @@ def settle(st, value: Value) -> Value:
     return value
 
 
-def read_file(st, name: Value, line: int) -> tools.Stream:
+def file_key(raw: str) -> str:
+    """A file whose name the script computes from outside things (%TEMP%\\%DATE%.txt): known by how it is written."""
+    return "@" + raw.strip().strip('"').lower()
+
+
+def read_file(st, name: Value, line: int, raw: str | None = None) -> tools.Stream:
     name = settle(st, name)
     if not isinstance(name, str):
+        if raw is not None and file_key(raw) in st.fs:
+            return st.fs[file_key(raw)]
+        if isinstance(name, Unknown):
+            return tools.Stream(name)
         return tools.Stream(Unknown("a file whose name differs between computers", line))
     path = name.strip('"').lower()
     if path in st.fs:
         return st.fs[path]
     return tools.Stream(Unknown(f"the file {name.strip(chr(34))} is not written by the script", line))
-
-
-def run_command(run, st, node, stdin, piped: bool):
-    """Run one command; returns a tools.Result, or None when it moved the state itself."""
-    line = node.line
-    if not isinstance(node, bp.Simple):
-        raise Stop("not-evaluated", line, "a block or test inside a pipe")
-    name = node.name
-    if not name and node.name_word:
-        return _external(run, st, node, f"a command named by a variable ({bp.word_text(node.name_word)})")
-    if name in ("goto", "call", "exit"):
-        return run.control(run, st, node, name)
-    if name == "echo":
-        return echo(st, node, piped or any(r.op in (">", ">>") for r in node.redirects))
-    if name == "set":
-        set_command(run, st, node)
-        return tools.const_result()
-    if name == "setlocal":
-        st.locals.append((st.vars, st.delayed))
-        st.vars = dict(st.vars)
-        rest = (bp.literal(node.rest) or "").lower()
-        if "enabledelayedexpansion" in rest:
-            st.delayed = True
-        elif "disabledelayedexpansion" in rest:
-            st.delayed = False
-        return tools.const_result()
-    if name == "endlocal":
-        if st.locals:
-            st.vars, st.delayed = st.locals.pop()
-        return tools.const_result()
-    if name == "shift":
-        st.args = st.args[:1] + st.args[2:]
-        return tools.const_result()
-    if name == "ver":
-        return _tag(tools.ver(), line)
-    if name == "systeminfo":
-        return _tag(tools.systeminfo(), line)
-    if name in ("wmic", "wmic.exe"):
-        return _tag(tools.wmic(plain_args(st, node, line), line), line)
-    if name in ("reg", "reg.exe"):
-        args = plain_args(st, node, line)
-        if args and args[0].lower() == "query":
-            return _tag(tools.reg_query(args[1:], line), line)
-        return _external(run, st, node, "reg " + " ".join(args[:1]))
-    if name in ("find", "findstr", "find.exe", "findstr.exe", "type", "more", "sort"):
-        return filter_command(st, node, stdin, line)
-    if name in HOUSEKEEPING:
-        return tools.const_result()
-    return _external(run, st, node, node.text)
-
-
-def _tag(result, line: int):
-    """Add the line to the why of a tool's output (proofs name where each fact came from)."""
-    tail = f"(line {line})"
-
-    def add(w):
-        return lambda m: (lambda text: text if re.search(r"\(line \d+\)$", text) else f"{text} {tail}")(w(m))
-
-    for v in (result.errorlevel, result.out.lines):
-        if isinstance(v, Lazy):
-            if v.origin is None:
-                v.origin = line
-            if v.why is not None:
-                v.why = add(v.why)
-    if result.out.phrase is not None:
-        result.out.phrase = add(result.out.phrase)
-    return result
-
-
-def _external(run, st, node, what: str):
-    action(st, "cmd", f"line {node.line}", node.line, node.text, at_line=node.line)
-    return tools.unknown_result(f"{what} (line {node.line}) is a program outside the script", node.line)
-
-
-def echo(st, node, captured: bool):
-    text = expand(st, node.rest)
-    raw = bp.word_text(node.rest)
-    if captured:
-        if raw.strip() == "":
-            value = Lazy(lambda m: tools.data_echo_off(m), lambda m: f'echo prints "{tools.data_echo_off(m)}"',
-                         frozenset({"echo-off"}), True)
-            return tools.Result(tools.text_stream(value), "0")
-        if isinstance(text, (str, Lazy)) and not isinstance(text, str):
-            stripped = lift(lambda s: s[1:] if s[:1] in ".:(/" and raw[:1] in ".:(/" else s, text)
-            return tools.Result(tools.text_stream(stripped), "0")
-        if isinstance(text, Unknown):
-            return tools.Result(tools.Stream(text), "0")
-        return tools.Result(tools.Stream(((text[1:] if raw[:1] in ".:(/" else text).rstrip(" "),)), "0")
-    low = raw.strip().lower()
-    if low in ("", "off", "on") or raw[:1] in ".:(/" and not raw[1:].strip():
-        return tools.const_result()
-    action(st, "echo", f"line {node.line}", node.line, "echo " + raw.lstrip(".:(/"), at_line=node.line)
-    return tools.const_result()
-
-
-def filter_command(st, node, stdin, line: int):
-    name = node.name.replace(".exe", "")
-    raw_args = [bp.word_text(w) for w in node.args]
-    values = [settle(st, v) for v in expand_args(st, node.args)]
-    unknown = first_unknown(*values)
-    if unknown is not None or not all(isinstance(v, str) for v in values):
-        raise Stop("not-evaluated", line, f"the search text of '{node.text}' differs between computers")
-    args = values
-    if name in ("type", "more", "sort"):
-        files = [a for a in args if not a.startswith("/")]
-        stream = read_file(st, files[0], line) if files else (stdin or tools.Stream(()))
-        if name == "sort" and not isinstance(stream.lines, Unknown):
-            stream = tools.Stream(lift(lambda lines: tuple(sorted(lines)), stream.lines), stream.phrase, stream.focus,
-                                  stream.tags)
-        return tools.Result(stream, "0")
-    if name == "find":
-        needle_at = next((i for i, a in enumerate(args) if a.startswith('"')), None)
-        files = [a for i, a in enumerate(args) if not a.startswith("/") and i != needle_at]
-    else:
-        has_c = any(re.match(r"(?i)/c:", a) for a in args)
-        plain = [i for i, a in enumerate(args) if not a.startswith("/")]
-        files = [args[i] for i in (plain if has_c else plain[1:])]
-        args = [a for i, a in enumerate(args) if not (not a.startswith("/") and args[i] in files and
-                                                      (has_c or i != plain[0]))]
-    if files:
-        stream = read_file(st, files[0], line)
-        if getattr(stream, "utf16", False) and name == "findstr":
-            stream = tools.Stream((), stream.phrase)
-    else:
-        stream = stdin if stdin is not None else tools.Stream(Unknown("the keyboard (no input given)", line))
-    del raw_args
-    result = tools.find(args, stream, line) if name == "find" else tools.findstr(args, stream, line)
-    return result
-
-
-def set_command(run, st, node) -> None:
-    raw = bp.word_text(node.rest)
-    line = node.line
-    m = re.match(r"(?i)/a\s*(.*)$", raw, re.DOTALL)
-    if m:
-        set_arith(st, node, m.group(1))
-        return
-    m = re.match(r"(?i)/p\s*(.*)$", raw, re.DOTALL)
-    if m:
-        name = m.group(1).strip().strip('"').split("=", 1)[0]
-        src = next((r for r in node.redirects if r.op == "<"), None)
-        if src is None:
-            set_var(st, name, Unknown(f"what the user types (set /p, line {line})", line))
-            return
-        stream = read_file(st, expand(st, src.target), line)
-        set_var(st, name, lift(lambda lines: lines[0] if lines else "", stream.lines))
-        return
-    text = raw
-    quoted = text.startswith('"')
-    if quoted:
-        end = text.rfind('"')
-        text = text[1:end] if end > 0 else text[1:]
-    if "=" not in text:
-        return  # 'set' or 'set X' lists variables
-    name, _, _ = text.partition("=")
-    value_word = _value_word(node.rest, quoted)
-    value = expand(st, value_word)
-    set_var(st, name.strip(), value)
-    action(st, "set", f"line {line}", line, f"set {text.strip()}", at_line=line)
-
-
-def _value_word(rest: bp.Word, quoted: bool) -> bp.Word:
-    """The parts of ``set name=value`` after the first '=' (and before a closing quote)."""
-    parts, seen = [], False
-    for p in rest:
-        if not seen:
-            if p[0] == "lit" and "=" in p[1]:
-                seen = True
-                tail = p[1].split("=", 1)[1]
-                if tail:
-                    parts.append(("lit", tail))
-            continue
-        parts.append(p)
-    if quoted and parts:
-        last = parts[-1]
-        if last[0] == "lit" and '"' in last[1]:
-            parts[-1] = ("lit", last[1][:last[1].rfind('"')])
-    return tuple(parts)
-
-
-def set_arith(st, node, text: str) -> None:
-    """``set /a``: numbers as cmd reads them (leading zero = octal); names are variables."""
-    line = node.line
-    word = bp.parse_word(text)
-    expr = expand(st, word)
-    if isinstance(expr, Unknown):
-        for name in re.findall(r"([A-Za-z_][\w.]*)\s*[-+*/%]?=", text):
-            set_var(st, name, expr)
-        return
-    frozen = dict(st.vars)
-
-    def var_text(m, name: str) -> str:
-        value = frozen.get(name.lower(), "")
-        if isinstance(value, Lazy):
-            value = value.at(m)
-        if isinstance(value, Unknown):
-            raise ValueError("unknown")
-        return value
-
-    def run_for(m, text_now: str) -> dict:
-        try:
-            return {n.lower(): str(v) for n, v in bt.set_a(text_now, lambda n: var_text(m, n))}
-        except (ValueError, SyntaxError, ZeroDivisionError, TypeError):
-            return {}
-
-    names = re.findall(r"([A-Za-z_][\w.]*)\s*[-+*/%]?=", text)
-    uses_vars = isinstance(expr, Lazy) or any(isinstance(frozen.get(n.lower()), (Lazy, Unknown))
-                                              for n in re.findall(r"[A-Za-z_][\w.]*", expr if isinstance(expr, str) else ""))
-    if not uses_vars:
-        try:
-            for name, value in bt.set_a(expr, lambda n: _plain(frozen.get(n.lower(), ""))):
-                set_var(st, name, str(value))
-        except (ValueError, SyntaxError, ZeroDivisionError, TypeError):
-            raise Stop("not-evaluated", line, f"cannot evaluate '{node.text}'") from None
-    else:
-        sources = [v for v in [expr] + [frozen.get(n.lower()) for n in re.findall(r"[A-Za-z_][\w.]*", text)]
-                   if isinstance(v, Lazy)]
-        tags = frozenset().union(*(v.tags for v in sources)) if sources else frozenset()
-        lang = any(v.lang for v in sources)
-        for name in names:
-            key = name.lower()
-            value = Lazy(lambda m, k=key: run_for(m, expr.at(m) if isinstance(expr, Lazy) else expr).get(k, ""),
-                         merge_why(*sources), tags, lang)
-            set_var(st, name, value)
-    action(st, "set", f"line {line}", line, node.text, at_line=line)
-
-
-def _plain(value) -> str:
-    if not isinstance(value, str):
-        raise ValueError("not plain")
-    return value

@@ -23,6 +23,7 @@ from sbskit.core.osver.scripteval.batch_ast import (  # noqa: F401 - re-exported
     Redirect,
     Seq,
     Simple,
+    Unreadable,
     Word,
     _split_args,
     literal,
@@ -83,7 +84,13 @@ class Parser:
             if self.peek() == ")":  # a stray closing parenthesis at top level: cmd ignores the line
                 self.skip_line()
                 continue
-            node = self.parse_seq(depth=0)
+            start = self.pos
+            try:
+                node = self.parse_seq(depth=0)
+            except ParseError as exc:  # cmd reads a line only when it gets there: keep going
+                self.pos = start
+                line = self.line_at(start)
+                node = Unreadable(line, self.skip_line().strip(), str(exc))
             if node is not None:
                 items.append(node)
             if self.peek() == "\n":
@@ -259,7 +266,7 @@ class Parser:
     def parse_for(self, start: int, depth: int) -> For:
         line = self.line_at(start)
         self.skip_ws()
-        mode, options = "list", ""
+        mode, options, options_word = "list", "", None
         m = re.compile(r"(?i)/([fldr])\b").match(self.text, self.pos)
         if m:
             mode = {"f": "f", "l": "l", "d": "dir", "r": "dir"}[m.group(1).lower()]
@@ -269,6 +276,9 @@ class Parser:
                 j = self.text.find('"', self.pos + 1)
                 options = self.text[self.pos + 1:j]
                 self.pos = j + 1
+                self.skip_ws()
+            elif mode == "f" and self.peek() == "%" and not self.text.startswith("%%", self.pos):
+                options_word = parse_word(self.read_token())  # for /f %OPTS% %%i in (...)
                 self.skip_ws()
             elif mode == "dir" and self.peek() not in "%":
                 self.read_token()
@@ -303,7 +313,8 @@ class Parser:
         self.pos += 2
         self.skip_ws()
         body = self.parse_command(depth) if self.peek() == "(" else self.parse_seq(depth)
-        node = For(mode, options, letter, source, source_line, body, line, self.text[start:self.pos].split("\n")[0].strip())
+        node = For(mode, options, letter, source, source_line, body, line, self.text[start:self.pos].split("\n")[0].strip(),
+                   options_word=options_word)
         src = source.strip()
         backq = "usebackq" in options.lower()
         cmd_quote = "`" if backq else "'"

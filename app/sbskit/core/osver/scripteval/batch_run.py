@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sbskit.core.osver.scripteval import batch_control as ctl
+from sbskit.core.osver.scripteval import batch_cmd as cmds
 from sbskit.core.osver.scripteval import batch_exec as ex
 from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval.batch_state import State, Stop
+from sbskit.core.osver.scripteval.carried import carried
 from sbskit.core.osver.scripteval.machines import Machine
 from sbskit.core.osver.scripteval.runtime import Decision, Outcome, Region, RunLimits, split_groups
 from sbskit.core.osver.scripteval.values import Lazy, Unknown
@@ -31,6 +33,7 @@ class Ins:
     jumps: bool = False  # the guarded commands contain goto/call/exit
     effects: bool = False  # the guarded commands change variables, files or control flow
     has_else: bool = False
+    sets: tuple = ()  # the variables the guarded commands (then part) set
 
 
 JUMP_NAMES = {"goto", "call", "exit"}
@@ -47,6 +50,12 @@ def _walk(node):
         child = getattr(node, attr, None)
         if child is not None:
             yield from _walk(child)
+
+
+def _sets(node) -> tuple:
+    from sbskit.core.osver.scripteval.batch_control import _set_targets
+
+    return tuple(dict.fromkeys(n.lower() for n in _set_targets(node))) if node is not None else ()
 
 
 def has_jump(node) -> bool:
@@ -124,6 +133,9 @@ class Program:
                     self.labels.setdefault(stmt.name, []).append(len(self.code))
                     self.code.append(Ins("label", stmt.line, stmt))
                 continue
+            if isinstance(stmt, bp.Unreadable):
+                self.code.append(Ins("unreadable", stmt.line, stmt))
+                continue
             self.code.append(Ins("snap", stmt.line))
             self._compile(stmt)
         self.label_lines = {name: self.code[pcs[0]].line for name, pcs in self.labels.items()}
@@ -142,13 +154,14 @@ class Program:
             self.emit(Ins("exec", node.line, node))
         elif isinstance(node, bp.AndOr):
             self._compile(node.left)
-            ins = self.emit(Ins("andor", node.line, node, jumps=has_jump(node.right), effects=has_effects(node.right, self.ctx)))
+            ins = self.emit(Ins("andor", node.line, node, jumps=has_jump(node.right), effects=has_effects(node.right, self.ctx),
+                                sets=_sets(node.right)))
             self._compile(node.right)
             ins.a = len(self.code)
         elif isinstance(node, bp.If):
             ins = self.emit(Ins("if", node.line, node, jumps=has_jump(node.then) or has_jump(node.otherwise),
                                 effects=has_effects(node.then, self.ctx) or has_effects(node.otherwise, self.ctx),
-                                has_else=node.otherwise is not None))
+                                has_else=node.otherwise is not None, sets=_sets(node.then)))
             self._compile(node.then)
             if node.otherwise is not None:
                 jmp = self.emit(Ins("jmp", node.line))
@@ -217,8 +230,9 @@ class Runner:
     def finish(self, st: State, status: str, line: int, note: str, decision: Decision | None = None) -> None:
         if decision is None and status == "error" and st.trail:
             decision = st.trail[-1]
+        finals = tuple((name, setter + (st.var_misses.get(name, ()),)) for name, setter in st.setters.items())
         self.outcomes.append(Outcome(tuple(m.idx for m in st.envs), status, line, note, tuple(st.hits), st.assumptions,
-                                     tuple(st.chain), decision))
+                                     tuple(st.chain), decision, finals, tuple(st.misses), st.lacking))
         if status == "not-evaluated" and st.dialect == "cmd":
             self.notes.append((line, f"not evaluated from line {line}: {note}"))
 
@@ -235,7 +249,8 @@ class Runner:
             child.resume = (value, cond if payload is None else payload)
             self.pending.append(child)
         value, envs = items[-1]
-        st.envs = envs
+        if len(items) > 1:  # unchanged group: keep the same list (its inputs are already sorted, see split_groups)
+            st.envs = envs
         return value
 
     # -- the main loop ---------------------------------------------------------------------
@@ -255,8 +270,7 @@ class Runner:
             regions = st.regions
             while regions and regions[-1].depth == st.depth and not regions[-1].start <= st.pc < regions[-1].end:
                 regions.pop()
-            if not st.assumptions:
-                self.covered.add(ins.line)
+            self.covered.add(ins.line)
             op = ins.op
             if op == "snap":
                 st.snap = st.vars
@@ -266,14 +280,19 @@ class Runner:
                 ex.action(st, "label", ":" + ins.node.name, ins.line, ins.node.text.strip(), at_line=ins.line)
                 st.pc += 1
             elif op == "exec":
-                ex.exec_node(self, st, ins.node)
+                cmds.exec_node(self, st, ins.node)
             elif op == "jmp":
                 st.pc = ins.a
+            elif op == "unreadable":
+                raise Stop("not-evaluated", ins.line, f"cmd reaches line {ins.line}, which the checker cannot read "
+                                                      f"(`{ins.node.text[:60]}`)")
             elif op in ("if", "andor"):
                 if st.resume is not None:
                     (value, cond), st.resume = st.resume, None
                 else:
                     cond = ctl.condition(self, st, ins)
+                    if isinstance(cond, bool) and st.origins and ins.op == "if":
+                        cond = carried(cond, _read_vars(ins.node), st.origins, ctl.test_text(ins), ins.line)
                     value = self.fork(st, cond) if isinstance(cond, Lazy) else cond
                 if isinstance(value, Unknown):
                     ctl.unknown_test(self, st, ins, value)
@@ -309,6 +328,12 @@ class Runner:
         else:
             if dec is not None and ins.jumps:
                 st.chain.append(dec)
+            if dec is not None and not ins.jumps:
+                st.misses = st.misses[-3:] + (dec,)
+            if dec is not None:
+                for name in ins.sets:  # the value it would have set stays what it was: remember why
+                    st.var_misses[name] = st.var_misses.get(name, ())[-3:] + (dec,)
+                    st.origins.setdefault(name, (ins.line, (dec,), name))
             st.pc = ins.a if ins.op == "andor" else ins.b
 
     # -- calls ----------------------------------------------------------------------------
@@ -340,6 +365,14 @@ class Runner:
             self.return_from_call(st)
         else:
             raise Stop("end", line, "the script ends (goto :eof / exit)")
+
+
+def _read_vars(node) -> list[str]:
+    """The variables an if test reads (%X%, !X!, if defined X)."""
+    if node.kind == "defined":
+        return [bp.literal(node.args[0]) or ""] if node.args else []
+    words = [node.args[0], node.args[2]] if node.kind == "compare" else list(node.args)
+    return [p[1] for w in words for p in w if p[0] in ("var", "dvar")]
 
 
 def ex_syntax(ins: Ins) -> str:

@@ -10,6 +10,20 @@ from dataclasses import dataclass, field
 from sbskit.core.osver.scripteval.runtime import Decision
 
 
+class CommandLine:
+    """Stands for the arguments the script was started with: unknown, not empty. An installer's
+    ``if "%1"=="" goto usage`` is followed both ways, and the OS test behind it is still run."""
+
+    why = "what the script is given on its command line"
+
+    def __repr__(self) -> str:  # pragma: no cover
+        return "<command line>"
+
+
+COMMAND_LINE = CommandLine()
+ARGUMENT_WHY = "the script's command-line arguments"
+
+
 @dataclass(eq=False)
 class Frame:
     return_pc: int
@@ -45,7 +59,7 @@ class State:
     delayed: bool = False
     locals: list = field(default_factory=list)
     frames: list = field(default_factory=list)
-    args: list = field(default_factory=lambda: ["logon.bat"])
+    args: list = field(default_factory=lambda: ["logon.bat", COMMAND_LINE])
     loops: list = field(default_factory=list)
     forvars: dict = field(default_factory=dict)
     errorlevel: object = "0"
@@ -61,6 +75,11 @@ class State:
     trail: tuple = ()  # the computer-dependent decisions taken so far, latest last
     dynamic_goto: object = None  # the decision behind a computed goto target
     keymap: dict = field(default_factory=dict)  # shared by every clone: line -> first branch text there
+    misses: tuple = ()  # computer-dependent tests that were false and guarded no jump, latest last
+    setters: dict = field(default_factory=dict)  # variable -> (line, desc, set under a test?) of its last set
+    origins: dict = field(default_factory=dict)  # variable -> (line, decisions) when set under a test
+    lacking: tuple = ()  # (line, command, {machine: why}): commands run where that Windows does not have them
+    var_misses: dict = field(default_factory=dict)  # variable -> the tests that would have set it but failed
 
     def clone(self, envs: list) -> "State":
         c = copy.copy(self)
@@ -75,6 +94,9 @@ class State:
         c.regions = [copy.copy(r) for r in self.regions]
         c.chain = list(self.chain)
         c.hits = list(self.hits)
+        c.setters = dict(self.setters)
+        c.origins = dict(self.origins)
+        c.var_misses = dict(self.var_misses)
         return c
 
     @property
@@ -90,3 +112,10 @@ class Stop(Exception):
         self.status, self.line, self.note, self.decision = status, line, note, decision
 
 
+COMMAND_COM = "Windows 9x runs batch files with command.com, which has no {what}"
+
+
+def old_shell(st, line: int, what: str) -> None:
+    """Stop a command.com run at a feature only cmd.exe has."""
+    if st.dialect == "command.com":
+        raise Stop("not-evaluated", line, COMMAND_COM.format(what=what))

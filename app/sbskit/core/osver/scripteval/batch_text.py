@@ -13,13 +13,16 @@ otherwise as text. ``for /f`` splits lines into tokens.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 # --- find / findstr ------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8192)
 def find_match(lines: tuple[str, ...], needle: str, icase: bool, invert: bool) -> tuple[str, ...]:
+    """find over some lines; memoized per distinct text (releases and languages share most ver texts)."""
     if icase:
         low = needle.lower()
         hit = [line for line in lines if (low in line.lower()) != invert]
@@ -135,6 +138,7 @@ def findstr_spec(options: set[str], c_strings: list[str], plain: list[str]) -> F
     return FindstrSpec(tuple(pats), tuple(strings), regex or c_regex, "i" in options, "v" in options, dot)
 
 
+@functools.lru_cache(maxsize=8192)
 def findstr_match(lines: tuple[str, ...], spec: FindstrSpec) -> tuple[str, ...]:
     flags = re.IGNORECASE if spec.icase else 0
     rx = re.compile("|".join(f"(?:{p})" for p in spec.patterns) or "(?!)", flags)

@@ -50,8 +50,22 @@ def missing(m: Machine, tool: str) -> bool:
     return tool not in m.tools
 
 
+_BASES: dict = {}
+
+
+def _based(key, fn, lazy: Lazy) -> Lazy:
+    """``lazy`` (this command's output, with its own line in the proofs) reads the same input as every
+    other run of the same command: one shared leaf, so computers are sorted by it once (runtime.split_groups)."""
+    base = _BASES.get(key)
+    if base is None:
+        base = _BASES[key] = Lazy(fn)
+    lazy.leaves = (base,)
+    return lazy
+
+
 def ver() -> Result:
     lines = Lazy(lambda m: tuple(m.ver_output), lambda m: f"its ver text {_q(m.ver_line)}", frozenset({"ver"}), True)
+    _based("ver", lambda m: m.ver_line, lines)
     return Result(Stream(lines, lambda m: f"its ver text {_q(m.ver_line)}", tags=frozenset({"ver"})), "0")
 
 
@@ -66,6 +80,7 @@ def systeminfo() -> Result:
     code = Lazy(lambda m: "9009" if missing(m, "systeminfo") else "0",
                 lambda m: "systeminfo is not installed there" if missing(m, "systeminfo") else "systeminfo ran",
                 frozenset({"systeminfo"}))
+    _based("systeminfo", lambda m: lines.fn(m), lines)
     return Result(Stream(lines, lines.why, _sysinfo_focus, frozenset({"systeminfo"})), code)
 
 
@@ -192,7 +207,8 @@ def _value_name(name: str) -> str:
 # --- filters ---------------------------------------------------------------------------------
 
 
-def _filter(stream: Stream, match: Callable[[tuple], tuple], shown: str, tags: frozenset[str], line: int = 0) -> Result:
+def _filter(stream: Stream, match: Callable[[tuple], tuple], shown: str, tags: frozenset[str], line: int = 0,
+            probe=None) -> Result:
     """find/findstr over a stream: the matching lines and errorlevel 0 (found) or 1."""
     src = stream.lines
     if isinstance(src, Unknown):
@@ -214,7 +230,10 @@ def _filter(stream: Stream, match: Callable[[tuple], tuple], shown: str, tags: f
     all_tags = stream.tags | src.tags
     lines = Lazy(lambda m: both.at(m), why, all_tags, src.lang)
     code = Lazy(lambda m: "0" if both.at(m) else "1", why, all_tags | tags, src.lang)
+    lines.leaves = code.leaves = both.leaves  # what the output depends on: the text searched
     lines.origin = code.origin = line or None
+    if probe is not None:
+        lines.probes = code.probes = (probe,)
     return Result(Stream(lines, phrase, focus, all_tags), code)
 
 
@@ -229,8 +248,13 @@ def find(args: list[str], stream: Stream, line: int = 0) -> Result:
                       frozenset({"find"}))
         res.out = Stream(lift(lambda lines: (str(len(lines)),), res.out.lines), stream.phrase)
         return res
+    probe = None
+    if "v" not in opts and isinstance(stream.lines, Lazy):
+        from sbskit.core.osver.scripteval.intent import make_find_probe
+
+        probe = make_find_probe(needle, re.compile(re.escape(needle), re.I if "i" in opts else 0), stream.lines)
     return _filter(stream, lambda lines: bt.find_match(lines, needle, "i" in opts, "v" in opts), shown,
-                   frozenset({"find"}), line)
+                   frozenset({"find"}), line, probe)
 
 
 def findstr(args: list[str], stream: Stream, line: int = 0) -> Result:
@@ -252,7 +276,12 @@ def findstr(args: list[str], stream: Stream, line: int = 0) -> Result:
     shown = "findstr " + flags + " ".join(f'/C:"{s}"' if s in c_strings else f'"{s}"' for s in spec.shown) + \
         (f" (line {line})" if line else "")
     tags = frozenset({"findstr"} | ({"regex-dot"} if spec.unescaped_dot else set()))
-    return _filter(stream, lambda lines: bt.findstr_match(lines, spec), shown, tags, line)
+    probe = None
+    if not spec.invert and len(spec.shown) == 1 and isinstance(stream.lines, Lazy):
+        from sbskit.core.osver.scripteval.intent import make_find_probe
+
+        probe = make_find_probe(spec.shown[0], re.compile(spec.patterns[0], re.I if spec.icase else 0), stream.lines)
+    return _filter(stream, lambda lines: bt.findstr_match(lines, spec), shown, tags, line, probe)
 
 
 def text_stream(value: Value, phrase: Phrase | None = None) -> Stream:

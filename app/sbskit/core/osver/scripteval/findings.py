@@ -18,6 +18,22 @@ from sbskit.core.osver.releases import Release
 from sbskit.core.osver.scripteval.machines import Machine, machines
 from sbskit.core.osver.scripteval.matrix import Branch, Cell, Matrix, describe_ids
 from sbskit.core.osver.scripteval.runtime import Hit
+from sbskit.core.osver.scripteval.findings_context import (  # noqa: F401 - shared with the other finding modules
+    Context,
+    _argument_only,
+    _fams,
+    _rule,
+    _holes,
+    _meant_elsewhere,
+    _near_all,
+    focus,
+    os_aware,
+    _same_place,
+    _sim,
+    path_tests,
+    script_context,
+    target_of,
+)
 
 FIX = {
     "batch": "Read CurrentBuildNumber (reg query ... /v CurrentBuildNumber) and ProductType, and compare the build "
@@ -74,82 +90,83 @@ def judge_all(matrix: Matrix, cell: Cell, m: Machine) -> list[Verdict]:
     return out
 
 
+def _surely_elsewhere(matrix: Matrix, b: Branch, m: Machine) -> bool:
+    """The branch names the release only loosely ("Windows 8" for 8.1) while another branch, leading
+    somewhere else, names it exactly ("Windows 8.1"): the test order sends it to the wrong one."""
+    rid = m.release.id
+    if rid in b.meaning.surely:
+        return False
+    if b.meaning.derived:
+        return False
+    return any(o is not b and o.meaning is not None and not o.meaning.default and not o.meaning.refusal and
+               not o.meaning.derived and rid in o.meaning.surely and len(o.meaning.surely) < len(b.meaning.releases) and
+               target_of(o) != target_of(b) for o in matrix.branches.values())
+
+
+def _beyond(h: Hit, b: Branch, m: Machine) -> bool:
+    """Reached through the low side of an ordering test that is right here, older than what the branch
+    names: ``if build >= 22000 {'Win11'} else {'Win10'}`` sends Windows 8.1 to 'Win10', which means
+    "not 11, so 10 or older" there. (The high side stays strict: ``>= 9200`` labelled "Windows 8"
+    also takes Windows 10 and 11, a classic.)"""
+    dec = h.decisions[-1] if h.via == "condition" and h.decisions else None
+    if dec is None or dec.assumed or getattr(dec.cond, "order", None) is None:
+        return False
+    if dec.cond.intent is not None:
+        got = dec.cond.intent(m)
+        if got is not None and got[0] != got[1]:
+            return False  # the comparison itself is wrong here (text order): not a matter of range
+    builds = [r.build for r in _sim() if r.id in b.meaning.surely and r.kind != "9x"]
+    if not builds:
+        return False
+    high = (dec.cond.order in ("ge", "gt")) == bool(dec.outcome)
+    return not high and m.release.build < min(builds)
+
+
 def judge(matrix: Matrix, cell: Cell, m: Machine) -> Verdict:
+    cell = focus(cell)
     status = cell.status
     if status in ("not-evaluated", "not-run"):
         return Verdict("not-evaluated")
+    if status == "error":
+        return Verdict("error", assumed=cell.assumed)
     hits = [h for h in cell.hits if not h.decisions or not all(d.assumed for d in h.decisions)]
-    if cell.assumed and len(hits) < len(cell.hits) or cell.assumed and not hits:
-        return Verdict("assumed")  # something outside the script decides: reported as not evaluated
+    if cell.assumed and not hits and len(cell.outcomes) > 1:
+        return Verdict("assumed")  # only things outside the script decide where it goes
     meaningful = [(h, matrix.branches[h.key]) for h in hits if h.key in matrix.branches]
-    named = [(h, b) for h, b in meaningful if b.meaning is not None and not b.meaning.default]
+    # the way out of failed tests ("everything they did not look for") proves no wrong branch: a release
+    # that one of them missed is judged as reaching nothing meant for it instead
+    named = [(h, b) for h, b in meaningful if b.meaning is not None and not b.meaning.default and
+             not (b.meaning.derived and b.meaning.negated and m.release.id not in b.meaning.surely) and
+             not (b.meaning.derived and not b.meaning.negated and len(b.meaning.surely) >= _near_all())]
     for h, b in named:
-        if m.release.id not in b.meaning.releases:
+        if (m.release.id not in b.meaning.releases or _surely_elsewhere(matrix, b, m)) and not _beyond(h, b, m):
             return Verdict("wrong", h, b, cell.assumed)
+    last = meaningful[-1] if meaningful else None
+    if named and last is not None and last[1].meaning is not None and last[1].meaning.default and \
+            last[0].kind in ("label", "call", "exit") and not kept(last[0]) and m.release.id not in \
+            last[1].meaning.releases:  # it set XP's flag, then ended up in "unsupported": where it ends counts
+        return Verdict("default", last[0], last[1], cell.assumed)
     if named:
         return Verdict("ok", named[0][0], named[0][1], cell.assumed)
-    if status == "error":
-        return Verdict("error")
     default = next(((h, b) for h, b in meaningful if b.meaning is not None and b.meaning.default), None)
     if default:
+        if kept(default[0]):  # "set STAMP=unknown" kept from the start: the script has nothing for it
+            return Verdict("none", default[0], default[1], cell.assumed)
         return Verdict("default", default[0], default[1], cell.assumed)
+    plain_kept = next((h for h, b in meaningful if kept(h) and b.meaning is None), None)
+    if plain_kept is not None:  # "set str=%DirPath%" kept: the script's normal value, its else branch
+        return Verdict("default", plain_kept, matrix.branches.get(plain_kept.key), cell.assumed)
     return Verdict("none", meaningful[0][0] if meaningful else None, meaningful[0][1] if meaningful else None)
 
 
-def _rule(hit: Hit | None, outcome_chain, m: Machine, branch: Branch | None, matrix: Matrix) -> str:
-    decisions = list(hit.decisions) if hit else list(outcome_chain)
-    tags: set[str] = set()
-    for d in decisions:
-        tags |= set(d.cond.tags)
-    if "wmic" in tags and "wmic" not in m.tools:
-        return "wmic-deprecated"
-    if tags & {"reg:currentversion", "reg:productname", "reg:releaseid"}:
-        return "frozen-registry-value"
-    if "env:os" in tags:
-        return "os-env-version-test"
-    if "errorlevel-0" in tags:
-        return "errorlevel-order"
-    if hit is not None and hit.via == "fall-through" and branch is not None and branch.meaning and \
-            not branch.meaning.default and m.release.id not in branch.meaning.releases:
-        return "goto-fallthrough"
-    if branch is not None and branch.meaning and not branch.meaning.default:
-        fams = branch.meaning.families
-        if m.family not in fams and _same_version(branch, m):
-            return "no-family-guard"
-        if m.release.major == 10 and any(r.startswith("win10") for r in branch.meaning.releases) and \
-                m.release.id not in branch.meaning.releases:
-            return "major-equals-10"
-    if any(_misjudged(d, m) for d in decisions):
-        return "version-string-compare"
-    if "tokens" in tags and "ver" in tags:
-        return "ver-token-position"
-    if "regex-dot" in tags:
-        return "regex-unescaped-dot"
-    if tags & {"systeminfo", "wmi:caption", "reg:productname"}:
-        return "product-name-match"
-    if tags & {"find", "findstr", "instr", "like", "match"}:
-        return "substring-build-match"
-    if hit is not None and hit.via == "fall-through":
-        return "goto-fallthrough"
-    if "errorlevel-ge" in tags:
-        return "errorlevel-order"
-    return "wrong-branch"
+def kept(hit: Hit | None) -> bool:
+    """A value set before any test and never replaced on this release (see matrix.kept_defaults)."""
+    return hit is not None and hit.kind == "set" and hit.via == "default"
 
 
-def _misjudged(decision, m: Machine) -> bool:
-    """The comparison gave another answer on this computer than comparing the numbers would."""
-    intent = decision.cond.intent
-    if intent is None:
-        return False
-    got = intent(m)
-    return got is not None and got[0] != got[1]
-
-
-def _same_version(branch: Branch, m: Machine) -> bool:
-    from sbskit.core.osver.releases import load_table
-
-    rels = [r for r in load_table().releases if r.id in branch.meaning.releases]
-    return any((r.major, r.minor) == (m.release.major, m.release.minor) for r in rels)
+def failed_tests(cell: Cell) -> tuple:
+    """The tests that did not send this release anywhere: the jumps it did not take, else any test."""
+    return next((o.chain for o in cell.outcomes if o.chain), ()) or next((o.misses for o in cell.outcomes if o.misses), ())
 
 
 def because(hit: Hit | None, chain, m: Machine, meant: Branch | None = None, targets: dict | None = None) -> str:
@@ -180,32 +197,11 @@ def _reach_text(verdict: Verdict, cell: Cell) -> str:
     if verdict.kind == "error":
         o = next(o for o in cell.outcomes if o.status == "error")
         return f"reaches no branch: cmd stops at line {o.line}"
+    if kept(verdict.hit):
+        return f"keeps {verdict.hit.desc[4:]} (line {verdict.hit.line}), no branch"
     return "reaches no branch"
 
 
-NEAR_ALL = 75  # a branch meant for (nearly) every one of the 83 NT releases is meant for nobody in particular
-
-
-def _meant_elsewhere(matrix: Matrix, m: Machine, reached: Branch | None) -> Branch | None:
-    """A branch meant specifically for this release that it never reaches."""
-    best = None
-    index = getattr(matrix, "_meant_index", None)
-    if index is None:
-        index = {}
-        for b in matrix.branches.values():
-            if b.meaning is not None and not b.meaning.default and len(b.meaning.surely) <= NEAR_ALL:
-                for rid in b.meaning.surely:
-                    index.setdefault(rid, []).append(b)
-        matrix._meant_index = index
-    for b in index.get(m.release.id, ()):
-        if b is reached or b.meaning is None or b.meaning.default or m.release.id not in b.meaning.surely:
-            continue
-        if reached is not None and reached.meaning is not None and not reached.meaning.default and \
-                len(reached.meaning.surely) <= len(b.meaning.surely):
-            continue
-        if best is None or len(b.meaning.surely) < len(best.meaning.surely):
-            best = b
-    return best
 
 
 def derive(matrix: Matrix, script_language: str, today: _dt.date, sections: dict | None = None,
@@ -215,7 +211,7 @@ def derive(matrix: Matrix, script_language: str, today: _dt.date, sections: dict
     for m in ms:
         if m.lang in matrix.languages:
             by_release.setdefault(m.release.id, []).append(m)
-    families = _script_families(matrix)
+    families = script_context(matrix)
     ok_builds = []
     judged: dict[tuple, list[Verdict]] = {}
     verdicts: dict[str, list[tuple[Machine, Verdict, Cell]]] = {}
@@ -235,6 +231,7 @@ def derive(matrix: Matrix, script_language: str, today: _dt.date, sections: dict
         verdicts[r.id] = rows
         if any(v[0].kind == "ok" for _m, v, _c in rows):
             ok_builds.append(r.build)
+    families.holes = _holes(matrix, verdicts)
     groups: dict[tuple, _Group] = {}
     rank = {"error": 0, "warning": 1, "info": 2}
     for r in matrix.releases:
@@ -247,37 +244,15 @@ def derive(matrix: Matrix, script_language: str, today: _dt.date, sections: dict
             if n and all(len(vs) <= n for _m, vs, _c in all_rows):
                 break
             _add(groups, rows, matrix, families, ok_builds, today, sections, rank)
+    from sbskit.core.osver.scripteval.accidents import accident_findings, intent_findings
+    from sbskit.core.osver.scripteval.commands import command_findings
+
     out = [_finding(g, script_language, matrix) for g in groups.values()]
-    return out + intent_findings(matrix, decisions or [], {(f.line, r) for f in out for r in f.evidence.get("releases", [])})
+    out += intent_findings(matrix, decisions or [], {(f.line, r) for f in out for r in f.evidence.get("releases", [])},
+                           FIX.get(matrix.language, FIX["batch"]))
 
-
-def intent_findings(matrix: Matrix, decisions: list, reported: set) -> list[Finding]:
-    """A comparison that cmd/VBScript/PowerShell answers as text where the numbers say otherwise
-    ("10.0" LSS "6.1"), proven on the computers that took it, whatever branch follows."""
-    ms = machines()
-    by_line: dict[int, list] = {}
-    for d in decisions:
-        for idx in d.envs:
-            m = ms[idx]
-            if m.lang not in matrix.languages[:1]:
-                continue
-            got = d.cond.intent(m)
-            if got is not None and got[0] != got[1] and (d.line, m.release.label) not in reported:
-                by_line.setdefault(d.line, []).append((m, d, got))
-    out = []
-    for line, rows in sorted(by_line.items()):
-        names = list(dict.fromkeys(m.release.label for m, _d, _g in rows))
-        m, d, got = rows[0]
-        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
-        f = Finding(line, "version-string-compare", "error",
-                    f"`{d.text}` compares text, not numbers: on {shown} it is {'true' if got[0] else 'false'} "
-                    f"where the numbers say {'true' if got[1] else 'false'}.",
-                    FIX.get(matrix.language, FIX["batch"]), {"releases": names})
-        f.proof = f"On {m.name}: {d.because(m)}; compared as numbers it would be {'true' if got[1] else 'false'}"
-        f.proof_doc = {"release": m.release.label, "version": m.full_version, "language": m.lang, "reached": None,
-                       "line": d.line, "because": f.proof.split(": ", 1)[1]}
-        out.append(f)
-    return out
+    out += accident_findings(matrix, today, {(f.line, r) for f in out for r in f.evidence.get("releases", [])})
+    return out + command_findings(matrix, today)
 
 
 def _decision(v: Verdict, cell: Cell, meant, sections):
@@ -286,7 +261,7 @@ def _decision(v: Verdict, cell: Cell, meant, sections):
         return o.decision
     if v.hit is not None and v.hit.via == "condition" and v.hit.decisions:
         return v.hit.decisions[-1]
-    chain = list(v.hit.decisions) if v.hit is not None else list(next((o.chain for o in cell.outcomes if o.chain), ()))
+    chain = list(v.hit.decisions) if v.hit is not None else list(failed_tests(cell))
     return key_decision(chain, meant, sections) if chain else None
 
 
@@ -297,7 +272,9 @@ def _add(groups, rows, matrix, families, ok_builds, today, sections, rank) -> No
         return
     lang_only = not matrix.language_independent and len(bad) < len(rows) and "ok" in kinds
     m, v, cell = bad[0]
-    meant = None if v.kind == "wrong" else _meant_elsewhere(matrix, m, v.branch)
+    answered = v.kind == "default" and v.branch is not None and (v.branch.meaning is None or
+                                                                  m.release.id in v.branch.meaning.releases)
+    meant = None if v.kind == "wrong" or answered else _meant_elsewhere(matrix, m, v.branch, path_tests(cell))
     severity, rule = _classify(m, v, meant, lang_only, families, ok_builds, today, cell, matrix)
     if severity is None:
         return
@@ -307,7 +284,8 @@ def _add(groups, rows, matrix, families, ok_builds, today, sections, rank) -> No
         line = _line_for(rule, decision)
     key = (rule, branch_key, line, lang_only, v.kind == "error")
     group = groups.get(key)
-    score = (rank[severity], not m.release.supported(today), -m.release.build)
+    loose = meant is not None and m.release.id not in meant.meaning.surely  # prove it on a release surely meant
+    score = (rank[severity], loose, not m.release.supported(today), -m.release.build)
     if group is None or score < group.score:
         proof = _proof(m, v, cell, meant, sections, lang_only, rows, bad)
         if group is None:
@@ -331,7 +309,7 @@ def _proof_doc(m: Machine, v: Verdict, cell: Cell, sentence: str, matrix: Matrix
 
 
 def _proof(m, v, cell, meant, sections, lang_only, rows, bad) -> str:
-    chain = next((o.chain for o in cell.outcomes if o.chain), ())
+    chain = failed_tests(cell)
     reach = _reach_text(v, cell)
     if v.kind == "error":
         o = next(o for o in cell.outcomes if o.status == "error")
@@ -348,20 +326,10 @@ def _proof(m, v, cell, meant, sections, lang_only, rows, bad) -> str:
     return proof
 
 
-def _script_families(matrix: Matrix) -> set[str]:
-    fams: set[str] = set()
-    for b in matrix.branches.values():
-        if b.meaning is not None and not b.meaning.default:
-            f = b.meaning.families
-            if len(f) == 1:
-                fams |= f
-    return fams
-
-
 def _classify(m, v, meant, lang_only, families, ok_builds, today, cell, matrix) -> tuple[str | None, str]:
     r: Release = m.release
     supported = r.supported(today)
-    chain = next((o.chain for o in cell.outcomes if o.chain), ())
+    chain = failed_tests(cell)
     rule = _rule(v.hit, chain, m, v.branch, matrix)
     if lang_only:
         return "warning", "locale-bound-parsing"
@@ -371,17 +339,25 @@ def _classify(m, v, meant, lang_only, families, ok_builds, today, cell, matrix) 
     if v.kind == "error":
         return ("error" if (supported or meant is not None) and not ancient else "warning"), _stop_rule(cell, m, matrix)
     if v.kind == "wrong":
-        if v.assumed:
+        if m.family not in _fams(v.branch.meaning.surely or v.branch.meaning.releases) and \
+                not families.tells_families and \
+                (m.release.id not in families.named or _same_place(matrix, v.branch, m)):
+            return None, rule  # a server in a client's branch, in a script that never tells them apart
+        if v.assumed and not _argument_only(cell):
             return "warning", rule
-        if m.family not in v.branch.meaning.families and families and m.family not in families:
-            return "warning", "no-family-guard" if rule == "wrong-branch" else rule
         return "error", rule
     if meant is not None:  # an error for releases still supported; for older ones a warning is enough
         return ("warning" if v.assumed or not supported else "error"), \
             rule if rule != "wrong-branch" else "missing-default-branch"
     if v.kind == "default":
         return None, "missing-default-branch"  # the script handles it on purpose; the matrix shows it
-    if supported and ok_builds and r.build > min(ok_builds):
+    if families.only_guards:
+        return None, rule  # it passed every guard: running on is what the script wants
+    if r.id in families.holes and v.kind == "none":
+        return "warning", "missing-default-branch"
+    dispatched = any(o.chain or o.fell for o in cell.outcomes) or any(  # it went through a chain, none for it
+        h.via in ("default", "fall-through") and h.decisions and not kept(h) for h in cell.hits)
+    if supported and ok_builds and r.build > min(ok_builds) and (families.sets_values or dispatched):
         return "warning", "missing-default-branch" if rule in ("wrong-branch", "goto-fallthrough") else rule
     return None, rule
 
@@ -416,14 +392,18 @@ def _headline(m: Machine, v: Verdict, meant, cell: Cell, lang_only: bool, sectio
         o = next(o for o in cell.outcomes if o.status == "error")
         return (f"make|makes cmd stop the script at line {o.line} ({o.note.replace('cmd stops here: ', '')})",
                 o.line, None)
-    chain = next((o.chain for o in cell.outcomes if o.chain), ())
+    chain = failed_tests(cell)
     decisions = list(v.hit.decisions) if v.hit else list(chain)
     line = key_decision(decisions, meant, sections).line if decisions else (meant.line if meant else 1)
     where = v.branch.title if v.branch is not None else "no branch"
+    if kept(v.hit):
+        where = f"no branch: they keep {v.hit.desc[4:]} (line {v.hit.line})"
     if meant is not None:
         return (f"reach|reaches {where} instead of {meant.title}, which is meant for them|it", line, meant.key)
     if v.kind == "default":
         return (f"end|ends in the default branch {where}", line, v.branch.key if v.branch else None)
+    if kept(v.hit):
+        return (f"reach|reaches {where}, because none of the tests that set it match them|it", line, None)
     return ("reach|reaches no branch (the script does nothing OS-specific for them|it)", line, None)
 
 

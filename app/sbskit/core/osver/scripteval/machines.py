@@ -5,6 +5,7 @@ script-outputs.json. The evaluators read only these, so every proof quotes real 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -22,6 +23,39 @@ REG_PRODUCT_OPTIONS = r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Prod
 @functools.lru_cache(maxsize=1)
 def data() -> dict:
     return load_json(DATA_FILE)
+
+
+@dataclass(frozen=True)
+class SimRelease(Release):
+    """A release in a role the table does not list on its own: a server that is a domain controller."""
+
+    role: str = ""
+
+    base: str = ""  # the id of the table's release this one is a twin of
+
+    @property
+    def label(self) -> str:
+        return f"{super().label} (domain controller)" if self.role == "dc" else super().label
+
+
+def base_id(r: Release) -> str:
+    """The release table's id (a domain-controller twin reads the same data as its release)."""
+    return getattr(r, "base", "") or r.id
+
+
+@functools.lru_cache(maxsize=1)
+def sim_releases() -> tuple[Release, ...]:
+    """Every release the scripts are run on: the release table, plus a domain-controller twin of each
+    server listed in script-outputs.json (ProductType 2 is what breaks many 'is it a server' tests)."""
+    dcs = set(data()["domain_controllers"]["releases"])
+    out: list[Release] = []
+    for r in load_table().releases:
+        out.append(r)
+        if r.id in dcs:
+            fields = {f.name: getattr(r, f.name) for f in dataclasses.fields(Release)}
+            fields["id"] = f"{r.id}-dc"
+            out.append(SimRelease(**fields, role="dc", base=r.id))
+    return tuple(out)
 
 
 @dataclass
@@ -84,7 +118,7 @@ class Machine:
             "producttype": self.product_type, "csdversion": f"Service Pack {sp}" if sp else None,
             "servicepackmajorversion": sp, "servicepackminorversion": 0,
             "operatingsystemsku": r.skus[0] if r.skus else 0,
-            "othertypedescription": "R2" if r.id == "ws2003r2" else None,
+            "othertypedescription": "R2" if base_id(r) == "ws2003r2" else None,
             "osarchitecture": "64-bit" if r.build >= 6000 else None,
             "name": f"{self.caption}|C:\\WINDOWS|\\Device\\Harddisk0\\Partition2",
             "buildtype": "Multiprocessor Free", "manufacturer": "Microsoft Corporation",
@@ -106,7 +140,7 @@ class Machine:
     def _env(self) -> dict[str, str]:
         if not self.is_nt:
             return {"windir": "C:\\WINDOWS", "COMSPEC": "C:\\WINDOWS\\COMMAND.COM"}
-        x64 = self.release.build >= 7600 or self.release.id == "xp-x64"
+        x64 = self.release.build >= 7600 or base_id(self.release) in data()["tools"]["x64_only"]
         env = {"OS": "Windows_NT", "SystemRoot": "C:\\Windows" if self.release.build >= 6000 else "C:\\WINDOWS",
                "PROCESSOR_ARCHITECTURE": "AMD64" if x64 else "x86", "SystemDrive": "C:", "ComSpec": "C:\\Windows\\system32\\cmd.exe"}
         env["windir"] = env["SystemRoot"]
@@ -155,14 +189,14 @@ def _kind_key(r: Release) -> str:
 def _caption(r: Release, lang: str) -> str:
     cfg = data()["captions"]
     words = data()["languages"][lang]
-    template = cfg["by_id"].get(r.id) or cfg["by_kind"][_kind_key(r)]
+    template = cfg["by_id"].get(base_id(r)) or cfg["by_kind"][_kind_key(r)]
     return _edition_fill(template, r, words, lang)
 
 
 def _product_name(r: Release) -> str:
     cfg = data()["product_names"]
-    if r.id in cfg["by_id"]:
-        return cfg["by_id"][r.id]
+    if base_id(r) in cfg["by_id"]:
+        return cfg["by_id"][base_id(r)]
     if r.family == "client" and r.build >= 22000:
         return cfg["by_kind"]["windows11"]
     return cfg["by_kind"][_kind_key(r)].replace("{product}", r.product)
@@ -171,14 +205,16 @@ def _product_name(r: Release) -> str:
 def _product_type(r: Release) -> int:
     if r.family == "client":
         return 1
-    return 2 if r.kind in ("sbs", "ebs") or r.id == "sbs2011-ess" else 3
+    if getattr(r, "role", "") == "dc":
+        return 2
+    return 2 if r.kind in ("sbs", "ebs") or base_id(r) == "sbs2011-ess" else 3
 
 
 def _tools(r: Release) -> tuple[frozenset[str], str | None]:
     cfg = data()["tools"]
     tools = {"ver", "find", "findstr"}
     for tool in ("systeminfo", "reg", "wmic"):
-        if r.id not in cfg["missing"][tool]:
+        if base_id(r) not in cfg["missing"][tool]:
             tools.add(tool)
     if r.build >= cfg["wmic_missing_from_build"]:
         tools.discard("wmic")
@@ -186,6 +222,10 @@ def _tools(r: Release) -> tuple[frozenset[str], str | None]:
     for build, version in cfg["powershell_by_build"]:
         if r.build >= build:
             ps = version
+    feature = cfg.get("powershell_feature")
+    if ps is None and feature and r.family == "server" and \
+            feature["servers_from_build"] <= r.build <= feature["servers_until_build"]:
+        ps = feature["version"]
     if r.kind == "9x":
         tools = {"ver", "find"}
         ps = None
@@ -248,7 +288,8 @@ def _ver_line(r: Release, lang: str, ubr: int | None) -> str:
     if r.kind == "9x" or (r.major, r.minor) == (4, 0):
         return r.ver_line()
     word = data()["languages"][lang]["ver_word"]
-    text = r.version_text + (f".{ubr}" if ubr is not None else "")
+    shown = ubr is not None and r.build >= data()["tools"]["ver_ubr_from_build"]
+    text = r.version_text + (f".{ubr}" if shown else "")
     return f"{r.ver_product} [{word} {text}]"
 
 
@@ -271,7 +312,7 @@ def make_machine(r: Release, lang: str, idx: int = 0) -> Machine:
 def machines(languages: tuple[str, ...] = LANGUAGES) -> tuple[Machine, ...]:
     """Every release in every language, numbered in a stable order (release table order, then language)."""
     out = []
-    for r in load_table().releases:
+    for r in sim_releases():
         for lang in languages:
             out.append(make_machine(r, lang, len(out)))
     return tuple(out)

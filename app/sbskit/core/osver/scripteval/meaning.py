@@ -13,12 +13,15 @@ import functools
 import re
 from dataclasses import dataclass
 
-from sbskit.core.osver.releases import Release, load_table
+from sbskit.core.osver.releases import Release
+from sbskit.core.osver.scripteval.machines import sim_releases
 
 DEFAULT_WORDS = re.compile(
-    r"(?i)\b(unknown|unsupported|not supported|other|others|default|undetermined|cannot be determined|unexpected|"
+    r"(?i)\b(unknown|unsupported|not (?:a )?supported|(?:does not|doesn't|do not|cannot|can't) support|other|others|"
+    r"default|undetermined|undetected|not detected|fixme|todo|tbd|"
+    r"notset|not set|cannot be determined|unexpected|"
     r"not a target|nothing done|"
-    r"can ?not determine|unrecognized|unrecognised|not recognized|warn\w*|fallback|else)\b|^(warn\w*|unk\w*|other\w*)$")
+    r"can ?not determine|unrecognized|unrecognised|not recogni[sz]ed|warn\w*|fallback|else)\b|^(warn\w*|unk\w*|other\w*)$")
 NOT_OS = re.compile(r"(?i)\b(office|exchange|sql|outlook|visual studio|\.net|framework|powershell|java|iis|ie\d*|"
                     r"internet explorer|edge|chrome|firefox|acrobat|adobe)\b")
 
@@ -29,6 +32,9 @@ class Meaning:
     default: bool = False
     source: str = ""  # the words it was read from
     core: frozenset[str] | None = None  # the releases the words surely mean ("XP" without x64)
+    refusal: bool = False  # "This tool only runs on Windows 10": meant for every release but the one named
+    negated: bool = False  # "not Windows 11": everything else, naming nothing in particular
+    derived: bool = False  # read from the test that leads to the branch, not from the branch's own words
 
     @property
     def surely(self) -> frozenset[str]:
@@ -41,13 +47,13 @@ class Meaning:
 
 @functools.lru_cache(maxsize=4096)
 def _families(ids: frozenset[str]) -> frozenset[str]:
-    fam = {r.id: r.family for r in load_table().releases}
+    fam = {r.id: r.family for r in sim_releases()}
     return frozenset(fam[i] for i in ids)
 
 
 @functools.lru_cache(maxsize=1)
 def _releases() -> tuple[Release, ...]:
-    return load_table().releases
+    return sim_releases()
 
 
 def _ids(pred) -> set[str]:
@@ -115,17 +121,19 @@ PRODUCT_RULES: list[tuple[re.Pattern, object]] = [
      lambda m: _server_year(SERVER_YEARS[m.group(1)], bool(m.group(2)))),
     (re.compile(r" (?:windows |win |w |ver )?2000(?= )"),
      lambda m: _ids(lambda r: r.build == 2195)),
-    (re.compile(r" (?:win |windows |w )?xp ?(x ?64|64)?(?= )"),
-     lambda m: _ids(lambda r: r.line == "Windows XP" and (r.major, r.minor) == (5, 2)) if m.group(1)
+    (re.compile(r" (?:win |windows |w )?xp ?(x ?64|64|x ?86|32 ?bit|32)?(?= )"),
+     lambda m: (_ids(lambda r: r.line == "Windows XP" and (r.major, r.minor) == (5, 2)) if "64" in m.group(1)
+                else _ids(lambda r: r.line == "Windows XP" and (r.major, r.minor) == (5, 1))) if m.group(1)
      else _ids(lambda r: r.line == "Windows XP")),
     (re.compile(r" vista"), lambda m: _ids(lambda r: r.line == "Windows Vista" or r.product == "Windows Vista")),
-    (re.compile(r" (?:win|windows|w|seven) ?7(?= )|  ?seven "), lambda m: _ids(lambda r: r.product == "Windows 7")),
-    (re.compile(r" (?:win|windows|w) ?8 ?(?:\.|point )?1(?= )|(?: win| windows| w) ?81(?= )"),
+    (re.compile(r" (?:win|windows|w|seven|ver|os) ?7(?= )|  ?seven "), lambda m: _ids(lambda r: r.product == "Windows 7")),
+    (re.compile(r" (?:win|windows|w|ver|os) ?8 ?(?:\.|point )?1(?= )|(?: win| windows| w| ver| os) ?81(?= )"),
      lambda m: _ids(lambda r: r.product == "Windows 8.1")),
-    (re.compile(r" (?:win|windows|w) ?8(?= )(?! ?\.? ?1 )"), lambda m: _ids(lambda r: r.product == "Windows 8")),
-    (re.compile(r" (?:win|windows|w) ?10(?= )"),
+    (re.compile(r" (?:win|windows|w|ver|os) ?8(?= )(?! ?\.? ?1 )"), lambda m: _ids(lambda r: r.product in ("Windows 8",
+                                                                                                  "Windows 8.1"))),
+    (re.compile(r" (?:win|windows|w|ver|os) ?10(?= )(?! ?\.)"),
      lambda m: _ids(lambda r: r.family == "client" and r.major == 10 and r.build < 22000)),
-    (re.compile(r" (?:win|windows|w) ?11(?= )"), lambda m: _ids(lambda r: r.family == "client" and r.build >= 22000)),
+    (re.compile(r" (?:win|windows|w|ver|os) ?11(?= )"), lambda m: _ids(lambda r: r.family == "client" and r.build >= 22000)),
     (re.compile(r" (?:win|windows) ?(?:95|98|me|9x)(?= )| 9x "), lambda m: _ids(lambda r: r.kind == "9x")),
     (re.compile(r" (?:win|windows) ?nt ?4|(?<= )nt ?4(?: 0)?(?= )"), lambda m: _ids(lambda r: r.build == 1381)),
     (re.compile(r"(?<= )(1[5-9][01][0-9]|20[01][0-9]|2[0-9] ?h ?[12])(?= )"),  # release ids: 1803, 21h2
@@ -138,9 +146,9 @@ VERSION_RULES: list[tuple[re.Pattern, object]] = [
     (re.compile(r" (?:v|ver|nt|os) ?([56])(\d)(?= )"),
      lambda m: _ids(lambda r: (r.major, r.minor) == (int(m.group(1)), int(m.group(2))) and r.kind != "9x")),
     (re.compile(r" (?:v|ver|nt) ?(5|6|10) ?x?(?= )"), lambda m: _ids(lambda r: r.major == int(m.group(1)) and r.kind != "9x")),
-    (re.compile(r" nt(?= )"), lambda m: _ids(lambda r: r.kind != "9x")),  # only when nothing else is named
+    (re.compile(r" nt(?= )(?! ?\d)"), lambda m: _ids(lambda r: r.kind != "9x")),  # only when nothing else is named
 ]
-LATER = re.compile(r" (or|and) (later|newer|higher|above|up|greater)| plus | up | newer | later | orlater | ge | min ")
+LATER = re.compile(r" (or|and) (later|newer|higher|above|up|greater|beyond)| plus | newer | later | orlater ")
 EARLIER = re.compile(r" (or|and) (earlier|older|lower|below|less)| or less | and below ")
 BEFORE = re.compile(r" (pre|before|older than|below|lower than|less than|lt|prior to) ")
 SERVER_WORD = re.compile(r" (server|srv|svr|servers)(?= )")
@@ -150,21 +158,57 @@ CLIENT_WORD = re.compile(r" (client|clients|workstation|desktop|ws)(?= )")
 NEGATION = re.compile(r"(?i)\b(not|no|non|isn't|is not|other than|except|without|nicht|kein\w*|pas)\b")
 
 
-def meaning_of(text: str) -> Meaning | None:
+REFUSAL = re.compile(r"(?i)\b((?:runs?|works?|supported|usable|available|allowed) (?:only )?(?:on|for|with|under) .*\bonly|"
+                     r"only (?:runs?|works?|supports?|for|on|with|under|be run|be used|be installed|supported)|"
+                     r"can only|can be (?:run|used|installed) only|requires?|required|needs?|must (?:be|have|run)|"
+                     r"at least|minimum|(?:upgrade|update|migrat\w*) to)\b")
+DONE = re.compile(r"(?i)\b(already|has been|have been|was|were|is now|are now)\b")
+
+
+def refusal_of(text: str) -> Meaning | None:
+    """A refusal or guard message names the Windows it wants, so it is meant for all the others:
+    "This tool only runs on Windows 10", "needs Windows 11", "Upgrade to Windows 10 1809 or newer"
+    ("Already migrated to Windows 11" is not one)."""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        m = REFUSAL.search(sentence)
+        if not m or DONE.search(sentence[:m.start()]):
+            continue
+        named = meaning_of(sentence, refusals=False)
+        if named is None or named.default or not named.releases:
+            continue
+        rest = frozenset(r.id for r in _releases()) - named.releases
+        return Meaning(rest, source=text, core=rest, refusal=True)
+    return None
+
+
+def meaning_of(text: str, refusals: bool = True) -> Meaning | None:
     """The releases a branch text names, or a default branch, or None when it names none
     ("not Windows 11" names none: it is an 'everything else' branch)."""
-    if not text or NOT_OS.search(text):
+    if not text:
         return None
+    if NOT_OS.search(text):  # "Office 2010", "PowerShell 2.0" are not Windows; "PowerShell path (before 2012 R2)" is
+        text = re.sub(NOT_OS.pattern + r"(?:\s*(?:v|version)?\s*\d[\d.]*\w?)?", " ", text)
+        if not re.search(r"(?i)\d|xp|vista|windows|server|client|workstation", text):
+            return None
+    if refusals:
+        refused = refusal_of(text)
+        if refused is not None:
+            return refused
     if DEFAULT_WORDS.search(text) and not re.search(r"(?i)\bor (later|newer|older|earlier|higher)\b", text):
-        return Meaning(frozenset(), default=True, source=text)  # "unknown or not a client": a default branch
+        # "unknown or not a client": a default branch; "Vista is not supported!": one that answers Vista itself
+        named = meaning_of(DEFAULT_WORDS.sub(" ", text), refusals=False) if re.search(r"\d|xp|vista", text, re.I) \
+            else None
+        told = named.surely if named is not None and not named.default else frozenset()
+        return Meaning(told, default=True, source=text)
     neg = NEGATION.search(_split_not(text))
     if neg:
-        rest = meaning_of(_split_not(text)[neg.end():])
+        clause = re.split(r"[,;!?]|\.(?:\s|$)", _split_not(text)[neg.end():])[0]  # "Not Win10, i'm not sure ..."
+        rest = meaning_of(clause, refusals=False)
         if rest is None or rest.default or not rest.releases:
             return None
         everything = {r.id for r in _releases()}
-        return Meaning(frozenset(everything - rest.releases), source=text,
-                       core=frozenset(everything - rest.releases))
+        return Meaning(frozenset(everything - rest.surely), source=text,  # "not XP": XP x64 is not surely XP
+                       core=frozenset(everything - rest.releases), negated=True)
     t = _norm(text)
     found: set[str] = set()
     core: set[str] = set()
@@ -182,6 +226,8 @@ def meaning_of(text: str) -> Meaning | None:
                 core |= _server_year(SERVER_YEARS[m.group(1)], bool(m.group(2)), strict=True)
             elif rx is PRODUCT_RULES[5][0] and not m.group(1):
                 core |= hit - _lenient_xp()
+            elif rx is PRODUCT_RULES[9][0]:  # "Windows 8" may mean 8.1 too; surely only 8
+                core |= _ids(lambda r: r.product == "Windows 8")
             else:
                 core |= hit
     if release_ids:  # "Windows 10 2004": that release of it; "2004" alone: every release called so
@@ -192,16 +238,18 @@ def meaning_of(text: str) -> Meaning | None:
     for rx, fn in VERSION_RULES[:-1]:
         for m in rx.finditer(t):
             version_found |= fn(m)
+    bare_nt = False
     if not version_found and not found:
         for m in VERSION_RULES[-1][0].finditer(t):
             version_found |= VERSION_RULES[-1][1](m)
+            bare_nt = True  # "Windows NT" may be any NT; surely it is NT 4.0
     if version_found and not product_hit:
         if SERVER_WORD.search(t) and not CLIENT_WORD.search(t):
             version_found = {i for i in version_found if _family(i) == "server"}
         elif CLIENT_WORD.search(t) and not SERVER_WORD.search(t):
             version_found = {i for i in version_found if _family(i) == "client"}
     found |= version_found
-    core |= version_found
+    core |= _ids(lambda r: r.build == 1381) if bare_nt else version_found
     if not found:
         if DEFAULT_WORDS.search(text.strip()) or DEFAULT_WORDS.search(t.strip()):
             return Meaning(frozenset(), default=True, source=text)
@@ -248,25 +296,60 @@ def _ranges(t: str, found: set[str]) -> set[str]:
     return found
 
 
+FLAG_ON = {"yes", "true", "1", "on", "y", "ja", "si", "oui"}
+FLAG_OFF = {"no", "false", "0", "off", "n", "nein", "non"}
+NAME_WORDS = {"xp", "vista", "7", "8", "81", "8.1", "10", "11", "2000", "2003", "2008", "2012", "2016", "2019", "2022",
+              "2025", "nt4", "w2k", "win7", "win8", "win81", "win10", "win11", "seven"}
+
+
+def setting_text(name: str, value: str) -> str | None:
+    """What ``set NAME=VALUE`` says about Windows: the value when it names one ("OSNAME=Windows 10"),
+    else for a flag the variable's name ("RUN_10=yes" is the Windows 10 branch, "IS_XP=0" the not-XP one)."""
+    value = value.strip().strip('"').strip()
+    low = value.lower()
+    if low not in FLAG_ON and low not in FLAG_OFF:
+        return value
+    words = []
+    for token in re.split(r"[_\-\s.]+|(?<=[a-z])(?=\d)", name.lower()):
+        if token in NAME_WORDS:
+            words.append(token if token.startswith(("w", "nt", "seven", "vista", "xp")) else f"windows {token}")
+        elif token in ("or", "and", "server", "client", "workstation"):
+            words.append(token)
+    if not any(w not in ("or", "and") for w in words):
+        return None
+    text = " ".join(words)
+    return text if low in FLAG_ON else f"not {text}"
+
+
 def branch_meaning(texts: list[str]) -> Meaning | None:
     """The union of what a branch's label, echo texts and set values name; a default branch
     only when none of them names a Windows."""
     found: set[str] = set()
     core: set[str] = set()
     default = False
-    sources = []
+    told: set[str] = set()
+    sources: list[str] = []
+    metas: list[Meaning] = []
     for text in texts:
         m = meaning_of(text)
         if m is None:
             continue
         if m.default:
             default = True
+            told |= m.releases  # "Vista is not supported!": the default that answers Vista
             continue
         found |= m.releases
         core |= m.surely
         sources.append(text)
+        metas.append(m)
     if found:
-        return Meaning(frozenset(found), source="; ".join(sources), core=frozenset(core))
+        refusal = all(m.refusal for m in metas) if metas else False
+        negated = all(m.negated or m.refusal for m in metas) and not refusal if metas else False
+        positive = [m for m in metas if not (m.negated or m.refusal)]
+        if positive and len(positive) < len(metas):  # ":xp :win7 ... echo Not Win10": surely the ones it names
+            core = set().union(*(m.surely for m in positive))
+        return Meaning(frozenset(found), source="; ".join(sources), core=frozenset(core), refusal=refusal,
+                       negated=negated)
     if default:
-        return Meaning(frozenset(), default=True, source=texts[0] if texts else "")
+        return Meaning(frozenset(told), default=True, source=texts[0] if texts else "")
     return None

@@ -243,9 +243,46 @@ def binop(rt, st, node):
         if base in ("lt", "le", "gt", "ge"):
             tags.add("compare-order")
             out.intent = _intent(a, base, b)
+            out.order = base
         out.tags = out.tags | frozenset(tags)
         rt.intents.append(out)
+        if base in ("le", "ge") and isinstance(node.right if base == "le" else node.left, pp.Var):
+            _edge_probe(out, node, base, a, b)
+        literal_left, literal_right = isinstance(node.left, pp.Lit), isinstance(node.right, pp.Lit)
+        if literal_left != literal_right:  # -eq '6.1', -ge 22000, -like '*Server 2008*': what it is for
+            positive = {"ne": "eq", "notlike": "like", "notmatch": "match"}.get(base, base)
+            lit, var = (node.left.value, b) if literal_left else (node.right.value, a)
+            probe_test(out, positive, lit, var, literal_left, a, b)
     return out
+
+
+MINIMUM = re.compile(r"(?i)min(imum|imal)?|required|least|lowest")
+
+
+def _edge_probe(out, node, base: str, a, b) -> None:
+    """``$os -le $MinimumVersion`` (or ``$Minimum -ge $os``) is also true on the minimum itself: the
+    test meant "older than the minimum" refuses the oldest release it wants."""
+    from sbskit.core.osver.scripteval.intent import Probe
+
+    var, bound, value = (node.right, b, a) if base == "le" else (node.left, a, b)
+    if not MINIMUM.search(var.name) or isinstance(bound, (Lazy, Unknown)) or not isinstance(value, Lazy):
+        return
+
+    def edge(m) -> bool:
+        return pv.compare(value.at(m), "eq", bound) is True
+
+    out.probes = tuple(out.probes) + (Probe(f"${var.name} ({pv.to_str(bound)})", None, None, lambda m: False,
+                                            edge=edge),)
+
+
+def probe_test(out, op: str, lit, var, flipped: bool, a, b) -> None:
+    from sbskit.core.osver.scripteval.intent import add_compare_probe
+
+    def actual(m) -> bool:
+        x, y = (a.at(m) if isinstance(a, Lazy) else a), (b.at(m) if isinstance(b, Lazy) else b)
+        return pv.compare(x, op, y) is True
+
+    add_compare_probe(out, op, lit, var, flipped, actual)
 
 
 def _arith(op, x, y):
@@ -280,6 +317,17 @@ def command(rt, st, node: pp.Command, piped):
     name, line = node.name, rt.line
     named = {p: v for p, v in node.args if p}
     positional = [v for p, v in node.args if not p]
+    if name in ("new-object",) and positional:
+        kind = ev(rt, st, positional[0])
+        if isinstance(kind, str) and kind.lower() in ("version", "system.version"):
+            given = named.get("argumentlist") or (positional[1] if len(positional) > 1 else None)
+            value = ev(rt, st, given) if given is not None else None
+            return lift(_new_version, value) if value is not None else pv.PsError("new Version() without values")
+        return Unknown(f"New-Object {kind} (line {line}), outside the script", line)
+    if name in WMI_COMMANDS and "computername" in named:
+        target = ev(rt, st, named["computername"])
+        if not (isinstance(target, str) and target.lower() in (".", "localhost", "127.0.0.1")):
+            return Unknown(f"the Windows of the remote computer named by -ComputerName (line {line})", line)
     if name in WMI_COMMANDS:
         query = named.get("query")
         cls = named.get("classname") or named.get("class") or (positional[0] if positional else None)
@@ -328,6 +376,35 @@ def command(rt, st, node: pp.Command, piped):
     if name in rt.program.procs:
         return call_function(rt, st, name, [ev(rt, st, v) for _p, v in node.args], line)
     return Unknown(f"{name} (line {line}), a command outside the script", line)
+
+
+def _new_version(value):
+    """New-Object Version "10.0.22000.0" / New-Object 'Version' 6,2,9200,0."""
+    if isinstance(value, tuple):
+        nums = [pv.to_num(v) for v in value]
+        if all(isinstance(n, int) for n in nums) and 2 <= len(nums) <= 4:
+            return pv.PsVersion(*nums)
+        return pv.PsError("bad Version arguments")
+    return pv.cast("version", value)
+
+
+def message_of(node) -> str | None:
+    """The text Write-Host / Write-Error / Write-Output prints, as written (-Message or the first words)."""
+    named = {p: v for p, v in node.args if p}
+    sources = [named[k] for k in ("message", "object") if k in named] or [v for p, v in node.args if not p]
+    return " ".join(_shown(v) for v in sources) if sources else None
+
+
+def _shown(source) -> str:
+    if isinstance(source, pp.Lit):
+        return to_text(source.value)
+    if isinstance(source, pp.Str):
+        return "".join(p if isinstance(p, str) else "$x" for p in source.parts)
+    return "..."
+
+
+def to_text(value) -> str:
+    return pv.to_str(value)
 
 
 def _single(result, m):

@@ -125,6 +125,20 @@ class FunctionDef(Stmt):
     name: str = ""
     params: list = field(default_factory=list)
     body: list = field(default_factory=list)
+    defaults: dict = field(default_factory=dict)  # parameter -> default value node
+
+
+@dataclass
+class ParamBlock(Stmt):
+    """The script's own Param(...): values come from its command line, else the defaults."""
+
+    params: list = field(default_factory=list)
+    defaults: dict = field(default_factory=dict)
+
+
+@dataclass
+class ScriptBlock:
+    body: list  # statements
 
 
 @dataclass

@@ -30,6 +30,8 @@ from sbskit.core.osver.scripteval.ps_ast import (  # noqa: F401 - re-exported fo
     ForeachStmt,
     FunctionDef,
     Flow,
+    ParamBlock,
+    ScriptBlock,
     text_of,
 )
 
@@ -47,7 +49,7 @@ _TOKEN = re.compile(r"""
   | (?P<param>-[A-Za-z][\w]*)
   | (?P<op>::|\|\||&&|[-+*/%!=<>]=?|[(){}\[\],.|@$])
   | (?P<word>[\w\\:.\-*?]+(?<![.]))
-""", re.VERBOSE)
+""", re.VERBOSE | re.IGNORECASE)
 
 
 def tokenize(text: str) -> list[tuple[str, str, int]]:
@@ -71,6 +73,7 @@ class Parser:
         self.toks = tokenize(text)
         self.i = 0
         self.lines = text.split("\n")
+        self.no_comma = 0  # inside f(a, b) and param(...), a comma separates arguments, not array items
 
     def peek(self, k: int = 0):
         j = self.i + k
@@ -129,17 +132,27 @@ class Parser:
         if kind == "word" and low in ("function", "filter"):
             self.take()
             name = self.take()[1].lower()
-            params = []
+            params, defaults = [], {}
             if self.at("op", "("):
-                params = self.param_list()
+                params, defaults = self.param_list()
             self.expect("{")
             self.skip_nl()
+            while self.at("op", "["):  # [CmdletBinding()] before param(...)
+                self.skip_attribute()
+                self.skip_nl()
             if self.at("word", "param"):
                 self.take()
-                params = self.param_list()
+                params, defaults = self.param_list()
             body = self.statements(until="}")
             self.expect("}")
-            return FunctionDef(line, text, name, params, body)
+            return FunctionDef(line, text, name, params, body, defaults)
+        if kind == "word" and low == "param" and self.at("op", "(", 1):  # the script's own parameters
+            self.take()
+            params, defaults = self.param_list()
+            return ParamBlock(line, text, params, defaults)
+        if kind == "op" and value == "[" and self._attribute_ahead():
+            self.skip_attribute()  # [CmdletBinding()] at the top of a script
+            return Flow(line, text, "attribute")
         if kind == "word" and low in ("return", "exit", "break", "continue", "throw"):
             self.take()
             value_node = None if self.at("nl") or self.at(value="}") or self.peek()[0] is None else self.pipeline()
@@ -165,20 +178,56 @@ class Parser:
         k = 1 if self.at("type") else 0
         return self.at("var", k=k) and self.at("op", k=k + 1) and self.peek(k + 1)[1] in ("=", "+=", "-=")
 
-    def param_list(self) -> list:
+    def param_list(self) -> tuple[list, dict]:
+        """Parameter names and their default values (``[version]$Min = '6.3.9600'`` -> a cast default)."""
         self.expect("(")
-        params, depth = [], 1
+        params, defaults, depth, cast = [], {}, 1, None
         while depth:
-            kind, value, _ = self.take()
+            kind, value, _ = self.peek()
             if kind is None:
                 break
+            if depth == 1 and kind == "var" and self.at("op", "=", 1):
+                name = self.take()[1][1:].lower()
+                self.take()
+                self.no_comma += 1
+                try:
+                    default = self.logic()
+                finally:
+                    self.no_comma -= 1
+                params.append(name)
+                defaults[name] = Cast(cast, default) if cast else default
+                cast = None
+                continue
+            self.take()
             if value == "(":
                 depth += 1
             elif value == ")":
                 depth -= 1
+            elif kind == "type" and depth == 1:
+                cast = value[1:-1].lower()
             elif kind == "var" and depth == 1:
                 params.append(value[1:].lower())
-        return params
+                cast = None
+            elif value == ",":
+                cast = None
+        return params, defaults
+
+    def _attribute_ahead(self) -> bool:
+        return self.at("word", k=1) and self.at("op", "(", 2)
+
+    def skip_attribute(self) -> None:
+        """[CmdletBinding()] / [Parameter(Mandatory=$true)]: read past the brackets."""
+        depth = 0
+        while True:
+            kind, value, _ = self.take()
+            if kind is None:
+                return
+            if value == "[":
+                depth += 1
+            elif value == "]":
+                depth -= 1
+                if depth <= 0:
+                    return
 
     def skip_unsupported(self, line: int, text: str, word: str):
         self.take()
@@ -236,7 +285,10 @@ class Parser:
                 node.cases.append((None, self.block(), cline, "default"))
                 continue
             pattern = self.primary()
-            node.cases.append((pattern, self.block(), cline, (self.lines[cline - 1].strip().split("{")[0].strip())))
+            text = self.lines[cline - 1].strip().split("{")[0].strip()
+            if isinstance(pattern, ScriptBlock) and pattern.body:  # { $_ -lt '10240' }: the condition it holds
+                text = "{ " + pattern.body[-1].text.strip().strip("{}").strip() + " }"
+            node.cases.append((pattern, self.block(), cline, text))
 
     # -- expressions --------------------------------------------------------------------------
     def pipeline(self):
@@ -271,6 +323,16 @@ class Parser:
                 args.append((None, self.command_arg()))
 
     def command_arg(self):
+        first = self._one_arg()
+        if not self.at("op", ","):
+            return first
+        items = [first]  # New-Object Version 6,2,9200,0: one array argument
+        while self.at("op", ","):
+            self.take()
+            items.append(self._one_arg())
+        return ArrayLit(items)
+
+    def _one_arg(self):
         kind, value, _ = self.peek()
         if kind == "word":
             self.take()
@@ -293,11 +355,23 @@ class Parser:
         return left
 
     def additive(self):
-        left = self.unary()
+        left = self.items()
         while self.at("op") and self.peek()[1] in ("+", "-", "*", "/", "%"):
             op = self.take()[1]
-            left = BinOp(op, left, self.unary())
+            left = BinOp(op, left, self.items())
         return left
+
+    def items(self):
+        """The comma operator: ``1, 2, 3`` is an array (it binds tighter than the other operators)."""
+        first = self.unary()
+        if self.no_comma or not self.at("op", ","):
+            return first
+        items = [first]
+        while self.at("op", ","):
+            self.take()
+            self.skip_nl()
+            items.append(self.unary())
+        return ArrayLit(items)
 
     def unary(self):
         if self.at("dop", "-not") or self.at("op", "!"):
@@ -340,10 +414,14 @@ class Parser:
     def call_args(self) -> list:
         self.expect("(")
         args = []
-        while not self.at("op", ")"):
-            args.append(self.logic())
-            if self.at("op", ","):
-                self.take()
+        self.no_comma += 1
+        try:
+            while not self.at("op", ")"):
+                args.append(self.logic())
+                if self.at("op", ","):
+                    self.take()
+        finally:
+            self.no_comma -= 1
         self.expect(")")
         return args
 
@@ -359,15 +437,26 @@ class Parser:
             name = value[1:].strip("{}").lower()
             return Lit(True) if name == "true" else Lit(False) if name == "false" else Lit(None) if name == "null" else Var(name)
         if kind == "op" and value == "(":
-            self.skip_nl()
-            inner = self.pipeline()
-            self.skip_nl()
-            self.expect(")")
+            saved, self.no_comma = self.no_comma, 0
+            try:
+                self.skip_nl()
+                inner = self.pipeline()
+                self.skip_nl()
+                self.expect(")")
+            finally:
+                self.no_comma = saved
             return inner
+        if kind == "op" and value == "{":  # a script block: { $_ -lt '10240' } as a switch condition
+            self.i -= 1
+            return ScriptBlock(self.block())
         if kind == "op" and value in ("$", "@") and self.at("op", "("):
             self.take()
-            inner = self.statements(until=")")
-            self.expect(")")
+            saved, self.no_comma = self.no_comma, 0
+            try:
+                inner = self.statements(until=")")
+                self.expect(")")
+            finally:
+                self.no_comma = saved
             return ArrayLit([s.expr if isinstance(s, ExprStmt) else Lit(None) for s in inner]) if value == "@" else \
                 (inner[-1].expr if inner and isinstance(inner[-1], ExprStmt) else Lit(None))
         if kind == "word":

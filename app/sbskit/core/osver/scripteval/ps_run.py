@@ -8,6 +8,8 @@ from sbskit.core.osver.scripteval import ps as ex
 from sbskit.core.osver.scripteval import ps_parse as pp
 from sbskit.core.osver.scripteval import ps_values as pv
 from sbskit.core.osver.scripteval import structured as sr
+from sbskit.core.osver.scripteval.carried import set_origin
+from sbskit.core.osver.scripteval.ps_compile import Compiler
 from sbskit.core.osver.scripteval.machines import LANGUAGES, machines
 from sbskit.core.osver.scripteval.runtime import RunResult
 from sbskit.core.osver.scripteval.values import Lazy, Unknown, lift, merge_why
@@ -27,14 +29,17 @@ class Exec:
             if s.op in ("+=", "-="):
                 value = lift(lambda a, b: ex._arith(s.op[0], a, b), st.get(s.var), value)
             st.set(s.var, value)
+            set_origin(st.origins, s.var, s.line, tuple(d for r in st.regions for d in r.decisions))
             if isinstance(s.value, pp.Lit) and isinstance(s.value.value, str) and s.value.value:
                 sr.action(st, "set", f"line {s.line}", s.line, f"set {s.var}={s.value.value}")
             return
         if isinstance(s, pp.ExprStmt):
             node = s.expr
-            if isinstance(node, pp.Command) and node.name in ex.OUTPUT:
-                shown = " ".join(_shown(v) for _p, v in node.args if _p is None)
-                sr.action(st, "echo", f"line {s.line}", s.line, "echo " + shown)
+            if isinstance(node, pp.Command) and node.name in ex.OUTPUT | {"write-error"}:
+                sr.action(st, "echo", f"line {s.line}", s.line, "echo " + (ex.message_of(node) or ""))
+                stop = next((v for p_, v in node.args if p_ in ("erroraction", "ea")), None)
+                if node.name == "write-error" and isinstance(stop, pp.Lit) and str(stop.value).lower() == "stop":
+                    raise sr.Stop("end", s.line, "Write-Error -ErrorAction Stop ends the script")
                 return
             if isinstance(node, (pp.Lit, pp.Str)):
                 sr.action(st, "echo", f"line {s.line}", s.line, "echo " + _shown(node))
@@ -76,7 +81,10 @@ def evaluate_test(rt, st, test: Test):
     rt.line = test.line
     if test.expr is None:
         return True
-    if test.subject is not None:
+    if isinstance(test.expr, pp.ScriptBlock):  # switch clause { $_ -lt '10240' }: a condition over $_
+        last = next((x for x in reversed(test.expr.body) if isinstance(x, pp.ExprStmt)), None)
+        value = ex.ev(rt, st, last.expr) if last is not None else False
+    elif test.subject is not None:
         subject = st.get(test.subject)
         pattern = ex.ev(rt, st, test.expr)
         op = {"exact": "eq", "wildcard": "like", "regex": "match"}[test.mode]
@@ -85,100 +93,36 @@ def evaluate_test(rt, st, test: Test):
             value.tags = value.tags | ({"like"} if op == "like" else {"match"} if op == "match" else set())
             base = merge_why(subject)
             value.why = base
+            if isinstance(test.expr, pp.Lit):  # switch -Wildcard 'Microsoft Windows Server 2008*'
+                ex.probe_test(value, op, test.expr.value, subject, False, subject, pattern)
     else:
         value = ex.ev(rt, st, test.expr)
-    cond = lift(lambda v: None if isinstance(v, pv.PsError) else pv.truthy(v), value)
+    # a failing condition ("Cannot convert null to type System.Version") is a non-terminating error in
+    # PowerShell: it is written out and the test counts as false; the script goes on
+    cond = lift(lambda v: False if isinstance(v, pv.PsError) else pv.truthy(v), value)
     if isinstance(cond, Lazy):
         cond.intent = rt.intents[0].intent if len(rt.intents) == 1 else None
+        single = len(rt.intents) == 1 and isinstance(test.expr, pp.BinOp) and test.subject is None
+        cond.order = rt.intents[0].order if single else None
         base = merge_why(value)
         cond.why = lambda m: (f"{base(m)}, so `{test.text}` is " if base else f"`{test.text}` is ") + \
             {True: "true", False: "false", None: "an error"}[cond.at(m)] + f" (line {test.line})"
     return cond
 
 
-class Compiler:
-    def __init__(self, statements: list) -> None:
-        self.p = sr.Program()
-        self.branches: dict[str, dict] = {}  # commands under a test, reached or not (for 'meant for it')
-        self.guarded = 0
-        funcs = [s for s in statements if isinstance(s, pp.FunctionDef)]
-        self.block([s for s in statements if not isinstance(s, pp.FunctionDef)])
-        self.p.emit(sr.Ins("end", statements[-1].line if statements else 0, "end of script"))
-        for f in funcs:
-            entry = self.p.here
-            self.block(f.body)
-            self.p.emit(sr.Ins("ret", f.line))
-            self.p.procs[f.name] = (entry, f.params, "function")
-
-    def block(self, stmts: list) -> None:
-        for s in stmts:
-            self.statement(s)
-
-    def statement(self, s) -> None:
-        p = self.p
-        if isinstance(s, pp.IfStmt):
-            self.chain([(Test(c, text, line), body) for c, body, line, text in s.branches], s.otherwise)
-        elif isinstance(s, pp.SwitchStmt):
-            temp = f"switch@{s.line}"
-            p.emit(sr.Ins("exec", s.line, Exec(pp.Assign(s.line, s.text, temp, s.subject))))
-            cases = [(Test(pat, f"switch case {text}", line, temp, s.mode), body)
-                     for pat, body, line, text in s.cases if pat is not None]
-            default = next((body for pat, body, _l, _t in s.cases if pat is None), None)
-            self.chain(cases, default)
-        elif isinstance(s, pp.ForeachStmt):
-            p.emit(sr.Ins("each_init", s.line, Each(s.var, s.source, s.line)))
-            nxt = p.emit(sr.Ins("each_next", s.line))
-            self.block(s.body)
-            p.emit(sr.Ins("jmp", s.line, a=p.code.index(nxt)))
-            nxt.a = p.here
-        elif isinstance(s, pp.Flow) and s.kind == "exit":
-            p.emit(sr.Ins("end", s.line, "exit"))
-        elif isinstance(s, pp.Flow) and s.kind == "return":
-            p.emit(sr.Ins("exec", s.line, Exec(s)))
-            p.emit(sr.Ins("ret", s.line))
-        elif isinstance(s, pp.Flow) and s.kind in ("break", "continue"):
-            pass  # switch clauses are compiled as a first-match chain already
-        else:
-            p.emit(sr.Ins("exec", s.line, Exec(s)))
-            if self.guarded:
-                self._note_branch(s)
-
-    def _note_branch(self, s) -> None:
-        text = None
-        if isinstance(s, pp.ExprStmt):
-            node = s.expr
-            if isinstance(node, pp.Command) and node.name in ex.OUTPUT and node.args and \
-                    isinstance(node.args[0][1], pp.Lit) and isinstance(node.args[0][1].value, str):
-                text = ("echo", node.args[0][1].value)
-            elif isinstance(node, pp.Lit) and isinstance(node.value, str):
-                text = ("echo", node.value)
-        elif isinstance(s, pp.Assign) and isinstance(s.value, pp.Lit) and isinstance(s.value.value, str):
-            text = ("set", s.value.value)
-        if text and f"line {s.line}" not in self.branches:
-            self.branches[f"line {s.line}"] = {"line": s.line, "texts": [text], "inline": True}
-
-    def chain(self, branches: list, otherwise) -> None:
-        jumps, tests = [], []
-        for n, (test, body) in enumerate(branches):
-            more = n + 1 < len(branches) or otherwise is not None
-            ins = self.p.emit(sr.Ins("test", test.line, test))
-            ins.has_else = more
-            tests.append(ins)
-            self.guarded += 1
-            self.block(body)
-            self.guarded -= 1
-            if more:
-                jumps.append(self.p.emit(sr.Ins("jmp", test.line)))
-            ins.a = self.p.here
-        if otherwise is not None:
-            self.guarded += 1
-            self.block(otherwise)
-            self.guarded -= 1
-        end = self.p.here
-        for j in jumps:
-            j.a = end
-        for ins in tests:
-            ins.b = end
+def read_names(test) -> list[str]:
+    """The variables a PowerShell test reads ($x, and the switch subject)."""
+    out = [test.subject] if getattr(test, "subject", None) else []
+    stack = [getattr(test, "expr", None)]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, pp.Var):
+            out.append(n.name)
+        elif isinstance(n, (list, tuple)):
+            stack.extend(n)
+        elif n is not None and hasattr(n, "__dataclass_fields__"):
+            stack.extend(getattr(n, f) for f in n.__dataclass_fields__)
+    return out
 
 
 class Each:
@@ -200,7 +144,7 @@ def run_ps(text: str, languages: tuple[str, ...] = LANGUAGES) -> RunResult:
         statements = pp.parse(text)
     except UserInputError as exc:
         raise UserInputError(f"cannot read the PowerShell script: {exc}") from None
-    comp = Compiler(statements)
+    comp = Compiler(statements, text, Exec, Test, Each)
     program = comp.p
     everyone = machines()
 
@@ -208,6 +152,15 @@ def run_ps(text: str, languages: tuple[str, ...] = LANGUAGES) -> RunResult:
         ms = [m for m in everyone if m.lang in langs and m.ps_version]
         rt = sr.Runner(program, ms, lambda envs: {}, evaluate_test, describe_test)
         rt.intents, rt.line = [], 0
+        rt.value_of = lambda st, node: ex.ev(rt, st, node)
+        rt.read_names = read_names
+        if rt.pending:
+            for pc, name, line in comp.entries:  # a function the script never calls: run it on its own too
+                extra = rt.pending[0].clone(list(rt.pending[0].envs))
+                extra.pc = pc
+                rt.pending.append(extra)
+                rt.notes.append((line, f"the function {name} is never called in the script: its body was run as if "
+                                       "it were called once, with its default parameters"))
         rt.run()
         missing = [m for m in everyone if m.lang in langs and not m.ps_version]
         if missing:

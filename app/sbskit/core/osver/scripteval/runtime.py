@@ -45,6 +45,7 @@ class Hit:
     desc: str  # what runs there, as written
     at_line: int  # where the jump or command was executed
     details: list = field(default_factory=list)
+    after: tuple = ()  # tests that failed just before this one (a goto chain): they narrow what it is for
 
 
 @dataclass
@@ -59,6 +60,10 @@ class Outcome:
     assumptions: tuple = ()
     chain: tuple = ()  # computer-dependent jumps that were not taken before the end
     decision: Decision | None = None  # the test that stopped the script (status error)
+    finals: tuple = ()  # (variable, (line, desc, conditional, decisions)): who set each variable last
+    misses: tuple = ()  # computer-dependent tests that were false and guarded no jump (batch)
+    lacking: tuple = ()  # (line, command, {machine idx: what is missing}) run on releases that lack it
+    fell: tuple = ()  # the last tests of version switches (Select Case, elseif chains) that all failed here
 
     def because(self, m: Machine) -> str:
         """Why the run ended this way on ``m`` (for 'cmd stops' outcomes)."""
@@ -101,22 +106,38 @@ def inline_key(keymap: dict, line: int, desc: str) -> str:
     return f"line {line}" if first == desc else f"line {line}: {desc}"
 
 
+_PARTITIONS: dict = {}  # (group of computers, the values a test reads) -> the computers by distinct input
+
+
 def split_groups(envs: list[Machine], cond: Lazy) -> dict[Any, list[Machine]]:
     """Computers grouped by the answer of ``cond``. The answer is a pure function of its leaf
     values, so it is computed once per distinct set of leaf values (a build number, a ver line),
-    not once per computer."""
-    groups: dict[Any, list[Machine]] = {}
+    not once per computer; and the computers of a group are sorted by those inputs only once for
+    all the tests that read the same values (a 500-line script asks about %BUILD% again and again)."""
     leaves = cond.leaves
     if cond in leaves or len(leaves) > 6:
+        groups: dict[Any, list[Machine]] = {}
         for m in envs:
             groups.setdefault(cond.at(m), []).append(m)
         return groups
-    answers: dict[tuple, Any] = {}
-    for m in envs:
-        try:
-            key = tuple(leaf.at(m) for leaf in leaves)
-            value = answers[key] if key in answers else answers.setdefault(key, cond.at(m))
-        except TypeError:  # an unhashable leaf value
-            value = cond.at(m)
-        groups.setdefault(value, []).append(m)
+    key = (id(envs), tuple(id(leaf) for leaf in leaves))
+    cached = _PARTITIONS.get(key)
+    if cached is None or cached[0] is not envs or cached[1] != leaves:
+        partition: dict[Any, list[Machine]] = {}
+        for m in envs:
+            try:
+                vals = tuple(leaf.at(m) for leaf in leaves)
+                hash(vals)
+            except TypeError:  # an unhashable leaf value: no sharing for this computer
+                vals = ("#", m.idx)
+            partition.setdefault(vals, []).append(m)
+        if len(_PARTITIONS) > 4096:
+            _PARTITIONS.clear()
+        cached = _PARTITIONS[key] = (envs, leaves, list(partition.values()))
+    groups = {}
+    for members in cached[2]:
+        answer = cond.at(members[0])  # the same inputs give the same answer: fan it out
+        for m in members[1:]:
+            cond._cache[m.idx] = answer
+        groups.setdefault(answer, []).extend(members)
     return groups

@@ -27,6 +27,8 @@ class Ins:
     b: int = 0  # test: end of the whole statement (for the else region)
     has_else: bool = False
     effects: bool = True
+    sets: tuple = ()  # the variables the guarded statements assign
+    last_case: bool = False  # the last case of a switch / elseif chain with two or more cases
 
 
 class Stop(Exception):
@@ -42,6 +44,8 @@ class Frame:
     loops: list
     regions: list
     name: str
+    result_to: str | None = None  # a Function called in an expression: where its value goes
+    result_from: str | None = None  # the local that holds the value (the Function's name, or @return)
 
 
 @dataclass(eq=False)
@@ -60,7 +64,10 @@ class State:
     resume: tuple | None = None
     on_error_resume: bool = False
     keymap: dict = field(default_factory=dict)  # shared by every clone: line -> first branch text there
+    origins: dict = field(default_factory=dict)  # variable -> (line, decisions) when set under a test
     misses: tuple = ()  # computer-dependent tests that were false (their If had no Else), latest last
+    fell: tuple = ()  # last cases of switches that failed: the release matched none of the cases
+    miss_count: int = 0  # how many there were in all (a switch's default takes those since it began)
 
     def clone(self, envs: list) -> "State":
         c = copy.copy(self)
@@ -71,6 +78,7 @@ class State:
         c.loops = [copy.copy(lp) for lp in self.loops]
         c.regions = [copy.copy(r) for r in self.regions]
         c.hits = list(self.hits)
+        c.origins = dict(self.origins)
         return c
 
     @property
@@ -107,6 +115,12 @@ class Program:
     def __init__(self) -> None:
         self.code: list[Ins] = []
         self.procs: dict[str, tuple[int, list[str], str]] = {}  # name -> (pc, params, kind)
+        self.defaults: dict[str, dict] = {}  # name -> parameter -> default value (an expression node)
+        self.temps = 0
+
+    def temp(self, what: str) -> str:
+        self.temps += 1
+        return f"@{what}{self.temps}"
 
     def emit(self, ins: Ins) -> Ins:
         self.code.append(ins)
@@ -118,9 +132,12 @@ class Program:
 
 
 def action(st: State, kind: str, key: str, line: int, desc: str) -> None:
-    """Something the script does; a branch when it runs under a computer-dependent test."""
+    """Something the script does; a branch when it runs under a computer-dependent test. A quit after
+    tests that all failed (``If ... Then WScript.Quit 99`` ... ``WScript.Quit 1``) is the default exit."""
     regs = [r for r in st.regions if r.decisions]
     if not regs:
+        if kind == "exit" and st.misses:
+            st.hits.append(Hit(key, kind, line, "default", tuple(st.misses[-3:]), desc, line))
         return
     if key.startswith("line "):
         key = inline_key(st.keymap, line, desc)
@@ -179,7 +196,7 @@ class Runner:
         if decision is None and status == "error" and st.trail:
             decision = st.trail[-1]
         self.outcomes.append(Outcome(tuple(m.idx for m in st.envs), status, line, note, tuple(st.hits),
-                                     st.assumptions, st.misses, decision))
+                                     st.assumptions, (), decision, misses=st.misses, fell=st.fell))
         if status == "not-evaluated":
             self.notes.append((line, f"not evaluated from line {line}: {note}"))
 
@@ -192,7 +209,8 @@ class Runner:
             child.resume = (value, cond if payload is None else payload)
             self.pending.append(child)
         value, envs = items[-1]
-        st.envs = envs
+        if len(items) > 1:  # unchanged group: keep the same list (its inputs are already sorted, see split_groups)
+            st.envs = envs
         return value
 
     def step(self, st: State) -> None:
@@ -210,8 +228,7 @@ class Runner:
             regions = st.regions
             while regions and regions[-1].depth == st.depth and not regions[-1].start <= st.pc < regions[-1].end:
                 regions.pop()
-            if not st.assumptions:
-                self.covered.add(ins.line)
+            self.covered.add(ins.line)
             op = ins.op
             if op == "exec":
                 ins.node.execute(self, st)
@@ -239,6 +256,10 @@ class Runner:
             (value, cond), st.resume = st.resume, None
         else:
             cond = self.evaluate_test(self, st, ins.node)
+            if isinstance(cond, bool) and st.origins:
+                from sbskit.core.osver.scripteval.carried import carried
+
+                cond = carried(cond, self.read_names(ins.node), st.origins, self.describe_test(ins.node), ins.line)
             value = self.fork(st, cond) if isinstance(cond, Lazy) else cond
         if isinstance(value, Unknown):
             self.unknown(st, ins, value)
@@ -256,6 +277,10 @@ class Runner:
         if value is None:
             raise Stop("error", ins.line, "the script stops with a run-time error here", dec)
         decisions = (dec,) if dec is not None else ()
+        since = getattr(ins.node, "misses_since", None)
+        if not decisions and since is not None and value:  # switch's default: every clause test failed
+            n = st.miss_count - st.globals.get(since, st.miss_count)
+            decisions = tuple(st.misses[-n:]) if n > 0 else ()
         if value:
             st.regions.append(Region(st.pc + 1, ins.a, decisions, st.depth))
             st.pc += 1
@@ -264,6 +289,12 @@ class Runner:
                 st.regions.append(Region(ins.a, ins.b, decisions, st.depth))
             elif dec is not None:
                 st.misses = st.misses[-7:] + (dec,)
+                st.miss_count += 1
+                if ins.last_case:
+                    st.fell = st.fell[-3:] + (dec,)
+            if dec is not None:  # what it would have set keeps its value because of this test
+                for name in getattr(ins, "sets", ()):
+                    st.origins.setdefault(name, (ins.line, (dec,), name))
             st.pc = ins.a
 
     def unknown(self, st: State, ins: Ins, unknown: Unknown) -> None:
@@ -338,19 +369,64 @@ class Runner:
         st.pc += 1
 
     # -- Sub calls --------------------------------------------------------------------------
-    def enter(self, st: State, name: str, args: list, line: int) -> None:
+    def enter(self, st: State, name: str, args: list, line: int, result_to: str | None = None,
+              result_from: str | None = None) -> None:
+        """Run a Sub or Function in this run (its branches are the script's branches); a Function
+        called in an expression hands its value to ``result_to`` when it returns."""
         proc = self.program.procs.get(name.lower())
         if proc is None:
             raise Stop("error", line, f"there is no Sub or Function named {name}")
         pc, params, _kind = proc
-        st.frames.append(Frame(st.pc + 1, st.vars, st.loops, st.regions, name))
-        st.vars = {p.lower(): (args[n] if n < len(args) else None) for n, p in enumerate(params)}
+        st.frames.append(Frame(st.pc + 1, st.vars, st.loops, st.regions, name, result_to, result_from))
+        defaults = self.program.defaults.get(name.lower(), {})
+        st.vars = {}
+        for n, p in enumerate(params):
+            key = p.lower()
+            if n < len(args) and args[n] is not MISSING:
+                st.vars[key] = args[n]
+            elif key in defaults:
+                st.vars[key] = self.value_of(st, defaults[key])
+            else:
+                st.vars[key] = None
+        if result_from:
+            st.vars[result_from] = None
         st.loops = []
         st.regions = list(st.regions)
         st.pc = pc
+
+    def read_names(self, test) -> list[str]:
+        """The variables a test reads (set by the language module)."""
+        return []
+
+    def value_of(self, st: State, node):
+        """A parameter's default, in the language of the script (set by the language module)."""
+        return None
 
     def ret(self, st: State) -> None:
         if not st.frames:
             raise Stop("end", self._line(st), "the script ends")
         frame = st.frames.pop()
+        value = (st.vars or {}).get(frame.result_from) if frame.result_to else None
         st.pc, st.vars, st.loops, st.regions = frame.return_pc, frame.vars, frame.loops, frame.regions
+        if frame.result_to:
+            st.set(frame.result_to, value)
+            got = st.origins.get((frame.result_from or "").lower())
+            if got:
+                st.origins[frame.result_to.lower()] = (got[0], got[1], f"the value {frame.name}() returns")
+
+
+MISSING = object()  # an argument not given: the parameter's default applies
+
+
+class FunctionCall:
+    """A user Function called inside an expression, hoisted in front of its statement: it runs in the
+    main run, so what it does under a test (V01: ``sVersion = "Windows XP"``) is a branch of the script."""
+
+    def __init__(self, name: str, args: list, result_to: str, result_from: str, evaluate, line: int) -> None:
+        self.name, self.args, self.result_to, self.result_from = name, args, result_to, result_from
+        self.evaluate, self.line = evaluate, line
+
+    def call(self, rt, st) -> None:
+        rt.line = self.line
+        values = [self.evaluate(rt, st, a) for a in self.args]
+        rt.enter(st, self.name, values, self.line, self.result_to, self.result_from)

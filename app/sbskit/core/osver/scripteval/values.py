@@ -21,7 +21,7 @@ class Lazy:
     """A value computed per computer. ``tags`` name its sources (ver, reg:CurrentVersion, ...) for
     classifying findings; ``lang`` is true when it depends on the display language."""
 
-    __slots__ = ("fn", "why", "tags", "lang", "_cache", "counted", "intent", "origin", "leaves")
+    __slots__ = ("fn", "why", "tags", "lang", "_cache", "counted", "intent", "origin", "leaves", "order", "probes", "memo")
 
     def __init__(self, fn: Callable[[Machine], Any], why: Why | None = None, tags: frozenset[str] = frozenset(),
                  lang: bool = False) -> None:
@@ -34,6 +34,9 @@ class Lazy:
         self.intent = None  # for comparisons: m -> (result as evaluated, result the numbers give) or None
         self.origin: int | None = None  # the script line where the value was read from the computer
         self.leaves: tuple = (self,)  # the computer-dependent values this one is a pure function of
+        self.order: str | None = None  # a test that is one ordering comparison: "ge", "gt", "le" or "lt"
+        self.probes: tuple = ()  # what the tests this value comes from look for (see intent.Probe)
+        self.memo: dict | None = None  # conclusions drawn from this value (intent.side_meaning)
 
     def at(self, m: Machine) -> Any:
         value = self._cache.get(m.idx, _MISSING)
@@ -92,6 +95,9 @@ def lift(fn: Callable[..., Any], *values: Value, why: Why | None = None, tags: f
         for leaf in v.leaves:
             leaves.setdefault(id(leaf), leaf)
     out.leaves = tuple(leaves.values())
+    probes = [p for v in lazies for p in v.probes]
+    if probes:
+        out.probes = tuple(dict.fromkeys(probes))
     return out
 
 

@@ -10,6 +10,8 @@ from sbskit.core.osver.scripteval import structured as sr
 from sbskit.core.osver.scripteval import vbs_objects as obj
 from sbskit.core.osver.scripteval import vbs_parse as vp
 from sbskit.core.osver.scripteval import vbs_values as vv
+from sbskit.core.osver.scripteval.carried import set_origin
+from sbskit.core.osver.scripteval.intent import Probe, add_compare_probe, value_meaning
 from sbskit.core.osver.scripteval.values import Lazy, Unknown, first_unknown, lift, merge_why
 
 ECHO = {"wscript.echo", "msgbox", "wscript.stdout.writeline", "wscript.stdout.write"}
@@ -39,6 +41,7 @@ def _lang_lift(fn, *values, tags=frozenset(), lang=False):
         return fn("en", *out) if not lang else Lazy(lambda m: fn(m.lang, *out), merge_why(*values), frozenset(tags), True)
     res = Lazy(lambda m: fn(m.lang, *out.at(m)), merge_why(*values), out.tags | tags, out.lang or lang)
     res.origin = out.origin
+    res.probes = out.probes
     return res
 
 
@@ -90,7 +93,19 @@ def binop(rt, st, node):
         if isinstance(out, Lazy):
             out.tags = out.tags | {"compare-order"} if op not in ("=", "<>") else out.tags
             out.intent = _intent(a, ah, op, b, bh)
+            out.order = {">=": "ge", ">": "gt", "<=": "le", "<": "lt"}.get(op)
             rt.intents.append(out)
+            if ah != bh:  # = "6.1", >= 22000: what the comparison is for
+                lit, var = (node.left.value, b) if ah else (node.right.value, a)
+                plain = {"=": "eq", "<>": "eq", ">=": "ge", ">": "gt", "<=": "le", "<": "lt"}[op]
+                flipped_op = op if op in ("=", "<>") else op
+
+                def actual(m, flipped_op=flipped_op):
+                    x, y = (a.at(m) if isinstance(a, Lazy) else a), (b.at(m) if isinstance(b, Lazy) else b)
+                    got = vv.compare(x, ah, "=" if flipped_op == "<>" else flipped_op, y, bh, m.lang)
+                    return got is True
+
+                add_compare_probe(out, plain, lit, var, ah, actual)
         return out
     if op == "&":
         return lift(lambda x, y: vv.to_str(x) + vv.to_str(y), a, b)
@@ -164,6 +179,13 @@ def call(rt, st, node):
             out = lift(vv.BUILTINS[low], *args)
             if isinstance(out, Lazy):
                 out.tags = out.tags | {low}
+                if low == "instr" and len(node.args) >= 2 and isinstance(node.args[-1], vp.Lit) and \
+                        isinstance(node.args[-1].value, str):  # InStr(caption, "2003"): a test for 2003
+                    meant = value_meaning(node.args[-1].value, out.tags)
+                    if meant is not None:
+                        found = out
+                        out.probes = tuple(out.probes) + (Probe(f'InStr "{node.args[-1].value}"', meant[0], meant[1],
+                                                                lambda m: (vv.to_num(found.at(m)) or 0) > 0),)
             return out
         if low in ("createobject", "getobject") and args and isinstance(args[0], str):
             return obj.create_object(args[0]) if low == "createobject" else obj.get_object(args[0])
@@ -187,7 +209,7 @@ def call(rt, st, node):
         if isinstance(target, Lazy):
             return Lazy(lambda m: _plain_call(target.at(m), func.name, args, m), target.why, target.tags, target.lang)
         if hasattr(target, "call"):
-            if any(isinstance(a, Lazy) for a in args):
+            if any(isinstance(a, Lazy) for a in args) and not getattr(target, "per_computer_args", False):
                 return Unknown(f".{func.name}() with arguments that differ between computers (line {line})", line)
             return target.call(func.name, args, line)
         return Unknown(f"{_text(func)}() (line {line})", line)
@@ -251,8 +273,11 @@ class Exec:
                 raise sr.Stop("error", s.line, f"run-time error: {value.message}")
             if isinstance(s.target, vp.Name):
                 st.set(s.target.name, value)
+                set_origin(st.origins, s.target.name, s.line, tuple(d for r in st.regions for d in r.decisions))
                 if isinstance(s.value, vp.Lit) and isinstance(s.value.value, str) and s.value.value:
                     sr.action(st, "set", f"line {s.line}", s.line, f"set {s.target.name}={s.value.value}")
+                elif not s.target.name.startswith(("@", "select@")):  # a computed value set under a test
+                    sr.action(st, "set", f"line {s.line}", s.line, f"set {s.target.name}={_text(s.value)}")
             return
         if isinstance(s, vp.CallStmt):
             name = _text(s.expr.func if isinstance(s.expr, vp.Call) else s.expr).lower()
@@ -297,6 +322,8 @@ def describe_test(test: Test) -> str:
 
 def evaluate_test(rt, st, test: Test):
     rt.intents = []
+    if hasattr(test, "decide"):
+        return test.decide(rt, st)
     if test.cases is not None:
         parts = []
         for case in test.cases:
@@ -314,6 +341,7 @@ def evaluate_test(rt, st, test: Test):
     cond = lift(lambda v: _decide(v, st.on_error_resume), value)
     if isinstance(cond, Lazy):
         cond.intent = rt.intents[0].intent if len(rt.intents) == 1 else None
+        cond.order = rt.intents[0].order if len(rt.intents) == 1 and test.cases is None else None
         base = merge_why(value)
         cond.why = lambda m: (f"{base(m)}, so `{test.text}` is " if base else f"`{test.text}` is ") + \
             {True: "true", False: "false", None: "a run-time error"}[cond.at(m)] + f" (line {rt.line_of(test)})"

@@ -93,6 +93,10 @@ class Shell:
             return expand_env(args[0], line)
         if low == "environment":
             return EnvTable()
+        if low == "exec" and args:
+            from sbskit.core.osver.scripteval.vbs_files import shell_exec
+
+            return shell_exec(args[0], line)
         return Unknown(f"WScript.Shell .{name}() (line {line}), a program outside the script", line)
 
     def member(self, name: str, line: int):
@@ -162,12 +166,19 @@ def create_object(progid: str):
     low = progid.lower()
     if low == "wscript.shell":
         return Shell()
+    if low == "scripting.filesystemobject":
+        from sbskit.core.osver.scripteval.vbs_files import FileSystem
+
+        return FileSystem()
     if low.startswith("wbemscripting.swbemlocator"):
         return WmiService()
     return External(progid)
 
 
 def get_object(moniker: str):
+    host = re.match(r"(?i)winmgmts:(?:\{[^}]*\}!?)?\\\\([^\\]+)\\", moniker)
+    if host and host.group(1).lower() not in (".", "localhost", "127.0.0.1"):
+        return External(f"WMI of the remote computer {host.group(1)}")
     if moniker.lower().startswith("winmgmts"):
         if re.search(r"(?i)win32_operatingsystem", moniker):
             return OS

@@ -104,6 +104,13 @@ class Proc(Stmt):
 
 
 @dataclass
+class DoLoop(Stmt):
+    kind: str = "until"  # until | while
+    cond: object = None
+    body: list = field(default_factory=list)
+
+
+@dataclass
 class Simple(Stmt):
     kind: str = ""  # dim, option, onerror, exit_sub, exit_function, exit_for, quit, unsupported
 
@@ -366,6 +373,11 @@ class StmtParser:
             self.i += 1
             params = [re.sub(r"(?i)^(byval|byref)\s+", "", p.strip()) for p in (m.group(3) or "").split(",") if p.strip()]
             return Proc(line, code, m.group(1).lower(), m.group(2), params, body)
+        m = re.match(r"(?i)^(?:do\s+(until|while)|(while))\s+(.+)$", code)
+        if m:  # Do Until x / Do While x / While x: a loop whose exit test is at the top
+            body, _ = self.block(r"(loop|wend)\b")
+            self.i += 1
+            return DoLoop(line, code, (m.group(1) or "while").lower(), _expr(m.group(3), line), body)
         if re.match(r"(do|while)\b", low):
             self.block(r"(loop|wend)\b")
             self.i += 1
