@@ -114,7 +114,7 @@ class TriageResult:
     def verdict(self) -> str:
         top = self.findings[0] if self.findings else None
         return outcomes.verdict(self.outcome, top.title if top else "", top.confidence if top else 0.0,
-                                self.coverage, len(self.findings), self.answers_only)
+                                self.coverage, len(self.findings), self.answers_only, self.noteworthy)
 
     def as_dict(self) -> dict:
         return {

@@ -21,6 +21,12 @@ from sbskit.core.triage.tally import TimeMarks
 from sbskit.core.triage.textio import Progress, TextSource
 
 LOCAL_RELAYS = ("local", "virtual", "dovecot", "private/dovecot-lmtp", "lmtp", "none", "maildrop", "procmail")
+# delivery agents that hand mail to a mailbox or a program on this host: never mail that left the server
+LOCAL_AGENTS = frozenset({"lmtp", "local", "virtual", "pipe", "error", "retry", "discard", "maildrop"})
+# where content filters listen (amavis 10024 -> 10025, milter proxies, rspamd): a hand-off there is a hop, not a delivery
+FILTER_PORTS = frozenset({"10024", "10025", "10026", "10027", "10028", "10029", "10030", "11332", "11333"})
+_RELAY_ADDR = re.compile(r"\[(?P<addr>[^\]]*)\](?::(?P<port>\d+))?$")
+MIN_FILTERED = 3  # status lines, all 'sent', and nothing else: a grep for successes
 # 'to=<bob@<redacted>>': admins redact addresses with a nested <...>; a fragment may lack the queue id and to=
 _ADDR = r"(?:[^<>]|<[^<>]*>)*"
 _DELIVERY = re.compile(rf"^(?:(?P<qid>\w+): )?(?:to=<(?P<to>{_ADDR})>,\s*)?(?:orig_to=<{_ADDR}>,\s*)?.*?"
@@ -57,6 +63,7 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
     marks = TimeMarks()  # one time stamp per 10 minutes with lines
     local_seen = set(ev.local_domains())
     undated = 0
+    shape = _Shape()
     for line_no, raw in lines:
         m = MAILLOG.match(raw.rstrip("\r\n"))
         if m:
@@ -76,6 +83,7 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
         else:
             undated += 1
         daemon = prog[prog.rfind("/") + 1:]
+        shape.other += " status=" not in msg
         if daemon in ("smtpd", "postscreen"):
             _smtpd_line(ev, msg, ids, label, line_no)
         elif daemon == "qmgr":
@@ -85,7 +93,7 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
         elif daemon == "bounce":
             if _BOUNCE.match(msg):
                 ev.note("ndr_sent", label, line_no, msg)
-        elif not _delivery_line(ev, msg, ids, label, line_no, last_ts, local_seen):
+        elif not _delivery_line(ev, msg, ids, label, line_no, last_ts, local_seen, (daemon, prog, shape)):
             result.skip(line_no)  # a delivery line we could not take apart: said, never silently dropped
             continue
         result.records += 1
@@ -93,6 +101,12 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
         result.problems.append(f"{undated} line(s) carry no date and time (copied from 'docker logs' or "
                                "'journalctl -o cat'?): the time the log covers is not known")
     ev.platforms["postfix"] += result.records
+    if shape.filtered():
+        ev.counts["filtered_logs"] += 1
+        ev.note("filtered_log", label, 1, label)
+        result.problems.append(f"every one of its {shape.sent} lines is a successful delivery (status=sent) and no other "
+                               "line is there: the log looks filtered (grep status=sent?), so failures cannot show in it; "
+                               "add the whole log")
     if first_ts:
         ev.add_span("delivery", label, first_ts, last_ts, marks.values())
     result.finish(lines.ended_cleanly(lambda last: MAILLOG.match(last) is not None
@@ -142,8 +156,39 @@ def _smtpd_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int) -> 
             ev.group("auth_user", c.group("user")).ips.add(c.group("ip"))
 
 
-def _delivery_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int, ts: str, local_seen: set[str]) -> bool:
-    """Read one smtp/lmtp/local delivery line; False when it names a status we could not take apart."""
+class _Shape:
+    """What kinds of lines a maillog holds: only 'status=sent' lines and nothing else is a log filtered to successes."""
+
+    __slots__ = ("sent", "failed", "other")
+
+    def __init__(self) -> None:
+        self.sent = self.failed = self.other = 0
+
+    def filtered(self) -> bool:
+        return self.sent >= MIN_FILTERED and not self.failed and not self.other
+
+
+def delivery_kind(daemon: str, prog: str, relay: str, reason: str) -> str:
+    """'local' (a mailbox or program on this host), 'hop' (a content filter or another instance of this
+    Postfix: not a delivery), or 'outbound' (the mail left the server for a remote host)."""
+    if daemon in LOCAL_AGENTS or relay.split("[", 1)[0] in LOCAL_RELAYS:
+        return "local"
+    m = _RELAY_ADDR.search(relay)
+    addr, port = (m.group("addr"), m.group("port") or "") if m else ("", "")
+    if addr.startswith(("private/", "public/", "unix:")) or "/" in addr:
+        return "local"
+    if (ip_kind(addr) == "loopback" or port in FILTER_PORTS or (addr and addr in prog)
+            or "from MTA(smtp:[" in reason or relay.startswith(("127.", "[127.", "localhost"))):
+        return "hop"
+    return "outbound"
+
+
+def _delivery_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int, ts: str, local_seen: set[str],
+                   where: tuple[str, str, _Shape] = ("smtp", "postfix/smtp", None)) -> bool:
+    """Read one smtp/lmtp/local delivery line; False when it names a status we could not take apart.
+
+    ``where``: the daemon and syslog name that logged it, and the log's line-shape counter."""
+    daemon, prog, shape = where
     d = _DELIVERY.match(msg)
     if d is None:
         sasl = _CLIENT_SASL.match(msg)
@@ -153,13 +198,23 @@ def _delivery_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int, 
         return " status=" not in msg
     qid, to, relay, status = d.group("qid") or "", (d.group("to") or "").lower(), d.group("relay"), d.group("status")
     rdom = domain_of(to)
-    local = relay.split("[", 1)[0] in LOCAL_RELAYS or relay.startswith(("private/", "127.0.0.1", "[127.0.0.1]"))
+    kind = delivery_kind(daemon, prog, relay, d.group("reason") or "")
+    local = kind == "local"
+    if shape is not None:
+        if status == "sent":
+            shape.sent += 1
+        else:
+            shape.failed += 1
     if status == "sent":
         if local:
             ev.counts["delivered"] += 1
             if rdom:
                 ev.vote_local(rdom)
                 local_seen.add(rdom)
+        elif kind == "hop":
+            ev.counts["filter_hops"] += 1  # handed to amavis/a milter proxy: the delivery comes later, or not at all
+        elif rdom and rdom in local_seen:
+            ev.counts["delivered"] += 1  # relayed on to an inside server for one of our own domains: inbound mail
         else:
             ev.counts["sent"] += 1
             user = ids.user.get(qid)
