@@ -44,6 +44,7 @@ class Pattern:
     fix: str  # what to do when a receiver says it about our mail (Exchange wording)
     fix_postfix: str  # the same for a Postfix server ('' : the fix above fits both)
     inbound_fix: str  # what to do when our own server says it and that is our problem ('' : nothing)
+    inbound_fix_postfix: str  # the same for a Postfix server ('' : the inbound fix fits both)
     inbound: str
     inbound_cause: str | None
     lists: str
@@ -83,6 +84,7 @@ def _compile(entry: dict) -> Pattern:
         fix=entry["fix"],
         fix_postfix=entry.get("fix_postfix", ""),
         inbound_fix=entry.get("inbound_fix", ""),
+        inbound_fix_postfix=entry.get("inbound_fix_postfix", ""),
         inbound=entry.get("inbound", ""),
         inbound_cause=entry.get("inbound_cause"),
         lists=entry.get("list", ""),
@@ -133,9 +135,10 @@ class Reply:
         p = self.pattern
         if p is None:
             return ""
+        postfix = platform == "postfix"
         if direction == "inbound":
-            return p.inbound_fix
-        return p.fix_postfix if platform == "postfix" and p.fix_postfix else p.fix
+            return p.inbound_fix_postfix if postfix and p.inbound_fix_postfix else p.inbound_fix
+        return p.fix_postfix if postfix and p.fix_postfix else p.fix
 
     def meaning(self, direction: str) -> str:
         if self.pattern is None:

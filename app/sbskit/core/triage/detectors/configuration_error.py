@@ -12,7 +12,8 @@ CAUSE = "configuration_error"
 # replies that name a configuration problem of ours outright: one is enough
 DECISIVE = frozenset({"smarthost_auth", "starttls_required", "relay_denied", "smarthost_sender", "no_route",
                       "mail_loop", "internal_auth", "policy_listed", "resources", "sasl_mechanism", "tls_policy",
-                      "tls_certificate", "dnsbl_query", "local_delivery"})
+                      "tls_certificate", "dnsbl_query", "local_delivery", "transport_service", "transport_config",
+                      "local_mailbox", "ipv6_route"})
 
 
 def detect(ev: Evidence) -> Assessment:
