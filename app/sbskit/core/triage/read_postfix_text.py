@@ -13,6 +13,7 @@ import re
 
 from sbskit.core.triage.errtext import NOT_FOUND, RELAY_DENIED
 from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind, is_null_sender
+from sbskit.core.triage.postfix_session import SessionReplies
 from sbskit.core.triage.read_queues import PostfixDestinations, postfix_message
 from sbskit.core.triage.readers_base import NumberedLines, ReadResult
 from sbskit.core.triage.sniff import Sniffed
@@ -64,6 +65,7 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
     local_seen = set(ev.local_domains())
     undated = 0
     shape = _Shape()
+    session = SessionReplies()
     for line_no, raw in lines:
         m = MAILLOG.match(raw.rstrip("\r\n"))
         if m:
@@ -93,13 +95,14 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
         elif daemon == "bounce":
             if _BOUNCE.match(msg):
                 ev.note("ndr_sent", label, line_no, msg)
-        elif not _delivery_line(ev, msg, ids, label, line_no, last_ts, local_seen, (daemon, prog, shape)):
+        elif not _delivery_line(ev, msg, ids, label, line_no, last_ts, local_seen, (daemon, prog, shape, session)):
             result.skip(line_no)  # a delivery line we could not take apart: said, never silently dropped
             continue
         result.records += 1
     if undated:
         result.problems.append(f"{undated} line(s) carry no date and time (copied from 'docker logs' or "
                                "'journalctl -o cat'?): the time the log covers is not known")
+    session.finish(ev, label)
     ev.platforms["postfix"] += result.records
     if shape.filtered():
         ev.counts["filtered_logs"] += 1
@@ -184,17 +187,20 @@ def delivery_kind(daemon: str, prog: str, relay: str, reason: str) -> str:
 
 
 def _delivery_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int, ts: str, local_seen: set[str],
-                   where: tuple[str, str, _Shape] = ("smtp", "postfix/smtp", None)) -> bool:
+                   where: tuple = ("smtp", "postfix/smtp", None, None)) -> bool:
     """Read one smtp/lmtp/local delivery line; False when it names a status we could not take apart.
 
-    ``where``: the daemon and syslog name that logged it, and the log's line-shape counter."""
-    daemon, prog, shape = where
+    ``where``: the daemon and syslog name that logged it, the log's line-shape counter and the answers read
+    from lines without a status (postfix_session)."""
+    daemon, prog, shape, session = where
     d = _DELIVERY.match(msg)
     if d is None:
         sasl = _CLIENT_SASL.match(msg)
         if sasl:  # our smtp client could not log on to the relay host
             ev.reply(sasl.group("reason"), "outbound", "maillog", label, line_no, shown=msg)
             ev.counts["delivery_failures"] += 1
+        elif session is not None and daemon in ("smtp", "lmtp"):
+            session.line(ev, msg, label, line_no)
         return " status=" not in msg
     qid, to, relay, status = d.group("qid") or "", (d.group("to") or "").lower(), d.group("relay"), d.group("status")
     rdom = domain_of(to)
@@ -228,6 +234,8 @@ def _delivery_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int, 
     reason = d.group("reason") or status
     sender = ids.sender.get(qid, "?")
     bounce = sender != "?" and is_null_sender(sender)
+    if session is not None and session.already_counted(qid, reason):
+        return True  # the answer was counted from the line before (host ... said), with its failure
     ev.reply(reason, "outbound", "maillog", label, line_no, subject=rdom, shown=msg, counted=not bounce)
     if status == "bounced" and not bounce:
         ev.counts["bounced_own"] += 1  # a non-delivery report goes back to our sender
