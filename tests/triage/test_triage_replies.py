@@ -42,7 +42,8 @@ EXAMPLES: dict[str, list[str]] = {
     "tonline_blocklist": ["554 IP=198.51.100.7 - A problem occurred. (Ask your postmaster for help or to contact "
                           "tosa@rx.t-online.de to clarify.) (BL)"],
     "proofpoint_block": ["554 Blocked - see https://ipcheck.proofpoint.com/?ip=198.51.100.7"],
-    "rate_limit_exceeded": ["421 4.4.2 Message submission rate for this client has exceeded the configured limit"],
+    "rate_limit_exchange": ["421 4.4.2 Message submission rate for this client has exceeded the configured limit"],
+    "rate_limit_exceeded": ["450 4.7.1 Error: message rate limit exceeded for sender, try again later"],
     "auth_failed_578": [
         '451 4.4.0 Primary target IP address responded with: "535 5.7.8 Error: authentication failed: authentication '
         'failure." Attempted failover to alternate host, but that did not succeed.',
@@ -384,7 +385,7 @@ HARMFUL = [
      "ptr_missing", r"Wait for the retry"),
     ("550-Requested action not taken: mailbox unavailable 550 invalid DNS MX or A/AAAA resource record",
      "sender_domain_no_mx", r"Check the address"),
-    ("421 4.4.2 Message submission rate for this client has exceeded the configured limit", "rate_limit_exceeded",
+    ("421 4.4.2 Message submission rate for this client has exceeded the configured limit", "rate_limit_exchange",
      r"inspection|firewall"),
     ("452 4.1.1 <bob@example.net> user is over quota, please try again later", "mailbox_full", r"Nothing to do"),
     ("454 4.7.0 Failed to establish appropriate TLS channel: Access Denied", "tls_channel_required",

@@ -170,7 +170,7 @@ def warnings_line(notes: list[dict]) -> str:
 
 
 def verdict(outcome: str, top_title: str, top_confidence: float, cov: Coverage, findings_below: int,
-            answers_only: bool, notes: list[dict] | None = None) -> str:
+            answers_only: bool, notes: list[dict] | None = None, unread: int = 0) -> str:
     """The first line: the outcome, what a healthy verdict rests on, and beside it anything noteworthy."""
     warning = warnings_line(notes or [])
     note = f" Note: {warning}; see below." if warning else ""
@@ -181,8 +181,10 @@ def verdict(outcome: str, top_title: str, top_confidence: float, cov: Coverage, 
                 else "Healthy: outbound mail flows and no cause of queue trouble was found.")
         return f"{lead} This rests on {rests_on(cov)}."
     if answers_only:
-        lead = ("Not enough evidence to tell: your answers point to possible causes, but no log or export confirms one"
-                if findings_below else "Not enough evidence to tell: there are no evidence files")
+        files = (f"none of the {unread} evidence file(s) could be read" if unread > 1 else
+                 "the evidence file could not be read") if unread else "there are no evidence files"
+        lead = (f"Not enough evidence to tell: your answers point to possible causes, but {files}, so nothing confirms "
+                "one" if findings_below else f"Not enough evidence to tell: {files}")
     elif findings_below:
         lead = "Not enough evidence to tell: possible causes below need more evidence"
     else:

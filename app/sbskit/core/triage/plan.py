@@ -13,6 +13,7 @@ from __future__ import annotations
 from sbskit.core.resources import load_json
 
 POSTFIX = "postfix"
+OTHER = "other"  # neither Exchange nor Postfix (Exim): the steps both have, without their commands
 ANY = "any"
 EXCHANGE_KEYS = ("2003", "2007", "2010", "2013")
 
@@ -34,6 +35,8 @@ def version_key(version: str | None) -> str | None:
     """'2016' -> '2013', 'SE' -> '2013', 'postfix' -> 'postfix'; None or unknown -> None (not known)."""
     if not version:
         return None
+    if version == OTHER:
+        return OTHER
     data = _data()
     if version in data["versions"]:
         return version
@@ -42,6 +45,8 @@ def version_key(version: str | None) -> str | None:
 
 def version_name(version: str | None) -> str:
     key = version_key(version)
+    if key == OTHER:
+        return "a mail system that is neither Exchange nor Postfix"
     return _data()["versions"][key] if key else "the Exchange version (not known: commands for each version)"
 
 
@@ -110,7 +115,10 @@ def plan_for(cause: str, version: str | None, fills: dict[str, str] | None = Non
         if commands.get(ANY):
             command = _fill(commands[ANY], fills)
         elif commands:
-            if key is None:
+            if key == OTHER:
+                if POSTFIX not in commands or not any(k in commands for k in EXCHANGE_KEYS):
+                    continue  # a step only one of the two systems has (an Exchange connector, a Postfix plugin)
+            elif key is None:
                 alternatives = _alternatives(commands, fills)
                 if not alternatives:
                     continue  # a Postfix-only step
@@ -160,7 +168,7 @@ def missing_evidence(causes: list[str], formats_present: set[str], version: str 
     for item in wanted:
         entry = data["collect"][item]
         commands = entry["commands"]
-        command = commands.get(key, "") if key else ""
+        command = commands.get(key, "") if key and key != OTHER else ""
         result.append(
             {
                 "evidence": item,

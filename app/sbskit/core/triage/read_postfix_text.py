@@ -10,6 +10,7 @@ deferral reason above each message's recipients.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from sbskit.core.triage.errtext import NOT_FOUND, RELAY_DENIED
 from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind, is_null_sender
@@ -17,8 +18,9 @@ from sbskit.core.triage.postfix_session import SessionReplies
 from sbskit.core.triage.read_queues import PostfixDestinations, postfix_message
 from sbskit.core.triage.readers_base import NumberedLines, ReadResult
 from sbskit.core.triage.sniff import Sniffed
+from sbskit.core.triage.sniff_paste import is_queue_noise, unlink
 from sbskit.core.triage.sniff_text import DELIVERY_FRAGMENT, MAILLOG, MAILQ_HEAD
-from sbskit.core.triage.tally import TimeMarks
+from sbskit.core.triage.tally import TimeMarks, parse_times, with_year
 from sbskit.core.triage.textio import Progress, TextSource
 
 LOCAL_RELAYS = ("local", "virtual", "dovecot", "private/dovecot-lmtp", "lmtp", "none", "maildrop", "procmail")
@@ -31,7 +33,7 @@ MIN_FILTERED = 3  # status lines, all 'sent', and nothing else: a grep for succe
 # 'to=<bob@<redacted>>': admins redact addresses with a nested <...>; a fragment may lack the queue id and to=
 _ADDR = r"(?:[^<>]|<[^<>]*>)*"
 _DELIVERY = re.compile(rf"^(?:(?P<qid>\w+): )?(?:to=<(?P<to>{_ADDR})>,\s*)?(?:orig_to=<{_ADDR}>,\s*)?.*?"
-                       r"\brelay=(?P<relay>[^,\s]+),.*?\bstatus=(?P<status>\w+)(?: \((?P<reason>.*)\))?$")
+                       r"\brelay=(?P<relay>[^,\s]+),.*?\bstatus=(?P<status>\w+)(?: \((?P<reason>.*?)\)?)?$")  # a cut line may lack the ')'
 _REJECT = re.compile(r"^(?:\w+|NOQUEUE): (?:reject|milter-reject): (?P<stage>\w+) from (?P<client>[^:]*?\[?[\w.:]+\]?)(?::\d+)?: "
                      r"(?P<reply>.*?)(?:; from=<(?P<from>[^>]*)>,?)?(?: to=<(?P<to>[^>]*)>,?)?(?: proto=.*)?$")
 _SASL_FAIL = re.compile(r"^warning: (?P<client>\S*?)\[(?P<ip>[^\]]+)\]: SASL (?P<mech>\S+) authentication failed: "
@@ -66,10 +68,13 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
     undated = 0
     shape = _Shape()
     session = SessionReplies()
+    grep = ""
+    times = _Times()
     for line_no, raw in lines:
         m = MAILLOG.match(raw.rstrip("\r\n"))
         if m:
             prog, msg, stamp = m.group("prog"), m.group("msg").rstrip(), m.group("ts")
+            grep = grep or m.group("grep") or ""
         elif DELIVERY_FRAGMENT.match(raw):  # ' to=<...>, relay=..., status=...' pasted without its start
             prog, msg, stamp = "smtp", raw.strip(), None
         else:
@@ -77,6 +82,7 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
                 result.skip(line_no)
             continue
         if stamp:
+            times.saw(stamp)
             last_ts = stamp
             if not first_ts:
                 first_ts = stamp
@@ -110,8 +116,15 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
         result.problems.append(f"every one of its {shape.sent} lines is a successful delivery (status=sent) and no other "
                                "line is there: the log looks filtered (grep status=sent?), so failures cannot show in it; "
                                "add the whole log")
+    if grep:
+        result.problems.append(f"the lines carry a file name in front ('{grep}:'; grep over several files?): read "
+                               "without it")
     if first_ts:
-        ev.add_span("delivery", label, first_ts, last_ts, marks.values())
+        first_ts, last_ts, stamps = times.span(first_ts, last_ts, marks.values())
+        if times.mixed:
+            result.problems.append(f"times in two formats (syslog without a year and RFC 3339): the year-less ones were "
+                                   f"read in {times.year}, the year of the others")
+        ev.add_span("delivery", label, first_ts, last_ts, stamps)
     result.finish(lines.ended_cleanly(lambda last: MAILLOG.match(last) is not None
                                       or DELIVERY_FRAGMENT.match(last) is not None), lines.count)
     return result
@@ -157,6 +170,32 @@ def _smtpd_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int) -> 
         ids.remember(ids.user, c.group("qid"), c.group("user"))
         if ip_kind(c.group("ip")) == "public":
             ev.group("auth_user", c.group("user")).ips.add(c.group("ip"))
+
+
+class _Times:
+    """Syslog times carry no year, RFC 3339 times do: a file with both (docker logs next to syslog) reads the
+    year-less ones in the year of the others, so the two formats do not make a gap of decades."""
+
+    __slots__ = ("year", "syslog", "mixed")
+
+    def __init__(self) -> None:
+        self.year = 0
+        self.syslog = False
+        self.mixed = False
+
+    def saw(self, stamp: str) -> None:
+        if stamp[:1].isdigit():
+            self.year = self.year or int(stamp[:4])
+        else:
+            self.syslog = True
+
+    def span(self, first: str, last: str, marks: list[str]) -> tuple[str, str, list[str]]:
+        self.mixed = bool(self.year and self.syslog)
+        if not self.mixed:
+            return first, last, marks
+        stamps = sorted({with_year(t, self.year) for t in [first, last, *marks] if t},
+                        key=lambda t: (parse_times(t) or [datetime.min])[0])
+        return stamps[0], stamps[-1], stamps
 
 
 class _Shape:
@@ -266,13 +305,21 @@ def read_mailq(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress,
                             entry["rcpts"], destinations, "postfix_queue")
             result.records += 1
 
+    preamble = 0
     for line_no, raw in lines:
-        line = raw.rstrip("\r\n")
+        line = unlink(raw.rstrip("\r\n"))
         if not line.strip():
             flush()
             entry, reason, in_reason = None, "", False
             continue
         if MAILQ_HEAD.match(line) or line.startswith("--"):
+            continue
+        if entry is None and is_queue_noise(line):  # the command and postqueue's warnings, pasted with the listing
+            preamble += 1
+            if "mail system is down" in line.lower():
+                result.problems.append("postqueue says the mail system is down: Postfix is not running, so nothing is "
+                                       "delivered while it is stopped (postfix status; start it with postfix start "
+                                       "unless it was stopped on purpose)")
             continue
         if line.startswith("Mail queue is empty"):
             result.records += 1  # an empty queue is a reading too
@@ -302,5 +349,8 @@ def read_mailq(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress,
             entry["rcpts"].append((stripped, reason))
             entry["text"] += f" {stripped} ({reason})" if reason else f" {stripped}"
     flush()
+    if preamble:
+        result.problems.append(f"{preamble} line(s) of the shell command and postqueue's messages above the listing "
+                               "were left out")
     result.finish(True, lines.count)
     return result

@@ -18,6 +18,7 @@ from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind
 from sbskit.core.triage.readers_base import ReadResult, fields_header, safe_rows
 from sbskit.core.triage.tally import MAX_MARKS
 from sbskit.core.triage.sniff import Sniffed
+from sbskit.core.triage.sniff_paste import tracking_layout
 from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
 
 ALIASES = {
@@ -88,8 +89,15 @@ def _internal_send(row: list[str], i_con: int, i_cip: int, i_sip: int) -> bool:
 def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
     result = ReadResult()
     reader = csv.reader(src.lines())
+    layout, default_names = tracking_layout(info.columns) if info.headerless else ("", None)
     cols, pending = fields_header(reader, safe_rows(reader, result), info, result, ALIASES,
-                                  first_row_names=info.format == "exchange_tracking_csv")
+                                  first_row_names=info.format == "exchange_tracking_csv", default_names=default_names)
+    if info.headerless and cols is not None:
+        result.problems.append(f"no #Fields header (pasted rows?): read in {layout}'s standard column order")
+        if pending is not None and len(pending) == len(default_names or ()) and default_names[-1] == "schema-version":
+            info.version = info.version or pending[-1]  # the build each row carries: 15.01 = 2016, 15.02 = 2019
+        elif layout.endswith("or later"):
+            ev.versions["2013+"] += 1
     if cols is None:
         result.problems.append("no #Fields header or column names found")
         return result
@@ -195,7 +203,7 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                             if d:
                                 ev.local_votes[d] += 1
                                 local_seen.add(d)
-                elif e == "SEND":
+                elif e == "SEND" or e == "SENDEXTERNAL":
                     if _internal_send(row, i_con, i_cip, i_sip):
                         hops += 1
                         continue

@@ -48,6 +48,7 @@ class Pattern:
     inbound: str
     inbound_cause: str | None
     lists: str
+    platform: str  # "exchange" / "postfix": only that mail system writes this wording ('' : any)
     mail_dns_check: bool
     text: re.Pattern[str] | None
     codes: tuple[tuple[int, int, int, int], ...]  # (class, subject, low, high)
@@ -88,6 +89,7 @@ def _compile(entry: dict) -> Pattern:
         inbound=entry.get("inbound", ""),
         inbound_cause=entry.get("inbound_cause"),
         lists=entry.get("list", ""),
+        platform=entry.get("platform", ""),
         mail_dns_check=bool(entry.get("mail_dns_check")),
         text=re.compile(entry["text"], re.I) if entry.get("text") else None,
         codes=tuple(_parse_code(c) for c in entry.get("codes") or ()),
