@@ -165,15 +165,18 @@ def missing_evidence(causes: list[str], formats_present: set[str], version: str 
             if item not in wanted and not formats_present & set(COLLECT_FORMATS[item]):
                 wanted.append(item)
     result = []
+    if key == POSTFIX and "tracking_log" in wanted:  # one maillog holds what Exchange keeps in three logs
+        wanted = [item for item in wanted if item not in ("receive_log", "send_log")]
     for item in wanted:
         entry = data["collect"][item]
         commands = entry["commands"]
+        postfix = key == POSTFIX
         command = commands.get(key, "") if key and key != OTHER else ""
         result.append(
             {
                 "evidence": item,
-                "title": entry["title"],
-                "why": entry["why"],
+                "title": entry.get("title_postfix", entry["title"]) if postfix else entry["title"],
+                "why": entry.get("why_postfix", entry["why"]) if postfix else entry["why"],
                 "command": command,
                 "prompt": prompt(key, command) if command else "",
                 "alternatives": [] if key else _alternatives(commands, {}),

@@ -68,6 +68,10 @@ def detect(ev: Evidence) -> Assessment:
         a.facts.append(describe(group) + ".")
     a.evidence = evidence_of(groups)
     a.kinds = kinds_of(groups)
+    connect = [g for g in groups if g.reply.category == "connect_failure"]
+    if connect:  # many destinations unreachable: our side (port 25); one: that host (or our smart host's name)
+        hosts = {s for g in connect for s in g.subjects}
+        a.kinds.append("connect_failure_one" if len(hosts) == 1 else "connect_failure_many")
     a.subjects = [g.reply.code for g in groups[:4]]
     unresolved = _own_names_unresolved(ev)
     if unresolved:
