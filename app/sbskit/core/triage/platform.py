@@ -25,7 +25,7 @@ FRONTEND_CONNECTORS = ("default frontend", "client frontend", "outbound proxy fr
 def note_connector(ev: Evidence, connector: str) -> None:
     """A connector name of Exchange 2013 or later's front end says the version range when no header does."""
     if connector and connector.lower().split("\\")[-1].startswith(FRONTEND_CONNECTORS):
-        ev.versions["2013+"] += 1
+        ev.worded_versions["2013+"] += 1
 
 
 @dataclass
@@ -84,10 +84,11 @@ def exchange_platform(ev: Evidence, given_version: str | None = None) -> Platfor
         return Platform(f"exchange-{given_version.lower()}", NAMES.get(given_version, f"Exchange {given_version}"),
                         given_version, "given")
     if ev.versions:
-        exact = [v for v, _ in ev.versions.most_common() if v != "2013+"]
-        version = exact[0] if exact else "2013+"
-        return Platform(f"exchange-{version.lower()}", NAMES.get(version, f"Exchange {version}"), version,
-                        "log headers" if exact else "log format")
+        version = ev.versions.most_common(1)[0][0]
+        return Platform(f"exchange-{version.lower()}", NAMES.get(version, f"Exchange {version}"), version, "log headers")
+    if ev.worded_versions:  # an Exchange 2003 NDR's '<host #4.4.7>', a 2013+ front end's connector names
+        version = ev.worded_versions.most_common(1)[0][0]
+        return Platform(f"exchange-{version.lower()}", NAMES.get(version, f"Exchange {version}"), version, "evidence")
     if any(ev.formats.get(f, 0) for f in EX2003_FORMATS):
         return Platform("exchange-2003", "Exchange 2003", "2003", "log format")
     if exchange:

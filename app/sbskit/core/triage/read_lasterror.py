@@ -107,7 +107,7 @@ def read_replies(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
             pattern = found.pattern
             exchange += source == "queue" or (pattern is not None and pattern.platform == "exchange")
             if pattern is not None and pattern.platform == "exchange" and pattern.category == "transport_service":
-                ev.versions["2013+"] += 1
+                ev.worded_versions["2013+"] += 1
     if exchange:
         ev.platforms["exchange"] += exchange
     if result.records:

@@ -178,7 +178,7 @@ def _platform(ev: Evidence, marks: dict[str, int], wording: str, records: int) -
         return
     if marks["exchange2003"]:
         ev.platforms["exchange"] += records
-        ev.versions["2003"] += 1
+        ev.worded_versions["2003"] += 1
     elif marks["postfix"] or any(m in wording for m in _POSTFIX_MARKS):
         ev.platforms["postfix"] += records
     elif any(m in wording for m in _EXIM_MARKS):

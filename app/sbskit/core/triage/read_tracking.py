@@ -97,7 +97,7 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
         if pending is not None and len(pending) == len(default_names or ()) and default_names[-1] == "schema-version":
             info.version = info.version or pending[-1]  # the build each row carries: 15.01 = 2016, 15.02 = 2019
         elif layout.endswith("or later"):
-            ev.versions["2013+"] += 1
+            ev.worded_versions["2013+"] += 1
     if cols is None:
         result.problems.append("no #Fields header or column names found")
         return result
