@@ -328,10 +328,6 @@ class ProfileStore:
             )
         ]
 
-    def delete_run(self, run_id: int) -> None:
-        with self.transaction():
-            self.conn.execute("DELETE FROM runs WHERE id = ?", (int(run_id),))
-
     # --- history -------------------------------------------------------------------------
     def listed_since(self, name: str, target: str, item: str, kind: str = "blacklist") -> ListedSince | None:
         """For a blacklist target and zone: the start of the current unbroken listed streak.

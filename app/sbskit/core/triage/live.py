@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
+from sbskit.core import netclass
 from sbskit.core.errors import UserInputError
 from sbskit.core.jobs import JobContext
 from sbskit.core.triage.evidence import Line, clip
@@ -91,20 +92,13 @@ def check_public_ip(text: str) -> str:
     return str(ip)
 
 
-LAN_NETS = tuple(ipaddress.ip_network(n) for n in (
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8",
-    "0.0.0.0/8", "224.0.0.0/3", "::/127", "fc00::/7", "fe80::/10", "ff00::/8"))
-
-
 def is_public(text: str) -> bool:
-    """False for LAN, carrier-NAT, loopback, link-local and multicast addresses: no blocklist lists those."""
+    """False for LAN, carrier-NAT, loopback, link-local, multicast and reserved addresses: no blocklist lists those
+    (``core/netclass.py``; a documentation address stands for a public one)."""
     try:
-        ip = ipaddress.ip_address(text.strip())
+        return netclass.counts_as_public(text)
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not any(ip.version == net.version and ip in net for net in LAN_NETS)
 
 
 def run_blacklist(ip: str, resolvers: list[str] | None = None, zones: list[str] | None = None,

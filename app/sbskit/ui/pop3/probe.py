@@ -10,9 +10,7 @@ though the main window's Ctrl+R (re-run the client's checks) exists: see :class:
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -353,10 +351,11 @@ class ProbePanel(QWidget):
             self.message.emit("Probe result copied as text")
 
     def csv_text(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["host", "service", "port", "state", "tls", "cleartext_login_before_tls", "proof_seen",
-                         "certificate", "severity", "finding", "detail"])
+        from sbskit.core.csvout import to_csv
+
+        out = []
+        header = ["host", "service", "port", "state", "tls", "cleartext_login_before_tls", "proof_seen",
+                  "certificate", "severity", "finding", "detail"]
         for svc in (self.last or {}).get("services", []):
             base = [self.last["host"], svc["name"], svc["port"], service_state(svc), svc["tls"],
                     svc["cleartext_login_before_tls"], (svc.get("login_proof") or {}).get("seen", ""),
@@ -364,8 +363,8 @@ class ProbePanel(QWidget):
             rows = [[f["severity"], f["title"], f["detail"]] for f in svc["findings"]]
             rows += [["open", q["question"], q["reason"]] for q in svc.get("open_questions") or []]
             for row in rows or [["", "", ""]]:
-                writer.writerow(base + row)
-        return out.getvalue()
+                out.append(base + row)
+        return to_csv(out, header)
 
     def save_csv(self) -> None:
         if not self.last:

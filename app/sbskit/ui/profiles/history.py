@@ -189,9 +189,6 @@ class HistoryView(QWidget):
             f"<ul style='margin-top:2px; margin-bottom:0'>{''.join(items)}</ul></td></tr></table>"
         )
 
-    def plain_text(self) -> str:
-        return self._text
-
     def copy_to_clipboard(self) -> None:
         if self._text:
             QGuiApplication.clipboard().setText(self._text)

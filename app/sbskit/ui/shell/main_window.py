@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import logging
-from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -33,9 +32,9 @@ from sbskit.core.paths import AppPaths, app_paths
 from sbskit.core.report import Report
 from sbskit.core.resources import data_versions, resource_path
 from sbskit.core.settings import Settings
-from sbskit.documents.files import write_report_file
-from sbskit.ui.shell.report_dialog import ReportDialog, ReportOptions
-from sbskit.ui.shell.report_views import add_check_chapter
+from sbskit.ui.shell.client_runs import ClientRuns
+from sbskit.ui.shell.report_dialog import ReportOptions
+from sbskit.ui.shell.report_export import ReportExport
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.shell.tabs import TABS
 from sbskit.ui.common.theme import status_background, status_foreground
@@ -51,25 +50,20 @@ def app_icon() -> QIcon:
     return QIcon(str(resource_path("art", "sbskit.svg")))
 
 
-def add_history_section(report: Report, client: str) -> None:
-    """"New / fixed / still listed since the last visit", from the client's saved runs."""
+def override_notes() -> str:
+    """About's lines on the newer data files in the override folder: which is used, which not and why."""
     import html
 
-    from sbskit.core.errors import UserInputError
-    from sbskit.core.profiles.store import ProfileStore
+    from sbskit.core.resources import data_sources, override_root
 
     try:
-        store = ProfileStore()
-        try:
-            # each check's verdict first ("could not check (32 of 32 lists failed: refused)"), then its changes
-            lines = [line for comparison in store.comparisons(client) for line in comparison.report_lines()]
-        finally:
-            store.close()
-    except UserInputError as exc:
-        lines = [f"History not available: {exc}"]
-    if lines:
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-        report.add_html_section("Since the last visit", f"<ul>{items}</ul>")
+        notes = [s.note for s in data_sources() if s.note]
+    except (OSError, ValueError) as exc:
+        notes = [f"the override folder cannot be read: {exc}"]
+    if not notes:
+        return ""
+    lines = "".join(f"<tr><td colspan=2>{html.escape(n)}</td></tr>" for n in notes)
+    return f"<tr><td colspan=2><b>Newer data files</b> ({html.escape(str(override_root()))})</td></tr>{lines}"
 
 
 class MainWindow(QMainWindow):
@@ -84,11 +78,11 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.ask_save_path: Callable[[str], str] = self._ask_save_path
         self.show_about: Callable[[], None] = self._show_about
-        self.ask_report_options: Callable[[], ReportOptions | None] = self._ask_report_options
+        self.runs = ClientRuns(self)
+        self.reports = ReportExport(self)
+        self.ask_report_options: Callable[[], ReportOptions | None] = self.reports.ask_options
         self.show_error: Callable[[str], None] = lambda text: QMessageBox.warning(self, APP_NAME, text)
         self.show_info: Callable[[str, str], None] = lambda title, text: show_text(self, title, text)
-        self.recheck_worker: JobWorker | None = None
-        self.report_worker: JobWorker | None = None
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -126,7 +120,6 @@ class MainWindow(QMainWindow):
         self.client_label = QLabel()
         self.client_label.setContentsMargins(8, 0, 8, 0)
         self.statusBar().addPermanentWidget(self.client_label)
-        self.history_workers: list[JobWorker] = []
         self.tabs.currentChanged.connect(lambda _i: self.statusBar().clearMessage())  # one tab's news is not another's
         self._build_menus()
         self.set_current_client(self.settings.get("client/current", "") or "")
@@ -286,115 +279,31 @@ class MainWindow(QMainWindow):
             tab.client_changed(name)
 
     def recheck_client(self) -> None:
-        """One click on the next visit: run the client's saved checks again, off the GUI thread."""
-        client = self.current_client
-        if not client or (self.recheck_worker is not None and self.recheck_worker.running):
-            return
-        resolver = str(self.settings.get("blacklist/resolver", "") or "").strip()
-        timeout = float(self.settings.get("blacklist/timeout", 3.0) or 3.0)
-        probe_timeout = float(self.settings.get("probe/timeout", 8.0) or 8.0)
-
-        def job(ctx):
-            from sbskit.core.dnsbl.engine import Options
-            from sbskit.core.profiles.rerun import rerun_saved_checks
-            from sbskit.core.profiles.store import ProfileStore
-
-            store = ProfileStore(scratch=True)  # write-protected stick: compared in memory, not saved
-            try:
-                return rerun_saved_checks(store, client, ctx=ctx, probe_timeout=probe_timeout,
-                                          blacklist_options=Options(resolvers=[resolver] if resolver else None,
-                                                                    timeout=timeout))
-            finally:
-                store.close()
-
-        worker = JobWorker(job, "re-run client checks")
-        worker.progress.connect(lambda _d, _t, message: self.statusBar().showMessage(message))
-        worker.finished.connect(self._recheck_done)
-        worker.failed.connect(lambda message, _d: self.show_error(f"The checks were not re-run: {message}"))
-        worker.cancelled.connect(lambda: self.statusBar().showMessage("Re-run cancelled", 5000))
-        self.recheck_worker = worker
-        worker.start()
-
-    def _recheck_done(self, result) -> None:
-        outcome = {"problem": "problems found", "unknown": "could not check everything"}.get(result.state, "nothing wrong")
-        self.statusBar().showMessage(f"Re-ran {len(result.runs)} check(s) for {result.profile}: {outcome}", 10000)
-        self.show_info(f"{result.profile}: {len(result.runs)} check(s) re-run, {outcome}", "\n".join(result.lines()))
+        """One click on the next visit: run the client's saved checks again (``client_runs.py``)."""
+        self.runs.rerun()
 
     def record_run(self, kind: str, document: dict) -> None:
         """Save a finished check to the current client's history, off the GUI thread."""
-        client = self.current_client
-        if not client:
-            return
-        if self.paths.read_only:
-            self.statusBar().showMessage(f"Not saved to {client}'s history: the kit's folder is write-protected", 10000)
-            return
+        self.runs.record(kind, document)
 
-        def save(_ctx):
-            from sbskit.core.profiles.store import ProfileStore
+    @property
+    def recheck_worker(self) -> JobWorker | None:
+        return self.runs.recheck_worker
 
-            store = ProfileStore()
-            try:
-                store.add_run(client, kind, document)
-            finally:
-                store.close()
-            return client
+    @property
+    def history_workers(self) -> list[JobWorker]:
+        return self.runs.history_workers
 
-        worker = JobWorker(save, f"save {kind} run")
-        worker.finished.connect(lambda name: self.statusBar().showMessage(f"Saved to {name}'s history", 5000))
-        worker.failed.connect(lambda message, _d: self.statusBar().showMessage(f"Not saved to history: {message}", 10000))
-        worker.ended.connect(lambda w=worker: self.history_workers.remove(w) if w in self.history_workers else None)
-        self.history_workers.append(worker)
-        worker.start()
-
-    # --- report ------------------------------------------------------------------------
-    def _ask_report_options(self) -> ReportOptions | None:
-        stamp = datetime.now().strftime("%Y-%m-%d")
-        dialog = ReportDialog(self.paths.reports / f"sbskit-report-{stamp}", self.settings.get("report/consultant"),
-                              self)
-        dialog.client.setText(self.current_client)
-        if dialog.exec() != ReportDialog.DialogCode.Accepted:
-            return None
-        return dialog.options()
-
+    # --- report (``report_export.py``) -------------------------------------------------
     def build_report(self, options: ReportOptions) -> Report:
-        """Page 1: one line per check (light, finding, action); then per check its verdict, its
-        evidence and pictures of its result views, rendered at a fixed size (on the GUI thread)."""
-        report = Report(title="SBS Admin Kit visit report", client=options.client, site=options.site,
-                        consultant=options.consultant)
-        for tab in self._built:
-            if tab is not None:
-                add_check_chapter(report, tab, options.screenshots)
-        if not report.summaries:
-            report.add_html_section("Checks", "<p>No checks were run in this session.</p>")
-        return report
+        return self.reports.build(options)
 
     def export_report(self) -> None:
-        if self.report_worker is not None and self.report_worker.running:
-            return
-        options = self.ask_report_options()
-        if options is None:
-            return
-        self.settings.set("report/consultant", options.consultant)
-        report = self.build_report(options)
+        self.reports.export()
 
-        client = self.current_client if options.client.casefold() == self.current_client.casefold() else ""
-
-        def write(ctx):
-            if client:
-                add_history_section(report, client)
-            written = []
-            for i, target in enumerate(options.targets()):
-                ctx.check()
-                ctx.progress(i, len(options.targets()), f"Writing {target.name}")
-                written.append(write_report_file(report, target, page=options.page))
-            return written
-
-        self.report_worker = JobWorker(write, "export report")
-        self.report_worker.finished.connect(
-            lambda paths: self.statusBar().showMessage("Report written: " + ", ".join(str(p) for p in paths), 10000))
-        self.report_worker.failed.connect(lambda message, _details: self.show_error(f"The report was not written: {message}"))
-        self.report_worker.progress.connect(lambda _d, _t, message: self.statusBar().showMessage(message))
-        self.report_worker.start()
+    @property
+    def report_worker(self) -> JobWorker | None:
+        return self.reports.worker
 
     # --- help --------------------------------------------------------------------------
     def about_text(self) -> str:
@@ -403,6 +312,7 @@ class MainWindow(QMainWindow):
         except (OSError, ValueError) as exc:
             versions = {"(data files)": f"unreadable: {exc}"}
         rows = "".join(f"<tr><td>{name}</td><td>{ver}</td></tr>" for name, ver in sorted(versions.items()))
+        rows += override_notes()
         p = self.paths
         mode = {"portable": "portable (USB)",
                 "read-only": "read-only (the portable folder is write-protected: nothing is saved)"}.get(p.mode, "installed")
@@ -459,10 +369,8 @@ class MainWindow(QMainWindow):
             log.warning("settings not saved: %s", exc)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.report_worker is not None and self.report_worker.running:
-            self.report_worker.cancel()
-        for worker in list(self.history_workers) + ([self.recheck_worker] if self.recheck_worker else []):
-            worker.cancel()
+        self.reports.cancel()
+        self.runs.cancel_all()
         for tab in self.built_tabs():
             tab.shutdown()
         self.save_state()
