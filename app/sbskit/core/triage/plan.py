@@ -37,6 +37,8 @@ def version_key(version: str | None) -> str | None:
         return None
     if version == OTHER:
         return OTHER
+    if version == "2013+":  # Exchange 2013 or later, told by its front end's names: they share the commands
+        return "2013"
     data = _data()
     if version in data["versions"]:
         return version
