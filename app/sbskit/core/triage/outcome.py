@@ -171,11 +171,12 @@ def warnings_line(notes: list[dict]) -> str:
 
 def verdict(outcome: str, top_title: str, top_confidence: float, cov: Coverage, findings_below: int,
             answers_only: bool, notes: list[dict] | None = None, unread: int = 0) -> str:
-    """The first line: the outcome, what a healthy verdict rests on, and beside it anything noteworthy."""
+    """The first line: the outcome, what a healthy verdict rests on, and beside a verdict without a cause anything
+    noteworthy (40 failed logons from the internet never hide under 'healthy')."""
     warning = warnings_line(notes or [])
     note = f" Note: {warning}; see below." if warning else ""
-    if outcome == "cause":
-        return f"Most likely cause: {top_title} ({round(top_confidence * 100)}%).{note}"
+    if outcome == "cause":  # the cause leads; what else the evidence shows is on the evidence page
+        return f"Most likely cause: {top_title} ({round(top_confidence * 100)}%)."
     if outcome == "healthy":
         lead = ("Mail flow healthy, but note: " + warning + "; see below." if warning
                 else "Healthy: outbound mail flows and no cause of queue trouble was found.")

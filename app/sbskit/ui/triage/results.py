@@ -267,7 +267,7 @@ class PlanPage(QWizardPage):
             parts.append(f"<h3>{rank}. {esc(finding.title)} ({round(finding.confidence * 100)}%){own}</h3>"
                          f"<ol>{''.join(steps)}</ol>")
         if not result.findings:
-            text = ("Nothing to fix: " + result.verdict()) if result.outcome == "healthy" else (
+            text = ("No cause of queue trouble to fix. " + result.verdict()) if result.outcome == "healthy" else (
                 "No cause reaches the reporting threshold on this evidence; collect what is listed below.")
             lines += [text, ""]
             parts.append(f"<p>{esc(text)}</p>")
