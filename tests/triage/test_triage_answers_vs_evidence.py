@@ -85,8 +85,11 @@ def test_a_no_still_counts_against_what_the_evidence_only_suggests(evidence_dir)
 
 
 def _sent(stamp: str, n: int) -> str:
-    return (f"Mar  3 {stamp} mx1 postfix/smtp[100{n}]: A{n:04d}B: to=<user{n}@example.net>, relay=mx.example.net"
-            f"[192.0.2.5]:25, delay=0.5, delays=0.1/0/0.2/0.2, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as X{n})")
+    """A whole message's lines (queue manager, delivery, removal): not a log filtered to 'status=sent'."""
+    return (f"Mar  3 {stamp} mx1 postfix/qmgr[900]: A{n:04d}B: from=<ann@example.com>, size=900, nrcpt=1 (queue active)\n"
+            f"Mar  3 {stamp} mx1 postfix/smtp[100{n}]: A{n:04d}B: to=<user{n}@example.net>, relay=mx.example.net"
+            f"[192.0.2.5]:25, delay=0.5, delays=0.1/0/0.2/0.2, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as X{n})\n"
+            f"Mar  3 {stamp} mx1 postfix/qmgr[900]: A{n:04d}B: removed")
 
 
 def test_a_nine_hour_hole_is_not_coverage(evidence_dir):

@@ -37,7 +37,7 @@ def test_healthy_server_has_no_finding(evidence_dir):
     assert not result.diagnosis
     assert max(s["confidence"] for s in result.scores.values()) < 0.2
     assert result.outcome == "healthy" and result.exit_code == 0, result.coverage.gaps
-    assert result.verdict().startswith("Healthy: no problem found. This rests on ")
+    assert result.verdict().startswith("Healthy: outbound mail flows and no cause of queue trouble was found. This rests on ")
     assert "h of delivery logs" in result.rests_on and "all queues near empty" in result.rests_on
 
 

@@ -160,7 +160,7 @@ def test_remove_file_reimports_the_rest(tab, qtbot, evidence_dir):
     wizard.next()
     wizard.next()
     assert wizard.state.result.findings == []
-    assert wizard.diagnosis.verdict.text().startswith("Healthy: no problem found. This rests on ")
+    assert wizard.diagnosis.verdict.text().startswith("Healthy: outbound mail flows and no cause of queue trouble was found. This rests on ")
 
 
 def test_cancel_during_import_keeps_the_gui_responsive(tab, qtbot, evidence_dir, monkeypatch):

@@ -64,7 +64,7 @@ def test_internet_host_failing_auth_login_is_shown(run_cli, evidence_dir):
     code, doc = _triage(run_cli, path)
     assert code == 3 and doc["outcome"] == "not_enough_evidence"
     (logons,) = [n for n in doc["noteworthy"] if n["kind"] == "failed_logons"]
-    assert logons["title"] == "1 failed logon from 1 address"  # logged twice by Exchange, one attempt
+    assert logons["title"] == "1 failed logon from 1 internet address (password guessing?)"  # logged twice by Exchange, one attempt
     assert logons["lines"] == ["203.0.113.77: 1 failed logon, tried administrator@smallbiz.example"]
     assert any(r["code"] == "5.7.3" and r["direction"] == "inbound" for r in doc["replies"])
     proc = run_cli("triage", "--evidence", str(path))

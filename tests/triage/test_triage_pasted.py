@@ -91,7 +91,7 @@ def test_indented_or_quoted_copies_are_read(evidence_dir, indent):
     result = analyse([path])
     assert result.inputs[0].records == len(RECEIVE_LINES) and result.inputs[0].skipped == 0
     assert any("indented or quoted" in p for p in result.inputs[0].problems)
-    assert next(n for n in result.noteworthy if n["kind"] == "failed_logons")["title"] == "1 failed logon from 1 address"
+    assert next(n for n in result.noteworthy if n["kind"] == "failed_logons")["title"] == "1 failed logon from 1 internet address (password guessing?)"
 
 
 def test_protocol_lines_without_fields_header(evidence_dir):

@@ -9,14 +9,41 @@ flattened into one line.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sbskit.core.resources import load_json, load_toml
 from sbskit.core.triage.model import CAUSES
-from sbskit.core.triage.replies import classify, group_key, normalise, patterns
+from sbskit.core.triage.replies import classify, codes_in, group_key, normalise, patterns
 from sbskit.core.triage.tally import ReplyTally
 
 EXAMPLES: dict[str, list[str]] = {
+    "sasl_no_credentials": ["smtp_sasl_passwd_lookup: no auth info found (sender=`', host=`smtp.isp.example')"],
+    "tls_channel_required": ["454 4.7.0 Failed to establish appropriate TLS channel: Access Denied"],
+    "exchange_transport_down": [
+        "Failed to connect. Winsock error code: 10061, Win32 error code: 10061, Destination domain: internalproxy, Error "
+        "Message: No connection could be made because the target machine actively refused it 192.168.1.10:2525.",
+        "451 4.4.0 Primary target IP address responded with: \"No connection could be made because the target machine "
+        "actively refused it 192.168.1.10:2525\""],
+    "prx_proxy_failure": ["451 4.7.0 Temporary server error. Please try again later. PRX2",
+                          "421 4.3.2 Service not available PRX5"],
+    "ipv6_unavailable": ["connect to mx.partner.example[2001:db8::1b]:25: Address not available"],
+    "connect_code_only": ["451 4.4.1 No answer from host"],
+    "expired_code_only": ["550 4.4.7 #mx.partner.example"],
+    "bad_connection_code_only": ["421 4.4.2 mx.partner.example closing transmission channel"],
+    "mail_transport_unavailable": ["mail transport unavailable"],
+    "local_mailbox_unwritable": ["cannot update mailbox /var/mail/backup for user backup. destination /var/mail/backup "
+                                 "is not owned by recipient"],
+    "ptr_missing": ["554-mx.partner.example No SMTP service 554-Service not available 554 Bad DNS PTR resource record.",
+                    "550 5.7.1 [198.51.100.7] Messages without PTR are not accepted"],
+    "sender_domain_no_mx": ["550-Requested action not taken: mailbox unavailable 550 invalid DNS MX or A/AAAA resource "
+                            "record"],
+    "tonline_blocklist": ["554 IP=198.51.100.7 - A problem occurred. (Ask your postmaster for help or to contact "
+                          "tosa@rx.t-online.de to clarify.) (BL)"],
+    "proofpoint_block": ["554 Blocked - see https://ipcheck.proofpoint.com/?ip=198.51.100.7"],
+    "rate_limit_exchange": ["421 4.4.2 Message submission rate for this client has exceeded the configured limit"],
+    "rate_limit_exceeded": ["450 4.7.1 Error: message rate limit exceeded for sender, try again later"],
     "auth_failed_578": [
         '451 4.4.0 Primary target IP address responded with: "535 5.7.8 Error: authentication failed: authentication '
         'failure." Attempted failover to alternate host, but that did not succeed.',
@@ -80,7 +107,9 @@ EXAMPLES: dict[str, list[str]] = {
     "connection_dropped": ['451 4.4.0 Primary target IP address responded with: "421 4.4.2 Connection dropped due to SocketError."',
                            "lost connection with mx.partner.example[203.0.113.9] while sending message body"],
     "expired_447": ["550 4.4.7 QUEUE.Expired; message expired", "4.4.7 Message delayed",
-                    "message expired after 5 days in queue"],
+                    "message expired after 5 days in queue",
+                    "4.4.7 Could not deliver the message in the time limit specified. Please retry or contact your "
+                    "administrator."],
     "mail_loop": ["554 5.4.6 Hop count exceeded - possible mail loop",
                   "mail for smallbiz.example loops back to myself",
                   "host mail.smallbiz.example[192.0.2.10] greeted me with my own hostname mail.smallbiz.example"],
@@ -195,7 +224,8 @@ EXAMPLES: dict[str, list[str]] = {
     "recipient_unknown_code": ["550 5.1.1 bad destination"],
     "mailbox_full": ["452-4.2.2 The recipient's inbox is out of storage space. Please direct the recipient to "
                      "452 4.2.2 https://support.google.com/mail/?p=OverQuotaTemp",
-                     "552 5.2.2 Mailbox full"],
+                     "552 5.2.2 Mailbox full",
+                     "452 4.1.1 <bob@example.net> user is over quota, please try again later"],
     "mailbox_full_code": ["552 5.2.2 <anna@customer.example>"],
     "mailbox_disabled": ["550 5.2.1 The email account that you tried to reach is disabled."],
     "message_too_big": ["552 5.3.4 Message size exceeds fixed maximum message size",
@@ -212,11 +242,12 @@ EXAMPLES: dict[str, list[str]] = {
                             "451 4.3.0 Temporary system problem. Try again later."],
     "greylisted": ["450 4.7.1 <anna@customer.example>: Recipient address rejected: Greylisted, see "
                    "http://postgrey.schweikert.ch/help/customer.example.html",
-                   "451 4.7.1 Please try again later"],
+                   "451 4.7.1 Greylisting in action, please come back later",
+                   "450 4.2.0 Temporarily rejected. Try again in 300 seconds"],
     "content_refused": ["552-5.7.0 This message was blocked because its content presents a potential security issue."],
     "protocol_error": ["503 5.5.1 Bad sequence of commands", "550 5.6.11 SMTPSEND.BareLinefeedsAreIllegal; invalid characters"],
     "generic_policy_571": ["550 5.7.1 Message rejected"],
-    "generic_temporary": ["451 4.3.5 Server configuration problem"],
+    "generic_temporary": ["451 4.3.5 Server configuration problem", "451 4.7.1 Please try again later"],
     "generic_permanent": ["554 5.6.0 Mail message is malformed. Not accepted."],
 }
 
@@ -294,3 +325,97 @@ def test_unknown_and_success_replies():
     assert classify("250 2.1.5 Recipient OK") is None
     unknown = classify("Frobnication of the flux capacitor went sideways")
     assert unknown is not None and unknown.pattern is None and unknown.category == "unknown"
+
+
+# --- the catalogue's order and overlaps: specific wordings first, every overlap intended ----------------------------
+ENTRIES = {e["id"]: e for e in load_json("triage-replies.json")["patterns"]}
+ORDER = {e: i for i, e in enumerate(ENTRIES)}
+
+
+def _all_matches(text: str) -> list[str]:
+    """Every pattern whose parts match ``text`` (not only the first)."""
+    norm = normalise(text)
+    enhanced, basic = codes_in(norm)
+    return [p.id for p in patterns() if p.matches(norm, enhanced, basic)]
+
+
+@pytest.mark.parametrize("pattern_id, text", [(pid, text) for pid, texts in EXAMPLES.items() for text in texts])
+def test_examples_match_only_their_pattern_or_a_more_general_one_it_names(pattern_id, text):
+    """A wording may also reach a later, more general pattern the entry names in 'general' (a Spamhaus refusal says
+    'blocked using' and 'service unavailable' too), or a code-only fallback; any other overlap means a pattern is too
+    broad (greylisting's 'please try again later' caught over-quota replies) or in the wrong place."""
+    allowed = {pattern_id} | set(ENTRIES[pattern_id].get("general", []))
+    unplanned = [q for q in _all_matches(text) if q not in allowed and ENTRIES[q].get("text")]
+    assert not unplanned, (text, unplanned)
+
+
+def test_declared_general_patterns_come_later_and_really_are_more_general():
+    for pid, entry in ENTRIES.items():
+        for general in entry.get("general", []):
+            assert ORDER[general] > ORDER[pid], (pid, general)  # the specific wording must be tried first
+            # the overlap runs one way: the general pattern's own wordings are not caught by the specific one
+            assert not any(pid in _all_matches(text) for text in EXAMPLES[general]), (pid, general)
+            # and the declaration is not stale: some wording of the specific pattern does reach the general one
+            assert any(general in _all_matches(text) for text in EXAMPLES[pid]), (pid, general)
+
+
+def test_fixes_speak_the_language_of_their_platform():
+    """The Postfix wording of a fix names no Exchange cmdlet or connector, the Exchange wording no Postfix setting,
+    unless only that mail system ever writes the reply ('platform')."""
+    exchange = re.compile(r"connector|accepted domain|\b(?:Get|Set|Enable|New|Start)-[A-Z]\w+|Exchange System Manager", re.I)
+    postfix = re.compile(r"postconf|postfix reload|sasl_passwd|postmap|postqueue|master\.cf|\bsmtpd?_\w+_\w+|relayhost"
+                         r"|/etc/|\bdig\b|nc -vz")
+    for p in patterns():
+        only = ENTRIES[p.id].get("platform")
+        if only != "exchange":
+            for direction in ("outbound", "inbound"):
+                text = p.fix_postfix or p.fix if direction == "outbound" else p.inbound_fix_postfix or p.inbound_fix
+                assert not exchange.search(text), (p.id, direction, text)
+        if only != "postfix":
+            for text in (p.fix, p.inbound_fix):
+                assert not postfix.search(text), (p.id, text)
+
+
+HARMFUL = [
+    # (reply, the pattern it is, advice it must never get)
+    ("Failed to connect. Winsock error code: 10061, Win32 error code: 10061, Destination domain: internalproxy, Error "
+     "Message: No connection could be made because the target machine actively refused it 192.168.1.10:2525.",
+     "exchange_transport_down", r"ISP|smart host|port 25\b"),
+    ("554-mx.partner.example No SMTP service 554-Service not available 554 Bad DNS PTR resource record.",
+     "ptr_missing", r"Wait for the retry"),
+    ("550-Requested action not taken: mailbox unavailable 550 invalid DNS MX or A/AAAA resource record",
+     "sender_domain_no_mx", r"Check the address"),
+    ("421 4.4.2 Message submission rate for this client has exceeded the configured limit", "rate_limit_exchange",
+     r"inspection|firewall"),
+    ("452 4.1.1 <bob@example.net> user is over quota, please try again later", "mailbox_full", r"Nothing to do"),
+    ("454 4.7.0 Failed to establish appropriate TLS channel: Access Denied", "tls_channel_required",
+     r"security_level = encrypt\b(?! for)"),
+    ("connect to mx.partner.example[2001:db8::1b]:25: Address not available", "ipv6_unavailable", r"ISP|port 25"),
+]
+
+
+@pytest.mark.parametrize("text, pattern_id, forbidden", HARMFUL)
+def test_replies_once_misread_get_their_own_meaning_and_no_harmful_advice(text, pattern_id, forbidden):
+    reply = classify(text)
+    assert reply.pattern is not None and reply.pattern.id == pattern_id
+    for platform in ("", "postfix"):
+        assert not re.search(forbidden, reply.fix("outbound", platform)), (platform, reply.fix("outbound", platform))
+
+
+VENDOR = re.compile(r"Gmail|Microsoft|Outlook|Hotmail|Yahoo|T-Online|Proofpoint|Cloudmark|provider|relay host|smart host"
+                    r"|next hop|Our (?:own )?server|RFC 3463|Exchange found|Exchange has no|An internal hop|Postfix")
+
+
+def test_generic_replies_say_what_they_mean_when_our_own_server_gives_them():
+    """A reply our server may give to a client (greylisting, a full mailbox, a size limit) needs an inbound meaning:
+    'the receiver greylists' is wrong when the receiver is us. Replies only a provider or a next hop gives are exempt."""
+    for entry in ENTRIES.values():
+        if entry.get("text") is None and entry["category"] in ("transient", "permanent_other", "connect_failure",
+                                                                "expired"):
+            continue  # code-only fallbacks: their meaning names no side
+        if VENDOR.search(entry["meaning"]) or entry["category"] in ("transport_service", "transport_config",
+                                                                    "local_mailbox", "ipv6_route", "dns_failure"):
+            continue
+        assert entry.get("inbound"), entry["id"]
+    grey = classify("450 4.2.0 <ann@example.com>: Recipient address rejected: Greylisted, see http://postgrey.example/")
+    assert grey.meaning("inbound").startswith("Our server greylists") and "receiver" not in grey.meaning("inbound")

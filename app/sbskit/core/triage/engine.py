@@ -29,7 +29,7 @@ from sbskit.core.triage.platform import EX2003_FORMATS, Platform, detect_platfor
 from sbskit.core.triage.read_ex2003 import read_ex2003
 from sbskit.core.triage.read_firewall import read_filterlog, read_firewall_csv, read_windows_firewall
 from sbskit.core.triage.read_protocol import read_iis_smtp, read_receive_log, read_send_log
-from sbskit.core.triage.read_lasterror import read_lasterror
+from sbskit.core.triage.read_lasterror import read_lasterror, read_replies
 from sbskit.core.triage.read_ndr import read_ndr
 from sbskit.core.triage.read_pasted import read_pasted
 from sbskit.core.triage.read_postfix_text import read_mailq, read_maillog
@@ -64,6 +64,7 @@ READERS = {
     "postfix_maillog": read_maillog,
     "ndr_text": read_ndr,
     "queue_lasterror": read_lasterror,
+    "pasted_replies": read_replies,
 }
 FIREWALL_FORMATS = {"windows_firewall_log", "filterlog", "firewall_csv"}
 
@@ -114,7 +115,8 @@ class TriageResult:
     def verdict(self) -> str:
         top = self.findings[0] if self.findings else None
         return outcomes.verdict(self.outcome, top.title if top else "", top.confidence if top else 0.0,
-                                self.coverage, len(self.findings), self.answers_only)
+                                self.coverage, len(self.findings), self.answers_only, self.noteworthy,
+                                sum(1 for i in self.inputs if not i.usable and not i.empty))
 
     def as_dict(self) -> dict:
         return {
@@ -319,7 +321,7 @@ def diagnose(
         scores=scores,
         missing=missing,
         answers=answers,
-        exchange_version=platform.plan_version if platform.plan_version != "postfix" else None,
+        exchange_version=platform.plan_version if platform.plan_version not in ("postfix", "other") else None,
         version_source=platform.version_source,
         evidence_used=evidence_used,
         server_ips=sorted(set(ev.server_ips) | set(ev.seen_server_ips)),

@@ -158,6 +158,8 @@ class Evidence:
     server_names: Counter = field(default_factory=Counter)  # our server's FQDN from banners and headers
     platforms: Counter = field(default_factory=Counter)  # "exchange" / "postfix" -> records read
     file_platforms: dict[str, str] = field(default_factory=dict)  # file -> "exchange" / "postfix" it came from
+    worded_versions: Counter = field(default_factory=Counter)  # versions the wording shows (2003 NDR, 2013+ names)
+    other_platforms: Counter = field(default_factory=Counter)  # mail systems that are neither ("Exim") -> records
 
     def note(self, signal: str, file: str, line: int, text: str | None = None, n: int = 1) -> None:
         """Count ``signal`` and keep the line as evidence while fewer than MAX_SAMPLES are kept."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sbskit.core.triage.detectors._util import plural, top
-from sbskit.core.triage.evidence import Evidence, Line
+from sbskit.core.triage.evidence import Evidence, Line, ip_kind
 from sbskit.core.triage.tally import SOURCE_NAMES, covered_hours
 
 MAX_LINES = 6
@@ -44,8 +44,14 @@ def _failed_logons(ev: Evidence) -> dict | None:
         lines.append(f"{ip}: {plural(n, 'failed logon')}{who}")
         evidence.extend(stat.samples[:1])
     level = "warning" if total >= 10 else "info"
-    return _note("failed_logons", f"{plural(total, 'failed logon')} from {plural(len(table), 'address', 'addresses')}",
-                 lines, evidence, level)
+    internet = sum(1 for ip in table if ip_kind(ip) == "public")
+    if internet == len(table):
+        where = f"{plural(internet, 'internet address', 'internet addresses')} (password guessing?)"
+    elif internet:
+        where = f"{plural(len(table), 'address', 'addresses')}, {internet} of them on the internet"
+    else:
+        where = plural(len(table), "address", "addresses")
+    return _note("failed_logons", f"{plural(total, 'failed logon')} from {where}", lines, evidence, level)
 
 
 def _relay_refusals(ev: Evidence) -> dict | None:
@@ -126,9 +132,12 @@ def _coverage(ev: Evidence) -> dict | None:
             lines.append(f"{label}: {covered_hours(ev.spans, kind):.1f} h, {first:%Y-%m-%d %H:%M} \u2013 {last:%Y-%m-%d %H:%M}"
                          .replace("2000-", ""))
     sent, delivered = ev.counts["sent"], ev.counts["delivered"]
-    if sent or delivered:
-        lines.append(f"{plural(delivered, 'message')} delivered here, {plural(sent, 'message')} sent out, "
-                     f"{plural(ev.counts['delivery_failures'], 'outbound failure')}")
+    hops = ev.counts["filter_hops"] + ev.counts["internal_hops"]
+    if sent or delivered or hops:
+        lines.append(f"{plural(delivered, 'message')} delivered here, {plural(sent, 'message')} sent out to remote hosts, "
+                     f"{plural(ev.counts['delivery_failures'], 'outbound failure')}"
+                     + (f", {plural(hops, 'hand-off')} to a content filter or another server of ours (not deliveries)"
+                        if hops else ""))
     return _note("coverage", "Time the logs cover", lines, [])
 
 

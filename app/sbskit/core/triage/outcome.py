@@ -3,7 +3,9 @@
 A cause is found only when a detector's evidence (logs, exports, live checks) supports it
 and it reaches the diagnosis threshold; the admin's answers move the confidence but never
 make a cause on their own. "Healthy" needs positive evidence that covers enough: delivery
-logs spanning at least a working day with mail going through, few failures and no burst,
+logs spanning at least a working day with mail LEAVING the server (sent to remote hosts: local
+deliveries, content-filter hand-offs and a log filtered to successes cannot show outbound health),
+few failures and no burst,
 queues near empty if a snapshot was given, every file readable, nothing the admin reports
 left unexplained. Everything else is "not enough evidence to tell", with the reasons.
 """
@@ -12,12 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sbskit.core.triage.evidence import Evidence
 from sbskit.core.triage.tally import covered_hours, largest_gap
 
 MIN_HOURS = 8.0  # a working day
-MIN_MESSAGES = 20  # delivered or sent in the covered time
+MIN_MESSAGES = 20  # sent out to remote hosts in the covered time
 MAX_FAILURE_SHARE = 0.05
 BURST = 20  # delivery failures within one hour
 QUEUE_NEAR_EMPTY = 20  # messages in all queues
@@ -33,7 +36,9 @@ class Coverage:
     hours: float = 0.0
     first: datetime | None = None
     last: datetime | None = None
-    messages: int = 0
+    messages: int = 0  # sent out to remote hosts: what outbound health rests on
+    delivered: int = 0  # delivered to mailboxes on this server (inbound or internal mail)
+    hops: int = 0  # handed to a content filter or another server of ours: not deliveries
     failures: int = 0
     burst: tuple[str, int] | None = None
     queued: int | None = None  # None: no queue snapshot
@@ -56,6 +61,8 @@ class Coverage:
             "first": iso(self.first),
             "last": iso(self.last),
             "messages": self.messages,
+            "delivered_locally": self.delivered,
+            "internal_hops": self.hops,
             "failures": self.failures,
             "failure_share": round(self.failure_share, 4),
             "burst": {"hour": self.burst[0], "failures": self.burst[1]} if self.burst else None,
@@ -79,7 +86,9 @@ def coverage(ev: Evidence, unreadable: list[str], answers: dict, live_incomplete
     if delivery:
         cov.first = min(s.first for s in delivery)
         cov.last = max(s.last for s in delivery)
-    cov.messages = ev.counts["delivered"] + ev.counts["sent"]
+    cov.messages = ev.counts["sent"]
+    cov.delivered = ev.counts["delivered"]
+    cov.hops = ev.counts["filter_hops"] + ev.counts["internal_hops"]
     cov.failures = ev.counts["delivery_failures"]
     if ev.fail_hours:
         hour, n = ev.fail_hours.most_common(1)[0]
@@ -102,8 +111,11 @@ def coverage(ev: Evidence, unreadable: list[str], answers: dict, live_incomplete
         else:
             gaps.append(f"the delivery logs cover only {cov.hours:.1f} h; at least a working day ({MIN_HOURS:.0f} h) is needed")
     if ev.has_any(*DELIVERY_LOGS) and cov.messages < MIN_MESSAGES:
-        gaps.append(f"only {cov.messages} message(s) were delivered or sent in the logs; at least {MIN_MESSAGES} are needed")
-    if cov.messages and cov.failure_share > MAX_FAILURE_SHARE:
+        gaps.append(_outbound_gap(cov))
+    for line in ev.sample("filtered_log"):
+        gaps.append(f"{Path(line.text).name} looks filtered to successful deliveries only, so failures cannot show in it; "
+                    "add the whole log")
+    if (cov.messages or cov.failures) and cov.failure_share > MAX_FAILURE_SHARE:
         gaps.append(f"{cov.failure_share:.0%} of outbound deliveries failed or were deferred")
     if cov.burst:
         gaps.append(f"a burst of {cov.burst[1]} delivery failures in the hour from {cov.burst[0].replace('T', ' ')}:00")
@@ -121,11 +133,28 @@ def coverage(ev: Evidence, unreadable: list[str], answers: dict, live_incomplete
     return cov
 
 
+def _outbound_gap(cov: Coverage) -> str:
+    """Why the outbound side is not covered: no mail, only local deliveries or filter hand-offs, or too few."""
+    inside = []
+    if cov.delivered:
+        inside.append(f"{cov.delivered} local deliver{'y' if cov.delivered == 1 else 'ies'}")
+    if cov.hops:
+        inside.append(f"{cov.hops} hand-off(s) to a content filter or another server of ours (not deliveries)")
+    if not cov.messages and inside:
+        return (f"the logs show {' and '.join(inside)} but no message sent out to a remote host: outbound delivery is "
+                "not covered; add a log of a day with outbound mail, or a queue snapshot")
+    also = f" (besides {' and '.join(inside)})" if inside else ""
+    return (f"only {cov.messages} message(s) were sent out to remote hosts in the logs{also}; at least {MIN_MESSAGES} "
+            "are needed")
+
+
 def rests_on(cov: Coverage) -> str:
     """'26.0 h of delivery logs (27 Nov 2026 06:00 - 28 Nov 2026 08:00), 1,912 messages, 0.3% failures, no failure
     bursts; all queues near empty (3 messages)'."""
     parts = [f"{cov.hours:.1f} h of delivery logs ({_when(cov.first)} \u2013 {_when(cov.last)})",
-             f"{cov.messages:,} messages delivered or sent", f"{cov.failure_share:.1%} failures",
+             f"{cov.messages:,} messages sent out to remote hosts"
+             + (f" ({cov.delivered:,} more delivered here)" if cov.delivered else ""),
+             f"{cov.failure_share:.1%} failures",
              "no failure bursts" if not cov.burst else f"a burst of {cov.burst[1]} failures"]
     text = ", ".join(parts)
     if cov.queued is None:
@@ -135,18 +164,31 @@ def rests_on(cov: Coverage) -> str:
     return text
 
 
+def warnings_line(notes: list[dict]) -> str:
+    """'40 failed logons from 7 internet addresses; 312 messages in the queues' for the headline."""
+    return "; ".join(n["title"] for n in notes if n.get("level") == "warning")
+
+
 def verdict(outcome: str, top_title: str, top_confidence: float, cov: Coverage, findings_below: int,
-            answers_only: bool) -> str:
-    if outcome == "cause":
+            answers_only: bool, notes: list[dict] | None = None, unread: int = 0) -> str:
+    """The first line: the outcome, what a healthy verdict rests on, and beside a verdict without a cause anything
+    noteworthy (40 failed logons from the internet never hide under 'healthy')."""
+    warning = warnings_line(notes or [])
+    note = f" Note: {warning}; see below." if warning else ""
+    if outcome == "cause":  # the cause leads; what else the evidence shows is on the evidence page
         return f"Most likely cause: {top_title} ({round(top_confidence * 100)}%)."
     if outcome == "healthy":
-        return f"Healthy: no problem found. This rests on {rests_on(cov)}."
+        lead = ("Mail flow healthy, but note: " + warning + "; see below." if warning
+                else "Healthy: outbound mail flows and no cause of queue trouble was found.")
+        return f"{lead} This rests on {rests_on(cov)}."
     if answers_only:
-        lead = ("Not enough evidence to tell: your answers point to possible causes, but no log or export confirms one"
-                if findings_below else "Not enough evidence to tell: there are no evidence files")
+        files = (f"none of the {unread} evidence file(s) could be read" if unread > 1 else
+                 "the evidence file could not be read") if unread else "there are no evidence files"
+        lead = (f"Not enough evidence to tell: your answers point to possible causes, but {files}, so nothing confirms "
+                "one" if findings_below else f"Not enough evidence to tell: {files}")
     elif findings_below:
         lead = "Not enough evidence to tell: possible causes below need more evidence"
     else:
         lead = "Not enough evidence to tell"
     gaps = "; ".join(cov.gaps[:3])
-    return f"{lead}{' (' + gaps + ')' if gaps else ''}. Collect the evidence listed below and run the triage again."
+    return f"{lead}{' (' + gaps + ')' if gaps else ''}.{note} Collect the evidence listed below and run the triage again."

@@ -13,6 +13,7 @@ from __future__ import annotations
 from sbskit.core.resources import load_json
 
 POSTFIX = "postfix"
+OTHER = "other"  # neither Exchange nor Postfix (Exim): the steps both have, without their commands
 ANY = "any"
 EXCHANGE_KEYS = ("2003", "2007", "2010", "2013")
 
@@ -34,6 +35,10 @@ def version_key(version: str | None) -> str | None:
     """'2016' -> '2013', 'SE' -> '2013', 'postfix' -> 'postfix'; None or unknown -> None (not known)."""
     if not version:
         return None
+    if version == OTHER:
+        return OTHER
+    if version == "2013+":  # Exchange 2013 or later, told by its front end's names: they share the commands
+        return "2013"
     data = _data()
     if version in data["versions"]:
         return version
@@ -42,6 +47,8 @@ def version_key(version: str | None) -> str | None:
 
 def version_name(version: str | None) -> str:
     key = version_key(version)
+    if key == OTHER:
+        return "a mail system that is neither Exchange nor Postfix"
     return _data()["versions"][key] if key else "the Exchange version (not known: commands for each version)"
 
 
@@ -110,7 +117,10 @@ def plan_for(cause: str, version: str | None, fills: dict[str, str] | None = Non
         if commands.get(ANY):
             command = _fill(commands[ANY], fills)
         elif commands:
-            if key is None:
+            if key == OTHER:
+                if POSTFIX not in commands or not any(k in commands for k in EXCHANGE_KEYS):
+                    continue  # a step only one of the two systems has (an Exchange connector, a Postfix plugin)
+            elif key is None:
                 alternatives = _alternatives(commands, fills)
                 if not alternatives:
                     continue  # a Postfix-only step
@@ -157,15 +167,18 @@ def missing_evidence(causes: list[str], formats_present: set[str], version: str 
             if item not in wanted and not formats_present & set(COLLECT_FORMATS[item]):
                 wanted.append(item)
     result = []
+    if key == POSTFIX and "tracking_log" in wanted:  # one maillog holds what Exchange keeps in three logs
+        wanted = [item for item in wanted if item not in ("receive_log", "send_log")]
     for item in wanted:
         entry = data["collect"][item]
         commands = entry["commands"]
-        command = commands.get(key, "") if key else ""
+        postfix = key == POSTFIX
+        command = commands.get(key, "") if key and key != OTHER else ""
         result.append(
             {
                 "evidence": item,
-                "title": entry["title"],
-                "why": entry["why"],
+                "title": entry.get("title_postfix", entry["title"]) if postfix else entry["title"],
+                "why": entry.get("why_postfix", entry["why"]) if postfix else entry["why"],
                 "command": command,
                 "prompt": prompt(key, command) if command else "",
                 "alternatives": [] if key else _alternatives(commands, {}),

@@ -13,8 +13,19 @@ from dataclasses import dataclass
 from sbskit.core.triage.evidence import Evidence
 
 EX2003_FORMATS = ("exchange2003_tracking", "iis_smtp_log")
+OTHER = "other"  # a mail system the kit has no commands for (Exim): steps without platform commands
 NAMES = {"2003": "Exchange 2003", "2007": "Exchange 2007", "2010": "Exchange 2010", "2013": "Exchange 2013",
-         "2016": "Exchange 2016", "2019": "Exchange 2019", "SE": "Exchange Server SE"}
+         "2016": "Exchange 2016", "2019": "Exchange 2019", "SE": "Exchange Server SE",
+         "2013+": "Exchange 2013 or later (2013-2019, SE)"}
+# names only Exchange 2013 and later give their connectors (the front end and its proxy to the Mailbox role)
+FRONTEND_CONNECTORS = ("default frontend", "client frontend", "outbound proxy frontend", "inbound proxy internal send",
+                       "client proxy")
+
+
+def note_connector(ev: Evidence, connector: str) -> None:
+    """A connector name of Exchange 2013 or later's front end says the version range when no header does."""
+    if connector and connector.lower().split("\\")[-1].startswith(FRONTEND_CONNECTORS):
+        ev.worded_versions["2013+"] += 1
 
 
 @dataclass
@@ -36,6 +47,12 @@ MIXED = ("The evidence comes from Postfix and from Exchange: each cause's comman
 def detect_platform(ev: Evidence, given_version: str | None = None) -> Platform:
     postfix = ev.platforms.get("postfix", 0)
     exchange = ev.platforms.get("exchange", 0) + sum(ev.formats.get(f, 0) for f in EX2003_FORMATS)
+    if not postfix and not exchange and ev.other_platforms and not given_version:
+        name = ev.other_platforms.most_common(1)[0][0]
+        return Platform("other", f"{name} (neither Exchange nor Postfix)", OTHER, "evidence",
+                        f"The evidence comes from {name}, which is neither Exchange nor Postfix: the plan names the steps "
+                        f"without Exchange or Postfix commands; use {name}'s own (Exim: exim -bp lists the queue, "
+                        "exim -Mvl <id> shows a message's log).")
     if postfix and postfix >= exchange:
         note = ""
         if given_version:
@@ -69,6 +86,9 @@ def exchange_platform(ev: Evidence, given_version: str | None = None) -> Platfor
     if ev.versions:
         version = ev.versions.most_common(1)[0][0]
         return Platform(f"exchange-{version.lower()}", NAMES.get(version, f"Exchange {version}"), version, "log headers")
+    if ev.worded_versions:  # an Exchange 2003 NDR's '<host #4.4.7>', a 2013+ front end's connector names
+        version = ev.worded_versions.most_common(1)[0][0]
+        return Platform(f"exchange-{version.lower()}", NAMES.get(version, f"Exchange {version}"), version, "evidence")
     if any(ev.formats.get(f, 0) for f in EX2003_FORMATS):
         return Platform("exchange-2003", "Exchange 2003", "2003", "log format")
     if exchange:

@@ -14,12 +14,15 @@ import csv
 import re
 
 from sbskit.core.triage.evidence import Evidence, split_endpoint
+from sbskit.core.triage.platform import note_connector
 from sbskit.core.triage.readers_base import NumberedLines, ReadResult
 from sbskit.core.triage.sniff import Sniffed
+from sbskit.core.triage.sniff_paste import split_replies, unlink
 from sbskit.core.triage.sniff_text import LASTERROR, protocol_direction
 from sbskit.core.triage.textio import Progress, TextSource
 
 MAX_PASTE_LINES = 200_000
+MAX_REPLY_PASTE = 1_000
 _ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 _TROUBLE = ("fail", "error", "timed out", "refused", "unreachable", "denied")
 
@@ -68,6 +71,7 @@ def _protocol_line(ev: Evidence, text: str, direction: str, source: str, label: 
         return
     if len(row) < 8:
         return
+    note_connector(ev, row[1])
     event, data = row[6], row[7]
     context = row[8] if len(row) > 8 else ""
     remote = split_endpoint(row[5]) if row[5] else ""
@@ -79,3 +83,36 @@ def _protocol_line(ev: Evidence, text: str, direction: str, source: str, label: 
                 ev.reply(note, direction, source, label, line_no, subject=remote, shown=text)
     elif data[:1] in ("4", "5") and event == ("<" if direction == "outbound" else ">"):
         ev.reply(data, direction, source, label, line_no, subject=remote, shown=text)
+
+
+def read_replies(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
+    """SMTP replies pasted on their own (a bounce's reply line, a LastError in a receiver's words, Gmail's text
+    with its codes inside the sentences). Whose server gave them the paste does not say: they are read as answers
+    to our mail, and the meaning says what they mean when our own server gave them."""
+    result = ReadResult()
+    lines: list[tuple[int, str]] = []
+    for line_no, raw in NumberedLines(src, progress):
+        if line_no > MAX_REPLY_PASTE:
+            result.problems.append(f"only the first {MAX_REPLY_PASTE} lines were read")
+            break
+        lines.append((line_no, unlink(raw.rstrip("\r\n"))))
+    exchange = 0
+    for line_no, text in split_replies(lines):
+        source = "queue" if re.match(r"^\s*LastError\s*:", text, re.I) else "pasted"
+        reply = re.sub(r"^\s*(?:LastError\s*:|Diagnostic-Code:\s*smtp;|Remote Server returned)\s*", "", text, flags=re.I)
+        found = ev.reply(reply.strip(" '"), "outbound", source, label, line_no, shown=text)
+        if found is not None:
+            result.records += 1
+            # a LastError, or a wording only Exchange writes (its front end's PRX, its rate limit), names the system
+            pattern = found.pattern
+            exchange += source == "queue" or (pattern is not None and pattern.platform == "exchange")
+            if pattern is not None and pattern.platform == "exchange" and pattern.category == "transport_service":
+                ev.worded_versions["2013+"] += 1
+    if exchange:
+        ev.platforms["exchange"] += exchange
+    if result.records:
+        result.problems.append("replies pasted without the log or bounce around them: read as answers to our mail "
+                               "(if your own server gave them, see what each means when our server says it)")
+    else:
+        result.problems.append("no SMTP reply found in the text")
+    return result

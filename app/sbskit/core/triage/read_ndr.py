@@ -17,6 +17,7 @@ import re
 from sbskit.core.triage.evidence import Evidence, domain_of
 from sbskit.core.triage.readers_base import NumberedLines, ReadResult
 from sbskit.core.triage.sniff import Sniffed
+from sbskit.core.triage.sniff_paste import unlink
 from sbskit.core.triage.textio import Progress, TextSource
 
 MAX_NDR_LINES = 50_000
@@ -28,16 +29,20 @@ _STARTS = (
     (re.compile(r"^the error that the other server returned was:\s*(.*)$", re.I), "gmail"),
     (re.compile(r"^\(?reason:\s*(.*?)\)?$", re.I), "reason"),
     (re.compile(r"#<[^#]*#([45]\.\d{1,3}\.\d{1,3})\s+smtp;\s*(.*?)>?\s*(?:#SMTP#)?\s*$", re.I), "exchange_short"),
+    # Exchange 2007-2019: 'mx.example.net #550 5.7.1 Service unavailable; ... ##' under 'Diagnostic information'
+    (re.compile(r"(?:^|\s)#([45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b.*?)\s*(?:##|#SMTP#)\s*$", re.I), "exchange_hash"),
     (re.compile(r"^remote host said:\s*(.*)$", re.I), "qmail"),
 )
 _RECIPIENT = re.compile(r"^(?:final|original)-recipient:\s*rfc822;\s*(\S+)", re.I)
 # Postfix: '<bob@x>: host mx.x[192.0.2.5] said: 550 ... (in reply to RCPT TO command)', in a paragraph joined
 # into one line (the wrapping may fall anywhere, even between the host and "said:"); a bare '(host ... said: ...)'
-_SAID = re.compile(r"(?:<?(?P<rcpt>[^\s<>():,]+@[^\s<>():,]+?)>?:\s+)?\(?host\s+(?P<host>[^\s\[]+)\s*(?:\[[^\]]*\])?\s*"
+_SAID = re.compile(r"(?:<?(?P<rcpt>[^\s<>():,]+@[^\s<>():,]+?)>?:\s+)?\(?(?:host\s+(?P<host>[^\s\[]+)\s*(?:\[[^\]]*\])?"
+                   r"|(?<![\w.-])(?P<bare>[A-Za-z0-9][\w.-]*)\[[^\]]*\])\s*"  # a fragment may start at the host name
                    r"(?:said|refused to talk to me):\s*(?P<reply>.+?)"
                    r"(?=\s*\(in reply to [^)]*\)|\s*<?[^\s<>():,]+@[^\s<>():,]+>?:\s+\(?host\s|\s*$)", re.I)
 # Exchange 2000/2003: 'The message could not be delivered because ... <example.net #5.2.2>'
-_EX2003 = re.compile(r"<(?P<domain>[^\s<>#]+)\s+#(?P<code>[45]\.\d{1,3}\.\d{1,3})>")
+_EX2003 = re.compile(r"<(?P<domain>[^\s<>#]+)\s*#(?P<code>[45]\.\d{1,3}\.\d{1,3})>")  # also '<host#4.4.7>'
+_EXIM_MARKS = ("smtp error from remote mail server", "this message was created automatically by mail delivery software")
 _EX2003_WHO = re.compile(r"^.*?\bon \d{1,2}[./]\d{1,2}[./]\d{2,4} \d{1,2}:\d\d(?::\d\d)?(?:\s*[AP]M)?\s*", re.I)
 _POSTFIX_MARKS = ("x-postfix-queue-id", "this is the mail system at host", "\nthe mail system\n")
 MAX_PARAGRAPH = 80  # lines: a longer "paragraph" is a message body, read in pieces
@@ -53,9 +58,10 @@ def read_ndr(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, l
     kind = ""
 
     paragraph: list[tuple[int, str]] = []
-    marks = {"postfix": 0, "exchange2003": 0}
+    marks = {"postfix": 0, "exchange2003": 0, "exchange": 0}
 
     def add(text: str, rcpt: str, line_no: int) -> bool:
+        text = unlink(text)
         if not re.search(r"\b[45]\d\d\b|\b[45]\.\d{1,3}\.\d{1,3}\b", text):
             return False
         from sbskit.core.triage.replies import classify
@@ -87,7 +93,7 @@ def read_ndr(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, l
         starts, parts, offset = [], [], 0
         for line_no, text in paragraph:
             starts.append((offset, line_no))
-            parts.append(text.strip())
+            parts.append(unlink(text.strip()))
             offset += len(parts[-1]) + 1
         joined = " ".join(parts)
         paragraph.clear()
@@ -97,6 +103,8 @@ def read_ndr(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, l
 
         for m in _SAID.finditer(joined):
             rcpt = (m.group("rcpt") or recipient).strip("<>")
+            if not rcpt and m.group("bare"):
+                rcpt = "@" + m.group("bare")  # a fragment without the recipient: the host names the destination
             recipient = rcpt
             if add(m.group("reply"), rcpt, line_at(m.start("reply"))):
                 marks["postfix"] += 1
@@ -140,6 +148,8 @@ def read_ndr(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, l
         found = _starts(stripped)
         if found:
             kind, groups = found
+            if kind in ("exchange", "exchange_hash", "exchange_short"):
+                marks["exchange"] += 1
             address = next((g for g in groups[:-1] if g and "@" in g), "")
             if address:
                 recipient = address
@@ -151,26 +161,33 @@ def read_ndr(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, l
     flush()
     end_paragraph()
     _platform(ev, marks, wording, result.records)
+    if marks["exchange"] and "generating server:" in wording:
+        server = wording.split("generating server:", 1)[1].split("\n", 1)[0].strip()
+        result.problems.append(f"written by Exchange 2007 or later (generating server: {server or 'not named'}): if that "
+                               "is your server, choose its Exchange version to get its commands")
     if not result.records:
         result.problems.append("no SMTP error found in the text")
     return result
 
 
 def _platform(ev: Evidence, marks: dict[str, int], wording: str, records: int) -> None:
-    """The mail system that wrote the bounce: Postfix's wording or Exchange 2003's '<domain #5.x.x>'. Other
-    wordings (Exchange Online, Gmail, Exim) name no platform of ours: the bounce may come from anywhere."""
+    """The mail system that wrote the bounce: Postfix's wording or Exchange 2003's '<domain #5.x.x>'; Exim's
+    wording names a mail system that is neither (its plan gets no Exchange or Postfix commands). Exchange
+    2007+ and Gmail wordings name no platform of ours: that bounce may come from anywhere (the receiver)."""
     if not records:
         return
     if marks["exchange2003"]:
         ev.platforms["exchange"] += records
-        ev.versions["2003"] += 1
+        ev.worded_versions["2003"] += 1
     elif marks["postfix"] or any(m in wording for m in _POSTFIX_MARKS):
         ev.platforms["postfix"] += records
+    elif any(m in wording for m in _EXIM_MARKS):
+        ev.other_platforms["Exim"] += records
 
 
 def _starts(text: str):
     for pattern, kind in _STARTS:
-        m = pattern.search(text) if kind in ("exchange", "exchange_short") else pattern.match(text)
+        m = pattern.search(text) if kind in ("exchange", "exchange_short", "exchange_hash") else pattern.match(text)
         if m:
             return kind, tuple(g or "" for g in m.groups())
     return None

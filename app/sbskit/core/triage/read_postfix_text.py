@@ -10,21 +10,30 @@ deferral reason above each message's recipients.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from sbskit.core.triage.errtext import NOT_FOUND, RELAY_DENIED
 from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind, is_null_sender
+from sbskit.core.triage.postfix_session import SessionReplies
 from sbskit.core.triage.read_queues import PostfixDestinations, postfix_message
 from sbskit.core.triage.readers_base import NumberedLines, ReadResult
 from sbskit.core.triage.sniff import Sniffed
+from sbskit.core.triage.sniff_paste import is_queue_noise, unlink
 from sbskit.core.triage.sniff_text import DELIVERY_FRAGMENT, MAILLOG, MAILQ_HEAD
-from sbskit.core.triage.tally import TimeMarks
+from sbskit.core.triage.tally import TimeMarks, parse_times, with_year
 from sbskit.core.triage.textio import Progress, TextSource
 
 LOCAL_RELAYS = ("local", "virtual", "dovecot", "private/dovecot-lmtp", "lmtp", "none", "maildrop", "procmail")
+# delivery agents that hand mail to a mailbox or a program on this host: never mail that left the server
+LOCAL_AGENTS = frozenset({"lmtp", "local", "virtual", "pipe", "error", "retry", "discard", "maildrop"})
+# where content filters listen (amavis 10024 -> 10025, milter proxies, rspamd): a hand-off there is a hop, not a delivery
+FILTER_PORTS = frozenset({"10024", "10025", "10026", "10027", "10028", "10029", "10030", "11332", "11333"})
+_RELAY_ADDR = re.compile(r"\[(?P<addr>[^\]]*)\](?::(?P<port>\d+))?$")
+MIN_FILTERED = 3  # status lines, all 'sent', and nothing else: a grep for successes
 # 'to=<bob@<redacted>>': admins redact addresses with a nested <...>; a fragment may lack the queue id and to=
 _ADDR = r"(?:[^<>]|<[^<>]*>)*"
 _DELIVERY = re.compile(rf"^(?:(?P<qid>\w+): )?(?:to=<(?P<to>{_ADDR})>,\s*)?(?:orig_to=<{_ADDR}>,\s*)?.*?"
-                       r"\brelay=(?P<relay>[^,\s]+),.*?\bstatus=(?P<status>\w+)(?: \((?P<reason>.*)\))?$")
+                       r"\brelay=(?P<relay>[^,\s]+),.*?\bstatus=(?P<status>\w+)(?: \((?P<reason>.*?)\)?)?$")  # a cut line may lack the ')'
 _REJECT = re.compile(r"^(?:\w+|NOQUEUE): (?:reject|milter-reject): (?P<stage>\w+) from (?P<client>[^:]*?\[?[\w.:]+\]?)(?::\d+)?: "
                      r"(?P<reply>.*?)(?:; from=<(?P<from>[^>]*)>,?)?(?: to=<(?P<to>[^>]*)>,?)?(?: proto=.*)?$")
 _SASL_FAIL = re.compile(r"^warning: (?P<client>\S*?)\[(?P<ip>[^\]]+)\]: SASL (?P<mech>\S+) authentication failed: "
@@ -57,10 +66,15 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
     marks = TimeMarks()  # one time stamp per 10 minutes with lines
     local_seen = set(ev.local_domains())
     undated = 0
+    shape = _Shape()
+    session = SessionReplies()
+    grep = ""
+    times = _Times()
     for line_no, raw in lines:
         m = MAILLOG.match(raw.rstrip("\r\n"))
         if m:
             prog, msg, stamp = m.group("prog"), m.group("msg").rstrip(), m.group("ts")
+            grep = grep or m.group("grep") or ""
         elif DELIVERY_FRAGMENT.match(raw):  # ' to=<...>, relay=..., status=...' pasted without its start
             prog, msg, stamp = "smtp", raw.strip(), None
         else:
@@ -68,6 +82,7 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
                 result.skip(line_no)
             continue
         if stamp:
+            times.saw(stamp)
             last_ts = stamp
             if not first_ts:
                 first_ts = stamp
@@ -76,6 +91,7 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
         else:
             undated += 1
         daemon = prog[prog.rfind("/") + 1:]
+        shape.other += " status=" not in msg
         if daemon in ("smtpd", "postscreen"):
             _smtpd_line(ev, msg, ids, label, line_no)
         elif daemon == "qmgr":
@@ -85,16 +101,30 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
         elif daemon == "bounce":
             if _BOUNCE.match(msg):
                 ev.note("ndr_sent", label, line_no, msg)
-        elif not _delivery_line(ev, msg, ids, label, line_no, last_ts, local_seen):
+        elif not _delivery_line(ev, msg, ids, label, line_no, last_ts, local_seen, (daemon, prog, shape, session)):
             result.skip(line_no)  # a delivery line we could not take apart: said, never silently dropped
             continue
         result.records += 1
     if undated:
         result.problems.append(f"{undated} line(s) carry no date and time (copied from 'docker logs' or "
                                "'journalctl -o cat'?): the time the log covers is not known")
+    session.finish(ev, label)
     ev.platforms["postfix"] += result.records
+    if shape.filtered():
+        ev.counts["filtered_logs"] += 1
+        ev.note("filtered_log", label, 1, label)
+        result.problems.append(f"every one of its {shape.sent} lines is a successful delivery (status=sent) and no other "
+                               "line is there: the log looks filtered (grep status=sent?), so failures cannot show in it; "
+                               "add the whole log")
+    if grep:
+        result.problems.append(f"the lines carry a file name in front ('{grep}:'; grep over several files?): read "
+                               "without it")
     if first_ts:
-        ev.add_span("delivery", label, first_ts, last_ts, marks.values())
+        first_ts, last_ts, stamps = times.span(first_ts, last_ts, marks.values())
+        if times.mixed:
+            result.problems.append(f"times in two formats (syslog without a year and RFC 3339): the year-less ones were "
+                                   f"read in {times.year}, the year of the others")
+        ev.add_span("delivery", label, first_ts, last_ts, stamps)
     result.finish(lines.ended_cleanly(lambda last: MAILLOG.match(last) is not None
                                       or DELIVERY_FRAGMENT.match(last) is not None), lines.count)
     return result
@@ -140,24 +170,94 @@ def _smtpd_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int) -> 
             ev.group("auth_user", c.group("user")).ips.add(c.group("ip"))
 
 
-def _delivery_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int, ts: str, local_seen: set[str]) -> bool:
-    """Read one smtp/lmtp/local delivery line; False when it names a status we could not take apart."""
+class _Times:
+    """Syslog times carry no year, RFC 3339 times do: a file with both (docker logs next to syslog) reads the
+    year-less ones in the year of the others, so the two formats do not make a gap of decades."""
+
+    __slots__ = ("year", "syslog", "mixed")
+
+    def __init__(self) -> None:
+        self.year = 0
+        self.syslog = False
+        self.mixed = False
+
+    def saw(self, stamp: str) -> None:
+        if stamp[:1].isdigit():
+            self.year = self.year or int(stamp[:4])
+        else:
+            self.syslog = True
+
+    def span(self, first: str, last: str, marks: list[str]) -> tuple[str, str, list[str]]:
+        self.mixed = bool(self.year and self.syslog)
+        if not self.mixed:
+            return first, last, marks
+        stamps = sorted({with_year(t, self.year) for t in [first, last, *marks] if t},
+                        key=lambda t: (parse_times(t) or [datetime.min])[0])
+        return stamps[0], stamps[-1], stamps
+
+
+class _Shape:
+    """What kinds of lines a maillog holds: only 'status=sent' lines and nothing else is a log filtered to successes."""
+
+    __slots__ = ("sent", "failed", "other")
+
+    def __init__(self) -> None:
+        self.sent = self.failed = self.other = 0
+
+    def filtered(self) -> bool:
+        return self.sent >= MIN_FILTERED and not self.failed and not self.other
+
+
+def delivery_kind(daemon: str, prog: str, relay: str, reason: str) -> str:
+    """'local' (a mailbox or program on this host), 'hop' (a content filter or another instance of this
+    Postfix: not a delivery), or 'outbound' (the mail left the server for a remote host)."""
+    if daemon in LOCAL_AGENTS or relay.split("[", 1)[0] in LOCAL_RELAYS:
+        return "local"
+    m = _RELAY_ADDR.search(relay)
+    addr, port = (m.group("addr"), m.group("port") or "") if m else ("", "")
+    if addr.startswith(("private/", "public/", "unix:")) or "/" in addr:
+        return "local"
+    if (ip_kind(addr) == "loopback" or port in FILTER_PORTS or (addr and addr in prog)
+            or "from MTA(smtp:[" in reason or relay.startswith(("127.", "[127.", "localhost"))):
+        return "hop"
+    return "outbound"
+
+
+def _delivery_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int, ts: str, local_seen: set[str],
+                   where: tuple = ("smtp", "postfix/smtp", None, None)) -> bool:
+    """Read one smtp/lmtp/local delivery line; False when it names a status we could not take apart.
+
+    ``where``: the daemon and syslog name that logged it, the log's line-shape counter and the answers read
+    from lines without a status (postfix_session)."""
+    daemon, prog, shape, session = where
     d = _DELIVERY.match(msg)
     if d is None:
         sasl = _CLIENT_SASL.match(msg)
         if sasl:  # our smtp client could not log on to the relay host
             ev.reply(sasl.group("reason"), "outbound", "maillog", label, line_no, shown=msg)
             ev.counts["delivery_failures"] += 1
+        elif session is not None and daemon in ("smtp", "lmtp"):
+            session.line(ev, msg, label, line_no)
         return " status=" not in msg
     qid, to, relay, status = d.group("qid") or "", (d.group("to") or "").lower(), d.group("relay"), d.group("status")
     rdom = domain_of(to)
-    local = relay.split("[", 1)[0] in LOCAL_RELAYS or relay.startswith(("private/", "127.0.0.1", "[127.0.0.1]"))
+    kind = delivery_kind(daemon, prog, relay, d.group("reason") or "")
+    local = kind == "local"
+    if shape is not None:
+        if status == "sent":
+            shape.sent += 1
+        else:
+            shape.failed += 1
     if status == "sent":
         if local:
             ev.counts["delivered"] += 1
             if rdom:
                 ev.vote_local(rdom)
                 local_seen.add(rdom)
+        elif kind == "hop":
+            ev.counts["filter_hops"] += 1  # handed to amavis/a milter proxy: the delivery comes later, or not at all
+        elif rdom and rdom in local_seen:
+            ev.counts["delivered"] += 1  # relayed on to an inside server for one of our own domains: inbound mail
         else:
             ev.counts["sent"] += 1
             user = ids.user.get(qid)
@@ -171,6 +271,8 @@ def _delivery_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int, 
     reason = d.group("reason") or status
     sender = ids.sender.get(qid, "?")
     bounce = sender != "?" and is_null_sender(sender)
+    if session is not None and session.already_counted(qid, reason):
+        return True  # the answer was counted from the line before (host ... said), with its failure
     ev.reply(reason, "outbound", "maillog", label, line_no, subject=rdom, shown=msg, counted=not bounce)
     if status == "bounced" and not bounce:
         ev.counts["bounced_own"] += 1  # a non-delivery report goes back to our sender
@@ -201,13 +303,21 @@ def read_mailq(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress,
                             entry["rcpts"], destinations, "postfix_queue")
             result.records += 1
 
+    preamble = 0
     for line_no, raw in lines:
-        line = raw.rstrip("\r\n")
+        line = unlink(raw.rstrip("\r\n"))
         if not line.strip():
             flush()
             entry, reason, in_reason = None, "", False
             continue
         if MAILQ_HEAD.match(line) or line.startswith("--"):
+            continue
+        if entry is None and is_queue_noise(line):  # the command and postqueue's warnings, pasted with the listing
+            preamble += 1
+            if "mail system is down" in line.lower():
+                result.problems.append("postqueue says the mail system is down: Postfix is not running, so nothing is "
+                                       "delivered while it is stopped (postfix status; start it with postfix start "
+                                       "unless it was stopped on purpose)")
             continue
         if line.startswith("Mail queue is empty"):
             result.records += 1  # an empty queue is a reading too
@@ -237,5 +347,8 @@ def read_mailq(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress,
             entry["rcpts"].append((stripped, reason))
             entry["text"] += f" {stripped} ({reason})" if reason else f" {stripped}"
     flush()
+    if preamble:
+        result.problems.append(f"{preamble} line(s) of the shell command and postqueue's messages above the listing "
+                               "were left out")
     result.finish(True, lines.count)
     return result

@@ -12,6 +12,7 @@ import csv
 
 from sbskit.core.triage.errtext import NOT_FOUND, RELAY_DENIED
 from sbskit.core.triage.evidence import Evidence, Line, bare_address, clip, domain_of, ip_kind, split_endpoint
+from sbskit.core.triage.platform import note_connector
 from sbskit.core.triage.readers_base import NumberedLines, ReadResult, column_map, fields_header, safe_rows
 from sbskit.core.triage.sniff import Sniffed, norm
 from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
@@ -25,6 +26,7 @@ ALIASES = {
     "event": ("event",),
     "data": ("data",),
     "context": ("context",),
+    "connector": ("connectorid",),
 }
 MAX_SESSIONS = 20_000
 # the column order Exchange 2007-2019 writes: used for lines pasted without their #Fields header
@@ -46,7 +48,7 @@ class _Session:
         self.denied_seq = ""  # Exchange 2013+ logs LogonDenied twice under one sequence number
 
 
-def _open_session_log(src: TextSource, info: Sniffed, result: ReadResult):
+def _open_session_log(src: TextSource, info: Sniffed, result: ReadResult, ev: Evidence):
     """A receive or send log opened as CSV, its header read: (reader, rows, column map, first
     data row); the map is None, with the problem noted, when it lacks the columns a session needs."""
     reader = csv.reader(src.lines())
@@ -55,6 +57,8 @@ def _open_session_log(src: TextSource, info: Sniffed, result: ReadResult):
                               default_names=DEFAULT_FIELDS if info.headerless else None)
     if info.headerless and cols is not None:
         result.problems.append("no #Fields header (pasted lines?): read with Exchange's standard column order")
+    if cols is not None and row is not None and 0 <= cols.get("connector", -1) < len(row):
+        note_connector(ev, row[cols["connector"]])
     if cols is None or any(k not in cols for k in ("session", "remote", "event", "data")):
         result.problems.append("no #Fields header with session-id, remote-endpoint, event and data columns")
         return reader, rows, None, None
@@ -99,7 +103,7 @@ class _Records:
 
 def read_receive_log(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
     result = ReadResult()
-    reader, rows, cols, row = _open_session_log(src, info, result)
+    reader, rows, cols, row = _open_session_log(src, info, result, ev)
     if cols is None:
         return result
     c = _Columns(cols)
@@ -260,7 +264,7 @@ def _known(text: str) -> bool:
 def read_send_log(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
     """Send logs show what remote servers and the smart host answer us."""
     result = ReadResult()
-    reader, rows, cols, row = _open_session_log(src, info, result)
+    reader, rows, cols, row = _open_session_log(src, info, result, ev)
     if cols is None:
         return result
     c = _Columns(cols)

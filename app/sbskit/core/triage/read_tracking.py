@@ -18,6 +18,7 @@ from sbskit.core.triage.evidence import Evidence, Line, clip, domain_of, ip_kind
 from sbskit.core.triage.readers_base import ReadResult, fields_header, safe_rows
 from sbskit.core.triage.tally import MAX_MARKS
 from sbskit.core.triage.sniff import Sniffed
+from sbskit.core.triage.sniff_paste import tracking_layout
 from sbskit.core.triage.textio import TICK_ROWS, Progress, TextSource
 
 ALIASES = {
@@ -32,7 +33,11 @@ ALIASES = {
     "sender": ("senderaddress", "sender"),
     "return_path": ("returnpath",),
     "context": ("sourcecontext",),
+    "connector": ("connectorid",),
 }
+# send connectors that hand mail to another Exchange server or role of the organisation: a hop, not mail leaving
+INTERNAL_CONNECTORS = ("intra-organization", "inbound proxy", "intraorg", "shadowredundancy")
+MIN_FILTERED = 5  # rows, all SEND or DELIVER and nothing else: an export filtered to successes
 REQUIRED = ("event", "recipients", "sender")
 MSGID_MEMORY = 200_000  # internal message ids remembered to link FAIL events to the sending IP
 LOCAL_VOTES = 50_000  # DELIVER events that vote for our own domains (enough to learn them)
@@ -70,11 +75,29 @@ def _count_ndr(group, rcpts: str) -> None:
             stat.add(d)
 
 
+def _internal_send(row: list[str], i_con: int, i_cip: int, i_sip: int) -> bool:
+    """A SEND to another Exchange server of the organisation (or this one): a hop inside, not mail leaving."""
+    if i_con >= 0 and row[i_con].lower().startswith(INTERNAL_CONNECTORS):
+        return True
+    if i_sip >= 0:
+        sip = row[i_sip]
+        if sip and (ip_kind(sip) == "loopback" or (i_cip >= 0 and sip == row[i_cip])):
+            return True
+    return False
+
+
 def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
     result = ReadResult()
     reader = csv.reader(src.lines())
+    layout, default_names = tracking_layout(info.columns) if info.headerless else ("", None)
     cols, pending = fields_header(reader, safe_rows(reader, result), info, result, ALIASES,
-                                  first_row_names=info.format == "exchange_tracking_csv")
+                                  first_row_names=info.format == "exchange_tracking_csv", default_names=default_names)
+    if info.headerless and cols is not None:
+        result.problems.append(f"no #Fields header (pasted rows?): read in {layout}'s standard column order")
+        if pending is not None and len(pending) == len(default_names or ()) and default_names[-1] == "schema-version":
+            info.version = info.version or pending[-1]  # the build each row carries: 15.01 = 2016, 15.02 = 2019
+        elif layout.endswith("or later"):
+            ev.worded_versions["2013+"] += 1
     if cols is None:
         result.problems.append("no #Fields header or column names found")
         return result
@@ -91,6 +114,7 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
     i_mid = cols.get("internal_id", -1)
     i_time = cols.get("time", -1)
     i_ctx = cols.get("context", -1)
+    i_con = cols.get("connector", -1)
     first_time = pending[i_time] if pending is not None and 0 <= i_time < len(pending) else ""
     last_time = first_time
     if pending is not None and i_sip >= 0 and len(pending) > i_sip and ip_kind(pending[i_sip]) in ("lan", "public"):
@@ -102,7 +126,7 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
     vote_budget = LOCAL_VOTES
     note, wants, group, counts, fail_hours = ev.note, ev.wants, ev.group, ev.counts, ev.fail_hours
     reply = ev.replies.add
-    records = delivered = sent = failures = 0
+    records = delivered = sent = failures = received = hops = 0
     marks: list[str] = []
     mark_key, previous_stamp = "\0", ""
     starts = str.startswith
@@ -132,6 +156,7 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                     previous_stamp = stamp
                 e = row[i_ev]
                 if e == "RECEIVE":
+                    received += 1
                     if i_cip < 0 or (i_src >= 0 and row[i_src] != "SMTP"):
                         continue
                     cip = row[i_cip]
@@ -178,7 +203,10 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                             if d:
                                 ev.local_votes[d] += 1
                                 local_seen.add(d)
-                elif e == "SEND":
+                elif e == "SEND" or e == "SENDEXTERNAL":
+                    if _internal_send(row, i_con, i_cip, i_sip):
+                        hops += 1
+                        continue
                     sent += 1
                     sender = row[i_from]
                     if (i_rp >= 0 and row[i_rp] == "<>") or (sender[:1] in "<mMpP" and is_null_sender(sender)):
@@ -225,7 +253,14 @@ def read_tracking(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
             row = []
     counts["delivered"] += delivered
     counts["sent"] += sent
+    counts["internal_hops"] += hops
     counts["delivery_failures"] += failures
+    if delivered + sent + hops >= MIN_FILTERED and records == delivered + sent + hops and not received:
+        counts["filtered_logs"] += 1
+        note("filtered_log", label, 1, label)
+        result.problems.append(f"all {records} rows are successful SEND or DELIVER events, with no RECEIVE, DSN or FAIL "
+                               "row: the log looks filtered (Get-MessageTrackingLog -EventId SEND?), so failures cannot "
+                               "show in it; add the whole log")
     result.records = records
     ended = not row or len(row) >= width or row[0].startswith("#")
     if records:

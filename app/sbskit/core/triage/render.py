@@ -17,6 +17,13 @@ from sbskit.core.triage.engine import TriageResult
 OUTCOME_LABELS = {"cause": "Cause found", "healthy": "Healthy", "not_enough_evidence": "Not enough evidence to tell"}
 
 
+def missing_heading(result: TriageResult) -> str:
+    """Under a healthy verdict more evidence is optional; otherwise it is what the next run needs."""
+    if result.outcome == "healthy":
+        return "Optional: evidence that would make the healthy verdict stronger"
+    return "Evidence still missing (collect it, then run the triage again)"
+
+
 def _pct(x: float) -> str:
     return f"{round(x * 100)}%"
 
@@ -120,7 +127,8 @@ def to_text(result: TriageResult) -> str:
         out.extend(says)
         out.append("")
     if not result.findings:
-        out.append("No cause reaches the reporting threshold.")
+        out.append("No cause of queue trouble was found in the evidence." if result.outcome == "healthy"
+                   else "No cause reaches the reporting threshold.")
     elif result.outcome != "cause":
         out.append("Possible causes (not confirmed by the evidence):")
     for rank, finding in enumerate(result.findings, 1):
@@ -135,7 +143,7 @@ def to_text(result: TriageResult) -> str:
         out.extend(plan_text(finding.plan, "     "))
         out.append("")
     if result.missing:
-        out.append("Evidence still missing (collect it, then run the triage again):")
+        out.append(missing_heading(result) + ":")
         for item in result.missing:
             out.append(f"  - {item['title']}: {item['why']}")
             if item["command"]:
@@ -218,7 +226,7 @@ def add_to_report(report: Report, result: TriageResult) -> None:
             + f"{esc(m['note'])}</li>"
             for m in result.missing
         )
-        report.add_html_section("Evidence still missing", f"<ul>{items}</ul>")
+        report.add_html_section(missing_heading(result).split(" (")[0], f"<ul>{items}</ul>")
 
 
 def make_report(result: TriageResult, title: str = "Queue triage") -> Report:

@@ -44,9 +44,11 @@ class Pattern:
     fix: str  # what to do when a receiver says it about our mail (Exchange wording)
     fix_postfix: str  # the same for a Postfix server ('' : the fix above fits both)
     inbound_fix: str  # what to do when our own server says it and that is our problem ('' : nothing)
+    inbound_fix_postfix: str  # the same for a Postfix server ('' : the inbound fix fits both)
     inbound: str
     inbound_cause: str | None
     lists: str
+    platform: str  # "exchange" / "postfix": only that mail system writes this wording ('' : any)
     mail_dns_check: bool
     text: re.Pattern[str] | None
     codes: tuple[tuple[int, int, int, int], ...]  # (class, subject, low, high)
@@ -83,9 +85,11 @@ def _compile(entry: dict) -> Pattern:
         fix=entry["fix"],
         fix_postfix=entry.get("fix_postfix", ""),
         inbound_fix=entry.get("inbound_fix", ""),
+        inbound_fix_postfix=entry.get("inbound_fix_postfix", ""),
         inbound=entry.get("inbound", ""),
         inbound_cause=entry.get("inbound_cause"),
         lists=entry.get("list", ""),
+        platform=entry.get("platform", ""),
         mail_dns_check=bool(entry.get("mail_dns_check")),
         text=re.compile(entry["text"], re.I) if entry.get("text") else None,
         codes=tuple(_parse_code(c) for c in entry.get("codes") or ()),
@@ -133,9 +137,10 @@ class Reply:
         p = self.pattern
         if p is None:
             return ""
+        postfix = platform == "postfix"
         if direction == "inbound":
-            return p.inbound_fix
-        return p.fix_postfix if platform == "postfix" and p.fix_postfix else p.fix
+            return p.inbound_fix_postfix if postfix and p.inbound_fix_postfix else p.inbound_fix
+        return p.fix_postfix if postfix and p.fix_postfix else p.fix
 
     def meaning(self, direction: str) -> str:
         if self.pattern is None:

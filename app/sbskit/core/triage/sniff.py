@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sbskit.core.triage import sniff_paste as pastes
 from sbskit.core.triage import sniff_text as shapes
 from sbskit.core.triage.encoding import EncodingGuess, guess_encoding, known_binary, looks_binary
 
@@ -39,6 +40,7 @@ FORMAT_NAMES = {
     "postfix_maillog": "Postfix maillog",
     "ndr_text": "Non-delivery report (bounce text)",
     "queue_lasterror": "Exchange queue LastError (pasted)",
+    "pasted_replies": "SMTP replies (pasted text)",
 }
 
 # which kind of evidence each format is (the CLI options name these kinds)
@@ -62,6 +64,7 @@ FORMAT_KIND = {
     "postfix_maillog": "tracking-log",
     "ndr_text": "ndr",
     "queue_lasterror": "queue-export",
+    "pasted_replies": "ndr",
 }
 
 
@@ -74,7 +77,8 @@ class Sniffed:
     format: str | None = None
     problems: list[str] = field(default_factory=list)
     version: str = ""  # "#Version" header, e.g. 15.1.2507.6
-    headerless: bool = False  # protocol-log lines pasted without their '#Fields' header
+    headerless: bool = False  # protocol-log or tracking lines pasted without their '#Fields' header
+    columns: int = 0  # the width of header-less tracking rows: which version's column order they follow
     indent: str = ""  # a prefix every line carries (a log pasted indented or quoted in a mail): removed
 
     @property
@@ -200,14 +204,20 @@ def classify_text(lines: list[str]) -> tuple[str | None, str]:
     if shapes.headerless_protocol(data):
         direction = shapes.protocol_direction(data)
         return ("smtp_send_log" if direction == "send" else "smtp_receive_log"), "headerless"
+    width = pastes.headerless_tracking(data)
+    if width:
+        return "exchange_tracking", f"headerless:{width}"
     pasted, _style = shapes.powershell_kind(data)
     if pasted:
         return pasted, version
-    if shapes.is_ndr(data):
+    if shapes.is_ndr(lines):  # with its lines that start with "#" (Exchange's "#550 5.7.1 ... ##")
         return "ndr_text", version
     header, _ = _csv_header(data if not lines[0].startswith("#TYPE") else lines)
-    if len(header) >= 3:
-        return _classify_csv(header), version
+    known = _classify_csv(header) if len(header) >= 3 else None
+    if known:
+        return known, version
+    if pastes.reply_text(data):  # after the exports: a CSV row may carry a reply inside it
+        return "pasted_replies", version
     return None, version
 
 
@@ -259,8 +269,10 @@ def sniff_file(path: Path) -> Sniffed:
     if info.indent:
         lines = shapes.dedent(lines, info.indent)
     fmt, version = classify_text(lines)
-    info.headerless = version == "headerless"
-    info.version = version if version not in ("web", "headerless") else ""
+    info.headerless = version.startswith("headerless")
+    if version.startswith("headerless:"):
+        info.columns = int(version.split(":", 1)[1])
+    info.version = "" if version == "web" or info.headerless else version
     if fmt is None:
         if version == "web":
             info.problems.append("this is an IIS web-site log, not the SMTP service's log")

@@ -23,6 +23,8 @@ POSTFIX_DAEMONS = ("smtp|smtpd|lmtp|qmgr|oqmgr|cleanup|bounce|defer|trace|pickup
 # 'docker compose logs' line starts with the service name and a bar
 MAILLOG = re.compile(
     r"^(?:[\w.-]+\s+\|\s+)?"
+    # 'mail.log:' or '/var/log/maillog.1:1234:' in front: grep over several files (-n adds the line number)
+    r"(?:(?P<grep>[\w./-]+):(?:\d+:)?(?=[A-Z][a-z]{2}\s+\d|\d{4}-\d\d-\d\dT))?"
     r"(?:(?P<ts>[A-Z][a-z]{2}\s+\d{1,2}\s\d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)"
     r"\s+(?P<host>\S+)\s+)?"
     rf"(?P<prog>(?:[\w.-]+/)+(?:{POSTFIX_DAEMONS})|postfix[\w.-]*(?:/[\w./-]+)?)\[\d+\]:\s(?P<msg>.*)$")
@@ -121,7 +123,10 @@ def postfix_kind(lines: list[str]) -> str | None:
     body = [ln for ln in lines[:300] if ln.strip()]
     if not body:
         return None
-    first = body[0].strip()
+    from sbskit.core.triage.sniff_paste import queue_preamble
+
+    skip = queue_preamble(body)  # 'bash-5.0# postqueue -p' and 'postqueue: warning: ...' pasted above the listing
+    first = body[skip].strip() if skip < len(body) else ""
     if MAILQ_HEAD.match(first) or first.startswith("Mail queue is empty"):
         return "postfix_mailq"
     hits = sum(1 for ln in body if MAILLOG.match(ln) or DELIVERY_FRAGMENT.match(ln))
@@ -131,8 +136,13 @@ def postfix_kind(lines: list[str]) -> str | None:
 
 
 # Postfix's reply of a remote server in a bounce, however the text was wrapped: 'host mx.x[192.0.2.5] said: 550'
-POSTFIX_SAID = re.compile(r"\bhost\s+[^\s\[]+\s*\[[^\]]*\]\s*(?:said|refused to talk to me):\s*[45]\d\d\b", re.I)
-EX2003_REPLY = re.compile(r"<[^\s<>#]+\s+#[45]\.\d{1,3}\.\d{1,3}>")
+# (also without the word 'host': a fragment copied from 'mx.example.net[192.0.2.5] said: 550 ...' on)
+POSTFIX_SAID = re.compile(r"(?:\bhost\s+|^|[\s(])[^\s\[<>():,]+\s*\[[^\]]*\]\s*(?:said|refused to talk to me):\s*[45]\d\d\b",
+                          re.I)
+EX2003_REPLY = re.compile(r"<[^\s<>#]+\s*#[45]\.\d{1,3}\.\d{1,3}>")
+# Exchange 2007-2019's NDR diagnostic: 'mx.example.net #550 5.7.1 Service unavailable ... ##' (or '#SMTP#')
+EXCHANGE_HASH = re.compile(r"(?:^|\s)#[45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b.*?(?:##|#SMTP#)", re.I | re.M)
+EXIM_SAID = re.compile(r"^smtp error from remote (?:mail )?server (?:after|for) ", re.I | re.M)
 
 
 def is_ndr(lines: list[str]) -> bool:
@@ -140,6 +150,8 @@ def is_ndr(lines: list[str]) -> bool:
     flat = " ".join(text.split())
     if POSTFIX_SAID.search(flat) or (EX2003_REPLY.search(flat) and "could not be reached" in flat):
         return True  # a bounce or a fragment of one: the reply itself is the evidence
+    if EXCHANGE_HASH.search(text) or EXIM_SAID.search(text):
+        return True  # Exchange's '#550 5.x.x ... ##' diagnostic, Exim's 'SMTP error from remote mail server after'
     marks = sum(1 for m in NDR_MARKERS if m in text)
     has_reply = re.search(r"\b[45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b|\b[45]\d\d [A-Za-z]", flat) is not None
     return has_reply and (marks >= 2 or "diagnostic-code:" in text or "remote server returned" in text)
@@ -225,6 +237,11 @@ def looks_like(lines: list[str]) -> str:
         programs = ", ".join(sorted(set(syslog))[:4])
         return (f"a syslog file, but its lines come from {programs}, not from Postfix's smtp/smtpd: add the mail log "
                 "(/var/log/mail.log, or 'journalctl -u postfix')")
+    from sbskit.core.triage import sniff_paste as pastes
+
+    described = pastes.pflogsumm(low) or pastes.firewall_table(body)
+    if described:
+        return described
     if sum(1 for line in body if _EXIM_LINE.match(line)) >= max(1, len(body) // 2):
         return ("an Exim main log: the triage reads Exchange and Postfix logs; add the bounce messages (with the "
                 "remote server's SMTP error) instead")

@@ -29,6 +29,7 @@ SOURCE_NAMES = {
     "postfix_queue": "Postfix queue",
     "maillog": "Postfix maillog",
     "ndr": "non-delivery report",
+    "pasted": "pasted reply",
 }
 
 
@@ -206,6 +207,15 @@ def parse_times(text: str) -> list[datetime]:
         except ValueError:
             return []
     return []
+
+
+def with_year(text: str, year: int) -> str:
+    """'Mar  3 10:00:00' -> '2024-03-03T10:00:00' (a syslog time read in a given year); other texts unchanged."""
+    m = _SYSLOG.match(text or "")
+    if not m or m.group(1).lower() not in _MONTHS:
+        return text
+    month, day = _MONTHS[m.group(1).lower()], int(m.group(2))
+    return f"{year:04d}-{month:02d}-{day:02d}T{int(m.group(3)):02d}:{m.group(4)}:{m.group(5)}"
 
 
 GAP_HOURS = 2.0  # a stretch without any line longer than this is a hole in the log, not coverage

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from sbskit.core.triage.plan import cause_info
-from sbskit.core.triage.render import make_report, plan_text, to_text
+from sbskit.core.triage.render import make_report, missing_heading, plan_text, to_text
 from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.triage.says import OUTCOME_TITLE, EvidenceSaysView, banner_style, muted_text, outcome_kind
 from sbskit.ui.triage.state import TriageState
@@ -267,12 +267,12 @@ class PlanPage(QWizardPage):
             parts.append(f"<h3>{rank}. {esc(finding.title)} ({round(finding.confidence * 100)}%){own}</h3>"
                          f"<ol>{''.join(steps)}</ol>")
         if not result.findings:
-            text = ("Nothing to fix: " + result.verdict()) if result.outcome == "healthy" else (
+            text = ("No cause of queue trouble to fix. " + result.verdict()) if result.outcome == "healthy" else (
                 "No cause reaches the reporting threshold on this evidence; collect what is listed below.")
             lines += [text, ""]
             parts.append(f"<p>{esc(text)}</p>")
         if result.missing:
-            lines.append("Evidence still missing (collect it, then run the triage again):")
+            lines.append(missing_heading(result) + ":")
             items = []
             for item in result.missing:
                 lines.append(f" - {item['title']}: {item['why']}")
@@ -287,7 +287,9 @@ class PlanPage(QWizardPage):
                     lines.append(f"   {item['note']}")
                     body += f"<i>{esc(item['note'])}</i>"
                 items.append(f"<li style='margin-bottom: 6px;'>{body}</li>")
-            parts.append(f"<h3>Evidence still missing</h3><p>Collect it, then run the triage again.</p><ul>{''.join(items)}</ul>")
+            heading, _, tail = missing_heading(result).partition(" (")
+            parts.append(f"<h3>{esc(heading)}</h3>" + (f"<p>{esc(tail.rstrip(')').capitalize())}.</p>" if tail else "")
+                         + f"<ul>{''.join(items)}</ul>")
         self.plain = "\n".join(lines)
         self.text.setHtml("".join(parts))
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sbskit.core.triage.detectors._util import samples_of, top
+from sbskit.core.triage.detectors._replies import counted, describe, evidence_of, kinds_of
+from sbskit.core.triage.detectors._util import plural, samples_of, top
 from sbskit.core.triage.detectors.formats import RECEIVE
 from sbskit.core.triage.evidence import Evidence, GroupStat, domain_of
 from sbskit.core.triage.model import Assessment
@@ -52,9 +53,17 @@ def detect(ev: Evidence) -> Assessment:
             n_best = n
     if n_fail >= 10 and n_best >= 8:
         a.add(0.5, "Password guessing followed by mass sending from one account is the classic pattern.")
-    a.evidence = samples_of(users) + samples_of(senders, 3) + samples_of(bursts, 4)
+    stated = ev.replies.supporting(CAUSE)  # a receiver (Microsoft 365) blocked the sending account for spam
+    n_stated = sum(counted(g) for g in stated)
+    if n_stated:
+        a.add(3.0 if n_stated >= 3 else 2.2, f"A receiver blocked the sending account for spam ({plural(n_stated, 'message')}):"
+                                              " almost always a compromised account.")
+        a.verbatim = True
+        a.facts.extend(describe(g) + "." for g in stated[:3])
+        a.kinds = kinds_of(stated)
+    a.evidence = evidence_of(stated, 3) + samples_of(users) + samples_of(senders, 3) + samples_of(bursts, 4)
     informed = ev.has_any(*RECEIVE) or ev.formats.get("get_message_csv", 0) > 0
-    if informed and a.logit <= 0.8 and n_best < 5:
+    if informed and a.logit <= 0.8 and n_best < 5 and not n_stated:
         a.add(-1.5, "No account sends to unusually many outside domains.")
     a.subjects.extend(f"guessing from {key}" for key, _, _ in bursts[:3])
     return a
