@@ -93,7 +93,7 @@ def test_record_and_history(run_cli, tmp_path):
     assert [r["at"][:10] for r in doc["runs"]] == ["2026-04-07", "2026-03-03"]
     text = ok(run_cli("profile", "history", "acme"), 1).stdout
     assert "listed on bl.spamcop.net since 3 Mar 2026 (still listed)" in text
-    assert "no longer listed on zen.spamhaus.org (fixed since last visit)" in text
+    assert "no longer listed on zen.spamhaus.org (fixed since the last visit)" in text
     other = json.loads(ok(run_cli("profile", "history", "acme", "--kind", "relaytest", "--json"), 3).stdout)
     assert other["runs"] == [] and other["comparisons"] == []  # nothing saved: nothing to call clean
 
@@ -150,4 +150,5 @@ def test_history_report(run_cli, tmp_path):
     ok(run_cli("profile", "add", "Acme"))
     out = tmp_path / "r.html"
     ok(run_cli("profile", "history", "acme", "--report", str(out)), 3)
-    assert "History of Acme" in out.read_text(encoding="utf-8")
+    text = out.read_text(encoding="utf-8")
+    assert "<h1>Check history: Acme</h1>" in text and "<pre>" not in text

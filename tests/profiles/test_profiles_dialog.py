@@ -73,7 +73,7 @@ def test_opening_with_a_current_client_selects_it_and_shows_history(qtbot, fille
     assert first.text(6) == "0"
     dialog.history.copy_to_clipboard()
     copied = QApplication.clipboard().text()
-    assert "History of Acme Dental" in copied and "fixed since last visit" in copied
+    assert "History of Acme Dental" in copied and "fixed since the last visit" in copied
 
 
 def test_add_a_client_through_the_form(qtbot, filled):

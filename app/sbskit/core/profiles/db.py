@@ -170,16 +170,70 @@ def _step4(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step1, _step2, _step3, _step4]
+def _step5(conn: sqlite3.Connection) -> None:
+    """Version 5: history per checked item, whatever run it came in (see history.py).
+
+    ``run_targets`` lists the targets each run checked (a recorded ``blacklist`` document
+    holds several; ``profile rerun`` saves one run per address), so "the latest visit of
+    198.51.100.20" is an index seek however its runs were saved. Mail DNS facts are keyed by
+    the domain alone (the address-dependent checks by their address) and triage facts by the
+    client's mail flow instead of the evidence file names, so their visits compare.
+    """
+    import json
+
+    from sbskit.core.profiles.kinds import extract
+
+    _run_statements(
+        conn,
+        """
+        CREATE TABLE run_targets (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            target TEXT NOT NULL,
+            profile_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (run_id, target)
+        ) WITHOUT ROWID;
+        CREATE INDEX run_targets_by_time ON run_targets (profile_id, kind, target, at, run_id)
+        """,
+    )
+    rows = conn.execute("SELECT id, profile_id, kind, at, document FROM runs WHERE kind IN ('maildns', 'triage')")
+    for run_id, profile_id, kind, at, document in rows.fetchall():
+        try:
+            facts = extract(kind, json.loads(document))
+        except (UserInputError, ValueError, TypeError, AttributeError):
+            continue  # an old document this version cannot read: keep the run and its facts as they were
+        conn.execute("DELETE FROM facts WHERE run_id = ?", (run_id,))
+        insert_facts(conn, (run_id, profile_id, kind, at), facts)
+    conn.execute("INSERT OR IGNORE INTO run_targets (run_id, target, profile_id, kind, at) "
+                 "SELECT DISTINCT run_id, target, profile_id, kind, at FROM facts")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step1, _step2, _step3, _step4, _step5]
 LATEST_VERSION = len(MIGRATIONS)
 
 
 def insert_facts(conn: sqlite3.Connection, run: tuple[int, int, str, str], facts) -> None:
-    """Store the facts of ``run`` = (run id, profile id, kind, at); a repeated item keeps the last."""
+    """Store the facts of ``run`` = (run id, profile id, kind, at); a repeated item keeps the last.
+
+    (Only the facts table: migration steps before version 5 call this too. :func:`insert_run`
+    also records the run's targets.)
+    """
     conn.executemany(
         "INSERT OR REPLACE INTO facts (run_id, profile_id, kind, at, target, item, status, state, detail) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(*run, f.target, f.item, f.status, f.state, f.detail) for f in facts],
+    )
+
+
+def insert_run_facts(conn: sqlite3.Connection, run: tuple[int, int, str, str], facts) -> None:
+    """A new run's facts and the targets it checked (schema version 5 and later)."""
+    facts = list(facts)
+    insert_facts(conn, run, facts)
+    run_id, profile_id, kind, at = run
+    conn.executemany(
+        "INSERT OR IGNORE INTO run_targets (run_id, target, profile_id, kind, at) VALUES (?, ?, ?, ?, ?)",
+        [(run_id, target, profile_id, kind, at) for target in dict.fromkeys(f.target for f in facts)],
     )
 
 

@@ -123,23 +123,3 @@ class ProfileActions:
         )
         return answer == QMessageBox.StandardButton.Discard
 
-
-
-def checklist_summary(state: dict) -> str:
-    """``5 of 14 items assessed (2 at risk), saved 2026-12-01 14:02`` or ``no answers yet``."""
-    from sbskit.core.mailprobe.checklist import Checklist
-
-    if not state:
-        return "no answers yet (POP3 risk tab)"
-    try:
-        sheet = Checklist.from_dict(state)
-        counts = sheet.counts()
-    except (ValueError, OSError):
-        return "saved, but not readable by this kit"
-    total = sum(counts.values())
-    text = f"{total - counts['not-assessed']} of {total} items assessed"
-    if counts["at-risk"]:
-        text += f" ({counts['at-risk']} at risk)"
-    return text + (f", saved {sheet.updated}" if sheet.updated else "")
-
-

@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from sbskit.core.errors import UserInputError
+from sbskit.core.profiles.checklists import checklist_summary
 from sbskit.core.profiles.store import ProfileStore, default_path, store_is_read_only
 from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.common.workers import JobWorker
-from sbskit.ui.profiles.actions import ProfileActions, checklist_summary
+from sbskit.ui.profiles.actions import ProfileActions
 from sbskit.ui.profiles.form import ProfileForm
 
 HISTORY_LIMIT = 200
