@@ -114,7 +114,7 @@ class ProfileStore:
     def transaction(self):
         """Group several writes into one atomic unit (nested calls become savepoints)."""
         if self.read_only and not self.in_memory:
-            raise UserInputError(READ_ONLY)
+            raise db.StoreUnavailableError(READ_ONLY)
         return db.transaction(self.conn)
 
     # --- profiles ------------------------------------------------------------------------
