@@ -372,10 +372,8 @@ def _rerun(store, args):
     options = Options(resolvers=args.resolver, zones=args.zone, timeout=args.timeout)
     result = rerun_saved_checks(store, args.name, blacklist_options=options, probe_mail_hosts=not args.no_probe,
                                 probe_timeout=args.probe_timeout)
-    lines = [f"Re-ran {len(result.runs)} check(s) for {result.profile}."]
-    lines += [f"  {line}" for line in result.lines()]
     code = {"problem": EXIT_FOUND, "unknown": EXIT_INCOMPLETE}.get(result.state, EXIT_OK)
-    return CommandResult(code, result.to_json(), "\n".join(lines), title=f"Re-check: {result.profile}")
+    return CommandResult(code, result.to_json(), result.text(), title=f"Re-check: {result.profile}")
 
 
 _ACTIONS = {

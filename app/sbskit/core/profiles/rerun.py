@@ -47,6 +47,10 @@ class RerunResult:
             lines.append("Not every check could answer: this visit cannot say the client is clean.")
         return lines
 
+    def text(self) -> str:
+        """The plain text the CLI prints and the re-run dialog copies."""
+        return "\n".join([f"Re-ran {len(self.runs)} check(s) for {self.profile}.", *(f"  {line}" for line in self.lines())])
+
     def to_json(self) -> dict[str, Any]:
         return {"profile": self.profile, "runs": [{"kind": k, "target": t} for k, t in self.runs],
                 "state": self.state, "since_last_visit": self.sentences, "problems": self.problems,

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from sbskit import APP_NAME, __version__
 from sbskit.core.paths import AppPaths, app_paths
+from sbskit.core.profiles.history_report import add_history_section  # noqa: F401 - tests use it here
 from sbskit.core.report import Report
 from sbskit.core.resources import data_versions, resource_path
 from sbskit.core.settings import Settings
@@ -43,6 +44,7 @@ from sbskit.ui.common.screen_fit import all_available_rects, available_rect, fit
 from sbskit.ui.common.text_dialog import show_text
 from sbskit.ui.common.wheel_guard import install_wheel_guard
 from sbskit.ui.common.workers import JobWorker
+from sbskit.ui.profiles.client_menu import ClientMenu
 
 log = logging.getLogger(__name__)
 
@@ -51,28 +53,7 @@ def app_icon() -> QIcon:
     return QIcon(str(resource_path("art", "sbskit.svg")))
 
 
-def add_history_section(report: Report, client: str) -> None:
-    """"New / fixed / still listed since the last visit", from the client's saved runs."""
-    import html
-
-    from sbskit.core.errors import UserInputError
-    from sbskit.core.profiles.store import ProfileStore
-
-    try:
-        store = ProfileStore()
-        try:
-            # each check's verdict first ("could not check (32 of 32 lists failed: refused)"), then its changes
-            lines = [line for comparison in store.comparisons(client) for line in comparison.report_lines()]
-        finally:
-            store.close()
-    except UserInputError as exc:
-        lines = [f"History not available: {exc}"]
-    if lines:
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-        report.add_html_section("Since the last visit", f"<ul>{items}</ul>")
-
-
-class MainWindow(QMainWindow):
+class MainWindow(ClientMenu, QMainWindow):
     PREFERRED_SIZE = (1100, 740)  # logical pixels, on a screen with room for it
     def __init__(self, settings: Settings | None = None, paths: AppPaths | None = None) -> None:
         super().__init__()
@@ -87,6 +68,7 @@ class MainWindow(QMainWindow):
         self.ask_report_options: Callable[[], ReportOptions | None] = self._ask_report_options
         self.show_error: Callable[[str], None] = lambda text: QMessageBox.warning(self, APP_NAME, text)
         self.show_info: Callable[[str, str], None] = lambda title, text: show_text(self, title, text)
+        self.show_rerun: Callable[[object], None] = self._show_rerun  # the re-run result (tests replace it)
         self.recheck_worker: JobWorker | None = None
         self.report_worker: JobWorker | None = None
 
@@ -130,6 +112,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda _i: self.statusBar().clearMessage())  # one tab's news is not another's
         self._build_menus()
         self.set_current_client(self.settings.get("client/current", "") or "")
+        self.check_saved_client()  # renamed or removed since the last start: back to "no client", said so
         self.statusBar().showMessage("Ready", 3000)
         if self.paths.warning:
             self.show_warning(self.paths.warning)
@@ -260,91 +243,6 @@ class MainWindow(QMainWindow):
     def _ask_save_path(self, default: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", default, "PNG images (*.png)")
         return path
-
-    # --- client profile ----------------------------------------------------------------
-    def _choose_profile(self, current: str) -> str | None:
-        from sbskit.ui.profiles.dialog import choose_current_profile
-
-        return choose_current_profile(self, current or None)
-
-    def choose_client(self) -> None:
-        chosen = self.choose_profile(self.current_client)
-        if chosen is not None:
-            self.set_current_client(chosen)
-
-    def set_current_client(self, name: str) -> None:
-        """Results of the checks run from now on are saved to this client's history."""
-        self.current_client = name
-        self.settings.set("client/current", name)
-        self.setWindowTitle(f"{APP_NAME} \u2014 {name}" if name else APP_NAME)
-        self.client_label.setText(f"Client: {name}" if name else "No client selected")
-        self.client_label.setToolTip("Checks are saved to this client's history (Client > Client profiles...)"
-                                     if name else "Choose a client to keep a history of checks between visits")
-        self.action_no_client.setEnabled(bool(name))
-        self.action_recheck.setEnabled(bool(name))
-        for tab in self.built_tabs():
-            tab.client_changed(name)
-
-    def recheck_client(self) -> None:
-        """One click on the next visit: run the client's saved checks again, off the GUI thread."""
-        client = self.current_client
-        if not client or (self.recheck_worker is not None and self.recheck_worker.running):
-            return
-        resolver = str(self.settings.get("blacklist/resolver", "") or "").strip()
-        timeout = float(self.settings.get("blacklist/timeout", 3.0) or 3.0)
-        probe_timeout = float(self.settings.get("probe/timeout", 8.0) or 8.0)
-
-        def job(ctx):
-            from sbskit.core.dnsbl.engine import Options
-            from sbskit.core.profiles.rerun import rerun_saved_checks
-            from sbskit.core.profiles.store import ProfileStore
-
-            store = ProfileStore(scratch=True)  # write-protected stick: compared in memory, not saved
-            try:
-                return rerun_saved_checks(store, client, ctx=ctx, probe_timeout=probe_timeout,
-                                          blacklist_options=Options(resolvers=[resolver] if resolver else None,
-                                                                    timeout=timeout))
-            finally:
-                store.close()
-
-        worker = JobWorker(job, "re-run client checks")
-        worker.progress.connect(lambda _d, _t, message: self.statusBar().showMessage(message))
-        worker.finished.connect(self._recheck_done)
-        worker.failed.connect(lambda message, _d: self.show_error(f"The checks were not re-run: {message}"))
-        worker.cancelled.connect(lambda: self.statusBar().showMessage("Re-run cancelled", 5000))
-        self.recheck_worker = worker
-        worker.start()
-
-    def _recheck_done(self, result) -> None:
-        outcome = {"problem": "problems found", "unknown": "could not check everything"}.get(result.state, "nothing wrong")
-        self.statusBar().showMessage(f"Re-ran {len(result.runs)} check(s) for {result.profile}: {outcome}", 10000)
-        self.show_info(f"{result.profile}: {len(result.runs)} check(s) re-run, {outcome}", "\n".join(result.lines()))
-
-    def record_run(self, kind: str, document: dict) -> None:
-        """Save a finished check to the current client's history, off the GUI thread."""
-        client = self.current_client
-        if not client:
-            return
-        if self.paths.read_only:
-            self.statusBar().showMessage(f"Not saved to {client}'s history: the kit's folder is write-protected", 10000)
-            return
-
-        def save(_ctx):
-            from sbskit.core.profiles.store import ProfileStore
-
-            store = ProfileStore()
-            try:
-                store.add_run(client, kind, document)
-            finally:
-                store.close()
-            return client
-
-        worker = JobWorker(save, f"save {kind} run")
-        worker.finished.connect(lambda name: self.statusBar().showMessage(f"Saved to {name}'s history", 5000))
-        worker.failed.connect(lambda message, _d: self.statusBar().showMessage(f"Not saved to history: {message}", 10000))
-        worker.ended.connect(lambda w=worker: self.history_workers.remove(w) if w in self.history_workers else None)
-        self.history_workers.append(worker)
-        worker.start()
 
     # --- report ------------------------------------------------------------------------
     def _ask_report_options(self) -> ReportOptions | None:
