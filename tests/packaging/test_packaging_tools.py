@@ -212,3 +212,19 @@ def test_the_portable_cli_benchmark_finds_its_bind_server_from_any_folder(tmp_pa
                           timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split()[0] == "servers.bind" and proc.stdout.split()[2] == "blacklist_world"
+
+
+def test_build_help_agrees_with_the_readme_on_the_stick_layout():
+    """packaging/README.md recommends the one-folder layout for the stick; build.py --help must not say otherwise."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, str(root / "packaging" / "build.py"), "--help"], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join(proc.stdout.split())
+    assert "recommended USB stick layout" in text and "onedir (default)" in text
+    assert "single executables for a USB stick" not in text
+    readme = " ".join((root / "packaging" / "README.md").read_text(encoding="utf-8").split())
+    assert "It is the recommended stick layout" in readme

@@ -88,4 +88,25 @@ def test_rerun_dialog_and_report_say_could_not_check(qtbot, dead_client):
     add_history_section(report, "Acme")
     html = render_html(report)
     assert "could not check (" in html and "no problems found" not in html
-    assert "<th>Compared with</th>" in html and "<pre>" not in html  # a table with the run dates
+    assert ">Compared with</th>" in html and "<pre>" not in html  # a table with the run dates
+
+
+def test_a_listing_after_a_visit_without_answers_is_named_in_the_view_and_the_report(qtbot, dead_client):
+    """P2: the last visit had no answer from the list; the listing now is named anyway, with why it is not compared."""
+    from sbskit.core.report import Report, render_html
+    from sbskit.ui.shell.main_window import add_history_section
+    from sbskit.ui.profiles.dialog import ProfilesDialog
+
+    doc = {"targets": [{"target": IP, "results": [{"zone": "b.barracudacentral.org", "status": "listed"}]}]}
+    with ProfileStore() as store:
+        store.add_run("Acme", "blacklist", doc, at="2026-04-07T10:00:00Z")
+    expected = "listed on b.barracudacentral.org since 7 Apr 2026 (could not compare: no answer last visit (refused))"
+    dialog = ProfilesDialog(current="Acme")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.name_edit.text() == "Acme" and not dialog.busy, timeout=10000)
+    summary = dialog.history.summary.toPlainText()
+    assert "Listed now (1)" in summary and expected in summary
+    report = Report(title="visit")
+    add_history_section(report, "Acme")
+    assert expected in render_html(report)

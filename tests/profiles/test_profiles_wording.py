@@ -84,7 +84,7 @@ def test_triage_rows_read_as_sentences(store):
     store.add_run("acme", "triage", cause, at="2026-11-02T10:00:00Z")
     store.add_run("acme", "triage", {**cause, "inputs": [{"file": "RECV2.LOG"}]}, at="2026-12-01T10:00:00Z")
     [comparison] = store.comparisons("acme")
-    assert comparison.title() == "Queue triage mail flow"
+    assert comparison.title() == "Queue triage"
     assert comparison.verdict() == "cause found"
     assert comparison.sentences() == ["mail flow: cause found since 2 Nov 2026 (cause still found): Receivers refuse "
                                       "our mail as spam (blocklist or poor reputation) (82%)"]

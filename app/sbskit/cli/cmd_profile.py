@@ -308,7 +308,8 @@ def _delete_run(store, args):
     profile = store.get(args.name)
     run = store.load_run(args.run_id)
     if run.profile.casefold() != profile.name.casefold():
-        raise UserInputError(f"run {args.run_id} is not one of {profile.name!r}'s runs")
+        raise UserInputError(f"run {args.run_id} is a run of another client, not of {profile.name!r} "
+                             f"(see 'sbskit-cli profile runs {profile.name}')")
     what = f"the {spec_or_generic(run.kind).label} of {run.target or '-'} saved {_when(run.at)}"
     if not args.yes:
         if not sys.stdin or not sys.stdin.isatty():

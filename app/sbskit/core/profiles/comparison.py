@@ -227,8 +227,8 @@ class Comparison:
         return [line for _style, _heading, lines in self.groups(with_target=True) for line in lines]
 
     def title(self) -> str:
-        """``Blacklist check 198.51.100.20``."""
-        return f"{self.spec.label} {self.target}".strip()
+        """``Blacklist check 198.51.100.20``; a kind with one outcome per client is just its label (``Queue triage``)."""
+        return self.spec.label if self.spec.single_outcome else f"{self.spec.label} {self.target}".strip()
 
     def report_lines(self) -> list[str]:
         """The headline and every sentence: what the CLI and the re-run show for this check."""

@@ -55,15 +55,15 @@ def history_html(comparisons: list[Comparison], heading: int = 3) -> str:
     """The "Since the last visit" tables (no run list): a summary row per target, then its details."""
     if not comparisons:
         return "<p>No saved check of this client keeps a history yet.</p>"
-    head = "".join(f"<th>{h}</th>" for h in ("Check", "Target", "Latest visit", "Result", "Compared with",
-                                               "Changes"))
+    head = "".join(f"<th width='{w}%'>{h}</th>" for h, w in (("Check", 14), ("Target", 17), ("Latest visit", 13),
+                                                             ("Result", 22), ("Compared with", 13), ("Changes", 21)))
     body = []
     for c, row in zip(comparisons, summary_rows(comparisons)):
         cells = [_cell(row[0]), _cell(row[1]), _cell(row[2]), _cell(row[3], INK[c.state], bold=True),
                  _cell(row[4]), _cell(row[5])]
         body.append("<tr>" + "".join(cells) + "</tr>")
-    parts = [f"<table class='grid' cellspacing='0' cellpadding='3' border='1' width='100%'><tr>{head}</tr>"
-             f"{''.join(body)}</table>",
+    parts = [f"<table class='grid' cellspacing='0' cellpadding='3' border='1' width='100%'><thead><tr>{head}</tr>"
+             f"</thead>{''.join(body)}</table>",
              "<p class='muted'>A visit is every check run on one day. Each item is compared with its last real "
              "answer before the latest visit; an item that gave no answer is never counted as fixed.</p>"]
     for c in comparisons:
@@ -89,10 +89,19 @@ def run_rows(runs: Iterable[Run]) -> list[list[str]]:
             for r in runs]
 
 
-def runs_html(runs: list[Run]) -> str:
-    from sbskit.core.report import html_table
+HTML_RUN_COLUMNS = (("Run", 5), ("When", 19), ("Check", 16), ("Target", 24), ("Result", 18),
+                    ("Problems / OK / errors", 18))  # per cent of the page: every header and time on one line
 
-    return html_table(RUN_HEADERS, run_rows(runs)) if runs else "<p>No saved runs yet.</p>"
+
+def runs_html(runs: list[Run]) -> str:
+    """The runs as a table whose header repeats on every page (``thead``)."""
+    if not runs:
+        return "<p>No saved runs yet.</p>"
+    head = "".join(f"<th width='{w}%'>{h}</th>" for h, w in HTML_RUN_COLUMNS)
+    body = "".join("<tr>" + "".join(_cell(c) for c in row[:5]) + _cell(" / ".join(row[5:])) + "</tr>"
+                   for row in run_rows(runs))
+    return (f"<table class='grid' cellspacing='0' cellpadding='3' border='1' width='100%'><thead><tr>{head}</tr>"
+            f"</thead>{body}</table>")
 
 
 def history_text(name: str, comparisons: list[Comparison], runs: list[Run], kind: str | None = None) -> str:

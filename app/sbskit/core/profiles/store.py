@@ -337,7 +337,7 @@ class ProfileStore:
         with self.transaction():
             run = self.load_run(run_id)
             if name is not None and run.profile.casefold() != self._row(name)[1].casefold():
-                raise UserInputError(f"run {run_id} is not one of {self._row(name)[1]!r}'s runs (it is {run.profile!r}'s)")
+                raise UserInputError(f"run {run_id} is a run of another client, not of {self._row(name)[1]!r}")
             self.conn.execute("DELETE FROM runs WHERE id = ?", (int(run_id),))
         return run
 
