@@ -13,6 +13,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "blacklist"))
 
 from servers.bind import BindServer  # noqa: E402
 from maildns_world import build_world  # noqa: E402
+from maildns_world2 import build_world2  # noqa: E402
 from spf_cases import SCENARIOS, zone_records  # noqa: E402
 from zonefiles import add_zone  # noqa: E402
 
@@ -52,6 +53,7 @@ def bind(tmp_path_factory):
     reverse: dict = {}
     build_spf_suite(server, reverse)
     build_world(server, reverse)
+    build_world2(server, reverse)
     build_reverse(server, reverse)
     server.start()
     yield server

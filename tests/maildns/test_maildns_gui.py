@@ -92,7 +92,11 @@ def test_problems_stream_in_red_with_receivers_fix_and_records(qtbot, tab):
     QGuiApplication.clipboard().clear()
     qtbot.keyClick(panel.domain_edit, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)  # the mnemonic animates a click
     qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() != "", timeout=3000)
-    assert QGuiApplication.clipboard().text() == 'nospf.test.  TXT  "v=spf1 ip4:203.0.113.25 ~all"\n    ; ip4:203.0.113.25 authorises this server\'s address\n    ; ~all (soft fail) is the safe start; change to -all once every sender is listed'
+    assert QGuiApplication.clipboard().text() == (
+        'nospf.test.  TXT  "v=spf1 mx ~all"\n'
+        "    ; 'mx' authorises the domain's own mail servers (they usually send too)\n"
+        "    ; ~all (soft fail) is the safe start; change to -all once every sender is listed\n"
+        "    ; proved before it was offered: 203.0.113.25 (this server) pass, 198.18.0.1 (any other server) softfail")
 
 
 def test_could_not_tell_rows_and_copy_as_text(qtbot, tab):
@@ -160,3 +164,24 @@ def test_details_pane_shows_the_whole_selected_check(qtbot, tab):
     panel.tree.setCurrentItem(mx)
     qtbot.keyClick(panel.tree, Qt.Key.Key_Down)  # into the next check's row: the pane follows the keyboard
     assert "SPF record" in panel.details.toPlainText()
+
+
+def test_page_names_the_sending_ip_field_not_the_cli_option(qtbot, tab):
+    panel = tab.mail_dns
+    type_and_run(qtbot, panel, "privip.test", "192.168.1.10")
+    spf_ip = rows(panel)["spf-ip"]
+    assert spf_ip.text(COL_STATUS) == "Warning"
+    fix = next(spf_ip.child(i).text(COL_FINDING) for i in range(spf_ip.childCount())
+               if spf_ip.child(i).text(COL_CHECK) == "Fix")
+    assert "Sending IP field" in fix and "--ip" not in fix
+    panel.tree.setCurrentItem(spf_ip)
+    assert "--ip" not in panel.details.toPlainText()
+
+
+def test_information_rows_read_info_not_a_green_ok(qtbot, tab):
+    panel = tab.mail_dns
+    type_and_run(qtbot, panel, "pnone.test", SERVER)
+    found = rows(panel)
+    assert found["bimi"].text(COL_STATUS) == "Info" and found["mx"].text(COL_STATUS) == "OK"
+    assert found["bimi"].background(COL_STATUS).style() == Qt.BrushStyle.NoBrush  # plain, unlike a green OK row
+    assert found["mx"].background(COL_STATUS).color() == status_background("good", panel.tree)

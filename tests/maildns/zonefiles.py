@@ -30,7 +30,7 @@ def owner_text(owner: str) -> str:
 
 
 def rdata(rtype: str, value) -> str:
-    if rtype == "TXT":
+    if rtype in ("TXT", "SPF"):
         return txt_rdata(value)
     if rtype == "MX":
         pref, host = value
@@ -54,9 +54,10 @@ def zone_text(records: dict, zone: str) -> tuple[str, list[str]]:
     return "\n".join(lines) + "\n", drops
 
 
-def add_zone(server, zone: str, records: dict) -> None:
-    """Add ``zone`` with ``records`` to a :class:`BindServer` (before it starts)."""
+def add_zone(server, zone: str, records: dict, updatable: bool = False) -> None:
+    """Add ``zone`` with ``records`` to a :class:`BindServer` (before it starts); ``updatable`` zones
+    accept DNS UPDATE (RFC 2136) from loopback, so a test can change a record between two visits."""
     text, drops = zone_text(records, zone)
-    server.add_zone(zone, text, options="check-names ignore;")
+    server.add_zone(zone, text, options="check-names ignore;" + (" allow-update { 127.0.0.1; };" if updatable else ""))
     for name in drops:
         server.drop(name)

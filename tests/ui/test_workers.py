@@ -117,3 +117,35 @@ def test_job_outliving_its_parent_widget_stops_quietly(qtbot):
     qtbot.waitUntil(lambda: worker not in __import__("sbskit.ui.common.workers", fromlist=["_RUNNING"])._RUNNING,
                     timeout=5000)
     assert len(steps) < 500  # the job noticed and stopped early
+
+
+def test_start_job_wires_each_given_handler_and_runs_off_the_gui_thread(qtbot):
+    from sbskit.ui.common.job_panel import start_job
+
+    seen: dict[str, list] = {"result": [], "progress": [], "finished": [], "ended": [], "thread": []}
+
+    def job(ctx: JobContext):
+        seen["thread"].append(QThread.currentThread())
+        return slow_job(3, 0.01)(ctx)
+
+    worker = start_job(job, "three steps", result=seen["result"].append,
+                       progress=lambda d, t, m: seen["progress"].append((d, t)), finished=seen["finished"].append,
+                       ended=lambda: seen["ended"].append(True))
+    qtbot.waitUntil(lambda: seen["ended"] == [True], timeout=5000)
+    assert seen["result"] == [0, 1, 2] and seen["progress"][-1] == (3, 3) and seen["finished"] == ["done"]
+    assert seen["thread"] and seen["thread"][0] is not QThread.currentThread()
+    assert not worker.running
+
+
+def test_start_job_failure_reaches_only_the_failed_handler(qtbot):
+    from sbskit.ui.common.job_panel import start_job
+
+    said = []
+
+    def bad(_ctx):
+        raise UserInputError("no such host")
+
+    worker = start_job(bad, "bad", failed=lambda message, details: said.append((message, details)),
+                       finished=lambda _v: said.append("finished?!"))
+    qtbot.waitUntil(lambda: not worker.running and bool(said), timeout=5000)
+    assert said == [("no such host", "")]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import os
 import sys
 
@@ -125,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         _pdf_possible(args)
+        _warn_about_overrides()
         result: CommandResult = module.run(args)
         result.emit(args)
         return result.exit_code
@@ -143,6 +143,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = _log_internal_error(exc)
         error_line(f"internal error: {type(exc).__name__}: {exc} (details in {where})")
         return EXIT_INTERNAL
+
+
+def _warn_about_overrides() -> None:
+    """A newer data file in the override folder that the kit does not use: one warning line on stderr."""
+    from sbskit.cli.common import warn
+    from sbskit.core import resources
+
+    resources.on_warning = lambda line: warn(f"warning: {line}")
 
 
 def _pdf_possible(args: argparse.Namespace) -> None:
@@ -167,6 +175,3 @@ def _log_internal_error(exc: BaseException) -> str:
     except Exception:
         return "no log: the log folder cannot be written"
 
-
-def print_json(doc: object) -> None:
-    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")

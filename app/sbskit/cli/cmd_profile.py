@@ -96,13 +96,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--at", metavar="WHEN", help="when the check ran, ISO 8601, not in the future (default: now; "
                                                "no zone = UTC)")
 
-    p = action("rerun", "run the client's saved checks again (blocklists for its IPs and domains, "
-                        "the exposure probe for its mail hosts) and say what changed since the last visit")
+    p = action("rerun", "run the client's saved checks again (blocklists for its IPs and domains, the mail "
+                        "DNS health of its domains, the exposure probe for its mail hosts) and say what changed "
+                        "since the last visit")
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--resolver", action="append", metavar="IP[:PORT]", help="DNS resolver for the blocklist check")
+    p.add_argument("--resolver", action="append", metavar="IP[:PORT]",
+                   help="DNS resolver for the blocklist and mail DNS checks")
     p.add_argument("--zone", action="append", metavar="ZONE", help="only these blocklists (repeatable)")
     p.add_argument("--timeout", type=positive_seconds, default=3.0, help="per-query DNS timeout (default 3)")
     p.add_argument("--no-probe", action="store_true", help="do not probe the mail hosts")
+    p.add_argument("--no-maildns", action="store_true",
+                   help="do not check the domains' mail DNS (SPF, DMARC, DKIM, MX, PTR; same resolver and timeout)")
     p.add_argument("--probe-timeout", type=positive_seconds, default=8.0, help="mail probe timeout (default 8)")
 
     p = action("export", "write a profile and its history to a JSON file (to move it to another stick)")
@@ -372,6 +376,7 @@ def _rerun(store, args):
 
     options = Options(resolvers=args.resolver, zones=args.zone, timeout=args.timeout)
     result = rerun_saved_checks(store, args.name, blacklist_options=options, probe_mail_hosts=not args.no_probe,
+                                maildns=not args.no_maildns,
                                 probe_timeout=args.probe_timeout)
     code = {"problem": EXIT_FOUND, "unknown": EXIT_INCOMPLETE}.get(result.state, EXIT_OK)
     return CommandResult(code, result.to_json(), result.text(), title=f"Re-check: {result.profile}")

@@ -19,15 +19,14 @@ import atexit
 import functools
 import os
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from sbskit import APP_ID
-
-PORTABLE_DIR_NAME = "sbskit-data"
-HOME_ENV = "SBSKIT_HOME"
+from sbskit.core.kit_home import HOME_ENV as HOME_ENV  # re-exported: callers and tests name them here
+from sbskit.core.kit_home import PORTABLE_DIR_NAME as PORTABLE_DIR_NAME
+from sbskit.core.kit_home import portable_root
 
 
 @dataclass(frozen=True)
@@ -69,18 +68,6 @@ def _under(root: Path, mode: str, warning: str | None = None) -> AppPaths:
     )
 
 
-def executable_dirs() -> list[Path]:
-    """Folders that count as "beside the executable" for the portable marker."""
-    dirs = []
-    if getattr(sys, "frozen", False):
-        dirs.append(Path(sys.executable).resolve().parent)
-    elif sys.argv and sys.argv[0]:
-        script = Path(sys.argv[0])
-        if script.name.startswith("sbskit") and script.exists():
-            dirs.append(script.resolve().parent)
-    return dirs
-
-
 def _writable(folder: Path) -> bool:
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -93,19 +80,11 @@ def _writable(folder: Path) -> bool:
 
 def resolve_paths(environ: dict[str, str] | None = None) -> AppPaths:
     """Decide the folders from the environment and the executable's location (no caching)."""
-    environ = os.environ if environ is None else environ
-    portable_root: Path | None = None
-    if environ.get(HOME_ENV):
-        portable_root = Path(environ[HOME_ENV]).expanduser()
-    else:
-        for folder in executable_dirs():
-            if (folder / PORTABLE_DIR_NAME).is_dir():
-                portable_root = folder / PORTABLE_DIR_NAME
-                break
-    if portable_root is not None:
-        if _writable(portable_root):
-            return _under(portable_root.resolve(), "portable")
-        return _read_only(portable_root)
+    root = portable_root(environ)
+    if root is not None:
+        if _writable(root):
+            return _under(root.resolve(), "portable")
+        return _read_only(root)
     import platformdirs
 
     dirs = platformdirs.PlatformDirs(APP_ID, appauthor=False)

@@ -6,8 +6,6 @@ clean ones are folded into one line per target so the real news is not buried.
 
 from __future__ import annotations
 
-import csv
-import io
 import textwrap
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -117,15 +115,6 @@ def csv_rows(doc: dict[str, Any]) -> list[list[str]]:
                          r.get("category") or "", " ".join(r["codes"]), " | ".join(r["meanings"]), r.get("error") or "",
                          r.get("detail") or "", " | ".join(r["txt"]), r.get("delist_url") or ""])
     return rows
-
-
-def to_csv(rows: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        # a cell starting with = + - @ would run as a formula in Excel: prefix it
-        writer.writerow([("'" + c) if c[:1] in ("=", "+", "-", "@") else c for c in row])
-    return buffer.getvalue()
 
 
 def catalogue_doc() -> dict[str, Any]:

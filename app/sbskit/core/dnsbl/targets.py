@@ -3,8 +3,8 @@
 Accepts IPv4, IPv6 (brackets allowed), domain names (also out of an e-mail address or
 URL), and CIDR blocks up to 256 addresses. Builds the RFC 5782 query labels: reversed
 octets for IPv4, 32 reversed nibbles for IPv6, the name itself for domains. Knows which
-addresses no public list can ever list (private, loopback, documentation...), so the
-kit says so instead of sending pointless queries about them.
+addresses no public list can ever list (private, loopback, documentation...: ``core/netclass.py``),
+so the kit says so instead of sending pointless queries about them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from sbskit.core import netclass
 from sbskit.core.errors import UserInputError
 
 MAX_TARGETS = 4096
@@ -21,31 +22,6 @@ MAX_CIDR_ADDRESSES = 256
 _SPLIT = re.compile(r"[\s,;]+")
 _LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
 _DOTTED_NUMBERS = re.compile(r"^[0-9.]+$")
-
-# (network, why no public list can list it) - checked before ipaddress's generic flags
-_SPECIAL = [
-    ("127.0.0.0/8", "a loopback address (this computer)"),
-    ("10.0.0.0/8", "a private (RFC 1918) address, used only inside networks"),
-    ("172.16.0.0/12", "a private (RFC 1918) address, used only inside networks"),
-    ("192.168.0.0/16", "a private (RFC 1918) address, used only inside networks"),
-    ("100.64.0.0/10", "a carrier-grade NAT (shared) address, not reachable from the internet"),
-    ("169.254.0.0/16", "a link-local address"),
-    ("192.0.2.0/24", "a documentation address (TEST-NET-1)"),
-    ("198.51.100.0/24", "a documentation address (TEST-NET-2)"),
-    ("203.0.113.0/24", "a documentation address (TEST-NET-3)"),
-    ("198.18.0.0/15", "a benchmarking address"),
-    ("0.0.0.0/8", "a 'this network' address"),
-    ("224.0.0.0/4", "a multicast address"),
-    ("240.0.0.0/4", "a reserved address"),
-    ("::1/128", "the IPv6 loopback address"),
-    ("::/128", "the unspecified IPv6 address"),
-    ("fc00::/7", "a private (unique local) IPv6 address"),
-    ("fe80::/10", "a link-local IPv6 address"),
-    ("2001:db8::/32", "a documentation IPv6 address"),
-    ("ff00::/8", "a multicast IPv6 address"),
-]
-_SPECIAL_NETS: list = []
-
 
 class Target:
     """One thing to look up: ``kind`` is ipv4, ipv6 or domain; ``text`` the normal form."""
@@ -75,17 +51,8 @@ def query_label(text: str, kind: str) -> str:
 
 def special_reason(address: str) -> str | None:
     """Why no public blocklist can list ``address`` (or None for a global address)."""
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if not _SPECIAL_NETS:
-        _SPECIAL_NETS.extend((ipaddress.ip_network(net), why) for net, why in _SPECIAL)
-    for net, why in _SPECIAL_NETS:
-        if ip.version == net.version and ip in net:
-            return why
-    if not ip.is_global:
-        return "a special-purpose address that is not used on the internet"
-    return None
+    found = netclass.classify(address)
+    return None if found.is_public else found.reason
 
 
 def _ipv4_problem(text: str) -> str:

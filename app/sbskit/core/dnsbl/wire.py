@@ -110,6 +110,18 @@ def _read_name(data: bytes, pos: int) -> tuple[str, int]:
     return ".".join(labels), (end if end >= 0 else pos)
 
 
+class TxtStrings(str):
+    """A TXT record of several character-strings: the joined text (RFC 7208 3.3: no space added),
+    with the strings as published in ``strings`` (so a missing space at a boundary can be shown)."""
+
+    strings: tuple[str, ...]
+
+    def __new__(cls, parts: list[str]) -> "TxtStrings":
+        value = super().__new__(cls, "".join(parts))
+        value.strings = tuple(parts)
+        return value
+
+
 class Message:
     """A parsed response: header fields, the question, and answer records.
 
@@ -229,7 +241,7 @@ def parse_response(data: bytes, expect: bytes | None = None, expect_name: str = 
                         raise WireError("TXT string runs past its record")
                     parts.append(data[p + 1 : p + 1 + n].decode("utf-8", "replace"))
                     p += 1 + n
-                value = "".join(parts)
+                value = "".join(parts) if len(parts) < 2 else TxtStrings(parts)
             else:
                 value = bytes(data[pos:rdata_end])
             msg.answers.append((owner, rtype, ttl, value))

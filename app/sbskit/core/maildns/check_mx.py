@@ -8,9 +8,37 @@ from sbskit.core.dnsbl import wire
 from sbskit.core.maildns import advice
 from sbskit.core.maildns.lookups import ERROR, NXDOMAIN, OK, Resolver
 from sbskit.core.maildns.names import is_public
-from sbskit.core.maildns.model import ERROR as E, OK as K, PROBLEM, WARNING, make_check, worst
+from sbskit.core.maildns.model import PROBLEM, WARNING, ERROR as E, OK as K, make_check, sentences, worst
 
 MAX_HOSTS = 8
+
+
+def _null_mx(resolver: Resolver, domain: str, title: str, evidence: list[str]) -> dict:
+    """RFC 7505 null MX: correct for a parked domain (its SPF authorises no one), a problem for one that sends."""
+    from sbskit.core.maildns.spf_syntax import is_spf, parse_record
+
+    txt = resolver.get(domain, wire.TXT)
+    evidence.append(txt.evidence())
+    records = [parse_record(t) for t in txt.texts() if is_spf(t)]
+    record = records[0] if len(records) == 1 and records[0].ok else None
+    senders = [t for t in record.mechanisms if t.name != "all" and t.qualifier == "+"] if record else []
+    parked = record is not None and not senders and record.redirect is None and record.all_term is not None \
+        and record.all_term.qualifier == "-"
+    if parked:
+        return make_check("mx", K, title, f"{domain} publishes a null MX (RFC 7505) and the SPF record "
+                          f"'{record.text}': the domain neither receives nor sends mail. It is correctly parked.",
+                          evidence, null_mx=True, parked=True)
+    if record is None or not senders:
+        return make_check("mx", WARNING, title, f"{domain} publishes a null MX (RFC 7505): it accepts no mail. Its SPF "
+                          "record does not say that it sends none either.", evidence,
+                          f"If {domain} never sends mail, publish 'v=spf1 -all' and a DMARC record with p=reject "
+                          f"(a parked domain). If it does send, replace the null MX with the real mail server: "
+                          f"{domain}. MX 10 mail.{domain}.", null_mx=True, parked=False)
+    return make_check("mx", PROBLEM, title, f"{domain} publishes a null MX (RFC 7505): it declares that it accepts no "
+                      f"mail, yet its SPF record authorises senders ({', '.join(t.text for t in senders[:3])}). "
+                      "Receivers may refuse its mail, because replies and bounces cannot reach it.", evidence,
+                      f"Replace the null MX with the real mail server: {domain}. MX 10 mail.{domain}.",
+                      advice.receivers("mx-null", domain), null_mx=True, parked=False)
 
 
 def mx_hosts(resolver: Resolver, domain: str) -> list[str]:
@@ -46,12 +74,7 @@ def check(resolver: Resolver, domain: str) -> dict:
                               "domain as accepting no mail.", evidence,
                               f"Remove the 'MX 0 .' record from {domain} (keep the real mail servers).",
                               advice.receivers("mx-null", domain))
-        return make_check("mx", PROBLEM, title, f"{domain} publishes a null MX (RFC 7505): it declares that it "
-                          "accepts no mail. Receivers may refuse mail from it, because replies and bounces cannot "
-                          "reach it.", evidence,
-                          f"If {domain} sends mail, replace the null MX with the real mail server: {domain}. MX 10 "
-                          f"mail.{domain}. (If it never sends mail either, publish 'v=spf1 -all' and keep the null MX.)",
-                          advice.receivers("mx-null", domain), null_mx=True)
+        return _null_mx(resolver, domain, title, evidence)
     if not records:
         resolver.fetch([(domain, wire.A), (domain, wire.AAAA)])
         a4, a6 = resolver.get(domain, wire.A), resolver.get(domain, wire.AAAA)
@@ -74,6 +97,7 @@ def check(resolver: Resolver, domain: str) -> dict:
     status = K
     notes = []
     unreachable = []
+    lan_only = []
     for host in hosts:
         a4, a6 = resolver.get(host, wire.A), resolver.get(host, wire.AAAA)
         evidence += [a4.evidence()] + ([a6.evidence()] if a6.records else [])
@@ -92,10 +116,16 @@ def check(resolver: Resolver, domain: str) -> dict:
             notes.append(f"the address of {host} could not be looked up ({a4.detail})")
         elif not addresses.get(host):
             unreachable.append(host)
-        for address in addresses.get(host, []):
-            if not is_public(address):
-                status = worst(status, WARNING)
-                notes.append(f"{host} has the private or reserved address {address}: senders on the Internet cannot reach it")
+        private = [a for a in addresses.get(host, []) if not is_public(a)]
+        for address in private:
+            status = worst(status, WARNING)
+            notes.append(f"{host} has the private or reserved address {address}: senders on the Internet cannot reach it")
+        if private and len(private) == len(addresses.get(host, [])):
+            lan_only.append(host)
+    if lan_only and len(lan_only) == len(hosts):
+        status = worst(status, PROBLEM)
+        notes.append("no MX host has a public address, so no mail from the Internet can be delivered to the domain "
+                     "(an internal address published in the public DNS)")
     if unreachable:
         if len(unreachable) == len(hosts):
             status = worst(status, PROBLEM)
@@ -107,10 +137,15 @@ def check(resolver: Resolver, domain: str) -> dict:
     served = f" ({provider['name']})" if provider else ""
     detail = f"Mail for {domain} goes to {', '.join(hosts)}{served}."
     if notes:
-        detail += " " + "; ".join(n[0].upper() + n[1:] for n in notes) + "."
+        detail += " " + sentences(notes)
     fix = ""
     if status in (PROBLEM, WARNING):
         fix = "Point every MX at a host name that has an A (or AAAA) record of a public address."
+        if lan_only:
+            fix += (f" Publish the public address of {lan_only[0]} (the firewall's outside address that forwards "
+                    "port 25) in the public zone; keep the internal address in the internal DNS only.")
+    elif status == E:
+        fix = "Check again later; if it persists, the MX hosts' name servers are not answering (ask their DNS host)."
     return make_check("mx", status, title, detail, evidence, fix,
                       advice.receivers("mx-none", domain) if status == PROBLEM else None,
                       hosts=hosts, provider=provider["name"] if provider else None)

@@ -16,8 +16,37 @@ _DYNAMIC = re.compile(r"(?:^|[.\-_])(dyn|dynamic|dhcp|dsl|adsl|vdsl|cable|ppp|pp
                       r"customer|cust|dialup|dial|residential|res|user|host|ip)\d*(?:[.\-_]|$)")
 
 
+def generic_reason(name: str, ip: str) -> str:
+    """Why a PTR name looks like an ISP's name for a home or dynamic line ('' when it does not).
+
+    The address's numbers in it (203-0-113-7.dyn.example.net), or the words ISPs use for such
+    lines (resources/maildns.json 'generic_ptr'): a whole label ('.cable.') left of the
+    registered domain, or a word with a number ('cust123', 'pool-17').
+    """
+    from sbskit.core.maildns.advice import data
+    from sbskit.core.maildns.names import org_domain
+
+    if _has_address_digits(name, ip):
+        return "an ISP's generic name with the address's numbers in it"
+    words = data().get("generic_ptr") or {}
+    name = name.lower().rstrip(".")
+    own = org_domain(name)
+    labels = name[: -len(own)].rstrip(".").split(".") if name.endswith(own) and name != own else []
+    hits = [label for label in labels if label in words.get("labels", [])]
+    if words.get("numbered"):
+        numbered = re.compile(r"(?:^|[-_])(" + "|".join(map(re.escape, words["numbered"])) + r")-?[0-9]+(?=$|[-_])")
+        hits += [m.group(0).strip("-_") for label in labels for m in numbered.finditer(label)]
+    if hits:
+        shown = ", ".join(f"'{h}'" for h in dict.fromkeys(hits))
+        return f"an ISP's name for a home or dynamic line ({shown} in it)"
+    return ""
+
+
 def is_generic(name: str, ip: str) -> bool:
-    """An ISP's generic name: the address's numbers in it (203-0-113-7.dyn.example.net)."""
+    return bool(generic_reason(name, ip))
+
+
+def _has_address_digits(name: str, ip: str) -> bool:
     address = ipaddress.ip_address(ip)
     name = name.lower()
     tokens = re.findall(r"[0-9]+", name)
@@ -32,23 +61,26 @@ def is_generic(name: str, ip: str) -> bool:
     return sum(1 for h in hexes[4:] if h != "0" and h in re.findall(r"[0-9a-f]+", name)) >= 2
 
 
-def check(resolver: Resolver, addresses: list[str], from_mx: bool, helo: str = "") -> dict:
+def check(resolver: Resolver, addresses: list[str], from_mx: bool, helo: str = "", no_address: str = "") -> dict:
     title = "Reverse DNS (PTR) of the sending address"
     if not addresses:
-        return make_check("ptr", E, title, "No address to check: no --ip was given and the domain's MX hosts have "
-                          "no address.", [], "Give the server's public sending address (--ip, or the IP field).")
+        return make_check("ptr", E, title, no_address.replace("evaluate", "check") or "No address to check.", [],
+                          "Give the server's public sending address (--ip).")
     ips = [spf_macros.client_ip(a) for a in addresses]
     resolver.fetch([(spf_macros.reverse_name(ip), wire.PTR) for ip in ips])
     status = OK
     evidence: list[str] = []
     lines = []
     key = None
+    private = False
+    helo_fix = ""
     for ip in ips:
         text = str(ip)
         lookup = resolver.get(spf_macros.reverse_name(ip), wire.PTR)
         evidence.append(lookup.evidence())
         if not is_public(ip):
             status = worst(status, WARNING)
+            private = True
             lines.append(f"{text} is a private or reserved address: receivers see the server's public address "
                          "instead; check that one")
             continue
@@ -84,28 +116,38 @@ def check(resolver: Resolver, addresses: list[str], from_mx: bool, helo: str = "
                 lines.append(f"{text} -> {', '.join(names)}, but that name does not point back to {text} (not "
                              "forward-confirmed)")
             continue
-        generic = [n for n in confirmed if is_generic(n, text)]
+        generic = [(n, generic_reason(n, text)) for n in confirmed]
+        generic = [(n, why) for n, why in generic if why]
         if generic and len(generic) == len(confirmed):
             status = worst(status, WARNING)
             key = key or "ptr-generic"
-            lines.append(f"{text} -> {generic[0]} (forward-confirmed) is an ISP's generic name with the address's "
-                         "numbers in it")
+            lines.append(f"{text} -> {generic[0][0]} (forward-confirmed) is {generic[0][1]}")
         else:
             lines.append(f"{text} -> {confirmed[0]}, which points back to it (forward-confirmed)")
         if helo:
             helo_name = helo.rstrip(".").lower()
             if helo_name not in confirmed:
                 status = worst(status, WARNING)
+                helo_fix = (f"Make the server introduce itself as {confirmed[0]} (Exchange: the FQDN of the send "
+                            "connector; Postfix: myhostname), or have the PTR changed to the name it uses.")
                 lines.append(f"the server introduces itself as '{helo_name}' (HELO/EHLO), which is not its PTR name "
                              f"{confirmed[0]}; many receivers expect them to match")
     source = " (the MX hosts' addresses: no --ip was given)" if from_mx else ""
     detail = "; ".join(lines) + "." if lines else ""
     detail = detail[0].upper() + detail[1:] if detail else detail
-    fix = ""
+    fixes = []
     if status in (PROBLEM, WARNING) and key:
-        fix = ("Ask whoever owns the address (the ISP or hosting provider; a PTR cannot be set in your own DNS zone) "
-               "to set its PTR to a name such as mail.<your domain>, and publish that name's A record with the same "
-               "address. The server's HELO/EHLO name should be that name too.")
+        fixes.append("Ask whoever owns the address (the ISP or hosting provider; a PTR cannot be set in your own DNS "
+                     "zone) to set its PTR to a name such as mail.<your domain>, and publish that name's A record with "
+                     "the same address. The server's HELO/EHLO name should be that name too.")
+    if helo_fix:
+        fixes.append(helo_fix)
+    if private:
+        fixes.append("Give the server's public address (--ip), the one receivers see, to check its reverse DNS.")
+    if status == E:
+        fixes.append("Check again later; if it keeps failing, the reverse zone's name servers (the ISP's) are not "
+                     "answering.")
+    fix = " ".join(fixes)
     return make_check("ptr", status, title + source, detail, evidence, fix,
                       advice.receivers(key, "", ", ".join(addresses)) if key and status != OK else None,
                       addresses=[str(ip) for ip in ips])

@@ -2,102 +2,66 @@
 
 ``spf`` judges the record for every sender (the whole tree: lookups, void lookups, loops,
 syntax, the final 'all'); ``spf-ip`` runs RFC 7208 check_host() for this server's
-address and names the term that decided. The suggested record is built from what was
-found: the terms that work are kept, the server's address and the mail provider's
-include are added, and its lookup count is computed from the walked tree.
+address and names the term that decided. The record to publish instead is built and
+proved by spf_suggest.py; a check only carries it (or the reason none is offered).
 """
 
 from __future__ import annotations
 
-import ipaddress
-
 from sbskit.core.maildns import advice
-from sbskit.core.maildns.lookups import ERROR as LOOKUP_ERROR, Resolver
+from sbskit.core.maildns.lookups import ERROR as LOOKUP_ERROR, SPF_TYPE, Resolver
+from sbskit.core.maildns.model import ERROR, OK, PROBLEM, WARNING, make_check, sentences, worst
 from sbskit.core.maildns.names import is_public
-from sbskit.core.maildns.model import ERROR, OK, PROBLEM, WARNING, make_check, worst
 from sbskit.core.maildns.spf_eval import SpfResult, check_host
-from sbskit.core.maildns.spf_syntax import parse_record
+from sbskit.core.maildns.spf_intent import Unusable, unusable_records
+from sbskit.core.maildns.spf_suggest import Suggestion
+from sbskit.core.maildns.spf_syntax import is_spf
 from sbskit.core.maildns.spf_tree import Analysis, analyze, tree_lines
 
 TITLE = "SPF record (which servers may send for the domain)"
 
 
-def _kept_terms(analysis: Analysis) -> tuple[list[str], str]:
-    """Terms worth keeping from every record found, and the old 'all' qualifier."""
-    kept: list[str] = []
-    qualifier = ""
-    broken_targets = {p.split("'")[1] for p in analysis.problems if p.startswith("'include:")}
-    for text in analysis.records:
-        record = parse_record(text)
-        for term in record.terms:
-            if term.kind == "modifier":
-                continue
-            if term.name == "all":
-                qualifier = qualifier or term.qualifier
-                continue
-            if term.name == "ptr" or term.text in broken_targets:
-                continue
-            if term.qualifier != "+" or any(p.column == term.column for p in record.problems):
-                continue
-            bare = term.text.lstrip("+")
-            if bare not in kept:
-                kept.append(bare)
-    return kept, qualifier
+class Judged:
+    """The ``spf`` check before its record to publish is attached, and what the suggestion is built from."""
+
+    def __init__(self, check: dict, analysis: Analysis, unusable: list[Unusable]) -> None:
+        self.check = check
+        self.analysis = analysis
+        self.unusable = unusable
+
+    @property
+    def texts(self) -> list:
+        """The published v=spf1 records as the DNS gave them (several strings kept apart)."""
+        top = self.analysis.top
+        if top is None or top.lookup is None:
+            return []
+        return [t for t in top.lookup.texts() if is_spf(t)]
+
+    @property
+    def readable(self) -> bool:
+        """Whether the domain's TXT records could be read at all (else no record can be suggested)."""
+        top = self.analysis.top.lookup if self.analysis.top else None
+        return top is not None and top.status != LOOKUP_ERROR
 
 
-def suggest_record(domain: str, analysis: Analysis, ips: list[str], ip_passes: bool, mx_hosts: list[str]) -> dict:
-    """The record to publish, its DNS-lookup count, and what the admin should know about it."""
-    kept, old_all = _kept_terms(analysis)
-    notes = []
-    provider = advice.provider_for_hosts(mx_hosts)
-    if provider and f"include:{provider['spf_include']}" not in kept:
-        kept.append(f"include:{provider['spf_include']}")
-        notes.append(f"include:{provider['spf_include']} lets {provider['name']} send for {domain}")
-    if not ip_passes:
-        for ip in ips:
-            address = ipaddress.ip_address(ip)
-            term = f"ip{address.version}:{address}"
-            if is_public(address) and term not in kept:
-                kept.insert(0, term)
-                notes.append(f"{term} authorises this server's address")
-    if not kept and mx_hosts and not provider:
-        kept.append("mx")
-        notes.append("'mx' authorises the domain's own mail servers (they usually send too)")
-    ending = "-all" if old_all == "-" else "~all"
-    record = " ".join(["v=spf1"] + kept + [ending])
-    lookups = 0
-    for term in kept:
-        name = term.split(":", 1)[0].split("/", 1)[0]
-        if name == "include":
-            target = term.split(":", 1)[1].lower()
-            known = analysis.include_costs.get(target)
-            lookups += known if known is not None else (advice.provider_for_include(target) or {}).get("spf_lookups", 1)
-        elif name in ("a", "mx", "exists"):
-            lookups += 1
-    if lookups > 10:
-        notes.append(f"it still needs {lookups} DNS lookups (limit 10): drop the includes of services the domain "
-                     "no longer uses, or replace an include with the provider's published ip4:/ip6: ranges")
-    if ending == "~all":
-        notes.append("~all (soft fail) is the safe start; change to -all once every sender is listed")
-    return {"name": domain, "type": "TXT", "value": record, "lookups": lookups, "notes": notes}
-
-
-def check_record(resolver: Resolver, domain: str, ips: list[str], ip_passes: bool, mx_hosts: list[str]) -> tuple[dict, Analysis]:
+def check_record(resolver: Resolver, domain: str) -> Judged:
     analysis = analyze(resolver, domain)
     evidence = list(dict.fromkeys(analysis.evidence)) + tree_lines(analysis.top)[1:]
     top = analysis.top.lookup
     if top is not None and top.status == LOOKUP_ERROR:
-        return make_check("spf", ERROR, TITLE, f"The domain's TXT records could not be read ({top.detail}): could "
-                          "not tell whether it has an SPF record.", evidence, "Check again later."), analysis
-    suggestion = suggest_record(domain, analysis, ips, ip_passes, mx_hosts)
-    record_fix = f"Publish exactly one TXT record at {domain}: {suggestion['value']}"
-    if suggestion["notes"]:
-        record_fix += " (" + "; ".join(suggestion["notes"]) + ")"
+        return Judged(make_check("spf", ERROR, TITLE, f"The domain's TXT records could not be read ({top.detail}): "
+                                 "could not tell whether it has an SPF record.", evidence,
+                                 "Check again later; if it keeps failing, the domain's name servers are not "
+                                 "answering (ask its DNS host)."), analysis, [])
     if not analysis.records:
-        missing = "does not exist" if not analysis.exists else "has no SPF record (no TXT record starting with v=spf1)"
-        return make_check("spf", PROBLEM, TITLE, f"{domain} {missing}: receivers cannot tell which servers may send "
-                          "its mail.", evidence, record_fix, advice.receivers("spf-missing", domain),
-                          [suggestion], lookups=0), analysis
+        unusable = unusable_records(resolver, domain) if analysis.exists else []
+        evidence += [resolver.get(domain, SPF_TYPE).evidence()] if any(u.text == u.meant for u in unusable) else []
+        missing = "does not exist" if not analysis.exists else "has no SPF record receivers can read" if unusable \
+            else "has no SPF record (no TXT record starting with v=spf1)"
+        why = "".join(f" {u.message[0].upper()}{u.message[1:]}." for u in unusable)
+        return Judged(make_check("spf", PROBLEM, TITLE, f"{domain} {missing}: receivers cannot tell which servers may "
+                                 f"send its mail.{why}", evidence, "", advice.receivers("spf-missing", domain),
+                                 lookups=0), analysis, unusable)
     status = OK
     details = []
     key = None
@@ -106,7 +70,9 @@ def check_record(resolver: Resolver, domain: str, ips: list[str], ip_passes: boo
         key = "spf-permerror"
         details += analysis.problems
     final_all = analysis.final_all()
-    if final_all is None and not any("redirect" in p for p in analysis.problems) and analysis.top.record is not None:
+    record = analysis.top.record
+    if final_all is None and not any("redirect" in p for p in analysis.problems) and record is not None \
+            and not record.aborted:
         status = worst(status, PROBLEM)
         key = key or "spf-weak-all"
         details.append("the record does not end with an 'all' term: every server not listed gets 'neutral', as "
@@ -134,11 +100,33 @@ def check_record(resolver: Resolver, domain: str, ips: list[str], ip_passes: boo
         details.append("macros make part of the record depend on the sender; those terms are evaluated for the "
                        "server's address below (spf-ip)")
     count = f"{analysis.lookups} DNS lookup(s) of 10, {len(analysis.void)} void lookup(s) of 2"
-    detail = f"{domain}: {analysis.records[0]} ({count}). " + ". ".join(d[0].upper() + d[1:] for d in details) + "."
-    fix = record_fix if status in (PROBLEM, WARNING) else ""
-    return make_check("spf", status, TITLE, detail, evidence + analysis.void, fix,
-                      advice.receivers(key, domain) if key else None, [suggestion] if fix else None,
-                      lookups=analysis.lookups, void_lookups=len(analysis.void)), analysis
+    detail = f"{domain}: {analysis.records[0]} ({count}). " + sentences(details)
+    fix = "Check again later; the parts that could not be looked up decide nothing yet." if status == ERROR else ""
+    return Judged(make_check("spf", status, TITLE, detail, evidence + analysis.void, fix,
+                             advice.receivers(key, domain) if key else None,
+                             lookups=analysis.lookups, void_lookups=len(analysis.void)), analysis, [])
+
+
+def attach(check: dict, suggestion: Suggestion | None, analysis: Analysis) -> dict:
+    """Put the proved record to publish (or why none is offered) on a check that needs a fix."""
+    if check["status"] not in (PROBLEM, WARNING) or suggestion is None:
+        return check
+    if suggestion.record is not None:
+        check["records"] = [suggestion.record]
+        check["fix"] = suggestion.fix
+    elif suggestion.withheld:
+        check["withheld"] = suggestion.withheld
+        check["fix"] = suggestion.fix
+    elif not check["fix"]:
+        check["fix"] = _nothing_to_publish(check, analysis)
+    return check
+
+
+def _nothing_to_publish(check: dict, analysis: Analysis) -> str:
+    if 8 <= analysis.lookups <= 10:
+        return (f"Nothing to change now; {analysis.lookups} of the 10 lookups are used, so before adding another "
+                "service's include, remove one the client no longer uses.")
+    return "The published record already lists what the kit would suggest; see the details above."
 
 
 RESULT_TEXT = {
@@ -156,15 +144,22 @@ def evaluate_ips(resolver: Resolver, domain: str, ips: list[str], helo: str = ""
 
 
 def check_ip(resolver: Resolver, domain: str, ips: list[str], results: list[SpfResult], from_mx: bool,
-             suggestion: dict | None) -> dict:
+             suggestion: Suggestion | None, no_address: str = "") -> dict:
     title = "SPF result for the sending address"
     if not ips:
-        return make_check("spf-ip", ERROR, title, "No address to evaluate: no --ip was given and the domain's MX "
-                          "hosts have no address.", [], "Give the server's public sending address (--ip).")
+        return make_check("spf-ip", ERROR, title, no_address or "No address to evaluate.", [],
+                          "Give the server's public sending address (--ip).")
     status = OK
     lines = []
     evidence = []
+    private = [ip for ip in ips if not is_public(ip)]
+    for ip in private:
+        status = WARNING
+        lines.append(f"{ip} is a private (LAN) or reserved address: receivers on the Internet never see it, they see "
+                     "the public address the firewall translates it to (NAT), so its SPF result tells nothing")
     for ip, result in zip(ips, results):
+        if ip in private:
+            continue
         verdict = RESULT_TEXT[result.result]
         where = f": decided by '{result.term}' in {result.domain}'s record" if result.term else ""
         reason = f" ({result.reason})" if result.reason and not result.term else ""
@@ -183,12 +178,24 @@ def check_ip(resolver: Resolver, domain: str, ips: list[str], results: list[SpfR
     fix = ""
     records = None
     key = None
-    if status in (PROBLEM, WARNING):
-        worst_result = next(r.result for r in results if r.result != "pass")
+    if status == ERROR:
+        fix = "Check again later: a lookup failed, so the result (and any record to publish) cannot be proved now."
+    if private and len(private) == len(ips):
+        return make_check("spf-ip", WARNING, title, "; ".join(lines) + ".", evidence,
+                          "Give the server's public address, the one receivers see (the firewall's outside address "
+                          "the mail leaves from), with --ip.",
+                          results=[dict(r.as_dict(), ip=ip) for ip, r in zip(ips, results)])
+    if status in (PROBLEM, WARNING) and any(r.result != "pass" for ip, r in zip(ips, results) if ip not in private):
+        worst_result = next(r.result for ip, r in zip(ips, results) if r.result != "pass" and ip not in private)
         key = {"none": "spf-missing", "permerror": "spf-permerror"}.get(worst_result, "spf-ip-fail")
-        if suggestion:
-            fix = f"Publish at {domain}: {suggestion['value']}"
-            records = [suggestion]
+        if suggestion is not None and suggestion.record is not None:
+            fix = f"Publish at {domain}: {suggestion.record['value']}"
+            records = [suggestion.record]
+        elif suggestion is not None and suggestion.withheld:
+            fix = suggestion.fix
+        else:
+            fix = ("Make the domain's SPF record list this address (or the provider it sends through), then check "
+                   "again.")
     return make_check("spf-ip", status, title, detail, evidence, fix,
                       advice.receivers(key, domain, ", ".join(ips)) if key else None, records,
                       results=[dict(r.as_dict(), ip=ip) for ip, r in zip(ips, results)])

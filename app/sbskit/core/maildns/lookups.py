@@ -22,6 +22,7 @@ OK, NODATA, NXDOMAIN, ERROR = "ok", "nodata", "nxdomain", "error"
 RCODE_NAMES = {wire.NOERROR: "NOERROR", wire.FORMERR: "FORMERR", wire.SERVFAIL: "SERVFAIL",
                wire.NXDOMAIN: "NXDOMAIN", wire.NOTIMP: "NOTIMP", wire.REFUSED: "REFUSED"}
 MAX_TCP_ANSWER = 65535
+SPF_TYPE = 99  # the obsolete SPF record type (RFC 4408; RFC 7208 3.1 says to publish SPF only as TXT)
 
 
 class DeadlineReached(Exception):
@@ -37,6 +38,21 @@ def txt_text(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return "".join(txt_text(part) for part in value)
     return str(value)
+
+
+def txt_strings(value: object) -> tuple[str, ...]:
+    """The character-strings one TXT record was published as (one string when it was not split)."""
+    return tuple(getattr(value, "strings", None) or (txt_text(value),))
+
+
+def character_strings(rdata: bytes) -> str:
+    """TXT-format rdata of another record type (SPF, type 99) as text, the strings joined (RFC 7208 3.3)."""
+    parts, pos = [], 0
+    while pos < len(rdata):
+        size = rdata[pos]
+        parts.append(rdata[pos + 1:pos + 1 + size].decode("utf-8", "replace"))
+        pos += 1 + size
+    return "".join(parts)
 
 
 class Lookup:
@@ -57,7 +73,7 @@ class Lookup:
 
     @property
     def type_name(self) -> str:
-        return wire.TYPE_NAMES.get(self.qtype, str(self.qtype))
+        return "SPF" if self.qtype == SPF_TYPE else wire.TYPE_NAMES.get(self.qtype, str(self.qtype))
 
     @property
     def failed(self) -> bool:
@@ -69,6 +85,8 @@ class Lookup:
         return self.status in (NODATA, NXDOMAIN)
 
     def texts(self) -> list[str]:
+        if self.qtype == SPF_TYPE:
+            return [character_strings(v) if isinstance(v, bytes) else txt_text(v) for v in self.records]
         return [txt_text(v) for v in self.records] if self.qtype == wire.TXT else [str(v) for v in self.records]
 
     def evidence(self, limit: int = 6) -> str:
@@ -87,8 +105,9 @@ class Lookup:
         return f"{head}{chain} -> {', '.join(shown)}{more}{ttl}"
 
     def _show(self, value: object) -> str:
-        if self.qtype == wire.TXT:
-            return '"' + txt_text(value).replace('"', '\\"') + '"'
+        if self.qtype in (wire.TXT, SPF_TYPE):
+            text = character_strings(value) if isinstance(value, bytes) else txt_text(value)
+            return " ".join('"' + part.replace('"', '\\"') + '"' for part in txt_strings(text))
         if self.qtype == wire.MX and isinstance(value, tuple):
             return f"{value[0]} {value[1] or '.'}"
         return str(value)

@@ -14,6 +14,20 @@ CHECK_IDS = ("mx", "spf", "spf-ip", "dmarc", "dkim", "ptr", "mta-sts", "tls-rpt"
 INFO_IDS = ("mta-sts", "tls-rpt", "bimi")  # shown, never counted in the exit status
 
 
+def sentence(text: str) -> str:
+    """A note as the start of a sentence: capitalised, unless it starts with a name, a tag or a term
+    ('rua.vendor.example ...', 'pct=0: ...'), which keep their spelling."""
+    first = text.split(" ", 1)[0].rstrip(":,")
+    if not text or any(c in first for c in "=.:'@%/") or any(c.isdigit() for c in first):
+        return text
+    return text[0].upper() + text[1:]
+
+
+def sentences(notes: list[str]) -> str:
+    """Notes joined into sentences ('' for none)."""
+    return ". ".join(sentence(n) for n in notes) + "." if notes else ""
+
+
 def worst(*statuses: str) -> str:
     return max(statuses, key=lambda s: RANK[s]) if statuses else OK
 

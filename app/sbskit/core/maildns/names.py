@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from sbskit.core import netclass
 from sbskit.core.errors import UserInputError
 
 _LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_\-]{0,61}[a-z0-9_])?")
@@ -84,19 +85,11 @@ def org_domain(domain: str) -> str:
     return ".".join(labels[-2:])
 
 
-_NOT_PUBLIC = [ipaddress.ip_network(n) for n in (
-    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16",
-    "224.0.0.0/4", "240.0.0.0/4", "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8")]
-
-
 def is_public(address) -> bool:
-    """Whether receivers on the Internet could see mail coming from this address.
+    """Whether receivers on the Internet could see mail coming from this address (``core/netclass.py``).
 
-    Private, shared (CGNAT), loopback, link-local and multicast ranges are not; the
+    Private, shared (CGNAT), loopback, link-local, multicast and reserved ranges are not; the
     documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32)
     stand for public addresses in examples and tests, so they count as public here.
     """
-    ip = ipaddress.ip_address(address)
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not any(ip.version == net.version and ip in net for net in _NOT_PUBLIC)
+    return netclass.counts_as_public(address)

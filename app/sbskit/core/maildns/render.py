@@ -43,7 +43,14 @@ def records_text(doc: dict) -> str:
         lines.append(f"{record['name']}.  {record['type']}  \"{record['value']}\"")
         for note in record.get("notes") or []:
             lines.append(f"    ; {note}")
+        if record.get("verified"):
+            lines.append("    ; proved before it was offered: " + proof_text(record["verified"]))
     return "\n".join(lines)
+
+
+def proof_text(verified: list[dict]) -> str:
+    """``203.0.113.25 (this server) pass, 198.18.0.1 (any other server) softfail``."""
+    return ", ".join(f"{v['ip']} ({v['for']}) {v['result']}" for v in verified)
 
 
 def render_text(doc: dict, evidence: bool = False) -> str:

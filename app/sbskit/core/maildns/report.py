@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from sbskit.core.maildns.render import MARK, suggested_records
+from sbskit.core.maildns.render import MARK, proof_text, suggested_records
 
 COLORS = {"ok": "#1b7a33", "warning": "#9a6700", "problem": "#b3261e", "error": "#6b4fa0"}
 
@@ -31,7 +31,9 @@ def report_sections(doc: dict) -> list:
     records = suggested_records(doc)
     if records:
         items = "".join(f"<li><code>{esc(r['name'])}. {esc(r['type'])} \"{esc(r['value'])}\"</code>"
-                        + "".join(f"<br><small>{esc(n)}</small>" for n in r.get("notes") or []) + "</li>"
+                        + "".join(f"<br><small>{esc(n)}</small>" for n in r.get("notes") or [])
+                        + (f"<br><small>Proved before it was offered: {esc(proof_text(r['verified']))}</small>"
+                           if r.get("verified") else "") + "</li>"
                         for r in records)
         sections.append(Section("DNS records to publish", f"<ul>{items}</ul>"))
     return sections

@@ -66,8 +66,9 @@ def find_records(resolver: Resolver, domain: str) -> tuple[list[str], object]:
 
 
 class _Evaluation:
-    def __init__(self, resolver: Resolver, ip, sender: str, helo: str) -> None:
+    def __init__(self, resolver: Resolver, ip, sender: str, helo: str, record: str | None = None) -> None:
         self.resolver = resolver
+        self.record = record  # a record to evaluate instead of the top domain's published one
         self.ip = spf_macros.client_ip(ip)
         self.sender = sender
         self.helo = helo
@@ -100,7 +101,10 @@ class _Evaluation:
             return SpfResult("none", f"'{domain}' is not a usable domain name", domain=domain)
         if domain in self.stack:
             raise PermError(f"loop: {' -> '.join(self.stack + [domain])}")
-        records, _lookup = find_records(self.resolver, domain)
+        if self.record is not None and not self.stack:
+            records = [self.record]
+        else:
+            records, _lookup = find_records(self.resolver, domain)
         if not records:
             return SpfResult("none", f"{domain} has no SPF record", domain=domain)
         if len(records) > 1:
@@ -254,8 +258,12 @@ class _Evaluation:
             return DEFAULT_EXPLANATION
 
 
-def check_host(resolver: Resolver, ip, domain: str, sender: str = "", helo: str = "") -> SpfResult:
+def check_host(resolver: Resolver, ip, domain: str, sender: str = "", helo: str = "",
+               record: str | None = None) -> SpfResult:
     """Evaluate SPF for ``ip`` sending as ``sender`` (default postmaster@domain) from ``helo``.
+
+    ``record`` evaluates that text as if ``domain`` published it (a suggested record is proved
+    this way against the same DNS before the kit offers it).
 
     Follows RFC 7208 4.3: an empty sender becomes postmaster@helo, a sender without a
     local part gets "postmaster".
@@ -267,7 +275,7 @@ def check_host(resolver: Resolver, ip, domain: str, sender: str = "", helo: str 
         sender = f"postmaster@{sender}"
     elif sender.startswith("@"):
         sender = "postmaster" + sender
-    evaluation = _Evaluation(resolver, ip, sender, helo)
+    evaluation = _Evaluation(resolver, ip, sender, helo, record)
     try:
         result = evaluation.check_host(domain)
         if result.result == "fail" and result.exp_source is not None:

@@ -17,6 +17,11 @@ from sbskit.core.maildns.spf_macros import MacroError
 MECHANISMS = ("all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists")
 LOOKUP_TERMS = ("include", "a", "mx", "ptr", "exists", "redirect")
 QUALIFIERS = {"+": "pass", "-": "fail", "~": "softfail", "?": "neutral"}
+# characters word processors and web pages put where SPF has plain ASCII (named, and repaired in spf_repair.py)
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+QUOTES = "\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b\u00ab\u00bb\u2039\u203a\u2032\u2033"
+SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 _MODIFIER = re.compile(r"([A-Za-z][A-Za-z0-9_.\-]*)=")
 _MECHANISM = re.compile(r"([+\-~?]?)([A-Za-z][A-Za-z0-9]*)")
@@ -75,6 +80,7 @@ class Record:
         self.problems: list[Problem] = []
         self.redirect: Term | None = None
         self.exp: Term | None = None
+        self.aborted = False  # parsing stopped early (a character no term may hold): later terms are unknown
 
     @property
     def mechanisms(self) -> list[Term]:
@@ -90,6 +96,21 @@ class Record:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def odd_character(ch: str) -> str:
+    """Why a character outside printable ASCII breaks the record, naming the typographic mistakes."""
+    code = f"U+{ord(ch):04X}"
+    if ch in DASHES:
+        return (f"a typographic dash {ch!r} ({code}) where '-' belongs (a word processor or web page replaced "
+                "it): receivers reject the whole record; type a plain '-'")
+    if ch in QUOTES:
+        return f"a typographic quote mark {ch!r} ({code}): SPF records hold no quotes; remove it"
+    if ch in SPACES:
+        return f"a special space ({code}, e.g. a non-breaking space) where a plain space belongs"
+    if ord(ch) < 0x20 or ord(ch) == 0x7F:
+        return f"a control character ({code}): SPF records are plain ASCII, terms separated by spaces"
+    return f"the non-ASCII character {ch!r} ({code}): SPF records are plain ASCII, terms separated by spaces"
 
 
 def is_spf(text: str) -> bool:
@@ -241,9 +262,10 @@ def parse_record(text: str) -> Record:
     record = Record(text)
     for index, ch in enumerate(text):
         if not 0x20 <= ord(ch) <= 0x7E:
-            what = "a control character" if ord(ch) < 0x20 or ord(ch) == 0x7F else f"the non-ASCII character {ch!r}"
-            record.problems.append(Problem(index + 1, text[max(0, index - 10):index + 10].strip(),
-                                           f"{what}: SPF records are plain ASCII, terms separated by spaces"))
+            start = text.rfind(" ", 0, index) + 1
+            end = text.find(" ", index)
+            record.problems.append(Problem(index + 1, text[start:end if end >= 0 else len(text)], odd_character(ch)))
+            record.aborted = True
             return record
     pos = 6  # after "v=spf1"
     size = len(text)

@@ -10,7 +10,8 @@ record's questions go out in one batch, so the walk costs one round trip per lev
 from __future__ import annotations
 
 from sbskit.core.dnsbl import wire
-from sbskit.core.maildns.lookups import ERROR, NXDOMAIN, Resolver, valid_query_name
+from sbskit.core.maildns.lookups import ERROR, NXDOMAIN, Resolver, txt_strings, valid_query_name
+from sbskit.core.maildns.spf_repair import missing_spaces
 from sbskit.core.maildns.spf_syntax import Record, Term, is_spf, parse_record
 
 MAX_DEPTH = 12
@@ -79,15 +80,25 @@ class _Walker:
         self.resolver = resolver
         self.a = analysis
 
-    def walk(self, domain: str, via: str, path: list[str]) -> Node:
+    def walk(self, domain: str, via: str, path: list[str], text: str | None = None) -> Node:
         node = Node(domain, via)
-        lookup = node.lookup = self.resolver.get(domain, wire.TXT)
-        self.a.evidence.append(lookup.evidence())
         where = f"{via} ({domain})" if via else domain
-        if lookup.status == ERROR:
-            self.a.errors.append(f"the SPF record of {domain} could not be read: {lookup.detail}")
-            return node
-        node.texts = [t for t in lookup.texts() if is_spf(t)]
+        if text is not None:  # a record to judge as if the domain published it (a suggestion)
+            node.texts = [text]
+        else:
+            lookup = node.lookup = self.resolver.get(domain, wire.TXT)
+            self.a.evidence.append(lookup.evidence())
+            if lookup.status == ERROR:
+                self.a.errors.append(f"the SPF record of {domain} could not be read: {lookup.detail}")
+                return node
+            node.texts = [t for t in lookup.texts() if is_spf(t)]
+            for value in node.texts:
+                for _index, head, tail in missing_spaces(value):
+                    parts = " ".join('"' + part + '"' for part in txt_strings(value))
+                    self.a.problems.append(
+                        f"the record at {domain} is published as {len(txt_strings(value))} strings ({parts}); receivers "
+                        f"join them with no space between (RFC 7208 3.3), so '{head}' and '{tail}' become the "
+                        f"single term '{head}{tail}': add a space at the end of the string that ends in '{head}'")
         if not node.texts:
             if via:
                 self.a.problems.append(f"'{via}' points to {domain}, which has no SPF record: receivers get a "
@@ -106,6 +117,7 @@ class _Walker:
         for term in record.terms:
             if term.kind == "mechanism" and after_all:
                 self.a.warnings.append(f"'{term.text}' in {domain}'s record comes after 'all' and is never used")
+                continue  # never evaluated, so it costs no lookup either
             if term.kind == "mechanism" and term.name == "all":
                 after_all = True
             if term.kind == "modifier" and term.name == "redirect" and record.all_term is not None:
@@ -175,10 +187,11 @@ class _Walker:
         return None
 
 
-def analyze(resolver: Resolver, domain: str) -> Analysis:
+def analyze(resolver: Resolver, domain: str, text: str | None = None) -> Analysis:
+    """Walk ``domain``'s published SPF tree (or ``text`` as if the domain published it)."""
     analysis = Analysis(domain)
     walker = _Walker(resolver, analysis)
-    analysis.top = walker.walk(domain, "", [domain])
+    analysis.top = walker.walk(domain, "", [domain], text)
     analysis.lookups = analysis.top.cost
     if analysis.lookups > 10:
         analysis.problems.append(f"{analysis.lookups} DNS lookups in the whole record (the limit is 10): receivers "

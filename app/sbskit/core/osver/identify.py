@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from sbskit.core.osver import landmarks
 from sbskit.core.osver.facts import Facts
 from sbskit.core.osver.parse import parse_text
 from sbskit.core.osver.releases import Release, ReleaseTable, load_table
@@ -314,8 +315,8 @@ def script_notes(facts: Facts, matches: list[Release], table: ReleaseTable) -> l
     majors = {(r.major, r.minor) for r in matches}
     if (10, 0) in majors:
         notes.append("Version 10.0 covers Windows 10, Windows 11 and Server 2016-2025: 'Major -eq 10' is not a Windows 10 "
-                     "test. Windows 11 is build 22000 or higher; compare the build as a number.")
-        if any(r.build >= 22000 for r in matches):
+                     f"test. Windows 11 is build {landmarks.windows11()} or higher; compare the build as a number.")
+        if any(r.build >= landmarks.windows11() for r in matches):
             notes.append("ProductName in the registry says 'Windows 10' on Windows 11; ReleaseId is frozen at 2009; "
                          "use CurrentBuildNumber and DisplayVersion.")
     if (6, 3) in majors or (10, 0) in majors:
@@ -323,7 +324,7 @@ def script_notes(facts: Facts, matches: list[Release], table: ReleaseTable) -> l
                      "CurrentMinorVersionNumber, or the build.")
     if (5, 0) in majors:
         notes.append("ver prints 5.00.2195 on Windows 2000: a test for \"5.0.\" fails; compare numbers.")
-    if any(r.build >= 26100 for r in matches):
+    if any(r.build >= landmarks.without_wmic() for r in matches):
         notes.append("wmic is an optional feature that is off on new 24H2 installs and absent from Server 2025: use "
                      "PowerShell Get-CimInstance or the registry.")
     if build < 2600 and (4, 0) in majors:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 
 from sbskit.core.errors import UserInputError
+from sbskit.core.osver import landmarks
 from sbskit.core.osver.identify import Identification, identify_facts
 from sbskit.core.osver.parse import Facts
 
@@ -57,7 +58,7 @@ def facts_from_registry(cv: dict[str, object], po: dict[str, object]) -> Facts:
         facts.major, facts.minor = int(a), int(b or 0)
     build = cv.get("currentbuildnumber") or cv.get("currentbuild")
     facts.build = int(str(build)) if build and str(build).isdigit() else None
-    if facts.major == 6 and facts.minor == 3 and (facts.build or 0) >= 10240:
+    if facts.major == 6 and facts.minor == 3 and (facts.build or 0) >= landmarks.windows10():
         facts.major, facts.minor = 10, 0  # CurrentVersion is frozen at 6.3
     ubr = cv.get("ubr")
     facts.revision = ubr if isinstance(ubr, int) else None
@@ -69,8 +70,8 @@ def facts_from_registry(cv: dict[str, object], po: dict[str, object]) -> Facts:
     facts.service_pack = None if csd is None else ("SP" + str(csd).split()[-1] if str(csd).strip() else "")
     pt = str(po.get("producttype") or "").lower()
     facts.product_type = {"winnt": 1, "lanmannt": 2, "servernt": 3}.get(pt)
-    if facts.build and facts.build >= 22000 and facts.product_text and "windows 10" in facts.product_text.lower():
-        facts.notes.append("ProductName says Windows 10, but build 22000+ is Windows 11.")
+    if facts.build and facts.build >= landmarks.windows11() and facts.product_text and "windows 10" in facts.product_text.lower():
+        facts.notes.append(f"ProductName says Windows 10, but build {landmarks.windows11()}+ is Windows 11.")
         facts.product_text = facts.product_text.replace("Windows 10", "Windows 11")
     if facts.build is None:
         raise UserInputError("the registry of this computer has no CurrentBuildNumber")

@@ -15,16 +15,16 @@ from __future__ import annotations
 import re
 
 from sbskit.core.errors import UserInputError
+from sbskit.core.osver import landmarks
 from sbskit.core.osver.codepage import repair_mojibake
 from sbskit.core.osver.facts import Facts
 from sbskit.core.osver.paste import unwrap_paste
 from sbskit.core.osver.sysinfo import parse_systeminfo
 from sbskit.core.osver.textio import check_text, normalize_newlines
 
-__all__ = ["Facts", "parse_text", "KNOWN_MAJOR_MINOR"]
+__all__ = ["Facts", "parse_text"]
 
 
-KNOWN_MAJOR_MINOR = {(4, 0), (4, 10), (4, 90), (5, 0), (5, 1), (5, 2), (6, 0), (6, 1), (6, 2), (6, 3), (10, 0)}
 
 _VERSION = r"(\d{1,2})\.(\d{1,2})(?:\.(\d{1,5}))?(?:\.(\d{1,6}))?"
 _VER_RE = re.compile(
@@ -195,7 +195,7 @@ def _apply_pairs(facts: Facts, pairs: dict[str, str]) -> bool:
     if build is not None:
         facts.build = build
         found = True
-    if facts.major == 6 and facts.minor == 3 and (facts.build or 0) >= 10240:
+    if facts.major == 6 and facts.minor == 3 and (facts.build or 0) >= landmarks.windows10():
         facts.major, facts.minor = 10, 0
         facts.notes.append("CurrentVersion says 6.3 but it is frozen there since Windows 10; the build shows this is 10.0.")
     ubr = _int(g("ubr"))
@@ -374,7 +374,7 @@ def _parse_bare(text: str) -> Facts | None:
             facts.revision = int(m.group(2))
         return facts
     m = re.search(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{3,5})(?:\.(\d{1,6}))?(?![\d.])", stripped)
-    if m and (int(m.group(1)), int(m.group(2))) in KNOWN_MAJOR_MINOR:
+    if m and (int(m.group(1)), int(m.group(2))) in landmarks.known_major_minor():
         facts = Facts(kind="version")
         _set_version(facts, m.group(0))
         return facts
@@ -386,17 +386,17 @@ def _parse_bare(text: str) -> Facts | None:
 
 def _finish(facts: Facts, text: str) -> None:
     """Cross-checks every format shares: lying names, frozen values, plausibility."""
-    if facts.major is not None and (facts.major, facts.minor) not in KNOWN_MAJOR_MINOR:
+    if facts.major is not None and (facts.major, facts.minor) not in landmarks.known_major_minor():
         raise UserInputError(f"{facts.version} is not a Windows version (no Windows release has {facts.major}.{facts.minor})")
     if facts.build is not None and not 100 <= facts.build <= 99999:
         raise UserInputError(f"{facts.build} is not a plausible Windows build number")
-    if facts.product_text and facts.build and facts.build >= 22000 and re.search(r"windows\s+10", facts.product_text, re.I):
+    if facts.product_text and facts.build and facts.build >= landmarks.windows11() and re.search(r"windows\s+10", facts.product_text, re.I):
         facts.notes.append(f"The name says '{facts.product_text}', but build {facts.build} is Windows 11: ProductName was "
                            "never updated for Windows 11 (it still says Windows 10).")
         facts.product_text = re.sub(r"(?i)windows\s+10", "Windows 11", facts.product_text)
     if facts.release_id == "2009" and facts.build and facts.build > 19042:
         facts.notes.append("ReleaseId is frozen at 2009 since 20H2; DisplayVersion holds the real release label.")
-    if facts.major == 6 and facts.minor == 2 and facts.build == 9200 and facts.kind in ("powershell", "version"):
+    if facts.major == 6 and facts.minor == 2 and facts.build == landmarks.windows8() and facts.kind in ("powershell", "version"):
         facts.maybe_shimmed = True
         facts.notes.append("6.2.9200 is also what GetVersionEx and .NET's OSVersion report on Windows 8.1 and later "
                            "to programs without a compatibility manifest; check the registry or ver to be sure.")

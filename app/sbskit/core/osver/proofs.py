@@ -11,6 +11,7 @@ import functools
 import re
 from typing import Callable, Iterable
 
+from sbskit.core.osver import landmarks
 from sbskit.core.osver.releases import Release, load_table
 
 MAX_LISTED = 100
@@ -166,14 +167,14 @@ def frozen_value_evidence(name: str) -> list[str]:
     if low == "releaseid":
         return describe([r for r in rels if r.major == 10 and r.build >= 19042])
     if low == "productname":
-        return describe([r for r in rels if r.family == "client" and r.build >= 22000])
+        return describe([r for r in rels if r.family == "client" and r.build >= landmarks.windows11()])
     if low == "currentversion":
         return describe([r for r in rels if (r.major, r.minor) >= (6, 3)])
     return []
 
 
 def without_wmic() -> list[str]:
-    return describe([r for r in nt_releases() if r.build >= 26100])
+    return describe([r for r in nt_releases() if r.build >= landmarks.without_wmic()])
 
 
 def shared_client_server(versions: Iterable[Release]) -> list[str]:

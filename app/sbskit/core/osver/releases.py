@@ -190,12 +190,6 @@ class ReleaseTable:
         """A known wrong version number from a secondary source (endoflife.date's 6.0.6200)."""
         return next((e for e in self.errata if e["version"] == version), None)
 
-    def by_build(self, build: int) -> list[Release]:
-        return [r for r in self.releases if r.build == build]
-
-    def by_major_minor(self, major: int, minor: int) -> list[Release]:
-        return [r for r in self.releases if r.major == major and r.minor == minor]
-
     def nt(self) -> list[Release]:
         """Every NT release (the 9x rows are only there to name old ver output)."""
         return [r for r in self.releases if r.kind != "9x"]

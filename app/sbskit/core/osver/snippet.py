@@ -52,17 +52,26 @@ class Target:
                 "description": self.describe()}
 
 
-PRESETS: dict[str, Target] = {
-    "win10-11-clients": Target("Windows 10 and 11 clients", "client", 10240),
-    "win11-clients": Target("Windows 11 clients", "client", 22000),
-    "win10-clients": Target("Windows 10 clients (not 11)", "client", 10240, 22000),
-    "win7-or-later-clients": Target("Windows 7 or later clients", "client", 7600),
-    "server-2016-or-later": Target("Server 2016 or later", "server", 14393),
-    "server-2012-or-later": Target("Server 2012 or later", "server", 9200),
-    "server-2008-sp2": Target("Server 2008 SP2 / SBS 2008 SP2 (6002 and 6003)", "server", 6002, 6004),
-    "older-than-7": Target("Anything older than Windows 7", "any", None, 7600),
-    "older-than-10": Target("Anything older than Windows 10 / Server 2016", "any", None, 10240),
-}
+def _presets() -> dict[str, Target]:
+    """The ready-made targets; their builds come from the release table (``core/osver/landmarks.py``)."""
+    from sbskit.core.osver import landmarks as at
+
+    sp2 = at.build_change("Windows Server 2008")
+    return {
+        "win10-11-clients": Target("Windows 10 and 11 clients", "client", at.windows10()),
+        "win11-clients": Target("Windows 11 clients", "client", at.windows11()),
+        "win10-clients": Target("Windows 10 clients (not 11)", "client", at.windows10(), at.windows11()),
+        "win7-or-later-clients": Target("Windows 7 or later clients", "client", at.windows7()),
+        "server-2016-or-later": Target("Server 2016 or later", "server", at.server2016()),
+        "server-2012-or-later": Target("Server 2012 or later", "server", at.first_build("Windows Server 2012")),
+        "server-2008-sp2": Target(f"Server 2008 SP2 / SBS 2008 SP2 ({sp2['from']} and {sp2['to']})", "server",
+                                  sp2["from"], sp2["to"] + 1),
+        "older-than-7": Target("Anything older than Windows 7", "any", None, at.windows7()),
+        "older-than-10": Target("Anything older than Windows 10 / Server 2016", "any", None, at.windows10()),
+    }
+
+
+PRESETS: dict[str, Target] = _presets()
 
 
 def custom_target(family: str, min_build: int | None, max_build: int | None) -> Target:

@@ -1,7 +1,8 @@
 """Re-run a client's saved checks in one go, on the next visit, and say what changed.
 
-The blocklist sweep covers the profile's public IPs and domains; the exposure probe its
-mail hosts. Each target is saved as its own run; history compares per checked item anyway
+The blocklist sweep covers the profile's public IPs and domains; the Mail DNS health check
+each domain (for the profile's first public IP, the server that sends); the exposure probe
+its mail hosts. Each target is saved as its own run; history compares per checked item anyway
 (see history.py), so a re-run compares with recorded multi-target runs too. The comparisons
 of every target the re-run checked come back ready for the CLI, the dialog and the report.
 """
@@ -64,18 +65,68 @@ def split_blacklist_doc(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**shared, "targets": [target]} for target in doc.get("targets", [])]
 
 
+def maildns_options_from(blacklist_options):
+    """The Mail DNS check asks the same resolver as the blocklist sweep (the one the admin set), same timeout."""
+    from sbskit.core.maildns.engine import DEFAULT_TIMEOUT, Options
+
+    resolvers = list(getattr(blacklist_options, "resolvers", None) or [])
+    timeout = float(getattr(blacklist_options, "timeout", DEFAULT_TIMEOUT) or DEFAULT_TIMEOUT)
+    return Options(resolvers=resolvers, timeout=min(max(timeout, 0.1), 60.0))
+
+
+def sending_ip(profile) -> str | None:
+    """The profile's first public IP address: the server whose SPF result and PTR the Mail DNS check judges."""
+    import ipaddress
+
+    from sbskit.core.maildns.names import is_public
+
+    for value in profile.ips:
+        try:
+            if is_public(ipaddress.ip_address(value)):
+                return str(ipaddress.ip_address(value))
+        except ValueError:
+            continue  # a range, not one address
+    return None
+
+
+def _rerun_maildns(store, profile, result: RerunResult, options, ctx: JobContext, done: int, steps: int) -> int:
+    from sbskit.core.maildns.engine import Options, Run
+
+    ip = sending_ip(profile)
+    for domain in profile.domains:
+        ctx.check()
+        ctx.progress(done, steps, f"Checking the mail DNS of {domain}")
+        try:
+            run_options = Options(ip=ip, selectors=options.selectors, resolvers=options.resolvers,
+                                  timeout=options.timeout, helo=options.helo)
+            doc = Run(domain, run_options).run(JobContext(is_cancelled=ctx.is_cancelled))
+        except UserInputError as exc:
+            result.problems.append(f"mail DNS check of {domain}: {exc}")
+        else:
+            run = store.add_run(profile.name, "maildns", doc)
+            result.runs.append(("maildns", run.target))
+        done += 1
+    return done
+
+
 def rerun_saved_checks(store, name: str, *, blacklist_options=None, probe_mail_hosts: bool = True,
-                       probe_timeout: float = 8.0, ctx: JobContext | None = None) -> RerunResult:
-    """Run the profile's checks, save every run to ``store``, and compare with the last visit."""
+                       probe_timeout: float = 8.0, maildns: bool = True, maildns_options=None,
+                       ctx: JobContext | None = None) -> RerunResult:
+    """Run the profile's checks, save every run to ``store``, and compare with the last visit.
+
+    ``maildns_options`` (resolvers, timeout) default to the blocklist sweep's, so both ask
+    the DNS server the admin chose.
+    """
     ctx = ctx or null_context()
     profile = store.get(name)
     result = RerunResult(profile.name, saved=not getattr(store, "read_only", False))
     first_new = store.last_run_id()  # the comparisons cover what this re-run saves, whatever target it found
     targets = list(profile.ips) + list(profile.domains)
     hosts = list(profile.mail_hosts) if probe_mail_hosts else []
+    mail_domains = list(profile.domains) if maildns else []
     if not targets and not hosts:
         raise UserInputError(f"the profile {profile.name!r} has no IP addresses, domains or mail hosts to check")
-    steps, done = len(hosts) + (1 if targets else 0), 0
+    steps, done = len(hosts) + len(mail_domains) + (1 if targets else 0), 0
     if targets:
         from sbskit.core.dnsbl.engine import check
 
@@ -89,6 +140,9 @@ def rerun_saved_checks(store, name: str, *, blacklist_options=None, probe_mail_h
                 run = store.add_run(profile.name, "blacklist", part)
                 result.runs.append(("blacklist", run.target))
         done += 1
+    if mail_domains:
+        done = _rerun_maildns(store, profile, result, maildns_options or maildns_options_from(blacklist_options), ctx,
+                              done, steps)
     for host in hosts:
         ctx.check()
         ctx.progress(done, steps, f"Probing the mail server {host}")

@@ -9,10 +9,10 @@ import; they never see raw lines.
 
 from __future__ import annotations
 
-import ipaddress
 from collections import Counter
 from dataclasses import dataclass, field
 
+from sbskit.core import netclass
 from sbskit.core.triage.lines import TEXT_LIMIT, Line, clip  # noqa: F401 - re-exported: readers import them from here
 from sbskit.core.triage.tally import MAX_QUEUE_ROWS, ReplyTally, make_span
 
@@ -77,40 +77,28 @@ _IP_KIND: dict[str, str] = {}
 
 
 def ip_kind(text: str) -> str:
-    """'lan' (RFC 1918, link-local, CGNAT, ULA), 'loopback', 'public' or '' (not an address).
+    """'lan' (RFC 1918, link-local, CGNAT, ULA), 'loopback', 'public', 'reserved' (benchmarking, future use ...)
+    or '' (not an address, or multicast/unspecified): ``core/netclass.py``'s classes, cached.
 
-    Python's ``is_private`` also counts the documentation ranges (203.0.113.0/24 ...) as
-    private; for a mail log those are outside hosts, so the LAN ranges are listed here.
+    The documentation ranges (203.0.113.0/24 ...) count as public: for a mail log those are
+    outside hosts (anonymised evidence and examples use them).
     """
     kind = _IP_KIND.get(text)
     if kind is not None:
         return kind
-    candidate = text.strip().strip("[]")
     try:
-        addr = ipaddress.ip_address(candidate.split("%")[0])
+        category = netclass.classify(text).category
     except ValueError:
-        kind = ""
-    else:
-        if addr.version == 6 and addr.ipv4_mapped:
-            addr = addr.ipv4_mapped
-        if addr.is_loopback:
-            kind = "loopback"
-        elif any(addr in net for net in (_LAN4 if addr.version == 4 else _LAN6)):
-            kind = "lan"
-        elif addr.is_unspecified or addr.is_multicast:
-            kind = ""
-        else:
-            kind = "public"
+        category = ""
+    kind = _KIND_OF_CLASS.get(category, "")
     if len(_IP_KIND) > 200_000:
         _IP_KIND.clear()
     _IP_KIND[text] = kind
     return kind
 
 
-_LAN4 = tuple(
-    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10")
-)
-_LAN6 = tuple(ipaddress.ip_network(n) for n in ("fc00::/7", "fe80::/10"))
+_KIND_OF_CLASS = {netclass.PUBLIC: "public", netclass.DOCUMENTATION: "public", netclass.LOOPBACK: "loopback",
+                  netclass.RESERVED: "reserved", **{c: "lan" for c in netclass.LAN}}
 
 
 def split_endpoint(endpoint: str) -> str:

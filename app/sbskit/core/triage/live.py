@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
+from sbskit.core import netclass
 from sbskit.core.errors import UserInputError
 from sbskit.core.jobs import JobContext
 from sbskit.core.triage.evidence import Line, clip
@@ -91,20 +92,13 @@ def check_public_ip(text: str) -> str:
     return str(ip)
 
 
-LAN_NETS = tuple(ipaddress.ip_network(n) for n in (
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8",
-    "0.0.0.0/8", "224.0.0.0/3", "::/127", "fc00::/7", "fe80::/10", "ff00::/8"))
-
-
 def is_public(text: str) -> bool:
-    """False for LAN, carrier-NAT, loopback, link-local and multicast addresses: no blocklist lists those."""
+    """False for LAN, carrier-NAT, loopback, link-local, multicast and reserved addresses: no blocklist lists those
+    (``core/netclass.py``; a documentation address stands for a public one)."""
     try:
-        ip = ipaddress.ip_address(text.strip())
+        return netclass.counts_as_public(text)
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not any(ip.version == net.version and ip in net for net in LAN_NETS)
 
 
 def run_blacklist(ip: str, resolvers: list[str] | None = None, zones: list[str] | None = None,
@@ -135,11 +129,16 @@ def split_host_port(text: str, default_port: int = 25) -> tuple[str, int]:
     return text.strip("[]"), default_port
 
 
-def run_relay(host: str, port: int = 25, timeout: float = 8.0, ctx: JobContext | None = None) -> dict:
-    """The safe relay test (MAIL FROM/RCPT TO only, never DATA) as its JSON document."""
+def run_relay(host: str, port: int = 25, timeout: float = 8.0, ctx: JobContext | None = None,
+              assume_untrusted: bool = False) -> dict:
+    """The safe relay test (MAIL FROM/RCPT TO only, never DATA) as its JSON document.
+
+    From an address the server may trust (loopback, the LAN) an accepted recipient is no
+    open-relay verdict (``open_relay`` null) unless ``assume_untrusted`` (see mailprobe.vantage).
+    """
     from sbskit.core.mailprobe.relay import run_relay_test
 
-    return run_relay_test(host, port, timeout=timeout, ctx=ctx).to_dict()
+    return run_relay_test(host, port, timeout=timeout, ctx=ctx, assume_untrusted=assume_untrusted).to_dict()
 
 
 # --- reading the documents ------------------------------------------------------------------

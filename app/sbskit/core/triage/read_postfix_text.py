@@ -114,7 +114,6 @@ def _smtpd_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int) -> 
             ev.vote_local(domain_of(rcpt))
             if stat.want_sample():
                 stat.samples.append(Line(label, line_no, clip(msg)))
-            ev.note("rcpt_not_found_smtp", label, line_no)
         elif RELAY_DENIED.search(reply):
             ev.note("relay_refused", label, line_no, msg)
             stat = ev.group("relay_refused_domain", domain_of(rcpt))
@@ -133,7 +132,6 @@ def _smtpd_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int) -> 
             ev.group("auth_fail_user", s.group("user").lower()).add(ip)
         if stat.want_sample():
             stat.samples.append(Line(label, line_no, clip(msg)))
-        ev.note("auth_fail", label, line_no)
         return
     c = _CLIENT.match(msg)
     if c and c.group("user"):

@@ -244,7 +244,6 @@ def _auth_failed(session: _Session, ev: Evidence, label: str, line: int, row: li
     stat.count += 1
     if stat.want_sample():
         stat.samples.append(Line(label, line, clip(",".join(row))))
-    ev.note("auth_fail", label, line)
 
 
 _SEND_TROUBLE = ("fail", "error", "timed out", "refused", "unreachable", "denied", "not ")
@@ -348,7 +347,6 @@ def read_iis_smtp(src: TextSource, info: Sniffed, ev: Evidence, progress: Progre
                 stat.count += 1
                 if stat.want_sample():
                     stat.samples.append(Line(label, line_no, clip(line)))
-                ev.note("auth_fail", label, line_no)
         elif method == "RCPT":
             rcpt = bare_address(query.lstrip("+")).lower()
             if status.startswith("250"):

@@ -81,7 +81,6 @@ def queue_row(ev: Evidence, label: str, line: int, row: dict[str, str], source: 
     ev.add_queue_row({"identity": row.get("identity", ""), "delivery": delivery, "status": status, "count": count,
                       "next_hop": domain, "last_error": error, "file": label, "line": line, "source": source})
     if status in ("Retry", "Suspended"):
-        ev.note("queue_retry", label, line, text)
         ev.counts["queue_retry_messages"] += count
     small = delivery.startswith("DnsConnector") and status in ("Retry", "Ready", "Active") and 0 < count <= SMALL_QUEUE
     if small:
@@ -90,8 +89,6 @@ def queue_row(ev: Evidence, label: str, line: int, row: dict[str, str], source: 
         stat.add(domain)
         if stat.want_sample():
             stat.samples.append(Line(label, line, clip(text)))
-    if delivery.startswith("DnsConnector") and count > 0:
-        ev.note("queue_external", label, line, n=count)
     if error:
         from sbskit.core.triage.replies import classify
 
@@ -242,7 +239,6 @@ def postfix_message(ev: Evidence, label: str, line_no: int, text: str, queue: st
         ev.counts["queue_newest"] = max(ev.counts["queue_newest"], arrival)
         ev.counts["queue_dated"] += 1
     if queue in ("deferred", "hold"):
-        ev.note("queue_retry", label, line_no, text)
         ev.counts["queue_retry_messages"] += 1
     bounce = is_null_sender(sender)
     if bounce:

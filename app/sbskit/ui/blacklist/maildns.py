@@ -39,8 +39,25 @@ LABEL = {"ok": "OK", "warning": "Warning", "problem": "PROBLEM", "error": "Could
 COLUMNS = ["Status", "Check", "Finding"]
 COL_STATUS, COL_CHECK, COL_FINDING = range(3)
 PAGE_TITLE = "M&ail DNS health"  # Alt+H is the Help menu
+GUI_WORDS = (("no --ip was given", "no sending IP was given"), ("(--ip)", "(the Sending IP field)"),
+             ("with --ip", "in the Sending IP field"), ("--ip", "the Sending IP field"),
+             ("--dkim-selector", "the DKIM selectors field"))
 SHORT = {"mx": "MX", "spf": "SPF record", "spf-ip": "SPF for the sending IP", "dmarc": "DMARC", "dkim": "DKIM keys",
          "ptr": "Reverse DNS (PTR)", "mta-sts": "MTA-STS (info)", "tls-rpt": "TLS-RPT (info)", "bimi": "BIMI (info)"}
+
+
+def gui_text(text: str) -> str:
+    """The core's texts name the CLI options; on this page they name the fields instead."""
+    for cli, field in GUI_WORDS:
+        text = text.replace(cli, field)
+    return text
+
+
+def row_label(check: dict) -> tuple[str, str]:
+    """(status text, theme kind): an information-only check that is fine reads 'Info', not a green OK."""
+    if check.get("info") and check["status"] == "ok":
+        return "Info", "info"
+    return LABEL[check["status"]], KIND[check["status"]]
 
 
 class ChecksTree(QTreeWidget):
@@ -67,14 +84,16 @@ class ChecksTree(QTreeWidget):
     def add_check(self, check: dict) -> QTreeWidgetItem:
         self.checks.append(check)
         status = check["status"]
-        row = QTreeWidgetItem([LABEL[status], SHORT.get(check["id"], check["id"]), check["detail"]])
+        label, kind = row_label(check)
+        row = QTreeWidgetItem([label, SHORT.get(check["id"], check["id"]), gui_text(check["detail"])])
         row.setData(COL_STATUS, Qt.ItemDataRole.UserRole, check["id"])
-        background = QBrush(status_background(KIND[status], self))
-        foreground = QBrush(status_foreground(KIND[status], self))
+        background = QBrush(status_background(kind, self))
+        foreground = QBrush(status_foreground(kind, self))
         for col in range(len(COLUMNS)):
-            row.setBackground(col, background)
+            if not check.get("info") or status != "ok":  # information rows keep the plain background:
+                row.setBackground(col, background)  # in the dark theme the info colour is the selection's
             row.setForeground(col, foreground)
-            row.setToolTip(col, f"{check['title']}: {check['detail']}")
+            row.setToolTip(col, gui_text(f"{check['title']}: {check['detail']}"))
         font = row.font(COL_STATUS)
         font.setBold(True)
         row.setFont(COL_STATUS, font)
@@ -87,7 +106,7 @@ class ChecksTree(QTreeWidget):
                 text = f"\u201c{r['reply']}\u201d" if r.get("reply") else r.get("effect", "")
                 group.addChild(QTreeWidgetItem(["", r["provider"], text]))
         if check["fix"] and status != "ok":
-            row.addChild(QTreeWidgetItem(["", "Fix", check["fix"]]))
+            row.addChild(QTreeWidgetItem(["", "Fix", gui_text(check["fix"])]))
         for record in check.get("records") or []:
             row.addChild(QTreeWidgetItem(["", "Record to publish", f"{record['name']}  {record['type']}  "
                                                                   f"\"{record['value']}\""]))
@@ -225,7 +244,7 @@ class MailDnsPanel(QWidget):
             for selector in self.selectors_edit.text().replace(",", " ").split():
                 parse_selector(selector)
         except UserInputError as exc:
-            self._show_validation(str(exc), "bad")
+            self._show_validation(gui_text(str(exc)), "bad")
             self.check_button.setEnabled(False)
             return False
         self._show_validation(f"Will check {domain}" + (f" sending from {ip}." if ip else
@@ -328,7 +347,7 @@ class MailDnsPanel(QWidget):
         check_id = item.data(COL_STATUS, Qt.ItemDataRole.UserRole)
         check = next((c for c in self.tree.checks if c["id"] == check_id), None)
         if check is not None:
-            self.details.setHtml(details_html(check, status_foreground(KIND[check["status"]], self).name()))
+            self.details.setHtml(details_html(check, status_foreground(row_label(check)[1], self).name()))
 
     # --- actions -------------------------------------------------------------------------
     def current_document(self) -> dict | None:
@@ -365,7 +384,7 @@ class MailDnsPanel(QWidget):
             return
         from sbskit.core.maildns.render import render_text
 
-        QGuiApplication.clipboard().setText(render_text(doc, evidence=True))
+        QGuiApplication.clipboard().setText(gui_text(render_text(doc, evidence=True)))
         self.tab.status_message.emit("Mail DNS results copied to the clipboard")
 
     def report_sections(self) -> list:
@@ -381,8 +400,8 @@ def details_html(check: dict, color: str) -> str:
     import html
 
     esc = html.escape
-    parts = [f"<p><b style='color:{color}'>{LABEL[check['status']]}</b> &nbsp;<b>{esc(check['title'])}</b></p>",
-             f"<p>{esc(check['detail'])}</p>"]
+    parts = [f"<p><b style='color:{color}'>{row_label(check)[0]}</b> &nbsp;<b>{esc(gui_text(check['title']))}</b></p>",
+             f"<p>{esc(gui_text(check['detail']))}</p>"]
     receivers = check.get("receivers") or []
     if receivers:
         parts.append(f"<p><b>What receivers do:</b> {esc(receivers[0].get('what', ''))}</p><ul>")
@@ -391,9 +410,13 @@ def details_html(check: dict, color: str) -> str:
             parts.append(f"<li><b>{esc(r['provider'])}:</b> {said}</li>")
         parts.append("</ul>")
     if check["fix"] and check["status"] != "ok":
-        parts.append(f"<p><b>Fix:</b> {esc(check['fix'])}</p>")
+        parts.append(f"<p><b>Fix:</b> {esc(gui_text(check['fix']))}</p>")
     for record in check.get("records") or []:
         notes = "".join(f"<br><small>{esc(n)}</small>" for n in record.get("notes") or [])
+        if record.get("verified"):
+            from sbskit.core.maildns.render import proof_text
+
+            notes += f"<br><small>Proved before it was offered: {esc(proof_text(record['verified']))}</small>"
         parts.append(f"<p><b>Publish:</b> <code>{esc(record['name'])} {esc(record['type'])} "
                      f"&quot;{esc(record['value'])}&quot;</code>{notes}</p>")
     if check["evidence"]:

@@ -35,6 +35,7 @@ from sbskit.ui.blacklist.maildns import attach_mail_dns
 from sbskit.ui.blacklist.results import ResultsTree
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.common.theme import status_foreground
+from sbskit.ui.common.job_panel import start_job
 from sbskit.ui.common.workers import JobWorker
 from sbskit.ui.common.remembered import worth_remembering
 from sbskit.ui.common.save_paths import in_reports
@@ -276,18 +277,12 @@ class BlacklistTab(KitTab):
         self.pages.setCurrentIndex(RESULTS_PAGE)
         self.progress.setRange(0, 0)
         self._set_summary("Checking...", "info")
-        worker = JobWorker(sweep.run, name="blacklist")
-        worker.progress.connect(self._on_progress)
-        worker.result.connect(self._on_result)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
-        worker.cancelled.connect(self._on_cancelled)
-        worker.ended.connect(self._on_ended)
-        self.worker = worker
         self.check_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.status_message.emit(f"Checking {text[:60]} against blocklists...")
-        worker.start()
+        self.worker = start_job(sweep.run, "blacklist", progress=self._on_progress, result=self._on_result,
+                                finished=self._on_finished, failed=self._on_failed, cancelled=self._on_cancelled,
+                                ended=self._on_ended)
 
     def cancel(self) -> None:
         if self.worker is not None:
@@ -413,7 +408,8 @@ class BlacklistTab(KitTab):
             return
         from pathlib import Path
 
-        from sbskit.core.dnsbl.render import csv_rows, to_csv
+        from sbskit.core.csvout import to_csv
+        from sbskit.core.dnsbl.render import csv_rows
 
         try:
             atomic_write_text(Path(path), to_csv(csv_rows(self.current_document())))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
 
 
 class KitTab(QWidget):
@@ -43,25 +43,3 @@ class KitTab(QWidget):
         """(caption, widget) for each view that shows the RESULT (not a form), rendered offscreen
         for the report at a fixed size whatever sub-page is open. Empty: no picture."""
         return []
-
-
-class ComingSoonTab(KitTab):
-    """An honest placeholder for a tab whose feature has not landed yet."""
-
-    summary = ""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 32, 32, 32)
-        heading = QLabel(f"<h2>{self.title}</h2>")
-        body = QLabel(
-            f"<p>{self.summary}</p><p><b>Coming in this release.</b> This tab has no checks yet; "
-            "nothing shown here is a result.</p>"
-        )
-        body.setWordWrap(True)
-        body.setTextFormat(Qt.TextFormat.RichText)
-        for widget in (heading, body):
-            widget.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            layout.addWidget(widget)
-        layout.addStretch(1)

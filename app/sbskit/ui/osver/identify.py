@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.osver.identify import Identification, identify_text, match_doc, support_verdict
 from sbskit.core.osver.report import KIND_NAMES, identification_text
-from sbskit.ui.osver.panel import JobPanel
-from sbskit.ui.osver.widgets import BusyBar, GuardedTextEdit, MessageLine, mono_font, read_only_table, tint
+from sbskit.ui.common.job_panel import JobPanel
+from sbskit.ui.common.job_widgets import BusyBar, MessageLine
+from sbskit.ui.osver.widgets import GuardedTextEdit, mono_font, read_only_table, tint
 from sbskit.ui.common.save_paths import in_reports
 
 EXAMPLES = {

@@ -4,8 +4,6 @@ The script runs on every release in a worker thread (JobPanel)."""
 
 from __future__ import annotations
 
-import csv
-import io
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -27,8 +25,9 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.osver.lint import SEVERITY_ORDER, LintResult, lint_file, lint_text
 from sbskit.ui.osver.lint_matrix import MatrixView
-from sbskit.ui.osver.panel import JobPanel
-from sbskit.ui.osver.widgets import SEVERITY_KIND, BusyBar, CodeEditor, MessageLine, read_only_table, tint
+from sbskit.ui.common.job_panel import JobPanel
+from sbskit.ui.common.job_widgets import BusyBar, MessageLine
+from sbskit.ui.osver.widgets import SEVERITY_KIND, CodeEditor, read_only_table, tint
 from sbskit.ui.common.save_paths import in_reports
 
 SAMPLE = r"""@echo off
@@ -248,12 +247,11 @@ class LintPanel(JobPanel):
         self.editor.go_to_line(f.line)
 
     def findings_csv(self) -> str:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["line", "severity", "rule", "message", "suggestion", "proof"])
-        for f in (self.result.findings if self.result else []):
-            writer.writerow([f.line, f.severity, f.rule, f.message, f.suggestion, f.proof])
-        return buffer.getvalue()
+        from sbskit.core.csvout import to_csv
+
+        return to_csv(([f.line, f.severity, f.rule, f.message, f.suggestion, f.proof]
+                       for f in (self.result.findings if self.result else [])),
+                      ["line", "severity", "rule", "message", "suggestion", "proof"])
 
     def copy_findings(self) -> None:
         from sbskit.core.osver.lint_report import lint_text_report
@@ -265,7 +263,7 @@ class LintPanel(JobPanel):
         self.export_text(self.findings_csv)
 
     def export_matrix(self) -> None:
-        from sbskit.ui.osver.panel import save_text
+        from sbskit.ui.common.job_panel import save_text
 
         path = self.ask_matrix_path()
         if path:

@@ -5,9 +5,7 @@ supported today; export the matrix as CSV."""
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
-import io
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -141,16 +139,17 @@ class MatrixView(QWidget):
 
     def matrix_csv(self) -> str:
         """Every release x language: the branches reached (or the status), and what they are meant for."""
+        from sbskit.core.csvout import to_csv
+
         m = self.matrix
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["release_id", "release", "family", "version", "supported", "language", "branches", "status"])
+        rows = []
         for r in (m.releases if m else []):
             for lang in m.languages:
                 cell = m.cell(r.id, lang)
-                writer.writerow([r.id, r.label, r.family, _version(m, r), "yes" if r.supported(self.today) else "no",
-                                 lang if not m.language_independent else "all", m.cell_text(cell), cell.status])
-        return buffer.getvalue()
+                rows.append([r.id, r.label, r.family, _version(m, r), "yes" if r.supported(self.today) else "no",
+                             lang if not m.language_independent else "all", m.cell_text(cell), cell.status])
+        return to_csv(rows, ["release_id", "release", "family", "version", "supported", "language", "branches",
+                             "status"])
 
 
 def _version(matrix, release) -> str:

@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from sbskit.core.errors import UserInputError
+from sbskit.core.osver import landmarks
 from sbskit.core.osver.snippet import PRESETS, Snippet, custom_target, generate
-from sbskit.ui.osver.panel import save_text
-from sbskit.ui.osver.widgets import MessageLine, mono_font, read_only_table, tint
+from sbskit.ui.common.job_panel import save_text
+from sbskit.ui.common.job_widgets import MessageLine
+from sbskit.ui.osver.widgets import mono_font, read_only_table, tint
 from sbskit.ui.common.save_paths import in_reports
 
 LANGS = [("PowerShell", "powershell"), ("Batch (.cmd)", "batch"), ("VBScript", "vbscript"), ("WQL (GPO WMI filter)", "wql")]
@@ -58,8 +60,9 @@ class SnippetPanel(QWidget):
             spin.setRange(0, 99999)
             spin.setSpecialValueText("no limit")
             spin.setAccessibleName(name)
-            spin.setToolTip("NT build numbers grow with every release: 7600 = Windows 7, 22000 = Windows 11")
-        self.min_build.setValue(10240)
+            spin.setToolTip(f"NT build numbers grow with every release: {landmarks.windows7()} = Windows 7, "
+                            f"{landmarks.windows11()} = Windows 11")
+        self.min_build.setValue(landmarks.windows10())
         form = QFormLayout()
         form.addRow("&Target:", self.target)
         form.addRow("&Language:", self.language)

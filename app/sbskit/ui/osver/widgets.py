@@ -1,5 +1,6 @@
 """Small widgets the OS version tab shares: a code view with line numbers and finding
-markers beside the lines, a paste-guarded text box, and an inline message line."""
+markers beside the lines, and a paste-guarded text box (the message line and busy bar
+every panel uses are in ``ui/common/job_widgets.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QPainter, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QLabel,
     QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
@@ -161,59 +161,3 @@ class CodeEditor(GuardedTextEdit):
             bottom = top + round(self.blockBoundingRect(block).height())
             number += 1
         painter.end()
-
-
-class MessageLine(QLabel):
-    """One line under a form for errors and notes, coloured by kind (bad/good/unknown/info)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setAccessibleName("Message")
-        self.hide()
-
-    def show_message(self, text: str, kind: str = "info") -> None:
-        bg = status_background(kind, self).name()
-        fg = status_foreground(kind, self).name()
-        self.setStyleSheet(f"QLabel {{ background: {bg}; color: {fg}; padding: 6px; border-radius: 4px; }}")
-        self.setText(text)
-        self.kind = kind
-        self.show()
-
-    def clear_message(self) -> None:
-        self.setText("")
-        self.hide()
-
-
-class BusyBar(QWidget):
-    """An indeterminate progress bar with a Cancel button, shown while a worker runs."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton
-
-        super().__init__(parent)
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 0)
-        self.bar.setTextVisible(False)
-        self.bar.setMaximumHeight(12)
-        self.bar.setAccessibleName("Working")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop this job (Esc)")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.bar, 1)
-        layout.addWidget(self.cancel_button)
-        self._worker = None
-        self.cancel_button.clicked.connect(self.cancel)
-        self.hide()
-
-    def attach(self, worker) -> None:
-        """Show while ``worker`` runs; Cancel asks it to stop."""
-        self._worker = worker
-        worker.ended.connect(self.hide)
-        self.show()
-
-    def cancel(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()

@@ -13,7 +13,7 @@ exact steps for the chosen Exchange version, with a Copy button because admins p
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
@@ -471,6 +471,3 @@ class ChecklistPanel(ChecklistTemplates, QWidget):
         self.flush()
         self._load_timer.stop()
         self.jobs.wait(10_000)
-
-    def state_for_memo(self) -> dict[str, Any]:
-        return self.sheet.to_dict()

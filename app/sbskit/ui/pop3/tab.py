@@ -17,6 +17,7 @@ from sbskit.ui.pop3.checklist import ChecklistPanel
 from sbskit.ui.pop3.probe import ProbePanel
 from sbskit.ui.pop3.relay import RelayPanel
 from sbskit.ui.common.tab_base import KitTab
+from sbskit.ui.common.job_panel import start_job
 from sbskit.ui.common.workers import JobWorker
 from sbskit.ui.common.save_paths import in_reports, is_lan_address
 
@@ -99,12 +100,10 @@ class Pop3RiskTab(KitTab):
             write_document(document, target, what="memo")
             return target
 
-        worker = JobWorker(job, "write memo")
-        worker.finished.connect(lambda p: self.status_message.emit(f"Memo saved: {p}"))
-        worker.failed.connect(lambda msg, _d: self.status_message.emit(f"The memo was not saved: {msg}"))
-        self.memo_worker = worker
-        worker.start()
-        return worker
+        self.memo_worker = start_job(
+            job, "write memo", finished=lambda p: self.status_message.emit(f"Memo saved: {p}"),
+            failed=lambda msg, _d: self.status_message.emit(f"The memo was not saved: {msg}"))
+        return self.memo_worker
 
     # --- shell hooks ---------------------------------------------------------------------
     def client_changed(self, name: str) -> None:

@@ -196,9 +196,6 @@ class HistoryView(QWidget):
         self.copy_button.setEnabled(True)
         self._update_buttons()
 
-    def plain_text(self) -> str:
-        return self._text
-
     def copy_to_clipboard(self) -> None:
         if self._text:
             QGuiApplication.clipboard().setText(self._text)

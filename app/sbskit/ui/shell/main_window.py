@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import logging
-from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -30,13 +29,12 @@ from PySide6.QtWidgets import (
 
 from sbskit import APP_NAME, __version__
 from sbskit.core.paths import AppPaths, app_paths
-from sbskit.core.profiles.history_report import add_history_section  # noqa: F401 - tests use it here
 from sbskit.core.report import Report
 from sbskit.core.resources import data_versions, resource_path
 from sbskit.core.settings import Settings
-from sbskit.documents.files import write_report_file
-from sbskit.ui.shell.report_dialog import ReportDialog, ReportOptions
-from sbskit.ui.shell.report_views import add_check_chapter
+from sbskit.ui.shell.client_runs import ClientRuns
+from sbskit.ui.shell.report_dialog import ReportOptions
+from sbskit.ui.shell.report_export import ReportExport
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.shell.tabs import TABS
 from sbskit.ui.common.theme import status_background, status_foreground
@@ -44,7 +42,7 @@ from sbskit.ui.common.screen_fit import all_available_rects, available_rect, fit
 from sbskit.ui.common.text_dialog import show_text
 from sbskit.ui.common.wheel_guard import install_wheel_guard
 from sbskit.ui.common.workers import JobWorker
-from sbskit.ui.profiles.client_menu import ClientMenu
+from sbskit.ui.profiles.client_menu import ClientFollow
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +51,23 @@ def app_icon() -> QIcon:
     return QIcon(str(resource_path("art", "sbskit.svg")))
 
 
-class MainWindow(ClientMenu, QMainWindow):
+def override_notes() -> str:
+    """About's lines on the newer data files in the override folder: which is used, which not and why."""
+    import html
+
+    from sbskit.core.resources import data_sources, override_root
+
+    try:
+        notes = [s.note for s in data_sources() if s.note]
+    except (OSError, ValueError) as exc:
+        notes = [f"the override folder cannot be read: {exc}"]
+    if not notes:
+        return ""
+    lines = "".join(f"<tr><td colspan=2>{html.escape(n)}</td></tr>" for n in notes)
+    return f"<tr><td colspan=2><b>Newer data files</b> ({html.escape(str(override_root()))})</td></tr>{lines}"
+
+
+class MainWindow(ClientFollow, QMainWindow):
     PREFERRED_SIZE = (1100, 740)  # logical pixels, on a screen with room for it
     def __init__(self, settings: Settings | None = None, paths: AppPaths | None = None) -> None:
         super().__init__()
@@ -65,12 +79,12 @@ class MainWindow(ClientMenu, QMainWindow):
         self.setWindowIcon(app_icon())
         self.ask_save_path: Callable[[str], str] = self._ask_save_path
         self.show_about: Callable[[], None] = self._show_about
-        self.ask_report_options: Callable[[], ReportOptions | None] = self._ask_report_options
+        self.runs = ClientRuns(self)
+        self.reports = ReportExport(self)
+        self.ask_report_options: Callable[[], ReportOptions | None] = self.reports.ask_options
         self.show_error: Callable[[str], None] = lambda text: QMessageBox.warning(self, APP_NAME, text)
         self.show_info: Callable[[str, str], None] = lambda title, text: show_text(self, title, text)
-        self.show_rerun: Callable[[object], None] = self._show_rerun  # the re-run result (tests replace it)
-        self.recheck_worker: JobWorker | None = None
-        self.report_worker: JobWorker | None = None
+        self.show_rerun: Callable[[object], None] = self._show_rerun  # the re-run's result (tests replace it)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -108,7 +122,6 @@ class MainWindow(ClientMenu, QMainWindow):
         self.client_label = QLabel()
         self.client_label.setContentsMargins(8, 0, 8, 0)
         self.statusBar().addPermanentWidget(self.client_label)
-        self.history_workers: list[JobWorker] = []
         self.tabs.currentChanged.connect(lambda _i: self.statusBar().clearMessage())  # one tab's news is not another's
         self._build_menus()
         self.set_current_client(self.settings.get("client/current", "") or "")
@@ -244,55 +257,56 @@ class MainWindow(ClientMenu, QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", default, "PNG images (*.png)")
         return path
 
-    # --- report ------------------------------------------------------------------------
-    def _ask_report_options(self) -> ReportOptions | None:
-        stamp = datetime.now().strftime("%Y-%m-%d")
-        dialog = ReportDialog(self.paths.reports / f"sbskit-report-{stamp}", self.settings.get("report/consultant"),
-                              self)
-        dialog.client.setText(self.current_client)
-        if dialog.exec() != ReportDialog.DialogCode.Accepted:
-            return None
-        return dialog.options()
+    # --- client profile ----------------------------------------------------------------
+    def _choose_profile(self, current: str) -> str | None:
+        from sbskit.ui.profiles.dialog import choose_current_profile
 
+        return choose_current_profile(self, current or None, **self.profile_hooks())
+
+    def choose_client(self) -> None:
+        chosen = self.choose_profile(self.current_client)
+        if chosen is not None:
+            self.set_current_client(chosen)
+
+    def set_current_client(self, name: str) -> None:
+        """Results of the checks run from now on are saved to this client's history."""
+        self.current_client = name
+        self.settings.set("client/current", name)
+        self.setWindowTitle(f"{APP_NAME} \u2014 {name}" if name else APP_NAME)
+        self.client_label.setText(f"Client: {name}" if name else "No client selected")
+        self.client_label.setToolTip("Checks are saved to this client's history (Client > Client profiles...)"
+                                     if name else "Choose a client to keep a history of checks between visits")
+        self.action_no_client.setEnabled(bool(name))
+        self.action_recheck.setEnabled(bool(name))
+        for tab in self.built_tabs():
+            tab.client_changed(name)
+
+    def recheck_client(self) -> None:
+        """One click on the next visit: run the client's saved checks again (``client_runs.py``)."""
+        self.runs.rerun()
+
+    def record_run(self, kind: str, document: dict) -> None:
+        """Save a finished check to the current client's history, off the GUI thread."""
+        self.runs.record(kind, document)
+
+    @property
+    def recheck_worker(self) -> JobWorker | None:
+        return self.runs.recheck_worker
+
+    @property
+    def history_workers(self) -> list[JobWorker]:
+        return self.runs.history_workers
+
+    # --- report (``report_export.py``) -------------------------------------------------
     def build_report(self, options: ReportOptions) -> Report:
-        """Page 1: one line per check (light, finding, action); then per check its verdict, its
-        evidence and pictures of its result views, rendered at a fixed size (on the GUI thread)."""
-        report = Report(title="SBS Admin Kit visit report", client=options.client, site=options.site,
-                        consultant=options.consultant)
-        for tab in self._built:
-            if tab is not None:
-                add_check_chapter(report, tab, options.screenshots)
-        if not report.summaries:
-            report.add_html_section("Checks", "<p>No checks were run in this session.</p>")
-        return report
+        return self.reports.build(options)
 
     def export_report(self) -> None:
-        if self.report_worker is not None and self.report_worker.running:
-            return
-        options = self.ask_report_options()
-        if options is None:
-            return
-        self.settings.set("report/consultant", options.consultant)
-        report = self.build_report(options)
+        self.reports.export()
 
-        client = self.current_client if options.client.casefold() == self.current_client.casefold() else ""
-
-        def write(ctx):
-            if client:
-                add_history_section(report, client)
-            written = []
-            for i, target in enumerate(options.targets()):
-                ctx.check()
-                ctx.progress(i, len(options.targets()), f"Writing {target.name}")
-                written.append(write_report_file(report, target, page=options.page))
-            return written
-
-        self.report_worker = JobWorker(write, "export report")
-        self.report_worker.finished.connect(
-            lambda paths: self.statusBar().showMessage("Report written: " + ", ".join(str(p) for p in paths), 10000))
-        self.report_worker.failed.connect(lambda message, _details: self.show_error(f"The report was not written: {message}"))
-        self.report_worker.progress.connect(lambda _d, _t, message: self.statusBar().showMessage(message))
-        self.report_worker.start()
+    @property
+    def report_worker(self) -> JobWorker | None:
+        return self.reports.worker
 
     # --- help --------------------------------------------------------------------------
     def about_text(self) -> str:
@@ -301,6 +315,7 @@ class MainWindow(ClientMenu, QMainWindow):
         except (OSError, ValueError) as exc:
             versions = {"(data files)": f"unreadable: {exc}"}
         rows = "".join(f"<tr><td>{name}</td><td>{ver}</td></tr>" for name, ver in sorted(versions.items()))
+        rows += override_notes()
         p = self.paths
         mode = {"portable": "portable (USB)",
                 "read-only": "read-only (the portable folder is write-protected: nothing is saved)"}.get(p.mode, "installed")
@@ -357,10 +372,8 @@ class MainWindow(ClientMenu, QMainWindow):
             log.warning("settings not saved: %s", exc)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.report_worker is not None and self.report_worker.running:
-            self.report_worker.cancel()
-        for worker in list(self.history_workers) + ([self.recheck_worker] if self.recheck_worker else []):
-            worker.cancel()
+        self.reports.cancel()
+        self.runs.cancel_all()
         for tab in self.built_tabs():
             tab.shutdown()
         self.save_state()

@@ -31,6 +31,3 @@ TABS: list[TabSpec] = [
     TabSpec("sbskit.ui.pop3.tab", "Pop3RiskTab", "pop3-risk", "POP3 risk"),
 ]
 
-
-def tab_classes() -> list[type[KitTab]]:
-    return [spec.load() for spec in TABS]

@@ -291,6 +291,12 @@ class EvidencePage(QWizardPage):
     def isComplete(self) -> bool:
         return not self.busy
 
+    def reset(self) -> None:
+        """No files, for a new triage (the wizard's Start over; the state is reset by the wizard)."""
+        self.table.setRowCount(0)
+        self._rows.clear()
+        self.status.setText(NO_FILES)
+
     def shutdown(self) -> None:
         self._queued.clear()
         self.cancel()

@@ -85,6 +85,14 @@ class SymptomsPage(QWizardPage):
         layout.addWidget(self.error)
         layout.addStretch(1)
 
+    def reset(self) -> None:
+        """Every answer open, the fields empty (the wizard's Start over)."""
+        for qid in self.groups:
+            self.set_answer(qid, None)
+        self.server_ip.clear()
+        self.local_domain.clear()
+        self.version.setCurrentIndex(0)
+
     def set_answer(self, qid: str, value: str | None) -> None:
         for button in self.groups[qid].buttons():
             if button.property("answer") == (value or ""):

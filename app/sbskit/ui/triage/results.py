@@ -318,6 +318,10 @@ class ExportPage(QWizardPage):
         layout.addStretch(1)
         self.setFinalPage(True)
 
+    def reset(self) -> None:
+        """No report message left from the last triage (the wizard's Start over)."""
+        self.status.clear()
+
     def _ask_save_path(self, default: str) -> str:
         chosen, _ = QFileDialog.getSaveFileName(self, "Save triage report", default, "HTML (*.html);;PDF (*.pdf)")
         return chosen

@@ -24,6 +24,12 @@ class TriageState:
     result: TriageResult | None = None
     sample: bool = False  # the data are the generated sample, not the admin's server
 
+    def reset(self) -> None:
+        """Everything back to a new triage's (the wizard's Start over)."""
+        fresh = TriageState()
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(fresh, name))
+
     def reset_evidence(self) -> None:
         self.inputs = []
         self.evidence = Evidence()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget, QWizard
 
-from sbskit.ui.triage.evidence import NO_FILES, EvidencePage
+from sbskit.ui.triage.evidence import EvidencePage
 from sbskit.ui.triage.live import LiveChecksPage
 from sbskit.ui.triage.pages import SymptomsPage
 from sbskit.ui.triage.results import DiagnosisPage, ExportPage, PlanPage
@@ -56,17 +56,10 @@ class TriageWizard(QWizard):
         return None
 
     def start_over(self) -> None:
+        """Every page back to its first state (each page's ``reset``), then the first page."""
         self.evidence.shutdown()
         self.live.shutdown()
-        self.state.__init__()
-        self.live.reset()
-        self.evidence.table.setRowCount(0)
-        self.evidence._rows.clear()
-        self.evidence.status.setText(NO_FILES)
-        for qid in self.symptoms.groups:
-            self.symptoms.set_answer(qid, None)
-        self.symptoms.server_ip.clear()
-        self.symptoms.local_domain.clear()
-        self.symptoms.version.setCurrentIndex(0)
-        self.export.status.clear()
+        self.state.reset()
+        for page in (self.symptoms, self.evidence, self.live, self.export):
+            page.reset()
         self.restart()

@@ -1,18 +1,38 @@
-"""Plumbing the OS version sub-tabs share: one job at a time on a JobWorker with its
-buttons greyed meanwhile, failures shown on the panel's message line, and saving text
-to a file with the outcome reported there too. Kept here so the panels hold only what
-differs between them (their inputs and how they draw a result)."""
+"""Starting a background job and showing its outcome, written once for every tab and dialog.
+
+:func:`start_job` makes a :class:`~sbskit.ui.common.workers.JobWorker`, connects the handlers
+given and starts it (the wiring every place that runs a check or writes a file needs).
+:class:`JobPanel` adds the usual panel around it: one job at a time, its buttons greyed
+meanwhile, a :class:`BusyBar` with Cancel, failures on its :class:`MessageLine`, and saving
+text to a file with the outcome said there too.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from sbskit.ui.osver.widgets import BusyBar, MessageLine
+from sbskit.ui.common.job_widgets import BusyBar, MessageLine
 from sbskit.ui.common.workers import JobWorker
+
+Handler = Callable[..., Any]
+
+
+def start_job(job: Callable, name: str, *, finished: Handler | None = None, failed: Handler | None = None,
+              result: Handler | None = None, progress: Handler | None = None, cancelled: Handler | None = None,
+              ended: Handler | None = None) -> JobWorker:
+    """Run ``job(ctx)`` off the GUI thread; each handler given is connected to the signal of its name
+    (Qt queues them to the GUI thread). Returns the started worker (keep it: cancel, ``running``)."""
+    worker = JobWorker(job, name)
+    for signal, handler in ((worker.finished, finished), (worker.failed, failed), (worker.result, result),
+                            (worker.progress, progress), (worker.cancelled, cancelled), (worker.ended, ended)):
+        if handler is not None:
+            signal.connect(handler)
+    worker.start()
+    return worker
 
 
 def save_text(message: MessageLine, path: str, text: str) -> bool:
@@ -53,19 +73,15 @@ class JobPanel(QWidget):
         if path:
             self.open_path(path)
 
-    def _start(self, job: Callable, name: str, on_finished: Callable) -> None:
+    def _start(self, job: Callable, name: str, on_finished: Callable, **handlers: Handler) -> None:
         if self._worker is not None and self._worker.running:
             return
         self.message.clear_message()
         for b in self.job_buttons:
             b.setEnabled(False)
-        worker = JobWorker(job, name)
-        worker.finished.connect(on_finished)
-        worker.failed.connect(self._failed)  # bound methods: Qt queues them to the GUI thread
-        worker.ended.connect(self._ended)
-        self._worker = worker
-        self.busy.attach(worker)
-        worker.start()
+        # bound methods: Qt queues them to the GUI thread
+        self._worker = start_job(job, name, finished=on_finished, failed=self._failed, ended=self._ended, **handlers)
+        self.busy.attach(self._worker)
 
     def _failed(self, message: str, _details: str) -> None:
         self.message.show_message(message[:1].upper() + message[1:], "bad")
