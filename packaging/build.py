@@ -94,7 +94,9 @@ def build(mode: str, dist: Path, work: Path, lean: bool = True, quiet: bool = Fa
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=("onedir", "onefile", "both"), default="onedir",
-                        help="onedir: a folder for installs (default); onefile: two single executables for a USB stick")
+                        help="onedir (default): one folder, for installs and the recommended USB stick layout "
+                             "(nothing unpacked on the client's PC); onefile: two single executables (two files to "
+                             "copy; each start unpacks to a temp folder); both: the two layouts")
     parser.add_argument("--dist", type=Path, default=REPO / "dist", help="output folder (default: dist/)")
     parser.add_argument("--work", type=Path, default=None, help="PyInstaller work folder (default: build/pyinstaller)")
     parser.add_argument("--no-lean", action="store_true", help="skip the excludes and the Qt file filter (to measure them)")

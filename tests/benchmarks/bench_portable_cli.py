@@ -55,6 +55,15 @@ def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, usage.ru_utime + usage.ru_stime
 
 
+def bind_world():
+    """(BindServer, the listed test address, build_world): the shared server plugin (tests/servers/bind.py)
+    and the blacklist tests' zones, importable from any working folder (tests/ is on sys.path above)."""
+    from servers.bind import BindServer
+    from blacklist_world import LISTED_IP, build_world
+
+    return BindServer, LISTED_IP, build_world
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--onefile", type=Path, help="a built one-file sbskit-cli (default: build one)")
@@ -67,8 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         print("needs os.wait4 (Linux, macOS) for CPU times", file=sys.stderr)
         return 2
 
-    from servers.bind import BindServer
-    from blacklist_world import LISTED_IP, build_world
+    BindServer, LISTED_IP, build_world = bind_world()
 
     installed = Path(sys.executable).parent / ("sbskit-cli.exe" if sys.platform == "win32" else "sbskit-cli")
     with tempfile.TemporaryDirectory(prefix="bench-portable-") as folder:

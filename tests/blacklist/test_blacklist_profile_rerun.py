@@ -60,7 +60,9 @@ def test_client_menu_reruns_the_checks(bind, qtbot):
     assert not window.action_recheck.isEnabled()
     window.set_current_client("Contoso")
     shown = []
-    window.show_info = lambda title, text: shown.append((title, text))
+    from sbskit.ui.profiles.rerun_dialog import rerun_title
+
+    window.show_rerun = lambda result: shown.append((rerun_title(result), result.text()))  # the re-run dialog's
     window.action_recheck.trigger()
     qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
     title, text = shown[0]

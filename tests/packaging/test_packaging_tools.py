@@ -196,3 +196,35 @@ def test_pyinstaller_reads_the_version_file_into_a_binary_resource(tmp_path, pyi
     for text in ("FileVersion", sbskit.__version__, "sbskit.exe", "SBS Admin Kit"):
         assert text.encode("utf-16-le") in raw, text
     assert raw[:2] == struct.pack("<H", len(raw))  # VS_VERSIONINFO's wLength is the whole block
+
+
+def test_the_portable_cli_benchmark_finds_its_bind_server_from_any_folder(tmp_path):
+    """It failed with ModuleNotFoundError: blacklist_bind; it must import servers.bind like every BIND user."""
+    import os
+    import subprocess
+    import sys
+
+    bench = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_portable_cli.py"
+    code = ("import runpy; g = runpy.run_path(%r, run_name='bench'); server, ip, build = g['bind_world'](); "
+            "print(server.__module__, ip, build.__module__)" % str(bench))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[0] == "servers.bind" and proc.stdout.split()[2] == "blacklist_world"
+
+
+def test_build_help_agrees_with_the_readme_on_the_stick_layout():
+    """packaging/README.md recommends the one-folder layout for the stick; build.py --help must not say otherwise."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, str(root / "packaging" / "build.py"), "--help"], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join(proc.stdout.split())
+    assert "recommended USB stick layout" in text and "onedir (default)" in text
+    assert "single executables for a USB stick" not in text
+    readme = " ".join((root / "packaging" / "README.md").read_text(encoding="utf-8").split())
+    assert "It is the recommended stick layout" in readme

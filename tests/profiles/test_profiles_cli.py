@@ -93,7 +93,7 @@ def test_record_and_history(run_cli, tmp_path):
     assert [r["at"][:10] for r in doc["runs"]] == ["2026-04-07", "2026-03-03"]
     text = ok(run_cli("profile", "history", "acme"), 1).stdout
     assert "listed on bl.spamcop.net since 3 Mar 2026 (still listed)" in text
-    assert "no longer listed on zen.spamhaus.org (fixed since last visit)" in text
+    assert "no longer listed on zen.spamhaus.org (fixed since the last visit)" in text
     other = json.loads(ok(run_cli("profile", "history", "acme", "--kind", "relaytest", "--json"), 3).stdout)
     assert other["runs"] == [] and other["comparisons"] == []  # nothing saved: nothing to call clean
 
@@ -143,11 +143,64 @@ def test_damaged_database_is_a_clear_error(run_cli, isolated_home):
     data = isolated_home / "data"
     data.mkdir(parents=True)
     (data / "profiles.sqlite3").write_bytes(b"garbage" * 1000)
-    usage_error(run_cli("profile", "list"), "not usable")
+    proc = run_cli("profile", "list")
+    assert proc.returncode == 3 and "not usable" in proc.stderr, proc.stderr  # a state of the stick: exit 3
 
 
 def test_history_report(run_cli, tmp_path):
     ok(run_cli("profile", "add", "Acme"))
     out = tmp_path / "r.html"
     ok(run_cli("profile", "history", "acme", "--report", str(out)), 3)
-    assert "History of Acme" in out.read_text(encoding="utf-8")
+    text = out.read_text(encoding="utf-8")
+    assert "<h1>Check history: Acme</h1>" in text and "<pre>" not in text
+
+
+def test_one_wrong_run_is_listed_and_deleted(run_cli):
+    ok(run_cli("profile", "add", "Acme"))
+    ok(run_cli("profile", "add", "Other"))
+    for at, status in (("2026-03-03T09:00:00Z", "clean"), ("2026-04-07T09:00:00Z", "listed")):
+        ok(run_cli("profile", "record", "acme", "-", "--at", at, input=blacklist_json({"bl.spamcop.net": status})))
+    runs = json.loads(ok(run_cli("profile", "runs", "acme", "--json")).stdout)["runs"]
+    assert [r["at"][:10] for r in runs] == ["2026-04-07", "2026-03-03"] and all(isinstance(r["id"], int) for r in runs)
+    text = ok(run_cli("profile", "runs", "acme")).stdout
+    assert text.splitlines()[0].split()[:3] == ["Run", "When", "Check"] and str(runs[0]["id"]) in text
+    wrong = runs[0]["id"]  # the check against the wrong resolver
+    usage_error(run_cli("profile", "delete-run", "acme", str(wrong)), "needs --yes")
+    usage_error(run_cli("profile", "delete-run", "other", str(wrong), "--yes"), "is a run of another client, not of 'Other'")
+    usage_error(run_cli("profile", "delete-run", "acme", "99999", "--yes"), "no saved run number 99999")
+    doc = json.loads(ok(run_cli("profile", "delete-run", "acme", str(wrong), "--yes", "--json")).stdout)
+    assert doc["deleted"]["id"] == wrong and doc["deleted"]["kind"] == "blacklist"
+    assert [r["id"] for r in json.loads(run_cli("profile", "runs", "acme", "--json").stdout)["runs"]] == [runs[1]["id"]]
+    assert ok(run_cli("profile", "history", "acme"), 0).stdout.count("listed on") == 0  # its listing went with it
+
+
+def test_a_run_dated_in_the_future_is_refused(run_cli):
+    ok(run_cli("profile", "add", "Acme"))
+    usage_error(run_cli("profile", "record", "acme", "-", "--at", "2031-01-01", input=blacklist_json({"a.example": "clean"})),
+                "is in the future")
+    assert json.loads(run_cli("profile", "runs", "acme", "--json").stdout)["runs"] == []
+
+
+def test_history_kind_must_be_a_known_kind_and_help_lists_them_all(run_cli):
+    from sbskit.core.profiles.kinds import known_kinds
+
+    ok(run_cli("profile", "add", "Acme"))
+    usage_error(run_cli("profile", "history", "acme", "--kind", "bogus"), "unknown check kind 'bogus'")
+    assert "maildns" in known_kinds() and len(known_kinds()) >= 6
+    help_text = " ".join(ok(run_cli("profile", "history", "--help")).stdout.split())
+    assert f"only runs of this check ({', '.join(known_kinds())})" in help_text
+    ok(run_cli("profile", "history", "acme", "--kind", "maildns"), 3)  # known, no runs: nothing to judge
+
+
+def test_show_says_how_far_the_pop3_checklist_is(run_cli):
+    from sbskit.core.mailprobe import checklist as cl
+    from sbskit.core.profiles import ProfileStore, checklists
+
+    ok(run_cli("profile", "add", "Acme"))
+    assert "POP3 checklist: no answers yet" in ok(run_cli("profile", "show", "acme")).stdout
+    sheet = cl.Checklist()
+    sheet.set_status("cleartext", "at-risk")
+    with ProfileStore() as store:
+        checklists.save_client_checklist(store, "Acme", checklists.stamped(sheet.to_dict()))
+    line = [x for x in ok(run_cli("profile", "show", "acme")).stdout.splitlines() if x.startswith("POP3 checklist:")]
+    assert line and "1 of " in line[0] and "(1 at risk)" in line[0] and ", saved " in line[0]

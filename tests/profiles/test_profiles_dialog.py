@@ -63,17 +63,22 @@ def test_opening_with_a_current_client_selects_it_and_shows_history(qtbot, fille
     assert dialog.list_edits["ips"].toPlainText() == "203.0.113.25"
     assert dialog.notes_edit.toPlainText() == "back office"
     summary = dialog.history.summary.toPlainText()
-    assert "New since last visit (1)" in summary and "zen.spamhaus.org" in summary
-    assert "Fixed since last visit (1)" in summary and "dnsbl.example" in summary
-    assert "Still listed (1)" in summary and "bl.spamcop.net - listed since 3 Mar 2026" in summary
-    assert "Could not be compared" in summary and "b.example" in summary  # error last visit, clean now: not "fixed"
+    assert "Latest visit (7 Apr 2026): 2 listed (of 4 lists)" in summary
+    assert "Since the last visit (3 Mar 2026): " in summary
+    assert "Listed now (2)" in summary  # every listing now, each saying whether it is new or old
+    assert "listed on zen.spamhaus.org since 7 Apr 2026 (new since the last visit)" in summary
+    assert "listed on bl.spamcop.net since 3 Mar 2026 (still listed)" in summary
+    assert "Fixed since the last visit (1)" in summary and "no longer listed on dnsbl.example" in summary
+    # error last visit, clean now: not "fixed", grouped with its reason
+    assert "Could not be compared (1)" in summary and "1 list could not be compared (no answer last visit: " \
+        "timeout): b.example" in summary
     assert dialog.history.runs.topLevelItemCount() == 2
     first = dialog.history.runs.topLevelItem(0)
     assert first.text(0).startswith("2026-04-07") and first.text(3) == "2 listed" and first.text(4) == "2"
     assert first.text(6) == "0"
     dialog.history.copy_to_clipboard()
     copied = QApplication.clipboard().text()
-    assert "History of Acme Dental" in copied and "fixed since last visit" in copied
+    assert "History of Acme Dental" in copied and "fixed since the last visit" in copied
 
 
 def test_add_a_client_through_the_form(qtbot, filled):

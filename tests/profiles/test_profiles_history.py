@@ -100,16 +100,21 @@ def test_store_history_end_to_end(store, bl):
     names = {b: [c.item for c in v] for b, v in comparison.buckets.items()}
     assert names["still_listed"] == [S, Z]
     assert names["still_clean"] == ["b.example"]
-    assert names["unknown"] == ["c.example"]  # error last visit, clean now: NOT fixed
-    assert names["fixed"] == [] and names["new"] == []
+    # no answer last visit, but listed the visit before and clean now: fixed, compared with that older answer
+    assert names["fixed"] == ["c.example"] and names["unknown"] == [] and names["new"] == []
+    [fixed] = comparison.buckets["fixed"]
+    assert fixed.before_at.startswith("2026-03-03") and fixed.on_last_visit == "no answer"
     assert comparison.summary() == (
-        "latest run: 2 listed (of 4 lists); since the last visit (7 Apr 2026): 3 lists answered in both runs: "
-        "0 new, 0 fixed, 2 still listed; 1 could not be compared (no answer last visit: timeout)")
+        "latest visit (5 May 2026): 2 listed (of 4 lists); since the last visit (7 Apr 2026): 4 lists compared: "
+        "0 new, 1 fixed, 2 still listed (1 with the answer of 3 Mar 2026: nothing from 7 Apr 2026)")
     sentences = comparison.sentences()
-    assert any(line.startswith(f"192.0.2.7: listed on {S} since 3 Mar 2026") for line in sentences)
+    assert f"192.0.2.7: listed on {S} since 3 Mar 2026 (still listed)" in sentences
+    assert ("192.0.2.7: no longer listed on c.example (fixed since the visit of 3 Mar 2026; no answer on "
+            "7 Apr 2026)") in sentences
     doc = comparison.to_json()
     assert doc["counts"]["still_listed"] == 2 and doc["previous"]["at"].startswith("2026-04-07")
     assert {c["item"]: c["listed_since"][:10] for c in doc["listed_now"]} == {S: "2026-03-03", Z: "2026-04-07"}
+    assert doc["fixed"][0]["before_at"].startswith("2026-03-03") and doc["fixed"][0]["before_run"] == 1
 
 
 def test_compare_uses_the_previous_run_of_the_same_target(store, bl):
@@ -121,9 +126,13 @@ def test_compare_uses_the_previous_run_of_the_same_target(store, bl):
     assert comparison.target == "192.0.2.7" and comparison.previous.at.startswith("2026-01-01")
     assert [c.item for c in comparison.buckets["fixed"]] == [Z]
     other = store.compare_latest("acme", "blacklist", target="192.0.2.99")
-    assert other.previous is None and other.summary() == "first saved run: no problems found (1 list answered)"
-    assert [(c.kind, c.target) for c in store.comparisons("acme")] == [
-        ("blacklist", "192.0.2.7"), ("blacklist", "192.0.2.99")]
+    assert other.previous is None and other.summary() == "first visit (1 Feb 2026): no problems found (1 list answered)"
+    # 192.0.2.99 was not checked on the latest visit (1 Mar) and is not the client's: shown last, not judged
+    comparisons = store.comparisons("acme")
+    assert [(c.kind, c.target, c.state) for c in comparisons] == [
+        ("blacklist", "192.0.2.7", "ok"), ("blacklist", "192.0.2.99", "stale")]
+    assert comparisons[1].summary() == ("not checked on the latest visit (1 Mar 2026); last checked 1 Feb 2026: "
+                                        "no problems found (1 list answered)")
 
 
 def test_first_run_reports_what_is_listed_now(store, bl):
@@ -132,7 +141,9 @@ def test_first_run_reports_what_is_listed_now(store, bl):
     comparison = store.compare_latest("acme", "blacklist")
     assert comparison.previous is None
     assert [c.item for c in comparison.listed_now] == [Z]
-    assert comparison.summary() == "first saved run: 1 listed; incomplete (1 of 2 lists failed: timeout)"
+    assert comparison.summary().endswith("): 1 listed; incomplete (1 of 2 lists failed: timeout)")
+    assert comparison.summary().startswith("first visit (")
+    assert comparison.sentences() == [f"192.0.2.7: listed on {Z} since {comparison.visit_text()} (first visit)"]
     assert comparison.state == "problem"
 
 
@@ -142,7 +153,10 @@ def test_relaytest_history(store):
         store.add_run("acme", "relaytest", {"host": "::1", "port": 25, "open_relay": verdict, "attempts": []},
                       at=at + "T00:00:00Z")
     comparison = store.compare_latest("acme", "relaytest")
-    assert comparison.counts()["unknown"] == 1 and comparison.counts()["fixed"] == 0
+    # no answer on 1 Feb; an open relay on 1 Jan and closed now: fixed, compared with 1 Jan
+    assert comparison.counts()["unknown"] == 0 and comparison.counts()["fixed"] == 1
+    assert comparison.sentences() == ["::1:25: no longer an open relay (fixed since the visit of 1 Jan 2026; "
+                                      "no answer on 1 Feb 2026)"]
 
 
 def test_large_history_stays_usable(store, bl):

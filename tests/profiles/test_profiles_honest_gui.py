@@ -26,7 +26,7 @@ def dead_client():
     n = len(doc["targets"][0]["results"])
     with ProfileStore() as store:
         store.add("Acme", ips=[IP])
-        store.add_run("Acme", "blacklist", doc)
+        store.add_run("Acme", "blacklist", doc, at="2026-03-03T10:00:00Z")  # the last visit
     return n
 
 
@@ -50,8 +50,12 @@ def test_history_view_says_could_not_check(qtbot, dead_client):
 
 
 def test_rerun_dialog_and_report_say_could_not_check(qtbot, dead_client):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
     from sbskit.core.report import Report, render_html
     from sbskit.core.settings import Settings
+    from sbskit.ui.profiles.rerun_dialog import RerunDialog
     from sbskit.ui.shell.main_window import MainWindow
     from sbskit.ui.shell.report_export import add_history_section
 
@@ -62,16 +66,51 @@ def test_rerun_dialog_and_report_say_could_not_check(qtbot, dead_client):
     qtbot.addWidget(window)
     window.set_current_client("Acme")
     shown = []
-    window.show_info = lambda title, text: shown.append((title, text))
+
+    def show(result):  # the real dialog, shown without a modal loop
+        dialog = RerunDialog(result, window)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        shown.append(dialog)
+
+    window.show_rerun = show
     window.action_recheck.trigger()
     qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
-    title, text = shown[0]
-    assert title == "Acme: 1 check(s) re-run, could not check everything"
-    assert "Nothing listed or changed" not in text
-    assert "latest run: could not check (" in text and "nothing could be compared" in text
+    dialog = shown[0]
+    assert dialog.windowTitle() == "Acme: 1 check(s) re-run, could not check everything"
+    body = dialog.body.toPlainText()
+    assert "Nothing listed or changed" not in body
+    assert "Blacklist check 192.0.2.7" in body and "Latest visit (" in body and "could not check (" in body
+    assert "Since the last visit (" in body and "nothing could be compared" in body
+    assert "this visit cannot say the client is clean" in body
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    copied = QGuiApplication.clipboard().text()
+    assert copied.startswith("Re-ran 1 check(s) for Acme.") and "could not check (" in copied
     assert "could not check everything" in window.statusBar().currentMessage()
 
     report = Report(title="visit")
     add_history_section(report, "Acme")
     html = render_html(report)
     assert "could not check (" in html and "no problems found" not in html
+    assert ">Compared with</th>" in html and "<pre>" not in html  # a table with the run dates
+
+
+def test_a_listing_after_a_visit_without_answers_is_named_in_the_view_and_the_report(qtbot, dead_client):
+    """P2: the last visit had no answer from the list; the listing now is named anyway, with why it is not compared."""
+    from sbskit.core.report import Report, render_html
+    from sbskit.ui.shell.report_export import add_history_section
+    from sbskit.ui.profiles.dialog import ProfilesDialog
+
+    doc = {"targets": [{"target": IP, "results": [{"zone": "b.barracudacentral.org", "status": "listed"}]}]}
+    with ProfileStore() as store:
+        store.add_run("Acme", "blacklist", doc, at="2026-04-07T10:00:00Z")
+    expected = "listed on b.barracudacentral.org since 7 Apr 2026 (could not compare: no answer last visit (refused))"
+    dialog = ProfilesDialog(current="Acme")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.name_edit.text() == "Acme" and not dialog.busy, timeout=10000)
+    summary = dialog.history.summary.toPlainText()
+    assert "Listed now (1)" in summary and expected in summary
+    report = Report(title="visit")
+    add_history_section(report, "Acme")
+    assert expected in render_html(report)

@@ -59,7 +59,8 @@ def test_an_all_error_run_could_not_check(store, dead_run):
     store.add("Acme")
     store.add_run("acme", "blacklist", dead_run)
     [comparison] = store.comparisons("acme")
-    assert comparison.summary() == f"first saved run: could not check ({n} of {n} lists failed: refused)"
+    assert comparison.summary() == (f"first visit ({comparison.visit_text()}): could not check ({n} of {n} lists "
+                                    "failed: refused)")
     assert comparison.state == "unknown" and comparison.coverage.state == "failed"
     assert "no problems" not in " ".join(comparison.report_lines())
     assert comparison.to_json()["coverage"] == {"state": "failed", "items": n, "answered": 0, "problems": 0,
@@ -99,22 +100,33 @@ def test_clean_then_all_error_compares_nothing(store):
     save(store, {z: "refused" for z in zones}, "2026-04-07T09:00:00Z")
     comparison = store.compare_latest("acme", "blacklist")
     assert comparison.summary() == (
-        "latest run: could not check (32 of 32 lists failed: refused); since the last visit (3 Mar 2026): "
-        "nothing could be compared: 32 lists (no answer now: refused)")
+        "latest visit (7 Apr 2026): could not check (32 of 32 lists failed: refused); since the last visit "
+        "(3 Mar 2026): nothing could be compared: 32 lists (no answer now: refused)")
     assert comparison.state == "unknown" and comparison.buckets["fixed"] == [] and comparison.compared() == 0
     assert "Nothing" not in " ".join(comparison.sentences())
     assert any("32 lists could not be compared (no answer now: refused)" in s for s in comparison.sentences())
 
 
-def test_all_error_then_clean_is_never_fixed_or_still_clean(store):
+def test_an_error_visit_is_never_fixed_the_last_answer_is_compared(store):
     store.add("Acme")
     save(store, {"a.example": "listed", "b.example": "refused"}, "2026-03-03T09:00:00Z")
     save(store, {"a.example": "refused", "b.example": "refused"}, "2026-04-07T09:00:00Z")
+    comparison = store.compare_latest("acme", "blacklist")
+    assert comparison.buckets["fixed"] == [] and comparison.state == "unknown"  # an error is never "fixed"
+    assert comparison.sentences() == [
+        f"{IP}: listed on a.example at the last answer (3 Mar 2026); no answer now (refused)",
+        f"{IP}: 1 list could not be compared (no answer now: refused): b.example"]
     save(store, {"a.example": "clean", "b.example": "clean"}, "2026-05-05T09:00:00Z")
     comparison = store.compare_latest("acme", "blacklist")
-    assert comparison.state == "ok"  # this run answered in full
-    assert comparison.summary().endswith("nothing could be compared: 2 lists (no answer last visit: refused)")
-    assert comparison.buckets["fixed"] == []  # the listing seen two visits ago is not "fixed" from an error visit
+    assert comparison.state == "ok"  # this visit answered in full
+    # a.example: listed on 3 Mar (its last answer), clean now: fixed, and the sentence says against what
+    assert [c.item for c in comparison.buckets["fixed"]] == ["a.example"]
+    assert comparison.buckets["still_clean"] == []  # b.example never answered before: not "still clean"
+    assert comparison.summary().endswith(
+        "1 list compared: 0 new, 1 fixed, 0 still listed (1 with the answer of 3 Mar 2026: nothing from 7 Apr 2026); "
+        "1 could not be compared (no answer last visit: refused)")
+    assert f"{IP}: no longer listed on a.example (fixed since the visit of 3 Mar 2026; no answer on 7 Apr 2026)" \
+        in comparison.sentences()
 
 
 def test_partial_runs_compare_only_what_both_answered(store):
@@ -125,8 +137,8 @@ def test_partial_runs_compare_only_what_both_answered(store):
     save(store, answered | failing, "2026-04-07T09:00:00Z")
     comparison = store.compare_latest("acme", "blacklist")
     assert comparison.summary() == (
-        "latest run: 1 listed; incomplete (20 of 32 lists failed: timeout); since the last visit (3 Mar 2026): "
-        "12 lists answered in both runs: 0 new, 0 fixed, 1 still listed; "
+        "latest visit (7 Apr 2026): 1 listed; incomplete (20 of 32 lists failed: timeout); since the last visit "
+        "(3 Mar 2026): 12 lists compared: 0 new, 0 fixed, 1 still listed; "
         "20 could not be compared (no answer now: timeout)")
     assert comparison.state == "problem" and comparison.compared() == 12
     lines = comparison.sentences()
@@ -149,9 +161,9 @@ def test_cli_history_of_an_all_error_run_exits_3(run_cli, dead_run):
     assert run_cli("profile", "record", "Acme", "-", input=json.dumps(dead_run)).returncode == 0
     proc = run_cli("profile", "history", "acme")
     assert proc.returncode == 3, proc.stderr
-    assert f"first saved run: could not check ({n} of {n} lists failed: refused)" in proc.stdout
+    assert f"could not check ({n} of {n} lists failed: refused)" in proc.stdout and "first visit (" in proc.stdout
     assert "no problems" not in proc.stdout
-    row = [line for line in proc.stdout.splitlines() if line.split()[2:3] == ["blacklist"]]
+    row = [line for line in proc.stdout.splitlines() if "Blacklist check" in line and "192.0.2.7  " in line]
     assert row and "could not check" in row[0]
     doc = json.loads(run_cli("profile", "history", "acme", "--json").stdout)
     assert doc["state"] == "unknown" and doc["runs"][0]["result"] == "could not check"
@@ -163,7 +175,7 @@ def test_cli_history_of_a_clean_complete_run_exits_0(run_cli):
     assert run_cli("profile", "record", "Acme", "-", input=json.dumps(clean)).returncode == 0
     proc = run_cli("profile", "history", "acme")
     assert proc.returncode == 0, proc.stdout
-    assert "first saved run: no problems found (1 list answered)" in proc.stdout
+    assert "first visit (" in proc.stdout and "): no problems found (1 list answered)" in proc.stdout
 
 
 def test_rerun_without_dns_could_not_check(store, no_dns, run_cli):
@@ -187,6 +199,9 @@ def test_rerun_partial_against_the_test_bind(store, bind):
     options = Options(resolvers=[bind.address], timeout=2, reverse_dns=False)
     result = rerun_saved_checks(store, "Acme", blacklist_options=options)
     [comparison] = store.comparisons("Acme")
+    store.conn.execute("UPDATE run_targets SET at = '2026-01-05T10:00:00.000000Z'")  # that was the last visit
+    store.conn.execute("UPDATE facts SET at = '2026-01-05T10:00:00.000000Z'")
+    store.conn.execute("UPDATE runs SET at = '2026-01-05T10:00:00.000000Z'")
     coverage = comparison.coverage
     assert coverage.state == "partial" and coverage.ok >= 1 and coverage.errors >= 1, coverage
     assert result.state == "unknown"
@@ -246,8 +261,8 @@ def test_triage_from_answers_alone_is_not_enough_evidence(store):
     store.add_run("acme", "triage", doc)
     [comparison] = store.comparisons("acme")
     assert comparison.state == "unknown"
-    assert comparison.target == "(answers only)"
-    assert comparison.summary() == "first saved run: could not check (1 of 1 outcome undecided: Not enough evidence to tell)"
+    assert comparison.target == "mail flow"  # every triage of a client is about its mail flow: visits compare
+    assert comparison.summary().endswith("): could not tell (not enough evidence)")
     assert "no problems found" not in comparison.summary()
 
 
@@ -259,5 +274,7 @@ def test_triage_with_evidence_names_the_cause(store, tmp_path):
     store.add("Acme")
     store.add_run("acme", "triage", doc)
     [comparison] = store.comparisons("acme")
-    assert comparison.state == "problem" and comparison.verdict() == "1 cause found (of 1 outcome)"
-    assert any("relay" in line.lower() for line in comparison.sentences())
+    assert comparison.state == "problem" and comparison.verdict() == "cause found"
+    [sentence] = comparison.sentences()
+    assert sentence.startswith("mail flow: cause found since ") and "(first visit): " in sentence
+    assert "relay" in sentence.lower() and "Most likely cause" not in sentence and not sentence.endswith(".")

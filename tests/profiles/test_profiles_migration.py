@@ -14,7 +14,7 @@ from sbskit.core.profiles import ProfileStore, db
 def test_new_file_gets_the_latest_schema(tmp_path):
     path = tmp_path / "p.sqlite3"
     with ProfileStore(path) as store:
-        assert db.schema_version(store.conn) == db.LATEST_VERSION == 4
+        assert db.schema_version(store.conn) == db.LATEST_VERSION == 5
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -110,3 +110,61 @@ def test_unwritable_folder_is_a_clear_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(UserInputError, match="cannot create the folder"):
         ProfileStore(blocker / "sub" / "p.sqlite3")
+
+
+def maildns_doc(ip, spf_status):
+    checks = [{"id": "spf", "status": spf_status, "title": "SPF record", "detail": "The SPF record does not allow it."},
+              {"id": "dmarc", "status": "ok", "title": "DMARC", "detail": ""},
+              {"id": "ptr", "status": "problem", "title": "PTR", "detail": "The PTR name does not point back."}]
+    doc = {"domain": "bakers.test", "checks": checks}
+    if ip:
+        doc["ip"] = ip
+    return doc
+
+
+def triage_doc(files, outcome):
+    verdict = "Most likely cause: Receivers refuse our mail as spam (82%)." if outcome == "cause" else "Healthy."
+    return {"inputs": [{"file": f} for f in files], "findings": [], "outcome": outcome, "verdict": verdict}
+
+
+def test_version_4_history_is_rekeyed_per_item(tmp_path):
+    """Runs saved by the kit before history was kept per item: a multi-target blacklist run, Mail DNS runs
+    with and without --ip, triages of different log files. After the upgrade they all compare."""
+    path = tmp_path / "p.sqlite3"
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    assert db.migrate(conn, target=4) == 4
+    conn.execute("INSERT INTO profiles (id, name, name_key, created, updated) VALUES (1, 'Baker', 'baker', "
+                 "'2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')")
+    listed = {"targets": [{"target": "198.51.100.30", "results": [{"zone": "bl.spamcop.net", "status": "listed"}]},
+                          {"target": "bakers.test", "results": [{"zone": "dbl.spamhaus.org", "status": "clean"}]}]}
+    runs = [
+        ("2026-08-03T10:00:00.000000Z", "blacklist", "198.51.100.30, bakers.test", listed, [
+            ("198.51.100.30", "bl.spamcop.net", "listed", "problem"), ("bakers.test", "dbl.spamhaus.org", "clean", "ok")]),
+        ("2026-08-03T10:05:00.000000Z", "maildns", "bakers.test (198.51.100.30)", maildns_doc("198.51.100.30", "problem"),
+         [("bakers.test (198.51.100.30)", "spf", "problem", "problem")]),
+        ("2026-08-03T10:10:00.000000Z", "triage", "RECV0803.LOG", triage_doc(["RECV0803.LOG"], "cause"),
+         [("RECV0803.LOG", "outcome", "cause found", "problem")]),
+        ("2026-09-07T10:05:00.000000Z", "maildns", "bakers.test", maildns_doc(None, "ok"),
+         [("bakers.test", "spf", "ok", "ok")]),
+        ("2026-09-07T10:10:00.000000Z", "triage", "RECV0907.LOG", triage_doc(["RECV0907.LOG"], "healthy"),
+         [("RECV0907.LOG", "outcome", "healthy", "ok")]),
+    ]
+    for n, (at, kind, target, doc, facts) in enumerate(runs, 1):
+        conn.execute("INSERT INTO runs (id, profile_id, at, kind, target, document) VALUES (?, 1, ?, ?, ?, ?)",
+                     (n, at, kind, target, json.dumps(doc)))
+        for fact_target, item, status, state in facts:  # the facts as the old kit extracted them
+            conn.execute("INSERT INTO facts VALUES (?, ?, ?, 1, ?, ?, ?, ?, '')",
+                         (n, fact_target, item, kind, at, status, state))
+    conn.close()
+    with ProfileStore(path) as store:
+        assert db.schema_version(store.conn) == db.LATEST_VERSION == 5
+        targets = {(c.kind, c.target): c for c in store.comparisons("baker")}
+        assert set(targets) == {("blacklist", "198.51.100.30"), ("blacklist", "bakers.test"),
+                                ("maildns", "bakers.test"), ("triage", "mail flow")}
+        maildns = targets[("maildns", "bakers.test")]
+        assert [c.item for c in maildns.buckets["fixed"]] == ["spf"]  # with and without --ip: one history
+        assert "bakers.test: SPF record no longer has a problem (fixed since the last visit)" in maildns.sentences()
+        triage = targets[("triage", "mail flow")]  # other log files, the same client's mail flow
+        assert [c.item for c in triage.buckets["fixed"]] == ["outcome"] and triage.state == "ok"
+        assert targets[("blacklist", "198.51.100.30")].listed_now[0].item == "bl.spamcop.net"
+        assert store.conn.execute("SELECT COUNT(*) FROM run_targets").fetchone()[0] == 6

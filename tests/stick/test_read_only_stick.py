@@ -125,16 +125,96 @@ def test_an_older_database_is_upgraded_in_memory_only(tmp_path):
     conn.close()
 
 
-def test_a_hot_journal_on_a_read_only_stick_is_a_clear_error(tmp_path):
-    from sbskit.core.profiles import ProfileStore
+INTERRUPTED = """
+import os, signal, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA journal_mode = DELETE")
+conn.execute("PRAGMA synchronous = FULL")
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("UPDATE profiles SET notes = 'half-saved'")
+conn.execute("DELETE FROM facts")
+os.kill(os.getpid(), signal.SIGKILL)  # the stick is pulled mid-change
+"""
 
-    folder = tmp_path / "pulled"
-    with ProfileStore(folder / "profiles.sqlite3") as store:
-        store.add("Acme")
-    (folder / "profiles.sqlite3-journal").write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + b"\0" * 504)
-    with read_only(folder):
-        with pytest.raises(UserInputError, match="was being saved when the stick was last pulled"):
-            ProfileStore(folder / "profiles.sqlite3")
+
+def interrupted_change(kit_home: Path) -> Path:
+    """A real interrupted change: a process killed between BEGIN and COMMIT leaves its journal behind.
+
+    SQLite (synchronous=FULL) writes the journal header's magic only when it syncs the journal, just
+    before it changes the database file; killed earlier, the header is zeroed and the file untouched."""
+    path = kit_home / "data" / "profiles.sqlite3"
+    proc = subprocess.run([sys.executable, "-c", INTERRUPTED, str(path)], capture_output=True, timeout=60)
+    assert proc.returncode == -9, proc.stderr
+    journal = path.with_name("profiles.sqlite3-journal")
+    assert journal.stat().st_size > 0 and journal.read_bytes()[:8] == b"\0" * 8  # a zeroed header
+    return path
+
+
+def make_hot(path: Path) -> None:
+    """The same journal as SQLite leaves it when the stick is pulled after it synced the journal and while it
+    wrote the database: a valid header, and a database page half overwritten."""
+    import struct
+
+    journal = path.with_name("profiles.sqlite3-journal")
+    data = bytearray(journal.read_bytes())
+    sector, page = struct.unpack(">II", data[20:28])
+    records = (len(data) - sector) // (page + 8)
+    data[0:12] = b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + struct.pack(">I", records)
+    journal.write_bytes(bytes(data))
+    first_page = struct.unpack(">I", data[sector:sector + 4])[0]
+    with open(path, "r+b") as db_file:  # the change had begun to reach the database file: that page is garbage
+        start = 100 if first_page == 1 else 0  # (page 1 starts with the file header)
+        db_file.seek((first_page - 1) * page + start)
+        db_file.write(b"\xff" * (page - start))
+
+
+def test_a_journal_sqlite_would_ignore_does_not_block_a_read_only_stick(tmp_path):
+    """A zeroed journal header holds nothing to undo: the stick reads as it was, and a writable start removes it."""
+    root = tmp_path / "stick" / "sbskit-data"
+    fill_stick(root)
+    path = interrupted_change(root)
+    env = clean_env(tmp_path, root)
+    with read_only(root):
+        proc = run_kit(env, "profile", "show", "Acme Dental", "--json")
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["profile"]["notes"] == "back office"  # the interrupted change is not there
+        assert run_kit(env, "profile", "history", "Acme Dental").returncode == 3  # its history is all there
+    proc = run_kit(env, "profile", "list")  # the stick writable again: the next start tidies up
+    assert proc.returncode == 0, proc.stderr
+    assert not path.with_name("profiles.sqlite3-journal").exists()
+
+
+def test_a_hot_journal_on_a_read_only_stick_exits_3_and_the_advice_works(tmp_path):
+    root = tmp_path / "stick" / "sbskit-data"
+    fill_stick(root)
+    path = interrupted_change(root)
+    make_hot(path)
+    env = clean_env(tmp_path, root)
+    half = sqlite3.connect(path.as_uri() + "?immutable=1", uri=True)  # read past the journal: half a change
+    try:
+        damaged = half.execute("PRAGMA integrity_check").fetchall() != [("ok",)]
+    except sqlite3.DatabaseError:
+        damaged = True
+    half.close()
+    assert damaged  # what reading past a hot journal would show
+    with read_only(root):
+        proc = run_kit(env, "profile", "list")
+        assert proc.returncode == 3, proc.stderr  # a state of the stick, not bad input
+        assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+        assert "the interrupted change is rolled back" in proc.stderr and "start the kit" in proc.stderr
+        from sbskit.core.profiles import ProfileStore
+
+        with pytest.raises(UserInputError, match="middle of a change"):
+            ProfileStore(path)
+    proc = run_kit(env, "profile", "list", "--json")  # what the advice says: start the kit once, writable
+    assert proc.returncode == 0, proc.stderr
+    assert not path.with_name("profiles.sqlite3-journal").exists()
+    with read_only(root):  # write-protected again: everything as it was before the interrupted change
+        proc = run_kit(env, "profile", "show", "Acme Dental", "--json")
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["profile"]["notes"] == "back office"
+        assert json.loads(run_kit(env, "profile", "runs", "Acme Dental", "--json").stdout)["runs"][0]["counts"][
+            "error"] > 0
 
 
 def test_cli_on_a_read_only_stick_reads_everything_and_leaves_no_trace(stick, tmp_path):
@@ -154,7 +234,7 @@ def test_cli_on_a_read_only_stick_reads_everything_and_leaves_no_trace(stick, tm
     proc = run_kit(env, "profile", "history", "acme dental", "--report", str(out / "history.html"))
     assert proc.returncode == 3 and "could not check (" in proc.stdout, proc.stderr
     proc = run_kit(env, "profile", "add", "Northwind")
-    assert proc.returncode == 2 and "write-protected" in proc.stderr and proc.stderr.count("\n") == 1
+    assert proc.returncode == 3 and "write-protected" in proc.stderr and proc.stderr.count("\n") == 1
     proc = run_kit(env, "profile", "rerun", "Acme Dental", "--resolver", closed_resolver(), "--timeout", "1")
     assert proc.returncode == 3 and "Not saved: the kit's folder is write-protected" in proc.stdout, proc.stderr
     proc = run_kit(env, "blacklist", CLIENT_IP, "--resolver", closed_resolver(), "--timeout", "1",
@@ -261,6 +341,6 @@ def test_cli_on_a_read_only_directory_without_a_mount(tmp_path):
         listed = json.loads(run_kit(env, "profile", "list", "--json", drop_privileges=True).stdout)
         assert [p["name"] for p in listed["profiles"]] == ["Acme Dental", "Baker & Sons"]
         proc = run_kit(env, "profile", "add", "Northwind", drop_privileges=True)
-        assert proc.returncode == 2 and "write-protected" in proc.stderr
+        assert proc.returncode == 3 and "write-protected" in proc.stderr
     assert fingerprint(root) == before
     assert files_under(Path(env["HOME"])) == [] and files_under(Path(env["TMPDIR"])) == []

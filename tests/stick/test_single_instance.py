@@ -162,3 +162,50 @@ def test_the_request_unminimises_and_activates_the_window(qtbot, tmp_path):
     assert not window.windowState() & Qt.WindowState.WindowMinimized and window.isVisible()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     server.close()
+
+
+def _outcome(home: Path, procs: list[subprocess.Popen], seconds: float = 90) -> str:
+    """Wait until the two copies settled: one handed over (or was sent forward), or both run with the warning."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        text = log_text(home)
+        if "unhandled exception" in text or any(p.poll() not in (None, 0) for p in procs):
+            return "crashed"
+        if "came forward, exiting" in text or "brought it forward, exiting" in text:
+            if any(p.poll() == 0 for p in procs):
+                return "one window"
+        if "did not answer: warning shown" in text:
+            return "two windows, warned"
+        time.sleep(0.1)
+    return "undecided"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the probe connects to a Linux abstract socket")
+def test_two_copies_started_in_the_same_instant_never_crash(tmp_path):
+    """A double-click on a slow stick: both copies find nobody listening; the loser of listen() must not
+    die on a missing enum (it did, every time) but hand over to the winner (or warn)."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    outcomes = []
+    for round_number in range(4):
+        home = tmp_path / f"stick{round_number}" / "sbskit-data"
+        procs = [start_gui(home, tmp), start_gui(home, tmp)]  # back to back: the same instant
+        try:
+            outcome = _outcome(home, procs)
+            text = log_text(home)
+            errors = "".join(p.stderr.read() for p in procs if p.poll() is not None)
+            assert outcome in ("one window", "two windows, warned"), (outcome, text, errors)
+            assert "Traceback" not in text and "AttributeError" not in text and "Traceback" not in errors
+            survivors = [p for p in procs if p.poll() is None]
+            assert survivors, "both copies exited"
+            wait_listening(home, survivors[0])
+            for proc in procs:
+                if proc.poll() is not None:  # the loser says what happened, on one line, exit 0
+                    out = proc.stdout.read()
+                    assert proc.returncode == 0 and "brought forward" in out, out
+            outcomes.append(outcome + (" (same instant)" if "started at the same instant" in text else ""))
+        finally:
+            for proc in procs:
+                stop(proc)
+    assert len(outcomes) == 4, outcomes

@@ -128,12 +128,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: CommandResult = module.run(args)
         result.emit(args)
         return result.exit_code
+    except CannotCompleteError as exc:  # first: a store that cannot be used is both (exit 3, not 2)
+        error_line(str(exc))
+        return EXIT_INCOMPLETE
     except UserInputError as exc:
         error_line(str(exc))
         return EXIT_USAGE
-    except CannotCompleteError as exc:
-        error_line(str(exc))
-        return EXIT_INCOMPLETE
     except KeyboardInterrupt:
         error_line("interrupted; the checks were not completed")
         return EXIT_INCOMPLETE

@@ -30,6 +30,9 @@ def _frame_options(parser: argparse.ArgumentParser) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from sbskit.cli.common import positive_seconds
+    from sbskit.core.profiles.kinds import known_kinds
+
+    kinds = ", ".join(known_kinds())
 
     sub = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=OneLineArgumentParser)
     sub.required = True
@@ -67,18 +70,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("name", metavar="NAME")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    p = action("history", "saved runs and what changed since the last visit (exit 1: a latest run found a "
-                          "problem; 3: one could not check everything; 0: every latest run answered, nothing wrong)")
+    p = action("history", "saved runs and what changed since the last visit, per checked item (exit 1: the "
+                          "latest visit found a problem; 3: it could not check everything; 0: every item answered, "
+                          "nothing wrong). A visit is every run on one day")
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--kind", help="only runs of this check (blacklist, mailprobe, relaytest, osver, triage)")
+    p.add_argument("--kind", help=f"only runs of this check ({kinds})")
     p.add_argument("--limit", type=_positive_int, default=20, help="how many runs to list (default 20)")
+
+    p = action("runs", "list the saved runs of a client with their ids (for delete-run)")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--kind", help=f"only runs of this check ({kinds})")
+    p.add_argument("--limit", type=_positive_int, default=100, help="how many runs to list (default 100)")
+
+    p = action("delete-run", "delete one saved run of a client (a check against the wrong resolver, a "
+                             "mistyped domain): its results leave the history")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("run_id", metavar="RUN_ID", type=_positive_int, help="the run's id (see 'profile runs NAME')")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     p = action("record", "save a check's JSON output as a run of this client ('-' reads stdin)")
     p.add_argument("name", metavar="NAME")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--kind", help="the check that produced FILE (default: recognised from the document)")
+    p.add_argument("--kind", help=f"the check that produced FILE ({kinds}; default: recognised from the document)")
     p.add_argument("--target", help="what was checked (default: taken from the document)")
-    p.add_argument("--at", metavar="WHEN", help="when the check ran, ISO 8601 (default: now; no zone = UTC)")
+    p.add_argument("--at", metavar="WHEN", help="when the check ran, ISO 8601, not in the future (default: now; "
+                                               "no zone = UTC)")
 
     p = action("rerun", "run the client's saved checks again (blocklists for its IPs and domains, the mail "
                         "DNS health of its domains, the exposure probe for its mail hosts) and say what changed "
@@ -151,6 +167,9 @@ def _profile_text(profile, runs: int | None = None, last: str | None = None) -> 
              f"Mail hosts:  {', '.join(profile.mail_hosts) or '-'}"]
     if runs is not None:
         lines.append(f"Saved runs:  {runs} (last {_when(last)})")
+    from sbskit.core.profiles.checklists import checklist_summary
+
+    lines.append(f"POP3 checklist: {checklist_summary(profile.checklist, where='the POP3 risk tab')}")
     if profile.notes:
         lines.append("Notes:")
         lines.extend(f"  {line}" for line in profile.notes.splitlines())
@@ -233,18 +252,32 @@ def _remove(store, args):
     return _result({"removed": profile.name, "runs": runs}, f"Deleted client profile {profile.name!r} ({runs} saved runs).")
 
 
+def _kind(args, store=None, name: str = "") -> str | None:
+    """``--kind``: a kind this kit knows (or one this client has runs of, e.g. recorded from a newer kit)."""
+    from sbskit.core.profiles.kinds import check_kind, known_kind
+
+    if not args.kind:
+        return None
+    kind = check_kind(args.kind)
+    if store is not None and name and store.runs(name, kind=kind, limit=1):
+        return kind
+    return known_kind(kind)
+
+
 def _history(store, args):
-    """Exit 1 when a latest run found a problem, 3 when one could not check everything (or there is
-    nothing to judge), 0 only when every latest run answered in full and found nothing."""
+    """Exit 1 when the latest visit found a problem, 3 when it could not check everything (or there is
+    nothing to judge), 0 only when every item of every latest visit answered and nothing is wrong."""
     from sbskit.cli.common import EXIT_FOUND, EXIT_INCOMPLETE, EXIT_OK, CommandResult
     from sbskit.core.profiles.history import run_result
+    from sbskit.core.profiles.history_report import history_html, history_text, runs_html
+    from sbskit.core.report import Report
 
     profile = store.get(args.name)
-    kind = args.kind
+    kind = _kind(args, store, profile.name)
     comparisons = store.comparisons(profile.name, kind=kind)
     runs = store.runs(profile.name, kind=kind, limit=args.limit)
-    states = {c.state for c in comparisons}
-    state = "problem" if "problem" in states else "unknown" if "unknown" in states or not comparisons else "ok"
+    states = {c.state for c in comparisons} - {"stale"}
+    state = "problem" if "problem" in states else "unknown" if "unknown" in states or not states else "ok"
     doc = {
         "profile": profile.name,
         "kind": kind,
@@ -252,28 +285,51 @@ def _history(store, args):
         "comparisons": [c.to_json() for c in comparisons],
         "runs": [{**r.to_json(), "result": run_result(r)} for r in runs],
     }
-    lines = [f"History of {profile.name}" + (f" ({kind})" if kind else "")]
-    if not runs:
-        lines.append("No saved runs yet.")
-    elif not comparisons:
-        lines.append("No saved run of a check that keeps a history (blacklist, mailprobe, relaytest, triage): "
-                     "nothing to judge.")
-    for comparison in comparisons:
-        lines.append("")
-        lines.extend(comparison.report_lines()[:1])
-        lines.extend(f"  {sentence}" for sentence in comparison.sentences())
-    if runs:
-        lines.append("")
-        rows = [[_when(r.at), r.kind, r.target, run_result(r), str(r.counts["problem"]), str(r.counts["ok"]),
-                 str(r.counts["error"])] for r in runs]
-        lines.append(_table(["WHEN", "KIND", "TARGET", "RESULT", "PROBLEMS", "OK", "ERRORS"], rows))
+    report = Report(title=f"Check history: {profile.name}", client=profile.name)
+    report.add_html_section("Since the last visit", history_html(comparisons))
+    report.add_html_section("Saved runs" if len(runs) < args.limit else f"The latest {len(runs)} saved runs",
+                            runs_html(runs))
     code = {"problem": EXIT_FOUND, "unknown": EXIT_INCOMPLETE}.get(state, EXIT_OK)
-    return CommandResult(code, doc, "\n".join(lines), title=f"Check history: {profile.name}")
+    return CommandResult(code, doc, history_text(profile.name, comparisons, runs, kind),
+                         title=f"Check history: {profile.name}", report=report)
+
+
+def _runs(store, args):
+    from sbskit.core.profiles.history import run_result
+    from sbskit.core.profiles.history_report import RUN_HEADERS, run_rows, text_table
+
+    profile = store.get(args.name)
+    runs = store.runs(profile.name, kind=_kind(args, store, profile.name), limit=args.limit)
+    doc = {"profile": profile.name, "runs": [{**r.to_json(), "result": run_result(r)} for r in runs]}
+    text = text_table(RUN_HEADERS, run_rows(runs)) if runs else "No saved runs yet."
+    return _result(doc, text, title=f"Saved runs: {profile.name}")
+
+
+def _delete_run(store, args):
+    from sbskit.core.errors import UserInputError
+    from sbskit.core.profiles.kinds import spec_or_generic
+
+    profile = store.get(args.name)
+    run = store.load_run(args.run_id)
+    if run.profile.casefold() != profile.name.casefold():
+        raise UserInputError(f"run {args.run_id} is a run of another client, not of {profile.name!r} "
+                             f"(see 'sbskit-cli profile runs {profile.name}')")
+    what = f"the {spec_or_generic(run.kind).label} of {run.target or '-'} saved {_when(run.at)}"
+    if not args.yes:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise UserInputError(f"deleting {what} needs --yes to confirm")
+        sys.stderr.write(f"Delete {what} from {profile.name}'s history? [y/N] ")
+        sys.stderr.flush()
+        if sys.stdin.readline(100).strip().lower() not in ("y", "yes"):
+            raise UserInputError("not deleted")
+    store.delete_run(run.id, profile.name)
+    return _result({"profile": profile.name, "deleted": run.to_json()},
+                   f"Deleted run {run.id} ({what}) from {profile.name}'s history.")
 
 
 def _record(store, args):
     from sbskit.core.errors import UserInputError
-    from sbskit.core.profiles.kinds import guess_kind
+    from sbskit.core.profiles.kinds import check_kind, guess_kind
     from sbskit.core.profiles.transfer import parse_json_bytes, read_json_file
 
     if args.file == "-":
@@ -284,10 +340,12 @@ def _record(store, args):
         document = parse_json_bytes(raw, "stdin", "check result")
     else:
         document = read_json_file(Path(args.file), "check result", limit=32_000_000)
-    kind = args.kind or guess_kind(document)
+    kind = (check_kind(args.kind) if args.kind else None) or guess_kind(document)
     if kind is None:
         raise UserInputError("cannot tell which check produced this document; give --kind")
-    saved = store.add_run(args.name, kind, document, target=args.target, at=args.at)
+    from sbskit.core.profiles.model import past_timestamp
+
+    saved = store.add_run(args.name, kind, document, target=args.target, at=past_timestamp(args.at) if args.at else None)
     doc = {"profile": saved.profile, "run": saved.to_json()}
     counts = saved.counts
     text = (f"Saved {saved.kind} run of {saved.target or '-'} for {saved.profile!r} at {_when(saved.at)} "
@@ -320,14 +378,14 @@ def _rerun(store, args):
     result = rerun_saved_checks(store, args.name, blacklist_options=options, probe_mail_hosts=not args.no_probe,
                                 maildns=not args.no_maildns,
                                 probe_timeout=args.probe_timeout)
-    lines = [f"Re-ran {len(result.runs)} check(s) for {result.profile}."]
-    lines += [f"  {line}" for line in result.lines()]
     code = {"problem": EXIT_FOUND, "unknown": EXIT_INCOMPLETE}.get(result.state, EXIT_OK)
-    return CommandResult(code, result.to_json(), "\n".join(lines), title=f"Re-check: {result.profile}")
+    return CommandResult(code, result.to_json(), result.text(), title=f"Re-check: {result.profile}")
 
 
 _ACTIONS = {
     "rerun": _rerun,
+    "runs": _runs,
+    "delete-run": _delete_run,
     "list": _list,
     "show": _show,
     "add": _add,

@@ -104,6 +104,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(paths=paths)
     if not args.screenshots:
         instance = start_instance_server(window, instance_name, answer)
+        if instance.handed_over:  # two starts in the same instant (a double-click): the other won
+            print(f"sbskit: {APP_NAME} was started twice at once with this data folder ({paths.data}); "
+                  "the other window was brought forward.")
+            log.info("started at the same instant as another copy with %s: it came forward, exiting", paths.data)
+            instance.close()
+            window.persist_state = False
+            window.close()
+            return 0
     if args.screenshots:
         try:
             written = render_screenshots(window, args.screenshots, args.force)
@@ -127,11 +135,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def start_instance_server(window, name: str, answer: str):
     """Listen for later starts of the kit on the same data folder; warn when another copy holds it."""
-    from sbskit.ui.single_instance import InstanceServer, bring_forward
+    from sbskit.ui.single_instance import InstanceServer, ask_running_copy, bring_forward
 
     server = InstanceServer(name, window)
     server.raise_requested.connect(lambda: bring_forward(window))
-    if answer == "silent" or not server.listen():
+    listening = server.listen()
+    if not listening and answer != "silent" and ask_running_copy(name) == "raised":
+        server.handed_over = True  # started in the same instant as another copy, which now answers
+        return server
+    if answer == "silent" or not listening:
+        log.warning("another copy holds the data folder's socket and did not answer: warning shown")
         window.show_warning("Another copy of the kit is using this data folder and did not answer. Both can work "
                             "(every save is one transaction), but close one of them to avoid confusion.")
     return server

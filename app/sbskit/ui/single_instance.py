@@ -9,8 +9,9 @@ stick, an installed copy) is independent.
 The socket is a Windows named pipe or, on Linux, a socket in the abstract namespace: no file
 is created anywhere (a stick's FAT file system could not hold one, and a read-only stick
 must leave no trace on the PC). Elsewhere (macOS) Qt puts a socket file in the temp folder
-and removes it on exit. Should two copies still run at once (started in the same instant,
-or the first one hung), that is safe: every database write is one transaction and settings
+and removes it on exit. Two copies started in the same instant (a double-click on a slow
+stick) both find nobody listening; the one that then fails to listen asks the winner to come
+forward and exits. Should two copies still run at once (the first one hung), that is safe: every database write is one transaction and settings
 are merged key by key; the warning bar then says another copy is using the folder.
 """
 
@@ -22,7 +23,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
 
@@ -67,18 +68,23 @@ class InstanceServer(QObject):
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
+        self.handed_over = False  # True: another copy started in the same instant answers instead of us
         self.server = QLocalServer(self)
         if sys.platform.startswith("linux"):
             self.server.setSocketOptions(QLocalServer.SocketOption.AbstractNamespaceOption)
         self.server.newConnection.connect(self._accept)
 
     def listen(self) -> bool:
+        """True when this copy now answers later starts; False when another copy holds the name."""
         if self.server.listen(self.name):
             return True
-        if self.server.serverError() == QLocalSocket.LocalSocketError.AddressInUseError:
-            QLocalServer.removeServer(self.name)  # a stale socket file left by a crash (not Linux, not Windows)
-            if self.server.listen(self.name):
-                return True
+        # QLocalServer reports its errors as QAbstractSocket.SocketError (PySide6 has no
+        # QLocalSocket.LocalSocketError.AddressInUseError: comparing with it raised AttributeError)
+        if self.server.serverError() == QAbstractSocket.SocketError.AddressInUseError:
+            if not sys.platform.startswith("linux"):  # the abstract namespace leaves no stale file behind
+                QLocalServer.removeServer(self.name)  # a stale socket file left by a crash (macOS)
+                if self.server.listen(self.name):
+                    return True
         log.warning("single-instance socket %s not listening: %s", self.name, self.server.errorString())
         return False
 

@@ -12,7 +12,8 @@ Typical use by a tab or the report::
             lines = comparison.sentences()  # "203.0.113.25: listed on bl.spamcop.net since 3 Mar 2026 (still listed)"
 """
 
-from sbskit.core.profiles.history import Comparison, ListedSince
+from sbskit.core.profiles.comparison import Comparison
+from sbskit.core.profiles.history import ListedSince
 from sbskit.core.profiles.kinds import Fact, KindSpec, register_kind
 from sbskit.core.profiles.model import Profile, ProfileSummary, Run
 from sbskit.core.profiles.store import ProfileStore, default_path

@@ -52,6 +52,24 @@ def save_client_checklist(store: "ProfileStore", client: str, state: dict[str, A
     return store.set_checklist(client, state).name
 
 
+def checklist_summary(state: dict[str, Any], where: str = "POP3 risk tab") -> str:
+    """``5 of 14 items assessed (2 at risk), saved 2026-12-01 14:02`` or ``no answers yet (POP3 risk tab)``."""
+    from sbskit.core.mailprobe.checklist import Checklist
+
+    if not state:
+        return f"no answers yet ({where})"
+    try:
+        sheet = Checklist.from_dict(state)
+        counts = sheet.counts()
+    except (ValueError, OSError):
+        return "saved, but not readable by this kit"
+    total = sum(counts.values())
+    text = f"{total - counts['not-assessed']} of {total} items assessed"
+    if counts["at-risk"]:
+        text += f" ({counts['at-risk']} at risk)"
+    return text + (f", saved {sheet.updated}" if sheet.updated else "")
+
+
 # --- templates -------------------------------------------------------------------------------
 def template_names(store: "ProfileStore") -> list[str]:
     """Saved templates in name order; ``default`` is always offered."""

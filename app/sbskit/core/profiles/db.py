@@ -30,8 +30,10 @@ A write-protected stick
 lock cannot be taken), so every client is shown and nothing is written. A file from an older
 kit is copied into memory and upgraded there (the stick is never touched); so is a *scratch*
 store, which takes writes (a re-run compared with the saved history) and forgets them on close.
-A hot journal (the stick was pulled mid-write, then write-protected) is refused with a sentence:
-reading past it would show half a transaction.
+A hot journal (the stick was pulled mid-write, then write-protected) is refused with a sentence
+(CLI exit 3): reading past it would show half a transaction. A journal SQLite would not replay
+(zeroed or invalid header, see :func:`journal_state`) is harmless: the file is read with
+``immutable=1``, and the next writable open removes it.
 
 Schema versions live in ``PRAGMA user_version``. :data:`MIGRATIONS` holds one function per
 step; :func:`migrate` runs each step and its version bump in the same transaction, so a
@@ -45,10 +47,17 @@ import sqlite3
 from pathlib import Path
 from typing import Callable, Iterator
 
-from sbskit.core.errors import UserInputError
+from sbskit.core.errors import CannotCompleteError, UserInputError
 
 DB_FILE_NAME = "profiles.sqlite3"
 BUSY_TIMEOUT_SECONDS = 10.0
+JOURNAL_MAGIC = b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7"  # the first 8 bytes of a rollback journal's header
+
+
+class StoreUnavailableError(UserInputError, CannotCompleteError):
+    """The database cannot be used as it is (locked, damaged, write-protected, a newer kit's, an
+    interrupted change): a state of the stick, not bad input. The CLI exits 3 ("could not complete");
+    everything that shows a :class:`UserInputError` (the GUI's workers) shows its sentence."""
 
 
 def _step1(conn: sqlite3.Connection) -> None:
@@ -170,16 +179,70 @@ def _step4(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step1, _step2, _step3, _step4]
+def _step5(conn: sqlite3.Connection) -> None:
+    """Version 5: history per checked item, whatever run it came in (see history.py).
+
+    ``run_targets`` lists the targets each run checked (a recorded ``blacklist`` document
+    holds several; ``profile rerun`` saves one run per address), so "the latest visit of
+    198.51.100.20" is an index seek however its runs were saved. Mail DNS facts are keyed by
+    the domain alone (the address-dependent checks by their address) and triage facts by the
+    client's mail flow instead of the evidence file names, so their visits compare.
+    """
+    import json
+
+    from sbskit.core.profiles.kinds import extract
+
+    _run_statements(
+        conn,
+        """
+        CREATE TABLE run_targets (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            target TEXT NOT NULL,
+            profile_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (run_id, target)
+        ) WITHOUT ROWID;
+        CREATE INDEX run_targets_by_time ON run_targets (profile_id, kind, target, at, run_id)
+        """,
+    )
+    rows = conn.execute("SELECT id, profile_id, kind, at, document FROM runs WHERE kind IN ('maildns', 'triage')")
+    for run_id, profile_id, kind, at, document in rows.fetchall():
+        try:
+            facts = extract(kind, json.loads(document))
+        except (UserInputError, ValueError, TypeError, AttributeError):
+            continue  # an old document this version cannot read: keep the run and its facts as they were
+        conn.execute("DELETE FROM facts WHERE run_id = ?", (run_id,))
+        insert_facts(conn, (run_id, profile_id, kind, at), facts)
+    conn.execute("INSERT OR IGNORE INTO run_targets (run_id, target, profile_id, kind, at) "
+                 "SELECT DISTINCT run_id, target, profile_id, kind, at FROM facts")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step1, _step2, _step3, _step4, _step5]
 LATEST_VERSION = len(MIGRATIONS)
 
 
 def insert_facts(conn: sqlite3.Connection, run: tuple[int, int, str, str], facts) -> None:
-    """Store the facts of ``run`` = (run id, profile id, kind, at); a repeated item keeps the last."""
+    """Store the facts of ``run`` = (run id, profile id, kind, at); a repeated item keeps the last.
+
+    (Only the facts table: migration steps before version 5 call this too. :func:`insert_run`
+    also records the run's targets.)
+    """
     conn.executemany(
         "INSERT OR REPLACE INTO facts (run_id, profile_id, kind, at, target, item, status, state, detail) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(*run, f.target, f.item, f.status, f.state, f.detail) for f in facts],
+    )
+
+
+def insert_run_facts(conn: sqlite3.Connection, run: tuple[int, int, str, str], facts) -> None:
+    """A new run's facts and the targets it checked (schema version 5 and later)."""
+    facts = list(facts)
+    insert_facts(conn, run, facts)
+    run_id, profile_id, kind, at = run
+    conn.executemany(
+        "INSERT OR IGNORE INTO run_targets (run_id, target, profile_id, kind, at) VALUES (?, ?, ?, ?, ?)",
+        [(run_id, target, profile_id, kind, at) for target in dict.fromkeys(f.target for f in facts)],
     )
 
 
@@ -194,7 +257,7 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> int:
     """
     version = schema_version(conn)
     if version > LATEST_VERSION:
-        raise UserInputError(
+        raise StoreUnavailableError(
             f"the profiles database was written by a newer version of the kit (schema {version}, "
             f"this kit knows up to {LATEST_VERSION}); use the newer kit or export the profiles there"
         )
@@ -243,27 +306,80 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
                 conn.execute("ROLLBACK")
             except sqlite3.Error:
                 pass  # the hot journal restores the file on the next open
-        raise UserInputError(
+        raise StoreUnavailableError(
             f"the profiles database could not be written ({exc}); is the stick read-only or full, "
             "or is another copy of the kit saving at the same moment?"
         ) from None
+
+
+NONE, HARMLESS, HOT = "none", "harmless", "hot"
+
+
+def journal_path(path: Path) -> Path:
+    return Path(path).with_name(Path(path).name + "-journal")
+
+
+def journal_state(path: Path) -> str:
+    """How SQLite would judge the rollback journal next to ``path``: ``none``, ``harmless`` or ``hot``.
+
+    SQLite rolls a journal back only when it is not empty and starts with a valid header (its magic
+    number); a journal whose header was zeroed (the commit of a persistent journal, or a stick pulled
+    before the header reached it) or is not a journal header holds nothing to undo. An unreadable
+    journal counts as hot: claim nothing we cannot see.
+    """
+    journal = journal_path(path)
+    try:
+        with open(journal, "rb") as handle:
+            head = handle.read(len(JOURNAL_MAGIC))
+    except FileNotFoundError:
+        return NONE
+    except OSError:
+        return HOT if journal.exists() else NONE
+    if not head:
+        return NONE
+    return HOT if head == JOURNAL_MAGIC else HARMLESS
+
+
+def _remove_stale_journal(conn: sqlite3.Connection, path: Path) -> None:
+    """A writable open: SQLite has already rolled back a hot journal (on the first read); a harmless one
+    it leaves behind, where it would block the stick once write-protected. Remove it, holding the write
+    lock so that no other copy of the kit can be in the middle of a change."""
+    if journal_state(path) != HARMLESS:
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return  # another copy is writing (its own journal is then a hot one): the next open tries again
+    try:
+        if journal_state(path) == HARMLESS:
+            journal_path(path).unlink()
+    except OSError:
+        pass  # the next writable open tries again
+    finally:
+        conn.execute("ROLLBACK")
 
 
 def connect_read_only(path: Path, scratch: bool = False) -> sqlite3.Connection:
     """Open ``path`` without ever writing to it (see the module notes); ``scratch``: an in-memory copy."""
     path = Path(path)
     if not path.is_file():
-        raise UserInputError(f"there is no profiles database in {path.parent} (the folder is read-only, so none "
+        raise StoreUnavailableError(f"there is no profiles database in {path.parent} (the folder is read-only, so none "
                              "can be created)")
-    journal = path.with_name(path.name + "-journal")
-    if journal.is_file() and journal.stat().st_size > 0:
-        raise UserInputError(
-            f"the profiles database {path} was being saved when the stick was last pulled; make the stick writable "
-            "and start the kit once so it can finish that save (nothing is lost), then write-protect it again")
+    journal = journal_path(path)
+    state = journal_state(path)
+    if state == HOT:
+        raise StoreUnavailableError(
+            f"the profiles database {path} was in the middle of a change when the stick was last pulled (its "
+            f"journal {journal.name} is still there), and a write-protected stick cannot undo that change. Make the "
+            "stick writable and start the kit (or run 'sbskit-cli profile list') once: the interrupted change is "
+            "rolled back and everything saved before it is kept. Then write-protect the stick again")
     uri = path.resolve().as_uri()
     conn = None
+    # A journal SQLite would not replay (zeroed or invalid header) holds nothing: read past it with
+    # immutable=1, which ignores journals (mode=ro could try to roll it back and fail on the medium).
+    attempts = ("?immutable=1",) if state == HARMLESS else ("?mode=ro", "?immutable=1")
     try:
-        for flags in ("?mode=ro", "?immutable=1"):  # immutable: read-only media without file locks
+        for flags in attempts:  # immutable: read-only media without file locks
             try:
                 conn = sqlite3.connect(uri + flags, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
                 version = schema_version(conn)
@@ -275,7 +391,7 @@ def connect_read_only(path: Path, scratch: bool = False) -> sqlite3.Connection:
                 if flags == "?immutable=1":
                     raise
         if version > LATEST_VERSION:
-            raise UserInputError(
+            raise StoreUnavailableError(
                 f"the profiles database was written by a newer version of the kit (schema {version}, this kit knows "
                 f"up to {LATEST_VERSION}); use the newer kit")
         if scratch or version < LATEST_VERSION:
@@ -291,7 +407,7 @@ def connect_read_only(path: Path, scratch: bool = False) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
-        raise UserInputError(f"the profiles database {path} cannot be read ({exc})") from None
+        raise StoreUnavailableError(f"the profiles database {path} cannot be read ({exc})") from None
     except BaseException:
         if conn is not None:
             conn.close()
@@ -308,12 +424,12 @@ def connect(path: Path) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserInputError(f"cannot create the folder for the profiles database {path.parent}: {exc.strerror or exc}") from None
+        raise StoreUnavailableError(f"cannot create the folder for the profiles database {path.parent}: {exc.strerror or exc}") from None
     try:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves (see transaction()).
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     except sqlite3.Error as exc:
-        raise UserInputError(f"cannot open the profiles database {path}: {exc}") from None
+        raise StoreUnavailableError(f"cannot open the profiles database {path}: {exc}") from None
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
@@ -321,15 +437,16 @@ def connect(path: Path) -> sqlite3.Connection:
             raise sqlite3.DatabaseError(f"journal mode stayed {mode}")
         conn.execute("PRAGMA synchronous = FULL")
         migrate(conn)
+        _remove_stale_journal(conn, path)
     except sqlite3.OperationalError as exc:
         conn.close()
-        raise UserInputError(
+        raise StoreUnavailableError(
             f"cannot use the profiles database {path} ({exc}); is another copy of the kit writing to it, "
             "or is the medium read-only?"
         ) from None
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise UserInputError(
+        raise StoreUnavailableError(
             f"the profiles database {path} is not usable ({exc}); move it aside and import the "
             "profiles from an export"
         ) from None

@@ -49,6 +49,6 @@ def _recognise(doc: dict[str, Any]) -> bool:
 
 register_kind(KindSpec(
     "blacklist", "Blacklist check", _target, _facts, item_label="list", problem_word="listed",
-    problem_text="{target}: listed on {item}", fixed_text="{target}: no longer listed on {item}",
+    still_word="still listed", problem_text="listed on {item}", fixed_text="no longer listed on {item}",
     recognise=_recognise,
 ))

@@ -35,7 +35,7 @@ def _relay_facts(doc: dict[str, Any]) -> list[Fact]:
 
 register_kind(KindSpec(
     "relaytest", "Open-relay test", _relay_target, _relay_facts, item_label="relay test", problem_word="open relay",
-    problem_text="{target}: an open relay", fixed_text="{target}: no longer an open relay",
+    still_word="still an open relay", problem_text="an open relay", fixed_text="no longer an open relay",
     item_name=lambda _item: "open-relay test", recognise=lambda doc: "open_relay" in doc,
 ))
 
@@ -71,7 +71,8 @@ def _probe_facts(doc: dict[str, Any]) -> list[Fact]:
 
 register_kind(KindSpec(
     "mailprobe", "Mail server probe", _probe_target, _probe_facts, item_label="service", problem_word="at risk",
-    problem_text="{target}: {item} at risk ({detail})", fixed_text="{target}: {item} no longer at risk",
+    still_word="still at risk", problem_text="{item} at risk", fixed_text="{item} no longer at risk",
+    detail_after=True,
     recognise=lambda doc: "services" in doc and "host" in doc,
 ))
 

@@ -54,22 +54,29 @@ class Fact:
 class KindSpec:
     """How to read one kind of result document, and the words its history is told in.
 
-    ``problem_text`` and ``fixed_text`` are ``str.format`` templates with ``{target}``,
-    ``{item}`` (through ``item_name``), ``{status}`` and ``{detail}``.
+    ``problem_text`` and ``fixed_text`` say what is wrong (or no longer wrong) with one item, without
+    the target: ``listed on {item}``, ``{item} at risk``. They are ``str.format`` templates with
+    ``{item}`` (through ``item_name``) and ``{status}``; the history adds the target, "since" and
+    the change (``192.0.2.7: listed on bl.spamcop.net since 3 Mar 2026 (still listed)``), and the
+    item's detail after a colon when ``detail_after`` is set.
     """
 
     kind: str
     label: str
     target_of: Callable[[dict[str, Any]], str]
     facts: Callable[[dict[str, Any]], list[Fact]] | None = None  # None: documents kept, no history facts
-    item_label: str = "item"  # one checked thing: "list", "service", "cause"
+    item_label: str = "item"  # one checked thing: "list", "service", "check"
     items_label: str = ""  # plural; default item_label + "s"
-    problem_word: str = "problem"  # "listed" reads better than "problem" in summaries
-    problem_text: str = "{target}: {item} {status}"
-    fixed_text: str = "{target}: {item} no longer {status}"
-    item_name: Callable[[str], str] | None = None  # how an item id reads (triage: cause id -> title)
+    problem_word: str = "with a problem"  # in counts: "2 listed", "2 at risk", "2 with a problem"
+    still_word: str = "still a problem"  # the change word: "still listed", "still at risk"
+    problem_text: str = "{item} {status}"
+    fixed_text: str = "{item} no longer {status}"
+    detail_after: bool = False  # "... (still at risk): Still accepts TLSv1.1; Self-signed certificate"
+    item_name: Callable[[str], str] | None = None  # how an item id reads (maildns: "spf" -> "SPF record")
     recognise: Callable[[dict[str, Any]], bool] | None = None  # "is this document mine?" (profile record)
-    failed_word: str = "failed"  # "32 of 32 lists failed"; a triage cause is "undecided"
+    failed_word: str = "failed"  # "32 of 32 lists failed"
+    single_outcome: str = ""  # a kind with one item per run (triage): its verdict when that item is fine
+    detail_text: Callable[[str], str] | None = None  # how a stored detail reads in a sentence
 
     def items(self, count: int) -> str:
         """``1 list`` / ``32 lists``."""
@@ -82,11 +89,24 @@ class KindSpec:
     def name(self, item: str) -> str:
         return self.item_name(item) if self.item_name else item
 
+    def problem_phrase(self, item: str, status: str = "") -> str:
+        """``listed on bl.spamcop.net`` / ``IMAP 143 at risk`` (no target)."""
+        return self.problem_text.format(item=self.name(item), status=status)
+
+    def fixed_phrase(self, item: str, status: str = "") -> str:
+        return self.fixed_text.format(item=self.name(item), status=status)
+
+    def detail(self, detail: str) -> str:
+        """A stored detail as it reads after a colon: one line, no trailing full stop, at most ~200 characters."""
+        detail = self.detail_text(detail) if self.detail_text else " ".join(str(detail).split()).rstrip(".")
+        return clip(detail, 200)
+
     def problem_sentence(self, target: str, item: str, status: str, detail: str = "") -> str:
-        return self.problem_text.format(target=target, item=self.name(item), status=status, detail=detail)
+        text = f"{target}: {self.problem_phrase(item, status)}"
+        return f"{text}: {self.detail(detail)}" if self.detail_after and detail else text
 
     def fixed_sentence(self, target: str, item: str, status: str) -> str:
-        return self.fixed_text.format(target=target, item=self.name(item), status=status, detail="")
+        return f"{target}: {self.fixed_phrase(item, status)}"
 
 
 _REGISTRY: dict[str, KindSpec] = {}
@@ -122,6 +142,14 @@ def known_kinds() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def known_kind(kind: str) -> str:
+    """``kind`` if this kit knows it; otherwise a one-line error that lists the kinds it knows."""
+    kind = check_kind(kind)
+    if kind_spec(kind) is None:
+        raise UserInputError(f"unknown check kind {kind!r}; this kit knows {', '.join(known_kinds())}")
+    return kind
+
+
 def check_kind(kind: str) -> str:
     kind = (kind or "").strip().lower()
     if not KIND_PATTERN.match(kind):
@@ -148,6 +176,13 @@ def target_of(kind: str, document: dict[str, Any]) -> str:
     if spec is None:
         return ""
     return spec.target_of(document)
+
+
+def clip(value: str, limit: int) -> str:
+    """``value`` cut at a word boundary (with an ellipsis) when longer than ``limit``."""
+    if len(value) <= limit:
+        return value
+    return value[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
 
 
 def text(value: Any, limit: int = 500) -> str:

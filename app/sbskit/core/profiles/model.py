@@ -232,6 +232,18 @@ def timestamp(when: _dt.datetime | str | None = None) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+FUTURE_SLACK = _dt.timedelta(minutes=5)  # another PC's clock may run a little ahead
+
+
+def past_timestamp(when: _dt.datetime | str | None) -> str:
+    """:func:`timestamp`, refusing a time in the future: a run dated ahead would stay "the latest" for ever."""
+    stamp = timestamp(when)
+    if parse_timestamp(stamp) > _dt.datetime.now(_dt.timezone.utc) + FUTURE_SLACK:
+        raise UserInputError(f"{_show(when)} is in the future; a check run can only be dated when it ran "
+                             "(no zone means UTC)")
+    return stamp
+
+
 def parse_timestamp(text: str) -> _dt.datetime:
     return _dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=_dt.timezone.utc)
 

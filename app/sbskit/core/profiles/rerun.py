@@ -2,9 +2,9 @@
 
 The blocklist sweep covers the profile's public IPs and domains; the Mail DNS health check
 each domain (for the profile's first public IP, the server that sends); the exposure probe
-its mail hosts. Each target is saved as its own run (so "new since last visit" compares
-like with like even when the profile gains an address), and the comparisons come back
-ready for the status bar, the CLI and the report.
+its mail hosts. Each target is saved as its own run; history compares per checked item anyway
+(see history.py), so a re-run compares with recorded multi-target runs too. The comparisons
+of every target the re-run checked come back ready for the CLI, the dialog and the report.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class RerunResult:
     problems_now: int = 0  # listings, risky findings ... in the runs just made
     incomplete: int = 0  # runs just made that could not check everything (some or all items failed)
     saved: bool = True  # False on a write-protected stick: compared with the history, not kept
+    comparisons: list = field(default_factory=list)  # one per target checked (history.Comparison)
 
     @property
     def state(self) -> str:
@@ -47,10 +48,15 @@ class RerunResult:
             lines.append("Not every check could answer: this visit cannot say the client is clean.")
         return lines
 
+    def text(self) -> str:
+        """The plain text the CLI prints and the re-run dialog copies."""
+        return "\n".join([f"Re-ran {len(self.runs)} check(s) for {self.profile}.", *(f"  {line}" for line in self.lines())])
+
     def to_json(self) -> dict[str, Any]:
         return {"profile": self.profile, "runs": [{"kind": k, "target": t} for k, t in self.runs],
                 "state": self.state, "since_last_visit": self.sentences, "problems": self.problems,
-                "problems_now": self.problems_now, "incomplete": self.incomplete, "saved": self.saved}
+                "problems_now": self.problems_now, "incomplete": self.incomplete, "saved": self.saved,
+                "comparisons": [c.to_json() for c in self.comparisons]}
 
 
 def split_blacklist_doc(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -114,6 +120,7 @@ def rerun_saved_checks(store, name: str, *, blacklist_options=None, probe_mail_h
     ctx = ctx or null_context()
     profile = store.get(name)
     result = RerunResult(profile.name, saved=not getattr(store, "read_only", False))
+    first_new = store.last_run_id()  # the comparisons cover what this re-run saves, whatever target it found
     targets = list(profile.ips) + list(profile.domains)
     hosts = list(profile.mail_hosts) if probe_mail_hosts else []
     mail_domains = list(profile.domains) if maildns else []
@@ -151,9 +158,15 @@ def rerun_saved_checks(store, name: str, *, blacklist_options=None, probe_mail_h
         done += 1
     ctx.check()
     ctx.progress(steps, steps, "Comparing with the last visit")
-    for comparison in store.comparisons(profile.name):
-        if (comparison.kind, comparison.target) in result.runs:
+    compare_new_runs(store, result, first_new)
+    return result
+
+
+def compare_new_runs(store, result: RerunResult, first_new: int) -> None:
+    """Every target a run saved after run id ``first_new`` checked, against its last visit (per item)."""
+    for comparison in store.comparisons(result.profile):
+        if not comparison.stale and max(comparison.run_ids) > first_new:
+            result.comparisons.append(comparison)
             result.sentences.extend(comparison.report_lines())
             result.problems_now += len(comparison.listed_now)
             result.incomplete += comparison.coverage.state != "complete"
-    return result

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable
 
 from sbskit.core.errors import UserInputError
 from sbskit.core.profiles import db
-from sbskit.core.profiles.history import Change, Comparison, Coverage, ListedSince, compare_facts
-from sbskit.core.profiles.kinds import PROBLEM, Fact, check_kind, extract, has_history, target_of
+from sbskit.core.profiles import timeline
+from sbskit.core.profiles.comparison import Comparison
+from sbskit.core.profiles.history import ListedSince, visit_start
+from sbskit.core.profiles.kinds import Fact, check_kind, extract, has_history, target_of
 from sbskit.core.profiles.model import (
     FIELD_DB,
     Profile,
@@ -113,7 +114,7 @@ class ProfileStore:
     def transaction(self):
         """Group several writes into one atomic unit (nested calls become savepoints)."""
         if self.read_only and not self.in_memory:
-            raise UserInputError(READ_ONLY)
+            raise db.StoreUnavailableError(READ_ONLY)
         return db.transaction(self.conn)
 
     # --- profiles ------------------------------------------------------------------------
@@ -274,7 +275,7 @@ class ProfileStore:
                 (pid, when, kind, target, text),
             )
             run_id = int(cur.lastrowid)
-            db.insert_facts(self.conn, (run_id, pid, kind, when), facts)
+            db.insert_run_facts(self.conn, (run_id, pid, kind, when), facts)
         return Run(run_id, self._row(name)[1], when, kind, target, document, _count(facts))
 
     def runs(
@@ -328,83 +329,81 @@ class ProfileStore:
             )
         ]
 
+    def delete_run(self, run_id: int, name: str | None = None) -> Run:
+        """Delete one saved run (and its facts); returns it whole, so the caller can undo with :meth:`restore_run`.
+
+        With ``name``, the run must belong to that client (a mistyped id never deletes another client's run).
+        """
+        with self.transaction():
+            run = self.load_run(run_id)
+            if name is not None and run.profile.casefold() != self._row(name)[1].casefold():
+                raise UserInputError(f"run {run_id} is a run of another client, not of {self._row(name)[1]!r}")
+            self.conn.execute("DELETE FROM runs WHERE id = ?", (int(run_id),))
+        return run
+
+    def restore_run(self, run: Run) -> Run:
+        """Save a deleted run again, with its time and target (it gets a new id)."""
+        return self.add_run(run.profile, run.kind, run.document or {}, target=run.target, at=run.at)
+
     # --- history -------------------------------------------------------------------------
     def listed_since(self, name: str, target: str, item: str, kind: str = "blacklist") -> ListedSince | None:
-        """For a blacklist target and zone: the start of the current unbroken listed streak.
+        """For a target and item (a blocklist zone): the start of the current unbroken listed streak.
 
         Same rules as :func:`~sbskit.core.profiles.history.listed_streak` (a test holds the
         two together), answered with seeks on the ``facts_streak`` index instead of a walk
         through the whole history.
         """
-        pid = self._id(name)
-        where = "FROM facts WHERE profile_id = ? AND kind = ? AND target = ? AND item = ? AND state = ?"
-        key = (pid, check_kind(kind), target, item)
-
-        def newest(state: str) -> tuple[str, int] | None:
-            return self.conn.execute(
-                f"SELECT at, run_id {where} ORDER BY at DESC, run_id DESC LIMIT 1", (*key, state)
-            ).fetchone()
-
-        latest = {state: newest(state) for state in (PROBLEM, "ok", "error")}
-        answered = [(value, state) for state, value in latest.items() if value is not None]
-        if not answered or max(answered)[1] != PROBLEM:
-            return None  # never checked, clean now, or no answer now: claim nothing
-        boundary = latest["ok"] or ("", 0)  # the newest clean answer ends any streak
-        first = self.conn.execute(
-            f"SELECT at, run_id {where} AND (at, run_id) > (?, ?) ORDER BY at, run_id LIMIT 1",
-            (*key, PROBLEM, *boundary),
-        ).fetchone()
-        runs = self.conn.execute(f"SELECT COUNT(*) {where} AND (at, run_id) >= (?, ?)", (*key, PROBLEM, *first))
-        errors = self.conn.execute(f"SELECT COUNT(*) {where} AND (at, run_id) > (?, ?)", (*key, "error", *first))
-        return ListedSince(target, item, first[0], latest[PROBLEM][0], runs.fetchone()[0], errors.fetchone()[0])
+        return timeline.listed_since(self.conn, self._id(name), check_kind(kind), target, item)
 
     def compare_latest(self, name: str, kind: str, target: str | None = None) -> Comparison | None:
-        """The latest run of ``kind`` (and ``target``, default: of the latest run) against the run before it."""
-        latest_list = self.runs(name, kind=kind, target=target, limit=1)
-        if not latest_list:
-            return None
-        latest = latest_list[0]
-        before = self.runs(name, kind=kind, target=latest.target, limit=2)
-        previous = before[1] if len(before) > 1 else None
-        now_facts = self.facts(latest.id)
-        comparison = Comparison(kind, latest.target, latest, previous, coverage=Coverage.of(now_facts))
-        comparison.buckets = compare_facts(self.facts(previous.id) if previous else None, now_facts)
-        since_cache: dict[tuple[str, str], ListedSince | None] = {}
-
-        def since(change_target: str, item: str) -> ListedSince | None:
-            key = (change_target, item)
-            if key not in since_cache:
-                since_cache[key] = self.listed_since(name, change_target, item, kind)
-            return since_cache[key]
-
-        for bucket in ("new", "still_listed"):
-            comparison.buckets[bucket] = [
-                replace(c, listed_since=since(c.target, c.item)) for c in comparison.buckets[bucket]
-            ]
-        comparison.listed_now = [
-            Change(f.target, f.item, f.status, None, f.detail, listed_since=since(f.target, f.item))
-            for f in now_facts
-            if f.state == PROBLEM
-        ]
-        return comparison
+        """The latest visit of ``kind`` for ``target`` (default: the target checked most recently) against
+        each item's last answer on an earlier visit."""
+        pid, real = self._row(name)
+        for k, t, last in timeline.target_latest(self.conn, pid, check_kind(kind)):
+            if target is None or t == target:
+                return timeline.build(self.conn, real, pid, k, t, last)
+        return None
 
     def comparisons(self, name: str, kind: str | None = None) -> list[Comparison]:
-        """One comparison per (kind, target) with runs of a kind that keeps facts, most recent first."""
-        pid = self._id(name)
-        sql = "SELECT kind, target, MAX(at) AS last FROM runs WHERE profile_id = ?"
-        params: list[Any] = [pid]
-        if kind is not None:
-            sql += " AND kind = ?"
-            params.append(check_kind(kind))
-        sql += " GROUP BY kind, target ORDER BY last DESC"
-        out = []
-        for k, t, _last in self.conn.execute(sql, params).fetchall():
+        """One comparison per (kind, target) of a kind that keeps facts: the current ones first (newest
+        first), then targets that the kind's latest visit did not check (an address DNS once returned,
+        a domain not checked this time), which the latest visit cannot judge."""
+        pid, real = self._row(name)
+        targets = timeline.target_latest(self.conn, pid, check_kind(kind) if kind is not None else None)
+        newest_of_kind: dict[str, str] = {}
+        for k, _t, last in targets:
+            newest_of_kind[k] = max(newest_of_kind.get(k, last), last)
+        entries = self._entries(pid)
+        current, stale = [], []
+        for k, t, last in targets:
             if not has_history(k):
                 continue
-            comparison = self.compare_latest(name, k, t)
-            if comparison is not None:
-                out.append(comparison)
-        return out
+            comparison = timeline.build(self.conn, real, pid, k, t, last)
+            if last < visit_start(newest_of_kind[k]):
+                comparison.stale = True
+                comparison.kind_latest_at = newest_of_kind[k]
+                comparison.in_profile = _in_profile(k, t, entries)
+                stale.append(comparison)
+            else:
+                current.append(comparison)
+        return current + stale
+
+    def _entries(self, pid: int) -> set[str]:
+        return {str(v).casefold() for (v,) in self.conn.execute(
+            "SELECT value FROM profile_entries WHERE profile_id = ?", (pid,))}
+
+    def last_run_id(self) -> int:
+        """The highest run id so far (0: none): runs saved after this moment have higher ids."""
+        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM runs").fetchone()[0])
+
+
+def _in_profile(kind: str, target: str, entries: set[str]) -> bool:
+    """Whether ``target`` is one of the client's addresses, domains or mail hosts (``host:25`` counts as host)."""
+    key = target.casefold()
+    if key in entries:
+        return True
+    host = key.rsplit(":", 1)[0].strip("[]") if kind == "relaytest" else key
+    return host in entries or kind == "triage"
 
 
 def _count(facts: Iterable[Fact]) -> dict[str, int]:

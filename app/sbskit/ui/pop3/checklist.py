@@ -67,6 +67,7 @@ class ChecklistPanel(ChecklistTemplates, QWidget):
         self._filling = False
         self._generation = 0
         self._wanted: tuple[str, str] | None = None
+        self._fallback_note = ""  # why a client's checklist is not shown (it could not be loaded)
         self._shown_once = False
         self.jobs = OrderedJobs(self)
         from sbskit.core.profiles.store import store_is_read_only
@@ -256,6 +257,9 @@ class ChecklistPanel(ChecklistTemplates, QWidget):
         if self.read_only:
             self.saved_label.setText(self.saved_label.text() + " The kit's folder is write-protected: changes are "
                                      "not saved.")
+        if self._fallback_note:  # a client's checklist could not be read: this is the template, and why
+            self.saved_label.setText(f"{self._fallback_note} {self.saved_label.text()}")
+            self._fallback_note = ""
         self._set_editable(True)
         if self._shown_once:  # a switch, not the first load: say so where the admin looks
             self.message.emit(f"POP3 checklist: now showing {owner_text(*owner)}")
@@ -263,12 +267,20 @@ class ChecklistPanel(ChecklistTemplates, QWidget):
         self.owner_changed.emit(*owner)
 
     def _load_failed(self, generation: int, owner: tuple[str, str], msg: str) -> None:
+        """Never leave the tab at "Loading the checklist...": say why, and show the template instead of a
+        client's checklist that cannot be read (a client renamed or removed meanwhile, a locked database)."""
         if generation != self._generation:
             return
         self._wanted = None
         text = f"{owner_text(*owner)} could not be loaded: {msg}"
-        self.saved_label.setText(text)
         self.message.emit(text)
+        if owner[0] == CLIENT:
+            self._switch((TEMPLATE, self.template))
+            self._fallback_note = f"{text}. Showing the template '{self.template}' instead."
+            self.saved_label.setText(self._fallback_note)
+            return
+        self.owner_bar.owner_label.setText(text)  # nothing to show: say so where "Loading..." was
+        self.saved_label.setText(text)
 
     def _set_editable(self, editable: bool) -> None:
         for widget in (self.table, self.client_edit, self.requested_edit, self.request_edit, self.version_combo,

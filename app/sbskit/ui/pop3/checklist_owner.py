@@ -30,6 +30,13 @@ def owner_text(kind: str, name: str) -> str:
     return f"Template '{name}' (no client chosen)"
 
 
+def report_heading(kind: str, name: str) -> str:
+    """The report's heading for the answers: ``Acme Dental's POP3 checklist`` / ``POP3 checklist (template 'x')``."""
+    if kind == CLIENT:
+        return owner_text(kind, name).removesuffix(" checklist") + " POP3 checklist"
+    return f"POP3 checklist (template '{name}')"
+
+
 class OrderedJobs(QObject):
     """Background jobs that run strictly in the order they were submitted."""
 

@@ -129,9 +129,9 @@ class Pop3RiskTab(KitTab):
             rows = "".join(
                 f"<tr><td>{html.escape(i['title'])}</td><td>{html.escape(status_label(i['status']))}</td>"
                 f"<td>{html.escape(i.get('notes') or '')}</td></tr>" for i in assessed)
-            from sbskit.ui.pop3.checklist_owner import owner_text
+            from sbskit.ui.pop3.checklist_owner import report_heading
 
-            sections.append(Section(f"POP3 checklist: {owner_text(*self.checklist.owner)}",
+            sections.append(Section(report_heading(*self.checklist.owner),
                                     "<table border='1' cellpadding='3' cellspacing='0'>"
                                     f"<tr><th>Item</th><th>Status</th><th>Notes</th></tr>{rows}</table>"))
         return sections

@@ -78,6 +78,46 @@ class ProfileActions:
 
         self._submit("import", work, done)
 
+    # --- one wrong run -------------------------------------------------------------------------------
+    def delete_run(self, run_id: int) -> None:
+        """Delete one saved run of the client shown (after asking); Undo puts it back, with its date."""
+        name = self._loaded
+        if name is None or self.read_only:
+            return
+        what = self.history.run_description(run_id)
+        if not self.confirm_delete_run(name, what):
+            return
+
+        def done(run) -> None:
+            self._deleted_run = run
+            self.undo_button.setVisible(True)
+            self._show_status(f"Deleted {what} from {name}'s history.", "info")
+            self._load(name)
+
+        self._submit("delete-run", lambda store: store.delete_run(run_id, name), done)
+
+    def undo_delete_run(self) -> None:
+        run = getattr(self, "_deleted_run", None)
+        if run is None or self.read_only:
+            return
+
+        def done(restored) -> None:
+            self._deleted_run = None
+            self.undo_button.setVisible(False)
+            self._show_status(f"Put the run of {restored.at[:10]} back into {restored.profile}'s history.", "good")
+            if self._loaded is not None and self._loaded.casefold() == restored.profile.casefold():
+                self._load(restored.profile)
+
+        self._submit("undo-delete-run", lambda store: store.restore_run(run), done)
+
+    def _ask_delete_run(self, name: str, what: str) -> bool:
+        answer = QMessageBox.question(
+            self, "Delete run",
+            f"Delete {what} from {name}'s history? Its results no longer count in \"since the last visit\". "
+            "(You can undo this until you close the dialog.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     def _ask_delete(self, name: str, runs: int) -> bool:
         answer = QMessageBox.question(
             self,
@@ -122,24 +162,4 @@ class ProfileActions:
             QMessageBox.StandardButton.Cancel,
         )
         return answer == QMessageBox.StandardButton.Discard
-
-
-
-def checklist_summary(state: dict) -> str:
-    """``5 of 14 items assessed (2 at risk), saved 2026-12-01 14:02`` or ``no answers yet``."""
-    from sbskit.core.mailprobe.checklist import Checklist
-
-    if not state:
-        return "no answers yet (POP3 risk tab)"
-    try:
-        sheet = Checklist.from_dict(state)
-        counts = sheet.counts()
-    except (ValueError, OSError):
-        return "saved, but not readable by this kit"
-    total = sum(counts.values())
-    text = f"{total - counts['not-assessed']} of {total} items assessed"
-    if counts["at-risk"]:
-        text += f" ({counts['at-risk']} at risk)"
-    return text + (f", saved {sheet.updated}" if sheet.updated else "")
-
 

@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from sbskit.core.errors import UserInputError
+from sbskit.core.profiles.checklists import checklist_summary
 from sbskit.core.profiles.store import ProfileStore, default_path, store_is_read_only
 from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.common.workers import JobWorker
-from sbskit.ui.profiles.actions import ProfileActions, checklist_summary
+from sbskit.ui.profiles.actions import ProfileActions
 from sbskit.ui.profiles.form import ProfileForm
 
 HISTORY_LIMIT = 200
@@ -44,6 +45,8 @@ class ProfilesDialog(ProfileForm, ProfileActions, QDialog):
     """List, filter, add, edit and delete client profiles; show a client's check history."""
 
     profile_selected = Signal(str)  # the client chosen with "Use this client"
+    profile_renamed = Signal(str, str)  # old name, new name: after a rename was saved
+    profile_deleted = Signal(str)  # after a client was deleted
     job_done = Signal(str)  # after each background job ("list", "load", "save", "delete"); for tests
 
     def __init__(self, parent: QWidget | None = None, path: Path | None = None, current: str | None = None) -> None:
@@ -52,6 +55,7 @@ class ProfilesDialog(ProfileForm, ProfileActions, QDialog):
         self.path = Path(path) if path is not None else default_path()
         self.read_only = store_is_read_only(Path(path) if path is not None else None)
         self.confirm_delete: Callable[[str, int], bool] = self._ask_delete
+        self.confirm_delete_run: Callable[[str, str], bool] = self._ask_delete_run
         self.confirm_discard: Callable[[str], bool] = self._ask_discard
         self.confirm_replace: Callable[[str], bool] = self._ask_replace
         self.ask_export_path: Callable[[str], str] = self._ask_export_path
@@ -60,6 +64,7 @@ class ProfilesDialog(ProfileForm, ProfileActions, QDialog):
         self.selected_name: str | None = None
         self._loaded: str | None = None  # name of the profile in the form (None: a new one)
         self._wanted = current
+        self.current_client = current or ""  # the window's client (a rename or delete of it is said here too)
         self._generation: dict[str, int] = {}
         self._workers: set[JobWorker] = set()
         self._dirty = False
@@ -134,7 +139,9 @@ class ProfilesDialog(ProfileForm, ProfileActions, QDialog):
         from sbskit.ui.profiles.history import HistoryView
 
         self.history = HistoryView()
+        self.history.can_delete = not self.read_only
         self.history.run_activated.connect(self.show_run)
+        self.history.delete_requested.connect(self.delete_run)
         self.tabs.addTab(self.history, "History")
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 1)
@@ -145,7 +152,15 @@ class ProfilesDialog(ProfileForm, ProfileActions, QDialog):
         self.status_label.setObjectName("profilesStatus")
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName("Status")
-        outer.addWidget(self.status_label)
+        self.undo_button = QPushButton("Undo dele&te")
+        self.undo_button.setToolTip("Put the deleted run back into the history (Ctrl+Z)")
+        self.undo_button.setVisible(False)
+        self.undo_button.clicked.connect(self.undo_delete_run)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_delete_run)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status_label, 1)
+        status_row.addWidget(self.undo_button)
+        outer.addLayout(status_row)
 
         self.button_box = QDialogButtonBox()
         self.use_button = self.button_box.addButton("&Use this client", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -154,7 +169,7 @@ class ProfilesDialog(ProfileForm, ProfileActions, QDialog):
         self.use_button.clicked.connect(self.use_selected)
         self.close_button.clicked.connect(self.reject)
         outer.addWidget(self.button_box)
-        for button in (self.new_button, self.delete_button, self.use_button, self.close_button,
+        for button in (self.new_button, self.delete_button, self.use_button, self.close_button, self.undo_button,
                        self.save_button, self.revert_button, self.import_button, self.export_button):
             button.setAutoDefault(False)
             button.setDefault(False)
@@ -348,6 +363,11 @@ class ProfilesDialog(ProfileForm, ProfileActions, QDialog):
             self._dirty = False
             self._loaded = saved_name
             self._show_status(f"Saved {saved_name}.", "good")
+            if original is not None and original != saved_name:
+                if original.casefold() == self.current_client.casefold():
+                    self.current_client = saved_name
+                    self._show_status(f"Saved {saved_name}: this visit's client has its new name.", "good")
+                self.profile_renamed.emit(original, saved_name)  # the window follows if it is its client
             self.reload(select=saved_name)
 
         self._submit("save", work, done)
@@ -378,7 +398,12 @@ class ProfilesDialog(ProfileForm, ProfileActions, QDialog):
             self._loaded = None
             self._dirty = False
             self.revert()
-            self._show_status(f"Deleted {name} and its {runs} saved runs.", "info")
+            text = f"Deleted {name} and its {runs} saved runs."
+            if name.casefold() == self.current_client.casefold():
+                self.current_client = ""
+                text += " It was this visit's client: no client is selected now."
+            self._show_status(text, "info")
+            self.profile_deleted.emit(name)
             self.reload()
 
         self._submit("delete", lambda store: store.delete(name), done)
@@ -396,7 +421,8 @@ class ProfilesDialog(ProfileForm, ProfileActions, QDialog):
     # --- state -------------------------------------------------------------------------------
     def _update_buttons(self) -> None:
         has_current = self.current_name() is not None
-        writing = any(w.name in ("profiles-save", "profiles-delete", "profiles-import") for w in self._workers)
+        writing = any(w.name in ("profiles-save", "profiles-delete", "profiles-import", "profiles-delete-run",
+                                 "profiles-undo-delete-run") for w in self._workers)
         form_ok = self.name_edit.isEnabled() and not self.validation_label.isVisible()
         can_write = not self.read_only
         self.save_button.setEnabled(can_write and self._dirty and form_ok and not writing)
@@ -429,9 +455,18 @@ class ProfilesDialog(ProfileForm, ProfileActions, QDialog):
 
 
 def choose_current_profile(parent: QWidget | None = None, current: str | None = None,
-                           path: Path | None = None) -> str | None:
-    """Show the dialog modally; the chosen client's name, or None if it was closed."""
+                           path: Path | None = None, on_renamed: Callable[[str, str], None] | None = None,
+                           on_deleted: Callable[[str], None] | None = None) -> str | None:
+    """Show the dialog modally; the chosen client's name, or None if it was closed.
+
+    ``on_renamed``/``on_deleted`` hear of renames and deletions as they are saved (closing with
+    Close after renaming the current client must not leave the window on a name that is gone).
+    """
     dialog = ProfilesDialog(parent, path=path, current=current)
+    if on_renamed is not None:
+        dialog.profile_renamed.connect(on_renamed)
+    if on_deleted is not None:
+        dialog.profile_deleted.connect(on_deleted)
     try:
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.selected_name

@@ -26,20 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from sbskit.core.profiles.history import Comparison, Coverage, run_result
-from sbskit.core.profiles.kinds import kind_spec, spec_or_generic
+from sbskit.core.profiles.kinds import kind_spec
 from sbskit.core.profiles.model import Run, local_date, local_datetime
 from sbskit.ui.common.theme import status_background, status_foreground
 
-RUN_COLUMNS = ["When", "Check", "Target", "Result", "Problems", "OK", "Errors"]
-COL_RESULT, COL_PROBLEMS, COL_OK, COL_ERRORS = 3, 4, 5, 6
-STATE_STYLE = {"problem": "bad", "unknown": "unknown", "ok": "good"}
-BUCKET_STYLE = {"new": "bad", "still_listed": "bad", "fixed": "good", "unknown": "unknown"}
-BUCKET_TEXT = {
-    "new": "New since last visit",
-    "fixed": "Fixed since last visit",
-    "still_listed": "Still listed",
-    "unknown": "Could not be compared (no answer on one of the visits)",
-}
+RUN_COLUMNS = ["When", "Check", "Target", "Result", "Problems", "OK", "Errors", "Run"]
+COL_RESULT, COL_PROBLEMS, COL_OK, COL_ERRORS, COL_ID = 3, 4, 5, 6, 7
+STATE_STYLE = {"problem": "bad", "unknown": "unknown", "ok": "good", "stale": "info"}
 
 
 def kind_label(kind: str) -> str:
@@ -47,10 +40,36 @@ def kind_label(kind: str) -> str:
     return spec.label if spec else kind
 
 
+def comparison_html(comparison: Comparison, widget: QWidget) -> str:
+    """One target's block: title, latest visit and its verdict, the visit compared with, then each group."""
+    style = STATE_STYLE[comparison.state]
+    fg = status_foreground(style, widget).name()
+    verdict = f"<span style='color:{fg}; font-weight:bold'>{html.escape(comparison.verdict())}</span>"
+    out = [f"<p><b>{html.escape(comparison.title())}</b><br>"]
+    if comparison.stale:
+        latest = local_date(comparison.kind_latest_at) if comparison.kind_latest_at else "the latest visit"
+        out.append(f"Not checked on the latest visit ({html.escape(latest)}). Last checked "
+                   f"{html.escape(comparison.visit_text())}: {verdict}")
+    elif comparison.previous is None:
+        out.append(f"First visit ({html.escape(comparison.visit_text())}): {verdict}")
+    else:
+        out.append(f"Latest visit ({html.escape(comparison.visit_text())}): {verdict}<br>Since the last visit "
+                   f"({local_date(comparison.previous.at)}): {html.escape(comparison.change_summary())}")
+    out.append("</p>")
+    for group_style, heading, lines in comparison.groups():
+        bg, gfg = status_background(group_style, widget).name(), status_foreground(group_style, widget).name()
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        out.append(f"<table width='100%' cellpadding='4' style='background:{bg}; margin-bottom:6px'><tr><td>"
+                   f"<span style='color:{gfg}; font-weight:bold'>{html.escape(heading)} ({len(lines)})</span>"
+                   f"<ul style='margin-top:2px; margin-bottom:0'>{items}</ul></td></tr></table>")
+    return "".join(out)
+
+
 class HistoryView(QWidget):
-    """Shows comparisons (rich text) above a table of runs; never edits anything."""
+    """Shows comparisons (rich text) above a table of runs; a selected run can be deleted (the dialog asks)."""
 
     run_activated = Signal(int)  # a run's id: double-click or Enter asks to see its full result
+    delete_requested = Signal(int)  # a run's id: "Delete run..." (the dialog confirms, deletes, offers Undo)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,15 +85,17 @@ class HistoryView(QWidget):
         self.runs.setAlternatingRowColors(False)
         self.runs.setUniformRowHeights(True)
         self.runs.setHeaderLabels(RUN_COLUMNS)
-        self.runs.setToolTip("Double-click a run (or press Enter) to see its full result")
+        self.runs.setToolTip("Double-click a run (or press Enter) to see its full result; Del deletes it")
         self.runs.itemActivated.connect(
             lambda item, _column: self.run_activated.emit(int(item.data(0, Qt.ItemDataRole.UserRole)))
         )
+        self.runs.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.runs.headerItem().setToolTip(COL_RESULT, "What the run could tell: a run where items failed is "
                                           "'could not check' or 'incomplete', never 'no problems'")
         self.runs.headerItem().setToolTip(COL_PROBLEMS, "Items with a problem: listed on a blocklist, an open relay ...")
         self.runs.headerItem().setToolTip(COL_ERRORS, "Items that gave no answer (timeouts, refused queries): never "
                                           "counted as fixed")
+        self.runs.headerItem().setToolTip(COL_ID, "The run's number ('sbskit-cli profile delete-run' uses it)")
         header = self.runs.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -86,6 +107,13 @@ class HistoryView(QWidget):
         layout.addWidget(splitter, 1)
         row = QHBoxLayout()
         self.count_label = QLabel()
+        self.delete_run_button = QPushButton("De&lete run...")
+        self.delete_run_button.setToolTip("Delete the selected run from the history (a check against the wrong "
+                                          "resolver, a mistyped domain); asks first, and can be undone")
+        self.delete_run_button.setAutoDefault(False)
+        self.delete_run_button.clicked.connect(self.request_delete)
+        delete_shortcut = QShortcut(QKeySequence.StandardKey.Delete, self.runs, self.request_delete)
+        delete_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         self.copy_button = QPushButton("Copy history")
         self.copy_button.setToolTip("Copy the changes and the list of runs as plain text (Ctrl+Shift+C)")
         self.copy_button.setAccessibleName("Copy history as text")
@@ -93,9 +121,11 @@ class HistoryView(QWidget):
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.copy_to_clipboard)
         row.addWidget(self.count_label, 1)
+        row.addWidget(self.delete_run_button)
         row.addWidget(self.copy_button)
         layout.addLayout(row)
         self._text = ""
+        self.can_delete = True  # False on a write-protected stick
         self.clear()
 
     def clear(self, message: str = "Choose a client to see the history of its checks.") -> None:
@@ -104,26 +134,45 @@ class HistoryView(QWidget):
         self.count_label.setText("")
         self._text = ""
         self.copy_button.setEnabled(False)
+        self._update_buttons()
+
+    def selected_run(self) -> int | None:
+        item = self.runs.currentItem()
+        return int(item.data(0, Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def run_description(self, run_id: int) -> str:
+        """``the Blacklist check of 192.0.2.7 saved 2026-12-01 16:14`` (for the question and the status line)."""
+        for index in range(self.runs.topLevelItemCount()):
+            item = self.runs.topLevelItem(index)
+            if int(item.data(0, Qt.ItemDataRole.UserRole)) == run_id:
+                return f"the {item.text(1)} of {item.text(2)} saved {item.text(0)}"
+        return f"run {run_id}"
+
+    def request_delete(self) -> None:
+        run_id = self.selected_run()
+        if run_id is not None and self.delete_run_button.isEnabled():
+            self.delete_requested.emit(run_id)
+
+    def _update_buttons(self) -> None:
+        self.delete_run_button.setEnabled(self.can_delete and self.selected_run() is not None)
 
     def show_history(self, name: str, runs: list[Run], comparisons: list[Comparison], total: int) -> None:
+        from sbskit.core.profiles.history_report import history_text
+
         self.runs.clear()
-        lines = [f"History of {name}"]
         parts = [f"<h3>{html.escape(name)}</h3>"]
         if not runs:
             parts.append("<p>No saved runs yet. Save a check's results to this client to start its history.</p>")
-            lines.append("No saved runs yet.")
-        for comparison in comparisons:
-            parts.append(self._comparison_html(comparison))
-            lines.append("")
-            lines.extend(comparison.report_lines()[:1])
-            lines.extend(f"  {s}" for s in comparison.sentences())
+        parts.extend(comparison_html(c, self) for c in comparisons)
+        if comparisons:
+            parts.append("<p style='color:gray'>A visit is every check run on one day; each item is compared with "
+                         "its last real answer before the latest visit.</p>")
         self.summary.setHtml("".join(parts))
-        lines.append("")
         for run in runs:
             c = run.counts
             result = run_result(run)
             values = [local_datetime(run.at), kind_label(run.kind), run.target, result, str(c["problem"]),
-                      str(c["ok"]), str(c["error"])]
+                      str(c["ok"]), str(c["error"]), str(run.id)]
             item = QTreeWidgetItem(values)
             state = Coverage.of_counts(c).state
             clean_run = state == "complete" and not c["problem"]
@@ -134,60 +183,18 @@ class HistoryView(QWidget):
                 if style:
                     item.setBackground(column, status_background(style, self))
                     item.setForeground(column, status_foreground(style, self))
-            for column in (COL_PROBLEMS, COL_OK, COL_ERRORS):
+            for column in (COL_PROBLEMS, COL_OK, COL_ERRORS, COL_ID):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setToolTip(2, run.target)
             item.setData(0, Qt.ItemDataRole.UserRole, run.id)
             self.runs.addTopLevelItem(item)
-            lines.append("\t".join(values))
         shown = len(runs)
         self.count_label.setText(
             f"{total} saved runs" if shown == total else f"Latest {shown} of {total} saved runs"
         )
-        self._text = "\n".join(lines) + "\n"
+        self._text = history_text(name, comparisons, runs) + "\n"
         self.copy_button.setEnabled(True)
-
-    def _comparison_html(self, comparison: Comparison) -> str:
-        title = f"{kind_label(comparison.kind)}: {comparison.target or '-'}"
-        when = local_datetime(comparison.latest.at)
-        style = STATE_STYLE[comparison.state]
-        fg = status_foreground(style, self).name()
-        verdict = f"<span style='color:{fg}; font-weight:bold'>{html.escape(comparison.verdict())}</span>"
-        out = [f"<p><b>{html.escape(title)}</b><br>Latest run {when}: {verdict}"]
-        if comparison.previous is not None:
-            out.append(f"<br>Since the last visit ({local_date(comparison.previous.at)}): "
-                       f"{html.escape(comparison.change_summary())}")
-        out.append("</p>")
-        spec = kind_spec(comparison.kind)
-        word = spec.problem_word if spec else "problem"
-        if comparison.previous is None:
-            if comparison.listed_now:
-                heading = f"{word[:1].upper()}{word[1:]} now (first saved run)"
-                out.append(self._list_html("new", heading, comparison.listed_now, word, comparison.kind))
-            return "".join(out)
-        for bucket in ("new", "fixed", "still_listed", "unknown"):
-            changes = comparison.buckets[bucket]
-            if changes:
-                out.append(self._list_html(bucket, BUCKET_TEXT[bucket], changes, word, comparison.kind))
-        return "".join(out)
-
-    def _list_html(self, bucket: str, heading: str, changes, word: str, kind: str = "") -> str:
-        style = BUCKET_STYLE[bucket]
-        fg = status_foreground(style, self).name()
-        bg = status_background(style, self).name()
-        items = []
-        for change in changes:
-            text = f"{change.target}: {spec_or_generic(kind).name(change.item)}"
-            if change.listed_since is not None:
-                text += f" - {word} since {local_date(change.listed_since.since)}"
-            if change.reason:
-                text += f" - {change.reason}"
-            items.append(f"<li>{html.escape(text)}</li>")
-        return (
-            f"<table width='100%' cellpadding='4' style='background:{bg}; margin-bottom:6px'><tr><td>"
-            f"<span style='color:{fg}; font-weight:bold'>{html.escape(heading)} ({len(changes)})</span>"
-            f"<ul style='margin-top:2px; margin-bottom:0'>{''.join(items)}</ul></td></tr></table>"
-        )
+        self._update_buttons()
 
     def copy_to_clipboard(self) -> None:
         if self._text:

@@ -52,9 +52,11 @@ class ClientRuns:
             cancelled=lambda: w.statusBar().showMessage("Re-run cancelled", 5000))
 
     def _rerun_done(self, result) -> None:
-        outcome = {"problem": "problems found", "unknown": "could not check everything"}.get(result.state, "nothing wrong")
-        self.window.statusBar().showMessage(f"Re-ran {len(result.runs)} check(s) for {result.profile}: {outcome}", 10000)
-        self.window.show_info(f"{result.profile}: {len(result.runs)} check(s) re-run, {outcome}", "\n".join(result.lines()))
+        from sbskit.ui.profiles.rerun_dialog import OUTCOME
+
+        self.window.statusBar().showMessage(f"Re-ran {len(result.runs)} check(s) for {result.profile}: "
+                                            f"{OUTCOME[result.state]}", 10000)
+        self.window.show_rerun(result)  # one block per target, as the History view shows it, with Copy
 
     def record(self, kind: str, document: dict) -> None:
         """Save a finished check to the current client's history, off the GUI thread."""

@@ -42,6 +42,7 @@ from sbskit.ui.common.screen_fit import all_available_rects, available_rect, fit
 from sbskit.ui.common.text_dialog import show_text
 from sbskit.ui.common.wheel_guard import install_wheel_guard
 from sbskit.ui.common.workers import JobWorker
+from sbskit.ui.profiles.client_menu import ClientFollow
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def override_notes() -> str:
     return f"<tr><td colspan=2><b>Newer data files</b> ({html.escape(str(override_root()))})</td></tr>{lines}"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ClientFollow, QMainWindow):
     PREFERRED_SIZE = (1100, 740)  # logical pixels, on a screen with room for it
     def __init__(self, settings: Settings | None = None, paths: AppPaths | None = None) -> None:
         super().__init__()
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.ask_report_options: Callable[[], ReportOptions | None] = self.reports.ask_options
         self.show_error: Callable[[str], None] = lambda text: QMessageBox.warning(self, APP_NAME, text)
         self.show_info: Callable[[str, str], None] = lambda title, text: show_text(self, title, text)
+        self.show_rerun: Callable[[object], None] = self._show_rerun  # the re-run's result (tests replace it)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -123,6 +125,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda _i: self.statusBar().clearMessage())  # one tab's news is not another's
         self._build_menus()
         self.set_current_client(self.settings.get("client/current", "") or "")
+        self.check_saved_client()  # renamed or removed since the last start: back to "no client", said so
         self.statusBar().showMessage("Ready", 3000)
         if self.paths.warning:
             self.show_warning(self.paths.warning)
@@ -258,7 +261,7 @@ class MainWindow(QMainWindow):
     def _choose_profile(self, current: str) -> str | None:
         from sbskit.ui.profiles.dialog import choose_current_profile
 
-        return choose_current_profile(self, current or None)
+        return choose_current_profile(self, current or None, **self.profile_hooks())
 
     def choose_client(self) -> None:
         chosen = self.choose_profile(self.current_client)

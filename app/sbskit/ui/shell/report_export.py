@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sbskit.core.profiles.history_report import add_history_section
 from sbskit.core.report import Report
 from sbskit.documents.files import write_report_file
 from sbskit.ui.common.job_panel import start_job
@@ -17,27 +18,6 @@ from sbskit.ui.shell.report_views import add_check_chapter
 
 if TYPE_CHECKING:
     from sbskit.ui.shell.main_window import MainWindow
-
-
-def add_history_section(report: Report, client: str) -> None:
-    """"New / fixed / still listed since the last visit", from the client's saved runs."""
-    import html
-
-    from sbskit.core.errors import UserInputError
-    from sbskit.core.profiles.store import ProfileStore
-
-    try:
-        store = ProfileStore()
-        try:
-            # each check's verdict first ("could not check (32 of 32 lists failed: refused)"), then its changes
-            lines = [line for comparison in store.comparisons(client) for line in comparison.report_lines()]
-        finally:
-            store.close()
-    except UserInputError as exc:
-        lines = [f"History not available: {exc}"]
-    if lines:
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-        report.add_html_section("Since the last visit", f"<ul>{items}</ul>")
 
 
 class ReportExport:
