@@ -106,8 +106,10 @@ def test_probe_streams_rows_and_shows_high_risk(tab, qtbot, dovecot_risky):
     assert "overall risk HIGH" in clipboard and "How the cleartext login path was proven" in clipboard
     qtbot.waitUntil(lambda: panel.run_button.isEnabled(), timeout=5000)
     assert tab.relay.host_edit.text() == dovecot_risky.addr  # handed over to the relay page
-    (section,) = tab.report_sections()  # the visit report carries what the probe found
+    section, *findings = tab.report_sections()  # the visit report carries what the probe found, as tables
     assert section.heading == "Mail server exposure" and "overall risk HIGH" in section.html_body
+    assert "<pre>" not in section.html_body and "<td>+OK to USER</td>" in section.html_body
+    assert findings[0].heading == "Findings" and "Passwords are accepted before encryption" in findings[0].html_body
 
 
 def greet_then_silent(conn, stop):

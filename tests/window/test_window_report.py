@@ -8,8 +8,8 @@ import base64
 import re
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtTest import QTest
 
 from sbskit.core.report import CheckSummary, LIGHTS
@@ -94,25 +94,27 @@ def test_page_one_is_an_executive_summary(exported):
     html, pdf, _ = exported
     summary = html[html.index("<h2>Summary</h2>"):html.index("page-break-before")]
     rows = re.findall(r"<tr><td>.*?</tr>", summary)
-    assert len(rows) == 4  # one line per check that was used
-    for check in ("OS version", "Blacklist lookup", "Queue triage", "POP3 risk"):
-        assert f"<b>{check}</b>" in summary
+    assert len(rows) == 4  # one line per result (no client chosen: everything of this session)
+    for check in ("Windows version: 6.1.7601", "Blacklist lookup: 203.0.113.7", "Queue triage", "POP3 checklist"):
+        assert f"<b>{check}" in summary
     assert "Could not tell" in summary  # every list failed: never "OK", never "Not listed" first
     assert "Out of support" in summary and "Problem" in summary
     assert html.index("Acme Dental") < html.index("<h2>Summary</h2>")
     assert pdf.exists() and pdf.read_bytes().count(b"/Type /Page\n") + pdf.read_bytes().count(b"/Type /Page ") >= 3
 
 
-def test_the_data_line_names_data_files_not_artwork(exported):
+def test_the_data_versions_are_in_an_appendix_without_file_names(exported):
     html, _, _ = exported
-    data = re.search(r"Data</td><td>(.*?)</td>", html).group(1)
-    assert "windows-releases.json" in data
-    assert ".svg" not in data and "art/" not in data and ".png" not in data
+    cover = html[:html.index("<h2>Summary</h2>")]
+    assert "Data" not in cover and ".json" not in cover
+    appendix = html[html.index("<h2>About this report</h2>"):]
+    assert "Windows releases 20" in appendix and "DNS blocklists 20" in appendix
+    assert ".json" not in appendix and ".svg" not in appendix and "art/" not in appendix
 
 
 def test_evidence_is_tables_and_identical_failures_are_collapsed(exported):
     html, _, _ = exported
-    chapter = html[html.index(">OS version</h2>"):html.index(">Blacklist lookup</h2>")]
+    chapter = html[html.index(">Windows version: 6.1.7601</h2>"):html.index(">Blacklist lookup: 203.0.113.7</h2>")]
     assert "<table class='grid'" in chapter and "Windows Server 2008 R2 SP1" in chapter
     assert "<pre>" not in chapter
     start = html.index("Could not be checked")
@@ -134,8 +136,43 @@ def test_pictures_are_the_result_views_at_a_fixed_size(exported):
     assert all((image.width(), image.height()) == expected for image in images)
     assert osver.sections.currentIndex() == 2 and wizard.currentId() == wizard.SYMPTOMS  # left as they were
     first = images[0]
-    identify = QImage.fromData(png_bytes(render_view(osver.identify)), "PNG")
+    identify = QImage.fromData(png_bytes(render_view(osver.identify.result_view)), "PNG")
     assert first == identify  # the Identify result, although the Snippet generator was open
+
+
+def test_a_picture_shows_whole_rows_and_no_scroll_bars(qtbot):
+    """A table longer than the picture: its last, partly shown row is left out, and neither scroll
+    bar is drawn (then the table gets its own policies back)."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+
+    table = QTableWidget(60, 3)
+    table.verticalHeader().setVisible(False)
+    qtbot.addWidget(table)
+    for row in range(60):
+        for col in range(3):
+            item = QTableWidgetItem(f"row {row} column {col} " + "x" * 40)
+            item.setBackground(QColor("#fbe3e1"))
+            table.setItem(row, col, item)
+    size = VIEW_SIZE - QSize(0, 7)  # so that a row is cut
+    table.resize(size)
+    plain = QPixmap(size * PIXEL_RATIO)
+    plain.setDevicePixelRatio(PIXEL_RATIO)
+    table.render(plain)  # what a plain grab shows: scroll bars, half a row at the bottom
+    image = render_view(table, size).toImage()
+    plain = plain.toImage()
+    assert table.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded  # given back
+    base = table.palette().color(table.viewport().backgroundRole()).name()
+
+    def colours(img, x, y0, y1):
+        return {img.pixelColor(x, y).name() for y in range(y0, y1)}
+
+    right, middle, bottom = image.width() - 4, image.height() // 2, image.height() - 6
+    assert colours(plain, right, middle, bottom) - {base}  # the scroll bar is there in a plain grab ...
+    assert colours(image, right, middle, bottom) == {base}  # ... and not in the report's picture
+    x = int(20 * PIXEL_RATIO)  # inside the first column
+    assert plain.pixelColor(x, bottom).name() == "#fbe3e1"  # half a pink row at the bottom of the grab ...
+    assert image.pixelColor(x, bottom).name() == base  # ... left out of the picture
 
 
 def test_the_pop3_memo_names_the_consultant_from_the_settings(exported, main_window):
@@ -166,7 +203,7 @@ def test_pop3_light_and_worst():
     assert pop3_summary(None, {"risk": "low", "host": "x"}, {"open_relay": None, "error": "timeout"}).light == "amber"
     assert pop3_summary(None, None, None) is None
     assert worst(["green", "amber"]) == "amber" and worst([]) == "grey"
-    assert set(LIGHTS) == {"red", "amber", "green", "grey"}
+    assert set(LIGHTS) == {"red", "amber", "warning", "green", "grey"}
     assert CheckSummary("x", "red", "v", "a").light in LIGHTS
 
 

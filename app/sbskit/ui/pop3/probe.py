@@ -193,13 +193,16 @@ class ProbePanel(QWidget):
         self.risk_label.setWordWrap(True)
         self.risk_label.setObjectName("riskBadge")
         self.risk_label.setMargin(6)
-        layout.addWidget(self.risk_label)
+        self.results_view = QWidget()  # the verdict and the table: what the visit report pictures
+        results = QVBoxLayout(self.results_view)
+        results.setContentsMargins(0, 0, 0, 0)
+        results.addWidget(self.risk_label)
         self.reasons_label = QLabel("")
         self.reasons_label.setWordWrap(True)
         self.reasons_label.setAccessibleName("Why this risk")
         self.reasons_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reasons_label.setVisible(False)
-        layout.addWidget(self.reasons_label)
+        results.addWidget(self.reasons_label)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -218,7 +221,8 @@ class ProbePanel(QWidget):
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        layout.addWidget(splitter, 1)
+        results.addWidget(splitter, 1)
+        layout.addWidget(self.results_view, 1)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         app = QGuiApplication.instance()

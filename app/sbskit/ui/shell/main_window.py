@@ -267,6 +267,8 @@ class MainWindow(QMainWindow):
 
     def set_current_client(self, name: str) -> None:
         """Results of the checks run from now on are saved to this client's history."""
+        if name.casefold() != self.current_client.casefold():
+            self.reports.client_leaving(self.current_client)  # what is on screen was made for the one we leave
         self.current_client = name
         self.settings.set("client/current", name)
         self.setWindowTitle(f"{APP_NAME} \u2014 {name}" if name else APP_NAME)
