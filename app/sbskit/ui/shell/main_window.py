@@ -40,6 +40,7 @@ from sbskit.ui.shell.tabs import TABS
 from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.common.screen_fit import all_available_rects, available_rect, fit_rect, fits_any, install_dialog_fitter
 from sbskit.ui.common.text_dialog import show_text
+from sbskit.ui.common.scroll_into_view import FocusScroller
 from sbskit.ui.common.wheel_guard import install_wheel_guard
 from sbskit.ui.common.workers import JobWorker
 
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         install_wheel_guard()  # before any tab builds its combo boxes
         install_dialog_fitter()
+        FocusScroller.install()  # Tab or an Alt+letter scrolls the focused field into view
         self.settings = settings or Settings()
         self.paths = paths or app_paths()
         self.setWindowTitle(APP_NAME)
