@@ -11,8 +11,8 @@ keys never go into a field the admin cannot see.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QPoint, QRect, Qt
-from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 MARGIN = 12  # px of context kept around a field scrolled into view
 
@@ -68,7 +68,9 @@ def visible_in_scroll_areas(widget: QWidget) -> bool:
 
 
 class FocusScroller(QObject):
-    """Installed once for the application (``install``): the focused widget is scrolled into view."""
+    """Installed once for the application (``install``): the focused widget is scrolled into view
+    when the focus moves to it, when an Alt+letter names the field that already has it, and when
+    a key is typed into it while it is scrolled away."""
 
     _instance: FocusScroller | None = None
 
@@ -80,8 +82,19 @@ class FocusScroller(QObject):
         if cls._instance is None:
             cls._instance = cls(app)
             app.focusChanged.connect(cls._instance.focus_changed)
+            app.installEventFilter(cls._instance)
         return cls._instance
 
     def focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is not None and new.isVisible():
             ensure_visible(new)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        kind = event.type()
+        if kind == QEvent.Type.Shortcut and isinstance(watched, QLabel) and watched.buddy() is not None:
+            buddy = watched.buddy()  # after the label moved the focus (or found it already there)
+            QTimer.singleShot(0, self, lambda: ensure_visible(buddy) if buddy.isVisible() else None)
+        elif kind == QEvent.Type.KeyPress and isinstance(watched, QWidget) and watched.hasFocus() \
+                and scroll_areas_around(watched) and not visible_in_scroll_areas(watched):
+            ensure_visible(watched)
+        return False
