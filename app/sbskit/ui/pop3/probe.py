@@ -10,6 +10,8 @@ though the main window's Ctrl+R (re-run the client's checks) exists: see :class:
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import html
 from typing import Any, Callable
 
@@ -110,6 +112,7 @@ class ProbePanel(QWidget):
         super().__init__(parent)
         self.worker: JobWorker | None = None
         self.last: dict[str, Any] | None = None
+        self.last_at: _dt.datetime | None = None
         self.rows: dict[str, dict[str, Any]] = {}
         self.ask_csv_path: Callable[[], str] = self._ask_csv_path
         self._build()
@@ -310,6 +313,7 @@ class ProbePanel(QWidget):
     def _finished(self, report) -> None:
         doc = report.to_dict()
         self.last = doc
+        self.last_at = _dt.datetime.now().astimezone()  # the memo says when the server was tested
         self.table.setRowCount(0)
         for res in report.services:  # final order: the standard service order
             self._add_result(res)

@@ -14,12 +14,24 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from sbskit.ui.pop3.checklist import ChecklistPanel
+from sbskit.ui.pop3.checklist_owner import CLIENT
 from sbskit.ui.pop3.probe import ProbePanel
 from sbskit.ui.pop3.relay import RelayPanel
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.common.job_panel import start_job
 from sbskit.ui.common.workers import JobWorker
 from sbskit.ui.common.save_paths import in_reports, is_lan_address
+
+
+def local_time(stamp: str) -> str:
+    """A history timestamp (UTC, ISO) as the consultant's local 'YYYY-MM-DD HH:MM'."""
+    import datetime as _dt
+
+    try:
+        when = _dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return f"{when.astimezone():%Y-%m-%d %H:%M}"
 
 
 class Pop3RiskTab(KitTab):
@@ -77,7 +89,33 @@ class Pop3RiskTab(KitTab):
             author = (settings if isinstance(settings, Settings) else Settings()).get("report/consultant", "")
         except OSError:
             author = ""
-        return render_memo(self.checklist.sheet, self.probe.last, author=author)
+        probe, when = self.memo_probe()
+        return render_memo(self.checklist.sheet, probe, author=author, probe_when=when)
+
+    def memo_probe(self) -> tuple[dict | None, str]:
+        """The probe the memo reports, and when it ran: this session's, else the client's latest
+        saved one (from its history, dated as such), else none."""
+        if self.probe.last:
+            at = self.probe.last_at
+            return self.probe.last, (f"{at:%Y-%m-%d %H:%M}, in this session" if at else "in this session")
+        owner_kind, owner = self.checklist.owner
+        if owner_kind != CLIENT or not owner:
+            return None, ""
+        from sbskit.core.errors import UserInputError
+        from sbskit.core.profiles.store import ProfileStore
+
+        try:
+            store = ProfileStore()
+            try:
+                latest = store.runs(owner, kind="mailprobe", limit=1)
+                run = store.load_run(latest[0].id) if latest else None
+            finally:
+                store.close()
+        except (UserInputError, OSError):
+            return None, ""
+        if run is None or not isinstance(run.document, dict):
+            return None, ""
+        return run.document, f"{local_time(run.at)} (the latest probe in {owner}'s history; not run again for this memo)"
 
     def _ask_memo_path(self, kind: str) -> str:
         filters = {"html": "HTML files (*.html)", "pdf": "PDF files (*.pdf)"}
