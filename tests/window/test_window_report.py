@@ -112,6 +112,29 @@ def test_the_data_versions_are_in_an_appendix_without_file_names(exported):
     assert ".json" not in appendix and ".svg" not in appendix and "art/" not in appendix
 
 
+def test_client_wording_no_cli_options_or_local_paths(exported, tmp_path):
+    html, _, _ = exported
+    body = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
+    assert "--ip" not in body and "sbskit-cli" not in body and "--dkim-selector" not in body
+    assert str(tmp_path) not in body  # the evidence files and the report's folder are the consultant's
+    listings = body[body.index(">Listings</h3>"):]
+    listings = listings[:listings.index("<h3")]
+    assert "No blocklist answered, so no listing could be seen" in listings  # never "No list ... lists these"
+
+
+def test_the_listings_sentence_is_could_not_tell_unless_every_blocklist_answered():
+    from sbskit.core.dnsbl.report import no_listing_text
+    from sbskit.core.dnsbl.summary import summarize
+
+    def text(statuses):
+        return no_listing_text(summarize(_bl_doc(statuses)["targets"]))
+
+    assert text(["clean"] * 5).startswith("Not listed: every blocklist asked answered (5 answers)")
+    assert text(["error"] * 5).startswith("No blocklist answered, so no listing could be seen")
+    partial = text(["clean"] * 3 + ["error"] * 2)
+    assert "show no listing, but 2 could not answer" in partial and "could not tell" in partial
+
+
 def test_evidence_is_tables_and_identical_failures_are_collapsed(exported):
     html, _, _ = exported
     chapter = html[html.index(">Windows version: 6.1.7601</h2>"):html.index(">Blacklist lookup: 203.0.113.7</h2>")]
