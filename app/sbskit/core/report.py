@@ -18,14 +18,14 @@ REPORT_CSS = """
 body { font-family: 'Segoe UI', 'DejaVu Sans', Arial, sans-serif; font-size: 10pt; color: #1b1b1b; }
 h1 { font-size: 18pt; color: #1f4e8c; margin-bottom: 2pt; }
 h2 { font-size: 13pt; color: #1f4e8c; border-bottom: 1px solid #9db3d1; margin-top: 14pt; }
-table.meta td { padding: 1pt 12pt 1pt 0; }
+table.meta td { padding: 1px 12px 1px 0; }
 pre { font-family: 'Consolas', 'DejaVu Sans Mono', monospace; font-size: 8.5pt; background: #f4f6f9;
       border: 1px solid #d5dce6; padding: 6pt; white-space: pre-wrap; }
 .muted { color: #5a6472; }
 h3 { font-size: 11pt; color: #1b1b1b; margin-top: 10pt; margin-bottom: 3pt; }
 table.grid { border-collapse: collapse; margin: 3pt 0 6pt 0; }
-table.grid th { background: #e8edf4; text-align: left; padding: 3pt 6pt; border: 1px solid #c5cfdc; }
-table.grid td { padding: 3pt 6pt; border: 1px solid #d5dce6; vertical-align: top; }
+table.grid th { background: #e8edf4; text-align: left; padding: 3px 6px; border: 1px solid #c5cfdc; }
+table.grid td { padding: 3px 6px; border: 1px solid #d5dce6; vertical-align: top; }
 p.verdict { font-size: 11pt; margin: 2pt 0 4pt 0; }
 """
 
