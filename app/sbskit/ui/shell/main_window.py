@@ -41,6 +41,7 @@ from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.common.screen_fit import all_available_rects, available_rect, fit_rect, fits_any, install_dialog_fitter
 from sbskit.ui.common.text_dialog import show_text
 from sbskit.ui.common.scroll_into_view import FocusScroller
+from sbskit.ui.common.shortcut_priority import ShortcutPriority
 from sbskit.ui.common.wheel_guard import install_wheel_guard
 from sbskit.ui.common.workers import JobWorker
 
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         install_wheel_guard()  # before any tab builds its combo boxes
         install_dialog_fitter()
         FocusScroller.install()  # Tab or an Alt+letter scrolls the focused field into view
+        self.shortcut_priority = ShortcutPriority.install()  # Ctrl+E in a text field still exports
         self.settings = settings or Settings()
         self.paths = paths or app_paths()
         self.setWindowTitle(APP_NAME)
@@ -199,6 +201,10 @@ class MainWindow(QMainWindow):
         self.action_open_logs = self._action("Open log folder", self.open_log_folder)
         help_menu.addAction(self.action_about)
         help_menu.addAction(self.action_open_logs)
+        if self.shortcut_priority is not None:  # the menus' keys win over a focused text field's
+            for menu in (file_menu, client_menu, view_menu, help_menu):
+                for action in menu.actions():
+                    self.shortcut_priority.protect(*action.shortcuts())
 
     def _action(self, text: str, slot: Callable[[], object], shortcut=None) -> QAction:
         action = QAction(text, self)
