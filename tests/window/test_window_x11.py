@@ -15,6 +15,18 @@ import pytest
 
 HERE = Path(__file__).parent
 APP = HERE.parent.parent / "app"
+sys.path.insert(0, str(HERE.parent / "blacklist"))
+from blacklist_world import LISTED_IP, MAIL_DOMAIN, build_world  # noqa: E402
+from servers.bind import BindServer  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def bind(tmp_path_factory):  # the name tests/servers/plugin.py marks "servers"
+    server = BindServer(tmp_path_factory.mktemp("x11-bind"))
+    build_world(server)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -35,15 +47,29 @@ def x_display(tmp_path):
         proc.wait(timeout=10)
 
 
-def test_ctrl_e_and_a_stray_alt_letter_in_a_text_field_on_x11(x_display, isolated_home):
-    env = dict(os.environ, DISPLAY=x_display, QT_QPA_PLATFORM="xcb", SBSKIT_HOME=str(isolated_home),
+def run_on_x(display: str, home: Path, script: str, *args: str) -> dict:
+    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", SBSKIT_HOME=str(home),
                PYTHONPATH=str(APP) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.pop("WAYLAND_DISPLAY", None)
-    done = subprocess.run([sys.executable, str(HERE / "x11_keys_script.py")], env=env, capture_output=True,
+    done = subprocess.run([sys.executable, str(HERE / script), *args], env=env, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_ctrl_e_and_a_stray_alt_letter_in_a_text_field_on_x11(x_display, isolated_home):
+    result = run_on_x(x_display, isolated_home, "x11_keys_script.py")
     assert result["platform"] == "xcb"
     assert "Ctrl+E" in result["end_of_line_keys"]  # the field does claim Ctrl+E here ...
     assert result["export_asked_from"] == ["QComboBox"]  # ... and Export report still opened from Targets
     assert result["targets_text"] == "m"  # Alt+J typed nothing; the plain key after it did
+
+
+def test_streamed_results_leave_the_status_bar_alone_on_screen(x_display, isolated_home, bind):
+    """Item 9: rows streamed into a tab taller than the window were painted over the status bar's
+    client label (Qt repainted the whole results view, outside its scroll area, each time a
+    ResizeToContents column was measured again) and stayed there."""
+    result = run_on_x(x_display, isolated_home, "x11_statusbar_script.py", bind.address,
+                      f"{LISTED_IP}, 192.0.2.11, {MAIL_DOMAIN}")
+    assert result["rows"] > 50 and result["label"] == "No client selected"
+    assert result["row_colours_under_label"] == []
