@@ -19,7 +19,7 @@ def settle(app, rounds: int = 20) -> None:
         time.sleep(0.01)
 
 
-def main(resolver: str, targets: str) -> int:
+def main(resolver: str, targets: str, columns: str = "fitted") -> int:
     app = QApplication(sys.argv[:1])
     from sbskit.core.settings import Settings
     from sbskit.ui.common.theme import STATUS_COLORS, apply_theme
@@ -34,6 +34,11 @@ def main(resolver: str, targets: str) -> int:
     QTest.qWaitForWindowActive(window, 5000)
     window.tabs.setCurrentIndex(1)
     tab = window.ensure_tab(1)
+    if columns == "resize-to-contents":  # how the columns were sized before: the window's guard must repair it
+        from PySide6.QtWidgets import QHeaderView
+
+        tab.results.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        tab.results.fit_columns = lambda: None
     settle(app)
     tab.resolver_edit.setText(resolver)
     tab.target_box.setEditText(targets)
@@ -56,4 +61,4 @@ def main(resolver: str, targets: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1], sys.argv[2]))
+    raise SystemExit(main(*sys.argv[1:]))

@@ -42,6 +42,7 @@ from sbskit.ui.common.screen_fit import all_available_rects, available_rect, fit
 from sbskit.ui.common.text_dialog import show_text
 from sbskit.ui.common.scroll_into_view import FocusScroller
 from sbskit.ui.common.shortcut_priority import ShortcutPriority
+from sbskit.ui.common.spill_guard import SpillGuard
 from sbskit.ui.common.wheel_guard import install_wheel_guard
 from sbskit.ui.common.workers import JobWorker
 
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         install_dialog_fitter()
         FocusScroller.install()  # Tab or an Alt+letter scrolls the focused field into view
         self.shortcut_priority = ShortcutPriority.install()  # Ctrl+E in a text field still exports
+        SpillGuard.install()  # a view that repaints outside its scroll area is painted over again
         self.settings = settings or Settings()
         self.paths = paths or app_paths()
         self.setWindowTitle(APP_NAME)
