@@ -83,6 +83,10 @@ class KitStyle(QProxyStyle):
         painter.restore()
 
 
+def known_style(name: str) -> bool:
+    return name.casefold() in (key.casefold() for key in QStyleFactory.keys())
+
+
 def kit_style(base: str = "Fusion") -> QStyle:
     """``KitStyle`` over ``base`` (a name QStyleFactory knows), or over Fusion when it does not."""
     style = QStyleFactory.create(base) or QStyleFactory.create("Fusion")
