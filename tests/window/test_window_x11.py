@@ -1,5 +1,6 @@
-"""Items 7 and 11 on a real X server: Ctrl+E with the focus in the Targets field opens Export report,
-and an Alt+letter that is no mnemonic types nothing. Qt's xcb platform under Xvfb (local socket
+"""Items 7, 9 and 11 on a real X server: Ctrl+E with the focus in the Targets field opens Export
+report, an Alt+letter that is no mnemonic types nothing, the relay confirmation opens centred on
+the window, streamed blocklist rows leave the status bar alone. Qt's xcb platform under Xvfb (local socket
 only, no TCP), because the offscreen platform does not have X11's key bindings."""
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ def test_ctrl_e_and_a_stray_alt_letter_in_a_text_field_on_x11(x_display, isolate
     assert "Ctrl+E" in result["end_of_line_keys"]  # the field does claim Ctrl+E here ...
     assert result["export_asked_from"] == ["QComboBox"]  # ... and Export report still opened from Targets
     assert result["targets_text"] == "m"  # Alt+J typed nothing; the plain key after it did
+    dx, dy = result["relay_confirmation_offset"]  # item 11: "Run the relay test?" over the window's middle
+    assert abs(dx) <= 10 and abs(dy) <= 40, result
 
 
 @pytest.mark.parametrize("columns", ["fitted", "resize-to-contents"])

@@ -17,6 +17,35 @@ def settle(app) -> None:
         app.processEvents()
 
 
+def relay_confirmation_offset(app, window) -> list[int]:
+    """Where the relay test's "Do you have permission?" opens, from the window's centre (x, y);
+    answered No, so nothing is sent."""
+    from PySide6.QtCore import QTimer
+
+    window.setGeometry(120, 40, 1000, 660)
+    settle(app)
+    window.tabs.setCurrentIndex(3)
+    pop3 = window.ensure_tab(3)
+    pop3.pages.setCurrentWidget(pop3.relay)
+    settle(app)
+    pop3.relay.host_edit.setText("127.0.0.1")
+    seen = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, answer)
+            return
+        settle(app)
+        seen.append(dialog.frameGeometry().center())
+        dialog.reject()
+
+    QTimer.singleShot(20, answer)
+    pop3.relay.run_button.click()
+    centre = window.frameGeometry().center()
+    return [seen[0].x() - centre.x(), seen[0].y() - centre.y()] if seen else []
+
+
 def main() -> int:
     app = QApplication(sys.argv[:1])
     from sbskit.core.settings import Settings
@@ -40,7 +69,9 @@ def main() -> int:
     QTest.keyClick(window.windowHandle(), Qt.Key.Key_J, Qt.KeyboardModifier.AltModifier)  # no mnemonic
     QTest.keyClick(window.windowHandle(), Qt.Key.Key_M)
     settle(app)
+    centre = relay_confirmation_offset(app, window)
     print(json.dumps({
+        "relay_confirmation_offset": centre,
         "platform": app.platformName(),
         "end_of_line_keys": [k.toString() for k in QKeySequence.keyBindings(QKeySequence.StandardKey.MoveToEndOfLine)],
         "export_asked_from": asked,
