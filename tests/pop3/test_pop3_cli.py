@@ -20,7 +20,7 @@ def dovecot_args(server) -> list[str]:
 
 def test_mailprobe_risky_json_and_exit_1(run_cli, dovecot_risky):
     args = dovecot_args(dovecot_risky) + ["--imap-port", "0", "--imaps-port", "0"]  # IMAP would wait out a delay
-    done = run_cli("mailprobe", dovecot_risky.addr, *args, "--json")
+    done = run_cli("mailprobe", dovecot_risky.addr, *args, "--json", "--as-outsider")
     assert done.returncode == 1, done.stderr
     doc = json.loads(done.stdout)
     assert doc["host"] == "127.0.0.2" and doc["risk"] == "high" and doc["complete"] is True
@@ -102,7 +102,7 @@ def test_mailprobe_smtp_on_postfix(run_cli, postfix_closed):
     (["mailprobe", "10.0.0.256"], "256 is more than 255"),
     (["relaytest", "999.1.1.1"], "not an IPv4 address"),
     (["relaytest", "10.0.0.256:2525"], "256 is more than 255"),
-    (["relaytest", "127.0.0.1", "--deadline", "0"], "between 0 and 3600"),
+    (["relaytest", "127.0.0.1", "--deadline", "0"], "between 0 and 86400"),
 ])
 def test_bad_input_is_one_line_exit_2(run_cli, args, needle):
     done = run_cli(*args)
@@ -114,7 +114,11 @@ def test_bad_input_is_one_line_exit_2(run_cli, args, needle):
 
 
 def test_relaytest_open_relay_exit_1(run_cli, postfix_open):
-    done = run_cli("relaytest", "127.0.0.1", "--port", str(postfix_open.ports["smtp"]), "--json", "--timeout", "5")
+    here = run_cli("relaytest", "127.0.0.1", "--port", str(postfix_open.ports["smtp"]), "--timeout", "5")
+    assert here.returncode == 3, here.stderr  # Postfix trusts loopback: no verdict from here
+    assert "could not tell" in here.stdout.splitlines()[0] and "tested from a trusted network" in here.stdout
+    done = run_cli("relaytest", "127.0.0.1", "--port", str(postfix_open.ports["smtp"]), "--json", "--timeout", "5",
+                   "--as-outsider")
     assert done.returncode == 1, done.stderr
     doc = json.loads(done.stdout)
     assert doc["host"] == "127.0.0.1" and doc["port"] == postfix_open.ports["smtp"] and doc["open_relay"] is True
@@ -179,5 +183,33 @@ def test_relaytest_drip_is_bounded_by_the_answer_deadline(run_cli, hostile):
     done = run_cli("relaytest", f"127.0.0.1:{server.port}", "--timeout", "1", "--json")
     assert done.returncode == 3, done.stderr
     doc = json.loads(done.stdout)
-    assert doc["error"] == "timeout" and doc["detail"] == "no complete answer to the greeting within 1 s"
+    assert doc["error"] == "timeout" and doc["detail"].startswith("no complete answer to the greeting within 1 s")
     assert doc["deadline_seconds"] == 60 and doc["data_sent"] is False
+
+
+def test_mailprobe_name_option_checks_the_certificate_against_it(run_cli, dovecot_named, certs):
+    args = dovecot_args(dovecot_named) + ["--pop3-port", "0", "--imap-port", "0", "--imaps-port", "0"]
+    by_ip = run_cli("mailprobe", dovecot_named.addr, *args, "--ca-file", str(certs.ca))
+    assert by_ip.returncode == 0, by_ip.stdout + by_ip.stderr
+    assert "name not checked (IP)" in by_ip.stdout and "wrong name" not in by_ip.stdout
+    named = run_cli("mailprobe", dovecot_named.addr, *args, "--ca-file", str(certs.ca), "--name", "mail.sbskit.test",
+                    "--json")
+    assert named.returncode == 0, named.stderr
+    doc = json.loads(named.stdout)
+    assert doc["name"] == "mail.sbskit.test" and doc["services"][0]["certificate"]["hostname_match"] is True
+    bad = run_cli("mailprobe", dovecot_named.addr, *args, "--name", "1.2.3")
+    assert bad.returncode == 2 and "not an IPv4 address" in bad.stderr
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["relaytest", "127.0.0.1", "--deadline", "0"], "the deadline must be between 0 and 86400 seconds, not 0"),
+    (["relaytest", "127.0.0.1:99999"], "a port is 1-65535, not 99999"),
+    (["relaytest", "127.0.0.1", "--port", "70000"], "a port is 1-65535, not 70000"),
+    (["mailprobe", "127.0.0.1:110"], "give the port with the port options, e.g. --pop3-port"),
+    (["mailprobe", "https://mail.example-sbs.test/owa"], "give the host part only, e.g. mail.example-sbs.test"),
+    (["mailprobe", "admin@example-sbs.test"], "that is a mail address; give the mail server's name"),
+])
+def test_bad_input_messages_say_what_to_give(run_cli, args, needle):
+    done = run_cli(*args)
+    assert done.returncode == 2 and needle in done.stderr, done.stderr
+    assert "timeout" not in done.stderr and "or 0 to skip" not in done.stderr

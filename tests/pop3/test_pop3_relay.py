@@ -47,7 +47,7 @@ def assert_nothing_sent(server):
 def test_open_relay_is_reported(postfix_open):
     streamed = []
     report = run_relay_test("127.0.0.1", postfix_open.ports["smtp"], timeout=5,
-                            ctx=JobContext(result=streamed.append))
+                            ctx=JobContext(result=streamed.append), assume_untrusted=True)
     assert report.open_relay is True
     assert report.error is None
     tries = variants("a@b.c", "d@e.f", "x", "127.0.0.1")
@@ -63,7 +63,7 @@ def test_open_relay_is_reported(postfix_open):
     assert any(a.rcpt_to.startswith("@[127.0.0.1]:") for a in report.attempts)
     assert "C: RSET" in report.transcript  # no refusal: a new sender gets RSET on the same session
     assert report.transcript.count("C: QUIT") == report.connections == 4  # no refusal, no tarpit: polite QUIT
-    assert report.unanswered == [] and report.notes == []
+    assert report.unanswered == [] and len(report.notes) == 1 and "--as-outsider" in report.notes[0]
     assert not any(line.startswith("C: DATA") or line.startswith("C: BDAT") for line in report.transcript)
     doc = report.to_dict()
     assert doc["data_sent"] is False and "possibly relays" in doc["note"]
@@ -131,7 +131,8 @@ def test_tarpit_is_spread_over_four_connections(postfix_tarpit):
     slowed = [a for a in report.attempts if a.seconds >= tarpit - 0.5]
     assert len(slowed) >= 8  # the tarpit was really there for most refusals...
     assert max_parallel_sessions(postfix_tarpit.log_text()) <= 4  # ...and at most four sessions shared it
-    assert any("slows every refused recipient by about 5 s" in n for n in report.notes)
+    assert any("holds every refused recipient about 5." in n or "refusals were held back about 5." in n
+               for n in report.notes), report.notes
     assert report.transcript.count("C: RSET") == 0  # a new sender after a refusal gets a fresh session
     assert_nothing_sent(postfix_tarpit)
 
@@ -167,3 +168,68 @@ def test_relay_test_is_cancelled_promptly(postfix_tarpit):
     threading.Timer(1.0, flag.set).start()
     with pytest.raises(Cancelled):
         run_relay_test("127.0.0.1", postfix_tarpit.ports["smtp"], timeout=3, ctx=JobContext(is_cancelled=flag.is_set))
+
+
+def test_stock_debian_postfix_454_relay_denied_is_a_refusal(postfix_stock):
+    """defer_unauth_destination answers every foreign recipient 454 4.7.1 Relay access denied: a verdict, not 'temporary'."""
+    report = run_relay_test("127.0.0.1", postfix_stock.ports["smtp"], timeout=5)
+    doc = report.to_dict()
+    assert report.open_relay is False and report.verdict == "closed" and report.error is None, doc
+    assert len(report.attempts) == 16
+    assert all(a.reply_code == 454 and a.meaning == "relay-denied" for a in report.attempts)
+    assert doc["attempts"][0]["meaning_text"] == "relay denied, 4xx on purpose"
+    assert report.summary.startswith("not an open relay: no relay variant accepted, all 16 refused (16 \u00d7 454 4.7.1 Relay access denied")
+    assert "defer_unauth_destination" in report.summary
+    assert "454 4.7.1" in postfix_stock.log_text() and "Relay access denied" in postfix_stock.log_text()
+    from sbskit.core.mailprobe.textout import relay_text
+
+    text = relay_text(doc)
+    assert "Stopped" not in text and "could not" not in text.splitlines()[0]
+    assert_nothing_sent(postfix_stock)
+
+
+def test_greylisting_leaves_the_question_open_and_says_why(postfix_greylist):
+    report = run_relay_test("127.0.0.1", postfix_greylist.ports["smtp"], timeout=5)
+    assert report.open_relay is None and report.verdict == "temporary-only", report.to_dict()
+    assert all(a.reply_code == 450 and a.meaning == "greylisted" for a in report.attempts)
+    assert report.error == "temporary"
+    assert report.detail.startswith("every variant was answered, but 16 only temporarily (greylisting: 16")
+    assert "Run the test again in a few minutes" in report.summary
+    assert report.unanswered == []
+    assert_nothing_sent(postfix_greylist)
+
+
+@pytest.mark.slow  # a real 5 s hold on every refused recipient, from the first one (about 25 s)
+def test_exchange_like_tarpit_from_the_first_refusal_with_a_short_timeout(postfix_exchange_like):
+    """Every foreign recipient is held 5 s before its refusal, the first one too; --timeout 3 is shorter than
+    that: the first RCPT of each lane is asked again with the tarpit allowance, and the test reaches its verdict."""
+    report = run_relay_test("127.0.0.1", postfix_exchange_like.ports["smtp"], timeout=3)
+    assert report.open_relay is False and report.verdict == "closed", report.to_dict()
+    assert len(report.attempts) == 16 and report.unanswered == []
+    assert all(a.reply_code == 554 and a.seconds >= 4.5 for a in report.attempts)
+    assert report.tarpit_seconds == pytest.approx(5, abs=0.6)
+    assert any("holds every refused recipient about 5." in n and "as Exchange does" in n for n in report.notes)
+    assert any("held back longer than 3 s" in n and "asked again with 10 s more" in n for n in report.notes)
+    # at most four of ours at once; Postfix logs the first four (given up after 3 s) only when their 5 s sleep ends
+    assert max_parallel_sessions(postfix_exchange_like.log_text()) <= 8
+    assert_nothing_sent(postfix_exchange_like)
+
+
+def test_a_timeout_too_short_for_the_tarpit_says_which_timeout_would_work(postfix_exchange_like):
+    report = run_relay_test("127.0.0.1", postfix_exchange_like.ports["smtp"], timeout=1.5, tarpit_allowance=1.0,
+                            deadline=20)
+    assert report.open_relay is None and report.attempts == []
+    assert "no complete answer to RCPT TO within 2.5 s" in {u["reason"] for u in report.unanswered}
+    (hint,) = [n for n in report.notes if n.startswith("The server may hold refused recipients")]
+    assert "no RCPT TO was answered within 2.5 s" in hint and "try a timeout of 5 s or more (--timeout 5)" in hint
+
+
+@pytest.mark.slow  # Postfix's tarpit after two errors (5 s per reply from then on)
+def test_postfix_tarpit_after_the_soft_limit_is_reported(postfix_stock_tarpit):
+    report = run_relay_test("127.0.0.1", postfix_stock_tarpit.ports["smtp"], timeout=5)
+    assert report.open_relay is False and report.verdict == "closed", report.to_dict()
+    slow = [a for a in report.attempts if a.seconds >= 4.5]
+    assert 0 < len(slow) < 16  # the first refusals of a session come at once, the later ones are held back
+    assert report.tarpit_seconds == pytest.approx(5, abs=0.6)
+    note = next(n for n in report.notes if "refusals were held back about 5." in n)
+    assert note.startswith(f"{len(slow)} of 16 refusals") and "smtpd_error_sleep_time" in note

@@ -75,8 +75,9 @@ def test_probe_streams_rows_and_shows_high_risk(tab, qtbot, dovecot_risky):
     panel = tab.probe
     panel.host_edit.setText(dovecot_risky.addr)
     ports = dovecot_risky.ports
-    set_ports(panel, pop3=ports["pop3"], pop3s=ports["pop3s"])  # IMAP would wait out Dovecot's login delay
+    set_ports(panel, pop3=ports["pop3"], pop3s=ports["pop3s"])
     panel.timeout_spin.setValue(5)
+    panel.outsider_check.setChecked(True)  # 127.0.0.1 -> 127.0.0.2: loopback that this Dovecot does not trust
     streamed = []
     panel.run_button.click()
     panel.worker.result.connect(lambda r: streamed.append(r.name))
@@ -103,7 +104,7 @@ def test_probe_streams_rows_and_shows_high_risk(tab, qtbot, dovecot_risky):
     from PySide6.QtGui import QGuiApplication
 
     clipboard = QGuiApplication.clipboard().text()
-    assert "overall risk HIGH" in clipboard and "How the cleartext login path was proven" in clipboard
+    assert "overall risk HIGH" in clipboard and "How the login question was decided" in clipboard
     qtbot.waitUntil(lambda: panel.run_button.isEnabled(), timeout=5000)
     assert tab.relay.host_edit.text() == dovecot_risky.addr  # handed over to the relay page
     section, *findings = tab.report_sections()  # the visit report carries what the probe found, as tables
@@ -129,7 +130,9 @@ def test_partly_checked_service_keeps_what_it_showed_and_lists_what_is_open(tab,
     assert svc["status"] == "partial"
     cells = [panel.table.item(0, c).text() for c in range(len(COLUMNS))]
     assert cells[2:6] == ["partly checked", "?", "?", "open question"]
-    assert "UNKNOWN" in panel.risk_label.text() and "4 question(s) stayed open" in panel.risk_label.text()
+    badge = panel.risk_label.text()
+    assert "UNKNOWN" in badge and "(could be HIGH)" in badge
+    assert f"Open: POP3 ({server.port}): Does it take a password before TLS? and 3 more" in badge
     assert "could not tell: What does it offer before TLS?" in panel.reasons_label.text()
     panel.table.setCurrentCell(0, 0)
     details = panel.details.toPlainText()
@@ -258,6 +261,14 @@ def test_relay_needs_confirmation(tab, qtbot, postfix_open):
     panel.timeout_spin.setValue(5)
     panel.run_button.click()
     qtbot.waitUntil(lambda: panel.last is not None, timeout=30000)
+    assert panel.last["open_relay"] is None  # Postfix trusts loopback: accepted from here is no verdict
+    assert "Could not tell:</b> 16 of 16 variants were accepted, but from the server itself" in panel.verdict.text()
+    assert "tested from a trusted network" in panel.behaviour.text()
+    panel.outsider_check.setChecked(True)
+    panel.last = None
+    qtbot.waitUntil(lambda: panel.run_button.isEnabled(), timeout=5000)
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: panel.last is not None, timeout=30000)
     assert panel.last["open_relay"] is True
     assert panel.table.rowCount() == 16
     assert "Possibly an open relay" in panel.verdict.text()
@@ -290,7 +301,7 @@ def test_relay_page_shows_hang_ups_and_open_variants(tab, qtbot, postfix_hangup,
     panel.run_button.click()
     qtbot.waitUntil(lambda: panel.last is not None, timeout=30000)
     assert panel.last["open_relay"] is False
-    assert "No relay variant was accepted" in panel.verdict.text()
+    assert "Not an open relay:</b> no relay variant accepted, all 16 refused" in panel.verdict.text()
     assert "after 3 refusal(s)" in panel.behaviour.text()
     dripping = hostile(smtp_that_drips_rcpt_answers)
     panel.port_spin.setValue(dripping.port)
@@ -307,7 +318,9 @@ def test_relay_page_shows_hang_ups_and_open_variants(tab, qtbot, postfix_hangup,
     assert len(open_rows) == len(panel.last["unanswered"]) > 0
     assert panel.table.rowCount() == 16 == len(open_rows)
     reply_column = RELAY_COLUMNS.index("Server reply")
-    assert "no answer: no complete answer to RCPT TO within 0.5 s" in panel.table.item(open_rows[0], reply_column).text()
+    # a held-back first answer is asked again with the 10 s tarpit allowance before it counts as no answer
+    assert "no answer: no complete answer to RCPT TO within 10.5 s" in panel.table.item(open_rows[0], reply_column).text()
+    assert "try a timeout of" in panel.behaviour.text()
     assert "deadline 40 s" in panel.behaviour.text() and panel.last["deadline_seconds"] == 40
 
 
@@ -402,3 +415,28 @@ def test_probe_and_relay_forms_remember_the_last_host(qtbot):
     settings.set("relay/port", "not a port")  # a hand-edited file
     settings.save()
     assert recall("relay/port", 25) == 25
+
+
+def test_probe_from_loopback_says_so_and_is_not_final(tab, qtbot, dovecot_risky):
+    from PySide6.QtCore import Qt
+
+    """The badge: not final while the login question is open, and where the probe ran from."""
+    panel = tab.probe
+    panel.host_edit.setText(dovecot_risky.addr)
+    set_ports(panel, pop3=dovecot_risky.ports["pop3"])
+    panel.timeout_spin.setValue(5)
+    panel.outsider_check.setChecked(False)
+    qtbot.keyClick(panel.host_edit, Qt.Key.Key_Return)
+    with qtbot.waitSignal(panel.probe_done, timeout=30000) as blocker:
+        pass
+    assert blocker.args[0]["risk_could_be"] == "high"
+    badge = panel.risk_label.text()
+    assert "At least MEDIUM risk, could be HIGH: not final" in badge
+    assert f"Open: POP3 ({dovecot_risky.ports['pop3']}): Does it take a password before TLS?" in badge
+    assert "<b>Careful:</b> tested over loopback" in badge and "tick Outsider" in badge
+    reasons = panel.reasons_label.text()
+    assert f"POP3 ({dovecot_risky.ports['pop3']}): could not tell: Does it take a password before TLS? (see the details" \
+        in reasons
+    assert "Failed logins caused on the server: 0" in reasons
+    assert panel.table.item(0, COLUMNS.index("How we know")).text() == "yes from here only (trusted)"
+    assert "Could not tell from here: seen from a trusted address only" in panel.details.toPlainText()

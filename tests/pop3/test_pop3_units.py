@@ -217,3 +217,51 @@ def test_memo_says_how_it_knows_and_what_is_still_open():
     assert "POP3 110: USER sbskit-probe-nobody -&gt; +OK" in html
     assert "Working in the server's favour: IMAP 143: The server delays failed logins by 6 s" in html
     assert "Not yet known" in html and "Is the certificate trusted? (no complete answer to the TLS handshake" in html
+
+
+@pytest.mark.parametrize("code,text,kind", [
+    (454, "4.7.1 <a@example.net>: Relay access denied", "relay-denied"),
+    (554, "5.7.1 <a@example.net>: Relay access denied", "relay-denied"),
+    (550, "5.7.54 SMTP; Unable to relay recipient in non-accepted domain", "relay-denied"),
+    (550, "5.7.1 Unable to relay", "relay-denied"),
+    (450, "4.2.0 <a@example.net>: Recipient address rejected: Greylisted, see https://postgrey.example/help", "greylisted"),
+    (451, "4.7.1 Greylisting in action, please come back later", "greylisted"),
+    (452, "4.5.3 Error: too many recipients", "rate-limited"),
+    (450, "4.7.1 Rate limit exceeded, try again in 60 seconds", "rate-limited"),
+    (451, "4.3.0 <a@example.net>: Temporary lookup failure", "temporary"),
+    (550, "5.1.1 <a@example.net>: Recipient address rejected: User unknown", "refused"),
+    (250, "2.1.5 Ok", "accepted"),
+])
+def test_relay_answers_are_read_for_their_meaning(code, text, kind):
+    from sbskit.core.mailprobe.relayreplies import meaning
+
+    found = meaning(code, text)
+    assert found.kind == kind, found
+    assert found.refusal is (kind in ("relay-denied", "refused"))
+
+
+def test_relay_timing_tells_a_tarpit_from_a_slow_link():
+    from sbskit.core.mailprobe.relay import Attempt, RelayReport
+    from sbskit.core.mailprobe.relayverdict import timing_notes
+
+    def refused(seconds):
+        return Attempt("v", "a@b.c", "d@e.f", 554, "5.7.1 <d@e.f>: Relay access denied", False, "rcpt", seconds)
+
+    exchange = RelayReport("h", 25, attempts=[refused(5.0) for _ in range(16)])
+    timing_notes(exchange, [0.01] * 8, 4)
+    assert exchange.tarpit_seconds == 5.0 and "holds every refused recipient about 5.0 s" in exchange.notes[0]
+    postfix = RelayReport("h", 25, attempts=[refused(0.01)] * 8 + [refused(5.0)] * 8)
+    timing_notes(postfix, [0.01] * 8, 4)
+    assert postfix.notes[0].startswith("8 of 16 refusals were held back about 5.0 s")
+    drip = RelayReport("h", 25, attempts=[refused(6.0) for _ in range(16)])
+    timing_notes(drip, [5.8] * 8, 4)  # MAIL FROM's 250 was as slow as the refusals: not a tarpit
+    assert drip.tarpit_seconds is None and drip.notes[0].startswith("The server answers every command slowly")
+
+
+def test_decision_lines_show_the_evidence_for_no_too():
+    from sbskit.core.mailprobe.textout import decision_lines
+
+    svc = {"name": "POP3", "port": 110, "reachable": True, "cleartext_login_before_tls": False,
+           "login_test": "USER refused before TLS and no cleartext SASL offered: -ERR [AUTH] Plaintext "
+                         "authentication disallowed on non-secure (SSL/TLS) connections."}
+    assert decision_lines(svc) == ["  POP3 (110): no: " + svc["login_test"]]

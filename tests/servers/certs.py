@@ -17,6 +17,8 @@ class Certs:
     server_key: Path
     self_cert: Path  # self-signed, CN only, expires in 10 days
     self_key: Path
+    name_cert: Path  # signed by the CA, names only mail.sbskit.test (no IP SAN: what real servers carry)
+    name_key: Path
 
 
 def make_certs() -> Certs:
@@ -29,11 +31,17 @@ def make_certs() -> Certs:
     (d / "san.ext").write_text("subjectAltName=DNS:mail.sbskit.test,IP:127.0.0.2,IP:127.0.0.1\n")
     run([openssl, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
          "-out", "server.pem", "-days", "30", "-extfile", "san.ext"], d)
+    run([openssl, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "name.key", "-out", "name.csr",
+         "-subj", "/CN=mail.sbskit.test"], d)
+    (d / "name.ext").write_text("subjectAltName=DNS:mail.sbskit.test\n")
+    run([openssl, "x509", "-req", "-in", "name.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+         "-out", "name.pem", "-days", "30", "-extfile", "name.ext"], d)
     run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "self.key", "-out", "self.pem",
          "-days", "10", "-subj", "/CN=oldbox.sbskit.test"], d)
     for f in d.iterdir():
         f.chmod(0o644)
-    return Certs(d, d / "ca.pem", d / "server.pem", d / "server.key", d / "self.pem", d / "self.key")
+    return Certs(d, d / "ca.pem", d / "server.pem", d / "server.key", d / "self.pem", d / "self.key",
+                 d / "name.pem", d / "name.key")
 
 
 def remove_certs(certs: Certs) -> None:

@@ -42,6 +42,7 @@ class DovecotOptions:
     ciphers: str = "DEFAULT"
     auth_failure_delay: str | None = None  # None: Dovecot's stock delay (2 s) after a failed login
     auth_penalty: bool = True  # anvil's stock per-address slow-down after failed logins
+    mechanisms: str = "plain login"  # auth_mechanisms; without plain/login, IMAP offers no cleartext SASL
 
 
 def parse_version(text: str) -> tuple[int, int]:
@@ -81,7 +82,7 @@ def dovecot_config(version: tuple[int, int], d: Path, addr: str, ports: dict[str
         lines.append(f"auth_allow_cleartext = {'yes' if opts.allow_cleartext else 'no'}")
     else:
         lines.append(f"disable_plaintext_auth = {'no' if opts.allow_cleartext else 'yes'}")
-    lines += ["auth_mechanisms = plain login", "auth_verbose = yes"]
+    lines += [f"auth_mechanisms = {opts.mechanisms}", "auth_verbose = yes"]
     if opts.auth_failure_delay is not None:
         lines.append(f"auth_failure_delay = {opts.auth_failure_delay}")
     lines.append("login_greeting = Dovecot ready.")
@@ -150,22 +151,24 @@ def options_for(certs: Certs, secure: bool) -> DovecotOptions:
                           min_protocol="TLSv1", ciphers="DEFAULT:@SECLEVEL=0")
 
 
-def start_dovecot(opts: DovecotOptions):
+def start_dovecot(opts: DovecotOptions, addr: str = DOVECOT_ADDR):
+    """Start Dovecot on ``addr`` (default 127.0.0.2; 127.0.0.1 is the client's own address, which
+    Dovecot treats as secure: the same-host case)."""
     binary = need_binary("dovecot")
     d = world_readable_tmpdir("sbskit-dovecot-")
     for sub in ("run", "state", "mail"):
         (d / sub).mkdir()
     (d / "users").write_text(USERS_FILE)
     (d / "users").chmod(0o644)
-    ports = {k: free_port(DOVECOT_ADDR) for k in ("pop3", "pop3s", "imap", "imaps")}
-    (d / "dovecot.conf").write_text(dovecot_config(installed_version(), d, DOVECOT_ADDR, ports, opts))
+    ports = {k: free_port(addr) for k in ("pop3", "pop3s", "imap", "imaps")}
+    (d / "dovecot.conf").write_text(dovecot_config(installed_version(), d, addr, ports, opts))
     out = open(d / "stdout.txt", "w")
     proc = subprocess.Popen([binary, "-F", "-c", str(d / "dovecot.conf")], stdout=out, stderr=subprocess.STDOUT,
                             start_new_session=True)
-    server = MailServer(DOVECOT_ADDR, ports, d, d / "dovecot.log", proc)
+    server = MailServer(addr, ports, d, d / "dovecot.log", proc)
     try:
-        wait_for_greeting(DOVECOT_ADDR, ports["pop3"], proc, d / "stdout.txt")
-        warm_up_auth(ports["imaps"])
+        wait_for_greeting(addr, ports["pop3"], proc, d / "stdout.txt")
+        warm_up_auth(addr, ports["imaps"])
     except BaseException:
         stop_process(proc)
         out.close()
@@ -173,7 +176,7 @@ def start_dovecot(opts: DovecotOptions):
     return server, out
 
 
-def warm_up_auth(imaps_port: int) -> None:
+def warm_up_auth(addr: str, imaps_port: int) -> None:
     """Dovecot starts its auth process lazily and slowly; make it ready before the probe runs.
 
     Starts a SASL exchange over TLS and cancels it at the continuation: the auth process
@@ -184,7 +187,7 @@ def warm_up_auth(imaps_port: int) -> None:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
-    with socket.create_connection((DOVECOT_ADDR, imaps_port), timeout=20) as raw:
+    with socket.create_connection((addr, imaps_port), timeout=20) as raw:
         with ctx.wrap_socket(raw) as s:
             s.recv(1000)
             s.sendall(b"w1 AUTHENTICATE PLAIN\r\n")

@@ -74,10 +74,17 @@ tlsmgr    unix  - - n 1000? 1 tlsmgr
 
 def postfix_main(d: Path, certs: Certs, open_relay: bool, limits: dict[str, str] | None = None) -> str:
     """main.cf for one fixture. Postfix's own error handling (sleep, soft and hard error
-    limits) stays at its defaults unless ``limits`` sets it, as a tarpitting server would."""
+    limits) stays at its defaults unless ``limits`` sets it, as a tarpitting server would.
+    A key of ``limits`` that the template already has replaces that line (Postfix would
+    warn about a second entry), any other key is added."""
     text = POSTFIX_MAIN.format(d=d, mynetworks="127.0.0.0/8" if open_relay else "192.0.2.0/32",
                                cert=certs.self_cert, key=certs.self_key)
-    return text + "".join(f"{key} = {value}\n" for key, value in (limits or {}).items())
+    extra = dict(limits or {})
+    lines = []
+    for line in text.splitlines():
+        key = line.split("=", 1)[0].strip()
+        lines.append(f"{key} = {extra.pop(key)}" if key in extra else line)
+    return "\n".join(lines) + "\n" + "".join(f"{key} = {value}\n" for key, value in extra.items())
 
 
 def start_postfix(certs: Certs, open_relay: bool, limits: dict[str, str] | None = None):

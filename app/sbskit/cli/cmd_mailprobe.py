@@ -10,10 +10,13 @@ DESCRIPTION = (
     "Connects to each mail port of HOST and reports what it exposes: whether a password would be "
     "accepted before TLS (tested with a made-up user and a dummy password, never a real one), "
     "STARTTLS, the certificate (trust, name, expiry), NTLM and banner leaks, and an overall risk. "
-    "The login test stops at the first answer that settles it (+OK to USER, a continuation to AUTH), "
-    "waits out a server's failed-login delay where it must (IMAP LOGIN), and runs one host's login tests "
-    "one at a time. A service that stops answering keeps what it showed, and the questions left open are "
-    "listed. A port of 0 skips that service. Exit status: 0 low risk, 1 medium or high risk, 3 incomplete."
+    "The login test stops at the first answer that settles it (+OK to USER, a '+' to AUTHENTICATE PLAIN, "
+    "cancelled at once), so it leaves no failed login in the server's log where it can avoid it; only an IMAP "
+    "server without a cleartext SASL mechanism gets LOGIN with a dummy password. From the server itself, "
+    "loopback or the LAN a server may trust the probe, so a password path seen only from there is 'could not "
+    "tell from here' (see --as-outsider). A service that stops answering keeps what it showed, and the "
+    "questions left open are listed. A port of 0 skips that service. Exit status: 0 low risk, 1 medium or "
+    "high risk, 3 incomplete or could not tell."
 )
 PORT_OPTIONS = [
     ("pop3", "--pop3-port", 110, "POP3 (STLS) port"),
@@ -43,6 +46,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     for key, option, default, text in PORT_OPTIONS:
         parser.add_argument(option, dest=f"port_{key}", type=port_number, default=default, metavar="N",
                             help=f"{text} (default {default}; 0 skips)")
+    parser.add_argument("--name", metavar="HOST",
+                        help="the name mail clients use for the server (e.g. mail.example.com): the certificates "
+                             "are checked against it and it is sent as SNI. Without it a probe by IP address "
+                             "cannot check the certificate's name (reported as not checked, not as wrong)")
+    parser.add_argument("--as-outsider", action="store_true",
+                        help="you checked that the server does not trust this computer's address (Dovecot "
+                             "login_trusted_networks, Postfix mynetworks, Exchange relay connectors): what it accepts "
+                             "from here counts as what the internet gets. Without it, a password taken before TLS "
+                             "from loopback or a private address is reported as 'could not tell from here'. It never "
+                             "applies on the server itself, whose own address Dovecot always treats as secure")
     parser.add_argument("--ca-file", metavar="FILE", help="trust only these CA certificates (PEM) instead of the system store")
     parser.add_argument("--timeout", type=positive_seconds, default=8.0, metavar="SECONDS",
                         help="seconds to wait for each answer (default 8; login answers get 18 s more for "
@@ -77,7 +90,8 @@ def run(args: argparse.Namespace):
         warn(f"{item.label}: {item.status}{' (' + item.error + ')' if item.error else ''}")
 
     report = run_probe(args.host, ports, timeout=args.timeout, ca_file=args.ca_file,
-                       ctx=JobContext(result=show), check_ptr=not args.no_ptr)
+                       ctx=JobContext(result=show), check_ptr=not args.no_ptr, name=args.name,
+                       assume_untrusted=args.as_outsider)
     doc = report.to_dict()
     if memo:
         _write_memo(memo, doc, sheet)

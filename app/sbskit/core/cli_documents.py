@@ -106,7 +106,8 @@ class Certificate(TypedDict):
     expires: str | None  # YYYY-MM-DD
     days_to_expiry: int | None
     self_signed: bool
-    hostname_match: bool | None
+    hostname_match: bool | None  # None: not checked (probed by IP address without --name)
+    checked_name: NotRequired[str]  # the name checked: --name, else the host probed
     trusted: bool | None
     trust_error: str | None
     decoded: bool
@@ -126,7 +127,7 @@ class ProbeService(TypedDict):
     protocol: Literal["pop3", "imap", "smtp"]
     port: int
     reachable: bool
-    status: Literal["ok", "not-reachable", "error"]
+    status: Literal["ok", "partial", "not-reachable", "error"]
     error: str | None
     detail: str
     tls: Literal["none", "starttls", "implicit"]
@@ -135,6 +136,10 @@ class ProbeService(TypedDict):
     login_offered_before_tls: list[str]
     login_proof: dict[str, str] | None  # {"kind", "seen"}: the answer that proved the cleartext path
     login_delay_seconds: float | None  # how long a made-up login took to be refused
+    failed_logins: int  # login attempts the server may log as failed (0 where the probe could avoid them)
+    login_seen_from_trusted_network: dict[str, str] | None  # {"kind", "seen"}: a "yes" that proves nothing here
+    peer_ip: str | None
+    local_ip: str | None
     starttls_offered: bool | None  # None: not learned
     open_questions: list[dict[str, str]]  # {"id", "question", "reason"}: what could not be settled
     capabilities: list[str]
@@ -149,8 +154,23 @@ class ProbeService(TypedDict):
     transcript: list[str]
 
 
+class Vantage(TypedDict):
+    peer: str | None
+    local: str | None
+    kind: Literal["same-address", "this-machine", "private", "public"] | None
+    trusted: bool  # the server may trust this address: a "yes" from here is not the internet's view
+    assumed_untrusted: bool  # --as-outsider
+    note: str
+
+
 class ProbeDocument(TypedDict):
     host: str
+    name: str | None  # --name: the name clients use, checked against the certificates
+    vantage: Vantage | None
+    failed_logins: int
+    risk_final: bool  # false while an open question could still raise the risk (or the risk is unknown)
+    risk_could_be: Literal["high", "medium", "low"] | None  # the risk an open question could still reveal
+    headline: str  # "overall risk at least MEDIUM, could be HIGH: 1 question open: ..."
     services: list[ProbeService]
     risk: Literal["high", "medium", "low", "unknown"]
     reasons: list[str]
@@ -169,6 +189,9 @@ class RelayAttempt(TypedDict):
     relayed: bool
     stage: Literal["mail", "rcpt", "none"]  # which command produced reply_code
     seconds: float | None  # how long the answer took (a tarpit shows here)
+    # what the answer means for the relay question; a relay denial is a refusal even with a 4xx code
+    meaning: Literal["accepted", "relay-denied", "refused", "greylisted", "rate-limited", "temporary", "other"]
+    meaning_text: str
 
 
 class RelayDocument(TypedDict):
@@ -176,6 +199,9 @@ class RelayDocument(TypedDict):
     port: int
     banner: str
     open_relay: bool | None  # None: the test could not finish
+    verdict: Literal["possibly-open", "closed", "temporary-only", "accepted-from-trusted-network", "incomplete"]
+    summary: str  # the headline in words
+    vantage: Vantage  # where the test ran from, as the server saw it
     attempts: list[RelayAttempt]
     error: str | None
     detail: str

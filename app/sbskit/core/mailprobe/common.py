@@ -49,6 +49,7 @@ REFUSAL_WORDS = (
     "not allowed",
     "not permitted",
     "not supported",
+    "unsupported",
     "not available",
     "unknown command",
     "unrecognized",
@@ -107,7 +108,12 @@ def sni_name(host: str) -> str | None:
 
 
 def upgrade(conn: Conn, res: ServiceResult, host: str) -> None:
-    """TLS on ``conn`` (accept any certificate), then record session and certificate facts."""
+    """TLS on ``conn`` (accept any certificate), then record session and certificate facts.
+
+    The name clients use (``res.client_name``, when given) goes into SNI and is the name the
+    certificate is checked against; else the host probed.
+    """
+    host = res.client_name or host
     conn.start_tls(tlsinfo.probe_context(), sni_name(host))
     tls = conn.tls_socket
     if tls is None:

@@ -27,6 +27,10 @@ _PRODUCTS = re.compile(
 EXPIRY_WARNING_DAYS = 30
 LOGIN_DELAY_NOTABLE = 1.0  # seconds: a refusal slower than this is a deliberate delay, not latency
 NON_BLOCKING_QUESTIONS = ("after-tls",)  # open, but no finding depends on the answer
+# the worst finding each open question could still turn up (a service not checked at all: anything)
+QUESTION_CEILING = {"greeting": "high", "capabilities": "high", "tls": "medium", "login": "high", "trust": "medium",
+                    "legacy-tls": "medium"}
+RANK = {"unknown": 0, "low": 1, "medium": 2, "high": 3}
 
 
 def banner_findings(res: ServiceResult) -> None:
@@ -48,6 +52,11 @@ def tls_findings(res: ServiceResult) -> None:
     if session.get("version") in tlsinfo.OLD_PROTOCOLS:
         res.add("old-tls", "medium", f"Outdated {session['version']} negotiated",
                 "TLS 1.0 and 1.1 are retired (RFC 8996); enable TLS 1.2 or later.")
+    elif session.get("legacy_accepted") and res.name == "SMTP":
+        res.add("old-tls", "low", f"Still accepts {session['legacy_accepted']}",
+                "on port 25 TLS is opportunistic (server to server): refusing old versions makes an old sender "
+                "fall back to no encryption at all, so Postfix's guidance is to leave them on here. Retire them "
+                "on the ports users log in to (587, 465, 993, 995).")
     elif session.get("legacy_accepted"):
         res.add("old-tls", "medium", f"Still accepts {session['legacy_accepted']}",
                 "TLS 1.0 and 1.1 are retired (RFC 8996); allow TLS 1.2 or later only.")
@@ -67,9 +76,15 @@ def tls_findings(res: ServiceResult) -> None:
                 "no client can tell this server from an impostor without installing the certificate by hand.")
     elif cert.get("trusted") is False:
         res.add("cert-untrusted", "medium", "The certificate is not trusted", cert.get("trust_error") or "")
+    names = ", ".join(cert.get("dns_names") or [cert.get("common_name") or "?"])
+    checked = cert.get("checked_name") or "this host"
     if cert.get("hostname_match") is False:
-        names = ", ".join(cert.get("dns_names") or [cert.get("common_name") or "?"])
-        res.add("cert-name-mismatch", "medium", "The certificate does not name this host", f"it names {names}")
+        res.add("cert-name-mismatch", "medium", "The certificate does not name this host",
+                f"clients connect to {checked}; the certificate names {names}")
+    elif cert.get("hostname_match") is None and cert.get("decoded"):
+        res.add("cert-name-not-checked", "info", "The certificate's name could not be checked",
+                f"you probed by IP address ({checked}) and the certificate names {names}; mail clients connect by "
+                "name. Probe by the name clients use, or give it with --name (in the GUI: \"Name clients use\").")
 
 
 def access_findings(res: ServiceResult) -> None:
@@ -78,7 +93,7 @@ def access_findings(res: ServiceResult) -> None:
         res.add("cleartext-login", "high", "Passwords are accepted before encryption",
                 f"{res.login_test} (seen: {proof})" if proof else res.login_test)
     if res.login_delay_seconds is not None and res.login_delay_seconds >= LOGIN_DELAY_NOTABLE:
-        res.add("login-delay", "good", f"The server delays failed logins by {res.login_delay_seconds:.0f} s",
+        res.add("login-delay", "good", f"The server delays failed logins (about {res.login_delay_seconds:.1f} s)",
                 f"the made-up login was refused after {res.login_delay_seconds:.1f} s; a deliberate delay "
                 "(Dovecot's auth_failure_delay and penalty, for example) makes password guessing slow.")
     if res.protocol in ("pop3", "imap") and res.tls == "none" and res.starttls_offered is False:
@@ -87,7 +102,7 @@ def access_findings(res: ServiceResult) -> None:
     if res.protocol == "smtp" and res.tls == "none" and res.starttls_offered is False and res.banner:
         severity = "high" if res.port in (587,) else "medium"
         res.add("smtp-no-starttls", severity, "SMTP offers no STARTTLS", "mail and any login travel unencrypted.")
-    if res.protocol == "pop3" and res.reachable:
+    if res.protocol == "pop3" and res.reachable and res.error != "not-tls":
         res.add("pop3-reachable", "info", f"POP3 answers on port {res.port} from here",
                 "every POP3 port that answers is a way to copy mailboxes off the server.")
     if res.ntlm and res.ntlm.get("decoded"):
@@ -147,4 +162,32 @@ def overall(report: ProbeReport) -> None:
         report.risk = "low"
         names = ", ".join(s.label for s in reachable)
         reasons.append(f"every reachable service ({names}) refuses passwords before TLS and shows no weakness")
+        unchecked = [s.label for s in reachable if any(f.id == "cert-name-not-checked" for f in s.findings)]
+        if unchecked:
+            reasons.append(f"the certificates' name was not checked ({', '.join(unchecked)}): probed by IP address; "
+                           "give the name clients use (--name) to check it")
+    vantage = getattr(report, "vantage", None)
+    if vantage is not None and vantage.trusted and reachable:
+        reasons.insert(0, vantage.note())
     report.reasons = reasons
+    _headline(report, errors, open_questions)
+
+
+def _headline(report: ProbeReport, errors: list[ServiceResult], open_questions: list) -> None:
+    """The first line: a risk reads as final only when no open question could raise it."""
+    open_items = [(s.label, q["question"], q["reason"], QUESTION_CEILING.get(q["id"], "high"))
+                  for s, q in open_questions]
+    open_items += [(s.label, "Could it be checked at all?", f"{s.error}: {s.detail}", "high") for s in errors]
+    ceiling = max((item[3] for item in open_items), key=RANK.__getitem__, default=None)
+    report.risk_could_be = ceiling if ceiling and RANK[ceiling] > RANK[report.risk] else None
+    risk = report.risk.upper()
+    if report.risk_could_be is None:
+        report.headline = f"overall risk {risk}"
+        return
+    count = len(open_items)
+    label, question, reason, _ = next(item for item in open_items if item[3] == report.risk_could_be)
+    first = f"{label}: {question} ({reason})"
+    lead = f"overall risk at least {risk}" if report.risk != "unknown" else "overall risk UNKNOWN"
+    report.headline = (f"{lead}, could be {report.risk_could_be.upper()}: {count} question{'s' if count > 1 else ''} "
+                       f"open, e.g. {first}" if count > 1 else
+                       f"{lead}, could be {report.risk_could_be.upper()}: 1 question open: {first}")

@@ -44,6 +44,23 @@ def _numeric_problem(labels: list[str]) -> str:
     return "it is not a usable IPv4 address"
 
 
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/]*@)?(\[[^\]]+\]|[^/:?#]+)", re.I)
+_HOST_PORT = re.compile(r"^(\[[^\]]+\]|[^:\[\]]+):(\d{1,5})$")
+
+
+def _hint(text: str) -> str:
+    """What to give instead, when the text holds a host: a URL, an e-mail address, HOST:PORT."""
+    url = _URL.match(text)
+    if url:
+        return f" (give the host part only, e.g. {url.group(1)})"
+    if text.count("@") == 1 and "." in text.split("@")[1]:
+        return (f" (that is a mail address; give the mail server's name, e.g. {text.split('@')[1]}, "
+                "or the MX host's name)")
+    if _HOST_PORT.match(text):
+        return " (give the port with the port options, e.g. --pop3-port; the probe checks several ports)"
+    return ""
+
+
 def normalise_host(text: str) -> str:
     """A host name, IPv4 or IPv6 address (``[::1]`` allowed); UserInputError otherwise."""
     host = split_host(str(text or ""))
@@ -56,7 +73,7 @@ def normalise_host(text: str) -> str:
     name = host[:-1] if host.endswith(".") else host
     labels = name.split(".")
     if not name or len(name) > 253 or not all(_LABEL.match(label) for label in labels):
-        raise UserInputError(f"not a host name or IP address: {_shown(host)}")
+        raise UserInputError(f"not a host name or IP address: {_shown(host)}{_hint(host)}")
     last = labels[-1]
     if last.isdigit() or _HEX_NUMBER.match(last):
         if all(label.isdigit() for label in labels):

@@ -2,12 +2,16 @@
 
 :func:`facts` learns the greeting, capabilities, STARTTLS and certificate on one
 connection; :func:`login` asks the login question on another. LOGINDISABLED before TLS
-settles it without a word sent (RFC 3501/9051: clients MUST NOT send LOGIN then). Without
-it, ``LOGIN <made-up> <dummy>`` is sent: a tagged NO [AUTHENTICATIONFAILED], after the
-server's failed-login delay, proves the server checked a password sent in the clear; a NO
-[PRIVACYREQUIRED] or one naming TLS is a refusal. If LOGINDISABLED is advertised but a
-cleartext SASL mechanism is too, ``AUTHENTICATE`` without credentials asks whether a
-``+`` continuation comes (then ``*`` cancels).
+(and no cleartext SASL mechanism) settles it without a word sent (RFC 3501/9051: clients
+MUST NOT send LOGIN then). When AUTH=PLAIN or AUTH=LOGIN is offered before TLS,
+``AUTHENTICATE`` without credentials asks whether a ``+`` continuation comes, and ``*``
+cancels it at once: no password, not even a dummy, no failed login in the server's log
+(Dovecot logs "client didn't finish SASL auth", which fail2ban's stock filter does not
+count) and no failed-login delay to wait out. Only when nothing else can decide is
+``LOGIN <made-up> <dummy>`` sent: a tagged NO [AUTHENTICATIONFAILED], after the server's
+failed-login delay, proves the server checked a password sent in the clear; a NO
+[PRIVACYREQUIRED] or one naming TLS is a refusal. Each LOGIN or refused AUTHENTICATE is
+counted in ``failed_logins``.
 """
 
 from __future__ import annotations
@@ -167,11 +171,11 @@ def login(conn: Conn, res: ServiceResult, caps: list[str], allowance: float = LO
     _greeting(conn)
     tags = _Tags()
     upper = [c.upper() for c in caps]
-    if "LOGINDISABLED" in upper:
-        if _authenticate_test(conn, tags, res, _cleartext_mechanisms(upper)[0], allowance):
-            return  # cancelled at the continuation: already said goodbye
-    else:
-        _login_test(conn, tags, res, allowance)
+    mechanisms = _cleartext_mechanisms(upper)
+    if mechanisms and _authenticate_test(conn, tags, res, mechanisms[0], allowance, "LOGINDISABLED" in upper):
+        return  # cancelled at the continuation: already said goodbye
+    if "LOGINDISABLED" not in upper and res.cleartext_login_before_tls is None:
+        _login_test(conn, tags, res, allowance)  # nothing else can decide: one failed login with a dummy password
     _logout(conn, tags)
 
 
@@ -186,33 +190,41 @@ def _login_test(conn: Conn, tags: _Tags, res: ServiceResult, allowance: float) -
         res.prove("login-accepted", f"LOGIN {user} -> {status}")
         res.login_test = f"the made-up user {user} was let in with a dummy password (!): {status}"
         return
+    res.failed_logins += 1
     if verb == "BAD" or mentions_refusal(status) or "PRIVACYREQUIRED" in status.upper():
         res.cleartext_login_before_tls = False
         res.login_test = f"LOGIN refused before TLS: {status}"
         return
     res.login_delay_seconds = round(waited, 1)
     res.prove("imap-login-checked", f"LOGIN {user} -> {status} (after {waited:.1f} s)")
-    res.login_test = (f"LOGINDISABLED is not advertised and LOGIN before TLS was answered '{status}' after "
-                      f"{waited:.1f} s: the server checked a password sent in the clear (a dummy one, for the "
-                      f"made-up user {user}).")
+    res.login_test = (f"no cleartext SASL mechanism and no LOGINDISABLED is advertised, and LOGIN before TLS was "
+                      f"answered '{status}' after {waited:.1f} s: the server checked a password sent in the clear "
+                      f"(a dummy one, for the made-up user {user}).")
 
 
-def _authenticate_test(conn: Conn, tags: _Tags, res: ServiceResult, mechanism: str, allowance: float) -> bool:
-    """True when a continuation proved the path (and the exchange was cancelled)."""
+def _authenticate_test(conn: Conn, tags: _Tags, res: ServiceResult, mechanism: str, allowance: float,
+                       logindisabled: bool) -> bool:
+    """``AUTHENTICATE <mech>`` without credentials; True when a continuation proved the path (and it was cancelled).
+
+    A refusal settles "no" only when LOGINDISABLED closes the LOGIN path too; otherwise LOGIN is left to ask.
+    """
     tag = tags.next()
     started = time.monotonic()
     conn.send_line(f"{tag} AUTHENTICATE {mechanism}", wait=login_wait(conn, allowance))
     reply = conn.read_line()
     waited = time.monotonic() - started
+    offered = "LOGINDISABLED is advertised, but" if logindisabled else f"AUTH={mechanism} is offered before TLS and"
     if reply.startswith("+"):
         res.prove("sasl-continuation", f"AUTHENTICATE {mechanism} -> {reply.strip()}")
-        res.login_test = (f"LOGINDISABLED is advertised, but AUTHENTICATE {mechanism} before TLS was answered with "
-                          f"a '+' continuation after {waited:.1f} s: the credentials would follow in the clear. "
-                          "The exchange was cancelled before anything was sent.")
+        res.login_test = (f"{offered} AUTHENTICATE {mechanism} before TLS was answered with a '+' continuation "
+                          f"after {waited:.1f} s: the credentials would follow in the clear. The exchange was "
+                          "cancelled ('*') before anything was sent, so the server counts no failed login.")
         cancel_and_leave(conn, f"{tags.next()} LOGOUT")
         return True
-    res.cleartext_login_before_tls = False
-    res.login_test = f"LOGINDISABLED is advertised and AUTHENTICATE {mechanism} before TLS was refused: {reply}"
     while not reply.startswith(tag + " "):
         reply = conn.read_line()
+    res.failed_logins += 1
+    if logindisabled:
+        res.cleartext_login_before_tls = False
+        res.login_test = f"LOGINDISABLED is advertised and AUTHENTICATE {mechanism} before TLS was refused: {reply}"
     return False

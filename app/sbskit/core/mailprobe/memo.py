@@ -55,7 +55,7 @@ def _evidence(probe: dict[str, Any]) -> list[str]:
     still_open = [f"{_e(s['name'])} {s['port']}: {_e(q['question'])} ({_e(q['reason'])})"
                   for s in services for q in s.get("open_questions") or []]
     if still_open:
-        out.append("<p><b>Not yet known</b> (the server stopped answering; run the test again or from another "
+        out.append("<p><b>Not yet known</b> (each with its reason; run the test again, or from outside the "
                    "network): " + "; ".join(still_open[:8]) + ".</p>")
     return out
 
@@ -105,8 +105,12 @@ def render_memo(checklist: Checklist, probe: dict[str, Any] | None = None, autho
     out.append("<h2>3. What the test of this server found</h2>")
     if probe:
         risk = probe.get("risk", "unknown")
-        out.append(f"<p>Server <b>{_e(probe.get('host'))}</b>: overall risk "
-                   f"<span class='{_e(risk)}'>{_e(RISK_WORDS.get(risk, risk))}</span>.</p>")
+        could = probe.get("risk_could_be")
+        at_least = "at least " if could and risk != "unknown" else ""
+        higher = (f" <b>Not final:</b> it could be {_e(could.upper())} ({_e(probe.get('headline', '').split(': ', 1)[-1])})."
+                  if could else "")
+        out.append(f"<p>Server <b>{_e(probe.get('host'))}</b>: overall risk {at_least}"
+                   f"<span class='{_e(risk)}'>{_e(RISK_WORDS.get(risk, risk))}</span>.{higher}</p>")
         if probe_when:
             out.append(f"<p class='muted'>Tested {_e(probe_when)}.</p>")
         out.append("<ul>")

@@ -65,8 +65,13 @@ class ServiceResult:
     starttls_offered: bool | None = None  # STARTTLS/STLS in the capabilities (None: not learned)
     login_proof: dict[str, str] | None = None  # the decisive answer that proved the cleartext path
     login_delay_seconds: float | None = None  # how long a made-up login took to be refused
+    failed_logins: int = 0  # login attempts the server may log (and fail2ban count) as failed
+    login_seen_from_trusted_network: dict[str, str] | None = None  # a "yes" seen where the server trusts us
+    peer_ip: str | None = None  # the server's address as connected
+    local_ip: str | None = None  # this end's address (the server's own one: testing on the server itself)
     open_questions: list[dict[str, str]] = field(default_factory=list)  # {id, question, reason}
     asking: str = ""  # the question being asked now (not reported: becomes an open question on failure)
+    client_name: str | None = None  # the name clients use (--name): SNI and the certificate's name check
     ntlm: dict[str, Any] | None = None
     ptr: dict[str, Any] | None = None
     seconds: float = 0.0
@@ -105,6 +110,11 @@ class ServiceResult:
             "login_offered_before_tls": list(self.login_offered_before_tls),
             "login_proof": dict(self.login_proof) if self.login_proof else None,
             "login_delay_seconds": self.login_delay_seconds,
+            "failed_logins": self.failed_logins,
+            "login_seen_from_trusted_network": (dict(self.login_seen_from_trusted_network)
+                                                if self.login_seen_from_trusted_network else None),
+            "peer_ip": self.peer_ip,
+            "local_ip": self.local_ip,
             "starttls_offered": self.starttls_offered,
             "open_questions": [dict(q) for q in self.open_questions],
             "capabilities": list(self.capabilities),
@@ -123,8 +133,12 @@ class ServiceResult:
 @dataclass
 class ProbeReport:
     host: str
+    name: str | None = None  # the name clients use, when given (checked against the certificates)
+    vantage: Any = None  # vantage.Vantage: where the test ran from, as the server saw it
     services: list[ServiceResult] = field(default_factory=list)
     risk: str = "unknown"
+    risk_could_be: str | None = None  # a higher risk an open question could still reveal (None: the risk is final)
+    headline: str = ""  # "overall risk at least MEDIUM, could be HIGH: 1 question open: ..."
     reasons: list[str] = field(default_factory=list)
     cancelled: bool = False
 
@@ -135,8 +149,14 @@ class ProbeReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "host": self.host,
+            "name": self.name,
+            "vantage": self.vantage.to_dict() if self.vantage is not None else None,
             "services": [s.to_dict() for s in self.services],
             "risk": self.risk,
+            "risk_final": self.risk != "unknown" and self.risk_could_be is None,
+            "risk_could_be": self.risk_could_be,
+            "headline": self.headline or f"overall risk {self.risk.upper()}",
             "reasons": list(self.reasons),
             "complete": not self.incomplete,
+            "failed_logins": sum(s.failed_logins for s in self.services),
         }

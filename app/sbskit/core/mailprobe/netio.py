@@ -22,6 +22,9 @@ from sbskit.core.mailprobe.hosts import split_host
 MAX_LINE = 4096  # bytes in one protocol line
 MAX_TOTAL = 256 * 1024  # bytes read on one connection
 MAX_LINES = 200  # lines in one multi-line reply
+# OpenSSL's reasons when the first bytes back are not a TLS record (plain text, HTTP, a mail greeting)
+NOT_TLS_REASONS = frozenset({"WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "PACKET_LENGTH_TOO_LONG", "HTTP_REQUEST",
+                             "HTTPS_PROXY_REQUEST", "RECORD_LAYER_FAILURE"})
 
 
 class ProbeError(Exception):
@@ -31,7 +34,8 @@ class ProbeError(Exception):
     ``timeout`` (connected, then the server was too slow), ``closed`` (it hung up),
     ``garbage`` (not the protocol), ``too-long`` (an endless line or reply),
     ``tls-failed`` (the TLS handshake broke), ``untrusted`` (the certificate check failed),
-    ``rejected`` (the server greets with a refusal), ``cancelled``.
+    ``rejected`` (the server greets with a refusal), ``not-tls`` (a TLS handshake got a plain
+    answer: no TLS on this port), ``cancelled``.
     """
 
     NOT_REACHABLE = ("refused", "unreachable", "no-answer")
@@ -74,6 +78,7 @@ class Conn:
         self._handshaking = False
         self.sock: socket.socket | ssl.SSLSocket | None = None
         self.peer_ip: str | None = None
+        self.local_ip: str | None = None  # this end's address: tells whether the test runs on the server itself
         self.transcript: list[str] = []  # what was said, for the report (no secrets are ever sent)
         self._connect()
         self.expect("the greeting")
@@ -88,8 +93,19 @@ class Conn:
 
     def _timeout_error(self) -> ProbeError:
         if time.monotonic() >= self.deadline and self.deadline <= self._answer_due:
-            return ProbeError("timeout", f"the connection's time ran out while waiting for the answer to {self._asked}")
-        return ProbeError("timeout", f"no complete answer to {self._asked} within {self._wait:g} s")
+            return ProbeError("timeout", f"the connection's time ran out while waiting for the answer to "
+                                         f"{self._asked}{self._partial()}")
+        return ProbeError("timeout", f"no complete answer to {self._asked} within {self._wait:g} s{self._partial()}")
+
+    def _partial(self) -> str:
+        """What arrived of an unfinished answer: a port that drips is open and answering, just very slowly."""
+        if not self._buf:
+            return ""
+        text = "".join(ch if ch.isprintable() else " " for ch in self._buf[:200].decode("utf-8", "replace"))
+        shown = text[:40] + ("..." if len(text) > 40 or len(self._buf) > 200 else "")
+        self.transcript.append(f"S: (unfinished) {text[:120]}")
+        return (f" (the port is open and answers very slowly: {len(self._buf)} byte(s) of it came, "
+                f"'{shown}', but the line did not finish)")
 
     def _op_timeout(self) -> float:
         remaining = min(self.deadline, self._answer_due) - time.monotonic()
@@ -123,6 +139,10 @@ class Conn:
                 continue
             self.sock = sock
             self.peer_ip = addr[0]
+            try:
+                self.local_ip = sock.getsockname()[0]
+            except OSError:
+                self.local_ip = None
             return
         raise last or ProbeError("unreachable", f"no address for {self.host}")
 
@@ -175,6 +195,12 @@ class Conn:
             raise ProbeError("garbage", "the server sent data before the TLS handshake")
         assert self.sock is not None
         raw = self.sock
+        early = _waiting_bytes(raw)
+        if early:  # a TLS server never speaks first: this is a plain-text service (a greeting, a banner)
+            text = "".join(ch if ch.isprintable() else " " for ch in early.decode("latin-1")).strip()
+            self.transcript.append(f"S: (not TLS) {text[:120]}")
+            raise ProbeError("not-tls", f"the port answered without TLS (it spoke first, in plain text): "
+                                        f"'{text[:60]}'")
         self.expect("the TLS handshake")
         try:
             raw.settimeout(self._op_timeout())
@@ -189,10 +215,29 @@ class Conn:
                 raise self._fail_from(exc, "TLS handshake") from None
             if isinstance(exc, ssl.SSLCertVerificationError):
                 raise ProbeError("untrusted", exc.verify_message or "certificate verification failed") from None
+            if isinstance(exc, ssl.SSLError) and (exc.reason or "").upper() in NOT_TLS_REASONS:
+                raise ProbeError("not-tls", self._plain_answer()) from None
             reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
             raise ProbeError("tls-failed", f"TLS handshake failed: {reason}") from None
         finally:
             self._handshaking = False
+
+    def _plain_answer(self) -> str:
+        """What a server that does not speak TLS said instead, in words.
+
+        The TLS library read the first five bytes as a record header and gave up; what follows
+        them is still in the socket (read without waiting, at most 200 bytes) and is shown.
+        """
+        rest = b""
+        if self.sock is not None:
+            try:
+                rest = socket.socket.recv(self.sock, 200, socket.MSG_DONTWAIT)  # the plain socket under the TLS one
+            except (OSError, ValueError, AttributeError):
+                rest = b""
+        text = "".join(ch if ch.isprintable() else " " for ch in rest.decode("latin-1")).strip()
+        self.transcript.append(f"S: (not TLS) ...{text[:120]}")
+        shown = f": '...{text[:60]}'" if text else ""
+        return f"the port answered without TLS (its answer to the TLS hello was not a TLS record){shown}"
 
     @property
     def tls_socket(self) -> ssl.SSLSocket | None:
@@ -293,6 +338,14 @@ class _Watchdog:
 
 
 _WATCHDOG = _Watchdog()
+
+
+def _waiting_bytes(sock: socket.socket) -> bytes:
+    """Bytes the server already sent, looked at without reading them and without waiting."""
+    try:
+        return sock.recv(200, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+    except (OSError, ValueError, AttributeError):  # nothing there (EAGAIN), or no MSG_DONTWAIT here
+        return b""
 
 
 def _command_name(shown: str) -> str:

@@ -124,6 +124,26 @@ def facts(conn: Conn, res: ServiceResult, host: str, implicit: bool) -> list[str
     return caps
 
 
+def settled_without_asking(res: ServiceResult, caps: list[str]) -> bool:
+    """True (verdict recorded) when CAPA before TLS offers no way to send a password.
+
+    Dovecot with plaintext authentication disabled leaves USER out of CAPA and PLAIN/LOGIN
+    out of SASL before TLS; asking USER anyway would cost a logged failed login (Dovecot
+    logs "auth failed, 1 attempts", which fail2ban counts). An empty CAPA (old servers
+    without it) settles nothing: then USER is asked.
+    """
+    if not caps:
+        return False
+    upper = [c.upper() for c in caps]
+    if "USER" in upper or any(m in ("PLAIN", "LOGIN") for m in sasl(caps)):
+        return False
+    res.cleartext_login_before_tls = False
+    offered = ", ".join(sasl(caps)) or "none"
+    res.login_test = (f"CAPA before TLS offers neither USER nor a cleartext SASL mechanism (SASL: {offered}): "
+                      "no way to send a password before STLS. Nothing was asked, so no failed login was logged.")
+    return True
+
+
 def login(conn: Conn, res: ServiceResult, caps: list[str], allowance: float = LOGIN_DELAY_ALLOWANCE) -> None:
     """The cleartext-login question on a fresh connection, decided by the earliest decisive answer."""
     res.asking = "login"
@@ -137,6 +157,7 @@ def login(conn: Conn, res: ServiceResult, caps: list[str], allowance: float = LO
                           "would follow in the clear. PASS was not sent.")
         _quit(conn)
         return
+    res.failed_logins += 1  # Dovecot logs a refused USER as a failed login
     mechanisms = [m for m in ("PLAIN", "LOGIN") if m in sasl(caps)]
     if not mechanisms:
         res.cleartext_login_before_tls = False
@@ -155,6 +176,7 @@ def login(conn: Conn, res: ServiceResult, caps: list[str], allowance: float = LO
                           "The exchange was cancelled before anything was sent.")
         cancel_and_leave(conn, "QUIT")
         return
+    res.failed_logins += 1
     res.cleartext_login_before_tls = False
     why = "refused" if mentions_refusal(reply) else "not accepted"
     res.login_test = f"USER refused ({answer}); AUTH {mechanism} before TLS {why}: {reply}"

@@ -17,6 +17,7 @@ from sbskit.core.mailprobe.common import LOGIN_DELAY_ALLOWANCE
 from sbskit.core.mailprobe.hosts import check_port, normalise_host
 from sbskit.core.mailprobe.model import ProbeReport, ServiceResult, ServiceSpec
 from sbskit.core.mailprobe.service import DEADLINE_FACTOR, probe_service
+from sbskit.core.mailprobe.vantage import Vantage
 
 __all__ = ["DEFAULT_PORTS", "SPEC_TEMPLATES", "DEADLINE_FACTOR", "build_specs", "check_port", "normalise_host",
            "probe_service", "run_probe"]
@@ -46,10 +47,18 @@ def build_specs(ports: dict[str, int] | None = None) -> list[ServiceSpec]:
 
 def run_probe(host: str, ports: dict[str, int] | None = None, timeout: float = 8.0, ca_file: str | None = None,
               ctx: JobContext | None = None, check_ptr: bool = True, workers: int = 4,
-              login_allowance: float = LOGIN_DELAY_ALLOWANCE) -> ProbeReport:
-    """Probe every requested service of ``host``; stream each :class:`ServiceResult` via ``ctx.result``."""
+              login_allowance: float = LOGIN_DELAY_ALLOWANCE, name: str | None = None,
+              assume_untrusted: bool = False) -> ProbeReport:
+    """Probe every requested service of ``host``; stream each :class:`ServiceResult` via ``ctx.result``.
+
+    ``name``: the name mail clients use for the server (checked against the certificates
+    and sent as SNI); without it a probe by IP address cannot check the certificate's name.
+    ``assume_untrusted``: the user says the server does not trust this computer's address
+    (``--as-outsider``); without it, a "yes" seen from a trusted address is no proof (:mod:`vantage`).
+    """
     ctx = ctx or null_context()
     host = normalise_host(host)
+    name = normalise_host(name) if name and name.strip() else None
     if not 0 < timeout <= 3600:
         raise UserInputError(f"the timeout must be between 0 and 3600 seconds, not {timeout}")
     if ca_file:
@@ -60,13 +69,13 @@ def run_probe(host: str, ports: dict[str, int] | None = None, timeout: float = 8
     specs = build_specs(ports)
     if not specs:
         raise UserInputError("every port is 0: there is nothing to probe")
-    report = ProbeReport(host)
+    report = ProbeReport(host, name=name)
     results: dict[ServiceSpec, ServiceResult] = {}
     ctx.progress(0, len(specs), f"probing {host}")
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="mailprobe")
     try:
         futures = {pool.submit(probe_service, spec, host, timeout, ca_file, ctx.is_cancelled, check_ptr,
-                               login_allowance): spec for spec in specs}
+                               login_allowance, name, assume_untrusted): spec for spec in specs}
         for future in as_completed(futures):
             spec = futures[future]
             res = future.result()
@@ -76,6 +85,8 @@ def run_probe(host: str, ports: dict[str, int] | None = None, timeout: float = 8
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     report.services = [results[s] for s in specs if s in results]
+    seen = next((s for s in report.services if s.peer_ip), None)
+    report.vantage = Vantage(seen.peer_ip if seen else None, seen.local_ip if seen else None, assume_untrusted)
     report.cancelled = ctx.is_cancelled()
     findings.overall(report)
     return report

@@ -7,7 +7,8 @@ sender, the server's own domain, %-hack, quoted local parts, [IP] literals, sour
 routes, bang paths). From inside the LAN a 250 can be legitimate (trusted network).
 
 Bounded three ways: every answer has its timeout (plus a tarpit allowance after a
-refusal), every connection the overall deadline, and the whole test the same deadline;
+refusal, and for every RCPT once one was held back), every connection the overall
+deadline, and the whole test the same deadline;
 the variants are spread over at most four connections at once (:mod:`relaylanes`), so a
 tarpit of 5 s per refusal costs about 20 s rather than minutes.
 """
@@ -15,7 +16,6 @@ tarpit of 5 s per refusal costs about 20 s rather than minutes.
 from __future__ import annotations
 
 import queue
-import statistics
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,13 +23,13 @@ from typing import Any
 
 from sbskit.core.errors import UserInputError
 from sbskit.core.jobs import JobContext, null_context
-from sbskit.core.mailprobe import smtp
+from sbskit.core.mailprobe import relayreplies, relayverdict, smtp
 from sbskit.core.mailprobe.hosts import check_port, normalise_host
 from sbskit.core.mailprobe.netio import Conn, ProbeError
-from sbskit.core.mailprobe.relaylanes import Lane, greet, run_lane
+from sbskit.core.mailprobe.relaylanes import TARPIT_ALLOWANCE, Lane, Shared, greet, run_lane
+from sbskit.core.mailprobe.vantage import Vantage
 
 MAX_LANES = 4  # connections at once
-TARPIT_NOTABLE = 1.0  # seconds: refusals slower than this are a deliberate tarpit
 
 DEFAULT_FROM = "sbskit-relaytest@example.org"
 DEFAULT_TO = "sbskit-relaytest@example.net"
@@ -51,10 +51,16 @@ class Attempt:
     stage: str = "rcpt"  # which command produced reply_code: mail / rcpt / none (no answer)
     seconds: float | None = None  # how long the answer took (a tarpit shows here)
 
+    @property
+    def meaning(self) -> str:
+        """accepted / relay-denied / refused / greylisted / rate-limited / temporary / other"""
+        return relayreplies.meaning(self.reply_code, self.reply, self.stage).kind
+
     def to_dict(self) -> dict[str, Any]:
         return {"variant": self.variant, "mail_from": self.mail_from, "rcpt_to": self.rcpt_to,
                 "reply_code": self.reply_code, "reply": self.reply, "relayed": self.relayed, "stage": self.stage,
-                "seconds": None if self.seconds is None else round(self.seconds, 2)}
+                "seconds": None if self.seconds is None else round(self.seconds, 2), "meaning": self.meaning,
+                "meaning_text": relayreplies.describe(self.reply_code, self.reply, self.stage)}
 
 
 @dataclass
@@ -63,6 +69,8 @@ class RelayReport:
     port: int
     banner: str = ""
     open_relay: bool | None = None
+    verdict: str = "incomplete"  # possibly-open / closed / temporary-only / incomplete
+    summary: str = ""  # the headline in words: what was seen, not just a yes or no
     attempts: list[Attempt] = field(default_factory=list)
     error: str | None = None
     detail: str = ""
@@ -72,11 +80,13 @@ class RelayReport:
     connections: int = 0
     reconnects: int = 0
     tarpit_seconds: float | None = None
+    vantage: Vantage = field(default_factory=Vantage)
     deadline_seconds: float = 0.0
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"host": self.host, "port": self.port, "banner": self.banner, "open_relay": self.open_relay,
+                "verdict": self.verdict, "summary": self.summary, "vantage": self.vantage.to_dict(relay=True),
                 "attempts": [a.to_dict() for a in self.attempts], "error": self.error, "detail": self.detail,
                 "unanswered": [dict(u) for u in self.unanswered], "notes": list(self.notes),
                 "connections": self.connections, "reconnects": self.reconnects,
@@ -139,33 +149,15 @@ def plan_lanes(tries: list[tuple[str, str, str]], lanes: int = MAX_LANES) -> lis
     return [lane for lane in out if lane]
 
 
-def _verdict(report: RelayReport, total: int) -> None:
-    answered = [a for a in report.attempts if a.reply_code is not None]
-    if any(a.relayed for a in report.attempts):
-        report.open_relay = True
-    elif len(answered) == total and not any(400 <= a.reply_code < 500 for a in answered):
-        report.open_relay = False
-        report.error, report.detail = None, ""
-    elif report.error is None:
-        temporary = [a.variant for a in answered if 400 <= a.reply_code < 500]
-        if temporary:
-            report.error = "temporary"
-            report.detail = f"{len(temporary)} variant(s) got only a temporary (4xx) answer: {', '.join(temporary[:4])}"
-
-
-def _tarpit(report: RelayReport) -> None:
-    refusals = [a.seconds for a in report.attempts if a.reply_code and a.reply_code >= 500 and a.seconds is not None]
-    if len(refusals) >= 3 and statistics.median(refusals) >= TARPIT_NOTABLE:
-        report.tarpit_seconds = round(statistics.median(refusals), 1)
-        report.notes.append(f"The server slows every refused recipient by about {report.tarpit_seconds:.0f} s "
-                            f"(a tarpit, which makes address harvesting slow); the test spread its variants over "
-                            f"{min(MAX_LANES, len(report.attempts))} connections at once to keep it short.")
-
-
 def run_relay_test(host: str, port: int = 25, mail_from: str = DEFAULT_FROM, rcpt_to: str = DEFAULT_TO,
                    timeout: float = 8.0, ctx: JobContext | None = None, deadline: float | None = None,
-                   lanes: int = MAX_LANES) -> RelayReport:
-    """Try every variant, spread over up to ``lanes`` connections; stream each :class:`Attempt`."""
+                   lanes: int = MAX_LANES, assume_untrusted: bool = False,
+                   tarpit_allowance: float = TARPIT_ALLOWANCE) -> RelayReport:
+    """Try every variant, spread over up to ``lanes`` connections; stream each :class:`Attempt`.
+
+    ``assume_untrusted``: the user says the server does not trust this address (``--as-outsider``);
+    without it, recipients accepted from loopback or a private address are no open-relay verdict.
+    """
     ctx = ctx or null_context()
     host = normalise_host(host)
     port = check_port(port, "the SMTP port")
@@ -178,34 +170,42 @@ def run_relay_test(host: str, port: int = 25, mail_from: str = DEFAULT_FROM, rcp
     budget = default_deadline(timeout) if deadline is None else deadline
     if not 0 < budget <= 86400:
         raise UserInputError(f"the deadline must be between 0 and 86400 seconds, not {budget}")
-    report = RelayReport(host, port, deadline_seconds=budget)
+    report = RelayReport(host, port, deadline_seconds=budget, vantage=Vantage(assumed_untrusted=assume_untrusted))
     started = time.monotonic()
     ends = started + budget
     try:
         first = Conn(host, port, timeout, ends, ctx.is_cancelled)
     except ProbeError as exc:
         report.error, report.detail = exc.kind, exc.detail
+        relayverdict.decide(report, 0)
         report.seconds = time.monotonic() - started
         return report
+    report.vantage.peer, report.vantage.local = first.peer_ip, first.local_ip
+    if report.vantage.trusted:
+        report.notes.append(report.vantage.note(relay=True))
     try:
         report.banner = greet(first)
     except ProbeError as exc:
         report.error, report.detail = exc.kind, exc.detail
         report.transcript = first.transcript[:400]
         first.close()
+        relayverdict.decide(report, 0)
         report.seconds = time.monotonic() - started
         return report
     tries = variants(mail_from, rcpt_to, smtp.banner_name(report.banner), first.peer_ip or host)
-    _run_lanes(report, tries, first, host, port, timeout, ends, ctx, lanes)
+    shared = Shared(tarpit_allowance)
+    fast = _run_lanes(report, tries, first, host, port, timeout, ends, ctx, lanes, shared)
     ctx.check()  # a cancelled test ends as cancelled, not as a verdict
-    _verdict(report, len(tries))
-    _tarpit(report)
+    relayverdict.decide(report, len(tries))
+    relayverdict.timing_notes(report, fast, min(MAX_LANES, lanes, len(tries)))
+    relayverdict.timeout_hint(report, timeout, tarpit_allowance, shared.held_back.is_set())
     report.seconds = time.monotonic() - started
     return report
 
 
 def _run_lanes(report: RelayReport, tries, first: Conn, host: str, port: int, timeout: float, ends: float,
-               ctx: JobContext, lanes: int) -> None:
+               ctx: JobContext, lanes: int, shared: Shared) -> list[float]:
+    """Run the lanes; returns how long the answers that were not refusals took (MAIL FROM 250, ...)."""
     events: queue.Queue = queue.Queue()
     plan = []
     for number, indices in enumerate(plan_lanes(tries, lanes), start=1):
@@ -213,12 +213,14 @@ def _run_lanes(report: RelayReport, tries, first: Conn, host: str, port: int, ti
         plan[-1].pending.extend(indices)
     threads = [threading.Thread(target=run_lane, name=f"relay-lane-{lane.number}", daemon=True,
                                 args=(lane, first if lane.number == 1 else None, tries, host, port, timeout, ends,
-                                      ctx.is_cancelled, events)) for lane in plan]
+                                      ctx.is_cancelled, events, shared)) for lane in plan]
     for thread in threads:
         thread.start()
     answers: dict[int, Attempt] = {}
     running = len(threads)
     ended: list[tuple[int, str, int]] = []
+    fast: list[float] = []
+    held_back = 0
     while running:
         try:
             event = events.get(timeout=0.1)
@@ -236,6 +238,10 @@ def _run_lanes(report: RelayReport, tries, first: Conn, host: str, port: int, ti
             report.unanswered.append({"variant": tries[event[1]][0], "reason": event[2]})
         elif kind == "session":
             report.connections += 1
+        elif kind == "timing":
+            fast.append(event[1])
+        elif kind == "held-back":
+            held_back += 1
         elif kind == "ended":
             ended.append((event[1], event[2], event[3]))
             report.reconnects += 1  # the lane carries on with a new session if anything is left
@@ -258,9 +264,14 @@ def _run_lanes(report: RelayReport, tries, first: Conn, host: str, port: int, ti
     report.transcript = report.transcript[:400]
     report.attempts = [answers[i] for i in sorted(answers)]
     _notes_on_hangups(report, ended)
+    if held_back and not report.unanswered:
+        report.notes.append(f"The first refused recipient of {held_back} session(s) was held back longer than "
+                            f"{timeout:g} s (a tarpit from the first refusal on, as Exchange does); the test asked "
+                            f"again with {shared.allowance:g} s more and carried on.")
     if report.unanswered and report.error is None:
         report.error = "incomplete"
         report.detail = f"{len(report.unanswered)} of {len(tries)} variants got no answer: {report.unanswered[0]['reason']}"
+    return fast
 
 
 def _notes_on_hangups(report: RelayReport, ended: list[tuple[int, str, int]]) -> None:

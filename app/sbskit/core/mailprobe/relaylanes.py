@@ -10,13 +10,16 @@ error count afresh, where RSET and MAIL FROM would each wait out the tarpit), a 
 the server tarpits is ended by hanging up (QUIT would be held for the full delay and keep
 a server process busy), an answer after a refusal may take the timeout plus
 a tarpit allowance, and a session the server ends (421 or a hang-up) is reconnected,
-carrying on where it stopped.
+carrying on where it stopped. Exchange holds even the first refused recipient: an RCPT
+answer that does not come within the timeout alone is asked again on a new session with
+the allowance, and from then on every lane gives RCPT answers the allowance.
 Never DATA: a lane only ever sends EHLO, MAIL FROM, RCPT TO, RSET and QUIT.
 """
 
 from __future__ import annotations
 
 import queue
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -24,8 +27,21 @@ from dataclasses import dataclass, field
 from sbskit.core.mailprobe import smtp
 from sbskit.core.mailprobe.netio import Conn, ProbeError
 
-TARPIT_ALLOWANCE = 10.0  # seconds an answer may take beyond the timeout once the server has refused something
+TARPIT_ALLOWANCE = 10.0  # seconds an answer may take beyond the timeout once the server holds answers back
 MAX_SESSIONS = 8  # connections one lane may open before it gives up on its remaining variants
+
+
+class Shared:
+    """What every lane learns about the server: once one RCPT answer was held back past the timeout
+    (Exchange tarpits even the first refused recipient), every RCPT gets the tarpit allowance."""
+
+    def __init__(self, allowance: float = TARPIT_ALLOWANCE) -> None:
+        self.allowance = allowance
+        self.held_back = threading.Event()
+
+
+class _HeldBack(Exception):
+    """An RCPT answer did not come within the timeout alone: ask it again, with the allowance."""
 
 
 class _NewSession(Exception):
@@ -89,7 +105,7 @@ def _quit(conn: Conn, refusals: int) -> None:
         pass
 
 
-def _session(lane: Lane, conn: Conn, plan: list[tuple[str, str, str]], events: queue.Queue) -> int:
+def _session(lane: Lane, conn: Conn, plan: list[tuple[str, str, str]], events: queue.Queue, shared: Shared) -> int:
     """Ask this lane's pending variants on one session; returns how many were answered."""
     answered = refusals = 0
     sender_open: str | None = None
@@ -97,7 +113,7 @@ def _session(lane: Lane, conn: Conn, plan: list[tuple[str, str, str]], events: q
         while lane.pending:
             index = lane.pending[0]
             _name, sender, recipient = plan[index]
-            wait = conn.timeout + (TARPIT_ALLOWANCE if refusals else 0.0)
+            wait = conn.timeout + (shared.allowance if refusals else 0.0)
             if sender != sender_open:
                 if sender_open is not None and refusals:
                     raise _NewSession()
@@ -112,9 +128,18 @@ def _session(lane: Lane, conn: Conn, plan: list[tuple[str, str, str]], events: q
                     lane.pending.popleft()
                     answered += 1
                     continue
+                events.put(("timing", time.monotonic() - started))
                 sender_open = sender
+            held_back_known = bool(refusals) or shared.held_back.is_set()
+            rcpt_wait = conn.timeout + (shared.allowance if held_back_known else 0.0)
             started = time.monotonic()
-            code, lines = _ask(conn, f"RCPT TO:<{recipient}>", wait)
+            try:
+                code, lines = _ask(conn, f"RCPT TO:<{recipient}>", rcpt_wait)
+            except ProbeError as exc:
+                if exc.kind != "timeout" or held_back_known or shared.allowance <= 0:
+                    raise
+                shared.held_back.set()  # from now on every lane waits the allowance for RCPT answers
+                raise _HeldBack(exc.detail) from None
             refusals += code >= 400
             events.put(("answer", index, "rcpt", code, " ".join(lines)[:200], time.monotonic() - started))
             lane.pending.popleft()
@@ -129,10 +154,11 @@ def _session(lane: Lane, conn: Conn, plan: list[tuple[str, str, str]], events: q
 
 
 def run_lane(lane: Lane, first: Conn | None, plan: list[tuple[str, str, str]], host: str, port: int,
-             timeout: float, deadline: float, cancelled, events: queue.Queue) -> None:
+             timeout: float, deadline: float, cancelled, events: queue.Queue, shared: Shared | None = None) -> None:
     """Work through ``lane.pending``, reconnecting when the server ends a session; report via ``events``."""
     conn = first
     stalled = 0
+    shared = shared or Shared()
     try:
         while lane.pending and not cancelled() and time.monotonic() < deadline:
             if lane.sessions >= MAX_SESSIONS:
@@ -148,7 +174,10 @@ def run_lane(lane: Lane, first: Conn | None, plan: list[tuple[str, str, str]], h
             lane.sessions += 1
             events.put(("session", lane.number, lane.sessions))
             try:
-                answered = _session(lane, conn, plan, events)
+                answered = _session(lane, conn, plan, events, shared)
+            except _HeldBack as held:
+                events.put(("held-back", lane.number, held.args[0]))  # the same variant again, with the allowance
+                answered = 0
             except ProbeError as exc:
                 if exc.kind != "timeout" or cancelled() or time.monotonic() >= deadline or not lane.pending:
                     events.put(("lane-error", lane.number, exc.kind, exc.detail))

@@ -17,6 +17,7 @@ from sbskit.core.mailprobe import findings, imap, pop3, smtp, tlschecks
 from sbskit.core.mailprobe.common import LOGIN_DELAY_ALLOWANCE, login_turn
 from sbskit.core.mailprobe.model import QUESTIONS, ServiceResult, ServiceSpec
 from sbskit.core.mailprobe.netio import Conn, ProbeError
+from sbskit.core.mailprobe.vantage import SAME_ADDRESS, Vantage
 
 DIALOGUES = {"pop3": pop3, "imap": imap, "smtp": smtp}
 DEADLINE_FACTOR = 3.0  # the facts dialogue may take this many timeouts in total
@@ -48,13 +49,22 @@ def _facts(spec: ServiceSpec, host: str, timeout: float, res: ServiceResult, can
     try:
         conn = Conn(host, spec.port, timeout, time.monotonic() + timeout * DEADLINE_FACTOR, cancelled)
         res.reachable = True
+        res.peer_ip, res.local_ip = conn.peer_ip, conn.local_ip
         return DIALOGUES[spec.protocol].facts(conn, res, host, implicit), conn.peer_ip
     except ProbeError as exc:
         if exc.not_reachable and not res.reachable:
             res.status, res.error, res.detail = "not-reachable", exc.kind, exc.detail
             return None, None
         res.error, res.detail = exc.kind, exc.detail
-        if exc.kind == "tls-failed":
+        if exc.kind == "not-tls" and implicit:  # nothing learned: not a TLS mail service here, no weakness of one
+            exc.detail = _plain_greeting(spec, host, timeout, cancelled) or exc.detail
+            res.detail = exc.detail
+            res.add("not-tls", "info", f"No TLS on this port: not a {spec.name} service",
+                    f"{exc.detail}. A {spec.name} port starts with TLS; something else answers here (a plain-text "
+                    "service, a web server, a wrongly mapped port), so nothing could be checked.")
+            res.leave_open("tls", f"not a {spec.name} service: {exc.detail}")
+        elif exc.kind in ("tls-failed", "not-tls"):  # after STARTTLS was agreed: a broken TLS service
+            res.error = "tls-failed"
             res.add("tls-failed", "medium", "The TLS handshake fails", exc.detail)
         else:
             res.leave_open(res.asking, exc.detail)
@@ -67,6 +77,23 @@ def _facts(spec: ServiceSpec, host: str, timeout: float, res: ServiceResult, can
         if conn is not None:
             res.transcript = conn.transcript[:MAX_TRANSCRIPT]
             conn.close()
+
+
+def _plain_greeting(spec: ServiceSpec, host: str, timeout: float, cancelled) -> str | None:
+    """A port that answered a TLS hello in plain text: what does it say on its own, on a fresh connection?
+
+    Mail servers speak first, so a plain POP3/IMAP/SMTP service on a TLS port shows its greeting
+    whole here (the failed handshake had swallowed its first bytes); a server that waits for the
+    client (HTTP) says nothing, and the caller keeps what the handshake saw.
+    """
+    wait = min(timeout, 2.0)
+    try:
+        with Conn(host, spec.port, wait, time.monotonic() + wait, cancelled) as conn:
+            line = conn.read_line()
+    except ProbeError:
+        return None
+    shown = "".join(ch for ch in line if ch.isprintable())[:80]
+    return f"the port answered without TLS, in plain text: '{shown}'" if shown else None
 
 
 def _raw_caps(res: ServiceResult) -> list[str]:
@@ -95,8 +122,27 @@ def _login(spec: ServiceSpec, host: str, timeout: float, res: ServiceResult, cap
             conn.close()
 
 
+def _weigh_vantage(res: ServiceResult, where: Vantage) -> None:
+    """A password path seen from an address the server trusts is no proof for other clients: the question
+    stays open ("could not tell from here"), with what was seen and what to do."""
+    if not res.cleartext_login_before_tls or where.login_evidence_counts:
+        return
+    seen = (res.login_proof or {}).get("seen", "")
+    res.login_seen_from_trusted_network, res.login_proof = res.login_proof, None
+    res.cleartext_login_before_tls = None
+    res.login_test = f"seen from {where.where()} only: {res.login_test}"
+    if where.kind == SAME_ADDRESS:
+        why = ("this computer is the server itself, and Dovecot treats connections from its own address as secure "
+               "(passwords before TLS are allowed there whatever its settings)")
+        todo = "test from another machine, ideally outside the network"
+    else:
+        why = f"that came over {where.where()}, which the server may trust (login_trusted_networks)"
+        todo = "test from outside the network, or use --as-outsider if the server does not trust this address"
+    res.leave_open("login", f"could not tell from here: the server answered '{seen}', but {why}; {todo}")
+
+
 def _tls_extras(spec: ServiceSpec, host: str, timeout: float, ca_file: str | None, res: ServiceResult, cancelled) -> None:
-    trusted, why = tlschecks.trust_check(spec, host, timeout, ca_file, cancelled)
+    trusted, why = tlschecks.trust_check(spec, host, timeout, ca_file, cancelled, res.client_name)
     if res.certificate is not None:
         res.certificate["trusted"] = trusted
         res.certificate["trust_error"] = why if trusted is False else None
@@ -105,7 +151,7 @@ def _tls_extras(spec: ServiceSpec, host: str, timeout: float, ca_file: str | Non
     if cancelled():
         res.leave_open("legacy-tls", "cancelled")
         return
-    legacy, open_reason = tlschecks.legacy_check(spec, host, timeout, cancelled)
+    legacy, open_reason = tlschecks.legacy_check(spec, host, timeout, cancelled, res.client_name)
     res.tls_session["legacy_accepted"] = legacy
     if open_reason:
         res.leave_open("legacy-tls", open_reason)
@@ -145,9 +191,12 @@ def _ptr(res: ServiceResult, address: str | None, timeout: float) -> None:
 
 def probe_service(spec: ServiceSpec, host: str, timeout: float = 8.0, ca_file: str | None = None,
                   cancelled=lambda: False, check_ptr: bool = True,
-                  login_allowance: float = LOGIN_DELAY_ALLOWANCE) -> ServiceResult:
-    """Check one service; never raises for anything the server does."""
-    res = ServiceResult(spec.name, spec.protocol, spec.port, tls="implicit" if spec.tls == "implicit" else "none")
+                  login_allowance: float = LOGIN_DELAY_ALLOWANCE, name: str | None = None,
+                  assume_untrusted: bool = False) -> ServiceResult:
+    """Check one service; never raises for anything the server does. ``name``: the name clients use;
+    ``assume_untrusted``: the user says the server does not trust this address (see :mod:`vantage`)."""
+    res = ServiceResult(spec.name, spec.protocol, spec.port, tls="implicit" if spec.tls == "implicit" else "none",
+                        client_name=name)
     started = time.monotonic()
     caps, peer = _facts(spec, host, timeout, res, cancelled)
     if not res.reachable:
@@ -156,6 +205,7 @@ def probe_service(spec: ServiceSpec, host: str, timeout: float = 8.0, ca_file: s
     if spec.tls != "implicit":
         if caps is not None and not cancelled():
             _login(spec, host, timeout, res, caps, cancelled, login_allowance)
+            _weigh_vantage(res, Vantage(res.peer_ip, res.local_ip, assume_untrusted))
         elif res.banner or cancelled():
             res.leave_open("login", "cancelled" if cancelled() else "not asked: the first dialogue stopped before it")
     if res.tls_session and not cancelled():

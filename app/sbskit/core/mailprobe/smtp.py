@@ -107,6 +107,7 @@ def login(conn: Conn, res: ServiceResult, caps: list[str], allowance: float = LO
                           "anything was sent.")
         cancel_and_leave(conn, "QUIT")
         return
+    res.failed_logins += 1
     res.cleartext_login_before_tls = False
     why = "refused" if code in (530, 538) or mentions_refusal(text) else "not accepted"
     res.login_test = f"AUTH {mechanism} offered but {why} before TLS: {code} {text}"

@@ -28,6 +28,8 @@ def cert_summary(cert: dict[str, Any] | None) -> str:
         parts.append("untrusted")
     if cert.get("hostname_match") is False:
         parts.append("wrong name")
+    elif cert.get("hostname_match") is None and cert.get("decoded"):
+        parts.append("name not checked (IP)")
     days = cert.get("days_to_expiry")
     if days is not None:
         parts.append(f"expired {-days} days ago" if days < 0 else f"{days} days left")
@@ -70,14 +72,17 @@ def proof_short(svc: dict[str, Any]) -> str:
     proof = svc.get("login_proof")
     if proof:
         if proof["kind"] == "imap-login-checked":
-            return f"NO to LOGIN after {svc.get('login_delay_seconds') or 0:g} s"
+            return f"NO to LOGIN after {svc.get('login_delay_seconds') or 0:.1f} s"
         return PROOF_WORDS.get(proof["kind"], proof["kind"])
     if svc.get("cleartext_login_before_tls") is None:
+        if svc.get("login_seen_from_trusted_network"):
+            return "yes from here only (trusted)"
         return "open question" if any(q["id"] == "login" for q in svc.get("open_questions") or []) else "-"
     if svc.get("tls") == "implicit":
         return "TLS from the first byte"
     test = svc.get("login_test") or ""
     for needle, words in (("LOGINDISABLED", "LOGINDISABLED"), ("no AUTH offered", "no AUTH before TLS"),
+                          ("CAPA before TLS offers neither", "no USER/SASL in CAPA"),
                           ("only ", "no cleartext AUTH"), ("USER refused", "USER refused"),
                           ("LOGIN refused", "LOGIN refused")):
         if test.startswith(needle) or needle == "LOGINDISABLED" and needle in test:
@@ -88,6 +93,27 @@ def proof_short(svc: dict[str, Any]) -> str:
 def proof_line(svc: dict[str, Any]) -> str:
     proof = svc.get("login_proof")
     return f"{svc['name']} ({svc['port']}): {proof['seen']}" if proof else ""
+
+
+def decision_lines(svc: dict[str, Any]) -> list[str]:
+    """The evidence behind each service's login verdict: a "no" shows its proof as much as a "YES"."""
+    if not svc.get("reachable") or svc.get("error") == "not-tls":
+        return []
+    label = f"  {svc['name']} ({svc['port']}): "
+    verdict = svc.get("cleartext_login_before_tls")
+    if verdict is True:
+        seen = (svc.get("login_proof") or {}).get("seen", "")
+        return [f"{label}YES: {seen}", f"      {svc.get('login_test', '')}"]
+    if verdict is False:
+        return [f"{label}no: {svc.get('login_test') or 'TLS from the first byte'}"]
+    trusted = svc.get("login_seen_from_trusted_network")
+    question = next((q for q in svc.get("open_questions") or [] if q["id"] == "login"), None)
+    if question:
+        lines = [f"{label}could not tell: {question['reason']}"]
+        if trusted:
+            lines.append(f"      seen from here only: {trusted['seen']}")
+        return lines
+    return []
 
 
 def learned_before_stop(svc: dict[str, Any]) -> list[str]:
@@ -108,6 +134,19 @@ def learned_before_stop(svc: dict[str, Any]) -> list[str]:
     return parts
 
 
+def failed_logins_line(doc: dict[str, Any]) -> str:
+    """How many failed logins the probe left in the server's log (what fail2ban and lockout policies count)."""
+    count = doc.get("failed_logins", 0) or 0
+    if not count:
+        return ("Failed logins caused on the server: 0 (continuations were cancelled with '*' before any "
+                "password; nothing for fail2ban or a lockout policy to count).")
+    where = ", ".join(f"{s['name']} ({s['port']}): {s['failed_logins']}" for s in doc["services"]
+                      if s.get("failed_logins"))
+    return (f"Failed logins caused on the server: {count} ({where}), made-up user sbskit-probe-nobody; "
+            "only where nothing else could settle the question. fail2ban counts such lines: probing often "
+            "from one address can get it banned.")
+
+
 def open_question_lines(doc: dict[str, Any]) -> list[str]:
     lines = []
     for svc in doc["services"]:
@@ -122,12 +161,17 @@ def probe_text(doc: dict[str, Any]) -> str:
         rows.append((svc["name"], str(svc["port"]), service_state(svc), tls_cell(svc), login_cell(svc),
                      cert_summary(svc.get("certificate"))))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = [f"Mail server {doc['host']}: overall risk {doc['risk'].upper()}", ""]
+    lines = [f"Mail server {doc['host']}: {doc.get('headline') or 'overall risk ' + doc['risk'].upper()}"]
+    vantage = doc.get("vantage") or {}
+    if vantage.get("trusted"):
+        lines.append(f"!! {vantage['note']}")
+    lines.append("")
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    proofs = [proof_line(svc) for svc in doc["services"] if svc.get("login_proof")]
-    if proofs:
-        lines += ["", "How the cleartext login path was proven (the server's own answer):"]
-        lines += [f"  {p}" for p in proofs]
+    decided = [line for svc in doc["services"] for line in decision_lines(svc)]
+    if decided:
+        lines += ["", "How the login question was decided (the server's own answers; YES means the cleartext "
+                      "login path was proven):"]
+        lines += decided
     findings = [(svc, f) for svc in doc["services"] for f in svc["findings"] if f["severity"] not in ("info", "good")]
     if findings:
         lines += ["", "Findings:"]
@@ -152,27 +196,32 @@ def probe_text(doc: dict[str, Any]) -> str:
         lines += ["", "Open questions:"] + questions
     lines += ["", "Why this risk:"] + [f"  - {r}" for r in doc.get("reasons", [])]
     lines += ["", "No real password was sent: the login test uses a made-up user and a dummy password, and "
-                  "stops at the first answer that settles the question."]
+                  "stops at the first answer that settles the question.", failed_logins_line(doc)]
     return "\n".join(lines)
+
+
+RELAY_MARKS = {"accepted": "ACCEPTED", "relay-denied": "refused", "refused": "refused"}
 
 
 def relay_text(doc: dict[str, Any]) -> str:
     verdict = {True: "POSSIBLY AN OPEN RELAY", False: "no relay variant accepted", None: "could not be completed"}
-    lines = [f"Relay test {doc['host']} port {doc['port']}: {verdict[doc['open_relay']]}"]
+    head, colon, rest = (doc.get("summary") or verdict[doc["open_relay"]]).partition(":")
+    if doc["open_relay"] is True:
+        head = head.upper()  # the one verdict that must not be missed
+    lines = [f"Relay test {doc['host']} port {doc['port']}: {head}{colon}{rest}"]
     if doc.get("banner"):
         lines.append(f"Banner: {doc['banner']}")
-    if doc.get("error"):
-        lines.append(f"Stopped: {doc['error']}: {doc['detail']}")
     if doc.get("connections"):
         lines.append(f"Took {doc.get('seconds', 0):g} s over {doc['connections']} connection(s), at most 4 at once "
                      f"(deadline {doc.get('deadline_seconds', 0):g} s).")
     if doc["attempts"]:
         lines.append("")
         width = max(len(a["variant"]) for a in doc["attempts"])
+        said = max(len(a.get("meaning_text") or "") for a in doc["attempts"])
         for a in doc["attempts"]:
-            mark = "ACCEPTED" if a["relayed"] else "refused "
-            lines.append(f"  {mark} {str(a['reply_code'] or '-'):>3}  {a['variant'].ljust(width)}  "
-                         f"MAIL FROM:<{a['mail_from']}> RCPT TO:<{a['rcpt_to']}>")
+            mark = "ACCEPTED" if a["relayed"] else RELAY_MARKS.get(a.get("meaning", ""), "not now")
+            lines.append(f"  {mark:<8} {str(a['reply_code'] or '-'):>3}  {(a.get('meaning_text') or '').ljust(said)}  "
+                         f"{a['variant'].ljust(width)}  MAIL FROM:<{a['mail_from']}> RCPT TO:<{a['rcpt_to']}>")
     if doc.get("unanswered"):
         lines += ["", "Open (no answer):"] + [f"  {u['variant']}: {u['reason']}" for u in doc["unanswered"]]
     if doc.get("notes"):

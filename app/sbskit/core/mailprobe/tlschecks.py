@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from sbskit.core.mailprobe import smtp, tlsinfo
-from sbskit.core.mailprobe.common import CLIENT_NAME
+from sbskit.core.mailprobe.common import CLIENT_NAME, sni_name
 from sbskit.core.mailprobe.model import ServiceSpec
 from sbskit.core.mailprobe.netio import Conn, ProbeError
 
@@ -48,11 +48,11 @@ def tls_ready(spec: ServiceSpec, host: str, timeout: float, cancelled) -> Conn:
 
 
 def trust_check(spec: ServiceSpec, host: str, timeout: float, ca_file: str | None,
-                cancelled) -> tuple[bool | None, str | None]:
-    """A handshake with a verifying context: (trusted, why not / why unknown)."""
+                cancelled, name: str | None = None) -> tuple[bool | None, str | None]:
+    """A handshake with a verifying context: (trusted, why not / why unknown); SNI names ``name`` or ``host``."""
     try:
         with tls_ready(spec, host, timeout, cancelled) as conn:
-            conn.start_tls(tlsinfo.verify_context(ca_file), None)
+            conn.start_tls(tlsinfo.verify_context(ca_file), sni_name(name or host))
             return True, None
     except ProbeError as exc:
         if exc.kind == "untrusted":
@@ -62,14 +62,15 @@ def trust_check(spec: ServiceSpec, host: str, timeout: float, ca_file: str | Non
         return None, str(exc)
 
 
-def legacy_check(spec: ServiceSpec, host: str, timeout: float, cancelled) -> tuple[str | None, str | None]:
+def legacy_check(spec: ServiceSpec, host: str, timeout: float, cancelled,
+                 name: str | None = None) -> tuple[str | None, str | None]:
     """(the retired protocol the server still accepts or None, why the question stayed open or None)."""
     ctx = tlsinfo.legacy_context()
     if ctx is None:
         return None, "this computer's OpenSSL cannot offer TLS 1.0 or 1.1, so it cannot ask"
     try:
         with tls_ready(spec, host, timeout, cancelled) as conn:
-            conn.start_tls(ctx, None)
+            conn.start_tls(ctx, sni_name(name or host))
             tls = conn.tls_socket
             return (tls.version() if tls is not None else None), None
     except ProbeError as exc:

@@ -96,6 +96,14 @@ def _common_name(rdns: Any) -> str:
     return ""
 
 
+def is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        return False
+
+
 def hostname_matches(host: str, names: list[str], ips: list[str]) -> bool:
     """RFC 6125 style: exact or single left-most wildcard label; IP literals against IP SANs."""
     host = host.strip("[]").lower().rstrip(".")
@@ -121,8 +129,24 @@ def hostname_matches(host: str, names: list[str], ips: list[str]) -> bool:
     return False
 
 
+def name_match(host: str, names: list[str], ips: list[str]) -> bool | None:
+    """Does the certificate name ``host``? None when that cannot be told.
+
+    Mail clients connect by name. A probe by IP address can only confirm an IP SAN; a
+    certificate without one for that address says nothing about the name clients use, so
+    that is "not checked" (None), never "wrong name".
+    """
+    if is_ip_literal(host) and not hostname_matches(host, names, ips):
+        return None
+    return hostname_matches(host, names, ips)
+
+
 def describe_certificate(der: bytes, host: str, now: _dt.datetime | None = None) -> dict[str, Any]:
-    """The certificate facts the report shows (trust is filled in later by the caller)."""
+    """The certificate facts the report shows (trust is filled in later by the caller).
+
+    ``host`` is the name the certificate is checked against: the name clients use when
+    it was given, else the host probed.
+    """
     info = safe_decode(der)
     dns_names = list(info.get("dns_names", []))
     ip_names = list(info.get("ip_addresses", []))
@@ -148,7 +172,8 @@ def describe_certificate(der: bytes, host: str, now: _dt.datetime | None = None)
         "expires": expires,
         "days_to_expiry": days,
         "self_signed": bool(subject) and subject == issuer,
-        "hostname_match": hostname_matches(host, names_for_match, ip_names) if info else None,
+        "hostname_match": name_match(host, names_for_match, ip_names) if info else None,
+        "checked_name": host.strip("[]"),
         "trusted": None,
         "trust_error": None,
         "decoded": bool(info),

@@ -129,11 +129,16 @@ def split_host_port(text: str, default_port: int = 25) -> tuple[str, int]:
     return text.strip("[]"), default_port
 
 
-def run_relay(host: str, port: int = 25, timeout: float = 8.0, ctx: JobContext | None = None) -> dict:
-    """The safe relay test (MAIL FROM/RCPT TO only, never DATA) as its JSON document."""
+def run_relay(host: str, port: int = 25, timeout: float = 8.0, ctx: JobContext | None = None,
+              assume_untrusted: bool = False) -> dict:
+    """The safe relay test (MAIL FROM/RCPT TO only, never DATA) as its JSON document.
+
+    From an address the server may trust (loopback, the LAN) an accepted recipient is no
+    open-relay verdict (``open_relay`` null) unless ``assume_untrusted`` (see mailprobe.vantage).
+    """
     from sbskit.core.mailprobe.relay import run_relay_test
 
-    return run_relay_test(host, port, timeout=timeout, ctx=ctx).to_dict()
+    return run_relay_test(host, port, timeout=timeout, ctx=ctx, assume_untrusted=assume_untrusted).to_dict()
 
 
 # --- reading the documents ------------------------------------------------------------------

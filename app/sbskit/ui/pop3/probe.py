@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDoubleSpinBox,
     QFileDialog,
     QGridLayout,
@@ -38,7 +39,15 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.mailprobe.model import ServiceResult
 from sbskit.core.mailprobe.probe import DEFAULT_PORTS, SPEC_TEMPLATES
-from sbskit.core.mailprobe.textout import cert_summary, login_cell, probe_text, proof_short, service_state, tls_cell
+from sbskit.core.mailprobe.textout import (
+    cert_summary,
+    failed_logins_line,
+    login_cell,
+    probe_text,
+    proof_short,
+    service_state,
+    tls_cell,
+)
 from sbskit.ui.common.remembered import recall, remember
 from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.common.workers import JobWorker
@@ -95,7 +104,17 @@ class ProbePanel(QWidget):
         host_label = QLabel("Mail &server:")
         host_label.setBuddy(self.host_edit)
         grid.addWidget(host_label, 0, 0)
-        grid.addWidget(self.host_edit, 0, 1, 1, 5)
+        grid.addWidget(self.host_edit, 0, 1, 1, 3)
+        self.name_edit = QLineEdit(recall("probe/name", ""))
+        self.name_edit.setPlaceholderText("optional: mail.example.com")
+        self.name_edit.setAccessibleName("Name clients use")
+        self.name_edit.setToolTip("The name Outlook and phones use for the server. The certificates are checked "
+                                  "against it; without it, a probe by IP address cannot check their name.")
+        self.name_edit.returnPressed.connect(self.start)
+        name_label = QLabel("Name clients &use:")
+        name_label.setBuddy(self.name_edit)
+        grid.addWidget(name_label, 0, 4)
+        grid.addWidget(self.name_edit, 0, 5, 1, 3)
         self.port_spins: dict[str, QSpinBox] = {}
         for index, (key, (name, _proto, tls)) in enumerate(SPEC_TEMPLATES.items()):
             spin = QSpinBox()
@@ -129,6 +148,14 @@ class ProbePanel(QWidget):
         browse = QPushButton("Browse...")
         browse.clicked.connect(self._browse_ca)
         grid.addWidget(browse, 3, 7)
+        self.outsider_check = QCheckBox("Outs&ider: the server does not trust this PC")
+        self.outsider_check.setAccessibleName("Treat this PC as an outsider")
+        self.outsider_check.setToolTip(
+            "Tick only if you checked that the server does not trust this PC's address (Dovecot "
+            "login_trusted_networks, Postfix mynetworks, Exchange relay connectors). Otherwise a password taken "
+            "before TLS from loopback or the LAN is reported as 'could not tell from here'. Never applies on the "
+            "server itself: Dovecot always treats its own address as secure.")
+        grid.addWidget(self.outsider_check, 4, 1, 1, 6)
         layout.addLayout(grid)
 
         buttons = QHBoxLayout()
@@ -208,9 +235,11 @@ class ProbePanel(QWidget):
         from sbskit.core.mailprobe.probe import run_probe
 
         host = self.host_edit.text()
+        name = self.name_edit.text().strip() or None
+        outsider = self.outsider_check.isChecked()
         ports = self.ports()
         timeout = self.timeout_spin.value()
-        remember({"probe/host": host.strip(), "probe/timeout": timeout})
+        remember({"probe/host": host.strip(), "probe/timeout": timeout, "probe/name": name or ""})
         ca_file = self.ca_edit.text().strip() or None
         self.table.setRowCount(0)
         self.rows.clear()
@@ -220,7 +249,9 @@ class ProbePanel(QWidget):
         self.progress.setRange(0, 0)
         self._set_running(True)
         self._badge("info", f"Probing {host or '?'}...")
-        worker = JobWorker(lambda ctx: run_probe(host, ports, timeout=timeout, ca_file=ca_file, ctx=ctx), "mail probe")
+        worker = JobWorker(lambda ctx: run_probe(host, ports, timeout=timeout, ca_file=ca_file, ctx=ctx, name=name,
+                                                 assume_untrusted=outsider),
+                           "mail probe")
         worker.result.connect(self._add_result)
         worker.progress.connect(self._progress)
         worker.finished.connect(self._finished)
@@ -276,15 +307,15 @@ class ProbePanel(QWidget):
         self.table.setRowCount(0)
         for res in report.services:  # final order: the standard service order
             self._add_result(res)
-        open_count = sum(len(s.get("open_questions") or []) for s in doc["services"])
-        extra = (f"<br>{open_count} question(s) stayed open: see the list below and the services marked "
-                 "\u201cpartly checked\u201d; what they did show is kept.") if open_count else ""
-        self._badge(RISK_KIND[doc["risk"]], f"<b>{html.escape(RISK_TEXT[doc['risk']])}</b>{extra}")
-        shown = doc["reasons"][:MAX_REASONS_SHOWN]
-        more = len(doc["reasons"]) - len(shown)
+        self._badge(RISK_KIND[doc["risk"]], badge_html(doc))
+        vantage = doc.get("vantage") or {}
+        reasons = [one_line(r) for r in doc["reasons"] if r != vantage.get("note")]  # the badge says it
+        shown = reasons[:MAX_REASONS_SHOWN]
+        more = len(reasons) - len(shown)
         lines = [f"  \u2022 {r}" for r in shown] + ([f"  \u2022 and {more} more (Copy as text has them all)"] if more else [])
+        lines.append(f"  \u2022 {failed_logins_line(doc)}")
         self.reasons_label.setText("\n".join(lines))
-        self.reasons_label.setVisible(bool(doc["reasons"]))
+        self.reasons_label.setVisible(True)
         self.copy_button.setEnabled(True)
         self.csv_button.setEnabled(True)
         self.message.emit(f"Probe of {doc['host']} finished: risk {doc['risk']}")
@@ -362,6 +393,52 @@ class ProbePanel(QWidget):
     def shutdown(self) -> None:
         if self.worker is not None and self.worker.running:
             self.worker.cancel()
+
+
+REASON_WIDTH = 150  # characters: one line of the reasons list at 1100 px; the whole text is in Copy as text
+
+
+def one_line(reason: str) -> str:
+    """A reason cut to one line; an open question loses its (long) explanation, shown in the details pane."""
+    if ": could not tell: " in reason:
+        head, question = reason.split(": could not tell: ", 1)
+        reason = f"{head}: could not tell: {question.split(' (', 1)[0]} (see the details below)"
+    return reason if len(reason) <= REASON_WIDTH else reason[: REASON_WIDTH - 1] + "\u2026"
+
+
+def badge_html(doc: dict[str, Any]) -> str:
+    """The verdict: the risk (never as final while a question could raise it), what stayed open, where from."""
+    e = html.escape
+    title = RISK_TEXT[doc["risk"]]
+    could = doc.get("risk_could_be")
+    if could and doc["risk"] != "unknown":
+        title = f"At least {doc['risk'].upper()} risk, could be {could.upper()}: not final"
+    elif could:
+        title += f" (could be {could.upper()})"
+    lines = [f"<b>{e(title)}</b>"]
+    open_items = [(s, q) for s in doc["services"] for q in s.get("open_questions") or []]
+    if open_items:
+        service, question = next(((s, q) for s, q in open_items if q["id"] == "login"), open_items[0])
+        more = f" and {len(open_items) - 1} more" if len(open_items) > 1 else ""
+        lines.append(f"Open: {e(service['name'])} ({service['port']}): {e(question['question'])}{more}: see the "
+                     "details; what each service did show is kept.")
+    vantage = doc.get("vantage") or {}
+    if vantage.get("trusted"):
+        where = {"same-address": "from the server itself", "this-machine": "over loopback, on the server's machine",
+                 "private": "from a private network"}.get(vantage.get("kind"), "from a trusted network")
+        lines.append(f"<b>Careful:</b> tested {e(where)} ({e(vantage.get('local') or '?')} to "
+                     f"{e(vantage.get('peer') or '?')}): results may be more permissive than from the internet. "
+                     + _vantage_advice(vantage))
+    return "<br>".join(lines)
+
+
+def _vantage_advice(vantage: dict[str, Any]) -> str:
+    if vantage.get("kind") == "same-address":
+        return ("Test from another machine: the server treats its own address as secure"
+                + (", Outsider or not." if vantage.get("assumed_untrusted") else "."))
+    if vantage.get("assumed_untrusted"):
+        return "Outsider is ticked, so what the server accepts from here counts as what the internet gets."
+    return "Test from outside the network, or tick Outsider if the server does not trust this PC."
 
 
 def row_tooltip(svc: dict[str, Any]) -> str:

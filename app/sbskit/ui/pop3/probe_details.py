@@ -32,6 +32,11 @@ def proof_html(svc: dict[str, Any], widget: QWidget | None = None) -> str:
                     f"<tt>{e(proof['seen'])}</tt><br>{e(svc.get('login_test', ''))}", widget)
     if svc.get("cleartext_login_before_tls") is False and svc.get("login_test"):
         return _box("good", "No password before encryption", e(svc["login_test"]), widget)
+    trusted = svc.get("login_seen_from_trusted_network")
+    if trusted:
+        reason = next((q["reason"] for q in svc.get("open_questions") or [] if q["id"] == "login"), "")
+        return _box("unknown", "Could not tell from here: seen from a trusted address only",
+                    f"<tt>{e(trusted['seen'])}</tt><br>{e(reason)}", widget)
     return ""
 
 

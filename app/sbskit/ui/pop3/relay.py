@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sbskit.core.mailprobe import relayreplies
 from sbskit.core.mailprobe.relay import DEFAULT_FROM, DEFAULT_TO, MAX_LANES, NOTE, default_deadline
 from sbskit.core.mailprobe.textout import relay_text
 from sbskit.ui.common.theme import status_background, status_foreground
@@ -79,8 +81,9 @@ class RelayPanel(QWidget):
         self.timeout_spin.setValue(8.0)
         self.timeout_spin.setSuffix(" s")
         self.timeout_spin.setAccessibleName("Timeout per answer")
-        self.timeout_spin.setToolTip("Seconds to wait for each answer; 10 s more once the server has refused "
-                                     "something, because servers tarpit refusals (Exchange: 5 s each)")
+        self.timeout_spin.setToolTip("Seconds to wait for each answer; 10 s more for answers a tarpit holds back "
+                                     "(after a refusal, and for every RCPT TO once one came late: Exchange holds "
+                                     "each refused recipient 5 s)")
         self.deadline_spin = QSpinBox()
         self.deadline_spin.setRange(5, 3600)
         self.deadline_spin.setValue(int(default_deadline(8.0)))
@@ -92,6 +95,12 @@ class RelayPanel(QWidget):
                               ("RCPT &TO:", self.to_edit), ("Time&out:", self.timeout_spin),
                               ("Dead&line:", self.deadline_spin)):
             form.addRow(label, widget)
+        self.outsider_check = QCheckBox("Outs&ider: the server does not trust this PC")
+        self.outsider_check.setAccessibleName("Treat this PC as an outsider")
+        self.outsider_check.setToolTip("Tick only if you checked that the server does not relay for this PC's "
+                                       "address (Postfix mynetworks, Exchange relay connectors). Otherwise a "
+                                       "recipient accepted from loopback or the LAN is 'could not tell'.")
+        form.addRow("", self.outsider_check)
         layout.addLayout(form)
         row = QHBoxLayout()
         self.run_button = QPushButton("R&un relay test...")
@@ -156,6 +165,7 @@ class RelayPanel(QWidget):
 
         sender, rcpt, timeout = self.from_edit.text(), self.to_edit.text(), self.timeout_spin.value()
         deadline = float(self.deadline_spin.value())
+        outsider = self.outsider_check.isChecked()
         remember({"relay/host": host, "relay/port": port})
         self.table.setRowCount(0)
         self.behaviour.setVisible(False)
@@ -164,7 +174,7 @@ class RelayPanel(QWidget):
         self._running(True)
         self._verdict("info", f"Testing {html.escape(host)} port {port}...")
         worker = JobWorker(lambda ctx: run_relay_test(host, port, sender, rcpt, timeout=timeout, ctx=ctx,
-                                                      deadline=deadline), "relay test")
+                                                      deadline=deadline, assume_untrusted=outsider), "relay test")
         worker.result.connect(self._attempt)
         worker.progress.connect(lambda d, t, m: (self.progress.setRange(0, t), self.progress.setValue(d)))
         worker.finished.connect(self._finished)
@@ -195,9 +205,16 @@ class RelayPanel(QWidget):
 
     def _attempt(self, attempt) -> None:
         seconds = "-" if attempt.seconds is None else f"{attempt.seconds:.1f}"
-        self._row("bad" if attempt.relayed else "good",
-                  [attempt.variant, f"<{attempt.mail_from}>", f"<{attempt.rcpt_to}>", str(attempt.reply_code or "-"),
-                   seconds, "YES - possibly relays" if attempt.relayed else "no", attempt.reply])
+        found = relayreplies.meaning(attempt.reply_code, attempt.reply, attempt.stage)
+        words = relayreplies.describe(attempt.reply_code, attempt.reply, attempt.stage)
+        if attempt.relayed:
+            kind, cell = "bad", "YES - possibly relays"
+        elif found.refusal:
+            kind, cell = "good", f"no ({words})"
+        else:
+            kind, cell = "unknown", f"not yet ({words})"
+        self._row(kind, [attempt.variant, f"<{attempt.mail_from}>", f"<{attempt.rcpt_to}>",
+                         str(attempt.reply_code or "-"), seconds, cell, attempt.reply])
 
     def _finished(self, report) -> None:
         self.last = report.to_dict()
@@ -208,17 +225,9 @@ class RelayPanel(QWidget):
         for open_variant in report.unanswered:
             self._row("unknown", [open_variant["variant"], "", "", "-", "-", "? (open)",
                                   f"no answer: {open_variant['reason']}"])
-        total = len(report.attempts) + len(report.unanswered)
-        if report.open_relay is True:
-            accepted = sum(1 for a in report.attempts if a.relayed)
-            self._verdict("bad", f"<b>Possibly an open relay:</b> {accepted} of {total} variants "
-                                 f"were accepted at RCPT TO.")
-        elif report.open_relay is False:
-            self._verdict("good", f"<b>No relay variant was accepted</b> (all {total} refused).")
-        else:
-            still = f" {len(report.unanswered)} of {total} variants got no answer." if report.unanswered else ""
-            self._verdict("unknown", f"<b>Could not tell:</b> {html.escape(report.error or '')}: "
-                                     f"{html.escape(report.detail)}.{still} None was accepted.")
+        kind = {True: "bad", False: "good", None: "unknown"}[report.open_relay]
+        head, _, rest = report.summary.partition(": ")
+        self._verdict(kind, f"<b>{html.escape(head[:1].upper() + head[1:])}:</b> {html.escape(rest)}")
         self._show_behaviour(report)
         self.message.emit("Relay test finished")
         self.relay_done.emit(self.last)
