@@ -238,3 +238,24 @@ def test_a_resolver_problem_is_the_summary_and_its_fix_the_action():
     assert summary.light == "amber"
     assert summary.verdict.startswith("Your resolver (127.0.0.1:9)") and "Could not tell" in summary.verdict
     assert summary.action == "Use another resolver: the mail server's own."
+
+
+def test_probe_light_rests_on_a_final_risk():
+    from sbskit.core.visit_summary import maildns_summary, probe_summary
+
+    base = {"host": "mail.acme.test", "complete": True}
+    assert probe_summary({**base, "risk": "high"}).light == "red"
+    assert probe_summary({**base, "risk": "low", "risk_final": True}).light == "green"
+    unsettled = probe_summary({**base, "risk": "low", "risk_final": False, "risk_could_be": "high",
+                               "headline": "overall risk at least LOW: could be HIGH (IMAP login unanswered)"})
+    assert unsettled.light == "amber" and "could be HIGH" in unsettled.verdict
+    assert probe_summary({**base, "risk": "low", "complete": False}).light == "amber"
+    assert probe_summary({**base, "risk": "medium", "risk_final": True}).light == "warning"
+    checks = [{"id": "spf", "status": "ok", "title": "SPF"}, {"id": "dmarc", "status": "warning", "title": "DMARC",
+                                                               "fix": "Publish p=quarantine. Then watch."}]
+    assert maildns_summary({"domain": "acme.test", "checks": checks}).light == "warning"
+    checks.append({"id": "mx", "status": "error", "title": "MX", "fix": ""})
+    assert maildns_summary({"domain": "acme.test", "checks": checks}).light == "amber"
+    checks.append({"id": "dkim", "status": "problem", "title": "DKIM", "fix": "Turn on signing. Details."})
+    summary = maildns_summary({"domain": "acme.test", "checks": checks})
+    assert summary.light == "red" and summary.action == "Turn on signing."

@@ -221,21 +221,25 @@ def checklist_summary(sheet: Any | None) -> CheckSummary | None:
 
 
 def probe_summary(probe: dict | None) -> CheckSummary | None:
-    """A probe is green only when it completed with a low risk; medium is a warning; anything it
-    could not finish is amber (what it could not see may be the risk)."""
+    """A probe is green only when it completed with a low risk that is final; medium is a warning;
+    a risk the probe could not settle ("at least LOW, could be HIGH") or a probe it could not
+    finish is amber (what it could not see may be the risk); high is red."""
     if not probe:
         return None
     risk = probe.get("risk", "unknown")
     complete = probe.get("complete", True)
+    final = probe.get("risk_final", risk != "unknown") and not probe.get("risk_could_be")
     host = probe.get("host", "")
-    verdict = f"Probe of {host}: {risk} risk" + ("" if complete else " (not every service could be checked)") + "."
+    said = probe.get("headline") or f"overall risk {risk.upper()}"
+    verdict = f"Probe of {host}: {said}" + ("" if complete else " (not every service could be checked)")
+    verdict = verdict.rstrip(".") + "."
     if risk == "high":
         return CheckSummary("Mail server exposure", "red", verdict, "Stop accepting passwords without encryption: "
                             "require TLS (port 995) and close port 110.")
-    if risk == "medium":
+    if risk == "medium" and final:
         return CheckSummary("Mail server exposure", "warning", verdict, "Fix the medium findings below "
                             "(certificate, old TLS versions).")
-    if risk == "low" and complete:
+    if risk == "low" and complete and final:
         return CheckSummary("Mail server exposure", "green", verdict, "Nothing to do.")
     return CheckSummary("Mail server exposure", "amber", verdict,
                         "Run the probe again from outside the network to see what the server exposes.")
