@@ -115,11 +115,20 @@ def test_the_data_versions_are_in_an_appendix_without_file_names(exported):
 def test_client_wording_no_cli_options_or_local_paths(exported, tmp_path):
     html, _, _ = exported
     body = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
-    assert "--ip" not in body and "sbskit-cli" not in body and "--dkim-selector" not in body
+    assert "sbskit-cli" not in body and not re.findall(r"(?<![\w-])--[a-z][a-z-]+", body)  # no CLI option at all
     assert str(tmp_path) not in body  # the evidence files and the report's folder are the consultant's
     listings = body[body.index(">Listings</h3>"):]
     listings = listings[:listings.index("<h3")]
     assert "No blocklist answered, so no listing could be seen" in listings  # never "No list ... lists these"
+
+
+def test_client_words_cover_the_cores_cli_options():
+    from sbskit.core.report import client_words
+
+    said = client_words("test from outside the network, or use --as-outsider if the server does not trust it; "
+                        "give it with --name (in the GUI: &quot;Name clients use&quot;); name it with --resolver; "
+                        "(--dqs-key); give it (--server-ip) so it is not named")
+    assert "--" not in said and "the Outsider option" in said and "in the Name clients use field" in said
 
 
 def test_the_listings_sentence_is_could_not_tell_unless_every_blocklist_answered():
@@ -259,3 +268,15 @@ def test_probe_light_rests_on_a_final_risk():
     checks.append({"id": "dkim", "status": "problem", "title": "DKIM", "fix": "Turn on signing. Details."})
     summary = maildns_summary({"domain": "acme.test", "checks": checks})
     assert summary.light == "red" and summary.action == "Turn on signing."
+
+
+def test_relay_light_and_action_follow_the_tests_own_verdict():
+    from sbskit.core.visit_summary import relay_summary
+
+    trusted = relay_summary({"host": "127.0.0.1", "open_relay": None, "verdict": "accepted-from-trusted-network",
+                             "summary": "could not tell: 16 of 16 variants were accepted, but from the server itself"})
+    assert trusted.light == "amber" and "from outside the network" in trusted.action
+    assert "Nothing to do" not in trusted.action and "16 of 16" in trusted.verdict
+    assert relay_summary({"host": "mx", "open_relay": True, "verdict": "possibly-open"}).light == "red"
+    assert relay_summary({"host": "mx", "open_relay": False, "verdict": "closed"}).light == "green"
+    assert relay_summary({"host": "mx", "open_relay": None, "error": "timeout"}).light == "amber"

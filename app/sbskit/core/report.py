@@ -107,8 +107,12 @@ def _is_artwork(name: str) -> bool:
 CLIENT_WORDS = (
     ("(no --ip was given)", "(no sending address was given)"), ("no --ip was given", "no sending address was given"),
     (" (--ip)", ""), (", with --ip.", "."), (" with --ip", ""), ("--ip", "the sending address"),
-    ("--dkim-selector", "the DKIM selectors"),
+    ("--dkim-selector", "the DKIM selectors"), (" (--as-outsider)", " (the Outsider option)"),
+    ("--as-outsider", "the Outsider option"), (" (--dqs-key)", ""), ("--dqs-key", "a Spamhaus DQS key"),
+    ("with --resolver", "as the resolver"), ("--resolver", "the Resolver field"), (" (--name)", ""),
+    ("(--server-ip)", "(the Mail server IP field)"), ("--server-ip", "the Mail server IP field"),
 )
+_NAME_OPTION = re.compile(r" with --name \(in the GUI: (?:\"|&quot;)Name clients use(?:\"|&quot;)\)")
 _CLI_COMMAND = re.compile(r"sbskit-cli (blacklist|maildns|mailprobe|relaytest|osver|triage)\b[^<\n]*")
 _CHECK_NAMES = {"blacklist": "blacklist lookup", "maildns": "Mail DNS health check", "mailprobe": "mail server probe",
                 "relaytest": "open-relay test", "osver": "OS version check", "triage": "queue triage"}
@@ -117,6 +121,7 @@ _CHECK_NAMES = {"blacklist": "blacklist lookup", "maildns": "Mail DNS health che
 def client_words(text: str) -> str:
     """The kit's CLI wording said for a client: '--ip' as 'the sending address', an
     'sbskit-cli maildns ...' command as 'the SBS Admin Kit's Mail DNS health check'."""
+    text = _NAME_OPTION.sub(" in the Name clients use field", text)
     for cli, words in CLIENT_WORDS:
         text = text.replace(cli, words)
     return _CLI_COMMAND.sub(lambda m: f"the {APP_NAME}'s {_CHECK_NAMES[m.group(1)]}", text)

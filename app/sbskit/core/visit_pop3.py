@@ -40,7 +40,8 @@ def probe_sections(doc: dict[str, Any]) -> list[Section]:
     if proofs:
         sections.append(Section("How the cleartext login was proven", html_table(["Service", "The server's own answer"],
                                                                                   proofs)))
-    unfinished = [[f"{s['name']} ({s['port']})", f"{s.get('error')}: {s.get('detail')}",
+    unfinished = [[f"{s['name']} ({s['port']})", ": ".join(p for p in (s.get("error") or "partly checked",
+                                                                        s.get("detail")) if p),
                    "; ".join(learned_before_stop(s))] for s in services if s["status"] in ("partial", "error")]
     questions = [line.strip() for line in open_question_lines(doc)]
     if unfinished or questions:
@@ -53,10 +54,12 @@ def probe_sections(doc: dict[str, Any]) -> list[Section]:
 
 
 def relay_sections(doc: dict[str, Any]) -> list[Section]:
-    verdict = {True: "Possibly an open relay: the server accepted mail for a foreign domain",
-               False: "No relay variant was accepted", None: "Could not be completed"}[doc.get("open_relay")]
-    body = f"<p><b>Relay test of {_e(doc.get('host', ''))} port {_e(str(doc.get('port', '')))}: {_e(verdict)}.</b></p>"
-    if doc.get("error"):
+    verdict = doc.get("summary") or {True: "Possibly an open relay: the server accepted mail for a foreign domain",
+                                     False: "No relay variant was accepted",
+                                     None: "Could not be completed"}[doc.get("open_relay")]
+    body = (f"<p><b>Relay test of {_e(doc.get('host', ''))} port {_e(str(doc.get('port', '')))}: "
+            f"{_e(verdict.rstrip('.'))}.</b></p>")
+    if doc.get("error") and not doc.get("summary"):
         body += f"<p>Stopped: {_e(doc['error'])}: {_e(doc.get('detail') or '')}</p>"
     attempts = doc.get("attempts") or []
     if attempts:

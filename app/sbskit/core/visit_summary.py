@@ -230,7 +230,7 @@ def probe_summary(probe: dict | None) -> CheckSummary | None:
     complete = probe.get("complete", True)
     final = probe.get("risk_final", risk != "unknown") and not probe.get("risk_could_be")
     host = probe.get("host", "")
-    said = probe.get("headline") or f"overall risk {risk.upper()}"
+    said = (probe.get("headline") or f"overall risk {risk.upper()}").split(", e.g.")[0]  # page 1: the gist
     verdict = f"Probe of {host}: {said}" + ("" if complete else " (not every service could be checked)")
     verdict = verdict.rstrip(".") + "."
     if risk == "high":
@@ -245,8 +245,25 @@ def probe_summary(probe: dict | None) -> CheckSummary | None:
                         "Run the probe again from outside the network to see what the server exposes.")
 
 
+RELAY_ACTIONS = {
+    "possibly-open": "Close the open relay now: restrict relaying to authenticated users.",
+    "closed": "Nothing to do; run it again after changing the connectors.",
+    "accepted-from-trusted-network": "Run the relay test from outside the network (the server trusts this one).",
+}
+
+
 def relay_summary(relay: dict | None) -> CheckSummary | None:
-    return renamed(pop3_summary(None, None, relay), "Open-relay test")
+    """Red only for a relay the test proved from where it ran; green for every variant refused;
+    anything else (trusted from here, only temporary refusals, stopped) could not tell."""
+    if not relay:
+        return None
+    verdict_key = relay.get("verdict") or {True: "possibly-open", False: "closed"}.get(relay.get("open_relay"), "")
+    said = relay.get("summary") or {True: "possibly an open relay", False: "relaying refused"}.get(
+        relay.get("open_relay"), f"could not tell ({relay.get('error') or 'incomplete'})")
+    verdict = f"Relay test of {relay.get('host', '')}: {said}".rstrip(".") + "."
+    light = {True: "red", False: "green"}.get(relay.get("open_relay"), "amber")
+    action = RELAY_ACTIONS.get(verdict_key, "Run the relay test again from outside the network, with more time.")
+    return CheckSummary("Open-relay test", light, verdict, action)
 
 
 def worst(lights: list[str]) -> str:
