@@ -131,8 +131,10 @@ def test_client_menu_rerun_checks_the_mail_dns_through_the_resolver_setting(bind
     window = MainWindow(settings=settings)
     qtbot.addWidget(window)
     window.set_current_client("Visit Dental")
+    from sbskit.ui.profiles.rerun_dialog import rerun_title
+
     shown = []
-    window.show_info = lambda title, text: shown.append((title, text))
+    window.show_rerun = lambda result: shown.append((rerun_title(result), result.text()))
     window.action_recheck.trigger()
     qtbot.waitUntil(lambda: bool(shown), timeout=60_000)
     _title, text = shown[0]

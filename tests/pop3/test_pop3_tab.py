@@ -107,8 +107,10 @@ def test_probe_streams_rows_and_shows_high_risk(tab, qtbot, dovecot_risky):
     assert "overall risk HIGH" in clipboard and "How the login question was decided" in clipboard
     qtbot.waitUntil(lambda: panel.run_button.isEnabled(), timeout=5000)
     assert tab.relay.host_edit.text() == dovecot_risky.addr  # handed over to the relay page
-    (section,) = tab.report_sections()  # the visit report carries what the probe found
+    section, *findings = tab.report_sections()  # the visit report carries what the probe found, as tables
     assert section.heading == "Mail server exposure" and "overall risk HIGH" in section.html_body
+    assert "<pre>" not in section.html_body and "<td>+OK to USER</td>" in section.html_body
+    assert findings[0].heading == "Findings" and "Passwords are accepted before encryption" in findings[0].html_body
 
 
 def greet_then_silent(conn, stop):
@@ -139,8 +141,9 @@ def test_partly_checked_service_keeps_what_it_showed_and_lists_what_is_open(tab,
     assert "open,Does it take a password before TLS?" in panel.csv_text()
 
 
-def test_ctrl_r_runs_the_probe_while_its_page_shows(qtbot):
-    """The tooltip promises Ctrl+R; the main window has its own Ctrl+R (re-run the client's checks)."""
+def test_ctrl_enter_runs_the_probe_and_ctrl_r_stays_the_client_rerun(qtbot):
+    """One meaning per key: Ctrl+Enter runs the probe while its page shows (as it runs every tab's
+    check); Ctrl+R is Client > Re-run from every page, the probe page included."""
     from PySide6.QtCore import Qt
 
     from sbskit.core.settings import Settings
@@ -148,6 +151,11 @@ def test_ctrl_r_runs_the_probe_while_its_page_shows(qtbot):
 
     window = MainWindow(settings=Settings())
     qtbot.addWidget(window)
+    reruns = []
+    window.recheck_client = lambda: reruns.append(window.tabs.currentIndex())
+    window.action_recheck.triggered.disconnect()
+    window.action_recheck.triggered.connect(window.recheck_client)
+    window.action_recheck.setEnabled(True)
     index = next(i for i, t in enumerate(window.tab_widgets) if t.slug == "pop3-risk")
     window.tabs.setCurrentIndex(index)
     pop3_tab = window.tab_widgets[index]
@@ -157,19 +165,21 @@ def test_ctrl_r_runs_the_probe_while_its_page_shows(qtbot):
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     panel = pop3_tab.probe
-    assert "Ctrl+R" in panel.run_button.toolTip()
+    assert "Ctrl+Enter" in panel.run_button.toolTip() and "Ctrl+R" not in panel.run_button.toolTip()
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))  # bound, not listening: refused at once
         set_ports(panel, pop3=closed.getsockname()[1])
         panel.host_edit.setText("127.0.0.1")
-        qtbot.keyClick(pop3_tab.checklist.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-        assert panel.worker is None  # the probe page is not showing: Ctrl+R is not the probe's
+        qtbot.keyClick(pop3_tab.checklist.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert panel.worker is None  # the probe page is not showing: Ctrl+Enter is not the probe's
         pop3_tab.pages.setCurrentWidget(panel)
         panel.host_edit.setFocus()
+        qtbot.waitUntil(panel.host_edit.hasFocus)
+        qtbot.keyClick(panel.host_edit, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+        assert reruns == [index] and panel.worker is None  # Ctrl+R on the probe page: the client re-run
         with qtbot.waitSignal(panel.probe_done, timeout=10000) as blocker:
-            qtbot.keyClick(panel.host_edit, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+            qtbot.keyClick(panel.host_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert blocker.args[0]["services"][0]["status"] == "not-reachable"
-    assert window.recheck_worker is None
     pop3_tab.shutdown()
 
 

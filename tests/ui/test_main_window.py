@@ -116,7 +116,10 @@ def test_export_report_writes_html_and_pdf_with_tab_sections(window, qtbot, tmp_
     from sbskit.core.report import Section
     from sbskit.ui.shell.report_dialog import ReportOptions
 
+    from sbskit.ui.common.tab_base import KitTab
+
     tab = window.tab_widgets[1]
+    tab.report_parts = lambda: KitTab.report_parts(tab)  # a tab that offers only the three simple methods
     tab.report_sections = lambda: [Section("Verdicts", "<p>listed on 1 of 3 lists</p>")]
     tab.report_views = lambda: [("The results", tab.results)]  # pictured offscreen at the report's size
     window.ask_report_options = lambda: ReportOptions("Contoso", "HQ", "Alex", tmp_path / "visit")

@@ -7,7 +7,17 @@ import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget, QTreeWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QLabel,
+    QRadioButton,
+    QStyle,
+    QStyleOptionButton,
+    QTableWidget,
+    QTreeWidget,
+    QWidget,
+)
 
 from sbskit.ui.common.contrast import contrast_ratio
 
@@ -81,4 +91,36 @@ def item_problems(window: QWidget, where: str, minimum: float = 4.5) -> list[str
             ratio = contrast_ratio(fg, bg)
             if ratio < minimum:
                 found.append(f"{where}: cell '{shown[:40]}' {fg} on {bg} = {ratio:.2f}:1")
+    return found
+
+
+def indicator_edge_contrast(button: QCheckBox | QRadioButton) -> float:
+    """The best contrast between the drawn edge of ``button``'s indicator and what is around it
+    (WCAG 1.4.11 asks 3:1 for the part that shows it is a check box)."""
+    option = QStyleOptionButton()
+    option.initFrom(button)
+    element = (QStyle.SubElement.SE_RadioButtonIndicator if isinstance(button, QRadioButton)
+               else QStyle.SubElement.SE_CheckBoxIndicator)
+    rect = button.style().subElementRect(element, option, button)
+    image = button.grab().toImage()
+    around = background_of(button)
+    ring = set()
+    for x in range(rect.left(), rect.right() + 1):
+        for y in range(rect.top(), rect.bottom() + 1):
+            inside = rect.adjusted(3, 3, -3, -3)
+            if not inside.contains(x, y) and image.valid(x, y):
+                ring.add(image.pixelColor(x, y).name())
+    return max((contrast_ratio(colour, around) for colour in ring), default=0.0)
+
+
+def indicator_problems(window: QWidget, where: str, minimum: float = 3.0) -> list[str]:
+    found = []
+    for button in window.findChildren(QCheckBox) + window.findChildren(QRadioButton):
+        if not button.isVisible() or not button.isEnabled():
+            continue
+        ratio = indicator_edge_contrast(button)
+        if ratio < minimum:
+            state = "checked" if button.isChecked() else "unchecked"
+            found.append(f"{where}: {state} {type(button).__name__} '{button.text().replace('&', '')}' "
+                         f"edge {ratio:.2f}:1")
     return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from contrast_walk import item_problems, label_problems
+from contrast_walk import indicator_problems, item_problems, label_problems
 from sbskit.ui.common.contrast import contrast_ratio, readable_on
 from sbskit.ui.common.theme import STATUS_COLORS, STATUS_TEXT
 from shortcut_walk import inner_states
@@ -89,6 +89,7 @@ def test_every_text_on_every_tab_reaches_aa(themed_window, qtbot):
         tab.prepare_screenshot()
         for state in inner_states(tab, f"{theme}: {window.tabs.tabText(index)}"):
             problems += label_problems(window, state) + item_problems(window, state)
+            problems += indicator_problems(window, state)
     window.tabs.setCurrentIndex(2)  # the form's own error text, shown on a typed mistake
     wizard = window.ensure_tab(2).wizard
     wizard.restart()
@@ -97,3 +98,27 @@ def test_every_text_on_every_tab_reaches_aa(themed_window, qtbot):
     problems += label_problems(window, f"{theme}: Queue triage > Symptoms with a bad IP")
     unique = sorted(set(problems))
     assert unique == [], "\n" + "\n".join(unique)
+
+
+def test_the_indicator_check_sees_plain_fusion_fail_in_dark_mode(qtbot):
+    """Without the kit's style, Fusion's unchecked indicators are 1.1:1 on the dark palette."""
+    from PySide6.QtWidgets import QCheckBox, QRadioButton, QStyleFactory, QVBoxLayout, QWidget
+
+    from contrast_walk import indicator_edge_contrast
+    from sbskit.ui.common.theme import _dark_palette, kit_style
+
+    window = QWidget()
+    window.setPalette(_dark_palette())
+    column = QVBoxLayout(window)
+    boxes = [QCheckBox("Check a domain's mail servers"), QRadioButton("Yes")]
+    for box in boxes:
+        column.addWidget(box)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    fusion, kit = QStyleFactory.create("Fusion"), kit_style()
+    for box in boxes:
+        box.setStyle(fusion)
+        assert indicator_edge_contrast(box) < 3.0
+        box.setStyle(kit)
+        assert indicator_edge_contrast(box) >= 3.0

@@ -4,6 +4,12 @@ on unless it is the block that says so.
 The checker below reads each line the way the shell does (comments, quotes, script blocks,
 pipelines, ``;``) and wants every command to be one the kit means to run: an English sentence
 ("Restart the POP3 service afterwards.") is a command named "Restart" and fails.
+
+Round 2: pasted line by line, a placeholder must stop the WHOLE block. A PowerShell block is one
+statement (``& { ... }``: the console reads on while a ``{`` is open and parses it whole; a bare
+``<`` is a parse error, so nothing of it runs); ``statements`` below splits text the way the
+console does and finds every placeholder inside that one statement, unquoted. The cmd.exe block
+that turns POP3 on is one guarded ``if`` line.
 """
 
 from __future__ import annotations
@@ -64,13 +70,53 @@ def unquoted(line: str) -> str:
     return re.sub(r"'[^']*'|\"[^\"]*\"", "''", line)
 
 
+def statements(text: str) -> list[tuple[str, list[tuple[int, str]]]]:
+    """PowerShell text as the console reads it: a line ends a statement unless a ``{``, ``(`` or a
+    quote is still open; comment-only and empty lines add nothing. Each statement comes with the
+    ``<...>`` tokens found outside quotes and comments, and the brace depth they are at."""
+    found, current, tokens, depth, quote = [], [], [], 0, ""
+    for line in text.splitlines():
+        i = 0
+        while i < len(line):
+            char = line[i]
+            if quote:
+                if char == quote:
+                    quote = ""
+            elif char in "'\"":
+                quote = char
+            elif char == "#":
+                break  # a comment to the end of the line
+            elif char in "{(":
+                depth += 1
+            elif char in "})":
+                depth -= 1
+            elif char == "<":
+                end = line.find(">", i)
+                tokens.append((depth, line[i:end + 1] if end > 0 else line[i:]))
+            i += 1
+        if line.split("#", 1)[0].strip():
+            current.append(line)
+        if depth == 0 and not quote and current:
+            found.append(("\n".join(current), tokens))
+            current, tokens = [], []
+    assert not current, f"input left open at the end: {current[-1]!r}"
+    return found
+
+
+ALLOWED_INSIDE = {"$ErrorActionPreference = 'Stop'"}
+
+
 def problems(block) -> list[str]:
     """Why a copied block would not run as pasted (empty: it would)."""
     found = []
     comment = "#" if block.shell == "powershell" else "REM"
     known = KNOWN_POWERSHELL if block.shell == "powershell" else KNOWN_CMD
-    for number, line in enumerate(block.text().splitlines(), 1):
-        if not line.strip():
+    for number, raw in enumerate(block.text().splitlines(), 1):
+        line = raw.strip() if block.shell == "powershell" else raw
+        if not line.strip() or line in ALLOWED_INSIDE or (block.one_statement and line in ("& {", "}")):
+            continue
+        if block.shell == "cmd" and line.startswith('if /i "<'):  # the guard of the block that turns POP3 on
+            found += guard_problems(block, number, line)
             continue
         if line.startswith(comment + " ") or line == comment:
             if block.shell == "cmd" and re.search(r"[<>|&]", line):
@@ -98,7 +144,62 @@ def problems(block) -> list[str]:
     return found
 
 
+GUARD = re.compile(r'^if /i "(<[A-Z][A-Za-z]+>)"=="yes" \((?P<then>[^()]*)\) else echo (?P<say>[^<>|&()]*)$')
+
+
+def guard_problems(block, number: int, line: str) -> list[str]:
+    """The cmd.exe guard: the quoted placeholder (inert in quotes) can never equal "yes", so the
+    commands in the parentheses run only once the admin typed yes over it."""
+    match = GUARD.match(line)
+    if not match:
+        return [f"line {number}: not the one-line guard 'if /i \"<Placeholder>\"==\"yes\" (...) else echo ...'"]
+    commands = [c.strip() for c in match["then"].split("&&")]
+    unknown = [c for c in commands if c.split()[0] not in KNOWN_CMD]
+    return [f"line {number}: unknown command {c!r} in the guarded branch" for c in unknown]
+
+
 ALL_BLOCKS = [(v, b.block_id) for v in version_ids() for b in command_blocks(v)]
+
+
+@pytest.mark.parametrize("version, block_id", ALL_BLOCKS)
+def test_a_placeholder_stops_the_whole_block(version, block_id):
+    (block,) = [b for b in command_blocks(version) if b.block_id == block_id]
+    text = block.text()
+    if block.shell == "powershell":
+        parsed = statements(text)
+        assert len(parsed) == (1 if block.runs_anything else 0)  # ONE statement: parsed whole, run whole or not
+        if parsed:
+            statement, tokens = parsed[0]
+            assert statement.startswith("& {\n    $ErrorActionPreference = 'Stop'\n") and statement.endswith("\n}")
+            assert all(depth >= 1 and PLACEHOLDER.fullmatch(token) for depth, token in tokens)  # a parse error inside
+            assert text.endswith("}\n\n")  # the empty line that ends the classic console's >> input
+        return
+    runs = [line for line in text.splitlines() if line and not line.startswith("REM")]
+    if block.turns_pop3_on:
+        assert len(runs) == 1 and GUARD.match(runs[0]), runs  # one line, changing nothing as copied
+    else:
+        assert not any(p.search(line) for line in runs for p in ENABLING)
+
+
+def test_the_statement_splitter_sees_what_the_old_blocks_did():
+    """The copied TURN POP3 ON text of round 1 was three statements: the placeholder line failed
+    alone and the two after it started POP3 for every mailbox."""
+    old = ("# Allow POP3 for one approved mailbox:\nSet-CASMailbox -Identity <MailboxName> -PopEnabled $true\n"
+           "Set-Service MSExchangePOP3 -StartupType Automatic\nStart-Service MSExchangePOP3\n")
+    parsed = statements(old)
+    assert len(parsed) == 3 and parsed[0][1] == [(0, "<MailboxName>")] and parsed[2][1] == []
+    quoted = statements("& {\n    Set-CASMailbox -Identity '<MailboxName>' -PopEnabled $true\n}\n")
+    assert quoted[0][1] == []  # in quotes a placeholder is a name, not a parse error: the checker sees it
+
+
+@pytest.mark.parametrize("version", version_ids())
+def test_turning_pop3_on_first_switches_it_off_for_everyone_else(version):
+    (enable,) = [b for b in command_blocks(version) if b.turns_pop3_on]
+    text = enable.text()
+    assert "by default for every mailbox" in " ".join(text.split())
+    if enable.shell == "powershell":
+        off = text.index("Get-CASMailbox -ResultSize Unlimited | Set-CASMailbox -PopEnabled $false")
+        assert off < text.index("-Identity <MailboxName> -PopEnabled $true") < text.index("Start-Service")
 
 
 @pytest.mark.parametrize("version, block_id", ALL_BLOCKS)

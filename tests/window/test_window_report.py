@@ -8,8 +8,8 @@ import base64
 import re
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtTest import QTest
 
 from sbskit.core.report import CheckSummary, LIGHTS
@@ -94,25 +94,59 @@ def test_page_one_is_an_executive_summary(exported):
     html, pdf, _ = exported
     summary = html[html.index("<h2>Summary</h2>"):html.index("page-break-before")]
     rows = re.findall(r"<tr><td>.*?</tr>", summary)
-    assert len(rows) == 4  # one line per check that was used
-    for check in ("OS version", "Blacklist lookup", "Queue triage", "POP3 risk"):
-        assert f"<b>{check}</b>" in summary
+    assert len(rows) == 4  # one line per result (no client chosen: everything of this session)
+    for check in ("Windows version: 6.1.7601", "Blacklist lookup: 203.0.113.7", "Queue triage", "POP3 checklist"):
+        assert f"<b>{check}" in summary
     assert "Could not tell" in summary  # every list failed: never "OK", never "Not listed" first
     assert "Out of support" in summary and "Problem" in summary
     assert html.index("Acme Dental") < html.index("<h2>Summary</h2>")
     assert pdf.exists() and pdf.read_bytes().count(b"/Type /Page\n") + pdf.read_bytes().count(b"/Type /Page ") >= 3
 
 
-def test_the_data_line_names_data_files_not_artwork(exported):
+def test_the_data_versions_are_in_an_appendix_without_file_names(exported):
     html, _, _ = exported
-    data = re.search(r"Data</td><td>(.*?)</td>", html).group(1)
-    assert "windows-releases.json" in data
-    assert ".svg" not in data and "art/" not in data and ".png" not in data
+    cover = html[:html.index("<h2>Summary</h2>")]
+    assert "Data" not in cover and ".json" not in cover
+    appendix = html[html.index("<h2>About this report</h2>"):]
+    assert "Windows releases 20" in appendix and "DNS blocklists 20" in appendix
+    assert ".json" not in appendix and ".svg" not in appendix and "art/" not in appendix
+
+
+def test_client_wording_no_cli_options_or_local_paths(exported, tmp_path):
+    html, _, _ = exported
+    body = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
+    assert "sbskit-cli" not in body and not re.findall(r"(?<![\w-])--[a-z][a-z-]+", body)  # no CLI option at all
+    assert str(tmp_path) not in body  # the evidence files and the report's folder are the consultant's
+    listings = body[body.index(">Listings</h3>"):]
+    listings = listings[:listings.index("<h3")]
+    assert "No blocklist answered, so no listing could be seen" in listings  # never "No list ... lists these"
+
+
+def test_client_words_cover_the_cores_cli_options():
+    from sbskit.core.report import client_words
+
+    said = client_words("test from outside the network, or use --as-outsider if the server does not trust it; "
+                        "give it with --name (in the GUI: &quot;Name clients use&quot;); name it with --resolver; "
+                        "(--dqs-key); give it (--server-ip) so it is not named")
+    assert "--" not in said and "the Outsider option" in said and "in the Name clients use field" in said
+
+
+def test_the_listings_sentence_is_could_not_tell_unless_every_blocklist_answered():
+    from sbskit.core.dnsbl.report import no_listing_text
+    from sbskit.core.dnsbl.summary import summarize
+
+    def text(statuses):
+        return no_listing_text(summarize(_bl_doc(statuses)["targets"]))
+
+    assert text(["clean"] * 5).startswith("Not listed: every blocklist asked answered (5 answers)")
+    assert text(["error"] * 5).startswith("No blocklist answered, so no listing could be seen")
+    partial = text(["clean"] * 3 + ["error"] * 2)
+    assert "show no listing, but 2 could not answer" in partial and "could not tell" in partial
 
 
 def test_evidence_is_tables_and_identical_failures_are_collapsed(exported):
     html, _, _ = exported
-    chapter = html[html.index(">OS version</h2>"):html.index(">Blacklist lookup</h2>")]
+    chapter = html[html.index(">Windows version: 6.1.7601</h2>"):html.index(">Blacklist lookup: 203.0.113.7</h2>")]
     assert "<table class='grid'" in chapter and "Windows Server 2008 R2 SP1" in chapter
     assert "<pre>" not in chapter
     start = html.index("Could not be checked")
@@ -134,8 +168,43 @@ def test_pictures_are_the_result_views_at_a_fixed_size(exported):
     assert all((image.width(), image.height()) == expected for image in images)
     assert osver.sections.currentIndex() == 2 and wizard.currentId() == wizard.SYMPTOMS  # left as they were
     first = images[0]
-    identify = QImage.fromData(png_bytes(render_view(osver.identify)), "PNG")
+    identify = QImage.fromData(png_bytes(render_view(osver.identify.result_view)), "PNG")
     assert first == identify  # the Identify result, although the Snippet generator was open
+
+
+def test_a_picture_shows_whole_rows_and_no_scroll_bars(qtbot):
+    """A table longer than the picture: its last, partly shown row is left out, and neither scroll
+    bar is drawn (then the table gets its own policies back)."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+
+    table = QTableWidget(60, 3)
+    table.verticalHeader().setVisible(False)
+    qtbot.addWidget(table)
+    for row in range(60):
+        for col in range(3):
+            item = QTableWidgetItem(f"row {row} column {col} " + "x" * 40)
+            item.setBackground(QColor("#fbe3e1"))
+            table.setItem(row, col, item)
+    size = VIEW_SIZE - QSize(0, 7)  # so that a row is cut
+    table.resize(size)
+    plain = QPixmap(size * PIXEL_RATIO)
+    plain.setDevicePixelRatio(PIXEL_RATIO)
+    table.render(plain)  # what a plain grab shows: scroll bars, half a row at the bottom
+    image = render_view(table, size).toImage()
+    plain = plain.toImage()
+    assert table.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded  # given back
+    base = table.palette().color(table.viewport().backgroundRole()).name()
+
+    def colours(img, x, y0, y1):
+        return {img.pixelColor(x, y).name() for y in range(y0, y1)}
+
+    right, middle, bottom = image.width() - 4, image.height() // 2, image.height() - 6
+    assert colours(plain, right, middle, bottom) - {base}  # the scroll bar is there in a plain grab ...
+    assert colours(image, right, middle, bottom) == {base}  # ... and not in the report's picture
+    x = int(20 * PIXEL_RATIO)  # inside the first column
+    assert plain.pixelColor(x, bottom).name() == "#fbe3e1"  # half a pink row at the bottom of the grab ...
+    assert image.pixelColor(x, bottom).name() == base  # ... left out of the picture
 
 
 def test_the_pop3_memo_names_the_consultant_from_the_settings(exported, main_window):
@@ -166,7 +235,7 @@ def test_pop3_light_and_worst():
     assert pop3_summary(None, {"risk": "low", "host": "x"}, {"open_relay": None, "error": "timeout"}).light == "amber"
     assert pop3_summary(None, None, None) is None
     assert worst(["green", "amber"]) == "amber" and worst([]) == "grey"
-    assert set(LIGHTS) == {"red", "amber", "green", "grey"}
+    assert set(LIGHTS) == {"red", "amber", "warning", "green", "grey"}
     assert CheckSummary("x", "red", "v", "a").light in LIGHTS
 
 
@@ -178,3 +247,36 @@ def test_a_resolver_problem_is_the_summary_and_its_fix_the_action():
     assert summary.light == "amber"
     assert summary.verdict.startswith("Your resolver (127.0.0.1:9)") and "Could not tell" in summary.verdict
     assert summary.action == "Use another resolver: the mail server's own."
+
+
+def test_probe_light_rests_on_a_final_risk():
+    from sbskit.core.visit_summary import maildns_summary, probe_summary
+
+    base = {"host": "mail.acme.test", "complete": True}
+    assert probe_summary({**base, "risk": "high"}).light == "red"
+    assert probe_summary({**base, "risk": "low", "risk_final": True}).light == "green"
+    unsettled = probe_summary({**base, "risk": "low", "risk_final": False, "risk_could_be": "high",
+                               "headline": "overall risk at least LOW: could be HIGH (IMAP login unanswered)"})
+    assert unsettled.light == "amber" and "could be HIGH" in unsettled.verdict
+    assert probe_summary({**base, "risk": "low", "complete": False}).light == "amber"
+    assert probe_summary({**base, "risk": "medium", "risk_final": True}).light == "warning"
+    checks = [{"id": "spf", "status": "ok", "title": "SPF"}, {"id": "dmarc", "status": "warning", "title": "DMARC",
+                                                               "fix": "Publish p=quarantine. Then watch."}]
+    assert maildns_summary({"domain": "acme.test", "checks": checks}).light == "warning"
+    checks.append({"id": "mx", "status": "error", "title": "MX", "fix": ""})
+    assert maildns_summary({"domain": "acme.test", "checks": checks}).light == "amber"
+    checks.append({"id": "dkim", "status": "problem", "title": "DKIM", "fix": "Turn on signing. Details."})
+    summary = maildns_summary({"domain": "acme.test", "checks": checks})
+    assert summary.light == "red" and summary.action == "Turn on signing."
+
+
+def test_relay_light_and_action_follow_the_tests_own_verdict():
+    from sbskit.core.visit_summary import relay_summary
+
+    trusted = relay_summary({"host": "127.0.0.1", "open_relay": None, "verdict": "accepted-from-trusted-network",
+                             "summary": "could not tell: 16 of 16 variants were accepted, but from the server itself"})
+    assert trusted.light == "amber" and "from outside the network" in trusted.action
+    assert "Nothing to do" not in trusted.action and "16 of 16" in trusted.verdict
+    assert relay_summary({"host": "mx", "open_relay": True, "verdict": "possibly-open"}).light == "red"
+    assert relay_summary({"host": "mx", "open_relay": False, "verdict": "closed"}).light == "green"
+    assert relay_summary({"host": "mx", "open_relay": None, "error": "timeout"}).light == "amber"

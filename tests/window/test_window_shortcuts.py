@@ -5,7 +5,7 @@ fails any test here too (pytest-qt turns Qt warnings into failures, see pyprojec
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from shortcut_walk import clashes, inner_states, live_shortcuts
@@ -94,3 +94,101 @@ def test_ctrl_e_reaches_export_report_without_an_ambiguity_warning(main_window, 
         qtbot.waitUntil(main_window.ensure_tab(index).isVisible)
         press(main_window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert asked == [0, 2, 3]
+
+
+# --- round 2: the menus' keys win while a text field has the focus; no stray Alt+letter text ----
+class ClaimsLikeX11(QObject):
+    """What QLineEdit does on X11 (GNOME/KDE key bindings): it claims Ctrl+E ("end of line") and the
+    other Emacs-style keys through ShortcutOverride, so a menu's Ctrl+E never fires."""
+
+    CLAIMED = {"Ctrl+E", "Ctrl+A", "Ctrl+K", "Ctrl+U"}
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt API
+        from PySide6.QtCore import QEvent
+        from PySide6.QtGui import QKeySequence
+
+        if event.type() == QEvent.Type.ShortcutOverride:
+            if QKeySequence(event.keyCombination()).toString() in self.CLAIMED:
+                event.accept()
+                return True
+        return False
+
+
+def _text_fields(window):
+    from sbskit.ui.common.shortcut_priority import is_text_input
+
+    return [w for w in window.findChildren(QWidget)
+            if w.isVisible() and w.isEnabled() and is_text_input(w) and w.focusPolicy() != Qt.FocusPolicy.NoFocus
+            and not (isinstance(w, QLineEdit) and w.parentWidget() is not None and is_text_input(w.parentWidget()))]
+
+
+def test_ctrl_e_exports_from_every_text_field_even_where_fields_claim_it(main_window, qtbot):
+    """Focus in Targets, Resolver, a client name, the paste box ...: Ctrl+E still opens Export report
+    (the evaluator's case on Linux); the claim itself is emulated as X11 makes it."""
+    asked = []
+    main_window.ask_report_options = lambda: asked.append(1)
+    claims = ClaimsLikeX11(main_window)
+    fields = 0
+    for index in range(main_window.tabs.count()):
+        main_window.tabs.setCurrentIndex(index)
+        tab = main_window.ensure_tab(index)
+        qtbot.waitUntil(tab.isVisible)
+        for state in inner_states(tab, main_window.tabs.tabText(index)):
+            for field in _text_fields(main_window):
+                field.installEventFilter(claims)
+                field.setFocus()
+                qtbot.waitUntil(field.hasFocus)
+                before = len(asked)
+                press(main_window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+                assert len(asked) == before + 1, f"{state}: Ctrl+E did nothing in {type(field).__name__} " \
+                                                 f"'{field.accessibleName()}'"
+                fields += 1
+    assert fields >= 15
+    # the emulation is what blocked it: without the kit's priority the same key does nothing
+    targets = main_window.ensure_tab(1).target_box
+    main_window.tabs.setCurrentIndex(1)
+    targets.setFocus()
+    qtbot.waitUntil(targets.hasFocus)
+    saved = set(main_window.shortcut_priority.protected)
+    main_window.shortcut_priority.protected.clear()
+    try:
+        before = len(asked)
+        press(main_window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+        assert len(asked) == before
+    finally:
+        main_window.shortcut_priority.protected.update(saved)
+
+
+def _free_alt_letters(window) -> list[str]:
+    taken = {key for key in live_shortcuts(window) if key.startswith("ALT+")}
+    return [c for c in "QWJXZKVBN" if f"ALT+{c}" not in taken]
+
+
+def test_an_alt_letter_that_is_no_mnemonic_types_nothing(main_window, qtbot):
+    from sbskit.ui.profiles.dialog import ProfilesDialog
+
+    main_window.tabs.setCurrentIndex(1)
+    blacklist = main_window.ensure_tab(1)
+    qtbot.waitUntil(blacklist.isVisible)
+    targets = blacklist.target_box.lineEdit()
+    targets.setFocus()
+    qtbot.waitUntil(targets.hasFocus)
+    free = _free_alt_letters(main_window)
+    assert "Q" not in free and free  # Alt+Q is the DQS key's: the walk sees the tab's mnemonics
+    for letter in free:
+        press(main_window, getattr(Qt.Key, f"Key_{letter}"), Qt.KeyboardModifier.AltModifier)
+    assert targets.text() == ""
+    press(main_window, Qt.Key.Key_A)  # a plain letter still types
+    assert targets.text() == "a"
+    dialog = ProfilesDialog(main_window)  # the evaluator's case: Alt+H in the profiles filter
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.isActiveWindow())
+    field = dialog.filter_edit
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    for letter in _free_alt_letters(dialog):
+        press(dialog, getattr(Qt.Key, f"Key_{letter}"), Qt.KeyboardModifier.AltModifier)
+    assert field.text() == ""

@@ -67,10 +67,31 @@ def osver_sections(identification: Any | None, lint: Any | None, today: _dt.date
         sections.append(Section("Windows version", body))
     if lint is not None:
         rows = [[str(f.line), f.severity, f.message, f.suggestion] for f in lint.findings]
-        body = (f"<p>{_e(lint.file or 'Pasted script')} ({_e(lint.language)}): {len(lint.findings)} finding(s).</p>"
+        body = (f"<p>{_e(file_name(lint.file) or 'Pasted script')} ({_e(lint.language)}): "
+                f"{len(lint.findings)} finding(s).</p>"
                 + (html_table(["Line", "Severity", "Problem", "Fix"], rows[:60]) if rows else ""))
         sections.append(Section("Login script check", body))
     return sections
+
+
+def file_name(path: str | None) -> str:
+    """The file's own name, never the consultant's folders (a Windows or a POSIX path)."""
+    return (path or "").replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def windows_summary(identification: Any | None, today: _dt.date | None = None) -> CheckSummary | None:
+    summary = osver_summary(identification, None, today)
+    return renamed(summary, "Windows version")
+
+
+def script_summary(lint: Any | None) -> CheckSummary | None:
+    return renamed(osver_summary(None, lint), "Login script")
+
+
+def renamed(summary: CheckSummary | None, check: str) -> CheckSummary | None:
+    import dataclasses
+
+    return dataclasses.replace(summary, check=check) if summary is not None else None
 
 
 # --- Blacklist -----------------------------------------------------------------------------------
@@ -104,6 +125,36 @@ def blacklist_summary(doc: dict | None) -> CheckSummary | None:
         action = ERROR_ADVICE.get(top, "Run the check again from a network whose DNS resolver can reach the lists.")
         return CheckSummary("Blacklist lookup", "amber", verdict, action)
     return CheckSummary("Blacklist lookup", "green", verdict, "Nothing to do; check again after mail problems.")
+
+
+# --- Mail DNS health ------------------------------------------------------------------------------
+def _first_sentence(text: str) -> str:
+    text = (text or "").strip()
+    cut = text.find(". ")
+    return (text[:cut + 1] if cut > 0 else text).strip()
+
+
+def maildns_summary(doc: dict | None) -> CheckSummary | None:
+    """Red for a problem that gets mail refused, amber when a check could not answer, 'Warning' for
+    weaker-than-it-should-be, green only when every counted check passed with evidence."""
+    checks = (doc or {}).get("checks") or []
+    if not checks:
+        return None
+    from sbskit.core.maildns.model import summarize
+
+    summary = summarize(checks)
+    counted = [c for c in checks if not c.get("info")]
+    domain = doc.get("domain") or ""
+    verdict = f"{domain}: {summary['line']}" if domain else summary["line"]
+    for status, light in (("problem", "red"), ("error", "amber"), ("warning", "warning")):
+        first = next((c for c in counted if c["status"] == status), None)
+        if first is not None:
+            fallback = ("Run the check again from a network whose DNS resolver answers." if status == "error"
+                        else f"Fix the {first.get('title', 'record')}.")
+            return CheckSummary("Mail DNS health", light, verdict, _first_sentence(first.get("fix")) or fallback)
+    if not counted:
+        return CheckSummary("Mail DNS health", "amber", verdict, "Run the check again.")
+    return CheckSummary("Mail DNS health", "green", verdict, "Nothing to do; check again when mail is refused.")
 
 
 # --- Queue triage --------------------------------------------------------------------------------
@@ -165,8 +216,58 @@ def pop3_summary(checklist: Any | None, probe: dict | None, relay: dict | None) 
     return CheckSummary("POP3 risk", worst(lights), " ".join(verdicts), actions[0] if actions else "Nothing to do.")
 
 
+def checklist_summary(sheet: Any | None) -> CheckSummary | None:
+    return renamed(pop3_summary(sheet, None, None), "POP3 checklist")
+
+
+def probe_summary(probe: dict | None) -> CheckSummary | None:
+    """A probe is green only when it completed with a low risk that is final; medium is a warning;
+    a risk the probe could not settle ("at least LOW, could be HIGH") or a probe it could not
+    finish is amber (what it could not see may be the risk); high is red."""
+    if not probe:
+        return None
+    risk = probe.get("risk", "unknown")
+    complete = probe.get("complete", True)
+    final = probe.get("risk_final", risk != "unknown") and not probe.get("risk_could_be")
+    host = probe.get("host", "")
+    said = (probe.get("headline") or f"overall risk {risk.upper()}").split(", e.g.")[0]  # page 1: the gist
+    verdict = f"Probe of {host}: {said}" + ("" if complete else " (not every service could be checked)")
+    verdict = verdict.rstrip(".") + "."
+    if risk == "high":
+        return CheckSummary("Mail server exposure", "red", verdict, "Stop accepting passwords without encryption: "
+                            "require TLS (port 995) and close port 110.")
+    if risk == "medium" and final:
+        return CheckSummary("Mail server exposure", "warning", verdict, "Fix the medium findings below "
+                            "(certificate, old TLS versions).")
+    if risk == "low" and complete and final:
+        return CheckSummary("Mail server exposure", "green", verdict, "Nothing to do.")
+    return CheckSummary("Mail server exposure", "amber", verdict,
+                        "Run the probe again from outside the network to see what the server exposes.")
+
+
+RELAY_ACTIONS = {
+    "possibly-open": "Close the open relay now: restrict relaying to authenticated users.",
+    "closed": "Nothing to do; run it again after changing the connectors.",
+    "accepted-from-trusted-network": "Run the relay test from outside the network (the server trusts this one).",
+}
+
+
+def relay_summary(relay: dict | None) -> CheckSummary | None:
+    """Red only for a relay the test proved from where it ran; green for every variant refused;
+    anything else (trusted from here, only temporary refusals, stopped) could not tell."""
+    if not relay:
+        return None
+    verdict_key = relay.get("verdict") or {True: "possibly-open", False: "closed"}.get(relay.get("open_relay"), "")
+    said = relay.get("summary") or {True: "possibly an open relay", False: "relaying refused"}.get(
+        relay.get("open_relay"), f"could not tell ({relay.get('error') or 'incomplete'})")
+    verdict = f"Relay test of {relay.get('host', '')}: {said}".rstrip(".") + "."
+    light = {True: "red", False: "green"}.get(relay.get("open_relay"), "amber")
+    action = RELAY_ACTIONS.get(verdict_key, "Run the relay test again from outside the network, with more time.")
+    return CheckSummary("Open-relay test", light, verdict, action)
+
+
 def worst(lights: list[str]) -> str:
-    for light in ("red", "amber", "green"):
+    for light in ("red", "amber", "warning", "green"):
         if light in lights:
             return light
     return "grey"

@@ -19,7 +19,7 @@ REPORT_SUFFIXES = (".html", ".htm", ".pdf")
 
 
 def write_document(document: str, path: Path, *, page: str = "A4", images: dict[str, bytes] | None = None,
-                   what: str = "report") -> Path:
+                   what: str = "report", running_title: str = "", author: str = "") -> Path:
     """Write finished HTML to ``path``: a PDF through Qt for ``.pdf``, the HTML itself otherwise.
 
     ``images`` supplies the PNGs behind ``sbskit-img:`` placeholders for the PDF; ``what``
@@ -29,7 +29,7 @@ def write_document(document: str, path: Path, *, page: str = "A4", images: dict[
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if render_pdf is not None:
-            render_pdf(document, path, page=page, images=images)
+            render_pdf(document, path, page=page, images=images, running_title=running_title, author=author)
         else:
             atomic_write_text(path, document)
     except OSError as exc:
@@ -65,5 +65,7 @@ def write_report_file(report: Report, path: Path, page: str = "A4") -> Path:
     if path.suffix.lower() not in REPORT_SUFFIXES:
         raise UserInputError(f"a report file must end in .html or .pdf, not {path.name!r}")
     if path.suffix.lower() == ".pdf":
-        return write_document(render_html(report, inline_images=False), path, page=page, images=report.images)
+        title = f"{report.title} \u2014 {report.client}" if report.client else report.title
+        return write_document(render_html(report, inline_images=False), path, page=page, images=report.images,
+                              running_title=title, author=report.consultant)
     return write_document(render_html(report), path)

@@ -49,15 +49,16 @@ def render_screenshots(window, folder: Path, force: bool) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from sbskit.ui.common.platform_check import split_qt_args, startup_problem
+    from sbskit.ui.common.platform_check import normalise_qt_args, split_qt_args, startup_problem, take_style
 
     qt_args, own_args = split_qt_args(sys.argv[1:] if argv is None else argv)  # -platform, -style... are Qt's
+    style, qt_args = take_style(normalise_qt_args(qt_args))
     args = parse_args(own_args)
     if args.screenshots and "QT_QPA_PLATFORM" not in os.environ and sys.platform.startswith("linux") \
-            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and not qt_args:
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and "-platform" not in qt_args:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     problem = startup_problem(qt_args)
-    if problem:  # Qt would abort (exit 134) with the reason only in the log
+    if problem:  # Qt would abort (exit 134), its reason misleading or only in the log
         print(problem, file=sys.stderr)
         return 2
 
@@ -65,8 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from sbskit.core.logsetup import setup_logging
     from sbskit.core.paths import app_paths
-    from sbskit.ui.common.crash import CrashHandler, install_qt_message_handler
-    from sbskit.ui.common.theme import apply_theme
+    from sbskit.ui.common.crash import CrashHandler, install_qt_message_handler, starting_qt
+    from sbskit.ui.common.theme import apply_theme, known_style
 
     paths = app_paths()
     try:
@@ -80,11 +81,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     crash.install()
     log.info("%s %s starting (storage %s, logs %s)", APP_NAME, __version__, paths.mode, log_file)
 
-    app = QApplication.instance() or QApplication(sys.argv[:1] + qt_args)
+    with starting_qt():  # a platform plugin that still fails: Qt's own reason and exit 2, never an abort
+        app = QApplication.instance() or QApplication(sys.argv[:1] + qt_args)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_ID)
     app.setApplicationVersion(__version__)
-    apply_theme(app, args.theme)
+    if style and not known_style(style):
+        from PySide6.QtWidgets import QStyleFactory
+
+        print(f"sbskit: there is no style {style!r} here (available: {', '.join(QStyleFactory.keys())}); "
+              "using Fusion", file=sys.stderr)
+    apply_theme(app, args.theme, style if style and known_style(style) else "Fusion")
 
     instance = None
     if not args.screenshots:

@@ -53,7 +53,7 @@ def _e(text: object) -> str:
 def _table(head: list[str], rows: list[tuple[str, list[str]]]) -> str:
     cells = "".join(f"<th align='left'>{_e(h)}</th>" for h in head)
     body = "".join(f"<tr style='{style}'>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for style, row in rows)
-    return f"<table cellspacing='0' cellpadding='3' border='1' width='100%'><tr>{cells}</tr>{body}</table>"
+    return f"<table cellspacing='0' cellpadding='3' border='1' width='100%'><thead><tr>{cells}</tr></thead>{body}</table>"
 
 
 def _collapsed(rows: list) -> list:
@@ -69,6 +69,22 @@ def _collapsed(rows: list) -> list:
         else:
             out.extend((style, [target, name, why, detail]) for name in names)
     return out
+
+
+def no_listing_text(summary: dict) -> str:
+    """The Listings section when no blocklist lists the targets: "not listed" only when every
+    blocklist asked answered (the headline's rule, summary.verdict_of); else what could not be seen."""
+    from sbskit.core.dnsbl.summary import NOT_LISTED, verdict_of
+
+    block = summary.get("blocklists") or {}
+    answered, failed = block.get("clean", summary.get("clean", 0)), block.get("errors", summary.get("errors", 0))
+    if verdict_of(summary) == NOT_LISTED:
+        return f"Not listed: every blocklist asked answered ({answered} answers), and none lists these targets."
+    if not answered:
+        return ("No blocklist answered, so no listing could be seen: this check could not tell whether these "
+                "targets are listed.")
+    return (f"The {answered} blocklist answers that came back show no listing, but {failed} could not answer "
+            "(see below): could not tell whether these targets are listed there.")
 
 
 def report_sections(doc: dict) -> list:
@@ -129,7 +145,7 @@ def report_sections(doc: dict) -> list:
         sections.append(Section("Listings", _table(["Target", "List", "Kind", "Meaning", "Reason given", "Delisting"],
                                                    listed)))
     else:
-        sections.append(Section("Listings", "<p>No list that answered lists these targets.</p>"))
+        sections.append(Section("Listings", f"<p>{_e(no_listing_text(summary))}</p>"))
     if good:
         sections.append(Section("Allow-lists and reputation", _table(["Target", "List", "Meaning"], good)))
     if unknown:

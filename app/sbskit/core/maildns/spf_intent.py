@@ -104,6 +104,12 @@ def read_intent(resolver: Resolver, domain: str, texts: list, unusable: list[Unu
     if len(sources) > 1:
         intent.notes.append(f"the {len(sources)} SPF records are merged into one (RFC 7208 allows exactly one)")
     intent.ending = "-" if "-" in endings else next((e for e in endings if e), "")
+    differing = sorted({e for e in endings if e})
+    if len(differing) > 1:  # a merge that changes how some receivers end never passes silently
+        shown = ", ".join(f"{e}all" for e in differing)
+        intent.notes.append(f"the records ended differently ({shown}): the merged record keeps {intent.ending}all, "
+                            "as the strictest one said; if a sender may be missing, publish ~all first and tighten it "
+                            "once the reports show every server")
     intent.plus_all = "+" in endings
     _drop_dead_terms(resolver, domain, intent)
     return intent

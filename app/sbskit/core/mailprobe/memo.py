@@ -74,8 +74,11 @@ def recommendation(checklist: Checklist, probe: dict[str, Any] | None) -> str:
 
 
 def render_memo(checklist: Checklist, probe: dict[str, Any] | None = None, author: str = "",
-                today: _dt.date | None = None) -> str:
-    """The memo as one HTML document (inline CSS; Qt's rich text renders it to PDF)."""
+                today: _dt.date | None = None, probe_when: str = "") -> str:
+    """The memo as one HTML document (inline CSS; Qt's rich text renders it to PDF).
+
+    ``probe_when`` says when the probe ran (and whether it is a saved one from the client's
+    history): a reader must not take last month's test for today's."""
     today = today or _dt.date.today()
     items = checklist.items()
     risks = [i for i in items if i["kind"] == "risk"]
@@ -107,7 +110,10 @@ def render_memo(checklist: Checklist, probe: dict[str, Any] | None = None, autho
         higher = (f" <b>Not final:</b> it could be {_e(could.upper())} ({_e(probe.get('headline', '').split(': ', 1)[-1])})."
                   if could else "")
         out.append(f"<p>Server <b>{_e(probe.get('host'))}</b>: overall risk {at_least}"
-                   f"<span class='{_e(risk)}'>{_e(RISK_WORDS.get(risk, risk))}</span>.{higher}</p><ul>")
+                   f"<span class='{_e(risk)}'>{_e(RISK_WORDS.get(risk, risk))}</span>.{higher}</p>")
+        if probe_when:
+            out.append(f"<p class='muted'>Tested {_e(probe_when)}.</p>")
+        out.append("<ul>")
         for reason in (probe.get("reasons") or [])[:8]:
             out.append(f"<li>{_e(reason)}</li>")
         out.append("</ul>")

@@ -129,9 +129,11 @@ def text_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
-def add_history_section(report, client: str, store=None) -> None:
-    """The visit report's "Since the last visit" chapter, from the client's saved runs."""
+def add_history_section(report, client: str, store=None, scope=None) -> None:
+    """The visit report's "Since the last visit" chapter, from the client's saved runs whose targets
+    are the client's (``visit_scope.history_belongs``: a look at another domain stays out)."""
     from sbskit.core.errors import UserInputError
+    from sbskit.core.visit_scope import history_belongs
 
     try:
         if store is None:
@@ -144,6 +146,7 @@ def add_history_section(report, client: str, store=None) -> None:
     except UserInputError as exc:
         report.add_html_section("Since the last visit", f"<p>History not available: {html.escape(str(exc))}</p>")
         return
+    comparisons = [c for c in comparisons if history_belongs(scope, c.kind, c.target)]
     if comparisons:
         report.add_html_section("Since the last visit", history_html(comparisons))
 

@@ -26,6 +26,7 @@ class RerunResult:
     incomplete: int = 0  # runs just made that could not check everything (some or all items failed)
     saved: bool = True  # False on a write-protected stick: compared with the history, not kept
     comparisons: list = field(default_factory=list)  # one per target checked (history.Comparison)
+    lead: list[str] = field(default_factory=list)  # said first: the resolver problem when it is the cause, the resolver asked
 
     @property
     def state(self) -> str:
@@ -50,7 +51,8 @@ class RerunResult:
 
     def text(self) -> str:
         """The plain text the CLI prints and the re-run dialog copies."""
-        return "\n".join([f"Re-ran {len(self.runs)} check(s) for {self.profile}.", *(f"  {line}" for line in self.lines())])
+        return "\n".join([f"Re-ran {len(self.runs)} check(s) for {self.profile}.", *(f"  {line}" for line in self.lead),
+                          *(f"  {line}" for line in self.lines())])
 
     def to_json(self) -> dict[str, Any]:
         return {"profile": self.profile, "runs": [{"kind": k, "target": t} for k, t in self.runs],

@@ -271,6 +271,7 @@ class MailDnsPanel(QWidget):
             return
         self.tree.clear_checks()
         self.last_doc = None
+        self._checked = (run.domain, run.options.ip)  # what the rows are about, whatever the fields say later
         self.progress.setRange(0, 0)
         self._set_summary(f"Checking {run.domain}...", "info")
         worker = JobWorker(run.run, name="maildns")
@@ -357,8 +358,8 @@ class MailDnsPanel(QWidget):
             return None
         from sbskit.core.maildns.model import summarize
 
-        return {"domain": self.domain_edit.text().strip(), "ip": self.ip_edit.text().strip() or None,
-                "checks": list(self.tree.checks), "summary": summarize(self.tree.checks)}
+        domain, ip = getattr(self, "_checked", (self.domain_edit.text().strip(), self.ip_edit.text().strip() or None))
+        return {"domain": domain, "ip": ip, "checks": list(self.tree.checks), "summary": summarize(self.tree.checks)}
 
     def _update_buttons(self) -> None:
         doc = self.current_document()
@@ -394,6 +395,20 @@ class MailDnsPanel(QWidget):
         from sbskit.core.maildns.report import report_sections
 
         return report_sections(doc)
+
+    def report_parts(self) -> list:
+        """The Mail DNS check as its own part of the visit report: its own page-1 line, and its
+        domain (and sending IP) as targets."""
+        doc = self.current_document()
+        if doc is None:
+            return []
+        from sbskit.core.visit_scope import ReportPart
+        from sbskit.core.visit_summary import maildns_summary
+
+        targets = [t for t in (doc.get("domain"), doc.get("ip")) if t]
+        return [ReportPart("blacklist/maildns", f"Mail DNS health: {doc.get('domain', '')}", maildns_summary(doc),
+                           self.report_sections(), [("The mail DNS checks", self.tree)], targets,
+                           result=self.tree.checks)]
 
 
 def details_html(check: dict, color: str) -> str:

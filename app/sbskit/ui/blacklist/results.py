@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QTimer, Qt, Signal
 from PySide6.QtGui import QBrush, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
@@ -47,6 +47,25 @@ def result_label(result: dict[str, Any]) -> str:
     return f"Could not tell: {result.get('error')}"
 
 
+SHARES = {COL_TARGET: 0.24, COL_LIST: 0.2, COL_RESULT: 0.2, COL_DELIST: 0.14}  # most of the width each may take
+MIN_EXPLAIN = 160  # px: the codes/meaning and the reason columns stay readable
+
+
+def detail_state(info: dict[str, Any]) -> tuple[str, str]:
+    """(theme kind, word) of a target's reverse DNS / MX row: "Checked" only when every lookup
+    answered; a lookup that failed is "Could not tell"; no PTR or an unconfirmed one "Attention"."""
+    failed = (info.get("ptr") is None and "ptr_error" in info) or "mx_error" in info or bool(info.get("skipped"))
+    pending = ("ptr" in info and info["ptr"] is None and "ptr_error" not in info) or \
+              (info.get("ptr") and info.get("fcrdns") is None)
+    if failed:
+        return "unknown", "Could not tell"
+    if info.get("fcrdns") is False or info.get("ptr") == []:
+        return "unknown", "Attention"
+    if pending:
+        return "info", "Checking..."
+    return "info", "Checked"
+
+
 class ResultsTree(QTreeWidget):
     """Rows per (target, list) under one top-level item per group of lists."""
 
@@ -64,13 +83,14 @@ class ResultsTree(QTreeWidget):
         self.setSortingEnabled(False)
         header = self.header()
         header.setStretchLastSection(False)
-        for column, mode in ((COL_TARGET, QHeaderView.ResizeMode.ResizeToContents),
-                             (COL_LIST, QHeaderView.ResizeMode.ResizeToContents),
-                             (COL_RESULT, QHeaderView.ResizeMode.ResizeToContents),
-                             (COL_MEANING, QHeaderView.ResizeMode.Stretch),
-                             (COL_DETAIL, QHeaderView.ResizeMode.Stretch),
-                             (COL_DELIST, QHeaderView.ResizeMode.ResizeToContents)):
-            header.setSectionResizeMode(column, mode)
+        # widths are set by fit_columns, not by ResizeToContents: re-measuring every column on every
+        # streamed row made Qt repaint the whole view outside its scroll area, over the status bar
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)  # cut text ends in "...", the tooltip has it all
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(150)
+        self._fit_timer.timeout.connect(self.fit_columns)
         self.headerItem().setToolTip(COL_DELIST, "Double-click a row (or press Enter) to open the list's delisting page")
         self.headerItem().setToolTip(COL_DETAIL, "TXT: the reason text a list publishes with a listing")
         self.itemActivated.connect(self._activated)
@@ -82,6 +102,39 @@ class ResultsTree(QTreeWidget):
         self.targets: dict[str, dict[str, Any]] = {}  # target info (PTR, MX) by target
         QShortcut(QKeySequence.StandardKey.Copy, self, activated=self._copy_selection_signal)
         self.copy_selection = None  # set by the tab: a callable copying the selection
+
+    def fit_columns(self) -> None:
+        """Column widths from the rows and the room: the target, list, result and delisting columns
+        take what they need up to a share of the width; the two columns that explain a result share
+        the rest and never get less than MIN_EXPLAIN px (the others give way first)."""
+        width = self.viewport().width()
+        if width <= 0 or self.topLevelItemCount() == 0:
+            return
+        header = self.header()
+        need = {c: max(self.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(len(COLUMNS))}
+        given = {c: min(need[c], int(width * share)) for c, share in SHARES.items()}
+        explain = width - sum(given.values())
+        short = 2 * MIN_EXPLAIN - explain
+        if short > 0:  # a narrow window: the fitted columns give way, down to their headers
+            room = {c: given[c] - header.sectionSizeHint(c) for c in given}
+            total = sum(max(0, r) for r in room.values()) or 1
+            for c in given:
+                given[c] -= min(max(0, room[c]), short * max(0, room[c]) // total + 1)
+            explain = width - sum(given.values())
+        half, floor = explain // 2, min(MIN_EXPLAIN, explain // 2)
+        if need[COL_MEANING] < half:  # one needs less than half: the other gets the rest
+            given[COL_MEANING] = max(need[COL_MEANING], floor)
+        elif need[COL_DETAIL] < half:
+            given[COL_MEANING] = explain - max(need[COL_DETAIL], floor)
+        else:
+            given[COL_MEANING] = half
+        given[COL_DETAIL] = max(0, explain - given[COL_MEANING])
+        for column, size in given.items():
+            header.resizeSection(column, max(size, 24))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_timer.start()
 
     def _copy_selection_signal(self) -> None:
         if self.copy_selection is not None:
@@ -137,6 +190,7 @@ class ResultsTree(QTreeWidget):
         if item.get("source"):
             target += f"  (MX {item['source']['mx']})"
         row = QTreeWidgetItem([target, item.get("name") or item["zone"], result_label(item), meaning, detail, delist])
+        row.setToolTip(COL_TARGET, target)
         row.setToolTip(COL_LIST, item["zone"])
         row.setToolTip(COL_DETAIL, detail)
         row.setToolTip(COL_MEANING, meaning)
@@ -156,6 +210,7 @@ class ResultsTree(QTreeWidget):
         else:
             parent.addChild(row)
         self.tally.add(item, item["target"])
+        self._fit_timer.start()
 
     def show_document(self, doc: dict[str, Any]) -> None:
         """Show a finished sweep's final words (the resolver diagnosis relabels rows at the end)."""
@@ -198,16 +253,16 @@ class ResultsTree(QTreeWidget):
             row = QTreeWidgetItem([text, "", "", "", "", ""])
             self._group(DETAILS_GROUP).addChild(row)
             self._details[text] = row
-        kind = "info"
-        if info.get("fcrdns") is False or info.get("ptr") == []:
-            kind = "unknown"
+        kind, word = detail_state(info)
         row.setText(COL_LIST, "Reverse DNS / MX")
-        row.setText(COL_RESULT, "Checked" if kind == "info" else "Attention")
+        row.setText(COL_RESULT, word)
+        row.setForeground(COL_RESULT, QBrush(status_foreground(kind, self)))
         row.setText(COL_MEANING, "; ".join(parts))
         row.setToolTip(COL_MEANING, "; ".join(parts) + "\n\nPTR: the name an address points back to. Forward-confirmed "
                        "(FCrDNS): that name points to the same address again - receivers expect this from mail servers.")
         for column in range(len(COLUMNS)):
             row.setBackground(column, QBrush(status_background(kind, self)))
+        self._fit_timer.start()
 
     def selected_delist_url(self) -> str:
         for item in self.selectedItems():

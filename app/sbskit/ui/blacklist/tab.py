@@ -431,6 +431,25 @@ class BlacklistTab(KitTab):
 
         return report_sections(self.current_document()) + mail_dns
 
+    def report_parts(self) -> list:
+        """The blocklist check and the Mail DNS check, each with its targets (an MX-derived address
+        counts as its domain's), so a look at another client's domain stays out of this one's report."""
+        from sbskit.core.dnsbl.report import report_sections
+        from sbskit.core.visit_scope import ReportPart
+        from sbskit.core.visit_summary import blacklist_summary
+
+        parts = []
+        if self.results.items:
+            doc = self.current_document()
+            targets = [t["source"]["domain"] if t.get("source") else t["target"] for t in doc.get("targets") or []]
+            shown = ", ".join(dict.fromkeys(targets))
+            summary = blacklist_summary(doc)
+            if summary is not None:
+                parts.append(ReportPart("blacklist/lookup", f"Blacklist lookup: {shown}", summary,
+                                        report_sections(doc), self.report_views(), list(dict.fromkeys(targets)),
+                                        result=self.results.items[0]))
+        return parts + self.mail_dns.report_parts()
+
     # --- screenshots -------------------------------------------------------------------------
     def report_summary(self):
         from sbskit.core.visit_summary import blacklist_summary

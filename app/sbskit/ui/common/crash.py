@@ -7,7 +7,9 @@ attribute so tests can replace it instead of facing a modal window.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sys
 import traceback
 from types import TracebackType
@@ -30,13 +32,39 @@ _QT_LEVELS = {
 }
 
 
+_starting: list[str] | None = None  # Qt's platform messages while the QApplication is being made
+
+
 def qt_message_handler(mode: QtMsgType, context, message: str) -> None:
     qt_log.log(_QT_LEVELS.get(mode, logging.WARNING), "%s", message)
-    # why Qt cannot start (a platform plugin that does not load) must reach the terminal too:
-    # Qt aborts right after a fatal message, before the log is ever read
     category = getattr(context, "category", "") or ""
-    if mode in (QtMsgType.QtFatalMsg, QtMsgType.QtCriticalMsg) or category.startswith("qt.qpa.plugin"):
+    if _starting is not None and (category.startswith("qt.qpa") or mode != QtMsgType.QtDebugMsg):
+        _starting.append(message.strip())
+    if mode == QtMsgType.QtFatalMsg and _starting is not None:
+        # Qt aborts (exit 134) right after this message: say its reasons, and leave with exit 2 first
+        lines = list(dict.fromkeys(line for text in _starting for line in text.splitlines() if line.strip()))
+        print("sbskit: cannot open the window; Qt says:", file=sys.stderr)
+        for line in lines:
+            print(f"  {line}", file=sys.stderr)
+        print("  (check DISPLAY and -platform; without a desktop: sbskit-cli ..., or "
+              "sbskit -platform offscreen --screenshots DIR)", file=sys.stderr, flush=True)
+        logging.shutdown()
+        os._exit(2)
+    # anything else Qt finds fatal or critical reaches the terminal too (the log may never be read)
+    if _starting is None and (mode in (QtMsgType.QtFatalMsg, QtMsgType.QtCriticalMsg)
+                              or category.startswith("qt.qpa.plugin")):
         print(f"Qt: {message}", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def starting_qt():
+    """While the QApplication is made: collect Qt's platform messages for a fatal start-up."""
+    global _starting
+    _starting = []
+    try:
+        yield
+    finally:
+        _starting = None
 
 
 def install_qt_message_handler() -> None:

@@ -75,7 +75,7 @@ def fit_widget(widget, preferred: tuple[int, int] | None = None) -> Rect:
 def install_dialog_fitter(app=None):
     """Every dialog that would open larger than its screen is shrunk and centred on it first."""
     from PySide6.QtCore import QEvent, QObject
-    from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
+    from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
     global _fitter
     if _fitter is not None:
@@ -83,11 +83,17 @@ def install_dialog_fitter(app=None):
 
     class DialogFitter(QObject):
         def eventFilter(self, watched, event) -> bool:
+            # only a dialog too large for its screen is resized (and centred on it); any other is
+            # left to Qt, which centres it on its parent window after this. A message box is
+            # never touched: it wraps its text and fits the screen in its own showEvent (before
+            # that its hint is one long line, and fitting it put "Run the relay test?" at the
+            # screen's left edge)
             if event.type() == QEvent.Type.Show and isinstance(watched, QDialog) \
-                    and not isinstance(watched, QFileDialog) and watched.isWindow():
+                    and not isinstance(watched, (QFileDialog, QMessageBox)) and watched.isWindow():
                 hint = watched.sizeHint()
                 size = (max(hint.width(), watched.width()), max(hint.height(), watched.height()))
-                if not fits((watched.x(), watched.y(), *size), available_rect(watched)):
+                _ax, _ay, aw, ah = available_rect(watched)
+                if size[0] > aw - FRAME_ALLOWANCE[0] or size[1] > ah - FRAME_ALLOWANCE[1]:
                     fit_widget(watched, size)
             return False
 

@@ -43,3 +43,19 @@ class KitTab(QWidget):
         """(caption, widget) for each view that shows the RESULT (not a form), rendered offscreen
         for the report at a fixed size whatever sub-page is open. Empty: no picture."""
         return []
+
+    def report_parts(self) -> list:
+        """``sbskit.core.visit_scope.ReportPart`` items: each result of the tab on its own, with its
+        targets, so the report takes only the current client's (see visit_scope). Default: the tab
+        as one part without a target, from the three methods above."""
+        from sbskit.core.report import CheckSummary
+        from sbskit.core.visit_scope import ReportPart
+
+        summary = self.report_summary()
+        sections = self.report_sections()
+        if summary is None and not sections:
+            return []
+        if summary is None:
+            summary = CheckSummary(self.title, "grey", "See the details below.", "Read the details below.")
+        return [ReportPart(self.slug, self.title, summary, sections, self.report_views(),
+                           result=(summary.verdict, tuple(s.heading for s in sections)))]

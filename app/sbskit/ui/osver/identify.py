@@ -135,6 +135,7 @@ class IdentifyPanel(JobPanel):
         results.setStretchFactor(0, 2)
         results.setStretchFactor(1, 3)
         bottom_layout.addWidget(results, 1)
+        self.result_view = bottom  # what the visit report pictures: the verdict, the releases, the explanation
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(bottom)

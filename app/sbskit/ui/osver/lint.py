@@ -125,6 +125,7 @@ class LintPanel(JobPanel):
         findings.addWidget(self.detail)
         findings.setStretchFactor(0, 3)
         findings.setStretchFactor(1, 2)
+        self.findings_view = findings  # what the visit report pictures, whichever sub-tab is open
         self.matrix_view = MatrixView()
         self.views = QTabWidget()
         self.views.addTab(findings, "Fi&ndings")

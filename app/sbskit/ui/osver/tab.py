@@ -54,6 +54,26 @@ class OsVersionTab(KitTab):
         errors = [r for r in range(self.lint.table.rowCount()) if self.lint.table.item(r, 1).text() == "error"]
         self.lint.table.selectRow(errors[0] if errors else 0)
 
+    def report_parts(self) -> list:
+        """The identification and the script check, each on its own (neither has a target: they
+        belong to the client that was chosen when they were made)."""
+        from sbskit.core.visit_scope import ReportPart
+        from sbskit.core.visit_summary import file_name, osver_sections, script_summary, windows_summary
+
+        parts = []
+        found = self.identify.result
+        if found is not None:
+            what = found.facts.version or "pasted text"
+            parts.append(ReportPart("osver/identify", f"Windows version: {what}",
+                                    windows_summary(found), osver_sections(found, None),
+                                    [("The identified Windows release", self.identify.result_view)], result=found))
+        lint = self.lint.result
+        if lint is not None:
+            parts.append(ReportPart("osver/lint", f"Login script check: {file_name(lint.file) or 'pasted script'}",
+                                    script_summary(lint), osver_sections(None, lint),
+                                    [("The login script findings", self.lint.findings_view)], result=lint))
+        return parts
+
     def report_sections(self) -> list:
         """The identified release(s) and the script findings, as tables, for the visit report."""
         from sbskit.core.visit_summary import osver_sections

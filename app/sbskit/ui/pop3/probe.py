@@ -4,17 +4,18 @@ Every connection runs in the core probe on a worker; rows appear as each service
 finishes, Cancel stops the sockets at once (the probe's watchdogs), and the result can
 be copied as text or saved as CSV for the client file. Each row says how its login
 verdict is known (the proof seen) or that the question stayed open; a partly checked
-service keeps what it showed. Ctrl+R runs the probe while this page is showing, even
-though the main window's Ctrl+R (re-run the client's checks) exists: see :class:`_CtrlR`.
+service keeps what it showed. Ctrl+Enter runs the probe (as it runs every tab's check);
+Ctrl+R stays the window's Client > Re-run.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
 from typing import Any, Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -77,38 +78,6 @@ def service_kind(svc: dict[str, Any]) -> str:
     return "good"
 
 
-class _CtrlR(QObject):
-    """Ctrl+R for this page while it shows: claims the key before the window's own Ctrl+R action.
-
-    Two Ctrl+R shortcuts in one window are ambiguous to Qt and neither fires, so this
-    application-wide filter accepts the ShortcutOverride (the focus widget "wants" the key)
-    and runs the probe on the key press that follows, only while the panel is visible in
-    the active window. Elsewhere Ctrl+R stays the main window's.
-    """
-
-    def __init__(self, panel: "ProbePanel") -> None:
-        super().__init__(panel)
-        self.panel = panel
-
-    def _ours(self, event: QEvent) -> bool:
-        if event.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
-            return False
-        if not isinstance(event, QKeyEvent) or event.key() != Qt.Key.Key_R:
-            return False
-        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier != Qt.KeyboardModifier.ControlModifier:
-            return False
-        window = self.panel.window()
-        return self.panel.isVisible() and window is not None and window.isActiveWindow()
-
-    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if not self._ours(event):
-            return False
-        event.accept()
-        if event.type() == QEvent.Type.KeyPress and not event.isAutoRepeat():
-            self.panel.start()
-        return True
-
-
 class ProbePanel(QWidget):
     """Host, ports and timeout in; streamed service rows, risk and reasons out."""
 
@@ -119,6 +88,7 @@ class ProbePanel(QWidget):
         super().__init__(parent)
         self.worker: JobWorker | None = None
         self.last: dict[str, Any] | None = None
+        self.last_at: _dt.datetime | None = None
         self.rows: dict[str, dict[str, Any]] = {}
         self.ask_csv_path: Callable[[], str] = self._ask_csv_path
         self._build()
@@ -190,7 +160,8 @@ class ProbePanel(QWidget):
 
         buttons = QHBoxLayout()
         self.run_button = QPushButton("&Run probe")
-        self.run_button.setToolTip("Probe every port above (Enter or Ctrl+R). No real password is ever sent.")
+        self.run_button.setToolTip("Probe every port above (Enter in a field, or Ctrl+Enter). No real password is "
+                                   "ever sent.")
         self.run_button.clicked.connect(self.start)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
@@ -212,7 +183,10 @@ class ProbePanel(QWidget):
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.csv_button)
         layout.addLayout(buttons)
-        self._ctrl_r = _CtrlR(self)
+        # Ctrl+Enter runs the probe, as it runs every tab's main check; Ctrl+R is the window's one
+        # meaning of it (Client > Re-run this client's checks)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.start)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
 
         self.risk_label = QLabel("Enter the mail server and run the probe. It sends no real password: the "
@@ -220,13 +194,16 @@ class ProbePanel(QWidget):
         self.risk_label.setWordWrap(True)
         self.risk_label.setObjectName("riskBadge")
         self.risk_label.setMargin(6)
-        layout.addWidget(self.risk_label)
+        self.results_view = QWidget()  # the verdict and the table: what the visit report pictures
+        results = QVBoxLayout(self.results_view)
+        results.setContentsMargins(0, 0, 0, 0)
+        results.addWidget(self.risk_label)
         self.reasons_label = QLabel("")
         self.reasons_label.setWordWrap(True)
         self.reasons_label.setAccessibleName("Why this risk")
         self.reasons_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reasons_label.setVisible(False)
-        layout.addWidget(self.reasons_label)
+        results.addWidget(self.reasons_label)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -245,19 +222,8 @@ class ProbePanel(QWidget):
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        layout.addWidget(splitter, 1)
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        app = QGuiApplication.instance()
-        if app is not None:
-            app.installEventFilter(self._ctrl_r)
-        super().showEvent(event)
-
-    def hideEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        app = QGuiApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self._ctrl_r)
-        super().hideEvent(event)
+        results.addWidget(splitter, 1)
+        layout.addWidget(self.results_view, 1)
 
     # --- running -----------------------------------------------------------------------
     def ports(self) -> dict[str, int]:
@@ -337,6 +303,7 @@ class ProbePanel(QWidget):
     def _finished(self, report) -> None:
         doc = report.to_dict()
         self.last = doc
+        self.last_at = _dt.datetime.now().astimezone()  # the memo says when the server was tested
         self.table.setRowCount(0)
         for res in report.services:  # final order: the standard service order
             self._add_result(res)

@@ -14,12 +14,24 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from sbskit.ui.pop3.checklist import ChecklistPanel
+from sbskit.ui.pop3.checklist_owner import CLIENT
 from sbskit.ui.pop3.probe import ProbePanel
 from sbskit.ui.pop3.relay import RelayPanel
 from sbskit.ui.common.tab_base import KitTab
 from sbskit.ui.common.job_panel import start_job
 from sbskit.ui.common.workers import JobWorker
 from sbskit.ui.common.save_paths import in_reports, is_lan_address
+
+
+def local_time(stamp: str) -> str:
+    """A history timestamp (UTC, ISO) as the consultant's local 'YYYY-MM-DD HH:MM'."""
+    import datetime as _dt
+
+    try:
+        when = _dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return f"{when.astimezone():%Y-%m-%d %H:%M}"
 
 
 class Pop3RiskTab(KitTab):
@@ -77,7 +89,33 @@ class Pop3RiskTab(KitTab):
             author = (settings if isinstance(settings, Settings) else Settings()).get("report/consultant", "")
         except OSError:
             author = ""
-        return render_memo(self.checklist.sheet, self.probe.last, author=author)
+        probe, when = self.memo_probe()
+        return render_memo(self.checklist.sheet, probe, author=author, probe_when=when)
+
+    def memo_probe(self) -> tuple[dict | None, str]:
+        """The probe the memo reports, and when it ran: this session's, else the client's latest
+        saved one (from its history, dated as such), else none."""
+        if self.probe.last:
+            at = self.probe.last_at
+            return self.probe.last, (f"{at:%Y-%m-%d %H:%M}, in this session" if at else "in this session")
+        owner_kind, owner = self.checklist.owner
+        if owner_kind != CLIENT or not owner:
+            return None, ""
+        from sbskit.core.errors import UserInputError
+        from sbskit.core.profiles.store import ProfileStore
+
+        try:
+            store = ProfileStore()
+            try:
+                latest = store.runs(owner, kind="mailprobe", limit=1)
+                run = store.load_run(latest[0].id) if latest else None
+            finally:
+                store.close()
+        except (UserInputError, OSError):
+            return None, ""
+        if run is None or not isinstance(run.document, dict):
+            return None, ""
+        return run.document, f"{local_time(run.at)} (the latest probe in {owner}'s history; not run again for this memo)"
 
     def _ask_memo_path(self, kind: str) -> str:
         filters = {"html": "HTML files (*.html)", "pdf": "PDF files (*.pdf)"}
@@ -110,31 +148,37 @@ class Pop3RiskTab(KitTab):
         """Each client keeps its own checklist: follow the consultant's current client (the owner bar says whose)."""
         self.checklist.show_client(name)
 
-    def report_sections(self) -> list:
-        """What the probe and the relay test found, and the checklist, for the visit report."""
-        import html
+    def report_parts(self) -> list:
+        """The checklist (kept per client: only its owner's), the probe and the relay test (each with
+        its host as the target), each its own line on page 1 and its own chapter."""
+        from sbskit.core.visit_pop3 import checklist_section, probe_sections, relay_sections
+        from sbskit.core.visit_scope import ReportPart
+        from sbskit.core.visit_summary import checklist_summary, probe_summary, relay_summary
+        from sbskit.ui.pop3.checklist_owner import owner_text, report_heading
 
-        from sbskit.core.mailprobe.checklist import status_label
-        from sbskit.core.mailprobe.textout import probe_text, relay_text
-        from sbskit.core.report import Section
-
-        sections = []
-        if self.probe.last:
-            sections.append(Section("Mail server exposure", f"<pre>{html.escape(probe_text(self.probe.last))}</pre>"))
-        if self.relay.last:
-            sections.append(Section("Open-relay test", f"<pre>{html.escape(relay_text(self.relay.last))}</pre>"))
+        parts = []
         sheet = self.checklist.sheet if self.checklist.loaded else None  # never another owner's answers
-        assessed = [i for i in sheet.items() if i.get("status", "not-assessed") != "not-assessed"] if sheet else []
-        if assessed:
-            rows = "".join(
-                f"<tr><td>{html.escape(i['title'])}</td><td>{html.escape(status_label(i['status']))}</td>"
-                f"<td>{html.escape(i.get('notes') or '')}</td></tr>" for i in assessed)
-            from sbskit.ui.pop3.checklist_owner import report_heading
+        summary = checklist_summary(sheet)
+        if summary is not None:
+            owner_kind, owner_name = self.checklist.owner
+            parts.append(ReportPart("pop3/checklist", f"POP3 checklist: {owner_text(owner_kind, owner_name)}", summary,
+                                    checklist_section(sheet, report_heading(owner_kind, owner_name)),
+                                    [("The POP3 checklist", self.checklist.table)],
+                                    owner=owner_name if owner_kind == "client" else "", result=sheet))
+        probe = self.probe.last
+        if probe:
+            parts.append(ReportPart("pop3/probe", f"Mail server exposure: {probe.get('host', '')}", probe_summary(probe),
+                                    probe_sections(probe), [("The live probe", self.probe.results_view)],
+                                    [probe["host"]] if probe.get("host") else [], result=probe))
+        relay = self.relay.last
+        if relay:
+            parts.append(ReportPart("pop3/relay", f"Open-relay test: {relay.get('host', '')}", relay_summary(relay),
+                                    relay_sections(relay), [("The relay test", self.relay.results_view)],
+                                    [relay["host"]] if relay.get("host") else [], result=relay))
+        return parts
 
-            sections.append(Section(report_heading(*self.checklist.owner),
-                                    "<table border='1' cellpadding='3' cellspacing='0'>"
-                                    f"<tr><th>Item</th><th>Status</th><th>Notes</th></tr>{rows}</table>"))
-        return sections
+    def report_sections(self) -> list:
+        return [s for part in self.report_parts() for s in part.sections]
 
     def report_summary(self):
         from sbskit.core.visit_summary import pop3_summary
@@ -142,9 +186,7 @@ class Pop3RiskTab(KitTab):
         return pop3_summary(self.checklist.sheet if self.checklist.loaded else None, self.probe.last, self.relay.last)
 
     def report_views(self) -> list:
-        views = [("The POP3 checklist", self.checklist)] if self.checklist.loaded else []
-        views += [("The live probe", self.probe)] if self.probe.last else []
-        return views + ([("The relay test", self.relay)] if self.relay.last else [])
+        return [view for part in self.report_parts() for view in part.views]
 
     def prepare_screenshot(self) -> None:
         """The checklist as loaded from profiles.sqlite3, with the Exchange commands: real and offline."""

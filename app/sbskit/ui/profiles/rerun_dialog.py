@@ -65,7 +65,8 @@ class RerunDialog(QDialog):
         if notes:
             fg = status_foreground("unknown" if result.state != "ok" else "good", self).name()
             parts.append("".join(f"<p style='color:{fg}'><b>{html.escape(n)}</b></p>" for n in notes))
-        return "".join(parts) or "<p>No check was re-run.</p>"
+        lead = "".join(f"<p>{html.escape(line)}</p>" for line in result.lead)
+        return lead + ("".join(parts) or "<p>No check was re-run.</p>")
 
     def plain_text(self) -> str:
         return self.result.text() + "\n"

@@ -16,6 +16,29 @@ if TYPE_CHECKING:
     from sbskit.ui.shell.main_window import MainWindow
 
 
+def resolver_problem(store, client: str, result) -> dict | None:
+    """The resolver problem the re-run's blocklist lookups found (the first), from the runs it saved."""
+    for kind, target in result.runs:
+        if kind != "blacklist":
+            continue
+        latest = store.runs(client, kind="blacklist", target=target, limit=1)
+        doc = store.load_run(latest[0].id).document if latest else None
+        if isinstance(doc, dict) and doc.get("resolver_problem"):
+            return doc["resolver_problem"]
+    return None
+
+
+def rerun_lines(resolver: str, problem: dict | None) -> list[str]:
+    """What the re-run dialog says first: the resolver problem when it is the cause (as the
+    Blacklist tab says it), then which resolver was asked."""
+    lines = []
+    if problem:
+        lines.append(f"{problem.get('headline', '')} {problem.get('advice', '')}".strip())
+    lines.append(f"DNS resolver asked: {resolver}" if resolver else
+                 "DNS resolver asked: this computer's own (none is set on the Blacklist lookup tab)")
+    return lines
+
+
 class ClientRuns:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
@@ -28,8 +51,7 @@ class ClientRuns:
         client = w.current_client
         if not client or (self.recheck_worker is not None and self.recheck_worker.running):
             return
-        resolver = str(w.settings.get("blacklist/resolver", "") or "").strip()
-        timeout = float(w.settings.get("blacklist/timeout", 3.0) or 3.0)
+        resolver, timeout = self.resolver_and_timeout()
         probe_timeout = float(w.settings.get("probe/timeout", 8.0) or 8.0)
 
         def job(ctx):
@@ -40,8 +62,9 @@ class ClientRuns:
             store = ProfileStore(scratch=True)  # write-protected stick: compared in memory, not saved
             try:
                 options = Options(resolvers=[resolver] if resolver else None, timeout=timeout)
-                return rerun_saved_checks(store, client, ctx=ctx, probe_timeout=probe_timeout,
-                                          blacklist_options=options, maildns_options=maildns_options_from(options))
+                result = rerun_saved_checks(store, client, ctx=ctx, probe_timeout=probe_timeout,
+                                            blacklist_options=options, maildns_options=maildns_options_from(options))
+                return result, resolver, resolver_problem(store, client, result)
             finally:
                 store.close()
 
@@ -51,9 +74,22 @@ class ClientRuns:
             failed=lambda message, _d: w.show_error(f"The checks were not re-run: {message}"),
             cancelled=lambda: w.statusBar().showMessage("Re-run cancelled", 5000))
 
-    def _rerun_done(self, result) -> None:
+    def resolver_and_timeout(self) -> tuple[str, float]:
+        """The resolver the Blacklist tab shows (what the consultant sees and expects), else the one
+        saved from the last lookup; empty: this computer's."""
+        w = self.window
+        saved = str(w.settings.get("blacklist/resolver", "") or "").strip()
+        timeout = float(w.settings.get("blacklist/timeout", 3.0) or 3.0)
+        tab = next((t for t in w.built_tabs() if hasattr(t, "resolver_edit") and hasattr(t, "timeout_spin")), None)
+        if tab is not None and tab.resolver_edit.text().strip():
+            return tab.resolver_edit.text().strip(), float(tab.timeout_spin.value())
+        return saved, timeout
+
+    def _rerun_done(self, outcome_of) -> None:
         from sbskit.ui.profiles.rerun_dialog import OUTCOME
 
+        result, resolver, problem = outcome_of
+        result.lead = rerun_lines(resolver, problem)
         self.window.statusBar().showMessage(f"Re-ran {len(result.runs)} check(s) for {result.profile}: "
                                             f"{OUTCOME[result.state]}", 10000)
         self.window.show_rerun(result)  # one block per target, as the History view shows it, with Copy

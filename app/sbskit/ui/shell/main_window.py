@@ -40,6 +40,9 @@ from sbskit.ui.shell.tabs import TABS
 from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.common.screen_fit import all_available_rects, available_rect, fit_rect, fits_any, install_dialog_fitter
 from sbskit.ui.common.text_dialog import show_text
+from sbskit.ui.common.scroll_into_view import FocusScroller
+from sbskit.ui.common.shortcut_priority import ShortcutPriority
+from sbskit.ui.common.spill_guard import SpillGuard
 from sbskit.ui.common.wheel_guard import install_wheel_guard
 from sbskit.ui.common.workers import JobWorker
 from sbskit.ui.profiles.client_menu import ClientFollow
@@ -67,12 +70,26 @@ def override_notes() -> str:
     return f"<tr><td colspan=2><b>Newer data files</b> ({html.escape(str(override_root()))})</td></tr>{lines}"
 
 
+def with_access_key(text: str, taken: set[str]) -> str:
+    """``text`` with an access key (&) no other item of its menu uses: a word's first letter if
+    one is free, else any free letter (``taken`` collects them)."""
+    words = [i for i, c in enumerate(text) if c.isalnum() and (i == 0 or not text[i - 1].isalnum())]
+    for index in words + [i for i, c in enumerate(text) if c.isalnum()]:
+        if text[index].lower() not in taken:
+            taken.add(text[index].lower())
+            return text[:index] + "&" + text[index:]
+    return text
+
+
 class MainWindow(ClientFollow, QMainWindow):
     PREFERRED_SIZE = (1100, 740)  # logical pixels, on a screen with room for it
     def __init__(self, settings: Settings | None = None, paths: AppPaths | None = None) -> None:
         super().__init__()
         install_wheel_guard()  # before any tab builds its combo boxes
         install_dialog_fitter()
+        FocusScroller.install()  # Tab or an Alt+letter scrolls the focused field into view
+        self.shortcut_priority = ShortcutPriority.install()  # Ctrl+E in a text field still exports
+        SpillGuard.install()  # a view that repaints outside its scroll area is painted over again
         self.settings = settings or Settings()
         self.paths = paths or app_paths()
         self.setWindowTitle(APP_NAME)
@@ -167,39 +184,44 @@ class MainWindow(ClientFollow, QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.action_save_screenshot = self._action(
-            "Save screenshot of this tab...", self.save_screenshot_interactive, QKeySequence("Ctrl+Shift+S")
+            "&Save screenshot of this tab...", self.save_screenshot_interactive, QKeySequence("Ctrl+Shift+S")
         )
-        self.action_copy_screenshot = self._action("Copy screenshot to clipboard", self.copy_screenshot)
-        self.action_export_report = self._action("Export report...", self.export_report, QKeySequence("Ctrl+E"))
-        self.action_quit = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.action_copy_screenshot = self._action("&Copy screenshot to clipboard", self.copy_screenshot)
+        self.action_export_report = self._action("&Export report...", self.export_report, QKeySequence("Ctrl+E"))
+        self.action_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         for action in (self.action_save_screenshot, self.action_copy_screenshot, self.action_export_report):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
 
         client_menu = self.menuBar().addMenu("&Client")
-        self.action_choose_client = self._action("Client profiles...", self.choose_client, QKeySequence("Ctrl+Shift+P"))
-        self.action_no_client = self._action("Work without a client", lambda: self.set_current_client(""))
-        self.action_recheck = self._action("Re-run this client's checks", self.recheck_client, QKeySequence("Ctrl+R"))
+        self.action_choose_client = self._action("Client &profiles...", self.choose_client, QKeySequence("Ctrl+Shift+P"))
+        self.action_no_client = self._action("&Work without a client", lambda: self.set_current_client(""))
+        self.action_recheck = self._action("&Re-run this client's checks", self.recheck_client, QKeySequence("Ctrl+R"))
         self.action_recheck.setToolTip("Blocklists for the client's IPs and domains, the exposure probe for its mail "
-                                       "hosts; then what changed since the last visit")
+                                       "hosts; then what changed since the last visit (Ctrl+R, from every tab)")
         client_menu.addAction(self.action_choose_client)
         client_menu.addAction(self.action_recheck)
         client_menu.addAction(self.action_no_client)
 
         view_menu = self.menuBar().addMenu("&View")
         self.tab_actions = []
+        taken: set[str] = set()
         for index, spec in enumerate(TABS):
-            action = self._action(spec.title, lambda _=False, i=index: self.tabs.setCurrentIndex(i),
+            action = self._action(with_access_key(spec.title, taken), lambda _=False, i=index: self.tabs.setCurrentIndex(i),
                                   QKeySequence(f"Ctrl+{index + 1}"))
             view_menu.addAction(action)
             self.tab_actions.append(action)
 
         help_menu = self.menuBar().addMenu("&Help")
-        self.action_about = self._action(f"About {APP_NAME}", lambda: self.show_about())
-        self.action_open_logs = self._action("Open log folder", self.open_log_folder)
+        self.action_about = self._action(f"&About {APP_NAME}", lambda: self.show_about())
+        self.action_open_logs = self._action("Open &log folder", self.open_log_folder)
         help_menu.addAction(self.action_about)
         help_menu.addAction(self.action_open_logs)
+        if self.shortcut_priority is not None:  # the menus' keys win over a focused text field's
+            for menu in (file_menu, client_menu, view_menu, help_menu):
+                for action in menu.actions():
+                    self.shortcut_priority.protect(*action.shortcuts())
 
     def _action(self, text: str, slot: Callable[[], object], shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -270,6 +292,8 @@ class MainWindow(ClientFollow, QMainWindow):
 
     def set_current_client(self, name: str) -> None:
         """Results of the checks run from now on are saved to this client's history."""
+        if name.casefold() != self.current_client.casefold():
+            self.reports.client_leaving(self.current_client)  # what is on screen was made for the one we leave
         self.current_client = name
         self.settings.set("client/current", name)
         self.setWindowTitle(f"{APP_NAME} \u2014 {name}" if name else APP_NAME)

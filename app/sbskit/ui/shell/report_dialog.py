@@ -6,6 +6,7 @@ must happen there); rendering and writing the files runs on a worker.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -36,6 +38,7 @@ class ReportOptions:
     pdf: bool = True
     screenshots: bool = True
     page: str = "A4"  # or "Letter", for the PDF
+    include: set[str] | None = None  # keys of the results to put in (None: the kit's choice, see visit_scope)
 
     def targets(self) -> list[Path]:
         out = []
@@ -53,7 +56,11 @@ def default_page_size() -> str:
 
 
 class ReportDialog(QDialog):
-    def __init__(self, default_path: Path, consultant: str = "", parent: QWidget | None = None) -> None:
+    """``parts``: (key, label, included by default, why) for every result on screen; each gets a
+    check box, ticked when it belongs to the current client (``visit_scope.decide``)."""
+
+    def __init__(self, default_path: Path, consultant: str = "", parent: QWidget | None = None,
+                 parts: list[tuple[str, str, bool, str]] | None = None, client_name: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Export report")
         self.client = QLineEdit()
@@ -103,11 +110,33 @@ class ReportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        self.part_boxes: dict[str, QCheckBox] = {}
+        layout.addWidget(self._parts_group(parts or [], client_name))
         layout.addWidget(self.buttons)
         self.html.toggled.connect(self._update_ok)
         self.pdf.toggled.connect(self._update_ok)
         self.path.textChanged.connect(self._update_ok)
         self.resize(560, self.sizeHint().height())
+
+    def _parts_group(self, parts: list[tuple[str, str, bool, str]], client_name: str) -> QGroupBox:
+        """What goes into the report: one check box per result, with why the kit ticked it or not."""
+        whose = f"{client_name}'s visit" if client_name else "this session (no client chosen)"
+        group = QGroupBox(f"Results in the report: {whose}")
+        rows = QVBoxLayout(group)
+        if not parts:
+            rows.addWidget(QLabel("No check was run in this session."))
+        for key, label, include, reason in parts:
+            box = QCheckBox(label)
+            box.setChecked(include)
+            box.setToolTip(reason)
+            box.setAccessibleDescription(reason)
+            why = QLabel(("<i>In:</i> " if include else "<i>Left out:</i> ") + html.escape(reason))
+            why.setWordWrap(True)
+            why.setIndent(24)
+            rows.addWidget(box)
+            rows.addWidget(why)
+            self.part_boxes[key] = box
+        return group
 
     def _update_ok(self) -> None:
         ok = (self.html.isChecked() or self.pdf.isChecked()) and bool(self.path.text().strip())
@@ -131,4 +160,5 @@ class ReportDialog(QDialog):
             pdf=self.pdf.isChecked(),
             screenshots=self.screenshots.isChecked(),
             page=self.page.currentText(),
+            include={key for key, box in self.part_boxes.items() if box.isChecked()},
         )

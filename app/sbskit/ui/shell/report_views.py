@@ -8,9 +8,9 @@ and painted into a pixmap without being shown, then given back its own size.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QIODevice, QSize
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QPainter, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QApplication, QTextEdit, QWidget
 
 from sbskit.core.report import CheckSummary, Report, Section, light_html
 
@@ -27,9 +27,67 @@ def _lay_out(widget: QWidget) -> None:
         layout.setGeometry(widget.rect())
 
 
+def _scroll_areas(widget: QWidget) -> list[QAbstractScrollArea]:
+    found = [widget] if isinstance(widget, QAbstractScrollArea) else []
+    return found + [a for a in widget.findChildren(QAbstractScrollArea) if not a.isHidden()]
+
+
+def _cut_line_top(area: QAbstractScrollArea) -> int | None:
+    """The viewport y where the last, partly visible row or text line starts (None: nothing cut)."""
+    viewport = area.viewport()
+    bottom = viewport.height() - 1
+    if isinstance(area, QAbstractItemView):
+        index = area.indexAt(QPoint(4, bottom))
+        if not index.isValid():
+            return None
+        rect = area.visualRect(index)
+        return rect.top() if rect.bottom() > bottom else None
+    if isinstance(area, QTextEdit):
+        cursor = area.cursorForPosition(QPoint(4, bottom))
+        block = cursor.block()
+        layout = block.layout()
+        if layout is None or layout.lineCount() == 0:
+            return None
+        line = layout.lineForTextPosition(cursor.positionInBlock())
+        if not line.isValid():
+            return None
+        top = area.document().documentLayout().blockBoundingRect(block).top() + line.y()
+        top -= area.verticalScrollBar().value()
+        return int(top) if top + line.height() > bottom else None
+    return None
+
+
+def _erase_cut_lines(widget: QWidget, pixmap: QPixmap) -> None:
+    """Blank the bottom row or line a scroll area shows only in part: a picture in a report shows
+    whole lines (the table above it in the report has every row)."""
+    painter = QPainter(pixmap)
+    try:
+        for area in _scroll_areas(widget):
+            top = _cut_line_top(area)
+            if top is None or top <= 0:
+                continue
+            viewport = area.viewport()
+            origin = viewport.mapTo(widget, QPoint(0, top)) if viewport is not widget else QPoint(0, top)
+            rect = QRect(origin, QSize(viewport.width(), viewport.height() - top))
+            painter.fillRect(rect, viewport.palette().color(viewport.backgroundRole()))
+    finally:
+        painter.end()
+
+
+def _relayout(area: QAbstractScrollArea) -> None:
+    """A scroll area places its bars on a resize event; a hidden one gets none when a policy changes."""
+    QApplication.sendEvent(area, QResizeEvent(area.size(), area.size()))
+
+
 def render_view(widget: QWidget, size: QSize = VIEW_SIZE) -> QPixmap:
-    """``widget`` painted at ``size`` (then restored), visible or not."""
+    """``widget`` painted at ``size`` (then restored), visible or not: no scroll bars, no half lines."""
     old_size = widget.size()
+    areas = _scroll_areas(widget)
+    policies = [(a.horizontalScrollBarPolicy(), a.verticalScrollBarPolicy()) for a in areas]
+    for area in areas:
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        _relayout(area)
     # the parent's layout would put its own slot size back while render() lays the widget out
     parent = widget.parentWidget()
     parent_layout = parent.layout() if parent is not None else None
@@ -43,7 +101,12 @@ def render_view(widget: QWidget, size: QSize = VIEW_SIZE) -> QPixmap:
     pixmap.fill(widget.palette().color(widget.backgroundRole()))
     try:
         widget.render(pixmap)  # a hidden page is laid out and painted too, without being shown
+        _erase_cut_lines(widget, pixmap)
     finally:
+        for area, (horizontal, vertical) in zip(areas, policies):
+            area.setHorizontalScrollBarPolicy(horizontal)
+            area.setVerticalScrollBarPolicy(vertical)
+            _relayout(area)
         widget.resize(old_size)
         if parent_layout is not None:
             parent_layout.setEnabled(was_enabled)
@@ -57,24 +120,31 @@ def png_bytes(pixmap: QPixmap) -> bytes:
     return bytes(buffer.data())
 
 
-def add_check_chapter(report: Report, tab, pictures: bool) -> None:
-    """One check's chapter of the visit report, from the tab's report API (see ``KitTab``)."""
+def add_part_chapter(report: Report, part, pictures: bool, note: str = "") -> None:
+    """One result's chapter of the visit report (see ``visit_scope.ReportPart``): its page-1 line,
+    its verdict and action, its evidence, and pictures of its result views. ``note`` says why a
+    result the kit would have left out is in (the consultant ticked it)."""
     import html
 
-    summary = tab.report_summary()
-    sections = tab.report_sections()
-    if summary is None and not sections:
-        return
+    import dataclasses
+
+    summary = part.summary
     if summary is None:
-        summary = CheckSummary(tab.title, "grey", "See the details below.", "Read the details below.")
-    report.summaries.append(summary)
-    report.sections.append(Section(tab.title, f"<p class='verdict'>{light_html(summary.light)} "
-                                              f"{html.escape(summary.verdict)}</p><p><b>Most important action:</b> "
-                                              f"{html.escape(summary.action)}</p>"))
-    for section in sections:
-        report.sections.append(Section(section.heading, section.html_body, 3))
+        summary = CheckSummary(part.label, "grey", "See the details below.", "Read the details below.")
+    report.summaries.append(dataclasses.replace(summary, check=part.label))  # page 1 names what was checked
+    marked = f"<p class='muted'><b>Included by the consultant:</b> {html.escape(note)}.</p>" if note else ""
+    report.sections.append(Section(part.label, f"{marked}<p class='verdict'>{light_html(summary.light)} "
+                                               f"{html.escape(summary.verdict)}</p><p><b>Most important action:</b> "
+                                               f"{html.escape(summary.action)}</p>"))
+    for section in part.sections:
+        if section.heading.casefold() in part.label.casefold():  # "Mail DNS health: a.test" under the same title
+            last = report.sections[-1]
+            report.sections[-1] = Section(last.heading, last.html_body + section.html_body, last.level)
+        else:
+            report.sections.append(Section(section.heading, section.html_body, 3))
     if pictures:
-        for index, (caption, widget) in enumerate(tab.report_views()):
-            image = report.add_image(f"{tab.slug}-{index + 1}", png_bytes(render_view(widget)), caption)
+        for index, (caption, widget) in enumerate(part.views):
+            image = report.add_image(f"{part.key.replace('/', '-')}-{index + 1}", png_bytes(render_view(widget)),
+                                     caption)
             last = report.sections[-1]  # picture and caption in the chapter, never a heading left alone
             report.sections[-1] = Section(last.heading, last.html_body + image, last.level)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from sbskit.core.triage.answers import questions
 from sbskit.core.triage.evidence import ip_kind
 from sbskit.core.triage.versions import VERSION_CHOICES
+from sbskit.ui.common.radio_groups import tab_to_checked
 from sbskit.ui.common.theme import status_foreground
 from sbskit.ui.triage.state import TriageState
 
@@ -52,6 +53,7 @@ class SymptomsPage(QWizardPage):
                 if value == "":
                     button.setChecked(True)
             group.buttonToggled.connect(self._store)
+            tab_to_checked(group)  # Tab lands on the checked answer, the arrows move within the row
             self.groups[question["id"]] = group
         grid.setColumnStretch(0, 1)
 

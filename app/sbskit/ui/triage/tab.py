@@ -98,6 +98,19 @@ class TriageTab(KitTab):
                     self._recorded_live.add(id(doc))
                     self.run_completed.emit(kind, doc)
 
+    def report_parts(self) -> list:
+        """The triage as one part; its targets are the own mail domains the admin gave (none given:
+        it belongs to the client chosen when it ran). Never the sample."""
+        state = self.wizard.state
+        if state.result is None or state.sample:
+            return []
+        from sbskit.core.visit_scope import ReportPart
+
+        domains = list(dict.fromkeys(d.lower() for d in state.local_domains))
+        label = "Queue triage" + (f": {', '.join(domains)}" if domains else "")
+        return [ReportPart("triage", label, self.report_summary(), self.report_sections(), self.report_views(),
+                           domains, result=state.result)]
+
     def report_sections(self) -> list:
         """The diagnosis, evidence and plan, for File > Export report (never the sample)."""
         state = self.wizard.state

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget, QWizard
 
+from sbskit.ui.common.scroll_into_view import make_scrollable
 from sbskit.ui.triage.evidence import EvidencePage
 from sbskit.ui.triage.live import LiveChecksPage
 from sbskit.ui.triage.pages import SymptomsPage
@@ -32,6 +33,7 @@ class TriageWizard(QWizard):
         self.plan = PlanPage(self.state)
         self.export = ExportPage(self.state)
         for page_id, page in enumerate((self.symptoms, self.evidence, self.live, self.diagnosis, self.plan, self.export)):
+            make_scrollable(page)  # a page taller than the room scrolls; its wrapped lines are never cut
             self.setPage(page_id, page)
         self.setStartId(self.SYMPTOMS)
 
