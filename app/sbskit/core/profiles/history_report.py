@@ -141,12 +141,31 @@ def add_history_section(report, client: str, store=None, scope=None) -> None:
 
             with ProfileStore() as opened:
                 comparisons = opened.comparisons(client)
+                derived = mail_server_addresses(opened, client, scope)
         else:
             comparisons = store.comparisons(client)
+            derived = mail_server_addresses(store, client, scope)
     except UserInputError as exc:
         report.add_html_section("Since the last visit", f"<p>History not available: {html.escape(str(exc))}</p>")
         return
-    comparisons = [c for c in comparisons if history_belongs(scope, c.kind, c.target)]
+    comparisons = [c for c in comparisons if history_belongs(scope, c.kind, c.target)
+                   or (c.kind == "blacklist" and c.target in derived)]
     if comparisons:
         report.add_html_section("Since the last visit", history_html(comparisons))
 
+
+
+def mail_server_addresses(store, client: str, scope) -> set[str]:
+    """Addresses a saved blocklist run found as the mail servers (MX) of one of the client's
+    domains: they are the client's too (a listing of the client's MX at a hoster must not drop
+    out of the report because the profile lists only the domain)."""
+    if scope is None or scope.empty:
+        return set()
+    found: set[str] = set()
+    for run in store.runs(client, kind="blacklist"):
+        document = store.load_run(run.id).document
+        for entry in (document or {}).get("targets") or []:
+            source = entry.get("source") if isinstance(entry, dict) else None
+            if isinstance(source, dict) and isinstance(source.get("domain"), str) and scope.owns(source["domain"]):
+                found.add(str(entry.get("target", "")))
+    return found
