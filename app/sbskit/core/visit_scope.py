@@ -154,6 +154,12 @@ class Provenance:
             if noted is None or not _same(noted[0], part.result):
                 self._seen[part.key] = (part.result, leaving)  # holds the result: its identity stays unique
 
+    def renamed(self, old: str, new: str) -> None:
+        """The client was renamed: what was made for it is the renamed client's (not another's)."""
+        for key, (result, under) in list(self._seen.items()):
+            if under.casefold() == old.casefold():
+                self._seen[key] = (result, new)
+
     def made_under(self, part: ReportPart, current: str) -> str:
         noted = self._seen.get(part.key)
         return noted[1] if noted is not None and _same(noted[0], part.result) else current

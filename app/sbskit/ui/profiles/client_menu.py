@@ -25,6 +25,7 @@ class ClientFollow:
         """Client profiles saved a rename: if it was this visit's client, follow it (title, tabs, checklist)."""
         if self.current_client and self.current_client.casefold() == old.casefold():
             self.set_current_client(new)
+            self.reports.provenance.renamed(old, new)  # this visit's results stay the (renamed) client's
             self.statusBar().showMessage(f"Client renamed: {old} is now {new}", 10000)
 
     def client_deleted(self, name: str) -> None:

@@ -1,0 +1,116 @@
+"""Where two round-2 branches met (window2's report scope and resolver lines, stick2's re-run dialog
+and client following), driven as the consultant does: real keys, the real dialogs.
+
+* Ctrl+R opens the real re-run dialog: it shows the resolver problem and the resolver asked
+  first, then the per-target blocks; Copy (clicked) puts the same lines on the clipboard.
+* Renaming the current client in Client profiles keeps what this visit made for it (a pasted
+  ``ver`` has no target: only the session rule ties it to the client) in its report.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from servers.bind import BindServer
+from window_keys import press, type_keys
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(scope="module")
+def bind(tmp_path_factory):  # the root zone only: every blocklist is silent, the resolver is the cause
+    server = BindServer(tmp_path_factory.mktemp("seams-bind"))
+    server.start()
+    yield server
+    server.stop()
+
+
+def _add(name: str, **entries) -> None:
+    from sbskit.core.profiles.store import ProfileStore
+
+    with ProfileStore() as store:
+        store.add(name, **entries)
+
+
+def test_ctrl_r_opens_the_rerun_dialog_with_the_resolver_first_and_copy_has_it_all(main_window, qtbot, bind):
+    from sbskit.ui.profiles.rerun_dialog import RerunDialog
+
+    _add("Acme Dental", ips=["127.0.0.77"])
+    main_window.set_current_client("Acme Dental")
+    main_window.tabs.setCurrentIndex(1)
+    blacklist = main_window.ensure_tab(1)
+    qtbot.waitUntil(blacklist.resolver_edit.isVisible)
+    QTest.mouseClick(blacklist.resolver_edit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(blacklist.resolver_edit.hasFocus)
+    type_keys(main_window, bind.address)
+    blacklist.timeout_spin.setValue(1)
+    seen: dict = {}
+
+    def inspect() -> None:  # runs inside the dialog's own modal loop
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, RerunDialog):
+            QTimer.singleShot(50, inspect)
+            return
+        seen["shown"] = dialog.body.toPlainText()
+        seen["headline"] = dialog.headline.text()
+        screen = dialog.screen().availableGeometry()
+        seen["fits"] = screen.contains(dialog.frameGeometry()) or dialog.height() <= screen.height()
+        QTest.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+        seen["copied"] = QGuiApplication.clipboard().text()
+        QTest.keyClick(dialog, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(50, inspect)
+    press(main_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "copied" in seen, timeout=60000)
+    shown = [line.strip() for line in seen["shown"].splitlines() if line.strip()]
+    assert shown[0].startswith(f"Your resolver ({bind.address}) cannot reach the blocklists")
+    assert shown[1] == f"DNS resolver asked: {bind.address}"
+    verdict = next(line for line in shown if line.startswith("First visit"))
+    assert verdict.split(": ")[1] in ("could not check (32 of 32 lists failed", "incomplete") and "no problems" not in verdict
+    assert "could not check everything" in seen["headline"]
+    copied = [line.strip() for line in seen["copied"].splitlines()]
+    assert copied[1] == shown[0] and copied[2] == shown[1]  # Copy says what the dialog says, in its order
+    assert any("127.0.0.77" in line and verdict.split(": ", 1)[1] in line for line in copied)
+    assert seen["fits"]
+
+
+def test_a_rename_keeps_this_visits_results_in_the_renamed_clients_report(main_window, qtbot):
+    from sbskit.ui.profiles.dialog import ProfilesDialog
+
+    _add("Empty Co", ips=["192.0.2.7"])
+    main_window.set_current_client("Empty Co")
+    osver = main_window.ensure_tab(0)
+    main_window.tabs.setCurrentIndex(0)
+    qtbot.waitUntil(osver.identify.input.isVisible)
+    QTest.mouseClick(osver.identify.input, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(osver.identify.input.hasFocus)
+    type_keys(main_window, "Microsoft Windows [Version 6.1.7601]")  # Empty Co's server, pasted this visit
+    press(main_window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: osver.identify.result is not None, timeout=10000)
+    before = {part.key: inc.include for part, inc in main_window.reports.candidates()}
+    assert before["osver/identify"]
+
+    dialog = ProfilesDialog(main_window, current=main_window.current_client)
+    for signal, slot in main_window.profile_hooks().items():  # as Client > Client profiles connects them
+        getattr(dialog, {"on_renamed": "profile_renamed", "on_deleted": "profile_deleted"}[signal]).connect(slot)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.name_edit.text() == "Empty Co" and not dialog.busy, timeout=10000)
+    dialog.name_edit.selectAll()
+    qtbot.keyClicks(dialog.name_edit, "Empty Company")
+    qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: main_window.current_client == "Empty Company", timeout=10000)
+    dialog.reject()
+    after = {part.key: (inc.include, inc.reason) for part, inc in main_window.reports.candidates()}
+    assert after["osver/identify"][0], after["osver/identify"][1]  # not "made while Empty Co was the client"
+
+    main_window.set_current_client("")  # a real change of client still seals it as the renamed client's
+    _add("Other")
+    main_window.set_current_client("Other")
+    other = {part.key: (inc.include, inc.reason) for part, inc in main_window.reports.candidates()}
+    assert not other["osver/identify"][0] and "Empty Company" in other["osver/identify"][1]
