@@ -150,8 +150,12 @@ def rerun_saved_checks(store, name: str, *, blacklist_options=None, probe_mail_h
         ctx.progress(done, steps, f"Probing the mail server {host}")
         from sbskit.core.mailprobe.probe import run_probe
 
+        ports = saved_probe_ports(store, profile.name, host)
+        result.lead.append(f"Mail server probe {host}: " + (
+            f"the ports of its last saved probe ({', '.join(f'{k} {v}' for k, v in ports.items() if v)})"
+            if ports else "the standard ports (no saved probe of it names others)"))
         try:
-            report = run_probe(host, timeout=probe_timeout, ctx=JobContext(is_cancelled=ctx.is_cancelled))
+            report = run_probe(host, ports, timeout=probe_timeout, ctx=JobContext(is_cancelled=ctx.is_cancelled))
         except UserInputError as exc:
             result.problems.append(f"mail probe of {host}: {exc}")
         else:
@@ -162,6 +166,20 @@ def rerun_saved_checks(store, name: str, *, blacklist_options=None, probe_mail_h
     ctx.progress(steps, steps, "Comparing with the last visit")
     compare_new_runs(store, result, first_new)
     return result
+
+
+def saved_probe_ports(store, name: str, host: str) -> dict[str, int] | None:
+    """The services and ports the client's last saved probe of ``host`` asked (the consultant may have
+    probed a server on other ports than the standard ones); None when no saved probe names any."""
+    from sbskit.core.mailprobe.probe import DEFAULT_PORTS
+
+    runs = store.runs(name, kind="mailprobe", target=host, limit=1)
+    document = store.load_run(runs[0].id).document if runs else None
+    services = document.get("services") if isinstance(document, dict) else None
+    asked = {str(s["name"]).lower(): s["port"] for s in services or []
+             if isinstance(s, dict) and str(s.get("name", "")).lower() in DEFAULT_PORTS
+             and isinstance(s.get("port"), int) and 0 < s["port"] < 65536}
+    return {**{key: 0 for key in DEFAULT_PORTS}, **asked} if asked else None
 
 
 def compare_new_runs(store, result: RerunResult, first_new: int) -> None:

@@ -89,7 +89,7 @@ class ClientRuns:
         from sbskit.ui.profiles.rerun_dialog import OUTCOME
 
         result, resolver, problem = outcome_of
-        result.lead = rerun_lines(resolver, problem)
+        result.lead = rerun_lines(resolver, problem) + result.lead  # then which ports each probe asked
         self.window.statusBar().showMessage(f"Re-ran {len(result.runs)} check(s) for {result.profile}: "
                                             f"{OUTCOME[result.state]}", 10000)
         self.window.show_rerun(result)  # one block per target, as the History view shows it, with Copy

@@ -1,0 +1,30 @@
+"""The re-run probes a client's mail server on the ports its last saved probe asked (the evaluator
+probed a server on its real, non-standard ports; the re-run asked 110/995/... and said "could not
+check"), and says which ports it used. A real Dovecot on loopback."""
+
+from __future__ import annotations
+
+from sbskit.core.mailprobe.probe import run_probe
+from sbskit.core.profiles.rerun import rerun_saved_checks
+
+
+def test_the_rerun_asks_the_ports_of_the_last_saved_probe(store, dovecot_risky):
+    ports = {"pop3": dovecot_risky.ports["pop3"], "pop3s": dovecot_risky.ports["pop3s"],
+             "imap": 0, "imaps": 0, "smtp": 0, "submission": 0, "smtps": 0}
+    first = run_probe(dovecot_risky.addr, ports, timeout=5, check_ptr=False).to_dict()
+    assert all(s["reachable"] for s in first["services"])
+    store.add("Acme", mail_hosts=[dovecot_risky.addr])
+    store.add_run("Acme", "mailprobe", first, at="2026-11-02T10:00:00+00:00")
+    result = rerun_saved_checks(store, "Acme", probe_timeout=5)
+    latest = store.load_run(store.runs("Acme", kind="mailprobe", limit=1)[0].id).document
+    assert sorted(s["port"] for s in latest["services"]) == sorted([ports["pop3"], ports["pop3s"]])
+    assert all(s["reachable"] for s in latest["services"])
+    assert f"Mail server probe {dovecot_risky.addr}: the ports of its last saved probe (pop3 {ports['pop3']}, " \
+           f"pop3s {ports['pop3s']})" in result.text()
+    assert "could not check" not in result.text()
+
+
+def test_without_a_saved_probe_the_rerun_says_it_used_the_standard_ports(store):
+    store.add("Baker", mail_hosts=["127.0.0.1"])
+    result = rerun_saved_checks(store, "Baker", probe_timeout=1)
+    assert "Mail server probe 127.0.0.1: the standard ports" in result.text()
