@@ -114,3 +114,19 @@ def test_a_rename_keeps_this_visits_results_in_the_renamed_clients_report(main_w
     main_window.set_current_client("Other")
     other = {part.key: (inc.include, inc.reason) for part, inc in main_window.reports.candidates()}
     assert not other["osver/identify"][0] and "Empty Company" in other["osver/identify"][1]
+
+
+def test_about_says_what_the_kit_does_and_where_it_keeps_things(main_window):
+    text = main_window.about_text()
+    assert "Offline checks" not in text and "live against the servers and DNS resolver you name" in text
+    if main_window.paths.mode == "portable":  # SBSKIT_HOME in the tests: a folder, not necessarily a USB stick
+        assert f"portable (everything in one folder: {main_window.paths.root})" in text and "USB" not in text
+
+
+def test_the_action_plan_names_the_relay_test_where_it_is():
+    import json
+
+    from sbskit.core.resources import resource_path
+
+    text = json.dumps(json.loads(resource_path("triage-actions.json").read_text(encoding="utf-8")))
+    assert "POP3 & relay tab" not in text and "POP3 risk tab, Relay test page" in text

@@ -341,11 +341,12 @@ class MainWindow(ClientFollow, QMainWindow):
         rows = "".join(f"<tr><td>{name}</td><td>{ver}</td></tr>" for name, ver in sorted(versions.items()))
         rows += override_notes()
         p = self.paths
-        mode = {"portable": "portable (USB)",
+        mode = {"portable": f"portable (everything in one folder: {p.root})",
                 "read-only": "read-only (the portable folder is write-protected: nothing is saved)"}.get(p.mode, "installed")
         return (
             f"<h3>{APP_NAME} {__version__}</h3>"
-            "<p>Offline checks for small-business Windows and Exchange servers.</p>"
+            "<p>Checks for small-business Windows and Exchange servers: offline from pasted text, scripts and "
+            "logs, live against the servers and DNS resolver you name.</p>"
             f"<p><b>Data files</b></p><table>{rows}</table>"
             f"<p><b>Storage</b>: {mode}<br>Settings: {p.settings}<br>Logs: {p.logs}<br>Data: {p.data}</p>"
         )
