@@ -130,3 +130,26 @@ def test_the_action_plan_names_the_relay_test_where_it_is():
 
     text = json.dumps(json.loads(resource_path("triage-actions.json").read_text(encoding="utf-8")))
     assert "POP3 & relay tab" not in text and "POP3 risk tab, Relay test page" in text
+
+
+def test_a_report_picture_shows_no_selected_row_and_the_view_keeps_its_selection(qtbot):
+    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+
+    from sbskit.ui.shell.report_views import render_view
+
+    table = QTableWidget(3, 2)
+    for row in range(3):
+        for column in range(2):
+            table.setItem(row, column, QTableWidgetItem(f"cell {row} {column}"))
+    qtbot.addWidget(table)
+    table.show()
+    qtbot.waitExposed(table)
+    table.selectRow(0)
+    highlight = table.palette().color(table.palette().ColorGroup.Active, table.palette().ColorRole.Highlight)
+    image = render_view(table).toImage()
+    ratio = image.devicePixelRatio()
+    rect = table.visualRect(table.model().index(0, 1)).translated(table.viewport().pos())
+    colour = image.pixelColor(int((rect.right() - 3) * ratio), int(rect.center().y() * ratio))
+    assert colour != highlight and colour == table.palette().color(table.palette().ColorRole.Base)
+    assert [i.row() for i in table.selectionModel().selectedRows()] == [0]
+    assert table.palette().color(table.palette().ColorRole.Highlight) == highlight

@@ -55,8 +55,8 @@ def history_html(comparisons: list[Comparison], heading: int = 3) -> str:
     """The "Since the last visit" tables (no run list): a summary row per target, then its details."""
     if not comparisons:
         return "<p>No saved check of this client keeps a history yet.</p>"
-    head = "".join(f"<th width='{w}%'>{h}</th>" for h, w in (("Check", 14), ("Target", 17), ("Latest visit", 13),
-                                                             ("Result", 22), ("Compared with", 13), ("Changes", 21)))
+    head = "".join(f"<th width='{w}%'>{h}</th>" for h, w in (("Check", 12), ("Target", 21), ("Latest visit", 12),
+                                                             ("Result", 20), ("Compared with", 15), ("Changes", 20)))
     body = []
     for c, row in zip(comparisons, summary_rows(comparisons)):
         cells = [_cell(row[0]), _cell(row[1]), _cell(row[2]), _cell(row[3], INK[c.state], bold=True),

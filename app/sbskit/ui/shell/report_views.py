@@ -9,7 +9,7 @@ and painted into a pixmap without being shown, then given back its own size.
 from __future__ import annotations
 
 from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QPainter, QPixmap, QResizeEvent
+from PySide6.QtGui import QPainter, QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QApplication, QTextEdit, QWidget
 
 from sbskit.core.report import CheckSummary, Report, Section, light_html
@@ -94,6 +94,13 @@ def render_view(widget: QWidget, size: QSize = VIEW_SIZE) -> QPixmap:
     was_enabled = parent_layout.isEnabled() if parent_layout is not None else False
     if parent_layout is not None:
         parent_layout.setEnabled(False)
+    views = [(a, a.palette()) for a in areas if isinstance(a, QAbstractItemView)]
+    for view, palette in views:  # the row the admin last clicked is no finding: no highlight in the picture
+        plain = QPalette(palette)
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            plain.setColor(group, QPalette.ColorRole.Highlight, palette.color(group, QPalette.ColorRole.Base))
+            plain.setColor(group, QPalette.ColorRole.HighlightedText, palette.color(group, QPalette.ColorRole.Text))
+        view.setPalette(plain)
     widget.resize(size)
     _lay_out(widget)
     pixmap = QPixmap(size * PIXEL_RATIO)
@@ -107,6 +114,8 @@ def render_view(widget: QWidget, size: QSize = VIEW_SIZE) -> QPixmap:
             area.setHorizontalScrollBarPolicy(horizontal)
             area.setVerticalScrollBarPolicy(vertical)
             _relayout(area)
+        for view, palette in views:
+            view.setPalette(palette)
         widget.resize(old_size)
         if parent_layout is not None:
             parent_layout.setEnabled(was_enabled)
