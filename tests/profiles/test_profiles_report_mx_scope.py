@@ -61,3 +61,15 @@ def test_another_domains_run_saved_to_the_client_still_stays_out(world, store):
     report = Report(title="t")
     add_history_section(report, "Acme", store=store, scope=ClientScope.from_profile(store.get("Acme")))
     assert BAKER_MX_IP not in history_html(report) and BAKER_DOMAIN not in history_html(report)
+
+
+def test_blocklist_error_codes_read_as_words_in_the_history(store, bl):
+    doc = bl("192.0.2.9", {"a.bl.test": "error", "b.bl.test": "error", "c.bl.test": "clean"})
+    for result, code in zip(doc["targets"][0]["results"], ("blocked-resolver", "zone-broken")):
+        result["error"] = code
+    store.add("Words", ips=["192.0.2.9"])
+    store.add_run("Words", "blacklist", doc)
+    [comparison] = store.comparisons("Words")
+    text = " ".join(comparison.report_lines())
+    assert "blocked-resolver" not in text and "zone-broken" not in text
+    assert "the resolver hides or is refused the list's answers" in text

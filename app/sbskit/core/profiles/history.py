@@ -45,6 +45,11 @@ REASON_WORDS = (
     (re.compile(r"unreachable|no route to host", re.I), "unreachable"),
     (re.compile(r"needs? a .*key|dqs", re.I), "needs a key"),
     (re.compile(r"not enough evidence", re.I), "not enough evidence"),
+    # the blocklist lookup's error codes, as a client reads them
+    (re.compile(r"^blocked-resolver$", re.I), "the resolver hides or is refused the list's answers"),
+    (re.compile(r"^rate-limited$", re.I), "rate-limited"),
+    (re.compile(r"^zone-broken$", re.I), "the list does not answer its own test entry"),
+    (re.compile(r"^unexpected-answer$", re.I), "an answer the list does not document"),
 )
 _LEADING_LABEL = re.compile(r"^(?:\[?[0-9a-f:.]+\]?|[a-z0-9.-]+\.[a-z]{2,}): ", re.I)  # "198.51.100.30: ..."
 
