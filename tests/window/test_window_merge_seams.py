@@ -153,3 +153,27 @@ def test_a_report_picture_shows_no_selected_row_and_the_view_keeps_its_selection
     assert colour != highlight and colour == table.palette().color(table.palette().ColorRole.Base)
     assert [i.row() for i in table.selectionModel().selectedRows()] == [0]
     assert table.palette().color(table.palette().ColorRole.Highlight) == highlight
+
+
+def test_reports_get_the_permissions_of_any_saved_file_settings_stay_private(tmp_path):
+    import os
+    import stat
+
+    from sbskit.core.settings import atomic_write_text
+
+    old = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "report.html", "<p>x</p>")
+        atomic_write_text(tmp_path / "settings.json", "{}", private=True)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "report.html").stat().st_mode) == 0o644  # as the PDF next to it
+    assert stat.S_IMODE((tmp_path / "settings.json").stat().st_mode) == 0o600
+
+
+def test_one_allow_list_that_could_not_answer_is_one_lookup():
+    from sbskit.core.dnsbl.summary import summary_line
+
+    line = summary_line({"verdict": "not-listed", "results": 3, "listed": 0, "clean": 3, "errors": 0,
+                         "allow_lists": {"errors": 1}})
+    assert "1 allow-list lookup could not answer" in line, line

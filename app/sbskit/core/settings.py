@@ -34,11 +34,28 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that readers see the old or the new file, never a mix."""
+def _umask() -> int:
+    """The process's umask, read without changing it (os.umask would, for every thread at once)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
+
+
+def atomic_write_text(path: Path, text: str, private: bool = False) -> None:
+    """Replace ``path`` with ``text`` so that readers see the old or the new file, never a mix.
+
+    A report, CSV or export gets the permissions any saved file gets (the umask's); ``private``
+    keeps the temporary file's owner-only mode (settings, which may hold a DQS key)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        if not private and hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -102,6 +119,6 @@ class Settings:
             return  # a write-protected stick: the session's choices are kept in memory only
         merged = self._read()
         merged.update({key: self._values[key] for key in self._changed})
-        atomic_write_text(self.path, json.dumps(merged, indent=2, sort_keys=True) + "\n")
+        atomic_write_text(self.path, json.dumps(merged, indent=2, sort_keys=True) + "\n", private=True)
         self._values = merged
         self._changed.clear()

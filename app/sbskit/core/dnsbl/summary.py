@@ -166,7 +166,7 @@ def headline_parts(summary: dict[str, Any], targets: int = 1) -> tuple[str, str]
         if verdict not in (LISTED, NOT_LISTED):
             text += " (good news, but they say nothing about blocklists)"
     elif allow.get("errors") and verdict != RESOLVER_PROBLEM:
-        text += f"; {allow['errors']} allow-list lookups could not answer"
+        text += f"; {allow['errors']} allow-list {'lookup' if allow['errors'] == 1 else 'lookups'} could not answer"
     return f"{lead}{text}.", advice
 
 
