@@ -27,4 +27,17 @@ def test_the_rerun_asks_the_ports_of_the_last_saved_probe(store, dovecot_risky):
 def test_without_a_saved_probe_the_rerun_says_it_used_the_standard_ports(store):
     store.add("Baker", mail_hosts=["127.0.0.1"])
     result = rerun_saved_checks(store, "Baker", probe_timeout=1)
-    assert "Mail server probe 127.0.0.1: the standard ports" in result.text()
+    assert "Mail server probe 127.0.0.1: the standard ports (no saved probe that reached it" in result.text()
+
+
+def test_a_saved_probe_that_reached_nothing_proves_no_port_right(store, dovecot_risky):
+    from sbskit.core.profiles.rerun import saved_probe_ports
+
+    ports = {"pop3": dovecot_risky.ports["pop3"], "pop3s": 0, "imap": 0, "imaps": 0, "smtp": 0, "submission": 0,
+             "smtps": 0}
+    good = run_probe(dovecot_risky.addr, ports, timeout=5, check_ptr=False).to_dict()
+    store.add("Cafe", mail_hosts=[dovecot_risky.addr])
+    store.add_run("Cafe", "mailprobe", good, at="2026-11-02T10:00:00+00:00")
+    dead = {**good, "services": [{**s, "port": 9, "reachable": False} for s in good["services"]]}
+    store.add_run("Cafe", "mailprobe", dead, at="2026-11-20T10:00:00+00:00")  # a later probe on a wrong port
+    assert saved_probe_ports(store, "Cafe", dovecot_risky.addr)["pop3"] == dovecot_risky.ports["pop3"]

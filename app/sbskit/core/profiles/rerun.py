@@ -153,7 +153,7 @@ def rerun_saved_checks(store, name: str, *, blacklist_options=None, probe_mail_h
         ports = saved_probe_ports(store, profile.name, host)
         result.lead.append(f"Mail server probe {host}: " + (
             f"the ports of its last saved probe ({', '.join(f'{k} {v}' for k, v in ports.items() if v)})"
-            if ports else "the standard ports (no saved probe of it names others)"))
+            if ports else "the standard ports (no saved probe that reached it used others)"))
         try:
             report = run_probe(host, ports, timeout=probe_timeout, ctx=JobContext(is_cancelled=ctx.is_cancelled))
         except UserInputError as exc:
@@ -169,17 +169,21 @@ def rerun_saved_checks(store, name: str, *, blacklist_options=None, probe_mail_h
 
 
 def saved_probe_ports(store, name: str, host: str) -> dict[str, int] | None:
-    """The services and ports the client's last saved probe of ``host`` asked (the consultant may have
-    probed a server on other ports than the standard ones); None when no saved probe names any."""
+    """The services and ports of the client's latest saved probe of ``host`` that reached a service (the
+    consultant may have probed the server on other ports than the standard ones; a probe that reached
+    nothing proves no port right). None: no such probe, or it asked the standard ports."""
     from sbskit.core.mailprobe.probe import DEFAULT_PORTS
 
-    runs = store.runs(name, kind="mailprobe", target=host, limit=1)
-    document = store.load_run(runs[0].id).document if runs else None
-    services = document.get("services") if isinstance(document, dict) else None
-    asked = {str(s["name"]).lower(): s["port"] for s in services or []
-             if isinstance(s, dict) and str(s.get("name", "")).lower() in DEFAULT_PORTS
-             and isinstance(s.get("port"), int) and 0 < s["port"] < 65536}
-    return {**{key: 0 for key in DEFAULT_PORTS}, **asked} if asked else None
+    for run in store.runs(name, kind="mailprobe", target=host, limit=10):
+        document = store.load_run(run.id).document
+        services = [s for s in (document.get("services") if isinstance(document, dict) else None) or []
+                    if isinstance(s, dict) and str(s.get("name", "")).lower() in DEFAULT_PORTS
+                    and isinstance(s.get("port"), int) and 0 < s["port"] < 65536]
+        if not any(s.get("reachable") for s in services):
+            continue
+        ports = {**{key: 0 for key in DEFAULT_PORTS}, **{str(s["name"]).lower(): s["port"] for s in services}}
+        return None if ports == DEFAULT_PORTS else ports
+    return None
 
 
 def compare_new_runs(store, result: RerunResult, first_new: int) -> None:
