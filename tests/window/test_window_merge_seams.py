@@ -177,3 +177,29 @@ def test_one_allow_list_that_could_not_answer_is_one_lookup():
     line = summary_line({"verdict": "not-listed", "results": 3, "listed": 0, "clean": 3, "errors": 0,
                          "allow_lists": {"errors": 1}})
     assert "1 allow-list lookup could not answer" in line, line
+
+
+def test_a_rerun_is_on_page_one_of_the_clients_report(main_window, qtbot, bind, tmp_path):
+    from sbskit.ui.shell.report_dialog import ReportOptions
+
+    _add("Acme Dental", ips=["127.0.0.77"])
+    _add("Baker")
+    main_window.set_current_client("Acme Dental")
+    main_window.tabs.setCurrentIndex(1)
+    blacklist = main_window.ensure_tab(1)
+    qtbot.waitUntil(blacklist.resolver_edit.isVisible)
+    blacklist.resolver_edit.setText(bind.address)
+    blacklist.timeout_spin.setValue(1)
+    shown = []
+    main_window.show_rerun = shown.append
+    press(main_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(shown), timeout=60000)
+    report = main_window.build_report(ReportOptions("Acme Dental", "", "", tmp_path / "visit"))
+    [line] = [s for s in report.summaries if s.check == "Re-run of Acme Dental's saved checks"]
+    assert line.light == "amber" and "Blacklist check 127.0.0.77" in line.verdict  # not "no checks were run"
+    assert "Could not check everything" in line.verdict and "nothing is wrong" not in line.verdict
+    body = "".join(s.html_body for s in report.sections)
+    assert f"DNS resolver asked: {bind.address}" in body
+    main_window.set_current_client("Baker")  # another client's report leaves Acme's re-run out
+    included = {part.key: inc.include for part, inc in main_window.reports.candidates()}
+    assert included["client/rerun"] is False

@@ -44,6 +44,18 @@ class ClientRuns:
         self.window = window
         self.recheck_worker: JobWorker | None = None
         self.history_workers: list[JobWorker] = []
+        self.last_rerun = None  # the latest re-run's RerunResult: a result of this visit's report
+
+    def report_parts(self) -> list:
+        """The latest re-run as a visit-report result (it belongs to the client it re-ran)."""
+        from sbskit.core.visit_rerun import rerun_sections, rerun_summary
+        from sbskit.core.visit_scope import ReportPart
+
+        result = self.last_rerun
+        if result is None:
+            return []
+        return [ReportPart("client/rerun", f"Re-run of {result.profile}'s saved checks", rerun_summary(result),
+                           rerun_sections(result), owner=result.profile, result=result)]
 
     def rerun(self) -> None:
         """One click on the next visit: run the client's saved checks again, off the GUI thread."""
@@ -90,6 +102,7 @@ class ClientRuns:
 
         result, resolver, problem = outcome_of
         result.lead = rerun_lines(resolver, problem) + result.lead  # then which ports each probe asked
+        self.last_rerun = result
         self.window.statusBar().showMessage(f"Re-ran {len(result.runs)} check(s) for {result.profile}: "
                                             f"{OUTCOME[result.state]}", 10000)
         self.window.show_rerun(result)  # one block per target, as the History view shows it, with Copy

@@ -45,7 +45,8 @@ class ReportExport:
         self.provenance = Provenance()
 
     def all_parts(self) -> list[ReportPart]:
-        return [part for tab in self.window.built_tabs() for part in tab.report_parts()]
+        return [part for tab in self.window.built_tabs() for part in tab.report_parts()] + \
+            self.window.runs.report_parts()  # the client re-run (Ctrl+R) is a result of this visit too
 
     def client_leaving(self, name: str) -> None:
         """Before the window changes client: what is on screen now was made under ``name``."""
