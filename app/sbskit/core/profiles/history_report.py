@@ -89,7 +89,7 @@ def run_rows(runs: Iterable[Run]) -> list[list[str]]:
             for r in runs]
 
 
-HTML_RUN_COLUMNS = (("Run", 5), ("When", 19), ("Check", 16), ("Target", 24), ("Result", 18),
+HTML_RUN_COLUMNS = (("Run", 8), ("When", 18), ("Check", 15), ("Target", 23), ("Result", 18),
                     ("Problems / OK / errors", 18))  # per cent of the page: every header and time on one line
 
 
