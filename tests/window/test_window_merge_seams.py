@@ -200,6 +200,9 @@ def test_a_rerun_is_on_page_one_of_the_clients_report(main_window, qtbot, bind, 
     assert "Could not check everything" in line.verdict and "nothing is wrong" not in line.verdict
     body = "".join(s.html_body for s in report.sections)
     assert f"DNS resolver asked: {bind.address}" in body
+    main_window.client_renamed("Acme Dental", "Acme Dental Care")  # Client profiles saved a rename
+    included = {part.key: inc.include for part, inc in main_window.reports.candidates()}
+    assert included["client/rerun"] is True
     main_window.set_current_client("Baker")  # another client's report leaves Acme's re-run out
     included = {part.key: inc.include for part, inc in main_window.reports.candidates()}
     assert included["client/rerun"] is False

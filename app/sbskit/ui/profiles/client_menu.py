@@ -26,6 +26,9 @@ class ClientFollow:
         if self.current_client and self.current_client.casefold() == old.casefold():
             self.set_current_client(new)
             self.reports.provenance.renamed(old, new)  # this visit's results stay the (renamed) client's
+            rerun = self.runs.last_rerun
+            if rerun is not None and rerun.profile.casefold() == old.casefold():
+                rerun.profile = new
             self.statusBar().showMessage(f"Client renamed: {old} is now {new}", 10000)
 
     def client_deleted(self, name: str) -> None:
