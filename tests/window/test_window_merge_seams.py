@@ -206,3 +206,16 @@ def test_a_rerun_is_on_page_one_of_the_clients_report(main_window, qtbot, bind, 
     main_window.set_current_client("Baker")  # another client's report leaves Acme's re-run out
     included = {part.key: inc.include for part, inc in main_window.reports.candidates()}
     assert included["client/rerun"] is False
+
+
+def test_a_block_says_its_network_and_broadcast_addresses_are_left_out(main_window, qtbot):
+    main_window.tabs.setCurrentIndex(1)
+    blacklist = main_window.ensure_tab(1)
+    qtbot.waitUntil(blacklist.resolver_edit.isVisible)
+    blacklist.resolver_edit.setText("127.0.0.1:53")  # typed only: nothing is asked
+    QTest.mouseClick(blacklist.target_box.lineEdit(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(blacklist.target_box.lineEdit().hasFocus)
+    type_keys(main_window, "192.0.2.0/30")
+    qtbot.waitUntil(lambda: "Will check" in blacklist.validation_label.text(), timeout=5000)
+    text = blacklist.validation_label.text()
+    assert "2 IPv4 addresses" in text and "network and broadcast addresses" in text

@@ -210,7 +210,11 @@ class BlacklistTab(KitTab):
             kinds[t.kind] = kinds.get(t.kind, 0) + 1
         names = {"ipv4": "IPv4 address", "ipv6": "IPv6 address", "domain": "domain"}
         parts = [f"{n} {names[k]}{'es' if n > 1 and k != 'domain' else ('s' if n > 1 else '')}" for k, n in kinds.items()]
-        self._show_validation("Will check " + ", ".join(parts) + ".", "info")
+        blocks = [t for t in text.replace(",", " ").split() if "/" in t and "." in t and "://" not in t
+                  and t.rsplit("/", 1)[1].isdigit() and int(t.rsplit("/", 1)[1]) < 31]
+        left_out = " (the network and broadcast addresses of each IPv4 block are left out: they send no mail)" \
+            if blocks else ""
+        self._show_validation("Will check " + ", ".join(parts) + left_out + ".", "info")
         self.check_button.setEnabled(self.worker is None)
         return True
 
