@@ -219,3 +219,22 @@ def test_a_block_says_its_network_and_broadcast_addresses_are_left_out(main_wind
     qtbot.waitUntil(lambda: "Will check" in blacklist.validation_label.text(), timeout=5000)
     text = blacklist.validation_label.text()
     assert "2 IPv4 addresses" in text and "network and broadcast addresses" in text
+
+
+def test_results_asked_of_another_resolver_say_so(main_window, qtbot, bind):
+    main_window.tabs.setCurrentIndex(1)
+    blacklist = main_window.ensure_tab(1)
+    qtbot.waitUntil(blacklist.resolver_edit.isVisible)
+    blacklist.resolver_edit.setText(bind.address)
+    blacklist.timeout_spin.setValue(1)
+    QTest.mouseClick(blacklist.target_box.lineEdit(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(blacklist.target_box.lineEdit().hasFocus)
+    type_keys(main_window, "127.0.0.77")
+    press(main_window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: blacklist.worker is None and bool(blacklist.results.items), timeout=60000)
+    assert "were asked of" not in blacklist.validation_label.text()
+    QTest.mouseClick(blacklist.resolver_edit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(blacklist.resolver_edit.hasFocus)
+    press(main_window, Qt.Key.Key_Backspace)  # the admin edits the resolver after the check
+    qtbot.waitUntil(lambda: "were asked of" in blacklist.validation_label.text(), timeout=5000)
+    assert f"asked of {bind.address}" in blacklist.validation_label.text()

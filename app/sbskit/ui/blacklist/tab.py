@@ -55,6 +55,7 @@ class BlacklistTab(KitTab):
         self.settings = settings or Settings()
         self.worker: JobWorker | None = None
         self.last_doc: dict[str, Any] | None = None
+        self.asked_resolver: str | None = None  # the Resolver field when the results on screen were asked
         self._counts = (0, 0)  # lookups answered, lookups in the sweep (from the progress signal)
         self._cancel_counts: dict | None = None
         self._cancelled_summary: dict | None = None
@@ -214,7 +215,12 @@ class BlacklistTab(KitTab):
                   and t.rsplit("/", 1)[1].isdigit() and int(t.rsplit("/", 1)[1]) < 31]
         left_out = " (the network and broadcast addresses of each IPv4 block are left out: they send no mail)" \
             if blocks else ""
-        self._show_validation("Will check " + ", ".join(parts) + left_out + ".", "info")
+        stale = ""
+        asked = self.asked_resolver
+        if asked is not None and self.results.items and self.resolver_edit.text().strip() != asked:
+            stale = (f" The results below were asked of {asked or 'this computer' + chr(39) + 's resolver'}; "
+                     "press Check to ask the resolver now shown.")
+        self._show_validation("Will check " + ", ".join(parts) + left_out + "." + stale, "info")
         self.check_button.setEnabled(self.worker is None)
         return True
 
@@ -273,6 +279,7 @@ class BlacklistTab(KitTab):
             return
         self._remember(text)
         self.results.clear_results()
+        self.asked_resolver = self.resolver_edit.text().strip()  # what the results below were asked of
         self.last_doc = None
         self._cancel_counts = None
         self._cancelled_summary = None
