@@ -238,3 +238,22 @@ def test_results_asked_of_another_resolver_say_so(main_window, qtbot, bind):
     press(main_window, Qt.Key.Key_Backspace)  # the admin edits the resolver after the check
     qtbot.waitUntil(lambda: "were asked of" in blacklist.validation_label.text(), timeout=5000)
     assert f"asked of {bind.address}" in blacklist.validation_label.text()
+
+
+def test_triage_live_blocklist_tests_a_loopback_address_against_your_own_dns(main_window, qtbot, bind):
+    wizard = main_window.ensure_tab(2).wizard
+    main_window.tabs.setCurrentIndex(2)
+    wizard.start_over()
+    wizard.next()
+    wizard.next()
+    live = wizard.live
+    qtbot.waitUntil(live.isVisible)
+    live.ip_edit.setText("127.0.0.77")
+    live.resolver_edit.clear()
+    live.run_blacklist()  # no resolver: a loopback address is refused, with the way to test it
+    assert "not a public address" in live.blacklist.result.text() and "your own DNS server" in \
+        live.blacklist.result.text()
+    live.resolver_edit.setText(bind.address)
+    live.run_blacklist()  # as on the Blacklist tab: your own DNS server may list it
+    qtbot.waitUntil(lambda: not live.blacklist.busy and live.state.live.blacklist is not None, timeout=60000)
+    assert "not a public address" not in live.blacklist.result.text()

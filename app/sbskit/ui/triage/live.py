@@ -305,11 +305,12 @@ class LiveChecksPage(QWizardPage):
         except UserInputError as exc:
             self.blacklist.show("bad", _esc(str(exc)))
             return
-        if not lc.is_public(ip):
-            self.blacklist.show("unknown", f"{_esc(ip)} is not a public address: no public blocklist can list "
-                                           "it. Enter the address the internet sees (your router's WAN IP).")
-            return
         resolver = self.resolver_edit.text().strip()
+        if not lc.is_public(ip) and not resolver:  # with your own DNS server it may be a test (as on the Blacklist tab)
+            self.blacklist.show("unknown", f"{_esc(ip)} is not a public address: no public blocklist can list "
+                                           "it. Enter the address the internet sees (your router's WAN IP), or "
+                                           "your own DNS server as the resolver to test against it.")
+            return
         zones = list(self.zones)
         try:
             timeout = float(self._settings().get("blacklist/timeout", 3.0) or 3.0)
