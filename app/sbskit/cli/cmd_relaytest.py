@@ -48,7 +48,7 @@ def deadline_seconds(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
     if not 0 < value <= 86400:
-        raise argparse.ArgumentTypeError(f"the deadline must be between 0 and 86400 seconds, not {text}")
+        raise argparse.ArgumentTypeError(f"the deadline must be more than 0 and at most 86400 seconds, not {text}")
     return value
 
 
