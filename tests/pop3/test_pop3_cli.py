@@ -102,7 +102,7 @@ def test_mailprobe_smtp_on_postfix(run_cli, postfix_closed):
     (["mailprobe", "10.0.0.256"], "256 is more than 255"),
     (["relaytest", "999.1.1.1"], "not an IPv4 address"),
     (["relaytest", "10.0.0.256:2525"], "256 is more than 255"),
-    (["relaytest", "127.0.0.1", "--deadline", "0"], "between 0 and 86400"),
+    (["relaytest", "127.0.0.1", "--deadline", "0"], "more than 0 and at most 86400"),
 ])
 def test_bad_input_is_one_line_exit_2(run_cli, args, needle):
     done = run_cli(*args)
