@@ -38,7 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "tell' (exit 3): servers relay for networks they trust")
     parser.add_argument("--deadline", type=deadline_seconds, default=None, metavar="SECONDS",
                         help="the whole test ends after this many seconds (default: 60, or 6 times --timeout "
-                             "if that is longer); variants not asked by then are reported as open")
+                             "if that is longer); variants not asked by then are listed as unanswered (the question stays "
+                             "open, exit 3 unless a variant was accepted)")
 
 
 def deadline_seconds(text: str) -> float:
