@@ -2,7 +2,7 @@
 
 The blocklist sweep covers the profile's public IPs and domains; the Mail DNS health check
 each domain (for the profile's first public IP, the server that sends); the exposure probe
-its mail hosts. Each target is saved as its own run; history compares per checked item anyway
+its mail hosts on the probe's standard ports. Each target is saved as its own run; history compares per checked item anyway
 (see history.py), so a re-run compares with recorded multi-target runs too. The comparisons
 of every target the re-run checked come back ready for the CLI, the dialog and the report.
 """
@@ -148,12 +148,15 @@ def rerun_saved_checks(store, name: str, *, blacklist_options=None, probe_mail_h
     for host in hosts:
         ctx.check()
         ctx.progress(done, steps, f"Probing the mail server {host}")
-        from sbskit.core.mailprobe.probe import run_probe
+        from sbskit.core.mailprobe.probe import DEFAULT_PORTS, run_probe
 
+        # the standard ports, never just what the last visit found open (a port opened since then is seen:
+        # tests/profiles/test_profiles_rerun_ports.py); a service the last probe found on another port is
+        # asked there (tests/profiles/test_profiles_rerun_probe_ports.py)
         ports = saved_probe_ports(store, profile.name, host)
-        result.lead.append(f"Mail server probe {host}: " + (
-            f"the ports of its last saved probe ({', '.join(f'{k} {v}' for k, v in ports.items() if v)})"
-            if ports else "the standard ports (no saved probe that reached it used others)"))
+        result.lead.append(f"Mail server probe {host}: the standard ports" + (
+            ", except " + ", ".join(f"{k} on {v}" for k, v in ports.items() if v != DEFAULT_PORTS[k])
+            + " (where its last saved probe found them)" if ports else ""))
         try:
             report = run_probe(host, ports, timeout=probe_timeout, ctx=JobContext(is_cancelled=ctx.is_cancelled))
         except UserInputError as exc:
@@ -169,19 +172,20 @@ def rerun_saved_checks(store, name: str, *, blacklist_options=None, probe_mail_h
 
 
 def saved_probe_ports(store, name: str, host: str) -> dict[str, int] | None:
-    """The services and ports of the client's latest saved probe of ``host`` that reached a service (the
-    consultant may have probed the server on other ports than the standard ones; a probe that reached
-    nothing proves no port right). None: no such probe, or it asked the standard ports."""
+    """The standard ports, with each service the client's latest saved probe of ``host`` that reached
+    anything found on another port asked there instead (the consultant probed the server on its real
+    ports). None: no such probe, or every service it found was on its standard port."""
     from sbskit.core.mailprobe.probe import DEFAULT_PORTS
 
     for run in store.runs(name, kind="mailprobe", target=host, limit=10):
         document = store.load_run(run.id).document
-        services = [s for s in (document.get("services") if isinstance(document, dict) else None) or []
-                    if isinstance(s, dict) and str(s.get("name", "")).lower() in DEFAULT_PORTS
-                    and isinstance(s.get("port"), int) and 0 < s["port"] < 65536]
-        if not any(s.get("reachable") for s in services):
-            continue
-        ports = {**{key: 0 for key in DEFAULT_PORTS}, **{str(s["name"]).lower(): s["port"] for s in services}}
+        found = {str(s["name"]).lower(): s["port"]
+                 for s in (document.get("services") if isinstance(document, dict) else None) or []
+                 if isinstance(s, dict) and s.get("reachable") and str(s.get("name", "")).lower() in DEFAULT_PORTS
+                 and isinstance(s.get("port"), int) and 0 < s["port"] < 65536}
+        if not found:
+            continue  # a probe that reached nothing proves no port right
+        ports = {**DEFAULT_PORTS, **found}
         return None if ports == DEFAULT_PORTS else ports
     return None
 
