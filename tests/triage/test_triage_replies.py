@@ -19,6 +19,12 @@ from sbskit.core.triage.replies import classify, codes_in, group_key, normalise,
 from sbskit.core.triage.tally import ReplyTally
 
 EXAMPLES: dict[str, list[str]] = {
+    "local_agent_failed": ["local delivery (lmtp): connect to 192.0.2.7[192.0.2.7]:2525: Connection refused",
+                           "local delivery (local): user lookup error"],
+    "smarthost_requires_auth": [
+        "451 4.4.0 Primary target IP address responded with: \"451 5.7.3 Require basic authentication.\" Attempted "
+        "failover to alternate host, but that did not succeed.",
+        "504 Need to authenticate first"],
     "sasl_no_credentials": ["smtp_sasl_passwd_lookup: no auth info found (sender=`', host=`smtp.isp.example')"],
     "tls_channel_required": ["454 4.7.0 Failed to establish appropriate TLS channel: Access Denied"],
     "exchange_transport_down": [

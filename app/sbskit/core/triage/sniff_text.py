@@ -26,7 +26,7 @@ MAILLOG = re.compile(
     # 'mail.log:' or '/var/log/maillog.1:1234:' in front: grep over several files (-n adds the line number)
     r"(?:(?P<grep>[\w./-]+):(?:\d+:)?(?=[A-Z][a-z]{2}\s+\d|\d{4}-\d\d-\d\dT))?"
     r"(?:(?P<ts>[A-Z][a-z]{2}\s+\d{1,2}\s\d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)"
-    r"\s+(?P<host>\S+)\s+)?"
+    r"\s+)?(?:(?P<host>[^\s\[\]]+)\s+)?"  # each may be missing: 'mail postfix/...', 'INFO  postfix/...', 'Feb 25 12:11:46 postfix/...'
     rf"(?P<prog>(?:[\w.-]+/)+(?:{POSTFIX_DAEMONS})|postfix[\w.-]*(?:/[\w./-]+)?)\[\d+\]:\s(?P<msg>.*)$")
 # a piece of a delivery line pasted without its start: ' to=<a@b>, relay=..., status=deferred (...)' or 'relay=...'
 DELIVERY_FRAGMENT = re.compile(r"^\s*(?:[0-9A-Za-z]{5,}:\s+)?(?:to=<.*?>,\s*(?:orig_to=<.*?>,\s*)?)?relay=[^,\s]+,.*?\bstatus=\w+")

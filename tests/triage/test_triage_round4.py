@@ -1,0 +1,94 @@
+"""Round 4 on fresh real evidence: the forms and wordings a third sample showed misread. Each case is a few
+self-written lines (documentation addresses) with the shape of the real one: our own Postfix refusing an
+inbound sender through a blocklist is no listing of ours, a maillog line without its date or host is still
+Postfix's, a local LMTP delivery that fails is our own delivery agent, a smart host that wants a logon is a
+configuration error, and a reply pasted with the lead-in a client or bounce gave it is still read."""
+
+from __future__ import annotations
+
+import pytest
+
+from sbskit.core.triage import analyse
+from sbskit.core.triage.render import to_text
+from triage_pasted import write
+
+
+def _causes(result) -> list[str]:
+    return [f.cause for f in result.findings]
+
+
+@pytest.mark.parametrize("line", [
+    "mx1 postfix/postscreen[2101]: NOQUEUE: reject: RCPT from [198.51.100.20]:40028: 550 5.7.1 Service unavailable; "
+    "client [198.51.100.20] blocked using zen.spamhaus.org; from=<ann@example.net>, to=<bob@example.com>, "
+    "proto=ESMTP, helo=<mail.example.net>",
+    "Mar  3 10:00:00 postfix/smtpd[2102]: NOQUEUE: reject: RCPT from mail.example.net[198.51.100.20]: 554 5.7.1 "
+    "Service unavailable; Client host [198.51.100.20] blocked using zen.spamhaus.org; from=<ann@example.net> "
+    "to=<bob@example.com> proto=ESMTP helo=<mail.example.net>",
+])
+def test_our_own_blocklist_refusing_an_inbound_sender_is_not_our_listing(evidence_dir, line):
+    result = analyse([write(evidence_dir, "mail.log", [line], crlf=False)])
+    assert result.inputs[0].format == "postfix_maillog" and result.platform.id == "postfix"
+    assert "blocklisted" not in _causes(result)
+    assert result.exit_code != 0 and all(r["direction"] == "inbound" for r in result.replies)
+
+
+def test_an_open_resolver_answer_in_our_own_reject_is_our_dnsbl_setup(evidence_dir):
+    line = ("Mar  3 10:00:00 postfix/smtpd[2102]: NOQUEUE: reject: RCPT from out.example.net[198.51.100.20]: 554 5.7.1 "
+            "Service unavailable; Client host [198.51.100.20] blocked using cbl.abuseat.org; Error: open resolver; "
+            "https://www.spamhaus.org/returnc/pub/192.0.2.53; from=<ann@example.net> to=<bob@example.com> proto=ESMTP")
+    result = analyse([write(evidence_dir, "mail.log", [line], crlf=False)])
+    assert "blocklisted" not in _causes(result)
+    assert result.replies[0]["category"] == "dnsbl_query" and result.replies[0]["direction"] == "inbound"
+
+
+def test_a_level_prefixed_container_line_is_read_as_postfix(evidence_dir):
+    line = ("INFO    postfix/smtp[256]: 2C35B61E6B: to=<ann@example.net>, relay=smtp.example.org[192.0.2.25]:587, "
+            "delay=551, delays=551/0.1/0.2/0, dsn=4.7.0, status=deferred (SASL authentication failed; cannot "
+            "authenticate to server smtp.example.org[192.0.2.25]: bad protocol / cancel)")
+    result = analyse([write(evidence_dir, "docker.log", [line], crlf=False)])
+    assert result.inputs[0].format == "postfix_maillog"
+    assert result.exit_code == 1 and _causes(result)[0] == "configuration_error"
+
+
+def test_a_reject_reason_wrapped_over_lines_is_joined_not_dropped(evidence_dir):
+    lines = ["Aug 10 10:29:14 mx1 postfix/smtpd[11005]: reject: RCPT from unknown[198.51.100.124]: 554 Service "
+             "unavailable; [198.51.100.124]",
+             "blocked using bl.spamcop.net, reason: Blocked - see",
+             "http://www.spamcop.net/bl.shtml?198.51.100.124; from=ann@example.net to=bob@example.com"]
+    result = analyse([write(evidence_dir, "mail.log", lines, crlf=False)])
+    assert result.inputs[0].records == 1 and result.inputs[0].skipped == 0
+    reply = result.replies[0]
+    assert reply["direction"] == "inbound" and reply["category"] == "blocklist" and "spamcop" in reply["text"].lower()
+    assert "blocklisted" not in _causes(result)
+
+
+@pytest.mark.parametrize("line, pattern", [
+    ("2019-04-11T19:41:56.554496+00:00 mx1 postfix/lmtp[238]: 87F043F2BE: to=<info@example.com>, relay=none, "
+     "delay=2370, delays=2370/0.07/0/0, dsn=4.4.1, status=deferred (connect to 192.0.2.6[192.0.2.6]:2525: "
+     "Connection refused)", "local_agent_failed"),
+    ("Mar  3 10:00:00 mx1 postfix/local[301]: 11FDF5F62A: to=<ann@example.com>, relay=local, delay=80, "
+     "delays=80/0.02/0/0, dsn=4.0.0, status=deferred (user lookup error)", "local_agent_failed"),
+])
+def test_a_failing_local_delivery_is_our_delivery_agent_not_the_internet(evidence_dir, line, pattern):
+    result = analyse([write(evidence_dir, "mail.log", [line], crlf=False)])
+    assert result.replies[0]["pattern"] == pattern
+    assert result.exit_code == 1 and _causes(result)[0] == "configuration_error"
+    assert "port 25" not in to_text(result).split("What the evidence says")[-1][:400]
+
+
+def test_a_local_mailbox_over_quota_stays_a_full_mailbox(evidence_dir):
+    line = ("Oct 15 23:48:15 mx1 postfix/lmtp[48460]: C88761F60D: to=<ann@example.com>, relay=mx1.example.com"
+            "[private/dovecot-lmtp], delay=5.1, delays=2.4/0/0/2.7, dsn=5.2.2, status=bounced (host mx1.example.com"
+            "[private/dovecot-lmtp] said: 552 5.2.2 <ann@example.com> Quota exceeded (mailbox for user is full) "
+            "(in reply to end of DATA command))")
+    result = analyse([write(evidence_dir, "mail.log", [line], crlf=False)])
+    assert result.replies[0]["category"] == "mailbox_full" and result.exit_code == 3
+
+
+def test_a_smart_host_demanding_a_logon_in_a_queue_error_is_a_configuration_error(evidence_dir):
+    text = ('451 4.4.0 Primary target IP address responded with: "451 5.7.3 Require basic authentication." Attempted '
+            "failover to alternate host, but that did not succeed. Either there are no alternate hosts, or delivery "
+            "failed to all alternate hosts.\n")
+    result = analyse([write(evidence_dir, "lasterror.txt", text)])
+    assert result.replies[0]["pattern"] == "smarthost_requires_auth"
+    assert result.exit_code == 1 and _causes(result)[0] == "configuration_error"
