@@ -92,3 +92,46 @@ def test_a_smart_host_demanding_a_logon_in_a_queue_error_is_a_configuration_erro
     result = analyse([write(evidence_dir, "lasterror.txt", text)])
     assert result.replies[0]["pattern"] == "smarthost_requires_auth"
     assert result.exit_code == 1 and _causes(result)[0] == "configuration_error"
+
+
+@pytest.mark.parametrize("text, category, exit_code", [
+    ("permanent: 5.7.1 Service unavailable; client [192.0.2.44] blocked using zen.spamhaus.org\n", "blocklist", 1),
+    ("5.7.708 Service unavailable. Access denied, traffic not accepted from this IP\n", "reputation", 1),
+    ("4.7.500 Server busy. Please try again later from [192.0.2.44]. (S77719)\n", "remote_busy", 3),
+    ("smtp;450 4.7.3 Organization queue quota exceeded. [outlook.example]\n", "remote_busy", 3),
+    ("5.7.1 Client was not authenticated\n", "smarthost_auth", 1),
+    ("System.Net.Mail.SmtpException: Error in processing. The server response was: 4.3.111 Temporary server error. "
+     "Please try again later MRH1 [Hostname=AB1PR01MB0001.example.test]\n"
+     "   at System.Net.Mail.DataStopCommand.CheckResponse(SmtpStatusCode statusCode, String serverResponse)\n"
+     "   at System.Net.Mail.SmtpClient.Send(MailMessage message)\n", "remote_busy", 3),
+])
+def test_a_reply_pasted_with_a_lead_in_or_starting_with_its_enhanced_code_is_read(evidence_dir, text, category,
+                                                                                   exit_code):
+    result = analyse([write(evidence_dir, "reply.txt", text)])
+    assert result.inputs[0].format == "pasted_replies"
+    assert [r["category"] for r in result.replies] == [category]
+    assert "at System.Net" not in result.replies[0]["text"]
+    assert result.exit_code == exit_code
+
+
+def test_the_log_lines_around_a_pasted_reply_are_not_replies_of_their_own(evidence_dir):
+    lines = ["May 16 06:41:21 relay1 mta: info Sender 1636695418.001 CONNECTING",
+             "May 16 06:41:22 relay1 mta: info Sender 1636695418.001 DEFERRED[defer]",
+             'May 16 06:41:22 relay1 mta: info Sender 1636695418.001 SMTPCLOSE Connection closed response="550 5.7.606 ',
+             "May 16 10:13:00 relay1 mta: info Sender 1636695418.001 CONNECTING",
+             'May 16 10:13:01 relay1 mta: info Sender 1636695418.001 SMTPCLOSE Connection closed response="550 5.7.606 ']
+    result = analyse([write(evidence_dir, "mta.log", lines, crlf=False)])
+    assert [(r["category"], r["count"]) for r in result.replies] == [("blocklist", 2)]
+
+
+def test_a_get_queue_list_without_identity_and_with_a_placeholder_count_is_an_unknown_not_empty_queue(evidence_dir):
+    text = ("DeliveryType : DnsConnectorDelivery\n"
+            "NextHopDomain : contoso.mail.onmicrosoft.example\n"
+            "Status : Active\n"
+            "MessageCount : MessagesWaiting\n"
+            "LastError : [{LED=451 4.4.397 Error communicating with target host. -> 421 4.4.2 Connection dropped due to "
+            "TimedOut};{MSG=};{FQDN=contoso.mail.protection.example};{IP=192.0.2.80};{LRT=8/20/2026 12:00:39 AM}]\n")
+    result = analyse([write(evidence_dir, "queue.txt", text)])
+    assert result.inputs[0].format == "get_queue_table"
+    assert result.platform.id == "exchange-2013+"
+    assert result.exit_code != 0 and any("no readable message count" in g for g in result.coverage.gaps)

@@ -93,7 +93,8 @@ def powershell_kind(lines: list[str]) -> tuple[str | None, str]:
     for names, style in ((_table_columns(lines), "table"), (_list_keys(lines), "list")):
         if not names:
             continue
-        if {"identity", "messagecount"} <= names and names & {"deliverytype", "nexthopdomain", "status"}:
+        if ({"identity", "messagecount"} <= names and names & {"deliverytype", "nexthopdomain", "status"}) or (
+                {"deliverytype", "nexthopdomain"} <= names and names & {"messagecount", "lasterror"}):  # no Identity
             return "get_queue_table", style
         if MESSAGE_COLUMNS <= names or {"fromaddress", "identity"} <= names:
             return "get_message_table", style
