@@ -244,8 +244,10 @@ EXAMPLES: dict[str, list[str]] = {
                     "421 4.7.0 Error: too many connections from 198.51.100.7",
                     "450 4.2.1 The user you are trying to contact is receiving mail too quickly.",
                     "450 4.7.3 Organization queue quota exceeded."],
-    "service_unavailable": ["421 4.3.2 Service not available, closing transmission channel",
-                            "451 4.3.0 Temporary system problem. Try again later."],
+    "service_unavailable": [
+        "451 Internal resource temporarily unavailable - https://support.example.test/docs#451 [AbCdEf]",
+        "421 4.3.2 Service not available, closing transmission channel",
+        "451 4.3.0 Temporary system problem. Try again later."],
     "greylisted": ["450 4.7.1 <anna@customer.example>: Recipient address rejected: Greylisted, see "
                    "http://postgrey.schweikert.ch/help/customer.example.html",
                    "451 4.7.1 Greylisting in action, please come back later",

@@ -135,3 +135,52 @@ def test_a_get_queue_list_without_identity_and_with_a_placeholder_count_is_an_un
     assert result.inputs[0].format == "get_queue_table"
     assert result.platform.id == "exchange-2013+"
     assert result.exit_code != 0 and any("no readable message count" in g for g in result.coverage.gaps)
+
+
+@pytest.mark.parametrize("lines, says", [
+    (["  301 T: remote_smtp_smarthost for ann@example.com", "  301 LOG: retry_defer MAIN",
+      "  301   == ann@example.com R=smarthost T=remote_smtp_smarthost defer (-53): retry time not reached for any host"],
+     "Exim output"),
+    (["Mar  3 10:00:00 mx1 exim[4648]: 2026-03-03 10:00:00.470 [4648] 1tixMn-00000000C5j-1wRa <= root@example.com U=root",
+      "Mar  3 10:00:00 mx1 exim[4701]: 2026-03-03 10:00:00.501 [4701] 1tixMn-00000000C5j-1wRa ** ann@example.com "
+      "R=dovecot_user T=dovecot_delivery: Child process of dovecot_delivery transport returned 127"], "Exim output"),
+    (["192.0.2.1, mail.example.net, 3/3/26, 10:00:00, SMTPSVC1, MAIL01, 192.0.2.10, 90, 42, 0, 250, 0, MAIL FROM, -, "
+      "FROM:<ann@example.net>,",
+      "192.0.2.1, mail.example.net, 3/3/26, 10:00:00, SMTPSVC1, MAIL01, 192.0.2.10, 0, 32, 0, 250, 0, RCPT TO, -, "
+      "TO:<bob@example.com>,"], "Microsoft IIS Log File Format"),
+    (['This is an SMTP protocol error log for virtual server ID 1, connection #6. The remote host "mail.example.com", '
+      'responded to the SMTP command "xexch50" with "504 Need to authenticate first ".'], "Windows event"),
+    (['2026/03/03 10:25:52 [info] 74#74: *5672 client login failed: "AUTH not supported" while in http auth state, '
+      'client: 198.51.100.40, server: 0.0.0.0:25, login: "admin"',
+      '2026/03/03 10:25:53 [info] 74#74: *5673 client login failed: "AUTH not supported" while in http auth state, '
+      'client: 198.51.100.41, server: 0.0.0.0:25, login: "test"'], "2 failed logon(s) from 2 address(es)"),
+    (["cm.example.net (1 recipients)", "  1: connect to cm.example.net[192.0.2.50]:25: Connection timed out"],
+     "a summary of the deferred queue"),
+])
+def test_other_mail_software_is_named_with_what_to_add(evidence_dir, lines, says):
+    from sbskit.core.triage.sniff import sniff_file
+
+    info = sniff_file(write(evidence_dir, "x.txt", lines, crlf=False))
+    assert info.format is None and says in info.problems[0], info.problems
+    assert "journalctl -u postfix" not in info.problems[0]
+
+
+def test_the_remote_reply_in_an_exim_debug_trace_is_read(evidence_dir):
+    lines = ["  308 Connecting to mx1.example.net [192.0.2.42]:25 ... connected",
+             "  308   SMTP<< 451 Internal resource temporarily unavailable - https://support.example.test/451 [AbCd]",
+             "  308 LOG: MAIN",
+             "  308   H=mx1.example.net [192.0.2.42]: SMTP error from remote mail server after RCPT TO:<bob@example.net>: "
+             "451 Internal resource temporarily unavailable - https://support.example.test/451 [AbCd]",
+             "  308   SMTP>> QUIT"]
+    result = analyse([write(evidence_dir, "exim-debug.txt", lines, crlf=False)])
+    assert [r["category"] for r in result.replies] == ["remote_busy"]
+    assert result.exit_code == 3
+
+
+def test_mailq_entries_copied_without_the_header_are_read(evidence_dir):
+    text = ("E980B183AF8     2622 Thu Mar 30 14:49:54  ann@example.com\n"
+            "(delivery temporarily suspended: connect to mbox.example.com[192.0.2.15]:7025: Connection refused)\n"
+            "                                         bob@example.com\n")
+    result = analyse([write(evidence_dir, "mailq.txt", text)])
+    assert result.inputs[0].format == "postfix_mailq" and result.platform.id == "postfix"
+    assert result.replies and result.exit_code != 0

@@ -19,7 +19,7 @@ from sbskit.core.triage.read_queues import PostfixDestinations, postfix_message
 from sbskit.core.triage.readers_base import NumberedLines, ReadResult
 from sbskit.core.triage.sniff import Sniffed
 from sbskit.core.triage.sniff_paste import is_queue_noise, unlink
-from sbskit.core.triage.sniff_text import DELIVERY_FRAGMENT, MAILLOG, MAILQ_HEAD
+from sbskit.core.triage.sniff_text import DELIVERY_FRAGMENT, MAILLOG, MAILQ_ENTRY, MAILQ_HEAD
 from sbskit.core.triage.tally import TimeMarks, parse_times, with_year
 from sbskit.core.triage.textio import Progress, TextSource
 
@@ -329,8 +329,7 @@ def _local_reason(daemon: str, reason: str) -> str:
     return reason
 
 
-_ENTRY = re.compile(r"^(?P<qid>[0-9A-Za-z]{5,})(?P<flag>[*!#]?)\s+(?P<size>\d+)\s+(?P<when>\w{3} \w{3}\s+\d+ \d\d:\d\d:\d\d)"
-                    r"\s+(?P<sender>\S*)\s*$")
+_ENTRY = MAILQ_ENTRY
 
 
 def read_mailq(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:
