@@ -184,3 +184,15 @@ def test_mailq_entries_copied_without_the_header_are_read(evidence_dir):
     result = analyse([write(evidence_dir, "mailq.txt", text)])
     assert result.inputs[0].format == "postfix_mailq" and result.platform.id == "postfix"
     assert result.replies and result.exit_code != 0
+
+
+@pytest.mark.parametrize("text", [
+    '"5.7.1 Unfortunately, messages from [192.0.2.30] weren\'t sent. Please contact your Internet service provider '
+    'since part of their network is on our block list (S3140)."\n',
+    "> Server response: 550 550 OU-001 (AB1-MC11F3) Unfortunately, messages from 192.0.2.18 weren't sent. Please "
+    "contact your Internet service provider since part of their network is on our block list.\n",
+])
+def test_a_quoted_reply_or_one_after_server_response_is_read(evidence_dir, text):
+    result = analyse([write(evidence_dir, "reply.txt", text)])
+    assert [r["category"] for r in result.replies] == ["blocklist"]
+    assert result.exit_code == 1 and _causes(result)[0] == "blocklisted"

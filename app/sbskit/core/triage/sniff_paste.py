@@ -59,11 +59,11 @@ def headerless_tracking(lines: list[str]) -> int:
 # (also the lead-ins a bounce or a client puts in front: 'permanent: ', 'smtp;'; and a reply that starts with its
 # enhanced code, as Microsoft's documentation and some clients show it: '5.7.708 Service unavailable ...')
 REPLY_START = re.compile(r"^\s*(?:LastError\s*:\s*|Diagnostic-Code:\s*smtp;\s*|Remote Server returned '\s*"
-                         r"|(?:permanent|temporary|transient)(?: (?:error|failure))?:\s*|smtp;\s*)?"
+                         r"|(?:permanent|temporary|transient)(?: (?:error|failure))?:\s*|smtp;\s*)?[\"'`\u201c]?"
                          r"(?:(?P<code>[45]\d\d)(?P<sep>[ -])(?=\S)|(?P<enhanced>[45]\.\d{1,3}\.\d{1,3}) (?=[A-Za-z]))")
 # the words a client or a log puts before the server's reply in the middle of a line
 # ('... The server response was: 4.3.111 ...', 'Remote server replied: 550-5.7.26 ...', 'response="550 5.7.606')
-LEAD_IN = re.compile(r"(?:the server response was|remote server replied|(?:mail )?server said|\bresponse=)\s*:?\s*[\"']?"
+LEAD_IN = re.compile(r"(?:(?:the )?server response(?: was)?|remote server replied|(?:mail )?server said|\bresponse=)\s*:?\s*[\"']?"
                      r"(?=[45]\d\d[ -]|[45]\.\d{1,3}\.\d{1,3}\s)", re.I)
 _LOG_TIME = re.compile(r"^(?:[A-Z][a-z]{2}\s+\d{1,2}\s\d\d:\d\d|\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:)")
 _ANY_CODE = re.compile(r"(?<![\d.])(?:[45]\d\d(?=[ -]|$)|[45]\.\d{1,3}\.\d{1,3}(?![\d.]))")
