@@ -196,3 +196,13 @@ def test_a_quoted_reply_or_one_after_server_response_is_read(evidence_dir, text)
     result = analyse([write(evidence_dir, "reply.txt", text)])
     assert [r["category"] for r in result.replies] == ["blocklist"]
     assert result.exit_code == 1 and _causes(result)[0] == "blocklisted"
+
+
+def test_gmail_saying_the_sender_must_authenticate_is_mail_dns_not_a_smart_host_logon(evidence_dir):
+    line = ("Sep 12 10:09:42 mx1 postfix/smtp[3137]: 91FE61053F6: to=<bob@gmail.example>, relay=mx.gmail.example"
+            "[192.0.2.27]:25, delay=93, delays=92/0.05/1/0.55, dsn=5.7.26, status=bounced (host mx.gmail.example"
+            "[192.0.2.27] said: 550-5.7.26 This mail is unauthenticated, which poses a security risk to the sender "
+            "and Gmail users, and has been blocked. The sender must authenticate with at least one of SPF or DKIM. "
+            "(in reply to end of DATA command))")
+    result = analyse([write(evidence_dir, "mail.log", [line], crlf=False)])
+    assert result.replies[0]["category"] == "spf_dkim_dmarc" and _causes(result)[0] == "mail_dns"
