@@ -72,8 +72,7 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
     session = SessionReplies()
     grep = ""
     times = _Times()
-    for line_no, raw in _joined(lines):
-        m = MAILLOG.match(raw.rstrip("\r\n"))
+    for line_no, raw, m in _joined(lines):
         if m:
             prog, msg, stamp = m.group("prog"), m.group("msg").rstrip(), m.group("ts")
             grep = grep or m.group("grep") or ""
@@ -133,28 +132,26 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
 
 
 def _joined(lines):
-    """(line number, text) per log line, with the lines a paste wrapped joined back onto the line they belong
-    to (a reject reason cut over three lines by a mail client): a continuation is a non-blank line after a
-    Postfix line that is not itself a log line of any program."""
-    pending: tuple[int, str] | None = None
+    """(line number, text, MAILLOG match or None) per log line, with the lines a paste wrapped joined back onto
+    the line they belong to (a reject reason cut over three lines by a mail client): a continuation is a
+    non-blank line after a Postfix line that is not itself a log line of any program."""
+    pending: list | None = None  # [line number, text, match, joined?]
     for line_no, raw in lines:
         text = raw.rstrip("\r\n")
-        if pending is not None and text.strip() and not _starts_entry(text):
-            pending = (pending[0], f"{pending[1]} {text.strip()}")
-            continue
+        m = MAILLOG.match(text)
         if pending is not None:
-            yield pending
+            if m is None and text.strip() and not DELIVERY_FRAGMENT.match(text) and not _SYSLOG_START.match(text):
+                pending[1] = f"{pending[1]} {text.strip()}"
+                pending[3] = True
+                continue
+            yield pending[0], pending[1], MAILLOG.match(pending[1]) if pending[3] else pending[2]
             pending = None
-        if MAILLOG.match(text) or DELIVERY_FRAGMENT.match(text):
-            pending = (line_no, text)
+        if m is not None or DELIVERY_FRAGMENT.match(text):
+            pending = [line_no, text, m, False]
         else:
-            yield line_no, raw
+            yield line_no, raw, None
     if pending is not None:
-        yield pending
-
-
-def _starts_entry(text: str) -> bool:
-    return bool(MAILLOG.match(text) or DELIVERY_FRAGMENT.match(text) or _SYSLOG_START.match(text))
+        yield pending[0], pending[1], MAILLOG.match(pending[1]) if pending[3] else pending[2]
 
 
 def _smtpd_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int) -> None:
