@@ -19,6 +19,8 @@ from sbskit.core.triage.replies import classify, codes_in, group_key, normalise,
 from sbskit.core.triage.tally import ReplyTally
 
 EXAMPLES: dict[str, list[str]] = {
+    "greeting_refused_bare_554": ["554 mx-in-3.example.net", "host mx-in-3.example.net[192.0.2.106] refused to talk to "
+                                                             "me: 554 mx-in-3.example.net"],
     "local_agent_failed": ["local delivery (lmtp): connect to 192.0.2.7[192.0.2.7]:2525: Connection refused",
                            "local delivery (local): user lookup error"],
     "smarthost_requires_auth": [

@@ -206,3 +206,16 @@ def test_gmail_saying_the_sender_must_authenticate_is_mail_dns_not_a_smart_host_
             "(in reply to end of DATA command))")
     result = analyse([write(evidence_dir, "mail.log", [line], crlf=False)])
     assert result.replies[0]["category"] == "spf_dkim_dmarc" and _causes(result)[0] == "mail_dns"
+
+
+def test_short_send_log_lines_under_a_lasterror_are_read_and_show_the_missing_logon(evidence_dir):
+    text = ('451 4.4.0 Primary target IP address responded with: "451 5.7.3 Require basic authentication." Attempted '
+            "failover to alternate host, but that did not succeed.\n\n"
+            "<,220 relay.example.net ESMTP\n>,EHLO mail.example.com,\n<,250-relay.example.net,\n<,250-STARTTLS,\n"
+            ">,STARTTLS,\n<,220 2.0.0 Ready to start TLS,\n>,EHLO mail.example.com,\n<,250-AUTH PLAIN,\n"
+            "<,250 DSN,\n>,QUIT,\n<,221 2.0.0 Bye,\n")
+    result = analyse([write(evidence_dir, "queue-and-log.txt", text)])
+    (info,) = result.inputs
+    assert info.skipped == 0 and info.records == 12
+    assert any("offered AUTH PLAIN and our server never sent AUTH" in p for p in info.problems)
+    assert result.exit_code == 1 and _causes(result)[0] == "configuration_error"
