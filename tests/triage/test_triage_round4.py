@@ -219,3 +219,12 @@ def test_short_send_log_lines_under_a_lasterror_are_read_and_show_the_missing_lo
     assert info.skipped == 0 and info.records == 12
     assert any("offered AUTH PLAIN and our server never sent AUTH" in p for p in info.problems)
     assert result.exit_code == 1 and _causes(result)[0] == "configuration_error"
+
+
+def test_a_german_journalctl_month_is_a_readable_time(evidence_dir):
+    lines = [f"Okt 15 {h:02d}:48:15 mx1 postfix/smtp[4846]: C8876{h:02d}F60D: to=<ann@example.net>, "
+             "relay=mx.example.net[192.0.2.5]:25, delay=1.1, delays=0.1/0/0.5/0.5, dsn=2.0.0, status=sent (250 2.0.0 Ok)"
+             for h in (8, 9)]
+    result = analyse([write(evidence_dir, "mail.log", lines, crlf=False)])
+    assert not any("no readable timestamps" in g for g in result.coverage.gaps)
+    assert result.coverage.hours == pytest.approx(1.0, abs=0.2) and result.exit_code == 3
