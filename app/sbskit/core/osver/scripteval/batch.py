@@ -7,7 +7,7 @@ import re
 
 from sbskit.core.errors import UserInputError
 from sbskit.core.osver.scripteval import batch_parse as bp
-from sbskit.core.osver.scripteval.batch_exec import initial_vars
+from sbskit.core.osver.scripteval.batch_exec import caller_inputs, initial_vars
 from sbskit.core.osver.scripteval.batch_run import Program, Runner
 from sbskit.core.osver.scripteval.machines import LANGUAGES, machines
 from sbskit.core.osver.scripteval.runtime import RunResult
@@ -141,25 +141,31 @@ def _simple_nodes(node):
             yield from _simple_nodes(child)
 
 
-def run_batch(text: str, languages: tuple[str, ...] = LANGUAGES) -> RunResult:
+def run_batch(text: str, languages: tuple[str, ...] = LANGUAGES, cmd_file: bool = False) -> RunResult:
+    """``cmd_file``: the script is a .cmd file (set clears ERRORLEVEL there, not in a .bat file)."""
     try:
         statements = bp.parse(text)
     except bp.ParseError as exc:
         raise UserInputError(f"cannot read the batch file: {exc}") from None
     program = Program(statements)
+    inputs = caller_inputs(text)
+
+    def start_vars(envs):
+        return initial_vars(envs, inputs)
+
     everyone = machines()
     if LANGUAGE_WORDS.search(text):  # it reads translated text: run every language at once
-        runner = Runner(program, [m for m in everyone if m.lang in languages], initial_vars)
+        runner = Runner(program, [m for m in everyone if m.lang in languages], start_vars, cmd_file)
         runner.run()
         if runner.lang_sensitive:
             return RunResult("batch", runner.outcomes, runner.covered, True, runner.notes,
                              label_sections(statements), languages, runner.decisions)
     first = [m for m in everyone if m.lang == languages[0]]
-    runner = Runner(program, first, initial_vars)
+    runner = Runner(program, first, start_vars, cmd_file)
     runner.run()
     used = (languages[0],)
     if runner.lang_sensitive and len(languages) > 1:
-        runner = Runner(program, [m for m in everyone if m.lang in languages], initial_vars)
+        runner = Runner(program, [m for m in everyone if m.lang in languages], start_vars, cmd_file)
         runner.run()
         used = languages
     return RunResult("batch", runner.outcomes, runner.covered, runner.lang_sensitive, runner.notes,

@@ -194,7 +194,7 @@ class Program:
 class Runner:
     """Runs one program over all computers; ``outcomes`` collects how each group ended."""
 
-    def __init__(self, program: Program, machines: list[Machine], initial_vars) -> None:
+    def __init__(self, program: Program, machines: list[Machine], initial_vars, cmd_file: bool = False) -> None:
         self.control = ctl.control  # goto/call/exit, for the command modules (they do not import each other)
         self.program = program
         self.outcomes: list[Outcome] = []
@@ -210,7 +210,7 @@ class Runner:
         old = [m for m in machines if not m.is_nt]
         for envs, dialect in ((nt, "cmd"), (old, "command.com")):
             if envs:
-                st = State(envs=envs, dialect=dialect)
+                st = State(envs=envs, dialect=dialect, cmd_file=cmd_file)
                 st.vars = initial_vars(envs)
                 st.snap = st.vars
                 self.pending.append(st)

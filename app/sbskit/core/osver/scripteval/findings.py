@@ -322,8 +322,22 @@ def _proof(m, v, cell, meant, sections, lang_only, rows, bad) -> str:
         langs = ", ".join(mm.lang for mm, _v, _c in bad)
         proof = f"In {langs}: {proof}" + (f" (in {good.lang} it is right)" if good else "")
     if v.assumed:
-        proof += " - " + "; ".join(a for o in cell.outcomes for _l, a in o.assumptions)
+        proof += " - " + _assumption_text(v, cell)
     return proof
+
+
+def _assumption_text(v, cell, most: int = 3) -> str:
+    """The outside answers the proven path took: those of the runs that reached the branch judged
+    (every run of the cell when none did), each once, the first few only."""
+    key = getattr(v.hit, "key", None)
+    runs = [o for o in cell.outcomes if key is not None and any(h.key == key for h in o.hits)] or cell.outcomes
+    texts = list(dict.fromkeys(a for o in runs for _l, a in o.assumptions))
+    both = {t.replace(" is true (", " is false (") for t in texts if " is true (" in t} & set(texts)
+    texts = list(dict.fromkeys(
+        t.replace(" is true (", " is false (").replace("assuming ", "whatever ", 1).replace(" is false (", " answers (")
+        if t.replace(" is true (", " is false (") in both else t for t in texts))
+    more = len(texts) - most
+    return "; ".join(texts[:most]) + (f"; and {more} more outside answer(s)" if more > 0 else "")
 
 
 def _classify(m, v, meant, lang_only, families, ok_builds, today, cell, matrix) -> tuple[str | None, str]:
