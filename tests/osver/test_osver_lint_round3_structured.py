@@ -79,3 +79,47 @@ def test_vbscript_indexes_the_array_a_split_returns():
     assert keys(r, "win11-24h2") == ("line 6",)  # CInt("10") >= 6 as numbers
     assert keys(r, "xp-sp3") == ("line 8",)
     assert not r.findings
+
+
+# A Windows-11-only gate built from a text comparison kept in a variable, an outside test beside it,
+# dot-sourcing, a native /switch and a member assignment: all readable, and the text comparison proven.
+WIN11_GATE = """$os = Get-CimInstance Win32_OperatingSystem
+$cpu = Get-CimInstance Win32_Processor
+$isEleven = $os.BuildNumber -ge 22000
+$wide = $cpu.AddressWidth -eq 64
+if (-not ($isEleven -and $wide)) {
+    Write-Error "Solo para Windows 11 de 64 bits. Ejecucion abortada."
+    exit
+}
+. "$PSScriptRoot\\helpers.ps1"
+& "$env:SystemRoot\\regedit.exe" /S ".\\tweak.reg"
+Start-Process -FilePath "setup.exe" -ArgumentList /quiet
+$link = (New-Object -ComObject WScript.Shell).CreateShortcut("C:\\x.lnk")
+$link.TargetPath = "C:\\Windows\\notepad.exe"
+Write-Host "Windows 11 setup done"
+"""
+
+
+def test_powershell_reads_dot_sourcing_native_switches_and_member_assignments():
+    r = check(WIN11_GATE, "powershell")
+    assert not unread(r)
+
+
+def test_a_text_comparison_kept_in_a_variable_is_proven_where_it_is_made():
+    r = check(WIN11_GATE, "powershell")
+    text = [f for f in r.findings if f.rule == "version-string-compare"]
+    assert text and text[0].line == 3 and text[0].severity == "error"
+    assert "Windows 8.1" in text[0].evidence["releases"] and "Windows 10 22H2" not in text[0].evidence["releases"]
+    assert '"9600"' in text[0].proof or '"9200"' in text[0].proof
+
+
+def test_a_side_that_decides_alone_makes_the_outside_one_irrelevant():
+    r = check(WIN11_GATE, "powershell")
+    # Windows 10 fails the build test, so `-and` is false whatever the CPU says: refused, no assumption
+    ten = r.matrix.cell("win10-22h2", "en")
+    assert ten.keys == ("line 6",) and not any(o.assumptions for o in ten.outcomes)
+    # Windows 11 passes it: then the CPU test (outside) decides, and both ways are followed
+    eleven = r.matrix.cell("win11-24h2", "en")
+    assert len({o.keys if hasattr(o, "keys") else tuple(h.key for h in o.hits) for o in eleven.outcomes}) >= 2
+    # a Spanish refusal ("Solo para Windows 11 ... abortada") is a refusal meant for every other Windows
+    assert not [f for f in naming(r, "Windows 11 24H2") if f.rule != "version-string-compare"]

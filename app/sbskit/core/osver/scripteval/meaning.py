@@ -163,7 +163,13 @@ NEGATION = re.compile(r"(?i)\b(not|no|non|isn't|is not|other than|except|without
 REFUSAL = re.compile(r"(?i)\b((?:runs?|works?|supported|usable|available|allowed) (?:only )?(?:on|for|with|under) .*\bonly|"
                      r"only (?:runs?|works?|supports?|for|on|with|under|be run|be used|be installed|supported)|"
                      r"can only|can be (?:run|used|installed) only|requires?|required|needs?|must (?:be|have|run)|"
-                     r"at least|minimum|(?:upgrade|update|migrat\w*) to)\b")
+                     r"at least|minimum|(?:upgrade|update|migrat\w*) to|"
+                     # the same in the languages admins write their messages in (es, de, fr, it, nl, pt)
+                     r"exclusivamente|s[oó]lo (?:para|en|funciona)|requiere|necesita|"
+                     r"nur (?:für|unter|auf|mit)|benötigt|erfordert|mindestens|"
+                     r"uniquement|seulement (?:pour|sur|sous)|nécessite|requiert|au moins|"
+                     r"solo (?:per|su)|richiede|almeno|alleen (?:voor|op|met)|vereist|minimaal|"
+                     r"apenas (?:para|no|em)|requer)\b")
 DONE = re.compile(r"(?i)\b(already|has been|have been|was|were|is now|are now)\b")
 
 
