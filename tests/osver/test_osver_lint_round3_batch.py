@@ -167,3 +167,62 @@ echo Windows 11
     proof = wrong[0].proof
     assert proof.count('`if /i "%answer%" == "Y"`') <= 1
     assert proof.count("assuming") + proof.count("whatever") <= 3
+
+
+# Two labels that run the same commands (only their echo texts differ): landing in the "wrong" one
+# changes a name, not what happens. Still reported, as a warning that says so.
+SAME_BODY = """@echo off
+ver | find "6.1" > nul
+if %ERRORLEVEL% == 0 goto build_2008r2
+ver | find "6.3" > nul
+if %ERRORLEVEL% == 0 goto build_2012
+ver | find "10.0" > nul
+if %ERRORLEVEL% == 0 goto build_2016
+goto common
+:build_2008r2
+echo preparing Server 2008 R2 core
+dism /online /enable-feature /featurename:NetFx2-ServerCore
+goto common
+:build_2012
+echo preparing Windows Server 2012 R2
+goto prepare
+:build_2016
+echo preparing Windows Server 2016
+goto prepare
+:prepare
+dism /online /enable-feature /featurename:NetFx3
+:common
+echo done
+"""
+
+
+def test_a_wrong_label_with_the_same_commands_is_a_warning_that_says_so():
+    r = check(SAME_BODY)
+    newer = [f for f in naming(r, "Windows Server 2022") if ":build_2016" in f.message]
+    assert newer and newer[0].severity == "warning" and "same commands as :build_2012" in newer[0].message
+    # once the 2016 label runs a command of its own, landing there is a real difference: an error again
+    script = SAME_BODY.replace(":build_2016\n", ":build_2016\ndism /online /enable-feature /featurename:Containers\n")
+    r = check(script)
+    differ = [f for f in naming(r, "Windows Server 2022") if ":build_2016" in f.message]
+    assert differ and differ[0].severity == "error" and "same commands" not in differ[0].message
+
+
+# A menu that loops back to itself on what the user types: followed once, not until the limit.
+MENU_LOOP = """@echo off
+for /f "tokens=3" %%v in ('reg query "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion" /v CurrentVersion ^| findstr /i "CurrentVersion"') do set NT=%%v
+set major=%NT:~0,1%
+if %major% lss 6 echo This tool needs Windows Vista or later.
+:menu
+echo 1. start   0. quit
+set /p pick=">"
+if "%pick%"=="1" start notepad
+if "%pick%"=="0" goto :eof
+pause
+goto menu
+"""
+
+
+def test_a_menu_loop_on_user_input_is_followed_once():
+    r = check(MENU_LOOP)
+    assert not [f for f in r.findings if "too many" in f.message]
+    assert "line 4" in keys(r, "xp-sp3") and "line 4" not in keys(r, "win11-24h2")  # CurrentVersion 6.3 on 11

@@ -40,6 +40,8 @@ def label_sections(statements: list) -> dict[str, dict]:
         if current is None or current["closed"]:
             continue
         if isinstance(stmt, (bp.If, bp.AndOr)):
+            current.setdefault("body", []).extend(" ".join(n.text.lower().split()) for n in _simple_nodes(stmt)
+                                                  if n.name not in ("echo", "rem", "cls", "title", "color", "pause"))
             for node in _simple_nodes(stmt):
                 if node.name == "goto" and node.args:
                     target = (bp.literal(node.args[0]) or "").lower().lstrip(":")
@@ -47,6 +49,8 @@ def label_sections(statements: list) -> dict[str, dict]:
                         current.setdefault("jumps", []).append(":" + target)
             continue
         for node in _simple_nodes(stmt):
+            if node.name not in ("echo", "rem", "cls", "title", "color", "pause"):
+                current.setdefault("body", []).append(" ".join(node.text.lower().split()))
             if node.name == "echo":
                 text = bp.word_text(node.rest).lstrip(".:(/").strip()
                 if text.lower() not in ("", "off", "on"):

@@ -20,7 +20,7 @@ FILTERS = {"find", "findstr", "more", "sort", "type"}
 # `rem ...` or `echo ...`, then `if errorlevel 1` still tests find's answer. set/path/prompt/assoc/
 # ftype/dpath clear it to 0 only in a .cmd file; in a .bat file they leave it too.
 KEEP_ERRORLEVEL = {"rem", "echo", "cls", "title", "pause", "popd", "shift", "break", "endlocal", "start", "del",
-                   "erase", "rd", "rmdir", "goto", ""}
+                   "erase", "rd", "rmdir", "goto"}
 KEEP_ERRORLEVEL_BAT = {"set", "path", "prompt", "assoc", "ftype", "dpath"}
 
 # --- commands ------------------------------------------------------------------------------

@@ -357,6 +357,12 @@ class Runner:
                                       "(\"The system cannot find the batch label specified\")")
         st.loops = [lp for lp in st.loops if lp.depth < st.depth]
         st.regions = [r for r in st.regions if r.depth < st.depth]
+        if target <= st.pc:  # a jump back (a menu, a retry): once with the same data is enough
+            seen = (target, _shape(st.vars), _shape({"": st.errorlevel}), _shape(dict(enumerate(st.args))))
+            if seen in st.back_jumps:
+                raise Stop("end", line, f"goes back to :{name.lstrip(':')} with nothing changed that the script "
+                                        "tests (a menu or retry loop), which was already followed")
+            st.back_jumps = st.back_jumps | {seen}
         st.pc = target
 
     def leave(self, st: State, line: int) -> None:
@@ -365,6 +371,16 @@ class Runner:
             self.return_from_call(st)
         else:
             raise Stop("end", line, "the script ends (goto :eof / exit)")
+
+
+def _shape(values: dict) -> tuple:
+    """What a jump back sees: plain values as they are, an outside answer by where it comes from
+    (the user's next answer to the same prompt is the same unknown), a per-computer value by identity."""
+    def one(v):
+        if isinstance(v, Unknown):
+            return ("?", v.why)
+        return v if isinstance(v, (str, int, bool)) or v is None else ("#", id(v))
+    return tuple(sorted((str(k), one(v)) for k, v in values.items()))
 
 
 def _read_vars(node) -> list[str]:

@@ -11,6 +11,7 @@ meaning.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 
 from sbskit.core.osver.lint_common import Finding
@@ -255,6 +256,19 @@ def derive(matrix: Matrix, script_language: str, today: _dt.date, sections: dict
     return out + command_findings(matrix, today)
 
 
+def _same_commands(v: Verdict, m: Machine, matrix: Matrix, sections: dict | None) -> str | None:
+    """The title of another label whose section runs exactly the commands of the label reached (echo
+    texts aside), preferably one meant for this release: ``:ver_2K12`` and ``:ver_2K16`` that both just
+    go to the same place. The script treats them alike, so reaching the other one changes only a name."""
+    body = (sections or {}).get(v.branch.key, {}).get("body") if v.branch is not None else None
+    if not body or all(re.fullmatch(r"goto :?eof|exit(?: /b)?(?: \S+)?", c) for c in body):
+        return None  # a branch that only says something and ends: what it says is all it does
+    twins = [b for key, b in matrix.branches.items()
+             if key != v.branch.key and b.meaning is not None and (sections or {}).get(key, {}).get("body") == body]
+    twins.sort(key=lambda b: m.release.id not in b.meaning.surely)
+    return twins[0].title if twins else None
+
+
 def _decision(v: Verdict, cell: Cell, meant, sections):
     if v.kind == "error":
         o = next(o for o in cell.outcomes if o.status == "error")
@@ -279,6 +293,10 @@ def _add(groups, rows, matrix, families, ok_builds, today, sections, rank) -> No
     if severity is None:
         return
     head, line, branch_key = _headline(m, v, meant, cell, lang_only, sections)
+    twin = _same_commands(v, m, matrix, sections) if v.kind == "wrong" else None
+    if twin is not None:  # only the name is wrong: it runs what the branch meant for it runs
+        severity = "warning" if severity == "error" else severity
+        head = head.rstrip(".") + f" (it runs the same commands as {twin}: only the name differs)"
     decision = _decision(v, cell, meant, sections)
     if decision is not None:
         line = _line_for(rule, decision)
