@@ -226,3 +226,23 @@ def test_a_menu_loop_on_user_input_is_followed_once():
     r = check(MENU_LOOP)
     assert not [f for f in r.findings if "too many" in f.message]
     assert "line 4" in keys(r, "xp-sp3") and "line 4" not in keys(r, "win11-24h2")  # CurrentVersion 6.3 on 11
+
+
+def test_a_script_run_on_its_own_keeps_its_proofs_when_a_caller_could_set_a_variable():
+    # the sub-script fills its variables itself unless a parent script passed them: run on its own
+    # (as a logon script is), the gate on the registry's ProductName lets Windows 11 through
+    script = """@echo off
+if /i "%PARENT_LOG%"=="" (
+    set PARENT_LOG=%SystemDrive%\\Logs
+    for /f "tokens=3*" %%i IN ('reg query "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion" /v ProductName ^| Find "ProductName"') DO set OSNAME=%%i %%j
+)
+if /i not "%OSNAME:~0,10%"=="Windows 10" (
+    echo This tool is only for Windows 10.
+    goto :eof
+)
+echo Windows 10 found, continuing
+"""
+    r = check(script)
+    eleven = naming(r, "Windows 11 24H2")
+    assert eleven and eleven[0].severity == "error" and "ProductName" in eleven[0].proof
+    assert not [f for f in r.findings if f.rule == "not-evaluated"]

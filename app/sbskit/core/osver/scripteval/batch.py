@@ -146,14 +146,27 @@ def _simple_nodes(node):
 
 
 def run_batch(text: str, languages: tuple[str, ...] = LANGUAGES, cmd_file: bool = False) -> RunResult:
-    """``cmd_file``: the script is a .cmd file (set clears ERRORLEVEL there, not in a .bat file)."""
+    """``cmd_file``: the script is a .cmd file (set clears ERRORLEVEL there, not in a .bat file).
+
+    Variables the script reads before it sets them are empty when it runs on its own, as a logon
+    script does. When that empty value makes cmd stop on every Windows, whoever starts the script
+    evidently sets them (a parent script, the script re-run by itself): it is run again with them
+    unknown, both ways followed."""
     try:
         statements = bp.parse(text)
     except bp.ParseError as exc:
         raise UserInputError(f"cannot read the batch file: {exc}") from None
     program = Program(statements)
+    result = _run(program, statements, text, languages, cmd_file, frozenset())
     inputs = caller_inputs(text)
+    ms = machines()
+    nt = [o for o in result.outcomes if any(ms[i].is_nt for i in o.machines)]
+    if inputs and nt and all(o.status == "error" for o in nt):
+        result = _run(program, statements, text, languages, cmd_file, inputs)
+    return result
 
+
+def _run(program, statements, text, languages, cmd_file, inputs) -> RunResult:
     def start_vars(envs):
         return initial_vars(envs, inputs)
 

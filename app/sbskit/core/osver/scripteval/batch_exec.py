@@ -62,7 +62,7 @@ def initial_vars(envs, inputs: frozenset[str] = frozenset()) -> dict:
     """The environment a logon script starts with: release-dependent variables are Lazy; the
     variables only its caller can set (:func:`caller_inputs`) are unknown."""
     out: dict[str, Value] = {name: Unknown(f"%{name}% is not set by the script itself (it comes from whoever "
-                                           "starts it)", 0) for name in inputs}
+                                           "starts it, or is empty)", 0) for name in inputs}
     out.update({k.lower(): v for k, v in CONSTANT_VARS.items()})
     for name in MACHINE_VARS:
         key = name.lower()

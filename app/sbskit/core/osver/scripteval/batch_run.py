@@ -9,6 +9,8 @@ line (a block is one line), ``goto`` ends every ``for`` loop, ``call :label`` re
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from sbskit.core.osver.scripteval import batch_control as ctl
@@ -377,8 +379,8 @@ def _shape(values: dict) -> tuple:
     """What a jump back sees: plain values as they are, an outside answer by where it comes from
     (the user's next answer to the same prompt is the same unknown), a per-computer value by identity."""
     def one(v):
-        if isinstance(v, Unknown):
-            return ("?", v.why)
+        if isinstance(v, Unknown):  # what the user types at any prompt is the same unknown
+            return ("?", re.sub(r"line \d+", "", v.why))
         return v if isinstance(v, (str, int, bool)) or v is None else ("#", id(v))
     return tuple(sorted((str(k), one(v)) for k, v in values.items()))
 

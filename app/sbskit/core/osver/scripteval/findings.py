@@ -258,14 +258,22 @@ def derive(matrix: Matrix, script_language: str, today: _dt.date, sections: dict
 
 def _same_commands(v: Verdict, m: Machine, matrix: Matrix, sections: dict | None) -> str | None:
     """The title of another label whose section runs exactly the commands of the label reached (echo
-    texts aside), preferably one meant for this release: ``:ver_2K12`` and ``:ver_2K16`` that both just
-    go to the same place. The script treats them alike, so reaching the other one changes only a name."""
-    body = (sections or {}).get(v.branch.key, {}).get("body") if v.branch is not None else None
+    texts aside), when those are also what the script does for the newest Windows it names:
+    ``:ver_2K12`` and ``:ver_2K16`` that both just go to the same place, reached by Server 2019. The
+    script treats them alike and newer Windows the same way, so only a name is wrong. (Windows 11 in
+    an IPSeccmd branch shared by 2000/XP/2003 is no such case: the newest branch runs netsh.)"""
+    sections = sections or {}
+    body = sections.get(v.branch.key, {}).get("body") if v.branch is not None else None
     if not body or all(re.fullmatch(r"goto :?eof|exit(?: /b)?(?: \S+)?", c) for c in body):
         return None  # a branch that only says something and ends: what it says is all it does
+    by_id = {r.id: r for r in _sim()}
+    named = [b for b in matrix.branches.values() if b.meaning is not None and b.meaning.surely and not
+             (b.meaning.default or b.meaning.refusal or b.meaning.negated)]
+    newest = max(named, key=lambda b: max(by_id[i].build for i in b.meaning.surely if i in by_id), default=None)
+    if newest is None or sections.get(newest.key, {}).get("body") != body:
+        return None
     twins = [b for key, b in matrix.branches.items()
-             if key != v.branch.key and b.meaning is not None and (sections or {}).get(key, {}).get("body") == body]
-    twins.sort(key=lambda b: m.release.id not in b.meaning.surely)
+             if key != v.branch.key and b.meaning is not None and sections.get(key, {}).get("body") == body]
     return twins[0].title if twins else None
 
 
