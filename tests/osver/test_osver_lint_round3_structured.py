@@ -123,3 +123,16 @@ def test_a_side_that_decides_alone_makes_the_outside_one_irrelevant():
     assert len({o.keys if hasattr(o, "keys") else tuple(h.key for h in o.hits) for o in eleven.outcomes}) >= 2
     # a Spanish refusal ("Solo para Windows 11 ... abortada") is a refusal meant for every other Windows
     assert not [f for f in naming(r, "Windows 11 24H2") if f.rule != "version-string-compare"]
+
+
+def test_an_unreadable_script_could_not_be_told_and_gets_no_family_hint():
+    # a keyword lost in a machine translation: nothing can be run, so nothing is claimed either way
+    script = """Set svc = GetObject("winmgmts:\\\\.\\root\\cimv2")
+For Each os 之中 svc.ExecQuery("Select * from Win32_OperatingSystem")
+    v = os.Version
+Next
+If Left(v, 3) = "5.1" Then WScript.Quit
+"""
+    r = check(script, "vbscript")
+    assert [f.rule for f in r.findings] == ["not-evaluated"] and unread(r)
+    assert r.findings[0].severity == "warning"  # the CLI's exit 3: could not tell

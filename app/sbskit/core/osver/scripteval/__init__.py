@@ -143,6 +143,8 @@ def _fallback(pattern_findings, lines: list[str], language: str, covered: set[in
     for f in pattern_findings(lines, language):
         if only_uncovered and f.line in covered:
             continue
+        if f.rule == "no-family-guard":  # client/server mixing matters only where the script tells them
+            continue  # apart elsewhere (issue 10): a pattern cannot see that, so it is no hint either
         f.severity = SEVERITY_CAP[f.severity]
         f.message = f"Pattern rule ({reason}): {f.message}"
         f.proof = f"pattern rule, no proof: {reason}" + (f"; {f.proof}" if f.proof else "")
