@@ -109,6 +109,10 @@ def test_a_variable_read_before_the_script_sets_it_is_its_callers_input():
     assert caller_inputs("set A=1\necho %A% %OS% %USERNAME% %PROCESSOR_ARCHITEW6432%\n") == frozenset()
     # names computed at run time could set anything: then nothing is assumed to be an input
     assert caller_inputs("set %1=x\necho %B%\n") == frozenset()
+    # a variable the script never sets is more likely a typo than an input: it stays empty
+    assert caller_inputs("set OSNAME=x\nif %OSNAEM%==x echo y\n") == frozenset()
+    typo = check("@echo off\nver | find \"6.1\" > nul && set OSNAME=seven\nif %OSNAEM%==seven echo Windows 7\n")
+    assert [f for f in typo.findings if f.rule == "script-stops" and f.severity == "error"]
 
 
 def test_an_unset_variable_the_script_sets_earlier_is_still_empty():

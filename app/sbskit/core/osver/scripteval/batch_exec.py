@@ -35,10 +35,11 @@ _DYNAMIC_SET = re.compile(r'(?im)\bset\s+(?:/p\s+|/a\s+)?"?\s*[^\s="]*[%!]')
 
 
 def caller_inputs(text: str) -> frozenset[str]:
-    """Variables the script reads before (above) any line of its own sets them, and that Windows
-    does not define: whoever starts the script (a parent script, a scheduled task, the script
-    itself re-run by ``start``) sets them, so their value is unknown, not empty. A script that sets
-    variables by computed names could set any of them: then none is an input."""
+    """Variables the script reads above the first line that sets them, and that Windows does not
+    define: a script written to be started again with them set (by itself through ``start``, or by a
+    parent) reads them before it sets them. (A variable it never sets is more likely a typo than an
+    input: it stays empty.) A script that sets variables by computed names could set any of them:
+    then none is an input."""
     if _DYNAMIC_SET.search(text):
         return frozenset()
     first_set: dict[str, int] = {}
@@ -55,7 +56,7 @@ def caller_inputs(text: str) -> frozenset[str]:
               "allusersprofile", "public", "localappdata", "commonprogramfiles", "number_of_processors",
               "processor_identifier", "processor_level", "processor_revision", "homedrive", "systemroot", "prompt"}
     return frozenset(name for name, at in first_read.items()
-                     if name not in known and at < first_set.get(name, len(text)))
+                     if name not in known and name in first_set and at < first_set[name])
 
 
 def initial_vars(envs, inputs: frozenset[str] = frozenset()) -> dict:
