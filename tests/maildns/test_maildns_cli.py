@@ -76,7 +76,7 @@ def test_report_file(bind, run_cli, tmp_path):
     (["example.com", "--ip", "999.1.1.1"], "is not a valid IP address"),
     (["example.com", "--resolver", "dns.example"], "is not an IP address"),
     (["example.com", "--dkim-selector", "bad selector"], "DKIM selector 'bad selector' is not valid"),
-    (["example.com", "--timeout", "0"], "timeout must be between"),
+    (["example.com", "--timeout", "0"], "timeout must be more than 0 and at most 3600 seconds, not 0"),
 ])
 def test_bad_input_exit_2_with_one_line(run_cli, args, message):
     proc = run_cli("maildns", *args, "--resolver", "127.0.0.1:9") if "--resolver" not in args else run_cli("maildns", *args)

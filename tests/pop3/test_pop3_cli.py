@@ -102,7 +102,7 @@ def test_mailprobe_smtp_on_postfix(run_cli, postfix_closed):
     (["mailprobe", "10.0.0.256"], "256 is more than 255"),
     (["relaytest", "999.1.1.1"], "not an IPv4 address"),
     (["relaytest", "10.0.0.256:2525"], "256 is more than 255"),
-    (["relaytest", "127.0.0.1", "--deadline", "0"], "between 0 and 86400"),
+    (["relaytest", "127.0.0.1", "--deadline", "0"], "more than 0 and at most 86400"),
 ])
 def test_bad_input_is_one_line_exit_2(run_cli, args, needle):
     done = run_cli(*args)
@@ -202,7 +202,7 @@ def test_mailprobe_name_option_checks_the_certificate_against_it(run_cli, doveco
 
 
 @pytest.mark.parametrize("args,needle", [
-    (["relaytest", "127.0.0.1", "--deadline", "0"], "the deadline must be between 0 and 86400 seconds, not 0"),
+    (["relaytest", "127.0.0.1", "--deadline", "0"], "the deadline must be more than 0 and at most 86400 seconds, not 0"),
     (["relaytest", "127.0.0.1:99999"], "a port is 1-65535, not 99999"),
     (["relaytest", "127.0.0.1", "--port", "70000"], "a port is 1-65535, not 70000"),
     (["mailprobe", "127.0.0.1:110"], "give the port with the port options, e.g. --pop3-port"),

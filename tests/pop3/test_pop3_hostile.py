@@ -41,7 +41,10 @@ def endless_line(conn, stop):
 
 
 def garbage(conn, stop):
-    conn.sendall(os.urandom(3000))
+    # binary noise whose first line is long enough to judge (a line end in the first bytes of os.urandom
+    # made the first "line" a single harmless letter now and then)
+    junk = os.urandom(3000).replace(b"\n", b"\x00")
+    conn.sendall(junk[:400] + b"\r\n" + junk[400:])
     pause(stop, 3)
 
 

@@ -151,16 +151,16 @@ def options_for(certs: Certs, secure: bool) -> DovecotOptions:
                           min_protocol="TLSv1", ciphers="DEFAULT:@SECLEVEL=0")
 
 
-def start_dovecot(opts: DovecotOptions, addr: str = DOVECOT_ADDR):
+def start_dovecot(opts: DovecotOptions, addr: str = DOVECOT_ADDR, ports: dict[str, int] | None = None):
     """Start Dovecot on ``addr`` (default 127.0.0.2; 127.0.0.1 is the client's own address, which
-    Dovecot treats as secure: the same-host case)."""
+    Dovecot treats as secure: the same-host case); ``ports`` (pop3, pop3s, imap, imaps) default to free ones."""
     binary = need_binary("dovecot")
     d = world_readable_tmpdir("sbskit-dovecot-")
     for sub in ("run", "state", "mail"):
         (d / sub).mkdir()
     (d / "users").write_text(USERS_FILE)
     (d / "users").chmod(0o644)
-    ports = {k: free_port(addr) for k in ("pop3", "pop3s", "imap", "imaps")}
+    ports = dict(ports) if ports else {k: free_port(addr) for k in ("pop3", "pop3s", "imap", "imaps")}
     (d / "dovecot.conf").write_text(dovecot_config(installed_version(), d, addr, ports, opts))
     out = open(d / "stdout.txt", "w")
     proc = subprocess.Popen([binary, "-F", "-c", str(d / "dovecot.conf")], stdout=out, stderr=subprocess.STDOUT,

@@ -35,7 +35,7 @@ def _saved_probe(dovecot, client: str, at: str) -> None:
     from sbskit.core.profiles.store import ProfileStore
 
     ports = {**dovecot.ports, "smtp": 0, "submission": 0, "smtps": 0, "imap": 0, "imaps": 0}
-    doc = run_probe(dovecot.addr, ports, timeout=5, check_ptr=False).to_dict()
+    doc = run_probe(dovecot.addr, ports, timeout=5, check_ptr=False, assume_untrusted=True).to_dict()  # as from outside
     assert doc["risk"] == "high"
     store = ProfileStore()
     try:

@@ -103,11 +103,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--resolver", action="append", metavar="IP[:PORT]",
                    help="DNS resolver for the blocklist and mail DNS checks")
     p.add_argument("--zone", action="append", metavar="ZONE", help="only these blocklists (repeatable)")
-    p.add_argument("--timeout", type=positive_seconds, default=3.0, help="per-query DNS timeout (default 3)")
+    p.add_argument("--timeout", type=positive_seconds, default=3.0, metavar="SECONDS",
+                   help="per-query DNS timeout (default 3)")
     p.add_argument("--no-probe", action="store_true", help="do not probe the mail hosts")
     p.add_argument("--no-maildns", action="store_true",
                    help="do not check the domains' mail DNS (SPF, DMARC, DKIM, MX, PTR; same resolver and timeout)")
-    p.add_argument("--probe-timeout", type=positive_seconds, default=8.0, help="mail probe timeout (default 8)")
+    p.add_argument("--probe-timeout", type=positive_seconds, default=8.0, metavar="SECONDS",
+                   help="mail probe timeout per answer (default 8)")
 
     p = action("export", "write a profile and its history to a JSON file (to move it to another stick)")
     p.add_argument("name", metavar="NAME")

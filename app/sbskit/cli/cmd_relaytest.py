@@ -38,7 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "tell' (exit 3): servers relay for networks they trust")
     parser.add_argument("--deadline", type=deadline_seconds, default=None, metavar="SECONDS",
                         help="the whole test ends after this many seconds (default: 60, or 6 times --timeout "
-                             "if that is longer); variants not asked by then are reported as open")
+                             "if that is longer); variants not asked by then are listed as unanswered (the question stays "
+                             "open, exit 3 unless a variant was accepted)")
 
 
 def deadline_seconds(text: str) -> float:
@@ -48,7 +49,7 @@ def deadline_seconds(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
     if not 0 < value <= 86400:
-        raise argparse.ArgumentTypeError(f"the deadline must be between 0 and 86400 seconds, not {text}")
+        raise argparse.ArgumentTypeError(f"the deadline must be more than 0 and at most 86400 seconds, not {text}")
     return value
 
 

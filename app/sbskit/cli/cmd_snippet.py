@@ -13,7 +13,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--family", choices=("client", "server", "any"), help="custom target: client, server or any")
     parser.add_argument("--min-build", type=int, metavar="N", help="custom target: lowest build (inclusive)")
     parser.add_argument("--max-build", type=int, metavar="N", help="custom target: builds below N")
-    parser.add_argument("--language", "-l", choices=("batch", "powershell", "vbscript", "wql"), default="powershell")
+    parser.add_argument("--language", "-l", choices=("batch", "powershell", "vbscript", "wql"), default="powershell",
+                        help="the language of the test (default: powershell)")
     parser.add_argument("--list-targets", action="store_true", help="list the preset targets and exit")
 
 

@@ -74,7 +74,7 @@ def positive_seconds(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
     if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError(f"timeout must be between 0 and 3600 seconds, not {text}")
+        raise argparse.ArgumentTypeError(f"timeout must be more than 0 and at most 3600 seconds, not {text}")
     return value
 
 

@@ -134,11 +134,6 @@ class Transport:
         self.retransmits = 0
 
     # --- public -------------------------------------------------------------------------
-    @property
-    def retry_after(self) -> float:
-        """The first retransmit interval before anything is known (kept for callers of old)."""
-        return self.timing.default_rto
-
     def submit(self, qname: str, qtype: int, callback: Callback, key: str = "") -> None:
         qname = qname.rstrip(".").lower()
         ident = (qname, qtype)
@@ -199,11 +194,6 @@ class Transport:
     def is_slow(self, key: str) -> bool:
         """True when ``key``'s answers take long (or have not come back while others have)."""
         return self.timing.is_slow(self._first, key)
-
-    def key_rtt(self, key: str) -> float | None:
-        """The smoothed round trip of ``key`` on the first usable resolver, if measured."""
-        est = self.timing.estimate(self._first, key)
-        return est.srtt if est.samples else None
 
     def run(self, deadline: float, is_cancelled: Callable[[], bool] | None = None) -> None:
         """Work until nothing is left or ``deadline`` (``time.monotonic()``) passes.

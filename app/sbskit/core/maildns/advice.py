@@ -40,10 +40,3 @@ def provider_for_hosts(hosts: list[str]) -> dict | None:
             if any(host == s or host.endswith("." + s) for s in provider["mx_suffixes"]):
                 return provider
     return None
-
-
-def provider_for_include(target: str) -> dict | None:
-    for provider in data()["providers"]:
-        if provider["spf_include"] == target.rstrip(".").lower():
-            return provider
-    return None

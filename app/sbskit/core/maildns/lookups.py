@@ -25,10 +25,6 @@ MAX_TCP_ANSWER = 65535
 SPF_TYPE = 99  # the obsolete SPF record type (RFC 4408; RFC 7208 3.1 says to publish SPF only as TXT)
 
 
-class DeadlineReached(Exception):
-    """The run's overall time limit passed: the remaining answers are unknown."""
-
-
 def txt_text(value: object) -> str:
     """One TXT record as text, whatever form the wire layer gives (joined str, parts, bytes)."""
     if isinstance(value, str):

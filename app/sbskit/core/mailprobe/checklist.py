@@ -32,13 +32,6 @@ def version_ids() -> list[str]:
     return [v["id"] for v in catalogue()["versions"]]
 
 
-def version_entry(version_id: str) -> dict[str, Any]:
-    for entry in catalogue()["versions"]:
-        if entry["id"] == version_id:
-            return entry
-    raise UserInputError(f"unknown Exchange version {version_id!r}; known: {', '.join(version_ids())}")
-
-
 @dataclass
 class ItemState:
     status: str = "not-assessed"

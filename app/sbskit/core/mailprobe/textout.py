@@ -90,11 +90,6 @@ def proof_short(svc: dict[str, Any]) -> str:
     return "refused"
 
 
-def proof_line(svc: dict[str, Any]) -> str:
-    proof = svc.get("login_proof")
-    return f"{svc['name']} ({svc['port']}): {proof['seen']}" if proof else ""
-
-
 def decision_lines(svc: dict[str, Any]) -> list[str]:
     """The evidence behind each service's login verdict: a "no" shows its proof as much as a "YES"."""
     if not svc.get("reachable") or svc.get("error") == "not-tls":

@@ -275,11 +275,3 @@ def run_result(run: Run) -> str:
         return "-"
     return Coverage.of_counts(run.counts).short(spec_or_generic(run.kind))
 
-
-def __getattr__(name: str):
-    """``Comparison`` lives in comparison.py (which needs this module); re-exported here lazily."""
-    if name == "Comparison":
-        from sbskit.core.profiles.comparison import Comparison
-
-        return Comparison
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,7 +2,7 @@
 
 The blocklist sweep covers the profile's public IPs and domains; the Mail DNS health check
 each domain (for the profile's first public IP, the server that sends); the exposure probe
-its mail hosts. Each target is saved as its own run; history compares per checked item anyway
+its mail hosts on the probe's standard ports. Each target is saved as its own run; history compares per checked item anyway
 (see history.py), so a re-run compares with recorded multi-target runs too. The comparisons
 of every target the re-run checked come back ready for the CLI, the dialog and the report.
 """
@@ -151,6 +151,8 @@ def rerun_saved_checks(store, name: str, *, blacklist_options=None, probe_mail_h
         from sbskit.core.mailprobe.probe import run_probe
 
         try:
+            # the probe's standard ports (ports=None), never just what the last visit found open: a port opened
+            # since then is seen (tests/profiles/test_profiles_rerun_ports.py)
             report = run_probe(host, timeout=probe_timeout, ctx=JobContext(is_cancelled=ctx.is_cancelled))
         except UserInputError as exc:
             result.problems.append(f"mail probe of {host}: {exc}")

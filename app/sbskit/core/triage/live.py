@@ -152,11 +152,18 @@ def listings(doc: dict) -> list[dict]:
 
 
 def blacklist_state(doc: dict) -> str:
-    """'listed', 'clean' (every list answered, none lists it) or 'unknown'."""
-    if listings(doc):
+    """'listed', 'clean' or 'unknown', from the sweep's own summary verdict (``core/dnsbl/summary``).
+
+    Only a "not listed" verdict that covers every list asked is clean: a blocklist that could
+    not answer, a resolver problem, a cancelled sweep or allow-lists alone are "could not tell".
+    """
+    from sbskit.core.dnsbl.summary import LISTED, NOT_LISTED, doc_summary, verdict_of
+
+    summary = doc.get("summary") if isinstance(doc.get("summary"), dict) else None
+    verdict = verdict_of(summary) if summary else verdict_of(doc_summary(doc))
+    if verdict == LISTED or listings(doc):  # a real listing seen is listed, even in a cancelled sweep
         return "listed"
-    results = _results(doc)
-    if results and not any(r.get("status") == "error" for r in results):
+    if verdict == NOT_LISTED and not (summary or {}).get("not_asked") and _results(doc):
         return "clean"
     return "unknown"
 
@@ -190,6 +197,10 @@ def blacklist_summary(doc: dict) -> tuple[str, str]:
             return "unknown", (f"{target} is not listed where the lists answered ({clean} of {len(results)}), "
                                f"but {len(errors)} could not answer ({reasons}).")
         return "unknown", f"Could not tell for {target}: no list could answer ({reasons})."
+    if blacklist_state(doc) != "clean":  # allow-lists alone, a resolver problem, a cancelled sweep
+        from sbskit.core.dnsbl.summary import doc_headline
+
+        return "unknown", f"Could not tell for {target}: {doc_headline(doc)}"
     return "good", f"{target} is clean: not listed on any of {len(results)} lists."
 
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from sbskit.core.errors import UserInputError
 from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.common.job_panel import start_job
 from sbskit.ui.common.workers import JobWorker
 
 KIND = {"ok": "good", "warning": "unknown", "problem": "bad", "error": "info"}
@@ -274,19 +275,15 @@ class MailDnsPanel(QWidget):
         self._checked = (run.domain, run.options.ip)  # what the rows are about, whatever the fields say later
         self.progress.setRange(0, 0)
         self._set_summary(f"Checking {run.domain}...", "info")
-        worker = JobWorker(run.run, name="maildns")
-        worker.progress.connect(self._on_progress)
-        worker.result.connect(self._on_result)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(lambda message, _d: self._set_summary(f"The check failed: {message}", "bad"))
-        worker.cancelled.connect(lambda: self._set_summary(
-            f"Cancelled; {len(self.tree.checks)} check(s) done so far are shown. This is not a verdict.", "unknown"))
-        worker.ended.connect(self._on_ended)
-        self.worker = worker
         self.check_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.tab.status_message.emit(f"Checking the mail DNS of {run.domain}...")
-        worker.start()
+        self.worker = start_job(
+            run.run, "maildns", progress=self._on_progress, result=self._on_result, finished=self._on_finished,
+            failed=lambda message, _d: self._set_summary(f"The check failed: {message}", "bad"),
+            cancelled=lambda: self._set_summary(
+                f"Cancelled; {len(self.tree.checks)} check(s) done so far are shown. This is not a verdict.", "unknown"),
+            ended=self._on_ended)
 
     def cancel(self) -> None:
         if self.worker is not None:

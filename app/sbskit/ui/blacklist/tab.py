@@ -133,12 +133,17 @@ class BlacklistTab(KitTab):
         self.summary_label.setFont(bold)
         status.addWidget(self.progress)
         status.addWidget(self.summary_label, 1)
-        layout.addLayout(status)
         self.problem_label = QLabel()
         self.problem_label.setAccessibleName("Resolver problem")
         self.problem_label.setWordWrap(True)
         self.problem_label.setVisible(False)
-        layout.addWidget(self.problem_label)
+        # the sweep's own strip: hidden on the Mail DNS page, which has its own (never "not started" beside a run)
+        self.sweep_strip = QWidget()
+        strip = QVBoxLayout(self.sweep_strip)
+        strip.setContentsMargins(0, 0, 0, 0)
+        strip.addLayout(status)
+        strip.addWidget(self.problem_label)
+        layout.addWidget(self.sweep_strip)
 
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
@@ -151,6 +156,7 @@ class BlacklistTab(KitTab):
         self.pages.addTab(self.catalogue_view, f"&Lists ({active} active, {dead} dead)")
         self.pages.setTabToolTip(LISTS_PAGE, "Every list the kit knows, with terms, and the dead ones it never asks")
         attach_mail_dns(self)  # the "Mail DNS health" page (ui/blacklist/maildns.py)
+        self.pages.currentChanged.connect(self._show_page_strip)
         layout.addWidget(self.pages, 1)
 
         buttons = QHBoxLayout()
@@ -173,6 +179,10 @@ class BlacklistTab(KitTab):
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.start)
         self._update_buttons()
         self._set_summary("Ready. Type an address or a domain and press Enter.", "info")
+
+    def _show_page_strip(self, _index: int = 0) -> None:
+        """The status strip shown is the one of the page shown: the sweep's, or the Mail DNS page's own."""
+        self.sweep_strip.setVisible(self.pages.currentWidget() is not self.mail_dns)
 
     # --- input -------------------------------------------------------------------------------
     def target_text(self) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+from PySide6.QtCore import QThreadPool
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QPushButton, QWidget
 
@@ -23,15 +24,16 @@ Handler = Callable[..., Any]
 
 def start_job(job: Callable, name: str, *, finished: Handler | None = None, failed: Handler | None = None,
               result: Handler | None = None, progress: Handler | None = None, cancelled: Handler | None = None,
-              ended: Handler | None = None) -> JobWorker:
-    """Run ``job(ctx)`` off the GUI thread; each handler given is connected to the signal of its name
-    (Qt queues them to the GUI thread). Returns the started worker (keep it: cancel, ``running``)."""
+              ended: Handler | None = None, pool: QThreadPool | None = None) -> JobWorker:
+    """Run ``job(ctx)`` off the GUI thread (on ``pool``, default Qt's global one); each handler given is
+    connected to the signal of its name (Qt queues them to the GUI thread, so code right after this call
+    runs before any of them). Returns the started worker (keep it: cancel, ``running``)."""
     worker = JobWorker(job, name)
     for signal, handler in ((worker.finished, finished), (worker.failed, failed), (worker.result, result),
                             (worker.progress, progress), (worker.cancelled, cancelled), (worker.ended, ended)):
         if handler is not None:
             signal.connect(handler)
-    worker.start()
+    worker.start(pool)
     return worker
 
 

@@ -235,10 +235,6 @@ class ChecklistPanel(ChecklistTemplates, QWidget):
         self._generation += 1
         self._loaded(self._generation, self._read(self._wanted or self.owner))
 
-    @property
-    def loading(self) -> bool:
-        return self._load_timer.isActive() or self._wanted is not None
-
     def _loaded(self, generation: int, value) -> None:
         if generation != self._generation:
             return  # a newer switch was asked for meanwhile

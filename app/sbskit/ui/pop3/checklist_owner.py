@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLabel, QMes
 from sbskit.core.mailprobe import checklist as cl
 from sbskit.core.profiles import checklists
 
+from sbskit.ui.common.job_panel import start_job
 from sbskit.ui.common.workers import JobWorker
 
 CLIENT, TEMPLATE = "client", "template"
@@ -53,13 +54,12 @@ class OrderedJobs(QObject):
                failed: Callable[[str], None]) -> JobWorker:
         """Queue ``job`` (run on the pool thread); ``done``/``failed`` run on the GUI thread, and only
         while this object (a child of the panel) still exists: a panel closed mid-save hears nothing."""
-        worker = JobWorker(lambda _ctx: job(), name)
-        worker.finished.connect(lambda value: done(value) if isValid(self) else None)
-        worker.failed.connect(lambda message, _details: failed(message) if isValid(self) else None)
-        worker.ended.connect(lambda w=worker: self._ended(w) if isValid(self) else None)
         self.pending += 1
+        worker = start_job(lambda _ctx: job(), name, pool=self.pool,
+                           finished=lambda value: done(value) if isValid(self) else None,
+                           failed=lambda message, _details: failed(message) if isValid(self) else None,
+                           ended=lambda: self._ended(worker) if isValid(self) else None)  # queued: worker is bound
         self.workers.append(worker)
-        worker.start(self.pool)
         return worker
 
     def _ended(self, worker: JobWorker) -> None:

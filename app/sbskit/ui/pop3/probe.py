@@ -48,6 +48,7 @@ from sbskit.core.mailprobe.textout import (
     service_state,
     tls_cell,
 )
+from sbskit.ui.common.job_panel import start_job
 from sbskit.ui.common.remembered import recall, remember
 from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.common.workers import JobWorker
@@ -249,17 +250,11 @@ class ProbePanel(QWidget):
         self.progress.setRange(0, 0)
         self._set_running(True)
         self._badge("info", f"Probing {host or '?'}...")
-        worker = JobWorker(lambda ctx: run_probe(host, ports, timeout=timeout, ca_file=ca_file, ctx=ctx, name=name,
-                                                 assume_untrusted=outsider),
-                           "mail probe")
-        worker.result.connect(self._add_result)
-        worker.progress.connect(self._progress)
-        worker.finished.connect(self._finished)
-        worker.failed.connect(self._failed)
-        worker.cancelled.connect(lambda: self._badge("info", "Probe cancelled."))
-        worker.ended.connect(lambda: self._set_running(False))
-        self.worker = worker
-        worker.start()
+        self.worker = start_job(lambda ctx: run_probe(host, ports, timeout=timeout, ca_file=ca_file, ctx=ctx, name=name,
+                                                      assume_untrusted=outsider),
+                                "mail probe", result=self._add_result, progress=self._progress, finished=self._finished,
+                                failed=self._failed, cancelled=lambda: self._badge("info", "Probe cancelled."),
+                                ended=lambda: self._set_running(False))
 
     def cancel(self) -> None:
         if self.worker is not None and self.worker.running:
@@ -374,11 +369,9 @@ class ProbePanel(QWidget):
         from pathlib import Path
 
         content = self.csv_text()
-        worker = JobWorker(lambda _ctx: atomic_write_text(Path(path), content), "save csv")
-        worker.finished.connect(lambda _v: self.message.emit(f"Saved {path}"))
-        worker.failed.connect(lambda msg, _d: self.message.emit(f"Not saved: {msg}"))
-        self._csv_worker = worker
-        worker.start()
+        self._csv_worker = start_job(lambda _ctx: atomic_write_text(Path(path), content), "save csv",
+                                     finished=lambda _v: self.message.emit(f"Saved {path}"),
+                                     failed=lambda msg, _d: self.message.emit(f"Not saved: {msg}"))
 
     def _ask_csv_path(self) -> str:
         path, _ = QFileDialog.getSaveFileName(self, "Save probe result", in_reports("mail-probe.csv"),

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from sbskit.core.mailprobe import relayreplies
 from sbskit.core.mailprobe.relay import DEFAULT_FROM, DEFAULT_TO, MAX_LANES, NOTE, default_deadline
 from sbskit.core.mailprobe.textout import relay_text
+from sbskit.ui.common.job_panel import start_job
 from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.common.remembered import recall, remember
 from sbskit.ui.common.workers import JobWorker
@@ -173,16 +174,13 @@ class RelayPanel(QWidget):
         self.progress.setRange(0, 0)
         self._running(True)
         self._verdict("info", f"Testing {html.escape(host)} port {port}...")
-        worker = JobWorker(lambda ctx: run_relay_test(host, port, sender, rcpt, timeout=timeout, ctx=ctx,
-                                                      deadline=deadline, assume_untrusted=outsider), "relay test")
-        worker.result.connect(self._attempt)
-        worker.progress.connect(lambda d, t, m: (self.progress.setRange(0, t), self.progress.setValue(d)))
-        worker.finished.connect(self._finished)
-        worker.failed.connect(lambda msg, _d: self._verdict("bad", html.escape(msg)))
-        worker.cancelled.connect(lambda: self._verdict("info", "Relay test cancelled."))
-        worker.ended.connect(lambda: self._running(False))
-        self.worker = worker
-        worker.start()
+        self.worker = start_job(lambda ctx: run_relay_test(host, port, sender, rcpt, timeout=timeout, ctx=ctx,
+                                                           deadline=deadline, assume_untrusted=outsider), "relay test",
+                                result=self._attempt,
+                                progress=lambda d, t, m: (self.progress.setRange(0, t), self.progress.setValue(d)),
+                                finished=self._finished, failed=lambda msg, _d: self._verdict("bad", html.escape(msg)),
+                                cancelled=lambda: self._verdict("info", "Relay test cancelled."),
+                                ended=lambda: self._running(False))
 
     def cancel(self) -> None:
         if self.worker is not None and self.worker.running:

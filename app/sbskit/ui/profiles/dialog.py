@@ -34,6 +34,7 @@ from sbskit.core.errors import UserInputError
 from sbskit.core.profiles.checklists import checklist_summary
 from sbskit.core.profiles.store import ProfileStore, default_path, store_is_read_only
 from sbskit.ui.common.theme import status_background, status_foreground
+from sbskit.ui.common.job_panel import start_job
 from sbskit.ui.common.workers import JobWorker
 from sbskit.ui.profiles.actions import ProfileActions
 from sbskit.ui.profiles.form import ProfileForm
@@ -193,9 +194,6 @@ class ProfilesDialog(ProfileForm, ProfileActions, QDialog):
             with ProfileStore(path, read_only=read_only) as store:
                 return work(store)
 
-        worker = JobWorker(job, f"profiles-{name}")
-        self._workers.add(worker)
-
         def current() -> bool:
             return not self._closed and self._generation.get(name) == generation
 
@@ -216,10 +214,9 @@ class ProfilesDialog(ProfileForm, ProfileActions, QDialog):
             self._update_buttons()
             self.job_done.emit(name)
 
-        worker.finished.connect(finished)
-        worker.failed.connect(failed)
-        worker.ended.connect(ended)
-        worker.start()
+        # the handlers are queued to this (GUI) thread: ``worker`` is bound before ``ended`` can run
+        worker = start_job(job, f"profiles-{name}", finished=finished, failed=failed, ended=ended)
+        self._workers.add(worker)
         self._update_buttons()
 
     @property

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sbskit.core.profiles.history import Comparison, Coverage, run_result
+from sbskit.core.profiles.comparison import Comparison
+from sbskit.core.profiles.history import Coverage, run_result
 from sbskit.core.profiles.kinds import kind_spec
 from sbskit.core.profiles.model import Run, local_date, local_datetime
 from sbskit.ui.common.theme import status_background, status_foreground

@@ -28,6 +28,7 @@ from sbskit.core.triage.engine import read_evidence
 from sbskit.core.triage.model import InputSummary
 from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.triage.state import TriageState
+from sbskit.ui.common.job_panel import start_job
 from sbskit.ui.common.workers import JobWorker
 
 COLUMNS = ("File", "Format", "Encoding", "Records", "Problems")
@@ -203,20 +204,16 @@ class EvidencePage(QWizardPage):
         files = [EvidenceFile(p) for p in paths]
         self.state.files.extend(files)
         evidence = self.state.evidence
-        worker = JobWorker(lambda ctx: read_evidence(files, evidence, ctx), name="triage import")
-        worker.progress.connect(self._on_progress)
-        worker.result.connect(self._on_file_done)
-        worker.failed.connect(self._on_failed)
-        worker.cancelled.connect(self._on_cancelled)
-        worker.ended.connect(self._on_ended)
-        self.worker = worker
         self._importing = True
         self.cancel_button.setEnabled(True)
         self.remove_button.setEnabled(False)
         self.progress.setValue(0)
         self.progress.setFormat("Reading\u2026 %p%")
         self.completeChanged.emit()
-        worker.start()
+        # bound methods: queued to this thread, so self.worker is set before the first one runs (see _current)
+        self.worker = start_job(lambda ctx: read_evidence(files, evidence, ctx), "triage import",
+                                progress=self._on_progress, result=self._on_file_done, failed=self._on_failed,
+                                cancelled=self._on_cancelled, ended=self._on_ended)
 
     def cancel(self) -> None:
         if self.worker is not None:

@@ -33,6 +33,7 @@ from sbskit.core.triage import live as lc
 from sbskit.ui.common.theme import status_background, status_foreground
 from sbskit.ui.triage.state import TriageState
 from sbskit.core.errors import UserInputError
+from sbskit.ui.common.job_panel import start_job
 from sbskit.ui.common.workers import JobWorker
 from sbskit.ui.common.save_paths import is_lan_address
 
@@ -93,16 +94,12 @@ class _Check:
         self.result.setStyleSheet(f"#{self.result.objectName()} {{ background: {bg}; color: {fg}; border-radius: 3px; }}")
 
     def start(self, job, name: str, done: Callable[[object], None]) -> None:
-        worker = JobWorker(job, name)
-        self.worker = worker
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
-        worker.progress.connect(self._progress)
-        worker.finished.connect(done)
-        worker.failed.connect(lambda msg, _detail: self.show("bad", f"Could not run: {_esc(msg)}"))
-        worker.cancelled.connect(lambda: self.show(None, "Cancelled: the diagnosis does not use this check."))
-        worker.ended.connect(lambda: self._running(False))
-        worker.start()
+        self.worker = start_job(job, name, progress=self._progress, finished=done,
+                                failed=lambda msg, _detail: self.show("bad", f"Could not run: {_esc(msg)}"),
+                                cancelled=lambda: self.show(None, "Cancelled: the diagnosis does not use this check."),
+                                ended=lambda: self._running(False))
         self._running(True)
 
     def _progress(self, done: int, total: int, message: str) -> None:
