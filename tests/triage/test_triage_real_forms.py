@@ -222,7 +222,7 @@ def test_an_empty_mailq_is_said(evidence_dir):
     (["Mar  3 10:00:00 mx1 dovecot[12]: imap-login: Login: user=<ann>", "Mar  3 10:00:01 mx1 dovecot[12]: imap(ann): "
       "Logged out"], "a syslog file, but its lines come from dovecot, not from Postfix"),
     (["2024-03-03 10:00:00 1rABCd-000123-Ab <= ann@example.com H=pc1 [192.168.1.5] P=esmtpa S=1234",
-      "2024-03-03 10:00:01 1rABCd-000123-Ab => bob@example.net R=dnslookup T=remote_smtp"], "an Exim main log"),
+      "2024-03-03 10:00:01 1rABCd-000123-Ab => bob@example.net R=dnslookup T=remote_smtp"], "Exim output (its main log"),
     (["name,age,town", "ann,31,Bern", "bob,42,Basel"], "a CSV file whose columns are not a known export"),
     (["<?xml version='1.0'?>", "<Events><Event>1</Event></Events>"], "an XML file"),
 ])

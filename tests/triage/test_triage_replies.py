@@ -19,6 +19,14 @@ from sbskit.core.triage.replies import classify, codes_in, group_key, normalise,
 from sbskit.core.triage.tally import ReplyTally
 
 EXAMPLES: dict[str, list[str]] = {
+    "greeting_refused_bare_554": ["554 mx-in-3.example.net", "host mx-in-3.example.net[192.0.2.106] refused to talk to "
+                                                             "me: 554 mx-in-3.example.net"],
+    "local_agent_failed": ["local delivery (lmtp): connect to 192.0.2.7[192.0.2.7]:2525: Connection refused",
+                           "local delivery (local): user lookup error"],
+    "smarthost_requires_auth": [
+        "451 4.4.0 Primary target IP address responded with: \"451 5.7.3 Require basic authentication.\" Attempted "
+        "failover to alternate host, but that did not succeed.",
+        "504 Need to authenticate first"],
     "sasl_no_credentials": ["smtp_sasl_passwd_lookup: no auth info found (sender=`', host=`smtp.isp.example')"],
     "tls_channel_required": ["454 4.7.0 Failed to establish appropriate TLS channel: Access Denied"],
     "exchange_transport_down": [
@@ -238,8 +246,10 @@ EXAMPLES: dict[str, list[str]] = {
                     "421 4.7.0 Error: too many connections from 198.51.100.7",
                     "450 4.2.1 The user you are trying to contact is receiving mail too quickly.",
                     "450 4.7.3 Organization queue quota exceeded."],
-    "service_unavailable": ["421 4.3.2 Service not available, closing transmission channel",
-                            "451 4.3.0 Temporary system problem. Try again later."],
+    "service_unavailable": [
+        "451 Internal resource temporarily unavailable - https://support.example.test/docs#451 [AbCdEf]",
+        "421 4.3.2 Service not available, closing transmission channel",
+        "451 4.3.0 Temporary system problem. Try again later."],
     "greylisted": ["450 4.7.1 <anna@customer.example>: Recipient address rejected: Greylisted, see "
                    "http://postgrey.schweikert.ch/help/customer.example.html",
                    "451 4.7.1 Greylisting in action, please come back later",

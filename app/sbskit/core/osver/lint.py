@@ -77,7 +77,7 @@ def lint_text(text: str, filename: str | None = None, language: str | None = Non
     else:
         from sbskit.core.osver.scripteval import evaluate_script
 
-        matrix, findings = evaluate_script(text, lines, lang, today, pattern_findings)
+        matrix, findings = evaluate_script(text, lines, lang, today, pattern_findings, filename)
     findings = sorted(findings, key=lambda f: (f.line, SEVERITY_ORDER[f.severity], f.rule))
     return LintResult(lang, lines, findings, encoding=encoding, file=filename, matrix=matrix)
 

@@ -94,6 +94,8 @@ def _queues(ev: Evidence) -> dict | None:
         lines.append(f"The {plural(dated, 'queued message')} arrived over {hours:.1f} h since {when}{growth}")
     level = "warning" if total > 20 or retry > 5 else "info"
     title = f"{plural(total, 'message')} in the queues, {retry} waiting for a retry"
+    if ev.counts["queue_count_unknown"]:
+        title += f" (and {plural(ev.counts['queue_count_unknown'], 'queue')} with no readable message count)"
     evidence = [Line(r["file"], r["line"], f"{r.get('identity')}: {r.get('count')} {r.get('status')} {r.get('last_error', '')}"[:240])
                 for r in rows[:3] if r.get("count")]
     return _note("queues", title, lines, evidence, level)

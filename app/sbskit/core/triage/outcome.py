@@ -119,6 +119,9 @@ def coverage(ev: Evidence, unreadable: list[str], answers: dict, live_incomplete
         gaps.append(f"{cov.failure_share:.0%} of outbound deliveries failed or were deferred")
     if cov.burst:
         gaps.append(f"a burst of {cov.burst[1]} delivery failures in the hour from {cov.burst[0].replace('T', ' ')}:00")
+    if ev.counts["queue_count_unknown"]:
+        gaps.append(f"{ev.counts['queue_count_unknown']} queue(s) show no readable message count: how much mail waits "
+                    "there is not known")
     if cov.queued is not None and (cov.queued > QUEUE_NEAR_EMPTY or cov.retry > RETRY_NEAR_EMPTY):
         gaps.append(f"{cov.queued} message(s) wait in the queues ({cov.retry} waiting for a retry)")
     gaps.extend(f"{name} could not be read" for name in unreadable)

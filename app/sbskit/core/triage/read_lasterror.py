@@ -24,6 +24,8 @@ from sbskit.core.triage.textio import Progress, TextSource
 MAX_PASTE_LINES = 200_000
 MAX_REPLY_PASTE = 1_000
 _ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+_SHORT = re.compile(r"^[<>*+-],")
+_AUTH_OFFER = re.compile(r"250[ -]AUTH[ =]([A-Z0-9 _-]+?),?$")
 _TROUBLE = ("fail", "error", "timed out", "refused", "unreachable", "denied")
 
 
@@ -36,6 +38,7 @@ def read_lasterror(src: TextSource, info: Sniffed, ev: Evidence, progress: Progr
             break
         lines.append((line_no, raw.strip()))
     rows = [(n, text) for n, text in lines if _ISO.match(text)]
+    short: list[str] = []
     direction = "outbound" if protocol_direction([t for _, t in rows]) == "send" else "inbound"
     source = "send" if direction == "outbound" else "receive"
     for line_no, text in lines:
@@ -49,6 +52,10 @@ def read_lasterror(src: TextSource, info: Sniffed, ev: Evidence, progress: Progr
         elif _ISO.match(text):
             _protocol_line(ev, text, direction, source, label, line_no)
             result.records += 1
+        elif _SHORT.match(text):
+            short.append(text)
+            _short_line(ev, text, label, line_no)
+            result.records += 1
         else:
             result.skip(line_no)
     if result.records:
@@ -56,10 +63,31 @@ def read_lasterror(src: TextSource, info: Sniffed, ev: Evidence, progress: Progr
     if rows:
         result.problems.append("protocol-log lines without their #Fields header (pasted?): read one by one in "
                                "Exchange's standard column order")
+    if short:
+        result.problems.append(_short_summary(short))
     if not result.records:
         result.problems.append("no LastError line found")
     return result
 
+
+def _short_line(ev: Evidence, text: str, label: str, line_no: int) -> None:
+    """A send-log line copied without its first columns ('<,550 5.7.1 ...,'): the relay's error replies count."""
+    data = text[2:].rstrip(",").strip().strip('"')
+    if text[0] == "<" and data[:1] in ("4", "5"):
+        ev.reply(data, "outbound", "send", label, line_no, shown=text)
+
+
+def _short_summary(short: list[str]) -> str:
+    """What the short send-log lines show about logging on: which AUTH methods the relay offered, and whether
+    our server tried one (Exchange 2007/2010 speak AUTH LOGIN, not PLAIN)."""
+    offered = sorted({m for line in short if line.startswith("<") for m in _AUTH_OFFER.findall(line.upper())
+                      for m in m.split()})
+    tried = any(line.upper().startswith(">,AUTH") for line in short)
+    said = f"{len(short)} send-log line(s) without their time and session columns (copied from the log's last columns)"
+    if offered and not tried:
+        return (f"{said}: the relay offered AUTH {' '.join(offered)} and our server never sent AUTH"
+                + ("; it offers no LOGIN, which Exchange 2007/2010 need" if "LOGIN" not in offered else ""))
+    return f"{said}: read for error replies only"
 
 def _protocol_line(ev: Evidence, text: str, direction: str, source: str, label: str, line_no: int) -> None:
     """One header-less protocol-log line: a failure note or an error reply, without session context."""

@@ -25,7 +25,9 @@ _ADDRESS = re.compile(r"[\w.+'-]+@[\w.-]+\.\w+")
 _STARTS = (
     (re.compile(r"^diagnostic-code:\s*(?:smtp|x-[\w-]+)?;?\s*(.*)$", re.I), "dsn"),
     (re.compile(r"remote server returned '(.*?)'?\s*$", re.I), "exchange"),
-    (re.compile(r"^smtp error from remote (?:mail )?server (?:after|for) [^:]*:[^:]*?:?\s*(.*)$", re.I), "exim"),
+    # (also in Exim's main log or debug trace: 'H=mx.example.net [192.0.2.5]: SMTP error from remote mail server ...')
+    (re.compile(r"^(?:.*?\]:\s*)?smtp error from remote (?:mail )?server (?:after|for) [^:]*:[^:]*?:?\s*(.*)$", re.I),
+     "exim"),
     (re.compile(r"^the error that the other server returned was:\s*(.*)$", re.I), "gmail"),
     (re.compile(r"^\(?reason:\s*(.*?)\)?$", re.I), "reason"),
     (re.compile(r"#<[^#]*#([45]\.\d{1,3}\.\d{1,3})\s+smtp;\s*(.*?)>?\s*(?:#SMTP#)?\s*$", re.I), "exchange_short"),

@@ -19,7 +19,7 @@ from sbskit.core.triage.read_queues import PostfixDestinations, postfix_message
 from sbskit.core.triage.readers_base import NumberedLines, ReadResult
 from sbskit.core.triage.sniff import Sniffed
 from sbskit.core.triage.sniff_paste import is_queue_noise, unlink
-from sbskit.core.triage.sniff_text import DELIVERY_FRAGMENT, MAILLOG, MAILQ_HEAD
+from sbskit.core.triage.sniff_text import DELIVERY_FRAGMENT, MAILLOG, MAILQ_ENTRY, MAILQ_HEAD
 from sbskit.core.triage.tally import TimeMarks, parse_times, with_year
 from sbskit.core.triage.textio import Progress, TextSource
 
@@ -34,10 +34,12 @@ MIN_FILTERED = 3  # status lines, all 'sent', and nothing else: a grep for succe
 _ADDR = r"(?:[^<>]|<[^<>]*>)*"
 _DELIVERY = re.compile(rf"^(?:(?P<qid>\w+): )?(?:to=<(?P<to>{_ADDR})>,\s*)?(?:orig_to=<{_ADDR}>,\s*)?.*?"
                        r"\brelay=(?P<relay>[^,\s]+),.*?\bstatus=(?P<status>\w+)(?: \((?P<reason>.*?)\)?)?$")  # a cut line may lack the ')'
-_REJECT = re.compile(r"^(?:\w+|NOQUEUE): (?:reject|milter-reject): (?P<stage>\w+) from (?P<client>[^:]*?\[?[\w.:]+\]?)(?::\d+)?: "
+_REJECT = re.compile(r"^(?:(?:\w+|NOQUEUE): )?(?:reject|milter-reject): (?P<stage>\w+) from (?P<client>[^:]*?\[?[\w.:]+\]?)(?::\d+)?: "
                      r"(?P<reply>.*?)(?:; from=<(?P<from>[^>]*)>,?)?(?: to=<(?P<to>[^>]*)>,?)?(?: proto=.*)?$")
 _SASL_FAIL = re.compile(r"^warning: (?P<client>\S*?)\[(?P<ip>[^\]]+)\]: SASL (?P<mech>\S+) authentication failed: "
                         r"(?P<why>[^,]*)(?:, sasl_username=(?P<user>\S+))?")
+_SYSLOG_START = re.compile(r"^(?:[\w.-]+\s+\|\s+)?(?:[A-Z][a-z]{2}\s+\d{1,2}\s\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:|\S+\[\d+\]:|-Queue ID-"
+                           r"|[0-9A-F]{6,}[*!]?\s)")
 _CLIENT = re.compile(r"^(?P<qid>\w+): client=(?P<client>\S*?)\[(?P<ip>[^\]]+)\](?:.*?sasl_username=(?P<user>\S+))?")
 _FROM = re.compile(r"^(?P<qid>\w+): from=<(?P<from>[^>]*)>")
 _BOUNCE = re.compile(r"^(?P<qid>\w+): sender non-delivery notification: (?P<new>\w+)")
@@ -70,8 +72,7 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
     session = SessionReplies()
     grep = ""
     times = _Times()
-    for line_no, raw in lines:
-        m = MAILLOG.match(raw.rstrip("\r\n"))
+    for line_no, raw, m in _joined(lines):
         if m:
             prog, msg, stamp = m.group("prog"), m.group("msg").rstrip(), m.group("ts")
             grep = grep or m.group("grep") or ""
@@ -128,6 +129,29 @@ def read_maillog(src: TextSource, info: Sniffed, ev: Evidence, progress: Progres
     result.finish(lines.ended_cleanly(lambda last: MAILLOG.match(last) is not None
                                       or DELIVERY_FRAGMENT.match(last) is not None), lines.count)
     return result
+
+
+def _joined(lines):
+    """(line number, text, MAILLOG match or None) per log line, with the lines a paste wrapped joined back onto
+    the line they belong to (a reject reason cut over three lines by a mail client): a continuation is a
+    non-blank line after a Postfix line that is not itself a log line of any program."""
+    pending: list | None = None  # [line number, text, match, joined?]
+    for line_no, raw in lines:
+        text = raw.rstrip("\r\n")
+        m = MAILLOG.match(text)
+        if pending is not None:
+            if m is None and text.strip() and not DELIVERY_FRAGMENT.match(text) and not _SYSLOG_START.match(text):
+                pending[1] = f"{pending[1]} {text.strip()}"
+                pending[3] = True
+                continue
+            yield pending[0], pending[1], MAILLOG.match(pending[1]) if pending[3] else pending[2]
+            pending = None
+        if m is not None or DELIVERY_FRAGMENT.match(text):
+            pending = [line_no, text, m, False]
+        else:
+            yield line_no, raw, None
+    if pending is not None:
+        yield pending[0], pending[1], MAILLOG.match(pending[1]) if pending[3] else pending[2]
 
 
 def _smtpd_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int) -> None:
@@ -273,6 +297,9 @@ def _delivery_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int, 
     bounce = sender != "?" and is_null_sender(sender)
     if session is not None and session.already_counted(qid, reason):
         return True  # the answer was counted from the line before (host ... said), with its failure
+    agent = daemon if daemon in _LOCAL_DAEMONS else relay.split("[", 1)[0]
+    if local and agent in _LOCAL_DAEMONS:
+        reason = _local_reason(agent, reason)
     ev.reply(reason, "outbound", "maillog", label, line_no, subject=rdom, shown=msg, counted=not bounce)
     if status == "bounced" and not bounce:
         ev.counts["bounced_own"] += 1  # a non-delivery report goes back to our sender
@@ -283,8 +310,23 @@ def _delivery_line(ev: Evidence, msg: str, ids: _Ids, label: str, line_no: int, 
     return True
 
 
-_ENTRY = re.compile(r"^(?P<qid>[0-9A-Za-z]{5,})(?P<flag>[*!#]?)\s+(?P<size>\d+)\s+(?P<when>\w{3} \w{3}\s+\d+ \d\d:\d\d:\d\d)"
-                    r"\s+(?P<sender>\S*)\s*$")
+_LOCAL_DAEMONS = frozenset({"lmtp", "local", "virtual", "pipe", "maildrop"})
+_GENERIC = frozenset({"unknown", "connect_failure", "transient", "permanent_other", "dns_failure", "remote_busy"})
+
+
+def _local_reason(daemon: str, reason: str) -> str:
+    """A local delivery (lmtp, local, pipe) that failed for a reason read generically ('connect to ...:2525:
+    Connection refused', 'user lookup error') is our own delivery agent's problem, not a remote host's: say
+    so, so the catalogue reads it as such; specific reasons (mailbox full, unknown user) stay as they are."""
+    from sbskit.core.triage.replies import classify
+
+    found = classify(reason)
+    if found is None or found.category in _GENERIC:
+        return f"local delivery ({daemon}): {reason}"
+    return reason
+
+
+_ENTRY = MAILQ_ENTRY
 
 
 def read_mailq(src: TextSource, info: Sniffed, ev: Evidence, progress: Progress, label: str) -> ReadResult:

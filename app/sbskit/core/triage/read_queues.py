@@ -70,8 +70,9 @@ def queue_row(ev: Evidence, label: str, line: int, row: dict[str, str], source: 
     text = ",".join(f"{k}={v}" for k, v in row.items() if k in ("identity", "deliverytype", "status", "messagecount", "nexthopdomain", "lasterror") and v)
     try:
         count = int((row.get("messagecount", "0") or "0").replace(",", "").replace(".", ""))
-    except ValueError:
+    except ValueError:  # a placeholder or a cut cell: how many wait is not known, which is not "none"
         count = 0
+        ev.counts["queue_count_unknown"] += 1
     ev.counts["queued_messages"] += count
     ev.counts["queues"] += 1
     delivery = row.get("deliverytype", "")
@@ -91,6 +92,9 @@ def queue_row(ev: Evidence, label: str, line: int, row: dict[str, str], source: 
             stat.samples.append(Line(label, line, clip(text)))
     if error:
         from sbskit.core.triage.replies import classify
+
+        if error.lstrip().startswith("[{LED="):  # '[{LED=...};{MSG=};{FQDN=...};{IP=...};{LRT=...}]': 2013 or later
+            ev.worded_versions["2013+"] += 1
 
         reply = classify(error)
         counted = not (small and reply is not None and reply.category in BOUNCE_NATURE)

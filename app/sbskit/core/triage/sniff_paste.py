@@ -56,8 +56,18 @@ def headerless_tracking(lines: list[str]) -> int:
 
 
 # a line that starts with an SMTP reply, or a wrapper admins copy with it
-REPLY_START = re.compile(r"^\s*(?:LastError\s*:\s*|Diagnostic-Code:\s*smtp;\s*|Remote Server returned '\s*)?"
-                         r"(?P<code>[45]\d\d)(?P<sep>[ -])(?=\S)")
+# (also the lead-ins a bounce or a client puts in front: 'permanent: ', 'smtp;'; and a reply that starts with its
+# enhanced code, as Microsoft's documentation and some clients show it: '5.7.708 Service unavailable ...')
+REPLY_START = re.compile(r"^\s*(?:LastError\s*:\s*|Diagnostic-Code:\s*smtp;\s*|Remote Server returned '\s*"
+                         r"|(?:permanent|temporary|transient)(?: (?:error|failure))?:\s*|smtp;\s*)?[\"'`\u201c]?"
+                         r"(?:(?P<code>[45]\d\d)(?P<sep>[ -])(?=\S)|(?P<enhanced>[45]\.\d{1,3}\.\d{1,3}) (?=[A-Za-z]))")
+# the words a client or a log puts before the server's reply in the middle of a line
+# ('... The server response was: 4.3.111 ...', 'Remote server replied: 550-5.7.26 ...', 'response="550 5.7.606')
+LEAD_IN = re.compile(r"(?:(?:the )?server response(?: was)?|remote server replied|(?:mail )?server said|\bresponse=)\s*:?\s*[\"']?"
+                     r"(?=[45]\d\d[ -]|[45]\.\d{1,3}\.\d{1,3}\s)", re.I)
+_LOG_TIME = re.compile(r"^(?:[A-Z][a-z]{2}\s+\d{1,2}\s\d\d:\d\d|\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:)")
+_ANY_CODE = re.compile(r"(?<![\d.])(?:[45]\d\d(?=[ -]|$)|[45]\.\d{1,3}\.\d{1,3}(?![\d.]))")
+_STACK_FRAME = re.compile(r"^\s+at [\w.`<>]+\(")
 _INLINE_CODE = re.compile(r"\b[45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b")
 _WORDS = re.compile(r"[A-Za-z]{3,}")
 MAX_REPLY_LINES = 40
@@ -73,7 +83,7 @@ def reply_text(lines: list[str]) -> bool:
     if len(_WORDS.findall(text)) < 3 or _columns(body):
         return False
     starts = sum(1 for ln in body if REPLY_START.match(ln))
-    if REPLY_START.match(body[0]):
+    if REPLY_START.match(body[0]) or LEAD_IN.search(body[0]):
         return True
     return starts == 0 and _INLINE_CODE.search(text) is not None and len(_WORDS.findall(text)) >= 8
 
@@ -93,18 +103,25 @@ def split_replies(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     replies: list[tuple[int, list[str]]] = []
     ended = True
     for line_no, raw in lines:
+        if _STACK_FRAME.match(raw):
+            continue  # a .NET client's stack trace under its exception: not part of the reply
         text = raw.strip()
+        lead = LEAD_IN.search(text)
+        if lead:
+            text = text[lead.end():].strip()  # the client's or log's words before the reply are not the reply
         if not text:
             ended = True
             continue
         m = REPLY_START.match(text)
-        if m and ended or not replies:
-            replies.append((line_no, [text]))
+        if m and ended or not replies or (ended and _LOG_TIME.match(text)):
+            replies.append((line_no, [text]))  # a new reply, or a log line of its own (dropped below if no code)
         else:
             replies[-1][1].append(text)
         if m:
-            ended = m.group("sep") == " "
-    return [(line_no, " ".join(parts)) for line_no, parts in replies]
+            ended = m.group("sep") in (" ", None)
+    joined = [(line_no, " ".join(parts)) for line_no, parts in replies]
+    coded = [(n, t) for n, t in joined if _ANY_CODE.search(t)]
+    return coded or joined  # the log lines around the replies (a client's 'CONNECTING') are not replies
 
 
 # 'bash-5.0# postqueue -p', 'root@mx:~# mailq', '$ mailq', and what postqueue prints before the listing

@@ -26,11 +26,14 @@ MAILLOG = re.compile(
     # 'mail.log:' or '/var/log/maillog.1:1234:' in front: grep over several files (-n adds the line number)
     r"(?:(?P<grep>[\w./-]+):(?:\d+:)?(?=[A-Z][a-z]{2}\s+\d|\d{4}-\d\d-\d\dT))?"
     r"(?:(?P<ts>[A-Z][a-z]{2}\s+\d{1,2}\s\d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)"
-    r"\s+(?P<host>\S+)\s+)?"
+    r"\s+)?(?:(?P<host>[^\s\[\]]+)\s+)?"  # each may be missing: 'mail postfix/...', 'INFO  postfix/...', 'Feb 25 12:11:46 postfix/...'
     rf"(?P<prog>(?:[\w.-]+/)+(?:{POSTFIX_DAEMONS})|postfix[\w.-]*(?:/[\w./-]+)?)\[\d+\]:\s(?P<msg>.*)$")
 # a piece of a delivery line pasted without its start: ' to=<a@b>, relay=..., status=deferred (...)' or 'relay=...'
 DELIVERY_FRAGMENT = re.compile(r"^\s*(?:[0-9A-Za-z]{5,}:\s+)?(?:to=<.*?>,\s*(?:orig_to=<.*?>,\s*)?)?relay=[^,\s]+,.*?\bstatus=\w+")
 MAILQ_HEAD = re.compile(r"^-Queue ID-\s+--Size--")
+# one mailq entry: 'id[*!#] size date sender' (copied without the header line above it)
+MAILQ_ENTRY = re.compile(r"^(?P<qid>[0-9A-Za-z]{5,})(?P<flag>[*!#]?)\s+(?P<size>\d+)\s+"
+                         r"(?P<when>\w{3} \w{3}\s+\d+ \d\d:\d\d:\d\d)\s+(?P<sender>\S*)\s*$")
 NDR_MARKERS = ("diagnostic-code:", "remote server returned", "the mail system", "delivery has failed to these recipients",
                "permanent fatal errors", "created automatically by mail delivery software", "smtp error from remote",
                "the error that the other server returned was", "undeliverable", "delivery status notification",
@@ -93,7 +96,8 @@ def powershell_kind(lines: list[str]) -> tuple[str | None, str]:
     for names, style in ((_table_columns(lines), "table"), (_list_keys(lines), "list")):
         if not names:
             continue
-        if {"identity", "messagecount"} <= names and names & {"deliverytype", "nexthopdomain", "status"}:
+        if ({"identity", "messagecount"} <= names and names & {"deliverytype", "nexthopdomain", "status"}) or (
+                {"deliverytype", "nexthopdomain"} <= names and names & {"messagecount", "lasterror"}):  # no Identity
             return "get_queue_table", style
         if MESSAGE_COLUMNS <= names or {"fromaddress", "identity"} <= names:
             return "get_message_table", style
@@ -129,6 +133,8 @@ def postfix_kind(lines: list[str]) -> str | None:
     first = body[skip].strip() if skip < len(body) else ""
     if MAILQ_HEAD.match(first) or first.startswith("Mail queue is empty"):
         return "postfix_mailq"
+    if MAILQ_ENTRY.match(first) and any(ln.strip().startswith("(") or "@" in ln for ln in body[skip + 1:skip + 4]):
+        return "postfix_mailq"  # entries copied without the '-Queue ID-' header
     hits = sum(1 for ln in body if MAILLOG.match(ln) or DELIVERY_FRAGMENT.match(ln))
     if hits and hits >= len(body) // 5:
         return "postfix_maillog"
@@ -142,7 +148,7 @@ POSTFIX_SAID = re.compile(r"(?:\bhost\s+|^|[\s(])[^\s\[<>():,]+\s*\[[^\]]*\]\s*(
 EX2003_REPLY = re.compile(r"<[^\s<>#]+\s*#[45]\.\d{1,3}\.\d{1,3}>")
 # Exchange 2007-2019's NDR diagnostic: 'mx.example.net #550 5.7.1 Service unavailable ... ##' (or '#SMTP#')
 EXCHANGE_HASH = re.compile(r"(?:^|\s)#[45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b.*?(?:##|#SMTP#)", re.I | re.M)
-EXIM_SAID = re.compile(r"^smtp error from remote (?:mail )?server (?:after|for) ", re.I | re.M)
+EXIM_SAID = re.compile(r"(?:^|\]: )smtp error from remote (?:mail )?server (?:after|for) ", re.I | re.M)
 
 
 def is_ndr(lines: list[str]) -> bool:
@@ -232,6 +238,9 @@ def looks_like(lines: list[str]) -> str:
         return "an XML file, not a log or export the triage reads (export the events as CSV)"
     if first.startswith(("{", "[")):
         return "JSON, but not 'postqueue -j' output (one object per line with queue_id and recipients)"
+    named = _other_mail_software(body, low)
+    if named:
+        return named
     syslog = [m.group("prog") for m in map(_SYSLOG_LINE.match, body) if m]
     if syslog and len(syslog) >= len(body) // 2:
         programs = ", ".join(sorted(set(syslog))[:4])
@@ -258,6 +267,41 @@ def looks_like(lines: list[str]) -> str:
     if columns and columns[0] >= 3 and (len(body) == 1 or columns.count(columns[0]) >= 2):
         return f"a CSV file whose columns are not a known export (first line {first[:60]!r})"
     return f"text the triage does not know (it starts with {first[:60]!r})"
+
+
+_EXIM_MARKS = re.compile(r"(?:^|\s)(?:R=\S+ T=\S+|SMTP<< |SMTP>> |\d+ [RT]: \S+ for |exim\[\d+\]:|retry_defer|"
+                         r"\*\* \S+@\S+|== \S+@\S+)")
+_NGINX_AUTH = re.compile(r"client login failed: \"(?P<why>[^\"]*)\".*?client: (?P<ip>[\d.:a-f]+).*?login: \"(?P<user>[^\"]*)\"")
+
+
+def _other_mail_software(body: list[str], low: str) -> str:
+    """Name the mail software of a log the triage does not read (Exim, an IIS SMTP log in Microsoft's format,
+    a Windows event's text, an nginx mail proxy, Postal), with what it shows and what to add instead."""
+    exim = sum(1 for line in body if _EXIM_MARKS.search(line))
+    if exim and exim >= max(1, len(body) // 4):
+        return ("Exim output (its main log or a debug trace): the triage reads Exchange and Postfix logs; add the bounce "
+                "messages Exim sent back (they carry the remote server's SMTP error), or paste those error lines alone")
+    if re.search(r",\s*SMTPSVC\d+,", low, re.I):
+        return ("an IIS SMTP log in the 'Microsoft IIS Log File Format' (comma-separated, no header): switch the SMTP "
+                "virtual server's logging to 'W3C Extended Log File Format' (all extended properties) and add that log")
+    if "smtp protocol error log for virtual server" in low or "this is an smtp protocol log for virtual server" in low:
+        return ("the text of a Windows event (MSExchangeTransport 7002/7004/7010, Exchange 2003): the triage reads the "
+                "SMTP logs themselves; enable SMTP logging on the virtual server and add the log, or paste the quoted "
+                "reply alone")
+    logons = [m for m in map(_NGINX_AUTH.search, body) if m]
+    if logons:
+        ips = len({m.group("ip") for m in logons})
+        names = len({m.group("user") for m in logons})
+        return (f"an nginx mail-proxy log (Mailu, mailcow): {len(logons)} failed logon(s) from {ips} address(es) trying "
+                f"{names} user name(s) ('{logons[0].group('why')}'): password guessing from the internet; it shows no "
+                "deliveries: add the Postfix log for those")
+    if "connection opened from" in low and ("smtp." in low or "=> " in low):
+        return ("a Postal SMTP server log: the triage reads Exchange and Postfix logs; add Postal's delivery log or the "
+                "bounces it sent")
+    if re.search(r"^\S+ \(\d+ recipients?\)$", body[0] if body else ""):
+        return ("a summary of the deferred queue by destination (a report, not the queue itself): add 'postqueue -j' "
+                "output or the mail log")
+    return ""
 
 
 PICTURES = {b"\x89PNG": "a PNG picture (a screenshot?)", b"\xff\xd8\xff": "a JPEG picture (a screenshot?)",

@@ -154,6 +154,9 @@ class ReplyTally:
 
 # --- time spans ---------------------------------------------------------------------------------------------------
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+# syslog and journalctl print the month in the server's locale: the ASCII German, Dutch, Spanish, Italian ones too
+_MONTHS.update({"mai": 5, "okt": 10, "dez": 12, "mei": 5, "ene": 1, "abr": 4, "ago": 8, "dic": 12, "gen": 1, "mag": 5,
+                "giu": 6, "lug": 7, "set": 9, "ott": 10})
 _SLASH = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
 _LOOSE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{1,2}):(\d{1,2})")  # Exchange 2003: 6:0:1

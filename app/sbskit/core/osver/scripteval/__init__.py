@@ -18,12 +18,12 @@ log = logging.getLogger(__name__)
 SEVERITY_CAP = {"error": "warning", "warning": "warning", "info": "info"}
 
 
-def run(text: str, language: str):
+def run(text: str, language: str, filename: str | None = None):
     """The raw run result (outcomes, covered lines, notes) of one script."""
     if language == "batch":
         from sbskit.core.osver.scripteval.batch import run_batch
 
-        return run_batch(text)
+        return run_batch(text, cmd_file=bool(filename) and str(filename).lower().endswith(".cmd"))
     if language == "vbscript":
         from sbskit.core.osver.scripteval.vbs_run import run_vbs
 
@@ -35,7 +35,8 @@ def run(text: str, language: str):
     raise ValueError(language)
 
 
-def evaluate_script(text: str, lines: list[str], language: str, today: _dt.date | None, pattern_findings) -> tuple[Any, list]:
+def evaluate_script(text: str, lines: list[str], language: str, today: _dt.date | None, pattern_findings,
+                    filename: str | None = None) -> tuple[Any, list]:
     """(matrix, findings) for a batch, VBScript or PowerShell script. ``pattern_findings(lines,
     language)`` gives the pattern rules' findings, used where the evaluator cannot follow."""
     from sbskit.core.errors import UserInputError
@@ -46,7 +47,7 @@ def evaluate_script(text: str, lines: list[str], language: str, today: _dt.date 
 
     today = today or real_today()
     try:
-        result = run(text, language)
+        result = run(text, language, filename)
     except UserInputError as exc:
         note = (_line_of(str(exc)), f"not evaluated: {exc}")
         return None, [_unread(note)] + _fallback(pattern_findings, lines, language, set(), [note])
@@ -142,6 +143,8 @@ def _fallback(pattern_findings, lines: list[str], language: str, covered: set[in
     for f in pattern_findings(lines, language):
         if only_uncovered and f.line in covered:
             continue
+        if f.rule == "no-family-guard":  # client/server mixing matters only where the script tells them
+            continue  # apart elsewhere (issue 10): a pattern cannot see that, so it is no hint either
         f.severity = SEVERITY_CAP[f.severity]
         f.message = f"Pattern rule ({reason}): {f.message}"
         f.proof = f"pattern rule, no proof: {reason}" + (f"; {f.proof}" if f.proof else "")

@@ -7,7 +7,7 @@ import re
 
 from sbskit.core.errors import UserInputError
 from sbskit.core.osver.scripteval import batch_parse as bp
-from sbskit.core.osver.scripteval.batch_exec import initial_vars
+from sbskit.core.osver.scripteval.batch_exec import caller_inputs, initial_vars
 from sbskit.core.osver.scripteval.batch_run import Program, Runner
 from sbskit.core.osver.scripteval.machines import LANGUAGES, machines
 from sbskit.core.osver.scripteval.runtime import RunResult
@@ -40,6 +40,8 @@ def label_sections(statements: list) -> dict[str, dict]:
         if current is None or current["closed"]:
             continue
         if isinstance(stmt, (bp.If, bp.AndOr)):
+            current.setdefault("body", []).extend(" ".join(n.text.lower().split()) for n in _simple_nodes(stmt)
+                                                  if n.name not in ("echo", "rem", "cls", "title", "color", "pause"))
             for node in _simple_nodes(stmt):
                 if node.name == "goto" and node.args:
                     target = (bp.literal(node.args[0]) or "").lower().lstrip(":")
@@ -47,6 +49,8 @@ def label_sections(statements: list) -> dict[str, dict]:
                         current.setdefault("jumps", []).append(":" + target)
             continue
         for node in _simple_nodes(stmt):
+            if node.name not in ("echo", "rem", "cls", "title", "color", "pause"):
+                current.setdefault("body", []).append(" ".join(node.text.lower().split()))
             if node.name == "echo":
                 text = bp.word_text(node.rest).lstrip(".:(/").strip()
                 if text.lower() not in ("", "off", "on"):
@@ -141,25 +145,44 @@ def _simple_nodes(node):
             yield from _simple_nodes(child)
 
 
-def run_batch(text: str, languages: tuple[str, ...] = LANGUAGES) -> RunResult:
+def run_batch(text: str, languages: tuple[str, ...] = LANGUAGES, cmd_file: bool = False) -> RunResult:
+    """``cmd_file``: the script is a .cmd file (set clears ERRORLEVEL there, not in a .bat file).
+
+    Variables the script reads before it sets them are empty when it runs on its own, as a logon
+    script does. When that empty value makes cmd stop on every Windows, whoever starts the script
+    evidently sets them (a parent script, the script re-run by itself): it is run again with them
+    unknown, both ways followed."""
     try:
         statements = bp.parse(text)
     except bp.ParseError as exc:
         raise UserInputError(f"cannot read the batch file: {exc}") from None
     program = Program(statements)
+    result = _run(program, statements, text, languages, cmd_file, frozenset())
+    inputs = caller_inputs(text)
+    ms = machines()
+    nt = [o for o in result.outcomes if any(ms[i].is_nt for i in o.machines)]
+    if inputs and nt and all(o.status == "error" for o in nt):
+        result = _run(program, statements, text, languages, cmd_file, inputs)
+    return result
+
+
+def _run(program, statements, text, languages, cmd_file, inputs) -> RunResult:
+    def start_vars(envs):
+        return initial_vars(envs, inputs)
+
     everyone = machines()
     if LANGUAGE_WORDS.search(text):  # it reads translated text: run every language at once
-        runner = Runner(program, [m for m in everyone if m.lang in languages], initial_vars)
+        runner = Runner(program, [m for m in everyone if m.lang in languages], start_vars, cmd_file)
         runner.run()
         if runner.lang_sensitive:
             return RunResult("batch", runner.outcomes, runner.covered, True, runner.notes,
                              label_sections(statements), languages, runner.decisions)
     first = [m for m in everyone if m.lang == languages[0]]
-    runner = Runner(program, first, initial_vars)
+    runner = Runner(program, first, start_vars, cmd_file)
     runner.run()
     used = (languages[0],)
     if runner.lang_sensitive and len(languages) > 1:
-        runner = Runner(program, [m for m in everyone if m.lang in languages], initial_vars)
+        runner = Runner(program, [m for m in everyone if m.lang in languages], start_vars, cmd_file)
         runner.run()
         used = languages
     return RunResult("batch", runner.outcomes, runner.covered, runner.lang_sensitive, runner.notes,

@@ -16,6 +16,12 @@ from sbskit.core.osver.scripteval.values import Lazy, Unknown, lift
 HOUSEKEEPING = {"rem", "cls", "title", "color", "pause", "prompt", "chcp", "mode", "cd", "chdir", "pushd", "popd",
                 "verify", "break", "setlocal", "endlocal", "shift", "ver", ""}
 FILTERS = {"find", "findstr", "more", "sort", "type"}
+# Internal commands that leave ERRORLEVEL as it was when they succeed, so `ver | find "x"`, then
+# `rem ...` or `echo ...`, then `if errorlevel 1` still tests find's answer. set/path/prompt/assoc/
+# ftype/dpath clear it to 0 only in a .cmd file; in a .bat file they leave it too.
+KEEP_ERRORLEVEL = {"rem", "echo", "cls", "title", "pause", "popd", "shift", "break", "endlocal", "start", "del",
+                   "erase", "rd", "rmdir", "goto"}
+KEEP_ERRORLEVEL_BAT = {"set", "path", "prompt", "assoc", "ftype", "dpath"}
 
 # --- commands ------------------------------------------------------------------------------
 def exec_node(run, st, node) -> None:
@@ -36,8 +42,20 @@ def exec_node(run, st, node) -> None:
         return
     result = run_command(run, st, node, None, piped=False)
     if result is not None:
+        kept = (st.errorlevel, st.last_ok) if keeps_errorlevel(st, node) else None
         finish_output(st, node, result, line)
+        if kept is not None:
+            st.errorlevel, st.last_ok = kept
         st.pc += 1
+
+
+def keeps_errorlevel(st, node) -> bool:
+    name = node.name if isinstance(node, bp.Simple) else None
+    if name is None:
+        return False
+    if name == "set" and bp.word_text(node.rest).lstrip().lower().startswith(("/a", "/p")):
+        return False  # set /a and set /p report their own failures
+    return name in KEEP_ERRORLEVEL or (name in KEEP_ERRORLEVEL_BAT and not st.cmd_file)
 
 
 def finish_output(st, node, result, line: int) -> None:

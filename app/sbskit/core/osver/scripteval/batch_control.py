@@ -201,6 +201,9 @@ def _num(text: str) -> int:
     return value if value is not None else 0
 
 
+CALLER_WHY = "is not set by the script itself"
+
+
 def unknown_test(run, st, ins, unknown: Unknown) -> None:
     """A test the script cannot answer by itself: skip what it guards when that changes nothing
     the script later reads; otherwise follow both ways (each way records its assumption)."""
@@ -210,7 +213,9 @@ def unknown_test(run, st, ins, unknown: Unknown) -> None:
             st.errorlevel = Unknown(f"the result of what `{head}` (line {ins.line}) guards", ins.line)
         run.take(st, ins, False, None)
         return
-    targets = _merge_targets(ins, run.program.ctx)
+    # a variable only the caller sets: the script run on its own (the usual case for a logon script) is
+    # one of the two ways and keeps its proofs, so follow both instead of blurring what the test guards
+    targets = None if CALLER_WHY in unknown.why else _merge_targets(ins, run.program.ctx)
     if targets is not None:  # it only sets variables: they become unknown, no need to follow both ways
         from sbskit.core.osver.scripteval.batch_exec import set_var
 

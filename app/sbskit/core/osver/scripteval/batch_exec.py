@@ -11,6 +11,7 @@ tests all fail, whatever the script does next (the next label it falls into, the
 
 from __future__ import annotations
 
+import re
 
 from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval import batch_text as bt
@@ -26,9 +27,44 @@ OUTSIDE_VARS = ("USERNAME", "COMPUTERNAME", "USERDOMAIN", "LOGONSERVER", "USERPR
                 "HOMESHARE", "CLIENTNAME", "SESSIONNAME", "DATE", "TIME", "RANDOM", "CD")
 
 
-def initial_vars(envs) -> dict:
-    """The environment a logon script starts with: release-dependent variables are Lazy."""
-    out: dict[str, Value] = {k.lower(): v for k, v in CONSTANT_VARS.items()}
+# Windows sets these only in some processes (32-bit cmd on 64-bit Windows): absent is a real answer.
+SOMETIMES_VARS = ("PROCESSOR_ARCHITEW6432",)
+_SET_NAME = re.compile(r'(?im)\bset\s+(?:/p\s+|/a\s+)?"?\s*([^\s=%!"^]+)\s*=')
+_READ_NAME = re.compile(r"%([A-Za-z_][\w#$@.\-()]*?)(?::[^%]*)?%|!([A-Za-z_][\w#$@.\-()]*?)(?::[^!]*)?!")
+_DYNAMIC_SET = re.compile(r'(?im)\bset\s+(?:/p\s+|/a\s+)?"?\s*[^\s="]*[%!]')
+
+
+def caller_inputs(text: str) -> frozenset[str]:
+    """Variables the script reads above the first line that sets them, and that Windows does not
+    define: a script written to be started again with them set (by itself through ``start``, or by a
+    parent) reads them before it sets them. (A variable it never sets is more likely a typo than an
+    input: it stays empty.) A script that sets variables by computed names could set any of them:
+    then none is an input."""
+    if _DYNAMIC_SET.search(text):
+        return frozenset()
+    first_set: dict[str, int] = {}
+    first_read: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n")):
+        if re.match(r"(?i)\s*(?:@\s*)?(rem\b|::)", line):
+            continue
+        for m in _READ_NAME.finditer(line):
+            first_read.setdefault((m.group(1) or m.group(2)).lower(), number)
+        for m in _SET_NAME.finditer(line):
+            first_set.setdefault(m.group(1).lower(), number)
+    known = {k.lower() for k in (*CONSTANT_VARS, *MACHINE_VARS, *OUTSIDE_VARS, *SOMETIMES_VARS)}
+    known |= {"errorlevel", "cmdextversion", "cmdcmdline", "path", "pathext", "programfiles", "programdata",
+              "allusersprofile", "public", "localappdata", "commonprogramfiles", "number_of_processors",
+              "processor_identifier", "processor_level", "processor_revision", "homedrive", "systemroot", "prompt"}
+    return frozenset(name for name, at in first_read.items()
+                     if name not in known and name in first_set and at < first_set[name])
+
+
+def initial_vars(envs, inputs: frozenset[str] = frozenset()) -> dict:
+    """The environment a logon script starts with: release-dependent variables are Lazy; the
+    variables only its caller can set (:func:`caller_inputs`) are unknown."""
+    out: dict[str, Value] = {name: Unknown(f"%{name}% is not set by the script itself (it comes from whoever "
+                                           "starts it, or is empty)", 0) for name in inputs}
+    out.update({k.lower(): v for k, v in CONSTANT_VARS.items()})
     for name in MACHINE_VARS:
         key = name.lower()
         out[key] = Lazy(lambda m, n=name: m.env().get(n, ""),

@@ -9,6 +9,8 @@ line (a block is one line), ``goto`` ends every ``for`` loop, ``call :label`` re
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from sbskit.core.osver.scripteval import batch_control as ctl
@@ -194,7 +196,7 @@ class Program:
 class Runner:
     """Runs one program over all computers; ``outcomes`` collects how each group ended."""
 
-    def __init__(self, program: Program, machines: list[Machine], initial_vars) -> None:
+    def __init__(self, program: Program, machines: list[Machine], initial_vars, cmd_file: bool = False) -> None:
         self.control = ctl.control  # goto/call/exit, for the command modules (they do not import each other)
         self.program = program
         self.outcomes: list[Outcome] = []
@@ -210,7 +212,7 @@ class Runner:
         old = [m for m in machines if not m.is_nt]
         for envs, dialect in ((nt, "cmd"), (old, "command.com")):
             if envs:
-                st = State(envs=envs, dialect=dialect)
+                st = State(envs=envs, dialect=dialect, cmd_file=cmd_file)
                 st.vars = initial_vars(envs)
                 st.snap = st.vars
                 self.pending.append(st)
@@ -357,6 +359,12 @@ class Runner:
                                       "(\"The system cannot find the batch label specified\")")
         st.loops = [lp for lp in st.loops if lp.depth < st.depth]
         st.regions = [r for r in st.regions if r.depth < st.depth]
+        if target <= st.pc:  # a jump back (a menu, a retry): once with the same data is enough
+            seen = (target, _shape(st.vars), _shape({"": st.errorlevel}), _shape(dict(enumerate(st.args))))
+            if seen in st.back_jumps:
+                raise Stop("end", line, f"goes back to :{name.lstrip(':')} with nothing changed that the script "
+                                        "tests (a menu or retry loop), which was already followed")
+            st.back_jumps = st.back_jumps | {seen}
         st.pc = target
 
     def leave(self, st: State, line: int) -> None:
@@ -365,6 +373,16 @@ class Runner:
             self.return_from_call(st)
         else:
             raise Stop("end", line, "the script ends (goto :eof / exit)")
+
+
+def _shape(values: dict) -> tuple:
+    """What a jump back sees: plain values as they are, an outside answer by where it comes from
+    (the user's next answer to the same prompt is the same unknown), a per-computer value by identity."""
+    def one(v):
+        if isinstance(v, Unknown):  # what the user types at any prompt is the same unknown
+            return ("?", re.sub(r"line \d+", "", v.why))
+        return v if isinstance(v, (str, int, bool)) or v is None else ("#", id(v))
+    return tuple(sorted((str(k), one(v)) for k, v in values.items()))
 
 
 def _read_vars(node) -> list[str]:

@@ -52,6 +52,8 @@ class Loop:
 class State:
     envs: list
     dialect: str = "cmd"  # cmd | command.com (Windows 9x)
+    back_jumps: frozenset = frozenset()  # (label pc, data) of jumps back already followed on this path
+    cmd_file: bool = False  # a .cmd file: set/path/prompt clear ERRORLEVEL there (not in a .bat file)
     pc: int = 0
     vars: dict = field(default_factory=dict)
     snap: dict = field(default_factory=dict)

@@ -11,6 +11,7 @@ meaning.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 
 from sbskit.core.osver.lint_common import Finding
@@ -255,6 +256,27 @@ def derive(matrix: Matrix, script_language: str, today: _dt.date, sections: dict
     return out + command_findings(matrix, today)
 
 
+def _same_commands(v: Verdict, m: Machine, matrix: Matrix, sections: dict | None) -> str | None:
+    """The title of another label whose section runs exactly the commands of the label reached (echo
+    texts aside), when those are also what the script does for the newest Windows it names:
+    ``:ver_2K12`` and ``:ver_2K16`` that both just go to the same place, reached by Server 2019. The
+    script treats them alike and newer Windows the same way, so only a name is wrong. (Windows 11 in
+    an IPSeccmd branch shared by 2000/XP/2003 is no such case: the newest branch runs netsh.)"""
+    sections = sections or {}
+    body = sections.get(v.branch.key, {}).get("body") if v.branch is not None else None
+    if not body or all(re.fullmatch(r"goto :?eof|exit(?: /b)?(?: \S+)?", c) for c in body):
+        return None  # a branch that only says something and ends: what it says is all it does
+    by_id = {r.id: r for r in _sim()}
+    named = [b for b in matrix.branches.values() if b.meaning is not None and b.meaning.surely and not
+             (b.meaning.default or b.meaning.refusal or b.meaning.negated)]
+    newest = max(named, key=lambda b: max(by_id[i].build for i in b.meaning.surely if i in by_id), default=None)
+    if newest is None or sections.get(newest.key, {}).get("body") != body:
+        return None
+    twins = [b for key, b in matrix.branches.items()
+             if key != v.branch.key and b.meaning is not None and sections.get(key, {}).get("body") == body]
+    return twins[0].title if twins else None
+
+
 def _decision(v: Verdict, cell: Cell, meant, sections):
     if v.kind == "error":
         o = next(o for o in cell.outcomes if o.status == "error")
@@ -279,6 +301,10 @@ def _add(groups, rows, matrix, families, ok_builds, today, sections, rank) -> No
     if severity is None:
         return
     head, line, branch_key = _headline(m, v, meant, cell, lang_only, sections)
+    twin = _same_commands(v, m, matrix, sections) if v.kind == "wrong" else None
+    if twin is not None:  # only the name is wrong: it runs what the branch meant for it runs
+        severity = "warning" if severity == "error" else severity
+        head = head.rstrip(".") + f" (it runs the same commands as {twin}: only the name differs)"
     decision = _decision(v, cell, meant, sections)
     if decision is not None:
         line = _line_for(rule, decision)
@@ -322,8 +348,22 @@ def _proof(m, v, cell, meant, sections, lang_only, rows, bad) -> str:
         langs = ", ".join(mm.lang for mm, _v, _c in bad)
         proof = f"In {langs}: {proof}" + (f" (in {good.lang} it is right)" if good else "")
     if v.assumed:
-        proof += " - " + "; ".join(a for o in cell.outcomes for _l, a in o.assumptions)
+        proof += " - " + _assumption_text(v, cell)
     return proof
+
+
+def _assumption_text(v, cell, most: int = 3) -> str:
+    """The outside answers the proven path took: those of the runs that reached the branch judged
+    (every run of the cell when none did), each once, the first few only."""
+    key = getattr(v.hit, "key", None)
+    runs = [o for o in cell.outcomes if key is not None and any(h.key == key for h in o.hits)] or cell.outcomes
+    texts = list(dict.fromkeys(a for o in runs for _l, a in o.assumptions))
+    both = {t.replace(" is true (", " is false (") for t in texts if " is true (" in t} & set(texts)
+    texts = list(dict.fromkeys(
+        t.replace(" is true (", " is false (").replace("assuming ", "whatever ", 1).replace(" is false (", " answers (")
+        if t.replace(" is true (", " is false (") in both else t for t in texts))
+    more = len(texts) - most
+    return "; ".join(texts[:most]) + (f"; and {more} more outside answer(s)" if more > 0 else "")
 
 
 def _classify(m, v, meant, lang_only, families, ok_builds, today, cell, matrix) -> tuple[str | None, str]:

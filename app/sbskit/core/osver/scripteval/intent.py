@@ -116,7 +116,7 @@ def _order_meaning(op: str, text: str) -> tuple[frozenset, frozenset] | None:
 
 
 def accident_in(line: str, spans: list[tuple[int, int]]) -> str | None:
-    """The build/patch number when every match lies in it without being all of it: ``find "2000"``
+    """The build/patch number when every match starts in it without being all of it: ``find "2000"``
     in 10.0.22000, ``find "5.2"`` in 10.0.19045.2006, ``find "7"`` in 10.0.17763."""
     v = VERSION.search(line)
     if not v or not spans:
@@ -124,8 +124,10 @@ def accident_in(line: str, spans: list[tuple[int, int]]) -> str | None:
     start, end = v.start(3), v.end(4) if v.group(4) else v.end(3)
     whole = {(v.start(3), v.end(3)), (start, end)}
     for a, b in spans:
-        if b <= start or a >= end or (a, b) in whole:
-            return None  # a match in major.minor, elsewhere in the line, or the whole build number
+        if a < start or a >= end or (a, b) in whole:
+            # a match that starts in major.minor ("10.0.1" in 10.0.19045, "6.1." in 6.1.7601) reads the
+            # version from its start, as meant; elsewhere in the line; or the whole build number
+            return None
     return line[start:end]
 
 

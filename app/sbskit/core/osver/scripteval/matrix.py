@@ -357,4 +357,4 @@ def build(result: RunResult) -> Matrix:
             _add_tested(b, reached[key])
     ordered = dict(sorted(branches.items(), key=lambda kv: (kv[1].line, kv[0])))
     langs = tuple(result.languages)
-    return Matrix(result.language, langs, len(langs) == 1, list(table), ordered, cells, list(result.notes))
+    return Matrix(result.language, langs, len(langs) == 1, list(table), ordered, cells, list(dict.fromkeys(result.notes)))

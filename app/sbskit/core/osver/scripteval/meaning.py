@@ -22,6 +22,8 @@ DEFAULT_WORDS = re.compile(
     r"notset|not set|cannot be determined|unexpected|"
     r"not a target|nothing done|"
     r"can ?not determine|unrecognized|unrecognised|not recogni[sz]ed|warn\w*|fallback|else)\b|^(warn\w*|unk\w*|other\w*)$")
+# Registry keys and file paths name folders, not the Windows a branch is for.
+PATHS = re.compile(r"(?i)(?:\b[a-z]:|%\w+%|\bHK(?:LM|CU|CR|U|CC|EY_\w+)|\b(?:SOFTWARE|SYSTEM)(?=\\))\\[^\"'\n]*")
 NOT_OS = re.compile(r"(?i)\b(office|exchange|sql|outlook|visual studio|\.net|framework|powershell|java|iis|ie\d*|"
                     r"internet explorer|edge|chrome|firefox|acrobat|adobe)\b")
 
@@ -161,7 +163,13 @@ NEGATION = re.compile(r"(?i)\b(not|no|non|isn't|is not|other than|except|without
 REFUSAL = re.compile(r"(?i)\b((?:runs?|works?|supported|usable|available|allowed) (?:only )?(?:on|for|with|under) .*\bonly|"
                      r"only (?:runs?|works?|supports?|for|on|with|under|be run|be used|be installed|supported)|"
                      r"can only|can be (?:run|used|installed) only|requires?|required|needs?|must (?:be|have|run)|"
-                     r"at least|minimum|(?:upgrade|update|migrat\w*) to)\b")
+                     r"at least|minimum|(?:upgrade|update|migrat\w*) to|"
+                     # the same in the languages admins write their messages in (es, de, fr, it, nl, pt)
+                     r"exclusivamente|s[oó]lo (?:para|en|funciona)|requiere|necesita|"
+                     r"nur (?:für|unter|auf|mit)|benötigt|erfordert|mindestens|"
+                     r"uniquement|seulement (?:pour|sur|sous)|nécessite|requiert|au moins|"
+                     r"solo (?:per|su)|richiede|almeno|alleen (?:voor|op|met)|vereist|minimaal|"
+                     r"apenas (?:para|no|em)|requer)\b")
 DONE = re.compile(r"(?i)\b(already|has been|have been|was|were|is now|are now)\b")
 
 
@@ -185,6 +193,9 @@ def meaning_of(text: str, refusals: bool = True) -> Meaning | None:
     """The releases a branch text names, or a default branch, or None when it names none
     ("not Windows 11" names none: it is an 'everything else' branch)."""
     if not text:
+        return None
+    text = PATHS.sub(" ", text)  # "SOFTWARE\Microsoft\Windows NT\CurrentVersion": a key, not Windows NT
+    if not text.strip():
         return None
     if NOT_OS.search(text):  # "Office 2010", "PowerShell 2.0" are not Windows; "PowerShell path (before 2012 R2)" is
         text = re.sub(NOT_OS.pattern + r"(?:\s*(?:v|version)?\s*\d[\d.]*\w?)?", " ", text)

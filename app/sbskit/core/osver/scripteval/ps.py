@@ -11,7 +11,7 @@ from sbskit.core.osver.scripteval import ps_parse as pp
 from sbskit.core.osver.scripteval import ps_values as pv
 from sbskit.core.osver.scripteval import structured as sr
 from sbskit.core.osver.scripteval import vbs_objects as com
-from sbskit.core.osver.scripteval.values import Lazy, Unknown, first_unknown, lift
+from sbskit.core.osver.scripteval.values import Lazy, Unknown, first_unknown, lift, not_keeping_unknown, partly_known_logic
 
 OUTPUT = {"write-host", "write-output", "echo", "write-warning", "write-verbose", "write-information", "out-host"}
 WMI_COMMANDS = {"get-ciminstance", "gcim", "get-wmiobject", "gwmi"}
@@ -88,7 +88,7 @@ def ev(rt, st, node):
     if isinstance(node, pp.UnOp):
         v = ev(rt, st, node.operand)
         if node.op == "-not":
-            return lift(lambda x: not pv.truthy(x), v)
+            return not_keeping_unknown(v, pv.truthy)
         return lift(lambda x: -pv.to_num(x), v)
     if isinstance(node, pp.BinOp):
         return binop(rt, st, node)
@@ -227,6 +227,9 @@ def binop(rt, st, node):
     a, b = ev(rt, st, node.left), ev(rt, st, node.right)
     op = node.op.lstrip("-")
     if op in ("and", "or", "xor"):
+        partial = partly_known_logic(op, a, b, pv.truthy)
+        if partial is not None:
+            return partial
         return lift(lambda x, y: {"and": pv.truthy(x) and pv.truthy(y), "or": pv.truthy(x) or pv.truthy(y),
                                   "xor": pv.truthy(x) != pv.truthy(y)}[op], a, b)
     if op in ("+", "-", "*", "/", "%"):

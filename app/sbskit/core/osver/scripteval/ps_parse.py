@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from sbskit.core.errors import UserInputError
+from sbskit.core.osver.scripteval.ps_tokens import tokenize
 from sbskit.core.osver.scripteval.ps_ast import (  # noqa: F401 - re-exported for the evaluator
     Lit,
     Str,
@@ -34,38 +35,6 @@ from sbskit.core.osver.scripteval.ps_ast import (  # noqa: F401 - re-exported fo
     ScriptBlock,
     text_of,
 )
-
-
-_TOKEN = re.compile(r"""
-    (?P<ws>[ \t]+|`\r?\n)
-  | (?P<nl>\r?\n|;)
-  | (?P<comment>\#[^\n]*)
-  | (?P<var>\$\{[^}]+\}|\$(?:env:|global:|script:)?[\w?^]+)
-  | (?P<type>\[[\w.]+(?:\[\])?\](?=\s*(?:::|\$|\(|\[|['"\w-])))
-  | (?P<dq>"(?:[^"`]|`.|"")*")
-  | (?P<sq>'(?:[^']|'')*')
-  | (?P<num>0x[0-9a-fA-F]+|\d+(?:\.\d+)?(?:[kKmMgG][bB])?)
-  | (?P<dop>-(?:i|c)?(?:eq|ne|lt|le|gt|ge|like|notlike|match|notmatch|contains|notcontains|in|notin|and|or|xor|not|split|replace|join|is|isnot|as|f)\b)
-  | (?P<param>-[A-Za-z][\w]*)
-  | (?P<op>::|\|\||&&|[-+*/%!=<>]=?|[(){}\[\],.|@$])
-  | (?P<word>[\w\\:.\-*?]+(?<![.]))
-""", re.VERBOSE | re.IGNORECASE)
-
-
-def tokenize(text: str) -> list[tuple[str, str, int]]:
-    text = re.sub(r"<#.*?#>", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.DOTALL)
-    out, pos, line = [], 0, 1
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m or m.end() == pos:
-            raise UserInputError(f"line {line}: cannot read {text[pos:pos + 20]!r}")
-        kind = m.lastgroup
-        value = m.group(kind)
-        if kind not in ("ws", "comment"):
-            out.append((kind, value, line))
-        line += value.count("\n")
-        pos = m.end()
-    return out
 
 
 class Parser:
@@ -165,6 +134,13 @@ class Parser:
                 self.take()
             self.block()
             return Flow(line, text, "unsupported")
+        if kind == "op" and value in (".", "&") and self.peek(1)[0] in ("var", "word", "dq", "sq") and \
+                self.peek(1)[2] == line:
+            return ExprStmt(line, text, self.invocation())
+        if kind == "var" and self.member_assignment():  # $shortcut.TargetPath = "...": the object's business
+            target = self.postfix()
+            self.take()
+            return Assign(line, text, "@member " + text_of(target).lower(), self.pipeline(), None, "=")
         if kind in ("var", "type") and self.is_assignment():
             cast = None
             if kind == "type":
@@ -173,6 +149,12 @@ class Parser:
             op = self.take()[1]
             return Assign(line, text, var, self.pipeline(), cast, op)
         return ExprStmt(line, text, self.pipeline())
+
+    def member_assignment(self) -> bool:
+        k = 1
+        while self.at("op", ".", k) and self.at("word", k=k + 1):
+            k += 2
+        return k > 1 and self.at("op", k=k) and self.peek(k)[1] in ("=", "+=", "-=")
 
     def is_assignment(self) -> bool:
         k = 1 if self.at("type") else 0
@@ -306,7 +288,22 @@ class Parser:
         return self.logic()
 
     def command(self) -> Command:
-        name = self.take()[1].lower()
+        return self.command_rest(self.take()[1].lower())
+
+    def invocation(self) -> Command:
+        """``. $common`` (dot-sourcing), ``& $exe /S``, ``.\\setup.ps1``: a script or program named
+        by a path or a variable; what it does is outside the script."""
+        op = self.take()[1]
+        kind, value, _ = self.peek()
+        if op == "." and kind == "word" and value.startswith("\\"):
+            self.take()  # .\setup.ps1 -Quiet: a relative path run as a command
+            name = "." + value.lower()
+        else:
+            target = self._one_arg()
+            name = f"{op} {text_of(target) if not isinstance(target, Lit) else target.value}".lower()
+        return self.command_rest(name)
+
+    def command_rest(self, name: str) -> Command:
         args = []
         while True:
             kind, value, _ = self.peek()
@@ -314,11 +311,8 @@ class Parser:
                 return Command(name, args)
             if kind == "param":
                 self.take()
-                param = value[1:].lower()
-                if self.at("param") or self.at("nl") or self.peek()[0] is None or self.peek()[1] in ("|", ")", "}"):
-                    args.append((param, Lit(True)))
-                else:
-                    args.append((param, self.command_arg()))
+                args.append((value[1:].lower(), Lit(True) if self.at("param") or self.at("nl") or
+                             self.peek()[0] is None or self.peek()[1] in ("|", ")", "}") else self.command_arg()))
             else:
                 args.append((None, self.command_arg()))
 
@@ -337,6 +331,9 @@ class Parser:
         if kind == "word":
             self.take()
             return Lit(value)
+        if kind == "op" and value == "/" and self.peek(1)[0] == "word":  # a native switch: regedit /S, -ArgumentList /quiet
+            self.take()
+            return Lit("/" + self.take()[1])
         return self.postfix()
 
     def logic(self):

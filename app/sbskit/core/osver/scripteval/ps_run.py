@@ -11,7 +11,7 @@ from sbskit.core.osver.scripteval import structured as sr
 from sbskit.core.osver.scripteval.carried import set_origin
 from sbskit.core.osver.scripteval.ps_compile import Compiler
 from sbskit.core.osver.scripteval.machines import LANGUAGES, machines
-from sbskit.core.osver.scripteval.runtime import RunResult
+from sbskit.core.osver.scripteval.runtime import Decision, RunResult
 from sbskit.core.osver.scripteval.values import Lazy, Unknown, lift, merge_why
 
 
@@ -23,7 +23,12 @@ class Exec:
         s = self.stmt
         rt.line = s.line
         if isinstance(s, pp.Assign):
+            rt.intents = []
             value = ex.ev(rt, st, s.value)
+            if isinstance(value, Lazy) and len(rt.intents) == 1 and rt.intents[0] is value and value.intent:
+                # $isWin11 = $os.BuildNumber -ge 22000: a text comparison is wrong where it is made, even
+                # when the tests that use its answer also read something from outside
+                rt.decisions.append(Decision(s.line, s.text.split("=", 1)[-1].strip(), value, None, tuple(m.idx for m in st.envs)))
             if s.cast:
                 value = lift(lambda v: pv.cast(s.cast, v), value)
             if s.op in ("+=", "-="):
@@ -99,7 +104,7 @@ def evaluate_test(rt, st, test: Test):
         value = ex.ev(rt, st, test.expr)
     # a failing condition ("Cannot convert null to type System.Version") is a non-terminating error in
     # PowerShell: it is written out and the test counts as false; the script goes on
-    cond = lift(lambda v: False if isinstance(v, pv.PsError) else pv.truthy(v), value)
+    cond = lift(lambda v: v if isinstance(v, Unknown) else False if isinstance(v, pv.PsError) else pv.truthy(v), value)
     if isinstance(cond, Lazy):
         cond.intent = rt.intents[0].intent if len(rt.intents) == 1 else None
         single = len(rt.intents) == 1 and isinstance(test.expr, pp.BinOp) and test.subject is None

@@ -116,6 +116,23 @@ def _lazy_of(fn, values, why, all_tags, lang) -> "Lazy":
     return Lazy(lambda m: fn(*[g(m) for g in getters]), why, all_tags, lang)
 
 
+def partly_known_logic(op: str, a: Value, b: Value, truthy: Callable[[Any], Any]) -> Value | None:
+    """``$isNew -and $fromOutside``: where the computer-dependent side decides alone (-and with a
+    false side, -or with a true one) the answer is known; elsewhere it is the outside value, which
+    the runner follows both ways. None when this does not apply."""
+    unknown = first_unknown(a, b)
+    known = b if unknown is a else a
+    if unknown is None or op not in ("and", "or") or not isinstance(known, Lazy):
+        return None
+    decided = op == "or"
+    return lift(lambda x: unknown if isinstance(x, Unknown) or bool(truthy(x)) != decided else decided, known)
+
+
+def not_keeping_unknown(value: Value, truthy: Callable[[Any], Any]) -> Value:
+    """Logical not that passes a per-computer outside answer through (see :func:`partly_known_logic`)."""
+    return lift(lambda x: x if isinstance(x, Unknown) else not truthy(x), value)
+
+
 def concat(values: list[Value]) -> Value:
     """Join the expanded parts of a word."""
     if all(isinstance(v, str) for v in values):

@@ -213,9 +213,11 @@ def call(rt, st, node):
                 return Unknown(f".{func.name}() with arguments that differ between computers (line {line})", line)
             return target.call(func.name, args, line)
         return Unknown(f"{_text(func)}() (line {line})", line)
-    target = ev(rt, st, func)  # something(x)(y): a collection's default member
+    target = ev(rt, st, func)  # something(x)(y): a collection's default member, or Split(v, ".")(0)
     if hasattr(target, "call"):
         return target.call("", args, line)
+    if isinstance(target, tuple) or (isinstance(target, Lazy) and args and not isinstance(first_unknown(*args), Unknown)):
+        return lift(lambda arr, i: _index(arr, i), target, *args[:1])
     return Unknown(f"{_text(node)} (line {line})", line)
 
 

@@ -276,8 +276,8 @@ def _postfix(t: Tokens):
 def parse_args(t: Tokens) -> list:
     """Arguments of a call without parentheses: ``WScript.Echo "a", b``."""
     args = []
-    while not t.done():
-        args.append(parse_expr(t))
+    while not t.done():  # Lit(None): an omitted argument, ``obj.ShellExecute "x", args, , "runas", 1``
+        args.append(Lit(None) if t.at_op(",") else parse_expr(t))
         if t.at_op(","):
             t.take()
         else:
