@@ -20,7 +20,7 @@ from sbskit.core.osver.scripteval import batch_parse as bp
 from sbskit.core.osver.scripteval.batch_state import State, Stop
 from sbskit.core.osver.scripteval.carried import carried
 from sbskit.core.osver.scripteval.machines import Machine
-from sbskit.core.osver.scripteval.runtime import Decision, Outcome, Region, RunLimits, split_groups
+from sbskit.core.osver.scripteval.runtime import Decision, Forking, Outcome, Region, RunLimits
 from sbskit.core.osver.scripteval.values import Lazy, Unknown
 
 
@@ -193,7 +193,7 @@ class Program:
         return pcs[0]
 
 
-class Runner:
+class Runner(Forking):
     """Runs one program over all computers; ``outcomes`` collects how each group ended."""
 
     def __init__(self, program: Program, machines: list[Machine], initial_vars, cmd_file: bool = False) -> None:
@@ -237,23 +237,6 @@ class Runner:
                                      tuple(st.chain), decision, finals, tuple(st.misses), st.lacking))
         if status == "not-evaluated" and st.dialect == "cmd":
             self.notes.append((line, f"not evaluated from line {line}: {note}"))
-
-    # -- splitting -------------------------------------------------------------------------
-    def fork(self, st: State, cond: Lazy, payload=None):
-        """Split ``st`` by the answer of ``cond``; other answers go to new queued states that
-        resume the same instruction with their answer. Returns the answer ``st`` keeps."""
-        if cond.lang:
-            self.lang_sensitive = True
-        groups = split_groups(st.envs, cond)
-        items = list(groups.items())
-        for value, envs in items[:-1]:
-            child = st.clone(envs)
-            child.resume = (value, cond if payload is None else payload)
-            self.pending.append(child)
-        value, envs = items[-1]
-        if len(items) > 1:  # unchanged group: keep the same list (its inputs are already sorted, see split_groups)
-            st.envs = envs
-        return value
 
     # -- the main loop ---------------------------------------------------------------------
     def step(self, st: State) -> None:

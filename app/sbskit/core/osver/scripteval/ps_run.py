@@ -11,7 +11,7 @@ from sbskit.core.osver.scripteval import structured as sr
 from sbskit.core.osver.scripteval.carried import set_origin
 from sbskit.core.osver.scripteval.ps_compile import Compiler
 from sbskit.core.osver.scripteval.machines import LANGUAGES, machines
-from sbskit.core.osver.scripteval.runtime import Decision, RunResult
+from sbskit.core.osver.scripteval.runtime import Decision, RunResult, in_languages
 from sbskit.core.osver.scripteval.values import Lazy, Unknown, lift, merge_why
 
 
@@ -174,10 +174,6 @@ def run_ps(text: str, languages: tuple[str, ...] = LANGUAGES) -> RunResult:
                                           "Server 2008 R2)", ()))
         return rt
 
-    rt = make((languages[0],))
-    used = (languages[0],)
-    if rt.lang_sensitive and len(languages) > 1:
-        rt = make(languages)
-        used = languages
+    rt, used = in_languages(make, languages)
     return RunResult("powershell", rt.outcomes, rt.covered, rt.lang_sensitive, rt.notes, comp.branches, used,
                      rt.decisions)

@@ -9,7 +9,7 @@ run once per distinct behaviour, not once per computer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from sbskit.core.osver.scripteval.machines import Machine
 from sbskit.core.osver.scripteval.values import Lazy
@@ -141,3 +141,37 @@ def split_groups(envs: list[Machine], cond: Lazy) -> dict[Any, list[Machine]]:
             cond._cache[m.idx] = answer
         groups.setdefault(answer, []).extend(members)
     return groups
+
+
+class Forking:
+    """What both runners (cmd and the structured languages) share: splitting a state by a test's answer.
+
+    The runner has ``pending`` (states still to run) and ``lang_sensitive``; a state has ``envs``,
+    ``clone(envs)`` and ``resume``.
+    """
+
+    pending: list
+    lang_sensitive: bool
+
+    def fork(self, st, cond: Lazy, payload=None):
+        """Split ``st`` by the answer of ``cond``; other answers go to new queued states that
+        resume the same instruction with their answer. Returns the answer ``st`` keeps."""
+        if cond.lang:
+            self.lang_sensitive = True
+        items = list(split_groups(st.envs, cond).items())
+        for value, envs in items[:-1]:
+            child = st.clone(envs)
+            child.resume = (value, cond if payload is None else payload)
+            self.pending.append(child)
+        value, envs = items[-1]
+        if len(items) > 1:  # unchanged group: keep the same list (its inputs are already sorted, see split_groups)
+            st.envs = envs
+        return value
+
+
+def in_languages(make: Callable[[tuple], Any], languages: tuple) -> tuple[Any, tuple]:
+    """Run in the first language; again in all of them only when the answer depended on the language."""
+    runner = make((languages[0],))
+    if runner.lang_sensitive and len(languages) > 1:
+        return make(languages), languages
+    return runner, (languages[0],)

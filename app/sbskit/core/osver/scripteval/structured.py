@@ -14,7 +14,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from sbskit.core.osver.scripteval.runtime import Decision, Hit, Outcome, Region, RunLimits, inline_key, split_groups
+from sbskit.core.osver.scripteval.runtime import Decision, Forking, Hit, Outcome, Region, RunLimits, inline_key
 from sbskit.core.osver.scripteval.values import Lazy, Unknown
 
 
@@ -149,7 +149,7 @@ def action(st: State, kind: str, key: str, line: int, desc: str) -> None:
         st.hits[top.hit].details.append(desc)
 
 
-class Runner:
+class Runner(Forking):
     """Runs a Program over the computers; ``evaluate_test`` is the language's test evaluator."""
 
     def __init__(self, program: Program, machines: list, initial: Callable[[list], dict],
@@ -199,19 +199,6 @@ class Runner:
                                      st.assumptions, (), decision, misses=st.misses, fell=st.fell))
         if status == "not-evaluated":
             self.notes.append((line, f"not evaluated from line {line}: {note}"))
-
-    def fork(self, st: State, cond: Lazy, payload=None):
-        if cond.lang:
-            self.lang_sensitive = True
-        items = list(split_groups(st.envs, cond).items())
-        for value, envs in items[:-1]:
-            child = st.clone(envs)
-            child.resume = (value, cond if payload is None else payload)
-            self.pending.append(child)
-        value, envs = items[-1]
-        if len(items) > 1:  # unchanged group: keep the same list (its inputs are already sorted, see split_groups)
-            st.envs = envs
-        return value
 
     def step(self, st: State) -> None:
         code = self.program.code

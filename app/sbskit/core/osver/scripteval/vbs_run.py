@@ -10,7 +10,7 @@ from sbskit.core.osver.scripteval import structured as sr
 from sbskit.core.osver.scripteval import vbs_objects as obj
 from sbskit.core.osver.scripteval import vbs_parse as vp
 from sbskit.core.osver.scripteval.machines import LANGUAGES, machines
-from sbskit.core.osver.scripteval.runtime import RunResult
+from sbskit.core.osver.scripteval.runtime import RunResult, in_languages
 from sbskit.core.osver.scripteval import vbs_values as vv
 from sbskit.core.osver.scripteval.values import Lazy, Unknown
 from sbskit.core.osver.scripteval.vbs import ECHO, Exec, SubCall, Test, _text, describe_test, ev, evaluate_test
@@ -274,10 +274,6 @@ def run_vbs(text: str, languages: tuple[str, ...] = LANGUAGES) -> RunResult:
                                           "by default", ()))
         return rt
 
-    rt = make((languages[0],))
-    used = (languages[0],)
-    if rt.lang_sensitive and len(languages) > 1:
-        rt = make(languages)
-        used = languages
+    rt, used = in_languages(make, languages)
     return RunResult("vbscript", rt.outcomes, rt.covered, rt.lang_sensitive, rt.notes, comp.branches, used,
                      rt.decisions)
