@@ -104,3 +104,32 @@ def test_two_settings_objects_do_not_undo_each_other(tmp_path):
     fresh = Settings(path)
     assert fresh.get("blacklist/resolver") == "127.0.0.1:5353"
     assert fresh.get("window/last_tab") == 2
+
+
+@pytest.mark.parametrize("xdg", [None, "/srv/xdg-data", "relative/data", "", "~/data"])
+def test_the_linux_data_folder_is_the_one_platformdirs_names(monkeypatch, xdg):
+    """kit_home works the data folder out without platformdirs (its import is half a CLI run's time):
+    it must be the same folder, or the history and the override folder would move."""
+    import platformdirs
+
+    from sbskit import APP_ID
+    from sbskit.core.kit_home import platform_data_dir
+
+    if xdg is None:
+        monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_DATA_HOME", xdg)
+    assert platform_data_dir() == Path(platformdirs.PlatformDirs(APP_ID, appauthor=False).user_data_dir)
+
+
+def test_a_cli_run_finds_its_data_files_without_importing_platformdirs(tmp_path):
+    import subprocess
+    import sys
+
+    probe = ("import sys; from sbskit.cli import main; from sbskit.core.resources import override_root; "
+             "override_root(); print('platformdirs' in sys.modules)")
+    env = {k: v for k, v in os.environ.items() if k != "SBSKIT_HOME"}
+    env["HOME"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ("False" if sys.platform.startswith("linux") else "True")

@@ -26,7 +26,7 @@ from pathlib import Path
 from sbskit import APP_ID
 from sbskit.core.kit_home import HOME_ENV as HOME_ENV  # re-exported: callers and tests name them here
 from sbskit.core.kit_home import PORTABLE_DIR_NAME as PORTABLE_DIR_NAME
-from sbskit.core.kit_home import portable_root
+from sbskit.core.kit_home import platform_data_dir, portable_root
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def resolve_paths(environ: dict[str, str] | None = None) -> AppPaths:
     dirs = platformdirs.PlatformDirs(APP_ID, appauthor=False)
     return AppPaths(
         settings=Path(dirs.user_config_dir),
-        data=Path(dirs.user_data_dir),
+        data=platform_data_dir(),  # what kit_home.data_dir finds for the override folder
         logs=Path(dirs.user_log_dir),
         cache=Path(dirs.user_cache_dir),
         reports=Path(dirs.user_documents_dir) / "SBS Admin Kit reports",
