@@ -20,26 +20,21 @@ def accident_findings(matrix: Matrix, today: _dt.date, reported: set) -> list[Fi
     ms = machines()
     first_lang = matrix.languages[0]
     found: dict[tuple, list] = {}
-    seen = set()
-    for cell in matrix.cells.values():
-        for o in cell.outcomes:
-            if id(o) in seen:
-                continue
-            seen.add(id(o))
-            live = live_hits(o.hits)
-            decisions = [(d, h) for h in live for d in h.decisions] + [(d, None) for d in o.chain]
-            for d, hit in decisions:
-                for probe in getattr(d.cond, "probes", ()):
-                    if probe.accident is None:
+    for o in matrix.distinct_outcomes():
+        live = live_hits(o.hits)
+        decisions = [(d, h) for h in live for d in h.decisions] + [(d, None) for d in o.chain]
+        for d, hit in decisions:
+            for probe in getattr(d.cond, "probes", ()):
+                if probe.accident is None:
+                    continue
+                for idx in o.machines:
+                    m = ms[idx]
+                    if m.lang != first_lang or not m.is_nt:
                         continue
-                    for idx in o.machines:
-                        m = ms[idx]
-                        if m.lang != first_lang or not m.is_nt:
-                            continue
-                        digits = probe.accident(m)
-                        if digits:
-                            key = (d.cond.origin or d.line, probe.text)
-                            found.setdefault(key, []).append((m, d, hit, digits))
+                    digits = probe.accident(m)
+                    if digits:
+                        key = (d.cond.origin or d.line, probe.text)
+                        found.setdefault(key, []).append((m, d, hit, digits))
     out = edge_findings(matrix, today, reported)
     for (line, needle), rows in sorted(found.items(), key=lambda kv: kv[0][0]):
         named = re.compile(rf"(?i)(?<![\w.]){re.escape(needle)}(?![\w.])")
@@ -68,26 +63,21 @@ def edge_findings(matrix: Matrix, today: _dt.date, reported: set) -> list[Findin
     ms = machines()
     first = matrix.languages[0]
     rows: dict[int, list] = {}
-    seen = set()
-    for cell in matrix.cells.values():
-        for o in cell.outcomes:
-            if id(o) in seen:
+    for o in matrix.distinct_outcomes():
+        for h in live_hits(o.hits):
+            branch = matrix.branches.get(h.key)
+            refusing = branch is not None and branch.meaning is not None and (branch.meaning.default or
+                                                                              branch.meaning.refusal)
+            d = h.decisions[-1] if h.via == "condition" and h.decisions else None
+            if not refusing or d is None or not d.outcome:
                 continue
-            seen.add(id(o))
-            for h in live_hits(o.hits):
-                branch = matrix.branches.get(h.key)
-                refusing = branch is not None and branch.meaning is not None and (branch.meaning.default or
-                                                                                  branch.meaning.refusal)
-                d = h.decisions[-1] if h.via == "condition" and h.decisions else None
-                if not refusing or d is None or not d.outcome:
+            for probe in getattr(d.cond, "probes", ()):
+                if probe.edge is None:
                     continue
-                for probe in getattr(d.cond, "probes", ()):
-                    if probe.edge is None:
-                        continue
-                    for idx in o.machines:
-                        m = ms[idx]
-                        if m.lang == first and probe.edge(m) and (d.line, m.release.label) not in reported:
-                            rows.setdefault(d.line, []).append((m, d, h, probe))
+                for idx in o.machines:
+                    m = ms[idx]
+                    if m.lang == first and probe.edge(m) and (d.line, m.release.label) not in reported:
+                        rows.setdefault(d.line, []).append((m, d, h, probe))
     out = []
     for line, found in sorted(rows.items()):
         names = list(dict.fromkeys(r[0].release.label for r in found))

@@ -36,18 +36,13 @@ def command_findings(matrix, today: _dt.date) -> list[Finding]:
     ms = machines()
     first = matrix.languages[0]
     by: dict[tuple, dict] = {}
-    seen = set()
-    for cell in matrix.cells.values():
-        for o in cell.outcomes:
-            if id(o) in seen:
-                continue
-            seen.add(id(o))
-            for line, text, missing in o.lacking:
-                for idx, why in missing.items():
-                    if ms[idx].lang == first:
-                        entry = by.setdefault(why, {"lines": {}, "rows": {}})
-                        entry["lines"].setdefault(line, text)
-                        entry["rows"].setdefault(idx, o)
+    for o in matrix.distinct_outcomes():
+        for line, text, missing in o.lacking:
+            for idx, why in missing.items():
+                if ms[idx].lang == first:
+                    entry = by.setdefault(why, {"lines": {}, "rows": {}})
+                    entry["lines"].setdefault(line, text)
+                    entry["rows"].setdefault(idx, o)
     out = []
     for why, entry in sorted(by.items(), key=lambda kv: min(kv[1]["lines"])):
         line, text, rows = min(entry["lines"]), entry["lines"][min(entry["lines"])], entry["rows"]

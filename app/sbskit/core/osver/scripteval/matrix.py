@@ -133,6 +133,15 @@ class Matrix:
             lang = self.languages[0]
         return self.cells.get((release_id, lang), Cell())
 
+    def distinct_outcomes(self):
+        """Every outcome once: a group of computers ends in one outcome shared by all its cells."""
+        seen = set()
+        for cell in self.cells.values():
+            for o in cell.outcomes:
+                if id(o) not in seen:
+                    seen.add(id(o))
+                    yield o
+
     def row_differs(self, release_id: str) -> bool:
         sigs = {self.cell(release_id, lang).signature() for lang in self.languages}
         return len(sigs) > 1
