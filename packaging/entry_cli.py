@@ -1,5 +1,5 @@
 """PyInstaller entry for the console ``sbskit-cli`` executable (same as the ``sbskit-cli`` script)."""
 
-from sbskit.cli import main
+from sbskit.cli import console_main
 
-raise SystemExit(main())
+raise SystemExit(console_main())

@@ -17,6 +17,10 @@ delays answers by zone (20-150 ms, one zone 900 ms) and loses 3% of round trips 
 IP and the listings found are exactly the 64 served. Goal for sbskit: every 3% run
 complete and exact, median under 1.3 s, max under 1.6 s; at 10% loss, at least 9 of 10.
 The machine's load moves every number; the ratios and counts are what to compare.
+
+``--instructions`` (needs valgrind) also counts the CPU instructions of one whole process of
+each tool on the loopback workloads (callgrind): the same count on every run, whatever the
+machine's load, so two versions of the kit (``--baseline-app``) can be told apart exactly.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,7 +44,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from servers.bind import BindServer  # noqa: E402
 from blacklist.lossy_proxy import LossyProxy  # noqa: E402
 
-ENTRY_POINT = "import sys; from sbskit.cli import main; sys.exit(main())"
+# what the installed ``sbskit-cli`` console script runs (an older checkout given to --baseline-app has only main)
+ENTRY_POINT = "import sys; from sbskit import cli; sys.exit(getattr(cli, 'console_main', cli.main)())"
 
 PYDNSBL_RUNNER = r"""
 import sys, json
@@ -149,8 +156,11 @@ def loopback(args, server: BindServer, env: dict, runner: Path) -> list[float]:
             t_pyd, p_pyd = timed(pyd_cmd, env, pyd_cpu if run else None)
             t_sbs, p_sbs = timed(sbs_cmd, env, sbs_cpu if run else None)
             if args.baseline_app:  # another checkout's sbskit-cli, in the same round (same load)
-                t_base, _p = timed(sbs_cmd, dict(env, PYTHONPATH=str(Path(args.baseline_app) / "app")),
-                                   base_cpu if run else None)
+                t_base, p_base = timed(sbs_cmd, dict(env, PYTHONPATH=str(Path(args.baseline_app) / "app")),
+                                       base_cpu if run else None)
+                if p_base.returncode not in (0, 1) or '"targets"' not in p_base.stdout:
+                    print(p_base.stderr[-2000:], file=sys.stderr)
+                    raise SystemExit(f"the baseline checkout {args.baseline_app} did not complete the sweep")
                 if run:
                     base_times.append(t_base)
             if p_pyd.returncode != 0 or p_sbs.returncode not in (0, 1):
@@ -174,6 +184,32 @@ def loopback(args, server: BindServer, env: dict, runner: Path) -> list[float]:
     print(f"RATIO sbskit-cli/pydnsbl: {ratios[0]:.2f}x and {ratios[1]:.2f}x (goal <= 0.50x); "
           f"without reverse DNS (which pydnsbl does not do) {ratios[2]:.2f}x")
     return ratios
+
+
+def instructions(cmd: list[str], env: dict) -> int:
+    """CPU instructions of one whole process (valgrind's callgrind): unaffected by the machine's load."""
+    proc = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+                          capture_output=True, text=True, env=env, timeout=600)
+    found = re.search(r"Collected : (\d+)", proc.stderr)
+    if found is None:
+        raise SystemExit(f"valgrind did not count: {proc.stderr[-500:]}")
+    return int(found.group(1))
+
+
+def instruction_counts(args, server: BindServer, env: dict, runner: Path) -> None:
+    all_zones, all_ips = zone_names(60), ips(256)
+    print("Instructions of one whole process (callgrind; the same on every run):")
+    for title, targets, zones in (("1 IP x 60 zones", all_ips[:1], all_zones),
+                                  ("256 IPs x 10 zones", all_ips, all_zones[:10])):
+        pyd = instructions([sys.executable, str(runner), str(server.port), ",".join(zones), ",".join(targets), "3", "2"],
+                           env)
+        sbs = instructions(sbskit_cmd(server.address, targets, zones, []), env)
+        line = f"  {title:<24} pydnsbl {pyd / 1e6:7.1f} M   sbskit-cli {sbs / 1e6:7.1f} M   ratio {sbs / pyd:.2f}x"
+        if args.baseline_app:
+            base = instructions(sbskit_cmd(server.address, targets, zones, []),
+                                dict(env, PYTHONPATH=str(Path(args.baseline_app) / "app")))
+            line += f"   baseline {base / 1e6:7.1f} M (this checkout: {sbs / base:.2f}x of it)"
+        print(line)
 
 
 def sbskit_exact(stdout: str, expected: set[tuple[str, str]], targets: list[str], zones: list[str]) -> tuple[bool, str]:
@@ -249,6 +285,8 @@ def main() -> int:
     parser.add_argument("--only", choices=("loopback", "lossy"), default=None)
     parser.add_argument("--baseline-app", metavar="DIR", default=None,
                         help="also time the sbskit-cli of another checkout (DIR/app) on the loopback workloads")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count each tool's CPU instructions on the loopback workloads (needs valgrind)")
     args = parser.parse_args()
     try:
         import pydnsbl  # noqa: F401
@@ -273,6 +311,11 @@ def main() -> int:
             runner.write_text(PYDNSBL_RUNNER)
             if args.only in (None, "loopback"):
                 loopback(args, server, env, runner)
+                if args.instructions:
+                    if shutil.which("valgrind") is None:
+                        print("--instructions needs valgrind (apt install valgrind)", file=sys.stderr)
+                        return 2
+                    instruction_counts(args, server, env, runner)
             if args.only in (None, "lossy"):
                 lossy(args, server, env, runner, lossy_zones, lossy_targets, expected)
         finally:

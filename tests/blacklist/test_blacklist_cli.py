@@ -96,7 +96,7 @@ def test_html_report(bind, run_cli, tmp_path):
 
 
 def test_blacklist_run_stays_import_light(bind, isolated_home):
-    """The benchmark against pydnsbl counts start-up: no Qt, asyncio, dnspython, logging or dataclasses."""
+    """The benchmark against pydnsbl counts start-up: no Qt, asyncio, dnspython, logging, dataclasses or pathlib."""
     import os
     import subprocess
     import sys
@@ -105,7 +105,8 @@ def test_blacklist_run_stays_import_light(bind, isolated_home):
         "import sys, io\n"
         "from sbskit.cli import main\n"
         f"rc = main(['blacklist', '{LISTED_IP}', '--resolver', '{bind.address}', '--zone', 'good.bl.test', '--json'])\n"
-        "heavy = sorted(m for m in ('PySide6', 'asyncio', 'dns', 'logging', 'dataclasses', 'inspect', 'typing', 'tomllib')"
+        "heavy = sorted(m for m in ('PySide6', 'asyncio', 'dns', 'logging', 'dataclasses', 'inspect', 'typing', 'tomllib',"
+        " 'pathlib', 'urllib.parse', 'fnmatch')"
         " if m in sys.modules)\n"
         "print('HEAVY', heavy, rc, file=sys.stderr)\n"
     )

@@ -135,3 +135,28 @@ def test_a_name_pointing_at_itself_ends_in_a_wire_error():
     packet = head + _rr(b"\x00", wire.CNAME, bytes([0xC0 | rdata_at >> 8, rdata_at & 0xFF]))
     with pytest.raises(wire.WireError, match="compression loop"):
         wire.parse_response(packet)
+
+
+def _nxdomain_with_soa(owner: bytes, ttl: int = 300, minimum: int = 60) -> bytes:
+    soa = b"\x02ns\x04test\x00\x0ahostmaster\x04test\x00" + struct.pack("!IIIII", 1, 3600, 600, 86400, minimum)
+    return (HEADER.pack(0x1234, 0x8183, 1, 0, 1, 0) + wire.question("1.0.0.127.bl.test", wire.A)
+            + _rr(owner, wire.SOA, soa, ttl))
+
+
+@pytest.mark.parametrize("owner", [b"\x02bl\x04test\x00", b"\xc0\x15", b"\x00"])
+def test_the_authority_owner_is_stepped_over_however_it_is_written(owner):
+    # BIND writes the SOA owner of an NXDOMAIN in full (not compressed): it is stepped over, not decoded
+    question = wire.question("1.0.0.127.bl.test", wire.A)
+    for expect in (None, question):
+        msg = wire.parse_response(_nxdomain_with_soa(owner), expect, "1.0.0.127.bl.test", wire.A)
+        assert msg.rcode == wire.NXDOMAIN and msg.answers == [] and msg.min_ttl() == 60
+
+
+@pytest.mark.parametrize("owner,needle", [
+    (b"\x02bl\x04te", "past the end"),  # the packet ends inside the owner's labels
+    (b"\x02bl\x44test\x00", "label type"),  # a label length with the reserved bits set
+])
+def test_a_broken_authority_owner_is_a_wire_error(owner, needle):
+    packet = HEADER.pack(0x1234, 0x8183, 1, 0, 1, 0) + wire.question("1.0.0.127.bl.test", wire.A) + owner
+    with pytest.raises(wire.WireError, match=needle):
+        wire.parse_response(packet)

@@ -1,5 +1,5 @@
 """``python -m sbskit.cli`` is ``sbskit-cli``."""
 
-from sbskit.cli import main
+from sbskit.cli import console_main
 
-raise SystemExit(main())
+raise SystemExit(console_main())

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing and dataclasses are not imported at run time: CLI start-up is benchmarked
+if TYPE_CHECKING:  # typing, dataclasses and pathlib are not imported at run time: CLI start-up is benchmarked
+    from pathlib import Path
     from typing import Any, NoReturn
 
 from sbskit.core.errors import UserInputError
@@ -18,6 +18,13 @@ EXIT_FOUND = 1  # checks ran and found a problem
 EXIT_USAGE = 2  # bad usage or unusable input
 EXIT_INCOMPLETE = 3  # some checks could not be completed, nothing worse found
 EXIT_INTERNAL = 4  # a bug in the kit (the log has the traceback)
+
+
+def file_path(text: str) -> Path:
+    """An argparse ``type`` for a file name: a ``Path``, with pathlib imported only when one is given."""
+    from pathlib import Path
+
+    return Path(text)
 
 
 def error_line(message: str) -> None:
@@ -63,7 +70,7 @@ def _help_width() -> int:
 def add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     parser.add_argument(
-        "--report", metavar="FILE", type=Path, help="also write a client report (.html or .pdf by the suffix)"
+        "--report", metavar="FILE", type=file_path, help="also write a client report (.html or .pdf by the suffix)"
     )
 
 

@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
-from pathlib import Path
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing is not imported at run time (CLI start-up time)
+if TYPE_CHECKING:  # typing and pathlib are not imported at run time (CLI start-up time)
+    from pathlib import Path
     from typing import Any, Callable
 
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# The usual case (a bundled JSON file, no override) is worked out on plain strings: pathlib is
+# imported only by the functions that hand out a Path.
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 MANIFEST = "MANIFEST.toml"
 OVERRIDE_DIR_NAME = "resources-override"
 SCHEMA_DIR = "schemas"
@@ -32,32 +35,47 @@ MAX_OVERRIDE_BYTES = 20_000_000  # a data file is at most a few hundred kB; anyt
 on_warning: Callable[[str], None] | None = None
 
 
-def _candidates() -> list[Path]:
+def _candidates() -> list[str]:
     found = []
     meipass = getattr(sys, "_MEIPASS", None)
     if getattr(sys, "frozen", False) and meipass:
-        found.append(Path(meipass) / "sbskit" / "resources")
-    found.append(_PACKAGE_DIR / "resources")  # installed wheel
-    found.append(_PACKAGE_DIR.parent.parent / "resources")  # source checkout: app/sbskit -> ../../resources
+        found.append(os.path.join(meipass, "sbskit", "resources"))
+    found.append(os.path.join(_PACKAGE_DIR, "resources"))  # installed wheel
+    # source checkout: app/sbskit -> ../../resources
+    found.append(os.path.join(os.path.dirname(os.path.dirname(_PACKAGE_DIR)), "resources"))
     return found
 
 
 @functools.lru_cache(maxsize=1)
-def resources_root() -> Path:
+def resources_folder() -> str:
     """The folder holding the bundled data files; raises if the installation is broken."""
     for candidate in _candidates():
-        if (candidate / MANIFEST).is_file():
+        if os.path.isfile(os.path.join(candidate, MANIFEST)):
             return candidate
-    searched = ", ".join(str(c) for c in _candidates())
+    searched = ", ".join(_candidates())
     raise FileNotFoundError(f"SBS Admin Kit data files are missing (looked in {searched})")
 
 
-@functools.lru_cache(maxsize=1)
-def override_root() -> Path:
-    """``<data folder>/resources-override``: where a consultant puts newer data files (it may not exist)."""
-    from sbskit.core.kit_home import data_dir
+def resources_root() -> Path:
+    """:func:`resources_folder` as a ``Path``."""
+    from pathlib import Path
 
-    return data_dir() / OVERRIDE_DIR_NAME
+    return Path(resources_folder())
+
+
+@functools.lru_cache(maxsize=1)
+def override_folder() -> str:
+    """``<data folder>/resources-override``: where a consultant puts newer data files (it may not exist)."""
+    from sbskit.core.kit_home import data_folder
+
+    return os.path.join(data_folder(), OVERRIDE_DIR_NAME)
+
+
+def override_root() -> Path:
+    """:func:`override_folder` as a ``Path``."""
+    from pathlib import Path
+
+    return Path(override_folder())
 
 
 class Source:
@@ -68,17 +86,23 @@ class Source:
     override, so the kit uses exactly what it checked. A plain class: CLI start-up time.
     """
 
-    __slots__ = ("name", "path", "origin", "version", "bundled_version", "note", "data")
+    __slots__ = ("name", "file", "origin", "version", "bundled_version", "note", "data")
 
-    def __init__(self, name: str, path: Path, origin: str, version: str, bundled_version: str,
+    def __init__(self, name: str, path: Path | str, origin: str, version: str, bundled_version: str,
                  note: str | None = None, data: Any = None) -> None:
         self.name = name
-        self.path = path
+        self.file = os.fspath(path)  # the path as text; ``path`` gives a Path
         self.origin = origin
         self.version = version
         self.bundled_version = bundled_version
         self.note = note
         self.data = data
+
+    @property
+    def path(self) -> Path:
+        from pathlib import Path
+
+        return Path(self.file)
 
     @property
     def warning(self) -> bool:
@@ -87,7 +111,7 @@ class Source:
 
     def as_dict(self) -> dict[str, Any]:
         return {"file": self.name, "source": self.origin, "version": self.version,
-                "bundled_version": self.bundled_version, "path": str(self.path), "note": self.note}
+                "bundled_version": self.bundled_version, "path": self.file, "note": self.note}
 
 
 def _manifest_versions(root: Path) -> dict[str, str]:
@@ -182,26 +206,34 @@ def _report(chosen: Source) -> None:
 @functools.lru_cache(maxsize=64)
 def source(name: str) -> Source:
     """The copy of data file ``name`` (a MANIFEST.toml key like ``dnsbl-zones.json``) the kit uses."""
-    folder = override_root()
-    if not folder.joinpath(*name.split("/")).is_file():  # the usual case: one stat, nothing else
-        path = resources_root().joinpath(*name.split("/"))
-        return Source(name, path, "bundled", "", "")
-    chosen = choose(name, resources_root(), folder)
+    parts = name.split("/")
+    if not os.path.isfile(os.path.join(override_folder(), *parts)):  # the usual case: one stat, nothing else
+        return Source(name, os.path.join(resources_folder(), *parts), "bundled", "", "")
+    chosen = choose(name, resources_root(), override_root())
     _report(chosen)
     return chosen
 
 
-def resource_path(*parts: str) -> Path:
-    """Path of one data file, e.g. ``resource_path("art", "app.svg")`` (a valid newer override if there is one)."""
+def resource_file(*parts: str) -> str:
+    """Path (as text) of one data file, e.g. ``resource_file("art", "app.svg")`` (a valid newer override if
+    there is one)."""
     name = "/".join(parts)
-    path = resources_root().joinpath(*parts) if name == MANIFEST else source(name).path
-    if not path.exists():
+    path = os.path.join(resources_folder(), *parts) if name == MANIFEST else source(name).file
+    if not os.path.exists(path):
         raise FileNotFoundError(f"data file missing from the kit: {name}")
     return path
 
 
+def resource_path(*parts: str) -> Path:
+    """:func:`resource_file` as a ``Path``."""
+    from pathlib import Path
+
+    return Path(resource_file(*parts))
+
+
 def read_text(*parts: str) -> str:
-    return resource_path(*parts).read_text(encoding="utf-8")
+    with open(resource_file(*parts), encoding="utf-8") as handle:
+        return handle.read()
 
 
 @functools.lru_cache(maxsize=64)
@@ -250,6 +282,6 @@ def data_versions() -> dict[str, str]:
 
 def reset_for_tests() -> None:
     """Forget every cached choice and document (tests change the data folder between cases)."""
-    for cached in (override_root, source, load_json, load_toml):
+    for cached in (override_folder, source, load_json, load_toml):
         cached.cache_clear()
     _reported.clear()

@@ -140,20 +140,27 @@ class Catalogue:
         self.dead = dead
         self.categories = categories
         self.groups = groups
+        # by name, for the lists a user names (a sweep of 60 named lists asked each of them in turn)
+        self._by_name = {}
+        for zone in reversed(zones):  # the first of two entries with one name wins, as a scan would find it
+            self._by_name[zone.zone] = zone
+        self._dead_by_name: dict[str, tuple[int, dict]] = {}
+        for index, entry in reversed(list(enumerate(dead))):
+            self._dead_by_name[entry["zone"]] = (index, entry)
 
     def by_name(self, name: str) -> Zone | None:
-        name = name.lower().rstrip(".")
-        for zone in self.zones:
-            if zone.zone == name:
-                return zone
-        return None
+        return self._by_name.get(name.lower().rstrip("."))
 
     def dead_entry(self, name: str) -> dict | None:
+        """The dead list ``name`` is, or lies under (a dead operator's sub-lists are dead too)."""
         name = name.lower().rstrip(".")
-        for entry in self.dead:
-            if entry["zone"] == name or name.endswith("." + entry["zone"]):
-                return entry
-        return None
+        found = None
+        while name:  # the name itself, then each parent; of several dead entries, the catalogue's first
+            hit = self._dead_by_name.get(name)
+            if hit is not None and (found is None or hit[0] < found[0]):
+                found = hit
+            name = name.partition(".")[2]
+        return found[1] if found is not None else None
 
     def defaults(self, kind: str, dqs_key: str | None = None) -> list[Zone]:
         """Zones queried for ``kind`` when the user names none."""

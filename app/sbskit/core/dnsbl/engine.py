@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import time
+from functools import partial  # a C-level callback: no extra Python frame per answer, unlike a lambda
 
 from sbskit.core.dnsbl import wire
 from sbskit.core.dnsbl.answers import a_records, txt_records
@@ -39,11 +40,15 @@ DEFAULT_TIMEOUT = 3.0
 
 
 class Options:
-    """How to sweep. ``resolvers`` empty means the system's; ``zones`` empty means the catalogue."""
+    """How to sweep. ``resolvers`` empty means the system's; ``zones`` empty means the catalogue.
+
+    ``share_answers``: keep answers in the process-wide cache for later sweeps (the window's
+    tabs and re-runs); a one-shot CLI process has no later sweep and skips the bookkeeping.
+    """
 
     def __init__(self, resolvers: list[str] | None = None, zones: list[str] | None = None,
                  timeout: float = DEFAULT_TIMEOUT, dqs_key: str | None = None, include_mx: bool = True,
-                 reverse_dns: bool = True, per_zone_limit: int = 64) -> None:
+                 reverse_dns: bool = True, per_zone_limit: int = 64, share_answers: bool = True) -> None:
         self.resolvers = list(resolvers or [])
         self.zones = list(zones or [])
         self.timeout = timeout
@@ -51,6 +56,7 @@ class Options:
         self.include_mx = include_mx
         self.reverse_dns = reverse_dns
         self.per_zone_limit = per_zone_limit
+        self.share_answers = share_answers
 
 
 def _sweep_deadline(timeout: float) -> float:
@@ -159,7 +165,8 @@ class Sweep(FollowUps):
         self._ctx = ctx or _NullContext()
         self._streaming = ctx is not None
         start = time.monotonic()
-        with Transport(self.servers, timeout=self.options.timeout, per_key_limit=self.options.per_zone_limit) as tr:
+        with Transport(self.servers, timeout=self.options.timeout, per_key_limit=self.options.per_zone_limit,
+                       use_cache=self.options.share_answers) as tr:
             self._transport = tr
             tr.on_slow = self._on_slow_zone
             tr.submit(probe_name(os.urandom(4).hex()), wire.A, self._on_resolver_probe, key="#resolver")
@@ -228,7 +235,7 @@ class Sweep(FollowUps):
             slot.health = health
             health.slots.append(slot)
             self._open_by_qzone.setdefault(qzone, {})[slot] = None
-            tr.submit(slot.qname, wire.A, lambda a, s=slot: self._on_answer(s, a), key=qzone)
+            tr.submit(slot.qname, wire.A, partial(self._on_answer, slot), key=qzone)
             if tr.is_slow(qzone):
                 self._ask_txt(slot)
 
@@ -240,7 +247,7 @@ class Sweep(FollowUps):
             return health
         health = self._health[key] = ZoneHealth(zone, qzone, kind)
         for role, name in health.probes():
-            self._transport.submit(name, wire.A, lambda a, h=health, r=role: self._on_probe(h, r, a), key=qzone)
+            self._transport.submit(name, wire.A, partial(self._on_probe, health, role), key=qzone)
         return health
 
     def _on_probe(self, health: ZoneHealth, role: str, answer: Answer) -> None:
@@ -280,7 +287,7 @@ class Sweep(FollowUps):
     def _ask_txt(self, slot: _Slot) -> None:
         if slot.txt_state == 0:
             slot.txt_state = 1
-            slot.on_txt = lambda a, s=slot: self._on_txt(s, a)
+            slot.on_txt = partial(self._on_txt, slot)
             self._transport.submit(slot.qname, wire.TXT, slot.on_txt, key=slot.health.qzone)
 
     def _on_answer(self, slot: _Slot, answer: Answer) -> None:

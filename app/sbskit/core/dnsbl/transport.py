@@ -408,8 +408,8 @@ class Transport:
                 if query.tries > 1:
                     self._finish(query, Answer(error=MALFORMED, detail=f"garbled answer: {exc}"))
                 continue
-            if msg.qname.lower() != query.qname or msg.qtype != query.qtype:
-                continue
+            if msg.qname is not query.qname and (msg.qname.lower() != query.qname or msg.qtype != query.qtype):
+                continue  # (the same object: the question matched byte for byte in the parser)
             # every copy has its own id, so this is the exact round trip of the copy answered
             self.timing.sample(index, query.key, time.monotonic() - sent_at)
             self._finish(query, Answer(msg))

@@ -16,6 +16,7 @@ NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, REFUSED = 0, 1, 2, 3, 4, 5
 
 _HEADER = struct.Struct("!HHHHHH")
 _RR = struct.Struct("!HHIH")
+_U32 = struct.Struct("!I")
 # EDNS0 OPT record: root name, type OPT, UDP payload 1232, no extended flags, no options
 _OPT_RR = b"\x00" + struct.pack("!HHIH", OPT, 1232, 0, 0)
 
@@ -110,6 +111,26 @@ def _read_name(data: bytes, pos: int) -> tuple[str, int]:
     return ".".join(labels), (end if end >= 0 else pos)
 
 
+def _skip_name(data: bytes, pos: int) -> int:
+    """The position after the name at ``pos``, checked as :func:`_read_name` checks it, without decoding it."""
+    size = len(data)
+    while True:
+        if pos >= size:
+            raise WireError("name runs past the end of the packet")
+        length = data[pos]
+        if length == 0:
+            return pos + 1
+        if length & 0xC0 == 0xC0:
+            if pos + 1 >= size:
+                raise WireError("truncated compression pointer")
+            return pos + 2  # a pointer ends the name where it stands
+        if length & 0xC0:
+            raise WireError("unsupported label type")
+        pos += 1 + length
+        if pos > size:
+            raise WireError("label runs past the end of the packet")
+
+
 class TxtStrings(str):
     """A TXT record of several character-strings: the joined text (RFC 7208 3.3: no space added),
     with the strings as published in ``strings`` (so a missing space at a boundary can be shown)."""
@@ -172,7 +193,7 @@ def parse_response(data: bytes, expect: bytes | None = None, expect_name: str = 
     if qdcount != 1:
         raise WireError("response without exactly one question")
     pos = 12
-    if expect is not None and data[12 : 12 + len(expect)].lower() == expect:
+    if expect is not None and (data.startswith(expect, 12) or data[12 : 12 + len(expect)].lower() == expect):
         msg.qname = expect_name
         msg.qtype = expect_type
         pos += len(expect)
@@ -190,6 +211,9 @@ def parse_response(data: bytes, expect: bytes | None = None, expect_name: str = 
                     raise WireError("truncated compression pointer")
                 owner = ""
                 pos += 2
+            elif section == 1:  # an authority owner is never used: step over it (most NXDOMAINs carry one)
+                owner = ""
+                pos = _skip_name(data, pos)
             else:
                 owner, pos = _read_name(data, pos)
             if pos + 10 > size:
@@ -207,7 +231,7 @@ def parse_response(data: bytes, expect: bytes | None = None, expect_name: str = 
                 if rtype == SOA:
                     # minimum is the last 4 bytes of SOA rdata; negative TTL = min(SOA TTL, minimum)
                     if rdlength >= 20:
-                        minimum = struct.unpack_from("!I", data, rdata_end - 4)[0]
+                        minimum = _U32.unpack_from(data, rdata_end - 4)[0]
                         msg.negative_ttl = min(ttl, minimum)
                 pos = rdata_end
                 continue
