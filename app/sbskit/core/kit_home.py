@@ -34,12 +34,6 @@ def executable_folders() -> list[str]:
     return []
 
 
-def executable_dirs() -> list[Path]:
-    from pathlib import Path
-
-    return [Path(folder) for folder in executable_folders()]
-
-
 def portable_folder(environ: dict[str, str] | None = None) -> str | None:
     """``SBSKIT_HOME``, else a ``sbskit-data`` folder beside the executable, else None (installed mode)."""
     environ = os.environ if environ is None else environ
@@ -66,13 +60,6 @@ def data_folder(environ: dict[str, str] | None = None) -> str:
     if root is not None:
         return os.path.join(root, "data")
     return platform_data_folder()
-
-
-def data_dir(environ: dict[str, str] | None = None) -> Path:
-    """:func:`data_folder` as a ``Path``."""
-    from pathlib import Path
-
-    return Path(data_folder(environ))
 
 
 def platform_data_folder() -> str:

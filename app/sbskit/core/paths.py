@@ -90,7 +90,7 @@ def resolve_paths(environ: dict[str, str] | None = None) -> AppPaths:
     dirs = platformdirs.PlatformDirs(APP_ID, appauthor=False)
     return AppPaths(
         settings=Path(dirs.user_config_dir),
-        data=platform_data_dir(),  # what kit_home.data_dir finds for the override folder
+        data=platform_data_dir(),  # what kit_home.data_folder finds for the override folder
         logs=Path(dirs.user_log_dir),
         cache=Path(dirs.user_cache_dir),
         reports=Path(dirs.user_documents_dir) / "SBS Admin Kit reports",

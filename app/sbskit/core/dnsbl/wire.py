@@ -112,7 +112,8 @@ def _read_name(data: bytes, pos: int) -> tuple[str, int]:
 
 
 def _skip_name(data: bytes, pos: int) -> int:
-    """The position after the name at ``pos``, checked as :func:`_read_name` checks it, without decoding it."""
+    """The position after the name at ``pos``, without decoding it; a name running past the packet or an
+    unknown label type is a :class:`WireError` as in :func:`_read_name` (a pointer is not followed: the name ends there)."""
     size = len(data)
     while True:
         if pos >= size:
