@@ -47,3 +47,16 @@ def bind(tmp_path_factory):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def visit_bind(tmp_path_factory):
+    """The visits' BIND world (visit_world.py), fresh for each test module: its tests change it by DNS UPDATE."""
+    from servers.bind import BindServer
+    from visit_world import build_world
+
+    server = BindServer(tmp_path_factory.mktemp("visit-bind"))
+    build_world(server)
+    server.start()
+    yield server
+    server.stop()

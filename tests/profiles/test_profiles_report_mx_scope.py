@@ -11,24 +11,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from sbskit.core.dnsbl.engine import Options, check
 from sbskit.core.profiles.history_report import add_history_section
 from sbskit.core.report import Report
 from sbskit.core.visit_scope import ClientScope
-from visit_world import BAKER_DOMAIN, BAKER_IP, BAKER_MX_IP, build_world, only
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    from servers.bind import BindServer
-
-    server = BindServer(tmp_path_factory.mktemp("mx-scope-bind"))
-    build_world(server)
-    server.start()
-    yield server
-    server.stop()
+from visit_world import BAKER_DOMAIN, BAKER_IP, BAKER_MX_IP, only
 
 
 def sweep(resolver: str, *targets: str) -> dict:
@@ -40,10 +27,10 @@ def history_html(report: Report) -> str:
     return "".join(s.html_body for s in report.sections if s.heading == "Since the last visit")
 
 
-def test_a_listed_mx_address_of_the_clients_domain_stays_in_the_report(world, store):
-    only(world, BAKER_MX_IP, "one.bl.test")
-    only(world, BAKER_IP)
-    doc = sweep(world.address, BAKER_IP, BAKER_DOMAIN)
+def test_a_listed_mx_address_of_the_clients_domain_stays_in_the_report(visit_bind, store):
+    only(visit_bind, BAKER_MX_IP, "one.bl.test")
+    only(visit_bind, BAKER_IP)
+    doc = sweep(visit_bind.address, BAKER_IP, BAKER_DOMAIN)
     assert BAKER_MX_IP in [t["target"] for t in doc["targets"]]  # DNS gave the MX address
     store.add("Baker", ips=[BAKER_IP], domains=[BAKER_DOMAIN])
     store.add_run("Baker", "blacklist", doc)
@@ -54,10 +41,10 @@ def test_a_listed_mx_address_of_the_clients_domain_stays_in_the_report(world, st
     assert "1 listed" in body
 
 
-def test_another_domains_run_saved_to_the_client_still_stays_out(world, store):
-    only(world, BAKER_MX_IP, "one.bl.test")
+def test_another_domains_run_saved_to_the_client_still_stays_out(visit_bind, store):
+    only(visit_bind, BAKER_MX_IP, "one.bl.test")
     store.add("Acme", ips=["198.51.100.20"], domains=["acme-dental.test"])
-    store.add_run("Acme", "blacklist", sweep(world.address, BAKER_DOMAIN))  # a look at Baker's domain
+    store.add_run("Acme", "blacklist", sweep(visit_bind.address, BAKER_DOMAIN))  # a look at Baker's domain
     report = Report(title="t")
     add_history_section(report, "Acme", store=store, scope=ClientScope.from_profile(store.get("Acme")))
     assert BAKER_MX_IP not in history_html(report) and BAKER_DOMAIN not in history_html(report)

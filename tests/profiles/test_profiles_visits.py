@@ -17,24 +17,12 @@ import datetime as dt
 import json
 import socket
 
-import pytest
 
 from sbskit.core.dnsbl.engine import Options, check
 from sbskit.core.profiles.rerun import rerun_saved_checks
-from visit_world import ACME_DOMAIN, ACME_IP, BAKER_DOMAIN, BAKER_IP, BAKER_MX_IP, build_world, only
+from visit_world import ACME_DOMAIN, ACME_IP, BAKER_DOMAIN, BAKER_IP, BAKER_MX_IP, only
 
 ZONES = ["one.bl.test", "two.bl.test", "three.bl.test"]
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    from servers.bind import BindServer
-
-    server = BindServer(tmp_path_factory.mktemp("visits-bind"))
-    build_world(server)
-    server.start()
-    yield server
-    server.stop()
 
 
 def closed_port() -> str:
@@ -60,17 +48,17 @@ def by_target(store, name):
     return {c.target: c for c in store.comparisons(name)}
 
 
-def test_rerun_compares_with_a_recorded_multi_target_run_and_reports_the_delisting(world, run_cli):
+def test_rerun_compares_with_a_recorded_multi_target_run_and_reports_the_delisting(visit_bind, run_cli):
     """P1 (a, b): the evaluator's reproduction, through the CLI."""
-    only(world, ACME_IP, "one.bl.test")
+    only(visit_bind, ACME_IP, "one.bl.test")
     assert run_cli("profile", "add", "Repro", "--ip", ACME_IP, "--domain", ACME_DOMAIN).returncode == 0
-    recorded = run_cli("blacklist", ACME_IP, ACME_DOMAIN, "--resolver", world.address, *[a for z in ZONES for a in
+    recorded = run_cli("blacklist", ACME_IP, ACME_DOMAIN, "--resolver", visit_bind.address, *[a for z in ZONES for a in
                                                                                           ("--zone", z)], "--json")
     assert recorded.returncode == 1, recorded.stderr  # listed on one.bl.test
     saved = run_cli("profile", "record", "Repro", "-", "--at", days_ago(29), input=recorded.stdout)
     assert saved.returncode == 0, saved.stderr
-    only(world, ACME_IP)  # delisted between the visits
-    rerun = run_cli("profile", "rerun", "Repro", "--resolver", world.address, *[a for z in ZONES for a in ("--zone", z)],
+    only(visit_bind, ACME_IP)  # delisted between the visits
+    rerun = run_cli("profile", "rerun", "Repro", "--resolver", visit_bind.address, *[a for z in ZONES for a in ("--zone", z)],
                     "--timeout", "2", "--no-probe", "--no-maildns")  # the blocklists' history is the question
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert f"{ACME_IP}: no longer listed on one.bl.test (fixed since the last visit)" in rerun.stdout
@@ -89,12 +77,12 @@ def test_rerun_compares_with_a_recorded_multi_target_run_and_reports_the_delisti
     assert "new since" not in text and "listed on one.bl.test since" not in text
 
 
-def test_an_mx_address_found_once_does_not_break_matching(world, store):
+def test_an_mx_address_found_once_does_not_break_matching(visit_bind, store):
     """P1 (c): Baker's MX address is checked only when DNS answers; his own address keeps one history."""
-    only(world, BAKER_IP, "two.bl.test")
-    only(world, BAKER_MX_IP)
+    only(visit_bind, BAKER_IP, "two.bl.test")
+    only(visit_bind, BAKER_MX_IP)
     store.add("Baker", ips=[BAKER_IP], domains=[BAKER_DOMAIN])
-    first = sweep(world.address, BAKER_IP, BAKER_DOMAIN)
+    first = sweep(visit_bind.address, BAKER_IP, BAKER_DOMAIN)
     assert [t["target"] for t in first["targets"]] == [BAKER_IP, BAKER_DOMAIN, BAKER_MX_IP]
     store.add_run("Baker", "blacklist", first, at=days_ago(120))
     store.add_run("Baker", "blacklist", sweep(closed_port(), BAKER_IP, BAKER_DOMAIN), at=days_ago(85))  # no DNS
@@ -102,8 +90,8 @@ def test_an_mx_address_found_once_does_not_break_matching(world, store):
     assert targets[BAKER_IP].summary().startswith(f"latest visit ({targets[BAKER_IP].visit_text()}): could not check")
     assert targets[BAKER_MX_IP].state == "stale"  # not checked on the latest visit, not the client's: not judged
     assert "not checked on the latest visit" in targets[BAKER_MX_IP].summary()
-    only(world, BAKER_IP)  # delisted meanwhile
-    store.add_run("Baker", "blacklist", sweep(world.address, BAKER_IP, BAKER_DOMAIN), at=days_ago(57))
+    only(visit_bind, BAKER_IP)  # delisted meanwhile
+    store.add_run("Baker", "blacklist", sweep(visit_bind.address, BAKER_IP, BAKER_DOMAIN), at=days_ago(57))
     targets = by_target(store, "Baker")
     address = targets[BAKER_IP]
     last_visit = dt.datetime.fromisoformat(days_ago(85)).astimezone()
@@ -117,12 +105,12 @@ def test_an_mx_address_found_once_does_not_break_matching(world, store):
     assert {c.state for c in store.comparisons("Baker")} == {"ok"}
 
 
-def test_a_listing_is_named_even_when_the_list_gave_no_answer_last_time(world, store, run_cli):
+def test_a_listing_is_named_even_when_the_list_gave_no_answer_last_time(visit_bind, store, run_cli):
     """P2: no DNS on the first visit, listed on the second: the listing is named with why it is not compared."""
-    only(world, ACME_IP, "three.bl.test")
+    only(visit_bind, ACME_IP, "three.bl.test")
     store.add("Repro2", ips=[ACME_IP])
     store.add_run("Repro2", "blacklist", sweep(closed_port(), ACME_IP), at=days_ago(30))
-    store.add_run("Repro2", "blacklist", sweep(world.address, ACME_IP), at=days_ago(1))
+    store.add_run("Repro2", "blacklist", sweep(visit_bind.address, ACME_IP), at=days_ago(1))
     [comparison] = store.comparisons("Repro2")
     assert comparison.compared() == 0 and comparison.state == "problem"
     expected = f"{ACME_IP}: listed on three.bl.test since "
@@ -136,15 +124,15 @@ def test_a_listing_is_named_even_when_the_list_gave_no_answer_last_time(world, s
     assert line in text
 
 
-def test_a_failed_attempt_on_the_same_day_does_not_hide_the_last_visit(world, store):
+def test_a_failed_attempt_on_the_same_day_does_not_hide_the_last_visit(visit_bind, store):
     """P4: a refused re-run, then a good one minutes later: one visit, compared with the real last visit."""
-    only(world, ACME_IP, "one.bl.test", "two.bl.test")
+    only(visit_bind, ACME_IP, "one.bl.test", "two.bl.test")
     store.add("Acme", ips=[ACME_IP])
-    store.add_run("Acme", "blacklist", sweep(world.address, ACME_IP), at=days_ago(29))
-    only(world, ACME_IP, "two.bl.test")  # one.bl.test delisted
+    store.add_run("Acme", "blacklist", sweep(visit_bind.address, ACME_IP), at=days_ago(29))
+    only(visit_bind, ACME_IP, "two.bl.test")  # one.bl.test delisted
     failed = rerun_saved_checks(store, "Acme", blacklist_options=options(closed_port()), probe_mail_hosts=False)
     assert failed.state == "unknown"
-    good = rerun_saved_checks(store, "Acme", blacklist_options=options(world.address), probe_mail_hosts=False)
+    good = rerun_saved_checks(store, "Acme", blacklist_options=options(visit_bind.address), probe_mail_hosts=False)
     [comparison] = good.comparisons
     assert comparison.previous is not None and len(comparison.visit_runs) == 2
     assert comparison.summary().startswith(f"latest visit ({comparison.visit_text()}): 1 listed (of 3 lists); "

@@ -22,7 +22,7 @@ from servers.postfix import start_postfix, stop_postfix
 SERVER_FIXTURES = frozenset({"certs", "dovecot_risky", "dovecot_safe", "postfix_open", "postfix_closed",
                              "postfix_tarpit", "postfix_hangup", "postfix_stock", "postfix_stock_tarpit",
                              "postfix_greylist", "postfix_exchange_like", "dovecot_named", "dovecot_same_host",
-                             "bind"})
+                             "bind", "visit_bind"})
 
 
 def pytest_itemcollected(item):
